@@ -1,0 +1,21 @@
+# Production-like image: gunicorn serving Django, whitenoise serving the static files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# WeasyPrint needs Pango; fonts are embedded in the PDFs it writes.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+      libharfbuzz-subset0 fonts-liberation curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 1000 earlyhelp
+
+WORKDIR /app
+COPY requirements.lock pyproject.toml ./
+RUN pip install -r requirements.lock
+COPY . .
+RUN DJANGO_ENV=build python manage.py collectstatic --no-input -v 0
+
+USER earlyhelp
+EXPOSE 8000
+CMD ["gunicorn", "earlyhelp.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--forwarded-allow-ips", "*"]

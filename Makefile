@@ -1,0 +1,60 @@
+# The two commands a newcomer needs:  make run   and   make test
+# Only Python 3.11 and make are required. Set DATABASE_URL / REDIS_URL to use your own
+# servers; otherwise embedded ones are started under .local/ (git-ignored).
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install browser lint vendor demo-code bench county clean-data
+
+run: $(STAMP)
+	$(BIN)/python -m earlyhelp.launcher run
+
+test: $(STAMP) browser
+	$(BIN)/python -m earlyhelp.launcher test -- $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Browser tests drive Debian's chromium (never a downloaded browser).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM). Install it with:"; \
+	    echo "    sudo apt-get install chromium      (or set CHROMIUM=/path/to/chromium)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+demo-code: $(STAMP)
+	@$(BIN)/python -c 'from earlyhelp import demo; print(demo.current_code())'
+
+county: $(STAMP)
+	$(BIN)/python -m earlyhelp.launcher with $(BIN)/python manage.py generate_county $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m earlyhelp.launcher with $(BIN)/python bench/run.py $(ARGS)
+
+# Refresh the vendored GOV.UK Frontend, MOJ Frontend and htmx from the npm registry.
+vendor:
+	bash static/vendor/update.sh
+
+clean-data:
+	rm -rf .local

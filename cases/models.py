@@ -1,0 +1,348 @@
+"""Families, people and early help episodes (cases), with the Team Around the Family.
+
+The access rules that decide who sees these records live in cases/access.py.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import F, Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
+from cases.validators import validate_nhs_number, validate_postcode, validate_upn
+from partners.models import Agency, District
+
+MAX_TEXT = 20_000  # a long note is fine; 100 KB pasted by mistake is not
+
+
+class Family(models.Model):
+    """A household: the unit a lead professional works with."""
+
+    name = models.CharField(max_length=150, help_text="For example, 'Smith household'")
+    address_line_1 = models.CharField(max_length=200)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10, validators=[validate_postcode])
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="families")
+    deprivation_decile = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Index of Multiple Deprivation decile, 1 most deprived"
+    )
+    restricted = models.BooleanField(
+        default=False, help_text="Only the named people may see this family's details."
+    )
+    restricted_contact = models.CharField(
+        max_length=200, blank=True, help_text="Who to contact about a restricted record."
+    )
+    named_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="restricted_families"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "families"
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["district", "name"]),
+            GinIndex(fields=["postcode"], name="family_postcode_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deprivation_decile__isnull=True)
+                | Q(deprivation_decile__gte=1, deprivation_decile__lte=10),
+                name="family_deprivation_decile_1_to_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    other_names = models.CharField(max_length=200, blank=True, help_text="Previous or known-as")
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date = models.DateField(
+        null=True, blank=True, help_text="Expected date of delivery, for an unborn child"
+    )
+    gender = models.CharField(max_length=1, choices=Gender.choices, default=Gender.NOT_RECORDED)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    disabilities = ArrayField(
+        models.CharField(max_length=4, choices=Disability.choices), default=list, blank=True
+    )
+    sen_status = models.CharField(max_length=20, choices=SenStatus.choices, default=SenStatus.NONE)
+    nhs_number = models.CharField(
+        max_length=10, null=True, blank=True, unique=True, validators=[validate_nhs_number]
+    )
+    upn = models.CharField(
+        "Unique pupil number",
+        max_length=13,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_upn],
+    )
+    restricted = models.BooleanField(default=False)
+    restricted_contact = models.CharField(max_length=200, blank=True)
+    named_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="restricted_people"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+            GinIndex(
+                fields=["last_name"], name="person_last_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            GinIndex(
+                fields=["first_name"], name="person_first_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=False) | Q(expected_date__isnull=False),
+                name="person_has_date_of_birth_or_expected_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=True) | Q(expected_date__isnull=True),
+                name="person_born_or_expected_not_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(nhs_number__isnull=True) | Q(nhs_number__regex=r"^\d{10}$"),
+                name="person_nhs_number_ten_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(upn__isnull=True) | Q(upn__regex=r"^[A-Z]\d{11}[0-9A-Z]$"),
+                name="person_upn_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.date_of_birth is None
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class FamilyMembership(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    since = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "person"], name="unique_family_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_relationship_display()}) in {self.family}"
+
+    @property
+    def is_child(self) -> bool:
+        return self.relationship == Relationship.CHILD
+
+
+class LevelOfNeed(models.IntegerChoices):
+    """The continuum of need. Codes are fixed; authorities relabel them in configuration."""
+
+    UNIVERSAL = 1, "Universal"
+    UNIVERSAL_PLUS = 2, "Universal Plus"
+    TARGETED = 3, "Targeted / intensive"
+    STATUTORY = 4, "Statutory"
+
+
+class CaseStatus(models.TextChoices):
+    AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting allocation"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureReason(models.TextChoices):
+    NEEDS_MET = "needs_met", "Needs met"
+    STEPPED_UP = "stepped_up", "Stepped up to children's social care"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn or family disengaged"
+    MOVED_AWAY = "moved_away", "Moved out of area"
+    TRANSFERRED = "transferred", "Transferred to another service"
+
+
+class EarlyHelpCase(models.Model):
+    """One early help episode for a family, from allocation to closure."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="cases")
+    children = models.ManyToManyField(Person, related_name="cases", blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cases")
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_cases")
+    lead_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_cases",
+    )
+    level_of_need = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        permissions = [("work_on_case", "Work on the case as a Team Around the Family member")]
+        indexes = [
+            models.Index(fields=["district", "status", "-opened_on"]),
+            models.Index(fields=["lead_agency", "status", "-opened_on"]),
+            models.Index(fields=["lead_professional", "status"]),
+            models.Index(fields=["family", "-opened_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="case_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed")
+                | (Q(closed_on__isnull=False) & ~Q(closure_reason="")),
+                name="closed_case_has_date_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="open") | Q(lead_professional__isnull=False),
+                name="open_case_has_lead_professional",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"EH-{self.pk:06d}" if self.pk else "EH-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class EarlyHelpCaseUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian grants (TAF membership), so lookups join on an indexed integer."""
+
+    content_object = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE)
+
+
+class EarlyHelpCaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE)
+
+
+class TeamAroundFamilyMember(models.Model):
+    """A professional on the TAF. Members with an account get an object grant on the case;
+    external members are contacts only."""
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="taf_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="taf_memberships",
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="taf_memberships")
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    role_in_team = models.CharField(max_length=150, blank=True)
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(contact_name=""),
+                name="taf_member_is_user_or_named_contact",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=Q(left_on__isnull=True, user__isnull=False),
+                name="unique_current_taf_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user) if self.user_id else self.contact_name
+
+    @property
+    def name(self) -> str:
+        return self.user.full_name if self.user_id else self.contact_name
+
+
+class ConsentRecord(models.Model):
+    """Who consented, when, to what, and with which agencies information may be shared."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person, signed"
+        VERBAL = "verbal", "Verbal, recorded by the professional"
+        PHONE = "phone", "By phone"
+        WRITTEN = "written", "In writing or by email"
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    given_on = models.DateField()
+    to_assessment = models.BooleanField(default=True)
+    shared_with = models.ManyToManyField(Agency, blank=True, related_name="consents")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_note = models.TextField(blank=True, max_length=MAX_TEXT)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
+                name="consent_withdrawn_after_given",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent by {self.given_by} on {self.given_on:%d/%m/%Y}"
+
+
+class BreakGlass(models.Model):
+    """An administrator's explicit, time-limited, audited access to one family's records."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=2000)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Break glass by {self.user_id} on family {self.family_id}"

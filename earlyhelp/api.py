@@ -1,0 +1,39 @@
+"""API plumbing shared by every app: the access-rule permission and the error mapping."""
+
+from django.conf import settings
+from rest_framework import permissions
+from rest_framework.authentication import SessionAuthentication
+
+from earlyhelp.access_rules import rule_for
+
+
+class DeclaredRule(permissions.BasePermission):
+    """The view's declared access rule, as for pages; no rule ⇒ refused."""
+
+    message = "You do not have access to this."
+
+    def has_permission(self, request, view) -> bool:
+        rule = rule_for(view)
+        if rule is None or not rule.allows(request.user):
+            return False
+        if (
+            settings.EARLYHELP_REQUIRE_2FA
+            and isinstance(request.successful_authenticator, SessionAuthentication)
+            and request.user.needs_second_factor
+            and not request.user.is_verified()
+        ):
+            self.message = "Verify your second factor before using the API."
+            return False
+        return True
+
+
+def exception_handler(exc, context):
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    from earlyhelp.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        from rest_framework.exceptions import ValidationError
+
+        exc = ValidationError({"detail": str(exc)})
+    return drf_exception_handler(exc, context)

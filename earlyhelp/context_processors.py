@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from partners.models import Role
+
+# The primary navigation per role: (label, URL name). Links to pages not yet built are skipped.
+NAVIGATION = {
+    Role.PRACTITIONER: [
+        ("My cases", "case_list"),
+        ("Request support", "referral_start"),
+        ("Notifications", "notification_list"),
+    ],
+    Role.FRONT_DOOR: [
+        ("Triage queue", "triage_queue"),
+        ("Find a person", "person_search"),
+        ("New request", "referral_start"),
+        ("My cases", "case_list"),
+    ],
+    Role.TEAM_MANAGER: [
+        ("Cases", "case_list"),
+        ("Dashboard", "dashboard"),
+        ("Overdue", "overdue"),
+        ("Find a person", "person_search"),
+    ],
+    Role.CONSULTANT: [("Cases", "case_list"), ("Quality audits", "qa_sample")],
+    Role.STRATEGIC: [("Indicators", "indicators")],
+    Role.ADMINISTRATOR: [
+        ("Administration", "admin:index"),
+        ("Break glass", "break_glass"),
+        ("Audit trail", "audit_search"),
+    ],
+}
+
+
+def _links(role):
+    links = []
+    for label, name in NAVIGATION.get(role, []):
+        try:
+            links.append({"label": label, "url": reverse(name)})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def service(request):
+    user = getattr(request, "user", None)
+    return {
+        "authority_name": settings.AUTHORITY_NAME,
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "safeguarding_phone": settings.SAFEGUARDING_PHONE,
+        "nav_links": _links(user.role) if user is not None and user.is_authenticated else [],
+    }

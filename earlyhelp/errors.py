@@ -1,0 +1,10 @@
+class DomainError(Exception):
+    """A business rule said no. Pages show it as an error message; the API as a 400."""
+
+
+class InvalidTransition(DomainError):
+    """A status change that is not allowed from the record's current state."""
+
+
+class EditConflict(DomainError):
+    """Someone else saved the record since this editor loaded it (optimistic locking)."""

@@ -1,0 +1,55 @@
+"""The audit trail: who did what to which record, when, and from where.
+
+Append-only: a trigger in the migration makes PostgreSQL reject UPDATE and DELETE.
+Features never read it for business decisions; it is evidence, not state.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    EXPORT = "export", "Exported"
+    PRINT = "print", "Printed"
+    DENIED = "denied", "Access denied"
+    SEARCH = "search", "Searched"
+    BREAK_GLASS = "break_glass", "Break glass opened"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    record_type = models.CharField(max_length=40, blank=True)
+    record_id = models.BigIntegerField(null=True, blank=True)
+    # The person the record is about, when there is one: "who has seen this child's record".
+    person_id = models.BigIntegerField(null=True, blank=True)
+    family_id = models.BigIntegerField(null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "-at"]),
+            models.Index(fields=["person_id", "-at"]),
+            models.Index(fields=["family_id", "-at"]),
+            models.Index(fields=["user", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.record_type}"

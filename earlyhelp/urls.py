@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from cases.api import FamilyViewSet, PersonViewSet
+from earlyhelp import access_rules, views
+
+router = DefaultRouter()
+router.register("people", PersonViewSet, basename="person")
+router.register("families", FamilyViewSet, basename="family")
+router.APIRootView.access_rule = access_rules.SIGNED_IN
+
+
+class SchemaView(SpectacularAPIView):
+    access_rule = access_rules.SIGNED_IN
+
+
+class SchemaDocsView(SpectacularSwaggerSplitView):
+    access_rule = access_rules.SIGNED_IN
+
+
+admin.site.site_header = "Early help administration"
+admin.site.site_title = "Early help administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("sign-in/two-factor/", views.two_factor, name="two_factor"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
+    path("my-activity/", views.my_activity, name="my_activity"),
+    path("", include("cases.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SchemaView.as_view(), name="api_schema"),
+    path("api/docs/", SchemaDocsView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+handler403 = "earlyhelp.views.permission_denied"
+handler404 = "earlyhelp.views.page_not_found"
+handler500 = "earlyhelp.views.server_error"

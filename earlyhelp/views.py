@@ -1,0 +1,124 @@
+"""Pages every user shares: home, sign-in with two factors, sign-out, errors, my activity."""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from earlyhelp import access_rules
+from earlyhelp.forms import SignInForm, TwoFactorForm
+from earlyhelp.models import AuditEvent
+
+
+def _safe_next(request, default: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    from django.urls import reverse
+
+    return reverse(default)
+
+
+@access_rules.PUBLIC
+def health(request):
+    """For load balancers and compose health checks: the database answers. No data shown."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@access_rules.SIGNED_IN
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "home.html",
+        {"districts": user.districts.all(), "agency": user.agency},
+    )
+
+
+class SignInView(auth_views.LoginView):
+    access_rule = access_rules.PUBLIC
+    template_name = "registration/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    access_rule = access_rules.SIGN_IN_JOURNEY
+
+
+@access_rules.SIGN_IN_JOURNEY
+def two_factor(request):
+    """Verify a TOTP code, or enrol a device first if the user has none."""
+    user = request.user
+    if getattr(user, "is_verified", lambda: False)():
+        return redirect(_safe_next(request))
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("code", "The code is wrong or has expired. Enter the current 6-digit code")
+    context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if enrolling:
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+        image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+        buffer = BytesIO()
+        image.save(buffer)
+        context["qr_svg"] = base64.b64encode(buffer.getvalue()).decode()
+    return render(request, "registration/two_factor.html", context)
+
+
+@access_rules.SIGN_IN_JOURNEY
+@require_POST
+def keep_alive(request):
+    """Touching the session restarts the idle clock (the expiry warning's 'stay signed in')."""
+    return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
+
+
+@access_rules.SIGNED_IN
+def my_activity(request):
+    """What I have done in the system: my own audit trail."""
+    events = AuditEvent.objects.filter(user=request.user).order_by("-at", "-pk")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/my_activity.html", {"page": page})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)
+
+
+def add_message_and_redirect(request, text: str, to: str):
+    messages.success(request, text)
+    return redirect(to)

@@ -1,0 +1,28 @@
+// Progressive enhancement only: every page works without this file.
+import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
+
+initAll();
+
+// Session expiry warning: show before the idle timeout, offer to stay signed in.
+const body = document.body;
+const idle = Number(body.dataset.sessionIdle || 0);
+const warnBefore = Number(body.dataset.sessionWarning || 0);
+if (idle > 0) {
+  const panel = document.getElementById("session-warning");
+  const stay = document.getElementById("session-keep-alive");
+  const csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
+  let warnTimer, endTimer;
+  const arm = () => {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    warnTimer = setTimeout(() => { panel.hidden = false; stay.focus(); }, Math.max(0, idle - warnBefore) * 1000);
+    endTimer = setTimeout(() => { window.location.href = body.dataset.signOut; }, idle * 1000);
+  };
+  stay.addEventListener("click", async () => {
+    const headers = csrf ? { "X-CSRFToken": csrf.value } : {};
+    await fetch(body.dataset.keepAlive, { method: "POST", headers, credentials: "same-origin" });
+    panel.hidden = true;
+    arm();
+  });
+  arm();
+}

@@ -1,0 +1,133 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from partners.models import Role
+from tests import factories
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def signed_in(client, user, *, verified: bool = True):
+    """A test client signed in as `user`, with the second factor verified (as after TOTP)."""
+    client.force_login(user)
+    if verified:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def district(db):
+    return factories.DistrictFactory(code="amberford", name="Amberford")
+
+
+@pytest.fixture
+def other_district(db):
+    return factories.DistrictFactory(code="brackenmoor", name="Brackenmoor")
+
+
+@pytest.fixture
+def eh_team(district):
+    team = factories.EarlyHelpTeamFactory(name="Amberford Early Help Team")
+    team.districts.add(district)
+    return team
+
+
+@pytest.fixture
+def school(district):
+    agency = factories.AgencyFactory(name="Amberford Primary School")
+    agency.districts.add(district)
+    return agency
+
+
+@pytest.fixture
+def practitioner(eh_team, district):
+    return factories.UserFactory(full_name="Priya Shah", agency=eh_team, districts=[district])
+
+
+@pytest.fixture
+def front_door_officer(district, db):
+    agency = factories.EarlyHelpTeamFactory(name="Front Door")
+    return factories.UserFactory(role=Role.FRONT_DOOR, agency=agency, districts=[district])
+
+
+@pytest.fixture
+def district_manager(eh_team, district):
+    return factories.UserFactory(role=Role.TEAM_MANAGER, agency=eh_team, districts=[district])
+
+
+@pytest.fixture
+def consultant(eh_team, district):
+    return factories.UserFactory(role=Role.CONSULTANT, agency=eh_team, districts=[district])
+
+
+@pytest.fixture
+def strategic_viewer(eh_team, district):
+    return factories.UserFactory(role=Role.STRATEGIC, agency=eh_team, districts=[district])
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.UserFactory(role=Role.ADMINISTRATOR, agency=None, is_staff=True)
+
+
+def database_url_for_subprocess() -> str:
+    """The test database as a URL, for a worker process started by a test."""
+    db = settings.DATABASES["default"]
+    host = db["HOST"] or "127.0.0.1"
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    if host.startswith("/"):
+        return f"postgresql://{user}{password}@/{db['NAME']}?host={host}"
+    port = db.get("PORT") or 5432
+    return f"postgresql://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker, in its own process, on the real broker and the test database."""
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url_for_subprocess()
+    env["CONN_MAX_AGE"] = "0"
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    env["CELERY_QUEUE"] = queue
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "earlyhelp",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "warning",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    proc.queue = queue
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
