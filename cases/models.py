@@ -165,12 +165,22 @@ class FamilyMembership(models.Model):
 
 
 class LevelOfNeed(models.IntegerChoices):
-    """The continuum of need. Codes are fixed; authorities relabel them in configuration."""
+    """The continuum of need. Codes are fixed; authorities relabel them in configuration
+    (settings.LEVEL_OF_NEED_LABELS, e.g. Cumbria's Thriving / Getting Help / ...)."""
 
     UNIVERSAL = 1, "Universal"
     UNIVERSAL_PLUS = 2, "Universal Plus"
     TARGETED = 3, "Targeted / intensive"
     STATUTORY = 4, "Statutory"
+
+    @classmethod
+    def label_for(cls, code: int) -> str:
+        labels = getattr(settings, "LEVEL_OF_NEED_LABELS", {}) or {}
+        return labels.get(int(code)) or cls(int(code)).label
+
+    @classmethod
+    def configured_choices(cls) -> list[tuple[int, str]]:
+        return [(level.value, cls.label_for(level.value)) for level in cls]
 
 
 class CaseStatus(models.TextChoices):
@@ -346,3 +356,31 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"Break glass by {self.user_id} on family {self.family_id}"
+
+
+class NeedFramework(models.TextChoices):
+    SUPPORTING_FAMILIES = "supporting_families", "Supporting Families headline outcome"
+    VULNERABILITY = "vulnerability", "Working Together vulnerability"
+
+
+class Need(models.Model):
+    """A versioned code list entry: Supporting Families headlines (2022-25 guidance) and the
+    Working Together vulnerability list. Stable codes; labels and versions may change."""
+
+    framework = models.CharField(max_length=30, choices=NeedFramework.choices)
+    version = models.CharField(max_length=20)
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=150)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "version", "code"], name="unique_need_code_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,65 @@
+"""Working days in England: Monday to Friday, less English bank holidays.
+
+Every deadline in the product is counted here (assessment due in 20 working days, first TAF
+meeting within 10, triage targets), from the `holidays` package's England calendar, so no
+holiday list is typed by hand.
+"""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted).
+
+    add_working_days(Fri, 1) is the next Monday (or Tuesday after a bank holiday Monday).
+    """
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    remaining = days
+    while remaining:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def subtract_working_days(end: datetime.date, days: int) -> datetime.date:
+    day = end
+    remaining = days
+    while remaining:
+        day -= datetime.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end`; negative if end is earlier."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def working_days_between_datetimes(start: datetime.datetime, end: datetime.datetime) -> int:
+    from django.utils import timezone
+
+    return working_days_between(timezone.localdate(start), timezone.localdate(end))

@@ -1,0 +1,32 @@
+import datetime
+
+import pytest
+
+from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (D(2026, 11, 20), 1, D(2026, 11, 23)),  # Friday + 1 = Monday
+        (D(2026, 12, 18), 5, D(2026, 12, 29)),  # skips Christmas Day (Fri) and Boxing Day observed (Mon 28th)
+        (D(2026, 4, 2), 1, D(2026, 4, 7)),  # Thursday before Easter: skips Good Friday and Easter Monday
+        (D(2026, 12, 1), 20, D(2026, 12, 31)),  # a 20-working-day assessment across Christmas
+        (D(2027, 5, 28), 1, D(2027, 6, 1)),  # spring bank holiday Monday
+    ],
+)
+def test_add_working_days_skips_weekends_and_english_bank_holidays(start, days, expected):
+    assert add_working_days(start, days) == expected
+
+
+def test_bank_holidays_are_not_working_days():
+    assert not is_working_day(D(2026, 12, 25))
+    assert not is_working_day(D(2026, 8, 31))
+    assert is_working_day(D(2026, 11, 25))
+
+
+def test_working_days_between_counts_the_end_not_the_start():
+    assert working_days_between(D(2026, 11, 20), D(2026, 11, 23)) == 1
+    assert working_days_between(D(2026, 11, 23), D(2026, 11, 20)) == -1
