@@ -42,6 +42,14 @@ def _links(role):
     return links
 
 
+def _unread(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    from earlyhelp.notifications import unread_count
+
+    return unread_count(user)
+
+
 def service(request):
     user = getattr(request, "user", None)
     return {
@@ -50,4 +58,5 @@ def service(request):
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
         "safeguarding_phone": settings.SAFEGUARDING_PHONE,
         "nav_links": _links(user.role) if user is not None and user.is_authenticated else [],
+        "unread_notifications": _unread(user),
     }

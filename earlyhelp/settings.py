@@ -32,9 +32,7 @@ else:
     DEBUG = env.bool("DEBUG", default=not TESTING)
 
 # Continuum of need labels, per authority: LEVEL_OF_NEED_LABELS="1=Thriving,2=Getting help,..."
-LEVEL_OF_NEED_LABELS = {
-    int(k): v for k, v in env.dict("LEVEL_OF_NEED_LABELS", default={}).items()
-}
+LEVEL_OF_NEED_LABELS = {int(k): v for k, v in env.dict("LEVEL_OF_NEED_LABELS", default={}).items()}
 AUTHORITY_NAME = env.str("AUTHORITY_NAME", default="Demoshire County Council")
 SAFEGUARDING_PHONE = env.str("SAFEGUARDING_PHONE", default="0300 123 4567")
 

@@ -8,3 +8,12 @@ def health_check() -> dict:
     """Proves a worker can reach the broker and the database: used by the status page and
     the test that runs a real task through a real worker."""
     return {"districts": District.objects.count()}
+
+
+@shared_task(
+    time_limit=60, soft_time_limit=50, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def send_notification_email(notification_id: int) -> bool:
+    from earlyhelp.notifications import notification_email_send
+
+    return notification_email_send(notification_id)

@@ -31,6 +31,8 @@ urlpatterns = [
     path("sign-in/two-factor/", views.two_factor, name="two_factor"),
     path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("my-activity/", views.my_activity, name="my_activity"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", views.open_notification, name="open_notification"),
     path("", include("cases.urls")),
     path("", include("referrals.urls")),
     path("", include("assessments.urls")),

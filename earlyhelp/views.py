@@ -10,15 +10,15 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from earlyhelp import access_rules
+from earlyhelp import access_rules, notifications
 from earlyhelp.forms import SignInForm, TwoFactorForm
-from earlyhelp.models import AuditEvent
+from earlyhelp.models import AuditEvent, Notification
 
 
 def _safe_next(request, default: str = "home") -> str:
@@ -97,6 +97,29 @@ def two_factor(request):
 def keep_alive(request):
     """Touching the session restarts the idle clock (the expiry warning's 'stay signed in')."""
     return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
+
+
+@access_rules.SIGNED_IN
+def notification_list(request):
+    if request.method == "POST":
+        notifications.mark_read(user=request.user)
+        messages.success(request, "All notifications marked as read.")
+        return redirect("notification_list")
+    items = Notification.objects.filter(user=request.user)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@access_rules.SIGNED_IN
+@require_POST
+def open_notification(request, pk: int):
+    """Mark one notification read and follow its link (links stay behind the access rules)."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notifications.mark_read(user=request.user, notification_ids=[notification.pk])
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/"
+    return redirect(target or "notification_list")
 
 
 @access_rules.SIGNED_IN

@@ -21,7 +21,8 @@ def test_every_url_pattern_declares_an_access_rule():
     patterns = list(_walk(get_resolver().url_patterns))
     assert len(patterns) > 10
     missing = [
-        route for route, callback, namespaces in patterns
+        route
+        for route, callback, namespaces in patterns
         if not route.startswith(IGNORED_PREFIXES) and rule_for(callback, namespaces) is None
     ]
     assert not missing, f"URL patterns without an access rule: {missing}"

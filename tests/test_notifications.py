@@ -1,0 +1,35 @@
+from django.core import mail
+from django.urls import reverse
+
+from earlyhelp.models import Notification
+from earlyhelp.notifications import notification_email_send, notify
+from tests.conftest import signed_in
+
+
+def test_a_notification_email_is_sent_once_and_names_no_family(practitioner, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    n = notify(
+        user=practitioner,
+        subject="An assessment is due in 5 working days",
+        url="/cases/1/",
+        email=False,
+    )
+    assert notification_email_send(n.pk) is True
+    assert notification_email_send(n.pk) is False
+    assert len(mail.outbox) == 1
+    assert "/cases/1/" in mail.outbox[0].body
+    assert "no personal details" in mail.outbox[0].body
+
+
+def test_unread_count_shows_in_the_header_and_clears_when_read(client, practitioner):
+    notify(user=practitioner, subject="Something needs you", url="/", email=False)
+    signed_in(client, practitioner)
+    assert '1<span class="govuk-visually-hidden"> unread' in client.get("/").content.decode()
+    client.post(reverse("notification_list"))
+    assert Notification.objects.get().read_at is not None
+
+
+def test_nobody_can_open_another_users_notification(client, practitioner, district_manager):
+    n = notify(user=practitioner, subject="Private", url="/", email=False)
+    response = signed_in(client, district_manager).post(reverse("open_notification", args=[n.pk]))
+    assert response.status_code == 404
