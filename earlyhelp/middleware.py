@@ -2,10 +2,13 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from earlyhelp.access_rules import rule_for
+from earlyhelp.audit import audit
+from earlyhelp.models import AuditAction
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +51,37 @@ class AccessRuleMiddleware:
         if not is_api and not rule.allows(user):
             raise PermissionDenied
         return None
+
+    def process_exception(self, request, exception):
+        """Failed attempts to open a record are audited; restricted records say whom to ask."""
+        from cases.access import RestrictedRecord
+
+        if not isinstance(exception, (Http404, PermissionDenied, RestrictedRecord)):
+            return None
+        match = request.resolver_match
+        record_id = _record_id(match.kwargs) if match else None
+        if record_id is not None or isinstance(exception, RestrictedRecord):
+            audit(
+                user=request.user,
+                action=AuditAction.DENIED,
+                record_type=(match.url_name or "")[:40] if match else "",
+                record_id=record_id,
+                request=request,
+                reason="restricted record" if isinstance(exception, RestrictedRecord) else "",
+            )
+        if isinstance(exception, RestrictedRecord):
+            return render(
+                request, "errors/403.html", {"restricted_contact": exception.contact}, status=403
+            )
+        return None
+
+
+def _record_id(kwargs: dict) -> int | None:
+    for key in ("pk", "case_id", "person_id", "family_id", "referral_id", "assessment_id"):
+        value = kwargs.get(key)
+        if value is not None:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return None
+    return None

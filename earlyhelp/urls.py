@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cases.api import FamilyViewSet, PersonViewSet
-from earlyhelp import access_rules, views
+from earlyhelp import access_rules, audit_views, views
 
 router = DefaultRouter()
 router.register("people", PersonViewSet, basename="person")
@@ -32,8 +32,12 @@ urlpatterns = [
     path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("my-activity/", views.my_activity, name="my_activity"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("audit/", audit_views.audit_search, name="audit_search"),
+    path("audit/users/<int:pk>/", audit_views.user_activity, name="user_activity"),
+    path("break-glass/", audit_views.break_glass, name="break_glass"),
     path("notifications/<int:pk>/open/", views.open_notification, name="open_notification"),
     path("", include("cases.urls")),
+    path("", include("cases.people_urls")),
     path("", include("referrals.urls")),
     path("", include("assessments.urls")),
     path("", include("reporting.urls")),

@@ -1,0 +1,91 @@
+"""Person and family records, and 'who has seen this child's record'.
+
+Casework pages (the case, consent, TAF, notes) live in cases/views.py.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+
+from cases import access
+from cases.models import FamilyMembership, Person
+from earlyhelp import access_rules
+from earlyhelp.audit import audit_view
+from earlyhelp.models import AuditAction, AuditEvent
+from partners.models import Role
+
+
+@access_rules.CASE_DATA
+def person_detail(request, pk: int):
+    person = access.get_person_for(request.user, pk)
+    audit_view(request, person)
+    visible_families = access.families_visible_to(request.user)
+    memberships = FamilyMembership.objects.filter(
+        person=person, family__in=visible_families
+    ).select_related("family", "family__district")
+    cases = (
+        access.cases_visible_to(request.user)
+        .filter(children=person)
+        .select_related("lead_professional", "lead_agency")
+    )
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "cases": cases,
+            "may_read_audit": request.user.role in (Role.TEAM_MANAGER, Role.ADMINISTRATOR),
+        },
+    )
+
+
+@access_rules.CASE_DATA
+def family_detail(request, pk: int):
+    family = access.get_family_for(request.user, pk)
+    audit_view(request, family)
+    members = family.memberships.select_related("person").order_by(
+        "relationship", "person__date_of_birth"
+    )
+    cases = (
+        access.cases_visible_to(request.user)
+        .filter(family=family)
+        .select_related("lead_professional", "lead_agency")
+    )
+    return render(
+        request,
+        "people/family_detail.html",
+        {"family": family, "members": members, "cases": cases},
+    )
+
+
+@access_rules.AUDIT_READERS
+def person_audit(request, pk: int):
+    """Who has seen this child's record: every view, change, export or print of the person,
+    their family, the family's cases and assessments. Managers see children in their scope;
+    administrators see the trail by record number without the child's details."""
+    if request.user.role == Role.ADMINISTRATOR:
+        person = Person.objects.filter(pk=pk).only("pk").first()
+        if person is None:
+            from django.http import Http404
+
+            raise Http404
+        show_identity = False
+    else:
+        person = access.get_person_for(request.user, pk)
+        audit_view(request, person)
+        show_identity = True
+    family_ids = list(
+        FamilyMembership.objects.filter(person_id=pk).values_list("family_id", flat=True)
+    )
+    events = (
+        AuditEvent.objects.filter(Q(person_id=pk) | Q(family_id__in=family_ids))
+        .exclude(action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_OUT])
+        .select_related("user", "user__agency")
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/person_audit.html",
+        {"person": person, "show_identity": show_identity, "page": page},
+    )
