@@ -384,3 +384,229 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# --- Casework: status history, chronology, notes and corrections, step up/down, closure ---
+
+
+class CaseStatusChange(models.Model):
+    """Product history of a case's status (who, when, from, to, why). Written only by the
+    transition functions in cases/services.py; separate from the audit trail."""
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True, max_length=MAX_TEXT)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["case", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.from_status or '-'} -> {self.to_status}"
+
+
+class ChronologyKind(models.TextChoices):
+    """What an entry in a case's chronology records. The first group is typed by people
+    (case notes); the rest are written by services when something happens."""
+
+    NOTE = "note", "Case note"
+    CONTACT = "contact", "Contact"
+    HOME_VISIT = "home_visit", "Home visit"
+    PHONE_CALL = "phone_call", "Phone call"
+    MEETING = "meeting", "Meeting"
+    DECISION = "decision", "Decision"
+    CONSENT = "consent", "Consent"
+    ASSESSMENT = "assessment", "Assessment"
+    PLAN = "plan", "Family plan"
+    REVIEW = "review", "TAF meeting or review"
+    TEAM = "team", "Team Around the Family"
+    STEP = "step", "Step up or step down"
+    STATUS = "status", "Case status"
+
+
+NOTE_KINDS = [
+    ChronologyKind.NOTE,
+    ChronologyKind.CONTACT,
+    ChronologyKind.HOME_VISIT,
+    ChronologyKind.PHONE_CALL,
+    ChronologyKind.MEETING,
+    ChronologyKind.DECISION,
+]
+
+
+class ChronologyEntry(models.Model):
+    """One line of a case's chronology. Case notes are entries typed by a person; events
+    (consent, assessment sign-off, meetings, step up...) are written by the services that
+    make them, so the case page reads one table, newest first.
+
+    Entries are never edited: a correction is a NoteCorrection row, and the original text
+    stays visible, marked as corrected."""
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="chronology")
+    kind = models.CharField(max_length=20, choices=ChronologyKind.choices)
+    occurred_at = models.DateTimeField()
+    title = models.CharField(max_length=200)
+    text = models.TextField(blank=True, max_length=MAX_TEXT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name_plural = "chronology entries"
+        indexes = [
+            models.Index(fields=["case", "-occurred_at"]),
+            models.Index(fields=["case", "kind", "-occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.occurred_at:%d/%m/%Y}"
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind in NOTE_KINDS
+
+
+class NoteCorrection(models.Model):
+    """A correction to a case note. The note itself is never changed."""
+
+    entry = models.ForeignKey(ChronologyEntry, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(max_length=MAX_TEXT)
+    reason = models.CharField(max_length=500)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.entry_id}"
+
+
+class StepDirection(models.TextChoices):
+    UP = "up", "Step up to children's social care"
+    DOWN = "down", "Step down from children's social care"
+
+
+class StepEvent(models.Model):
+    """A move between early help and children's social care, with reasons and dates."""
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="step_events")
+    direction = models.CharField(max_length=4, choices=StepDirection.choices)
+    occurred_on = models.DateField()
+    reason = models.TextField(max_length=MAX_TEXT)
+    other_service = models.CharField(
+        max_length=200, blank=True, help_text="For example, the social care team involved"
+    )
+    level_of_need_before = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
+    level_of_need_after = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["direction", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} step {self.direction} on {self.occurred_on}"
+
+
+class FamilyView(models.TextChoices):
+    IMPROVED = "improved", "Yes, family life has improved"
+    PARTLY = "partly", "Partly"
+    NOT_IMPROVED = "not_improved", "No, it has not improved"
+    NOT_ASKED = "not_asked", "The family could not be asked"
+
+
+class CaseClosure(models.Model):
+    """How an episode ended: reason, the outcome of each plan outcome (a snapshot of its
+    words at closure), the family's own view and the child's voice."""
+
+    case = models.OneToOneField(EarlyHelpCase, on_delete=models.CASCADE, related_name="closure")
+    reason = models.CharField(max_length=20, choices=ClosureReason.choices)
+    closed_on = models.DateField()
+    outcomes = models.JSONField(
+        default=list, blank=True, help_text='[{"outcome_id", "outcome", "result", "comment"}]'
+    )
+    family_view = models.CharField(max_length=20, choices=FamilyView.choices)
+    family_view_text = models.TextField(blank=True, max_length=MAX_TEXT)
+    child_voice = models.TextField(blank=True, max_length=MAX_TEXT)
+    summary = models.TextField(blank=True, max_length=MAX_TEXT)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["reason", "closed_on"])]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.case}"
+
+
+class NoConsentDecision(models.Model):
+    """Without consent the lead professional records a judgement on whether the needs will
+    escalate, and if so the route to step up (DESIGN.md, 'Consent')."""
+
+    class Escalation(models.TextChoices):
+        LIKELY = "likely", "Needs are likely to escalate"
+        UNLIKELY = "unlikely", "Needs are unlikely to escalate"
+
+    class NextStep(models.TextChoices):
+        STEP_UP = "step_up", "Refer to children's social care (step up)"
+        TRY_AGAIN = "try_again", "Keep in touch and ask again"
+        CLOSE = "close", "Close with advice and information"
+
+    case = models.ForeignKey(
+        EarlyHelpCase, on_delete=models.CASCADE, related_name="no_consent_decisions"
+    )
+    decided_on = models.DateField()
+    escalation = models.CharField(max_length=10, choices=Escalation.choices)
+    next_step = models.CharField(max_length=10, choices=NextStep.choices)
+    rationale = models.TextField(max_length=MAX_TEXT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"No-consent decision on {self.case}"
+
+
+class LeadProfessionalHandover(models.Model):
+    """The lead professional role passed to another TAF member, with a handover note."""
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="handovers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    handed_over_on = models.DateField()
+    note = models.TextField(max_length=MAX_TEXT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-handed_over_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Handover of {self.case} on {self.handed_over_on}"
