@@ -197,6 +197,14 @@ def get_person_for(user, pk) -> Person:
         raise Http404 from None
     if person.restricted and not person.named_people.filter(pk=user.pk).exists():
         raise RestrictedRecord(person.restricted_contact)
+    # A child of a restricted household is as restricted as its address.
+    hidden_family = (
+        Family.objects.filter(memberships__person=person, restricted=True)
+        .exclude(named_people=user.pk)
+        .first()
+    )
+    if hidden_family is not None:
+        raise RestrictedRecord(hidden_family.restricted_contact)
     return person
 
 

@@ -21,7 +21,6 @@ class _AuditedRetrieve:
 class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
     access_rule = access_rules.CASE_DATA
     serializer_class = PersonOutput
-    ordering = ("last_name", "first_name", "id")
     filterset_fields = ["nhs_number", "upn", "date_of_birth"]
 
     def get_queryset(self):
@@ -35,7 +34,6 @@ class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
 class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
     access_rule = access_rules.CASE_DATA
     serializer_class = FamilyOutput
-    ordering = ("name", "id")
     filterset_fields = ["postcode", "district__code"]
 
     def get_queryset(self):

@@ -1,7 +1,7 @@
 """API plumbing shared by every app: the access-rule permission and the error mapping."""
 
 from django.conf import settings
-from rest_framework import permissions
+from rest_framework import pagination, permissions
 from rest_framework.authentication import SessionAuthentication
 
 from earlyhelp.access_rules import rule_for
@@ -28,12 +28,28 @@ class DeclaredRule(permissions.BasePermission):
 
 
 def exception_handler(exc, context):
+    from rest_framework.exceptions import PermissionDenied
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    from cases.access import RestrictedRecord
     from earlyhelp.errors import DomainError
+
+    if isinstance(exc, RestrictedRecord):
+        exc = PermissionDenied(
+            f"This is a restricted record. If you need to know more, contact {exc.contact}."
+        )
 
     if isinstance(exc, DomainError):
         from rest_framework.exceptions import ValidationError
 
         exc = ValidationError({"detail": str(exc)})
     return drf_exception_handler(exc, context)
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Keyset pagination: constant cost however deep the page, no COUNT(*) at county scale."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

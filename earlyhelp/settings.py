@@ -35,6 +35,11 @@ else:
 LEVEL_OF_NEED_LABELS = {int(k): v for k, v in env.dict("LEVEL_OF_NEED_LABELS", default={}).items()}
 AUTHORITY_NAME = env.str("AUTHORITY_NAME", default="Demoshire County Council")
 SAFEGUARDING_PHONE = env.str("SAFEGUARDING_PHONE", default="0300 123 4567")
+# Front door: working days to a triage decision (English bank holidays excluded).
+TRIAGE_TARGET_WORKING_DAYS = {
+    "urgent": env.int("TRIAGE_TARGET_URGENT_DAYS", default=1),
+    "routine": env.int("TRIAGE_TARGET_ROUTINE_DAYS", default=3),
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -259,7 +264,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["earlyhelp.api.DeclaredRule"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "earlyhelp.api.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "earlyhelp.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"user": "600/minute"},
