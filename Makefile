@@ -46,11 +46,14 @@ lint: $(STAMP)
 demo-code: $(STAMP)
 	@$(BIN)/python -c 'from earlyhelp import demo; print(demo.current_code())'
 
+# County-scale data (own database, earlyhelp_county) and the benchmarks that run against it.
 county: $(STAMP)
-	$(BIN)/python -m earlyhelp.launcher with $(BIN)/python manage.py generate_county $(ARGS)
+	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
+	  $(BIN)/python manage.py generate_county $(ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m earlyhelp.launcher with $(BIN)/python bench/run.py $(ARGS)
+	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
+	  $(BIN)/python manage.py run_benchmarks $(ARGS)
 
 # Refresh the vendored GOV.UK Frontend, MOJ Frontend and htmx from the npm registry.
 vendor:

