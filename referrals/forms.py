@@ -1,0 +1,499 @@
+"""Input checking for the front door pages. Messages follow the GOV.UK error pattern;
+the API checks the same things through referrals/rules.py."""
+
+from django import forms
+from django.utils import timezone
+
+from cases.codes import Gender, Relationship
+from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
+from partners.models import Agency, District
+from referrals import rules
+from referrals.models import (
+    SOURCE_FOR_AGENCY_KIND,
+    Channel,
+    ClosedReason,
+    FamilyConsent,
+    Outcome,
+    ReferralSource,
+    Urgency,
+)
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def text(label: str, *, required: bool = False, missing: str = "", rows: int = 5, **kw):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_TEXT,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": missing or f"Enter {label.lower()}",
+            "max_length": f"{label} must be {MAX_TEXT:,} characters or fewer",
+        },
+        **kw,
+    )
+
+
+def line(label: str, *, max_length: int, required: bool = False, missing: str = "", **kw):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        error_messages={
+            "required": missing or f"Enter {label.lower()}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+        **kw,
+    )
+
+
+def date(label: str, help_text: str = "For example, 27/03/2019"):
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+        error_messages={"invalid": f"{label} must be a real date, like 27/03/2019"},
+    )
+
+
+class ReferralForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How did the request reach the front door?",
+        choices=[(Channel.PHONE, "Phone call"), (Channel.EMAIL, "Email")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    is_self_referral = forms.ChoiceField(
+        label="Who is asking for support?",
+        choices=[("no", "A professional"), ("yes", "The family themselves (self-referral)")],
+        initial="no",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who is asking for support"},
+    )
+    referrer_name = line("Referrer's full name", max_length=150)
+    referrer_role = line("Job title or relationship to the family", max_length=150)
+    referrer_agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.filter(active=True),
+        required=False,
+        empty_label="Not listed, or not an agency",
+        error_messages={"invalid_choice": "Select an agency from the list"},
+    )
+    referrer_organisation = line(
+        "Organisation, if not listed", max_length=200, help_text="Leave blank for a family member"
+    )
+    referrer_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    referrer_phone = line("Phone number", max_length=30)
+    source = forms.ChoiceField(
+        label="Referral source",
+        choices=[("", "Select the source")] + list(ReferralSource.choices),
+        required=False,
+        help_text="The Department for Education code for who the request came from.",
+    )
+    district = forms.ModelChoiceField(
+        label="District the family lives in",
+        queryset=District.objects.all(),
+        empty_label="Select a district",
+        error_messages={
+            "required": "Select the district the family lives in",
+            "invalid_choice": "Select a district from the list",
+        },
+    )
+    address_line_1 = line(
+        "Address line 1", max_length=200, required=True, missing="Enter the family's address"
+    )
+    town = line("Town or city", max_length=100, required=True, missing="Enter the town or city")
+    postcode = line(
+        "Postcode",
+        max_length=10,
+        required=True,
+        missing="Enter the family's postcode",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+    worries = text(
+        "What are you worried about?",
+        required=True,
+        missing="Enter what you are worried about",
+        rows=8,
+        help_text="What is happening, for whom, and since when. "
+        "Use the family's words where you can.",
+    )
+    working_well = text(
+        "What is working well?",
+        help_text="The family's strengths and the support that already helps.",
+    )
+    support_requested = text("What support do you think would help?")
+    needs = forms.ModelMultipleChoiceField(
+        label="Needs",
+        queryset=Need.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select needs from the list"},
+    )
+    family_consent = forms.ChoiceField(
+        label="Does the family know about this request, and agree to it?",
+        choices=FamilyConsent.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the family knows about and agrees to this request"
+        },
+    )
+    no_consent_reason = text(
+        "Why has the family not agreed, or not been told?",
+        help_text="Early help is voluntary. If you have not asked, say why "
+        "(for example, asking would put a child at risk).",
+    )
+    urgency = forms.ChoiceField(
+        label="How urgent is this?",
+        choices=Urgency.choices,
+        initial=Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how urgent this is"},
+    )
+    significant_harm = forms.ChoiceField(
+        label="Do you believe a child is at risk of significant harm?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select yes if you believe a child is at risk of significant harm"
+        },
+    )
+    step_down_summary = text(
+        "Social care summary for the step down",
+        rows=8,
+        help_text="Why social care is closing, what has changed, "
+        "and what early help should focus on.",
+    )
+
+    def __init__(self, *args, door: str = Channel.WEB, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.door = door
+        if door != "front_door":
+            del self.fields["channel"]
+        else:
+            self.fields["channel"].required = True
+            self.fields["channel"].error_messages["required"] = (
+                "Select how the request reached the front door"
+            )
+        if door == Channel.STEP_DOWN:
+            self.fields["step_down_summary"].required = True
+            self.fields["step_down_summary"].error_messages["required"] = (
+                "Enter the social care summary for the step down"
+            )
+        else:
+            del self.fields["step_down_summary"]
+
+    def needs_by_framework(self):
+        """The needs checkboxes grouped: Supporting Families headlines, then vulnerabilities."""
+        field = self["needs"]
+        groups = {NeedFramework.SUPPORTING_FAMILIES: [], NeedFramework.VULNERABILITY: []}
+        frameworks = dict(Need.objects.filter(active=True).values_list("pk", "framework"))
+        for option in field:
+            key = frameworks.get(int(str(option.data["value"])))
+            groups.setdefault(key, []).append(option)
+        return [(NeedFramework(k).label, v) for k, v in groups.items() if k in NeedFramework.values]
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"]
+        error = rules.postcode_error(value)
+        if error:
+            raise forms.ValidationError(error)
+        return rules.clean_postcode(value)
+
+    def clean(self):
+        data = super().clean()
+        self_referral = data.get("is_self_referral") == "yes"
+        if not self_referral and not data.get("referrer_name"):
+            self.add_error("referrer_name", "Enter the referrer's full name")
+        if (
+            not self_referral
+            and not data.get("referrer_agency")
+            and not data.get("referrer_organisation")
+        ):
+            self.add_error(
+                "referrer_organisation", "Select the referrer's agency, or enter their organisation"
+            )
+        if self_referral and not (data.get("referrer_phone") or data.get("referrer_email")):
+            self.add_error(
+                "referrer_phone", "Enter a phone number or email address to contact the family"
+            )
+        consent = data.get("family_consent")
+        if consent and consent != FamilyConsent.CONSENTED and not data.get("no_consent_reason"):
+            self.add_error(
+                "no_consent_reason",
+                "Explain why the family has not agreed to, or been told about, this request",
+            )
+        return data
+
+    def referral_fields(self) -> dict:
+        d = self.cleaned_data
+        self_referral = d["is_self_referral"] == "yes"
+        agency = d.get("referrer_agency")
+        source = d.get("source") or (
+            ReferralSource.SELF
+            if self_referral
+            else SOURCE_FOR_AGENCY_KIND.get(agency.kind, ReferralSource.OTHER)
+            if agency
+            else ReferralSource.UNKNOWN
+        )
+        fields = {
+            "district": d["district"],
+            "is_self_referral": self_referral,
+            "referrer_name": d.get("referrer_name", ""),
+            "referrer_role": d.get("referrer_role", ""),
+            "referrer_agency": None if self_referral else agency,
+            "referrer_organisation": d.get("referrer_organisation", ""),
+            "referrer_email": d.get("referrer_email", ""),
+            "referrer_phone": d.get("referrer_phone", ""),
+            "source": source,
+            "address_line_1": d["address_line_1"],
+            "town": d["town"],
+            "postcode": d["postcode"],
+            "worries": d["worries"],
+            "working_well": d.get("working_well", ""),
+            "support_requested": d.get("support_requested", ""),
+            "family_consent": d["family_consent"],
+            "no_consent_reason": d.get("no_consent_reason", ""),
+            "urgency": d["urgency"],
+            "significant_harm": d["significant_harm"] == "yes",
+        }
+        if "step_down_summary" in d:
+            fields["step_down_summary"] = d["step_down_summary"]
+        return fields
+
+
+class PersonForm(forms.Form):
+    first_name = line("First name", max_length=100, missing="Enter the person's first name")
+    last_name = line("Last name", max_length=100, missing="Enter the person's last name")
+    relationship = forms.ChoiceField(
+        label="Relationship",
+        choices=[("", "Select")] + list(Relationship.choices),
+        required=False,
+        help_text="Their place in the household.",
+    )
+    date_of_birth = date("Date of birth")
+    expected_date = date("Expected date of delivery", "Only for an unborn baby")
+    gender = forms.ChoiceField(label="Gender", choices=Gender.choices, initial=Gender.NOT_RECORDED)
+    nhs_number = line(
+        "NHS number",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    upn = line(
+        "Unique pupil number (UPN)",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+
+    VALUE_FIELDS = (
+        "first_name",
+        "last_name",
+        "relationship",
+        "date_of_birth",
+        "expected_date",
+        "nhs_number",
+        "upn",
+    )
+
+    def is_blank(self) -> bool:
+        """A row left empty (gender keeps its default): skipped, not an error."""
+        data = getattr(self, "cleaned_data", {})
+        return not self.errors and not any(data.get(k) for k in self.VALUE_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if not self._errors and not any(data.get(k) for k in self.VALUE_FIELDS):
+            return data
+        if not data.get("first_name") and "first_name" not in self.errors:
+            self.add_error("first_name", "Enter the person's first name")
+        if not data.get("last_name") and "last_name" not in self.errors:
+            self.add_error("last_name", "Enter the person's last name")
+        if not data.get("relationship"):
+            self.add_error("relationship", "Select the person's relationship in the household")
+            return data
+        for name, message in rules.person_errors(
+            relationship=data["relationship"],
+            date_of_birth=data.get("date_of_birth"),
+            expected_date=data.get("expected_date"),
+            nhs_number=data.get("nhs_number", ""),
+            upn=data.get("upn", ""),
+            today=timezone.localdate(),
+        ).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+
+class BasePeopleFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        children = [
+            f
+            for f in self.forms
+            if not f.is_blank() and f.cleaned_data.get("relationship") == Relationship.CHILD
+        ]
+        if not children:
+            raise forms.ValidationError(
+                "Add at least one child or unborn baby",
+            )
+
+
+def people_formset(*, rows: int):
+    return forms.formset_factory(
+        PersonForm, formset=BasePeopleFormSet, extra=rows, max_num=30, absolute_max=30
+    )
+
+
+class MatchForm(forms.Form):
+    """One radio group per person (link / new) plus the household choice; built per request."""
+
+    def __init__(self, *args, people, family_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for entry, candidates in people:
+            choices = [(str(c.person.pk), c.person.full_name) for c in candidates]
+            choices.append(("new", "None of these: a new person"))
+            self.fields[f"person_{entry.pk}"] = forms.ChoiceField(
+                label=f"Is {entry.full_name} one of these people?",
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Select a match for {entry.full_name}, or 'a new person'"
+                },
+            )
+        self.fields["family"] = forms.ChoiceField(
+            label="Which household is this request about?",
+            choices=[(str(f.pk), f.name) for f in family_choices] + [("new", "A new household")],
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select the household, or 'a new household'"},
+        )
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level_of_need = forms.TypedChoiceField(
+        label="Level of need",
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the level of need"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome"},
+    )
+    partner_agency = forms.ModelChoiceField(
+        label="Partner agency",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Select an agency",
+        help_text="Usually the referrer's agency.",
+    )
+    team = forms.ModelChoiceField(
+        label="District early help team",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Select a team",
+    )
+    lead_professional = forms.ModelChoiceField(
+        label="Lead professional",
+        queryset=None,
+        required=False,
+        empty_label="No lead professional yet: the team allocates from its queue",
+        help_text="Someone who works for the agency or team you chose.",
+    )
+    case = forms.ModelChoiceField(
+        label="Open case", queryset=None, required=False, empty_label="Select a case"
+    )
+    signposted_to = text("Services the family has been signposted to", rows=3)
+    rationale = text(
+        "Rationale",
+        required=True,
+        missing="Enter the rationale for the decision",
+        rows=6,
+        help_text="Why this level of need and outcome, with reference to the continuum of need.",
+    )
+
+    def __init__(self, *args, partner_agencies, teams, leads, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_of_need"].choices = LevelOfNeed.configured_choices()
+        self.fields["partner_agency"].queryset = partner_agencies
+        self.fields["team"].queryset = teams
+        self.fields["lead_professional"].queryset = leads
+        self.fields["lead_professional"].label_from_instance = lambda u: (
+            f"{u.full_name} ({u.agency})"
+        )
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda c: (
+            f"{c.reference}, lead professional {c.lead_professional or 'not yet allocated'}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == Outcome.UNIVERSAL_PLUS and not data.get("partner_agency"):
+            self.add_error("partner_agency", "Select the partner agency to allocate to")
+        if outcome == Outcome.TARGETED and not data.get("team"):
+            self.add_error("team", "Select the district team to allocate to")
+        if outcome == Outcome.ADD_TO_OPEN_CASE and not data.get("case"):
+            self.add_error("case", "Select the open case to add this request to")
+        if outcome == Outcome.SIGNPOSTING and not data.get("signposted_to"):
+            self.add_error("signposted_to", "Enter the services the family has been signposted to")
+        return data
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is this request being closed?",
+        choices=ClosedReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the request is being closed"},
+    )
+    duplicate_of = line(
+        "Reference of the request this duplicates",
+        max_length=20,
+        help_text="For example, RFS-000123",
+    )
+    note = text("Note", required=True, missing="Enter a note explaining why", rows=4)
+
+    def clean_duplicate_of(self):
+        value = self.cleaned_data["duplicate_of"].upper().replace("RFS-", "").strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise forms.ValidationError("Enter a request reference, like RFS-000123")
+        return int(value)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == ClosedReason.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", "Enter the reference of the request this duplicates")
+        return data
+
+
+class PersonSearchForm(forms.Form):
+    name = line("Name", max_length=100)
+    date_of_birth = date("Date of birth")
+    identifier = line("NHS number or UPN", max_length=20)
+    postcode = line("Postcode", max_length=10)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(k) for k in self.fields):
+            raise forms.ValidationError("Enter a name, date of birth, NHS number, UPN or postcode")
+        return data

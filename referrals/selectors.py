@@ -1,0 +1,249 @@
+"""Every read of requests for support a person may make; each starts from the user's scope."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
+from cases.validators import normalise_postcode
+from earlyhelp.working_days import working_days_between
+from referrals.access import referrals_visible_to
+from referrals.models import Referral, ReferralPerson, ReferralStatus, Urgency
+
+QUEUE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE)
+FUZZY_THRESHOLD = 0.3
+
+
+def triage_queue_for(
+    user,
+    *,
+    district_id: int | None = None,
+    urgency: str = "",
+    state: str = "",
+    step_down: bool = False,
+    overdue: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet[Referral]:
+    """Open requests for the user's districts: possible harm first, then urgent, then oldest.
+
+    One query for the rows plus one for their people, however many rows there are.
+    """
+    today = today or timezone.localdate()
+    queue = (
+        referrals_visible_to(user)
+        .filter(status__in=QUEUE_STATUSES, district__in=user.districts.all())
+        .select_related("district", "picked_up_by", "referrer_agency")
+        .prefetch_related(
+            Prefetch("people", ReferralPerson.objects.filter(relationship="child"), "children")
+        )
+        .annotate(
+            urgency_rank=Case(
+                When(urgency=Urgency.URGENT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-possible_step_up", "urgency_rank", "received_at", "pk")
+    )
+    if district_id:
+        queue = queue.filter(district_id=district_id)
+    if urgency in Urgency.values:
+        queue = queue.filter(urgency=urgency)
+    if state == "new":
+        queue = queue.filter(status=ReferralStatus.SUBMITTED)
+    elif state == "mine":
+        queue = queue.filter(picked_up_by=user)
+    elif state == "picked_up":
+        queue = queue.filter(status=ReferralStatus.IN_TRIAGE)
+    if step_down:
+        queue = queue.filter(channel="step_down")
+    if overdue:
+        queue = queue.filter(due_on__lt=today)
+    return queue
+
+
+@dataclass
+class Timeliness:
+    working_days_open: int
+    target_days: int
+    due_on: datetime.date
+    overdue_by: int
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_by > 0
+
+
+def timeliness(referral: Referral, today: datetime.date | None = None) -> Timeliness:
+    from referrals.rules import triage_target_days
+
+    today = today or timezone.localdate()
+    received = timezone.localdate(referral.received_at)
+    due = referral.due_on or today
+    return Timeliness(
+        working_days_open=max(0, working_days_between(received, today)),
+        target_days=triage_target_days(referral.urgency),
+        due_on=due,
+        overdue_by=max(0, working_days_between(due, today)),
+    )
+
+
+def referrals_made_by(user) -> QuerySet[Referral]:
+    return (
+        referrals_visible_to(user)
+        .filter(Q(created_by=user) | Q(referrer_user=user))
+        .select_related("district", "decision")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass
+class Candidate:
+    person: Person
+    reason: str
+    exact: bool
+    score: float = 0.0
+    families: list = field(default_factory=list)
+
+
+@dataclass
+class FamilyKnown:
+    family: Family
+    open_cases: list[EarlyHelpCase]
+    recently_closed: list[EarlyHelpCase]
+    restricted: bool
+
+
+def candidates_for(entry: ReferralPerson, postcode: str = "", limit: int = 5) -> list[Candidate]:
+    """Existing people who may be this person: exact identifiers first (NHS number, UPN),
+    then trigram-similar names with the same date of birth or a household at the postcode."""
+    found: dict[int, Candidate] = {}
+    identifiers = Q()
+    if entry.nhs_number:
+        identifiers |= Q(nhs_number=entry.nhs_number)
+    if entry.upn:
+        identifiers |= Q(upn=entry.upn)
+    if identifiers:
+        for person in Person.objects.filter(identifiers)[:limit]:
+            label = "NHS number" if person.nhs_number == entry.nhs_number else "UPN"
+            found[person.pk] = Candidate(person, f"Same {label}", exact=True, score=3.0)
+    born = entry.date_of_birth or entry.expected_date
+    near = Q()
+    if born:
+        near |= Q(date_of_birth=born) | Q(expected_date=born)
+    if postcode:
+        near |= Q(memberships__family__postcode=normalise_postcode(postcode))
+    if near:
+        fuzzy = (
+            Person.objects.filter(last_name__trigram_similar=entry.last_name)
+            .filter(near)
+            .annotate(
+                last_sim=TrigramSimilarity("last_name", entry.last_name),
+                first_sim=TrigramSimilarity("first_name", entry.first_name),
+            )
+            .exclude(pk__in=list(found))
+            .distinct()
+            .order_by("-last_sim", "-first_sim", "pk")[: limit * 2]
+        )
+        for person in fuzzy:
+            same_date = born is not None and born in (person.date_of_birth, person.expected_date)
+            score = person.last_sim + person.first_sim + (1.0 if same_date else 0.0)
+            if person.first_sim < FUZZY_THRESHOLD and not same_date:
+                continue
+            reason = (
+                "Similar name, same date of birth" if same_date else "Similar name, same postcode"
+            )
+            found[person.pk] = Candidate(person, reason, exact=False, score=score)
+    ranked = sorted(found.values(), key=lambda c: (-c.score, c.person.pk))[:limit]
+    _attach_families(ranked)
+    return ranked
+
+
+def _attach_families(candidates: list[Candidate]) -> None:
+    if not candidates:
+        return
+    memberships = FamilyMembership.objects.filter(
+        person__in=[c.person for c in candidates]
+    ).select_related("family", "family__district")
+    by_person: dict[int, list[Family]] = {}
+    for m in memberships:
+        by_person.setdefault(m.person_id, []).append(m.family)
+    for c in candidates:
+        c.families = by_person.get(c.person.pk, [])
+
+
+def families_known(families: list[Family], today: datetime.date | None = None) -> list[FamilyKnown]:
+    """For each family: its open cases with their lead professional, and any episode closed
+    in the last 12 months (a new request is then a re-referral)."""
+    today = today or timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    unique = list({f.pk: f for f in families}.values())
+    cases = (
+        EarlyHelpCase.objects.filter(family__in=unique)
+        .filter(~Q(status=CaseStatus.CLOSED) | Q(closed_on__gte=year_ago))
+        .select_related("lead_professional", "lead_agency")
+    )
+    by_family: dict[int, list[EarlyHelpCase]] = {}
+    for case in cases:
+        by_family.setdefault(case.family_id, []).append(case)
+    return [
+        FamilyKnown(
+            family=f,
+            open_cases=[c for c in by_family.get(f.pk, []) if c.is_open],
+            recently_closed=[c for c in by_family.get(f.pk, []) if not c.is_open],
+            restricted=f.restricted,
+        )
+        for f in unique
+    ]
+
+
+def open_cases_of(family: Family | None) -> QuerySet[EarlyHelpCase]:
+    if family is None:
+        return EarlyHelpCase.objects.none()
+    return (
+        EarlyHelpCase.objects.filter(family=family)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("lead_professional", "lead_agency")
+    )
+
+
+def person_search(
+    *,
+    name: str = "",
+    date_of_birth: datetime.date | None = None,
+    identifier: str = "",
+    postcode: str = "",
+    people: QuerySet[Person],
+    limit: int = 25,
+) -> list[Person]:
+    """Identity search for the front door (callers pass the people the user may search)."""
+    qs = people
+    if identifier:
+        ident = identifier.replace(" ", "").upper()
+        qs = qs.filter(Q(nhs_number=ident) | Q(upn=ident))
+    if date_of_birth:
+        qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(expected_date=date_of_birth))
+    if postcode:
+        qs = qs.filter(memberships__family__postcode=normalise_postcode(postcode))
+    if name:
+        parts = name.split()
+        last = parts[-1]
+        first = parts[0] if len(parts) > 1 else ""
+        qs = qs.filter(last_name__trigram_similar=last).annotate(
+            sim=TrigramSimilarity("last_name", last)
+            + (TrigramSimilarity("first_name", first) if first else Value(0.0))
+        )
+        qs = qs.order_by("-sim", "last_name", "first_name", "pk")
+    else:
+        qs = qs.order_by("last_name", "first_name", "pk")
+    return list(
+        qs.distinct().prefetch_related(
+            Prefetch(
+                "memberships",
+                FamilyMembership.objects.select_related("family", "family__district"),
+            )
+        )[:limit]
+    )

@@ -1,0 +1,551 @@
+"""Front door pages: request for support (three doors and step down), my requests, the
+triage queue, matching, the decision, closing, and the person search. Thin: parse input,
+call a service or selector, render."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases import access as case_access
+from cases.models import Person
+from earlyhelp import access_rules
+from earlyhelp.audit import audit, audit_view
+from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp.models import AuditAction
+from partners.models import Agency, Role
+from referrals import access, selectors, services
+from referrals.forms import (
+    CloseForm,
+    DecisionForm,
+    MatchForm,
+    PersonSearchForm,
+    ReferralForm,
+    people_formset,
+)
+from referrals.models import Channel, Outcome, Referral, ReferralStatus
+
+DEFAULT_ROWS = 3
+PEOPLE_PREFIX = "people"
+
+
+# ---------------------------------------------------------------- request for support
+
+
+def _door(user, referral: Referral | None, step_down: bool = False) -> str:
+    if step_down or (referral is not None and referral.channel == Channel.STEP_DOWN):
+        return Channel.STEP_DOWN
+    if user.role == Role.FRONT_DOOR:
+        return "front_door"
+    return Channel.WEB
+
+
+def _flatten(post: QueryDict) -> dict:
+    """The form as typed, for the draft: every key, lists only where a field repeats."""
+    data = {}
+    for key in post:
+        if key in ("csrfmiddlewaretoken", "action"):
+            continue
+        values = post.getlist(key)
+        data[key] = values if key == "needs" or len(values) > 1 else values[0]
+    return data
+
+
+def _as_querydict(data: dict) -> QueryDict:
+    q = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list):
+            q.setlist(key, [str(v) for v in value])
+        else:
+            q[key] = str(value)
+    return q
+
+
+def _rows(data: dict) -> int:
+    try:
+        total = int(data.get(f"{PEOPLE_PREFIX}-TOTAL_FORMS", DEFAULT_ROWS))
+    except (TypeError, ValueError):
+        total = DEFAULT_ROWS
+    return min(max(total, 1), 30)
+
+
+def _initial_from_draft(data: dict):
+    """Unbound forms showing the draft as typed (no error messages on a saved draft)."""
+    main = {k: v for k, v in data.items() if not k.startswith(f"{PEOPLE_PREFIX}-")}
+    rows = _rows(data)
+    people = [{} for _ in range(rows)]
+    for key, value in data.items():
+        parts = key.split("-", 2)
+        if len(parts) == 3 and parts[0] == PEOPLE_PREFIX and parts[1].isdigit():
+            index = int(parts[1])
+            if index < rows:
+                people[index][parts[2]] = value
+    return main, people
+
+
+def _professional_initial(user) -> dict:
+    if user.role == Role.FRONT_DOOR:
+        return {}
+    return {
+        "referrer_name": user.full_name,
+        "referrer_role": user.job_title,
+        "referrer_agency": user.agency_id,
+        "referrer_email": user.email,
+        "referrer_phone": user.phone,
+        "district": user.districts.values_list("pk", flat=True).first(),
+    }
+
+
+def _render_form(request, *, form, formset, referral, door, status=200):
+    return render(
+        request,
+        "referrals/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "referral": referral,
+            "door": door,
+            "action_url": reverse("referral_edit", args=[referral.pk])
+            if referral
+            else request.path,
+        },
+        status=status,
+    )
+
+
+def _request_form(request, referral: Referral | None, *, step_down: bool = False):
+    door = _door(request.user, referral, step_down)
+    if request.method != "POST":
+        if referral is not None:
+            main, people = _initial_from_draft(referral.draft_data)
+            form = ReferralForm(initial=main, door=door)
+            formset = people_formset(rows=0)(initial=people, prefix=PEOPLE_PREFIX)
+        else:
+            form = ReferralForm(initial=_professional_initial(request.user), door=door)
+            formset = people_formset(rows=DEFAULT_ROWS)(prefix=PEOPLE_PREFIX)
+        return _render_form(request, form=form, formset=formset, referral=referral, door=door)
+
+    action = request.POST.get("action", "submit")
+    data = _flatten(request.POST)
+    channel = Channel.STEP_DOWN if door == Channel.STEP_DOWN else Channel.WEB
+    if action == "add_person":
+        data[f"{PEOPLE_PREFIX}-TOTAL_FORMS"] = str(_rows(data) + 1)
+    referral = services.referral_draft_save(
+        acting_user=request.user, data=data, referral=referral, channel=channel, request=request
+    )
+    if action in ("save_draft", "add_person"):
+        if action == "save_draft":
+            messages.success(request, "Draft saved. You can come back to it from 'My requests'.")
+        url = reverse("referral_edit", args=[referral.pk])
+        return redirect(f"{url}#people" if action == "add_person" else url)
+
+    form = ReferralForm(request.POST, door=door)
+    formset = people_formset(rows=0)(request.POST, prefix=PEOPLE_PREFIX)
+    if form.is_valid() and formset.is_valid():
+        entry = services.RequestEntry(
+            fields=form.referral_fields(),
+            people=[
+                services.PersonEntry(**{k: f.cleaned_data.get(k) or "" for k in _PERSON_KEYS})
+                for f in formset.forms
+                if not f.is_blank()
+            ],
+            needs=list(form.cleaned_data["needs"]),
+        )
+        for person in entry.people:
+            person.date_of_birth = person.date_of_birth or None
+            person.expected_date = person.expected_date or None
+        submit_channel = channel
+        if door == "front_door":
+            submit_channel = form.cleaned_data["channel"]
+        try:
+            referral.channel = submit_channel
+            referral = services.referral_submit(
+                acting_user=request.user,
+                entry=entry,
+                referral=referral,
+                channel=submit_channel,
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("referral_sent", pk=referral.pk)
+    return _render_form(request, form=form, formset=formset, referral=referral, door=door)
+
+
+_PERSON_KEYS = (
+    "first_name",
+    "last_name",
+    "relationship",
+    "date_of_birth",
+    "expected_date",
+    "gender",
+    "nhs_number",
+    "upn",
+)
+
+
+@access.REFERRERS
+def referral_start(request):
+    """The request for support form: any professional (web), or a front door officer
+    entering a phone or email request."""
+    return _request_form(request, None)
+
+
+@access.SOCIAL_CARE
+def step_down_start(request):
+    """Children's social care hands a family down to early help, with a summary."""
+    return _request_form(request, None, step_down=True)
+
+
+@access.REFERRERS
+def referral_edit(request, pk: int):
+    referral = access.get_referral_for(request.user, pk)
+    if not access.can_edit_draft(request.user, referral):
+        return redirect("referral_detail", pk=referral.pk)
+    return _request_form(request, referral)
+
+
+@access.REFERRAL_READERS
+def referral_sent(request, pk: int):
+    referral = access.get_referral_for(request.user, pk)
+    if referral.status == ReferralStatus.DRAFT:
+        return redirect("referral_edit", pk=referral.pk)
+    return render(request, "referrals/sent.html", {"referral": referral})
+
+
+@access.REFERRAL_READERS
+def referral_list(request):
+    """My requests: drafts to finish and what happened to the ones I sent."""
+    page = Paginator(selectors.referrals_made_by(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "referrals/list.html", {"page": page})
+
+
+@access.REFERRAL_READERS
+def referral_detail(request, pk: int):
+    referral = access.get_referral_for(request.user, pk)
+    if referral.status == ReferralStatus.DRAFT:
+        return redirect("referral_edit", pk=referral.pk)
+    audit_view(request, referral)
+    decision = getattr(referral, "decision", None) if hasattr(referral, "decision") else None
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "people": referral.people.select_related("person"),
+            "needs": referral.needs.all(),
+            "history": referral.history.select_related("by"),
+            "decision": decision,
+            "can_triage": access.can_triage(request.user, referral) and referral.is_open,
+            "can_withdraw": access.can_withdraw(request.user, referral),
+            "timeliness": selectors.timeliness(referral) if referral.is_open else None,
+        },
+    )
+
+
+# ---------------------------------------------------------------- triage
+
+
+@access_rules.FRONT_DOOR
+def triage_queue(request):
+    user = request.user
+    districts = list(user.districts.all())
+    try:
+        district_id = int(request.GET.get("district") or 0)
+    except ValueError:
+        district_id = 0
+    filters = {
+        "district_id": district_id,
+        "urgency": request.GET.get("urgency", ""),
+        "state": request.GET.get("state", ""),
+        "step_down": request.GET.get("step_down") == "1",
+        "overdue": request.GET.get("overdue") == "1",
+    }
+    queue = selectors.triage_queue_for(user, **filters)
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(r, selectors.timeliness(r, today)) for r in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "districts": districts,
+            "filters": filters,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@access_rules.FRONT_DOOR
+@require_POST
+def referral_pick_up(request, pk: int):
+    referral = access.get_referral_for(request.user, pk)
+    try:
+        services.referral_pick_up(
+            referral=referral,
+            acting_user=request.user,
+            take_over=request.POST.get("take_over") == "1",
+            request=request,
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("referral_detail", pk=pk)
+    messages.success(request, f"You have picked up {referral.reference}.")
+    return redirect("referral_match", pk=pk)
+
+
+@access_rules.FRONT_DOOR
+@require_POST
+def referral_release(request, pk: int):
+    referral = access.get_referral_for(request.user, pk)
+    try:
+        services.referral_release(referral=referral, acting_user=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("referral_detail", pk=pk)
+    messages.success(request, f"{referral.reference} is back in the queue.")
+    return redirect("triage_queue")
+
+
+def _triage_or_404(request, pk) -> Referral:
+    referral = access.get_referral_for(request.user, pk)
+    if not access.can_triage(request.user, referral):
+        raise Http404
+    return referral
+
+
+@access_rules.FRONT_DOOR
+def referral_match(request, pk: int):
+    """Check the people against existing records: link, merge into a family, or new."""
+    referral = _triage_or_404(request, pk)
+    if not referral.is_open:
+        return redirect("referral_detail", pk=pk)
+    audit_view(request, referral)
+    entries = list(referral.people.all())
+    people = [(e, selectors.candidates_for(e, referral.postcode)) for e in entries]
+    families = [f for _, cands in people for c in cands for f in c.families]
+    if referral.family_id:
+        families.append(referral.family)
+    known = selectors.families_known(families)
+    restricted_ids = {k.family.pk for k in known if k.restricted}
+    candidates = [c for _, cands in people for c in cands]
+    audit(
+        user=request.user,
+        action=AuditAction.SEARCH,
+        record=referral,
+        request=request,
+        reason=f"matching: {len(candidates)} possible matches shown",
+    )
+    initial = {f"person_{e.pk}": str(e.person_id) if e.person_id else None for e in entries}
+    initial["family"] = str(referral.family_id) if referral.family_id else None
+    form = MatchForm(
+        request.POST or None,
+        initial=initial,
+        people=people,
+        family_choices=[k.family for k in known],
+    )
+    if request.method == "POST" and form.is_valid():
+        allowed_people = {str(c.person.pk): c.person for c in candidates}
+        links = {}
+        for entry in entries:
+            choice = form.cleaned_data[f"person_{entry.pk}"]
+            links[entry.pk] = None if choice == "new" else allowed_people[choice]
+        family_choice = form.cleaned_data["family"]
+        family = (
+            None
+            if family_choice == "new"
+            else {str(k.family.pk): k.family for k in known}[family_choice]
+        )
+        try:
+            services.referral_match_record(
+                referral=referral,
+                acting_user=request.user,
+                links=links,
+                family=family,
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Matching recorded.")
+            return redirect("referral_decide", pk=pk)
+    return render(
+        request,
+        "referrals/match.html",
+        {
+            "referral": referral,
+            "form": form,
+            "people": [(e, cands, form[f"person_{e.pk}"]) for e, cands in people],
+            "known": known,
+            "restricted_ids": restricted_ids,
+        },
+    )
+
+
+def _decision_form(request, referral: Referral):
+    district = referral.district
+    agencies_here = Agency.objects.filter(active=True).filter(
+        Q(districts=district) | Q(pk=referral.referrer_agency_id)
+    )
+    partner_agencies = agencies_here.exclude(kind="early_help_team").distinct()
+    teams = services.district_teams(district).distinct()
+    leads = (
+        services.eligible_leads_any()
+        .filter(agency__in=agencies_here)
+        .select_related("agency")
+        .distinct()
+        .order_by("agency__name", "full_name")
+    )
+    initial = {"version": referral.version, "partner_agency": referral.referrer_agency_id}
+    return DecisionForm(
+        request.POST or None,
+        initial=initial,
+        partner_agencies=partner_agencies,
+        teams=teams,
+        leads=leads,
+        cases=selectors.open_cases_of(referral.family),
+    )
+
+
+@access_rules.FRONT_DOOR
+def referral_decide(request, pk: int):
+    referral = _triage_or_404(request, pk)
+    if not referral.is_open:
+        return redirect("referral_detail", pk=pk)
+    if referral.matched_at is None:
+        messages.error(request, "Check the people against existing records before deciding.")
+        return redirect("referral_match", pk=pk)
+    form = _decision_form(request, referral)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        outcome = d["outcome"]
+        agency = d["partner_agency"] if outcome == Outcome.UNIVERSAL_PLUS else d["team"]
+        try:
+            decision = services.referral_decide(
+                referral=referral,
+                acting_user=request.user,
+                expected_version=d["version"],
+                level_of_need=d["level_of_need"],
+                outcome=outcome,
+                rationale=d["rationale"],
+                allocated_agency=agency,
+                lead_professional=d["lead_professional"],
+                case=d["case"],
+                signposted_to=d.get("signposted_to", ""),
+                request=request,
+            )
+        except EditConflict as error:
+            return render(
+                request,
+                "referrals/conflict.html",
+                {"referral": referral, "message": str(error)},
+                status=409,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Decision recorded: {decision.get_outcome_display()}. The referrer has been told.",
+            )
+            return redirect("referral_detail", pk=pk)
+    return render(
+        request,
+        "referrals/decide.html",
+        {
+            "referral": referral,
+            "form": form,
+            "people": referral.people.select_related("person"),
+            "needs": referral.needs.all(),
+            "picked_by_other": referral.picked_up_by_id not in (None, request.user.pk),
+        },
+    )
+
+
+@access.REFERRAL_READERS
+def referral_close(request, pk: int):
+    """Withdraw, or close as a duplicate: with a reason, never deleted."""
+    referral = access.get_referral_for(request.user, pk)
+    if not access.can_withdraw(request.user, referral):
+        raise Http404
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        duplicate_of = None
+        if form.cleaned_data.get("duplicate_of"):
+            duplicate_of = (
+                access.referrals_visible_to(request.user)
+                .filter(pk=form.cleaned_data["duplicate_of"])
+                .first()
+            )
+            if duplicate_of is None:
+                form.add_error(
+                    "duplicate_of", "There is no request with that reference you can see"
+                )
+        if not form.errors:
+            try:
+                services.referral_close(
+                    referral=referral,
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    duplicate_of=duplicate_of,
+                    request=request,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{referral.reference} has been closed.")
+                return redirect("referral_list")
+    return render(request, "referrals/close.html", {"referral": referral, "form": form})
+
+
+# ---------------------------------------------------------------- person search
+
+PERSON_SEARCH = access_rules.roles("front door and managers", [Role.FRONT_DOOR, Role.TEAM_MANAGER])
+
+
+@PERSON_SEARCH
+def person_search(request):
+    """Identity search across the authority for the front door: names and households, with
+    whether the family is known, never case detail."""
+    form = PersonSearchForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        results = selectors.person_search(
+            name=d.get("name", ""),
+            date_of_birth=d.get("date_of_birth"),
+            identifier=d.get("identifier", ""),
+            postcode=d.get("postcode", ""),
+            people=case_access.people_searchable_by(request.user),
+        )
+        named = set(
+            Person.named_people.through.objects.filter(
+                user_id=request.user.pk, person_id__in=[p.pk for p in results]
+            ).values_list("person_id", flat=True)
+        )
+        for person in results:
+            person.hidden = person.restricted and person.pk not in named
+        audit(
+            user=request.user,
+            action=AuditAction.SEARCH,
+            record_type="person",
+            request=request,
+            reason=f"person search: {len(results)} results",
+        )
+    return render(
+        request,
+        "referrals/person_search.html",
+        {"form": form, "results": results},
+    )
