@@ -25,7 +25,7 @@ def _subject_ids(record) -> tuple[int | None, int | None]:
     if name == "family":
         return None, record.pk
     family_id = getattr(record, "family_id", None)
-    if family_id is None and hasattr(record, "case"):
+    if family_id is None and getattr(record, "case_id", None) is not None:
         family_id = record.case.family_id
     return None, family_id
 
