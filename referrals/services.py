@@ -193,7 +193,10 @@ def referral_submit(
         f["urgency"] = Urgency.URGENT
     for name in REFERRAL_FIELDS:
         if name in f:
-            setattr(referral, name, f[name] if f[name] is not None else "")
+            value = f[name]
+            if value is None and name not in ("district", "referrer_agency"):
+                value = ""
+            setattr(referral, name, value)
     if channel == Channel.STEP_DOWN or referral.channel == Channel.STEP_DOWN:
         referral.channel = Channel.STEP_DOWN
         if not referral.step_down_summary.strip():
