@@ -1,1 +1,33 @@
-urlpatterns: list = []
+from django.urls import path
+
+from cases import views
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<int:case_id>/notes/add/", views.add_case_note, name="add_case_note"),
+    path(
+        "cases/<int:case_id>/notes/<int:entry_id>/correct/",
+        views.correct_case_note,
+        name="correct_case_note",
+    ),
+    path("cases/<int:case_id>/consent/add/", views.record_consent, name="record_consent"),
+    path(
+        "cases/<int:case_id>/consent/<int:consent_id>/withdraw/",
+        views.withdraw_consent,
+        name="withdraw_consent",
+    ),
+    path("cases/<int:case_id>/consent/none/", views.record_no_consent, name="record_no_consent"),
+    path("cases/<int:case_id>/team/add/", views.add_taf_member, name="add_taf_member"),
+    path(
+        "cases/<int:case_id>/team/<int:member_id>/remove/",
+        views.remove_taf_member,
+        name="remove_taf_member",
+    ),
+    path(
+        "cases/<int:case_id>/team/handover/",
+        views.handover_lead_professional,
+        name="handover_lead_professional",
+    ),
+    path("cases/<int:case_id>/step-up/", views.step_up_case, name="step_up_case"),
+    path("cases/<int:case_id>/step-down/", views.step_down_case, name="step_down_case"),
+]

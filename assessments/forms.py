@@ -1,0 +1,251 @@
+"""Input checking for assessment, plan, meeting and closure pages."""
+
+from django import forms
+from django.utils import timezone
+
+from assessments.models import ActionStatus, Attendance, MeetingDecision
+from assessments.sections import AREAS, SCALING, area_field
+from assessments.services import OUTCOME_RESULTS
+from cases.forms import GovukForm, date_field, long_text
+from cases.models import ClosureReason, FamilyView, Need
+
+
+def need_choices():
+    needs = Need.objects.filter(active=True).order_by("framework", "order")
+    return [(n.pk, n.label) for n in needs if n.framework == "supporting_families"], [
+        (n.pk, n.label) for n in needs if n.framework == "vulnerability"
+    ]
+
+
+class AssessmentForm(GovukForm):
+    """Built from the assessment's sections (assessments/sections.py) for this family."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        scaling_keys = {area_field(a.code, SCALING[0]) for a in AREAS}
+        for key, label in labels:
+            if key in scaling_keys:
+                field = forms.TypedChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", "Not scored yet")] + [(str(i), str(i)) for i in range(11)],
+                    widget=forms.Select(attrs={"class": "govuk-select"}),
+                )
+            else:
+                field = long_text(label, required=False, rows=4)
+            self.fields[key] = field
+        sf, vulnerability = need_choices()
+        self.fields["needs_sf"] = forms.TypedMultipleChoiceField(
+            label="Needs: Supporting Families headline outcomes",
+            choices=sf,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["needs_vulnerability"] = forms.TypedMultipleChoiceField(
+            label="Vulnerabilities",
+            choices=vulnerability,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["data-autosave"] = "1"
+
+    def content(self) -> dict:
+        data = self.cleaned_data
+        return {
+            k: v
+            for k, v in data.items()
+            if k not in ("lock_version", "needs_sf", "needs_vulnerability")
+        }
+
+    def need_ids(self) -> list[int]:
+        return list(self.cleaned_data.get("needs_sf") or []) + list(
+            self.cleaned_data.get("needs_vulnerability") or []
+        )
+
+
+class SignOffForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("sign_off", "Sign off this assessment"), ("return", "Return it for changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign off or return the assessment"},
+    )
+    comment = long_text("Comment", required=False, help_text="Required when you return it.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "Say what needs to change")
+        return cleaned
+
+
+class OutcomeForm(GovukForm):
+    text = long_text(
+        "What does the family want to be different?",
+        help_text="In the family's own words.",
+        rows=3,
+    )
+    needs = forms.TypedMultipleChoiceField(
+        label="Which needs does this outcome address?",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    priority = forms.IntegerField(
+        label="Priority",
+        min_value=1,
+        max_value=99,
+        initial=1,
+        help_text="1 is the most important.",
+        error_messages={"invalid": "Enter priority as a whole number, like 1"},
+    )
+    baseline_scaling = forms.IntegerField(
+        label="Where are things now, from 0 to 10?",
+        min_value=0,
+        max_value=10,
+        required=False,
+        error_messages={
+            "invalid": "Enter a whole number from 0 to 10",
+            "min_value": "Enter a whole number from 0 to 10",
+            "max_value": "Enter a whole number from 0 to 10",
+        },
+    )
+
+    def __init__(self, *args, need_options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].choices = list(need_options)
+        self.fields["priority"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+        self.fields["baseline_scaling"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+
+
+class ActionForm(GovukForm):
+    what = long_text("What will happen?", rows=3)
+    owner = forms.ChoiceField(
+        label="Who will do it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who will do it"},
+    )
+    due_on = date_field("Date it is due by")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("family", "The family")] + [
+            (str(m.pk), f"{m.name} ({m.agency})") for m in members
+        ]
+
+    def clean_due_on(self):
+        due = self.cleaned_data["due_on"]
+        today = timezone.localdate()
+        if due < today:
+            raise forms.ValidationError(
+                f"The date it is due by cannot be before today ({today:%-d %B %Y}), "
+                "the date the action is set"
+            )
+        return due
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class ScheduleMeetingForm(GovukForm):
+    scheduled_for = date_field("Date of the meeting")
+    location = forms.CharField(label="Where", max_length=200, required=False)
+
+
+class MeetingRecordForm(GovukForm):
+    held_on = date_field("Date the meeting was held")
+    discussion = long_text("What was discussed", required=False)
+    child_voice = long_text(
+        "The child's voice",
+        required=False,
+        help_text="What the children said, or how they took part.",
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=MeetingDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision the meeting made"},
+    )
+    decision_reason = long_text("Reasons for the decision", required=False, rows=3)
+    next_review_on = date_field(
+        "Date of the next review",
+        required=False,
+    )
+
+    def __init__(self, *args, attendees=(), outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_review_on"].help_text = (
+            "4 to 6 weeks after the meeting. Leave blank for 6 weeks. Not needed when the case "
+            "steps up, steps down or closes."
+        )
+        self.attendee_keys = []
+        for key, name in attendees:
+            field = forms.ChoiceField(
+                label=f"Did {name} attend?",
+                required=False,
+                choices=[("", "Not recorded")] + list(Attendance.choices),
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            )
+            self.fields[f"attend_{key}"] = field
+            self.attendee_keys.append((key, name))
+        self.outcome_ids = []
+        for outcome in outcomes:
+            self.fields[f"scaling_{outcome.pk}"] = forms.TypedChoiceField(
+                label=f"Scaling now (0 to 10): {outcome.text[:80]}",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "Not scored")] + [(str(i), str(i)) for i in range(11)],
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            )
+            self.fields[f"comment_{outcome.pk}"] = long_text(
+                f"Progress: {outcome.text[:80]}", required=False, rows=2
+            )
+            self.outcome_ids.append(outcome.pk)
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date the meeting was held cannot be in the future")
+        return day
+
+
+class ClosureForm(GovukForm):
+    reason = forms.ChoiceField(
+        label="Why is the case closing?",
+        choices=ClosureReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason for closing the case"},
+    )
+    closed_on = date_field("Closure date")
+    family_view = forms.ChoiceField(
+        label="Does the family feel family life has improved?",
+        choices=FamilyView.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the family feels family life has improved"},
+    )
+    family_view_text = long_text("The family's view, in their words", required=False, rows=3)
+    child_voice = long_text("The child's voice at closure", required=False, rows=3)
+    summary = long_text("Closing summary", required=False, rows=4)
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome_ids = []
+        for outcome in outcomes:
+            self.fields[f"result_{outcome.pk}"] = forms.ChoiceField(
+                label=f"Outcome: {outcome.text[:120]}",
+                choices=list(OUTCOME_RESULTS.items()),
+                widget=forms.RadioSelect,
+                error_messages={"required": "Say whether this outcome was achieved"},
+            )
+            self.outcome_ids.append(outcome.pk)
+
+    def outcome_results(self) -> dict:
+        return {pk: {"result": self.cleaned_data.get(f"result_{pk}")} for pk in self.outcome_ids}

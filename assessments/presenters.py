@@ -1,0 +1,95 @@
+"""Shapes casework records for templates so templates stay simple."""
+
+import datetime
+
+from assessments import deadlines
+from assessments.models import AssessmentStatus
+from assessments.sections import AREAS
+from cases.models import LevelOfNeed
+
+_AREA_TITLES = {a.code: a.title for a in AREAS}
+
+
+def level_label(code: int) -> str:
+    return LevelOfNeed.label_for(code)
+
+
+def _group_for(key: str) -> tuple[str, str]:
+    if key == "family_history":
+        return "family_history", "Family history"
+    if key == "analysis":
+        return "analysis", "Analysis"
+    if key.startswith("voice__"):
+        return "voices", "The voice of each child and each parent or carer"
+    code = key.split("__", 1)[0]
+    return code, _AREA_TITLES.get(code, code)
+
+
+def sections(labels, content: dict) -> list[dict]:
+    """[{title, rows: [{key, label, value}]}] in reading order."""
+    groups: dict[str, dict] = {}
+    for key, label in labels:
+        code, title = _group_for(key)
+        group = groups.setdefault(code, {"code": code, "title": title, "rows": []})
+        short = label.split(": ", 1)[1] if ": " in label and code in _AREA_TITLES else label
+        group["rows"].append({"key": key, "label": short, "value": content.get(key, "")})
+    return list(groups.values())
+
+
+def form_groups(form, labels) -> list[dict]:
+    """The assessment form's fields grouped into sections, for fieldsets."""
+    result = []
+    for section in sections(labels, {}):
+        result.append(
+            {
+                "code": section["code"],
+                "title": section["title"],
+                "hint": next((a.hint for a in AREAS if a.code == section["code"]), ""),
+                "fields": [form[row["key"]] for row in section["rows"]],
+            }
+        )
+    return result
+
+
+def assessment_countdown(assessment, today: datetime.date) -> str:
+    if assessment is None or assessment.version_number > 1:
+        return ""
+    if assessment.status != AssessmentStatus.DRAFT:
+        return ""
+    return deadlines.countdown_text(assessment.due_on, today)
+
+
+def plan_countdown(plan, today: datetime.date) -> str:
+    if plan is None or plan.agreed_on:
+        return ""
+    return deadlines.countdown_text(plan.first_taf_due_on, today)
+
+
+def diff(a, b) -> list[dict]:
+    """Field-by-field comparison of two (label, content, field_labels) sides."""
+    _, content_a, labels_a = a
+    _, content_b, labels_b = b
+    labels = dict((k, v) for k, v in labels_a)
+    labels.update((k, v) for k, v in labels_b)
+    rows = []
+    for key, label in labels.items():
+        old = str(content_a.get(key, "") or "")
+        new = str(content_b.get(key, "") or "")
+        rows.append({"label": label, "old": old, "new": new, "changed": old != new})
+    return rows
+
+
+def progress_rows(meeting) -> list[dict]:
+    """Progress on each outcome at a meeting with distance travelled from the baseline."""
+    rows = []
+    for p in meeting.progress.select_related("outcome").all():
+        base = p.outcome.baseline_scaling
+        rows.append(
+            {
+                "outcome": p.outcome,
+                "scaling": p.scaling,
+                "comment": p.comment,
+                "distance": None if base is None else p.scaling - base,
+            }
+        )
+    return rows

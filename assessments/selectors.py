@@ -1,0 +1,104 @@
+"""Reads for casework pages: the assessment, plan and meetings of a case the user may
+already read (cases.access.get_case_for), and what is due next."""
+
+import datetime
+
+from django.db.models import Prefetch
+
+from assessments import deadlines
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    FamilyPlan,
+    MeetingStatus,
+    PlanAction,
+    PlanOutcome,
+    TafMeeting,
+)
+from cases.models import EarlyHelpCase
+
+
+def assessment_for(case: EarlyHelpCase) -> Assessment | None:
+    return (
+        Assessment.objects.filter(case=case)
+        .select_related("last_saved_by", "submitted_by")
+        .prefetch_related("needs", "versions__signed_off_by", "decisions__decided_by")
+        .first()
+    )
+
+
+def plan_for(case: EarlyHelpCase) -> FamilyPlan | None:
+    return (
+        FamilyPlan.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                PlanOutcome.objects.filter(removed_on__isnull=True).prefetch_related(
+                    "needs",
+                    Prefetch(
+                        "actions",
+                        PlanAction.objects.select_related(
+                            "owner_member__user", "owner_member__agency"
+                        ),
+                    ),
+                    Prefetch("progress", queryset=_progress_qs()),
+                ),
+            )
+        )
+        .first()
+    )
+
+
+def _progress_qs():
+    from assessments.models import OutcomeProgress
+
+    return OutcomeProgress.objects.select_related("meeting").order_by("meeting__held_on", "pk")
+
+
+def meetings_for(case: EarlyHelpCase) -> list[TafMeeting]:
+    return list(
+        TafMeeting.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related("attendance", "progress__outcome")
+    )
+
+
+def due_next(
+    case: EarlyHelpCase, today: datetime.date, *, assessment=None, plan=None, meetings=None
+) -> list[dict]:
+    """What is due next on a case, soonest first: the assessment, the first TAF meeting,
+    the next review, and plan actions."""
+    if not case.is_open:
+        return []
+    items = []
+    if assessment is None:
+        items.append({"label": "Start the Early Help Assessment", "due_on": None})
+    elif assessment.status == AssessmentStatus.DRAFT and assessment.version_number == 1:
+        items.append({"label": "Complete the Early Help Assessment", "due_on": assessment.due_on})
+    elif assessment.status == AssessmentStatus.SUBMITTED:
+        items.append({"label": "Manager sign-off of the assessment", "due_on": None})
+    if plan is None and assessment is not None:
+        items.append({"label": "Draw up the family plan", "due_on": None})
+    elif plan is not None and plan.agreed_on is None:
+        items.append(
+            {"label": "First TAF meeting to agree the plan", "due_on": plan.first_taf_due_on}
+        )
+    scheduled = [m for m in (meetings or []) if m.status == MeetingStatus.SCHEDULED]
+    if plan is not None and plan.agreed_on and scheduled:
+        items.append({"label": "Next TAF review", "due_on": scheduled[0].scheduled_for})
+    if plan is not None:
+        for outcome in plan.outcomes.all():
+            for action in outcome.actions.all():
+                if action.status in ("not_started", "in_progress"):
+                    items.append(
+                        {
+                            "label": f"Action: {action.what[:60]} ({action.owner_name})",
+                            "due_on": action.due_on,
+                        }
+                    )
+    for item in items:
+        due = item["due_on"]
+        item["countdown"] = deadlines.countdown_text(due, today) if due else ""
+        item["overdue"] = bool(due and due < today)
+    items.sort(key=lambda i: (i["due_on"] is None, i["due_on"] or today))
+    return items

@@ -1,0 +1,723 @@
+"""Every write to assessments, family plans and TAF meetings. One transaction each,
+audited, and written into the case chronology (cases.services.chronology_add)."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessments import deadlines
+from assessments.models import (
+    ActionStatus,
+    Assessment,
+    AssessmentStatus,
+    AssessmentVersion,
+    Attendance,
+    FamilyPlan,
+    MeetingAttendance,
+    MeetingDecision,
+    MeetingKind,
+    MeetingStatus,
+    OutcomeProgress,
+    PlanAction,
+    PlanOutcome,
+    SignOffDecision,
+    TafMeeting,
+)
+from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field_labels
+from cases import access
+from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need
+from cases.services import (
+    _check_past_date,
+    _check_text,
+    _require_worker,
+    case_close,
+    chronology_add,
+)
+from earlyhelp.audit import audit
+from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
+from earlyhelp.models import AuditAction
+from partners.models import Role
+
+# --- Early Help Assessment ----------------------------------------------------------------
+
+
+def voice_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
+    """(person id, label) for each child on the case, then each adult in the family: the
+    people whose voice the assessment records."""
+    children = list(case.children.order_by("date_of_birth", "pk"))
+    child_ids = {c.pk for c in children}
+    adults = [
+        m
+        for m in case.family.memberships.select_related("person").order_by("pk")
+        if m.person_id not in child_ids and m.relationship != "child"
+    ]
+    people = [(c.pk, f"{c.full_name} (child)") for c in children]
+    people += [
+        (m.person_id, f"{m.person.full_name} ({m.get_relationship_display().lower()})")
+        for m in adults
+    ]
+    return people
+
+
+def field_labels_for(case: EarlyHelpCase) -> list[tuple[str, str]]:
+    return text_field_labels(voice_people(case))
+
+
+def _clean_content(case: EarlyHelpCase, content: dict) -> dict:
+    """Keep only the assessment's own fields; check lengths and scaling values."""
+    allowed = dict(field_labels_for(case))
+    scaling_keys = {area_field(a.code, SCALING[0]) for a in AREAS}
+    cleaned = {}
+    for key, value in content.items():
+        if key not in allowed:
+            continue
+        value = "" if value is None else str(value)
+        if key in scaling_keys:
+            value = value.strip()
+            if value and (not value.isdigit() or not 0 <= int(value) <= 10):
+                raise DomainError(f"{allowed[key]}: enter a whole number from 0 to 10.")
+        elif len(value) > MAX_TEXT:
+            raise DomainError(
+                f"{allowed[key]} must be {MAX_TEXT:,} characters or fewer; it has {len(value):,}."
+            )
+        cleaned[key] = value
+    return cleaned
+
+
+@transaction.atomic
+def assessment_start(
+    *, case: EarlyHelpCase, acting_user, started_on: datetime.date | None = None, request=None
+) -> Assessment:
+    """Start the EHA. It is due 20 working days later (deadlines.assessment_due_on)."""
+    _require_worker(acting_user, case)
+    if Assessment.objects.filter(case=case).exists():
+        raise DomainError("This case already has an Early Help Assessment.")
+    started_on = started_on or timezone.localdate()
+    _check_past_date(started_on, case, "assessment start date")
+    assessment = Assessment.objects.create(
+        case=case,
+        started_on=started_on,
+        due_on=deadlines.assessment_due_on(started_on),
+        created_by=acting_user,
+        last_saved_by=acting_user,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.ASSESSMENT,
+        title="Early Help Assessment started",
+        text=f"Due by {assessment.due_on:%-d %B %Y} (20 working days).",
+        occurred_on=started_on,
+        author=acting_user,
+        source=assessment,
+    )
+    audit(user=acting_user, action=AuditAction.CREATE, record=assessment, request=request)
+    return assessment
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    assessment: Assessment,
+    acting_user,
+    lock_version: int,
+    content: dict,
+    need_ids: list[int] | None = None,
+    request=None,
+) -> Assessment:
+    """Save the draft (by hand or autosave). The save succeeds only if nobody else has
+    saved since this editor loaded `lock_version`; otherwise EditConflict, and nothing of
+    either person's text is lost (the caller still holds the editor's text)."""
+    case = assessment.case
+    _require_worker(acting_user, case)
+    cleaned = _clean_content(case, content)
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if current.status != AssessmentStatus.DRAFT:
+        raise InvalidTransition(
+            "This assessment has been submitted for sign-off and is locked. "
+            "Start a new version to change it."
+        )
+    if current.lock_version != lock_version:
+        raise EditConflict(
+            f"{current.last_saved_by or 'Someone'} saved this assessment at "
+            f"{timezone.localtime(current.last_saved_at):%H:%M} since you opened it."
+        )
+    merged = {**current.content, **cleaned}
+    changed = sorted(k for k in merged if current.content.get(k, "") != merged.get(k, ""))
+    current.content = merged
+    current.lock_version = F("lock_version") + 1
+    current.last_saved_by = acting_user
+    current.save(update_fields=["content", "lock_version", "last_saved_by", "last_saved_at"])
+    current.refresh_from_db()
+    if need_ids is not None:
+        before = set(current.needs.values_list("pk", flat=True))
+        after = set(Need.objects.filter(pk__in=need_ids, active=True).values_list("pk", flat=True))
+        if before != after:
+            current.needs.set(after)
+            changed.append("needs")
+    if changed:
+        audit(
+            user=acting_user,
+            action=AuditAction.CHANGE,
+            record=current,
+            request=request,
+            changes={"fields": [None, ", ".join(changed)[:1000]]},
+        )
+    return current
+
+
+def missing_for_submission(assessment: Assessment) -> list[str]:
+    """What must be filled in before the assessment can go for sign-off."""
+    labels = dict(field_labels_for(assessment.case))
+    content = assessment.content
+    missing = []
+    for area in AREAS:
+        for prompt, _ in PROMPTS:
+            key = area_field(area.code, prompt)
+            if not str(content.get(key, "")).strip():
+                missing.append(labels[key])
+        key = area_field(area.code, SCALING[0])
+        if not str(content.get(key, "")).strip():
+            missing.append(labels[key])
+    if not str(content.get("analysis", "")).strip():
+        missing.append("Analysis")
+    if not assessment.needs.exists():
+        missing.append("Needs (at least one)")
+    return missing
+
+
+@transaction.atomic
+def assessment_submit(
+    *, assessment: Assessment, acting_user, lock_version: int, request=None
+) -> Assessment:
+    _require_worker(acting_user, assessment.case)
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if current.status != AssessmentStatus.DRAFT:
+        raise InvalidTransition("Only a draft can be submitted for sign-off.")
+    if current.lock_version != lock_version:
+        raise EditConflict("Someone saved this assessment since you opened it. Check it first.")
+    missing = missing_for_submission(current)
+    if missing:
+        raise DomainError("Complete these before submitting: " + "; ".join(missing) + ".")
+    current.status = AssessmentStatus.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.submitted_by = acting_user
+    current.lock_version = current.lock_version + 1
+    current.save(
+        update_fields=["status", "submitted_at", "submitted_by", "lock_version", "last_saved_at"]
+    )
+    chronology_add(
+        case=current.case,
+        kind=ChronologyKind.ASSESSMENT,
+        title=f"Early Help Assessment version {current.version_number} submitted for sign-off",
+        author=acting_user,
+        source=current,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes={"status": ["draft", "submitted"]},
+    )
+    return current
+
+
+def may_sign_off(user, assessment: Assessment) -> bool:
+    """A team manager whose scope includes the case, who did not submit it."""
+    return (
+        user.is_authenticated
+        and user.role == Role.TEAM_MANAGER
+        and access.cases_visible_to(user).filter(pk=assessment.case_id).exists()
+        and assessment.submitted_by_id != user.pk
+    )
+
+
+@transaction.atomic
+def assessment_sign_off(
+    *, assessment: Assessment, acting_user, comment: str = "", request=None
+) -> AssessmentVersion:
+    """Sign off: the submitted text becomes an immutable version."""
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if current.status != AssessmentStatus.SUBMITTED:
+        raise InvalidTransition("Only an assessment submitted for sign-off can be signed off.")
+    if not may_sign_off(acting_user, current):
+        raise DomainError(
+            "A team manager responsible for this case, other than the person who submitted "
+            "it, signs it off."
+        )
+    comment = _check_text(comment, "the comment", required=False)
+    version = AssessmentVersion.objects.create(
+        assessment=current,
+        number=current.version_number,
+        content=current.content,
+        need_codes=sorted(current.needs.values_list("code", flat=True)),
+        field_labels=[list(x) for x in field_labels_for(current.case)],
+        started_on=current.started_on,
+        submitted_at=current.submitted_at,
+        submitted_by=current.submitted_by,
+        signed_off_at=timezone.now(),
+        signed_off_by=acting_user,
+        sign_off_comment=comment,
+    )
+    SignOffDecision.objects.create(
+        assessment=current,
+        version_number=current.version_number,
+        outcome=SignOffDecision.Outcome.SIGNED_OFF,
+        comment=comment,
+        decided_by=acting_user,
+    )
+    current.status = AssessmentStatus.SIGNED_OFF
+    current.save(update_fields=["status", "last_saved_at"])
+    chronology_add(
+        case=current.case,
+        kind=ChronologyKind.ASSESSMENT,
+        title=f"Early Help Assessment version {version.number} signed off by {acting_user}",
+        text=comment,
+        author=acting_user,
+        source=version,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes={"status": ["submitted", "signed_off"]},
+    )
+    return version
+
+
+@transaction.atomic
+def assessment_return(
+    *, assessment: Assessment, acting_user, comment: str, request=None
+) -> Assessment:
+    """Send a submitted assessment back to its author for changes."""
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if current.status != AssessmentStatus.SUBMITTED:
+        raise InvalidTransition("Only an assessment submitted for sign-off can be returned.")
+    if not may_sign_off(acting_user, current):
+        raise DomainError("A team manager responsible for this case returns assessments.")
+    comment = _check_text(comment, "what needs to change")
+    SignOffDecision.objects.create(
+        assessment=current,
+        version_number=current.version_number,
+        outcome=SignOffDecision.Outcome.RETURNED,
+        comment=comment,
+        decided_by=acting_user,
+    )
+    current.status = AssessmentStatus.DRAFT
+    current.lock_version = current.lock_version + 1
+    current.save(update_fields=["status", "lock_version", "last_saved_at"])
+    chronology_add(
+        case=current.case,
+        kind=ChronologyKind.ASSESSMENT,
+        title="Early Help Assessment returned for changes",
+        text=comment,
+        author=acting_user,
+        source=current,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes={"status": ["submitted", "draft"]},
+    )
+    return current
+
+
+@transaction.atomic
+def assessment_revise(*, assessment: Assessment, acting_user, request=None) -> Assessment:
+    """Start the next version of a signed-off assessment, from the signed-off text. The
+    signed-off version is untouched."""
+    _require_worker(acting_user, assessment.case)
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if current.status != AssessmentStatus.SIGNED_OFF:
+        raise InvalidTransition("Only a signed-off assessment can start a new version.")
+    current.status = AssessmentStatus.DRAFT
+    current.version_number += 1
+    current.lock_version += 1
+    current.submitted_at = None
+    current.submitted_by = None
+    current.last_saved_by = acting_user
+    current.save()
+    chronology_add(
+        case=current.case,
+        kind=ChronologyKind.ASSESSMENT,
+        title=f"Early Help Assessment version {current.version_number} started",
+        author=acting_user,
+        source=current,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes={"version_number": [current.version_number - 1, current.version_number]},
+    )
+    return current
+
+
+# --- Family plan --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *, case: EarlyHelpCase, acting_user, created_on: datetime.date | None = None, request=None
+) -> FamilyPlan:
+    """Draw up the family plan; the first TAF meeting to agree it is due within 10 working
+    days (deadlines.first_taf_meeting_due_on)."""
+    _require_worker(acting_user, case)
+    if FamilyPlan.objects.filter(case=case).exists():
+        raise DomainError("This case already has a family plan.")
+    created_on = created_on or timezone.localdate()
+    _check_past_date(created_on, case, "plan date")
+    plan = FamilyPlan.objects.create(
+        case=case,
+        created_on=created_on,
+        first_taf_due_on=deadlines.first_taf_meeting_due_on(created_on),
+        created_by=acting_user,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.PLAN,
+        title="Family plan drawn up",
+        text=f"First TAF meeting due by {plan.first_taf_due_on:%-d %B %Y} (10 working days).",
+        occurred_on=created_on,
+        author=acting_user,
+        source=plan,
+    )
+    audit(user=acting_user, action=AuditAction.CREATE, record=plan, request=request)
+    return plan
+
+
+@transaction.atomic
+def outcome_add(
+    *,
+    plan: FamilyPlan,
+    acting_user,
+    text: str,
+    need_ids: list[int] | None = None,
+    priority: int = 1,
+    baseline_scaling: int | None = None,
+    request=None,
+) -> PlanOutcome:
+    _require_worker(acting_user, plan.case)
+    text = _check_text(text, "the outcome in the family's words")
+    if baseline_scaling is not None and not 0 <= baseline_scaling <= 10:
+        raise DomainError("The scaling now must be a whole number from 0 to 10.")
+    if not 1 <= priority <= 99:
+        raise DomainError("Priority must be a whole number from 1 to 99.")
+    outcome = PlanOutcome.objects.create(
+        plan=plan,
+        text=text,
+        priority=priority,
+        baseline_scaling=baseline_scaling,
+        created_on=timezone.localdate(),
+    )
+    if need_ids:
+        outcome.needs.set(Need.objects.filter(pk__in=need_ids))
+    FamilyPlan.objects.filter(pk=plan.pk).update(lock_version=F("lock_version") + 1)
+    chronology_add(
+        case=plan.case,
+        kind=ChronologyKind.PLAN,
+        title="Outcome added to the family plan",
+        text=text,
+        author=acting_user,
+        source=outcome,
+    )
+    audit(user=acting_user, action=AuditAction.CREATE, record=outcome, request=request)
+    return outcome
+
+
+@transaction.atomic
+def action_add(
+    *,
+    outcome: PlanOutcome,
+    acting_user,
+    what: str,
+    due_on: datetime.date,
+    owner_member=None,
+    owner_is_family: bool = False,
+    set_on: datetime.date | None = None,
+    request=None,
+) -> PlanAction:
+    """An action: what, who (a current TAF member, or the family), by when."""
+    case = outcome.plan.case
+    _require_worker(acting_user, case)
+    what = _check_text(what, "what will happen")
+    set_on = set_on or timezone.localdate()
+    if due_on < set_on:
+        raise DomainError(
+            f"The date the action is due cannot be before the date it was set ({set_on:%-d %B %Y})."
+        )
+    if owner_is_family == (owner_member is not None):
+        raise DomainError("Choose who will do this: a TAF member or the family.")
+    if owner_member is not None and (
+        owner_member.case_id != case.pk or owner_member.left_on is not None
+    ):
+        raise DomainError("Choose a current member of this family's TAF.")
+    action = PlanAction.objects.create(
+        outcome=outcome,
+        what=what,
+        owner_member=owner_member,
+        owner_is_family=owner_is_family,
+        set_on=set_on,
+        due_on=due_on,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.PLAN,
+        title=f"Action for {action.owner_name}, due {due_on:%-d %B %Y}",
+        text=what,
+        author=acting_user,
+        source=action,
+    )
+    audit(user=acting_user, action=AuditAction.CREATE, record=action, request=request)
+    return action
+
+
+@transaction.atomic
+def action_status_set(*, action: PlanAction, acting_user, status: str, request=None) -> PlanAction:
+    case = action.outcome.plan.case
+    _require_worker(acting_user, case)
+    if status not in ActionStatus.values:
+        raise DomainError("Choose the action's status.")
+    before = action.status
+    action.status = status
+    action.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
+    action.save(update_fields=["status", "completed_on"])
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=action,
+        request=request,
+        changes={"status": [before, status]},
+    )
+    return action
+
+
+# --- TAF meetings and reviews ---------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    case: EarlyHelpCase,
+    acting_user,
+    scheduled_for: datetime.date,
+    kind: str | None = None,
+    location: str = "",
+    request=None,
+) -> TafMeeting:
+    """Schedule the first TAF meeting (if no plan has been agreed yet) or a review."""
+    _require_worker(acting_user, case)
+    if scheduled_for < case.opened_on:
+        raise DomainError(
+            f"A meeting cannot be before the case opened on {case.opened_on:%-d %B %Y}."
+        )
+    plan = FamilyPlan.objects.filter(case=case).first()
+    if kind is None:
+        kind = MeetingKind.REVIEW if plan and plan.agreed_on else MeetingKind.FIRST_TAF
+    if case.taf_meetings.filter(status=MeetingStatus.SCHEDULED).exists():
+        raise DomainError("A meeting is already scheduled. Record or cancel it first.")
+    meeting = TafMeeting.objects.create(
+        case=case,
+        kind=kind,
+        scheduled_for=scheduled_for,
+        location=location.strip()[:200],
+        scheduled_by=acting_user,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.REVIEW,
+        title=f"{meeting.get_kind_display()} scheduled for {scheduled_for:%-d %B %Y}",
+        author=acting_user,
+        source=meeting,
+    )
+    audit(user=acting_user, action=AuditAction.CREATE, record=meeting, request=request)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    meeting: TafMeeting,
+    acting_user,
+    held_on: datetime.date,
+    decision: str,
+    decision_reason: str = "",
+    discussion: str = "",
+    child_voice: str = "",
+    next_review_on: datetime.date | None = None,
+    attendance: list[dict] | None = None,
+    progress: list[dict] | None = None,
+    request=None,
+) -> TafMeeting:
+    """Record a held meeting: attendance, progress on each outcome (scaling), the decision
+    and the next review date, 4 to 6 weeks on (6 by default). The first TAF meeting agrees
+    the family plan. `attendance`: [{"member"|"person", "name", "attendance"}];
+    `progress`: [{"outcome", "scaling", "comment"}]."""
+    case = meeting.case
+    _require_worker(acting_user, case)
+    meeting = TafMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise InvalidTransition("This meeting has already been recorded or cancelled.")
+    _check_past_date(held_on, case, "meeting date")
+    if decision not in MeetingDecision.values:
+        raise DomainError("Choose the decision the meeting made.")
+    decision_reason = _check_text(decision_reason, "the reasons for the decision", required=False)
+    discussion = _check_text(discussion, "what was discussed", required=False)
+    child_voice = _check_text(child_voice, "the child's voice", required=False)
+    continuing = decision in (MeetingDecision.CONTINUE, MeetingDecision.CHANGE_PLAN)
+    if continuing:
+        next_review_on = next_review_on or deadlines.default_next_review_on(held_on)
+        error = deadlines.review_date_error(held_on, next_review_on)
+        if error:
+            raise DomainError(error)
+    else:
+        next_review_on = None
+    plan = FamilyPlan.objects.filter(case=case).first()
+    if meeting.kind == MeetingKind.FIRST_TAF:
+        if plan is None or not plan.outcomes.filter(removed_on__isnull=True).exists():
+            raise DomainError(
+                "Add the family's outcomes to the plan before recording the first TAF "
+                "meeting: that meeting agrees the plan."
+            )
+        if held_on < plan.created_on:
+            raise DomainError("The first TAF meeting cannot be before the plan was drawn up.")
+    for row in attendance or []:
+        if row.get("attendance") not in Attendance.values:
+            continue
+        MeetingAttendance.objects.create(
+            meeting=meeting,
+            member=row.get("member"),
+            person=row.get("person"),
+            name=str(row.get("name", ""))[:200],
+            attendance=row["attendance"],
+        )
+    for row in progress or []:
+        scaling = row.get("scaling")
+        if scaling is None:
+            continue
+        if not 0 <= int(scaling) <= 10:
+            raise DomainError("Scaling must be a whole number from 0 to 10.")
+        outcome = row["outcome"]
+        if plan is None or outcome.plan_id != plan.pk:
+            raise DomainError("Progress can only be recorded on this family's plan outcomes.")
+        OutcomeProgress.objects.create(
+            meeting=meeting,
+            outcome=outcome,
+            scaling=int(scaling),
+            comment=_check_text(row.get("comment", ""), "the progress comment", required=False),
+        )
+        if outcome.baseline_scaling is None:
+            outcome.baseline_scaling = int(scaling)
+            outcome.save(update_fields=["baseline_scaling"])
+    meeting.status = MeetingStatus.HELD
+    meeting.held_on = held_on
+    meeting.decision = decision
+    meeting.decision_reason = decision_reason
+    meeting.discussion = discussion
+    meeting.child_voice = child_voice
+    meeting.next_review_on = next_review_on
+    meeting.recorded_by = acting_user
+    meeting.recorded_at = timezone.now()
+    meeting.save()
+    if meeting.kind == MeetingKind.FIRST_TAF and plan.agreed_on is None:
+        plan.agreed_on = held_on
+        plan.save(update_fields=["agreed_on"])
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.REVIEW,
+        title=f"{meeting.get_kind_display()} held: {meeting.get_decision_display().lower()}",
+        text=(
+            decision_reason
+            + (f"\nNext review: {next_review_on:%-d %B %Y}." if next_review_on else "")
+        ).strip(),
+        occurred_on=held_on,
+        author=acting_user,
+        source=meeting,
+    )
+    if next_review_on:
+        TafMeeting.objects.create(
+            case=case,
+            kind=MeetingKind.REVIEW,
+            scheduled_for=next_review_on,
+            location=meeting.location,
+            scheduled_by=acting_user,
+        )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=meeting,
+        request=request,
+        changes={"status": ["scheduled", "held"], "decision": [None, decision]},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: TafMeeting, acting_user, request=None) -> TafMeeting:
+    _require_worker(acting_user, meeting.case)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise InvalidTransition("Only a scheduled meeting can be cancelled.")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status"])
+    chronology_add(
+        case=meeting.case,
+        kind=ChronologyKind.REVIEW,
+        title=f"{meeting.get_kind_display()} on {meeting.scheduled_for:%-d %B %Y} cancelled",
+        author=acting_user,
+        source=meeting,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=meeting,
+        request=request,
+        changes={"status": ["scheduled", "cancelled"]},
+    )
+    return meeting
+
+
+# --- Closure with the plan's outcomes -----------------------------------------------------
+
+OUTCOME_RESULTS = {
+    "achieved": "Achieved",
+    "partly": "Partly achieved",
+    "not_achieved": "Not achieved",
+}
+
+
+@transaction.atomic
+def case_close_with_plan(
+    *, case: EarlyHelpCase, acting_user, outcome_results: dict[int, dict], request=None, **closure
+):
+    """Close the case with a result for each plan outcome (a snapshot of its words), and
+    cancel any meeting still scheduled. Everything else: cases.services.case_close."""
+    outcomes = []
+    plan = FamilyPlan.objects.filter(case=case).first()
+    if plan is not None:
+        for outcome in plan.outcomes.filter(removed_on__isnull=True):
+            result = outcome_results.get(outcome.pk) or {}
+            if result.get("result") not in OUTCOME_RESULTS:
+                raise DomainError(f"Say whether this outcome was achieved: “{outcome.text[:60]}”.")
+            outcomes.append(
+                {
+                    "outcome_id": outcome.pk,
+                    "outcome": outcome.text,
+                    "result": result["result"],
+                    "comment": _check_text(
+                        result.get("comment", ""), "the comment", required=False
+                    ),
+                }
+            )
+    closed = case_close(
+        case=case, acting_user=acting_user, outcomes=outcomes, request=request, **closure
+    )
+    TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED).update(
+        status=MeetingStatus.CANCELLED
+    )
+    return closed

@@ -1,0 +1,739 @@
+"""The casework pages: the case page (the hub that brings the family, team, consent,
+assessment, plan, meetings and chronology together), the Early Help Assessment with
+autosave and conflict handling, sign-off and versions, the family plan, TAF meetings,
+closure, and the PDFs. Thin views: forms check input, services write, selectors read."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments import forms, presenters, selectors, services
+from assessments.models import AssessmentStatus, MeetingStatus, PlanAction, TafMeeting
+from assessments.pdf import render_pdf
+from cases import access
+from cases import selectors as case_selectors
+from cases.models import NOTE_KINDS, ChronologyKind, Need
+from earlyhelp import access_rules
+from earlyhelp.audit import audit, audit_view
+from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp.models import AuditAction
+
+CHRONOLOGY_PAGE = 30
+
+
+def _case(request, case_id):
+    return access.get_case_for(request.user, case_id)
+
+
+def _work_case(request, case_id):
+    return case_selectors.get_case_for_work(request.user, case_id)
+
+
+@access_rules.CASE_WORKERS
+def case_detail(request, pk: int):
+    case = access.get_case_for(request.user, pk)
+    audit_view(request, case)
+    today = timezone.localdate()
+    assessment = selectors.assessment_for(case)
+    plan = selectors.plan_for(case)
+    meetings = selectors.meetings_for(case)
+    kind = request.GET.get("kind", "")
+    if kind not in ChronologyKind.values:
+        kind = ""
+    chronology = Paginator(case_selectors.chronology_for(case, kind=kind), CHRONOLOGY_PAGE)
+    page = chronology.get_page(request.GET.get("page"))
+    context = {
+        "case": case,
+        "can_work": access.can_work_on_case(request.user, case),
+        "members": case_selectors.family_members(case),
+        "children": case_selectors.children_of(case),
+        "taf_members": case_selectors.taf_members_for(case),
+        "consents": case_selectors.consents_for(case),
+        "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
+        "has_consent": case_selectors.has_active_consent(case),
+        "assessment": assessment,
+        "assessment_countdown": presenters.assessment_countdown(assessment, today),
+        "plan": plan,
+        "meetings": meetings,
+        "step_events": list(case.step_events.all()),
+        "due_next": selectors.due_next(
+            case, today, assessment=assessment, plan=plan, meetings=meetings
+        ),
+        "page": page,
+        "kind": kind,
+        "kinds": ChronologyKind.choices,
+        "note_kinds": [k.value for k in NOTE_KINDS],
+        "query": f"kind={kind}" if kind else "",
+        "level_label": presenters.level_label(case.level_of_need),
+        "closure": getattr(case, "closure", None) if not case.is_open else None,
+    }
+    return render(request, "assessments/case_detail.html", context)
+
+
+# --- Early Help Assessment ------------------------------------------------------------------
+
+
+@access_rules.CASE_WORKERS
+def assessment_detail(request, case_id: int):
+    case = _case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    if assessment is None:
+        raise Http404
+    audit_view(request, assessment)
+    labels = services.field_labels_for(case)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "sections": presenters.sections(labels, assessment.content),
+            "countdown": presenters.assessment_countdown(assessment, timezone.localdate()),
+            "can_work": access.can_work_on_case(request.user, case),
+            "may_sign_off": services.may_sign_off(request.user, assessment),
+            "versions": list(assessment.versions.all()),
+        },
+    )
+
+
+@access_rules.CASE_WORKERS
+@require_POST
+def start_assessment(request, case_id: int):
+    case = _work_case(request, case_id)
+    try:
+        services.assessment_start(case=case, acting_user=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("case_detail", pk=case.pk)
+    return redirect("edit_assessment", case_id=case.pk)
+
+
+@access_rules.CASE_WORKERS
+def edit_assessment(request, case_id: int):
+    """The EHA form. Plain POSTs save the draft ("save") or submit it ("submit"); the
+    autosave script posts the same form with X-Autosave and gets JSON back. Every save
+    carries the lock_version the editor loaded: a stale one is a conflict, never a silent
+    overwrite."""
+    case = _work_case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    if assessment is None:
+        raise Http404
+    if assessment.status != AssessmentStatus.DRAFT:
+        messages.error(request, "This assessment is locked. Start a new version to change it.")
+        return redirect("assessment_detail", case_id=case.pk)
+    labels = services.field_labels_for(case)
+    autosave = request.headers.get("X-Autosave") == "1"
+    if request.method == "POST":
+        form = forms.AssessmentForm(request.POST, labels=labels)
+        if form.is_valid():
+            try:
+                saved = services.assessment_save(
+                    assessment=assessment,
+                    acting_user=request.user,
+                    lock_version=form.cleaned_data["lock_version"],
+                    content=form.content(),
+                    need_ids=form.need_ids(),
+                    request=request,
+                )
+                if not autosave and "submit" in request.POST:
+                    services.assessment_submit(
+                        assessment=saved,
+                        acting_user=request.user,
+                        lock_version=saved.lock_version,
+                        request=request,
+                    )
+                    messages.success(request, "Assessment submitted for sign-off.")
+                    return redirect("assessment_detail", case_id=case.pk)
+            except EditConflict as conflict:
+                if autosave:
+                    return JsonResponse(
+                        {"saved": False, "conflict": True, "message": str(conflict)}, status=409
+                    )
+                return _conflict_page(request, case, labels, form, str(conflict))
+            except DomainError as error:
+                if autosave:
+                    return JsonResponse({"saved": False, "message": str(error)}, status=400)
+                form.add_error(None, str(error))
+                # the draft was saved before submission failed: carry the new version
+                assessment.refresh_from_db()
+                form.data = form.data.copy()
+                form.data["lock_version"] = assessment.lock_version
+            else:
+                if autosave:
+                    return JsonResponse(
+                        {
+                            "saved": True,
+                            "lock_version": saved.lock_version,
+                            "saved_at": timezone.localtime(saved.last_saved_at).strftime(
+                                "%H:%M:%S"
+                            ),
+                        }
+                    )
+                messages.success(request, "Draft saved.")
+                return redirect("edit_assessment", case_id=case.pk)
+        elif autosave:
+            errors = "; ".join(e for errs in form.errors.values() for e in errs)
+            return JsonResponse({"saved": False, "message": errors}, status=400)
+    else:
+        initial = dict(assessment.content)
+        needs = list(assessment.needs.all())
+        initial["needs_sf"] = [n.pk for n in needs if n.framework == "supporting_families"]
+        initial["needs_vulnerability"] = [n.pk for n in needs if n.framework == "vulnerability"]
+        initial["lock_version"] = assessment.lock_version
+        form = forms.AssessmentForm(initial=initial, labels=labels)
+    return render(
+        request,
+        "assessments/assessment_edit.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "form": form,
+            "groups": presenters.form_groups(form, labels),
+            "countdown": presenters.assessment_countdown(assessment, timezone.localdate()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _conflict_page(request, case, labels, form, message):
+    """Both texts side by side: what is saved now (theirs) and what this editor typed
+    (mine, kept in the form). Saving from here uses the current lock_version."""
+    current = selectors.assessment_for(case)
+    mine = form.content()
+    rows = []
+    for key, label in labels:
+        theirs_value = str(current.content.get(key, "") or "")
+        mine_value = str(mine.get(key, "") or "")
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "theirs": theirs_value,
+                "mine": mine_value,
+                "differs": theirs_value != mine_value,
+            }
+        )
+    data = request.POST.copy()
+    data["lock_version"] = current.lock_version
+    keep = forms.AssessmentForm(data, labels=labels)
+    keep.is_valid()
+    return render(
+        request,
+        "assessments/assessment_conflict.html",
+        {
+            "case": case,
+            "assessment": current,
+            "rows": rows,
+            "message": message,
+            "form": keep,
+            "lock_version": current.lock_version,
+        },
+        status=409,
+    )
+
+
+@access_rules.CASE_WORKERS
+def sign_off_assessment(request, case_id: int):
+    case = _case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    if assessment is None:
+        raise Http404
+    if not services.may_sign_off(request.user, assessment):
+        raise PermissionDenied
+    form = forms.SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "sign_off":
+                version = services.assessment_sign_off(
+                    assessment=assessment,
+                    acting_user=request.user,
+                    comment=form.cleaned_data.get("comment", ""),
+                    request=request,
+                )
+                messages.success(request, f"Version {version.number} signed off.")
+            else:
+                services.assessment_return(
+                    assessment=assessment,
+                    acting_user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    request=request,
+                )
+                messages.success(request, "Assessment returned for changes.")
+            return redirect("assessment_detail", case_id=case.pk)
+        except DomainError as error:
+            form.add_error(None, str(error))
+    labels = services.field_labels_for(case)
+    return render(
+        request,
+        "assessments/sign_off.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "form": form,
+            "sections": presenters.sections(labels, assessment.content),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@access_rules.CASE_WORKERS
+@require_POST
+def revise_assessment(request, case_id: int):
+    case = _work_case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    if assessment is None:
+        raise Http404
+    try:
+        services.assessment_revise(assessment=assessment, acting_user=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("assessment_detail", case_id=case.pk)
+    messages.success(request, "New version started from the signed-off assessment.")
+    return redirect("edit_assessment", case_id=case.pk)
+
+
+@access_rules.CASE_WORKERS
+def assessment_version(request, case_id: int, number: int):
+    case = _case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    version = get_object_or_404(assessment.versions if assessment else None, number=number)
+    audit_view(request, version)
+    return render(
+        request,
+        "assessments/assessment_version.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "version": version,
+            "sections": presenters.sections(version.field_labels, version.content),
+            "needs": Need.objects.filter(code__in=version.need_codes).order_by(
+                "framework", "order"
+            ),
+        },
+    )
+
+
+@access_rules.CASE_WORKERS
+def compare_assessment_versions(request, case_id: int):
+    case = _case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    if assessment is None:
+        raise Http404
+    versions = {v.number: v for v in assessment.versions.all()}
+    choices = [(str(n), f"Version {n} (signed off)") for n in versions] + [
+        ("current", f"Current working copy (version {assessment.version_number})")
+    ]
+
+    def side(value):
+        if value == "current":
+            return (
+                f"Current working copy (version {assessment.version_number})",
+                assessment.content,
+                services.field_labels_for(case),
+            )
+        try:
+            v = versions[int(value)]
+        except (KeyError, TypeError, ValueError):
+            return None
+        return f"Version {v.number}", v.content, v.field_labels
+
+    default_a = str(min(versions)) if versions else "current"
+    a = side(request.GET.get("a", default_a))
+    b = side(request.GET.get("b", "current"))
+    rows = presenters.diff(a, b) if a and b else []
+    audit_view(request, assessment)
+    return render(
+        request,
+        "assessments/compare.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "choices": choices,
+            "a": request.GET.get("a", default_a),
+            "b": request.GET.get("b", "current"),
+            "a_label": a[0] if a else "",
+            "b_label": b[0] if b else "",
+            "rows": rows,
+            "changed": sum(1 for r in rows if r["changed"]),
+        },
+    )
+
+
+@access_rules.CASE_WORKERS
+def assessment_pdf(request, case_id: int):
+    case = _case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    if assessment is None:
+        raise Http404
+    number = request.GET.get("version")
+    if number:
+        version = get_object_or_404(assessment.versions, number=number if number.isdigit() else 0)
+        labels, content = version.field_labels, version.content
+        needs = Need.objects.filter(code__in=version.need_codes)
+        version_label = f"Version {version.number}, signed off"
+        signed = {"signed_off_at": version.signed_off_at, "signed_off_by": version.signed_off_by}
+        record = version
+    else:
+        labels, content = services.field_labels_for(case), assessment.content
+        needs = assessment.needs.all()
+        version_label = (
+            f"Version {assessment.version_number}, {assessment.get_status_display().lower()}"
+        )
+        signed = {}
+        record = assessment
+    pdf = render_pdf(
+        "assessments/pdf/assessment.html",
+        {
+            "title": "Early Help Assessment",
+            "case": case,
+            "version_label": version_label,
+            "sections": presenters.sections(labels, content),
+            "needs": [n.label for n in needs],
+            "started_on": assessment.started_on,
+            **signed,
+        },
+    )
+    audit(user=request.user, action=AuditAction.PRINT, record=record, request=request)
+    return _pdf_response(pdf, f"early-help-assessment-{case.reference}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Family plan --------------------------------------------------------------------------
+
+
+@access_rules.CASE_WORKERS
+def family_plan(request, case_id: int):
+    case = _case(request, case_id)
+    plan = selectors.plan_for(case)
+    can_work = access.can_work_on_case(request.user, case)
+    if request.method == "POST":
+        if not can_work:
+            raise PermissionDenied
+        try:
+            services.plan_create(case=case, acting_user=request.user, request=request)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Family plan started. Add the outcomes the family sets.")
+        return redirect("family_plan", case_id=case.pk)
+    if plan is not None:
+        audit_view(request, plan)
+    return render(
+        request,
+        "assessments/plan.html",
+        {
+            "case": case,
+            "plan": plan,
+            "can_work": can_work,
+            "status_choices": PlanAction._meta.get_field("status").choices,
+            "first_taf_countdown": presenters.plan_countdown(plan, timezone.localdate()),
+        },
+    )
+
+
+def _plan_or_404(case):
+    plan = selectors.plan_for(case)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@access_rules.CASE_WORKERS
+def add_plan_outcome(request, case_id: int):
+    case = _work_case(request, case_id)
+    plan = _plan_or_404(case)
+    assessment = selectors.assessment_for(case)
+    assessed = list(assessment.needs.all()) if assessment else []
+    options = [(n.pk, n.label) for n in (assessed or Need.objects.filter(active=True))]
+    form = forms.OutcomeForm(request.POST or None, need_options=options)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.outcome_add(
+                plan=plan,
+                acting_user=request.user,
+                text=data["text"],
+                need_ids=data["needs"],
+                priority=data["priority"],
+                baseline_scaling=data.get("baseline_scaling"),
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Outcome added to the plan.")
+            return redirect("family_plan", case_id=case.pk)
+    return _plan_form(request, case, form, "Add an outcome the family has set", "Add outcome")
+
+
+def _plan_form(request, case, form, title, button, lede=""):
+    return render(
+        request,
+        "assessments/plan_form.html",
+        {"case": case, "form": form, "title": title, "button": button, "lede": lede},
+        status=400 if form.errors else 200,
+    )
+
+
+@access_rules.CASE_WORKERS
+def add_plan_action(request, case_id: int, outcome_id: int):
+    case = _work_case(request, case_id)
+    plan = _plan_or_404(case)
+    outcome = get_object_or_404(plan.outcomes.all(), pk=outcome_id)
+    members = case_selectors.taf_members_for(case)
+    form = forms.ActionForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        owner = next((m for m in members if str(m.pk) == data["owner"]), None)
+        try:
+            services.action_add(
+                outcome=outcome,
+                acting_user=request.user,
+                what=data["what"],
+                due_on=data["due_on"],
+                owner_member=owner,
+                owner_is_family=data["owner"] == "family",
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Action added to the plan.")
+            return redirect("family_plan", case_id=case.pk)
+    return _plan_form(
+        request, case, form, "Add an action", "Add action", lede=f"For the outcome: {outcome.text}"
+    )
+
+
+@access_rules.CASE_WORKERS
+@require_POST
+def set_action_status(request, case_id: int, action_id: int):
+    case = _work_case(request, case_id)
+    action = get_object_or_404(PlanAction, pk=action_id, outcome__plan__case=case)
+    form = forms.ActionStatusForm(request.POST)
+    if form.is_valid():
+        services.action_status_set(
+            action=action,
+            acting_user=request.user,
+            status=form.cleaned_data["status"],
+            request=request,
+        )
+        messages.success(request, "Action updated.")
+    else:
+        messages.error(request, "Choose the action's status.")
+    return redirect("family_plan", case_id=case.pk)
+
+
+@access_rules.CASE_WORKERS
+def family_plan_pdf(request, case_id: int):
+    case = _case(request, case_id)
+    plan = _plan_or_404(case)
+    pdf = render_pdf(
+        "assessments/pdf/plan.html",
+        {
+            "title": "Family plan",
+            "case": case,
+            "plan": plan,
+            "version_label": f"Version {plan.version_number}",
+        },
+    )
+    audit(user=request.user, action=AuditAction.PRINT, record=plan, request=request)
+    return _pdf_response(pdf, f"family-plan-{case.reference}.pdf")
+
+
+# --- TAF meetings and reviews -----------------------------------------------------------
+
+
+@access_rules.CASE_WORKERS
+def schedule_taf_meeting(request, case_id: int):
+    case = _work_case(request, case_id)
+    plan = selectors.plan_for(case)
+    initial = {"scheduled_for": plan.first_taf_due_on if plan and not plan.agreed_on else None}
+    form = forms.ScheduleMeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_schedule(
+                case=case,
+                acting_user=request.user,
+                scheduled_for=form.cleaned_data["scheduled_for"],
+                location=form.cleaned_data.get("location", ""),
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Meeting scheduled.")
+            return redirect("case_detail", pk=case.pk)
+    lede = ""
+    if plan and not plan.agreed_on:
+        lede = (
+            f"The first TAF meeting agrees the plan. It is due by "
+            f"{plan.first_taf_due_on:%-d %B %Y} (10 working days after the plan)."
+        )
+    return _plan_form(request, case, form, "Schedule a TAF meeting", "Schedule meeting", lede)
+
+
+def _attendees(case):
+    people = [(f"m{m.pk}", m.name, {"member": m}) for m in case_selectors.taf_members_for(case)]
+    people += [
+        (f"p{m.person_id}", m.person.full_name, {"person": m.person})
+        for m in case_selectors.family_members(case)
+    ]
+    return people
+
+
+@access_rules.CASE_WORKERS
+def record_taf_meeting(request, case_id: int, meeting_id: int):
+    case = _work_case(request, case_id)
+    meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+    plan = selectors.plan_for(case)
+    outcomes = list(plan.outcomes.all()) if plan else []
+    attendees = _attendees(case)
+    form = forms.MeetingRecordForm(
+        request.POST or None,
+        attendees=[(k, n) for k, n, _ in attendees],
+        outcomes=outcomes,
+        initial={"held_on": min(meeting.scheduled_for, timezone.localdate())},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        attendance = [
+            {**ref, "name": name, "attendance": data.get(f"attend_{key}")}
+            for key, name, ref in attendees
+            if data.get(f"attend_{key}")
+        ]
+        progress = [
+            {
+                "outcome": o,
+                "scaling": data.get(f"scaling_{o.pk}"),
+                "comment": data.get(f"comment_{o.pk}", ""),
+            }
+            for o in outcomes
+        ]
+        try:
+            services.meeting_record(
+                meeting=meeting,
+                acting_user=request.user,
+                held_on=data["held_on"],
+                decision=data["decision"],
+                decision_reason=data.get("decision_reason", ""),
+                discussion=data.get("discussion", ""),
+                child_voice=data.get("child_voice", ""),
+                next_review_on=data.get("next_review_on"),
+                attendance=attendance,
+                progress=progress,
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Meeting recorded.")
+            return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+    return render(
+        request,
+        "assessments/meeting_record.html",
+        {
+            "case": case,
+            "meeting": meeting,
+            "form": form,
+            "attendance_fields": [form[f"attend_{k}"] for k, _, _ in attendees],
+            "progress_fields": [
+                (form[f"scaling_{o.pk}"], form[f"comment_{o.pk}"]) for o in outcomes
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@access_rules.CASE_WORKERS
+def taf_meeting_detail(request, case_id: int, meeting_id: int):
+    case = _case(request, case_id)
+    meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case)
+    audit_view(request, meeting)
+    return render(
+        request,
+        "assessments/meeting_detail.html",
+        {
+            "case": case,
+            "meeting": meeting,
+            "progress": presenters.progress_rows(meeting),
+            "can_work": access.can_work_on_case(request.user, case),
+        },
+    )
+
+
+@access_rules.CASE_WORKERS
+def review_pdf(request, case_id: int, meeting_id: int):
+    case = _case(request, case_id)
+    meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case, status=MeetingStatus.HELD)
+    pdf = render_pdf(
+        "assessments/pdf/review.html",
+        {
+            "title": "Team Around the Family meeting record",
+            "case": case,
+            "meeting": meeting,
+            "progress": presenters.progress_rows(meeting),
+            "version_label": f"Record of {meeting.held_on:%-d %B %Y}",
+        },
+    )
+    audit(user=request.user, action=AuditAction.PRINT, record=meeting, request=request)
+    return _pdf_response(pdf, f"taf-meeting-{case.reference}-{meeting.held_on}.pdf")
+
+
+# --- Closure --------------------------------------------------------------------------------
+
+
+@access_rules.CASE_WORKERS
+def close_case(request, case_id: int):
+    case = _case(request, case_id)
+    if not case.is_open:
+        messages.error(
+            request,
+            "This case is closed. To work with the family again, make a new request for "
+            "support; the history is kept.",
+        )
+        return redirect("case_detail", pk=case.pk)
+    case = _work_case(request, case_id)
+    plan = selectors.plan_for(case)
+    outcomes = list(plan.outcomes.all()) if plan else []
+    form = forms.ClosureForm(
+        request.POST or None, outcomes=outcomes, initial={"closed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_close_with_plan(
+                case=case,
+                acting_user=request.user,
+                outcome_results=form.outcome_results(),
+                reason=data["reason"],
+                closed_on=data["closed_on"],
+                family_view=data["family_view"],
+                family_view_text=data.get("family_view_text", ""),
+                child_voice=data.get("child_voice", ""),
+                summary=data.get("summary", ""),
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Case closed.")
+            return redirect("case_detail", pk=case.pk)
+    return render(
+        request,
+        "assessments/close.html",
+        {"case": case, "form": form, "outcome_fields": [form[f"result_{o.pk}"] for o in outcomes]},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,286 @@
+"""Input checking for the casework pages. Every form keeps what the user typed when it
+fails, and long text gets a clear message rather than a database error."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import (
+    MAX_TEXT,
+    NOTE_KINDS,
+    ChronologyKind,
+    ConsentRecord,
+    LevelOfNeed,
+    NoConsentDecision,
+)
+from partners.models import Agency
+
+TOO_LONG = (
+    "{label} must be {limit:,} characters or fewer; you entered {count:,}. "
+    "Nothing has been saved yet: shorten it and save again"
+)
+
+
+class GovukForm(forms.Form):
+    """Adds GOV.UK classes to widgets, and a clear message for over-long text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = {
+                forms.Textarea: "govuk-textarea",
+                forms.Select: "govuk-select",
+                forms.DateInput: "govuk-input govuk-input--width-10",
+                forms.NumberInput: "govuk-input govuk-input--width-3",
+            }
+            for kind, klass in css.items():
+                if isinstance(widget, kind) and not isinstance(
+                    widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
+                ):
+                    widget.attrs.setdefault("class", klass)
+                    break
+            else:
+                if isinstance(widget, (forms.TextInput, forms.EmailInput)):
+                    widget.attrs.setdefault("class", "govuk-input")
+            if isinstance(field, forms.CharField) and isinstance(widget, forms.Textarea):
+                limit = field.max_length or MAX_TEXT
+                field.max_length = None  # checked in clean() so the message is clear
+                field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+                field.limit = limit
+                widget.attrs.pop("maxlength", None)
+                widget.attrs.setdefault("rows", 5)
+            if self.is_bound and name in self.errors:
+                pass
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            limit = getattr(field, "limit", None)
+            value = cleaned.get(name)
+            if limit and isinstance(value, str) and len(value) > limit:
+                self.add_error(
+                    name,
+                    TOO_LONG.format(label=field.label, limit=limit, count=len(value)),
+                )
+        return cleaned
+
+
+def date_field(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a real date, for example 27 3 2026",
+        },
+        **kwargs,
+    )
+
+
+def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
+    """Free text capped at MAX_TEXT, checked in GovukForm.clean() with a clear message (no
+    maxlength attribute, so a long paste is not silently cut off in the browser)."""
+    field = forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"}),
+        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}"},
+    )
+    field.limit = MAX_TEXT
+    return field
+
+
+class NoteForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What kind of note is this?",
+        choices=[(k.value, k.label) for k in NOTE_KINDS],
+        initial=ChronologyKind.NOTE,
+        widget=forms.RadioSelect,
+    )
+    occurred_on = date_field("Date it happened", required=False)
+    text = long_text("Note")
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data.get("occurred_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("The date it happened cannot be in the future")
+        return day
+
+
+class NoteCorrectionForm(GovukForm):
+    text = long_text(
+        "Corrected note", help_text="The original stays on the record, marked as corrected."
+    )
+    reason = forms.CharField(
+        label="Why is it being corrected?",
+        max_length=500,
+        error_messages={
+            "required": "Enter why the note is being corrected",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+    )
+
+
+class ConsentForm(GovukForm):
+    given_by = forms.TypedChoiceField(
+        label="Who gave consent?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="Each adult gives their own consent; so can a young person where appropriate.",
+        error_messages={"required": "Choose who gave consent"},
+    )
+    given_on = date_field("Date consent was given")
+    method = forms.ChoiceField(
+        label="How was consent recorded?",
+        choices=ConsentRecord.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how consent was recorded"},
+    )
+    to_assessment = forms.BooleanField(
+        label="They consent to an Early Help Assessment", required=False, initial=True
+    )
+    shared_with = forms.ModelMultipleChoiceField(
+        label="Which agencies may information be shared with?",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members from these agencies can join the Team Around the Family.",
+    )
+
+    def __init__(self, *args, people=(), agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].choices = list(people)
+        self.fields["shared_with"].queryset = (
+            agencies if agencies is not None else Agency.objects.none()
+        )
+
+    def clean_given_on(self):
+        day = self.cleaned_data["given_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date consent was given cannot be in the future")
+        return day
+
+
+class ConsentWithdrawForm(GovukForm):
+    withdrawn_on = date_field("Date consent was withdrawn")
+    note = long_text("What did they say?", required=False, rows=3)
+
+
+class NoConsentForm(GovukForm):
+    decided_on = date_field("Date of your decision")
+    escalation = forms.ChoiceField(
+        label="In your judgement, will the needs escalate without early help?",
+        choices=NoConsentDecision.Escalation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the needs are likely to escalate"},
+    )
+    next_step = forms.ChoiceField(
+        label="What happens next?",
+        choices=NoConsentDecision.NextStep.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happens next"},
+    )
+    rationale = long_text("Your reasons")
+
+
+class TafMemberForm(GovukForm):
+    user = forms.TypedChoiceField(
+        label="Professional with an account",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Leave blank to add someone without an account as a contact.",
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.filter(active=True),
+        error_messages={"required": "Choose the member's agency"},
+        required=False,
+    )
+    contact_name = forms.CharField(
+        label="Contact name (no account)", max_length=150, required=False
+    )
+    contact_email = forms.EmailField(label="Contact email (no account)", required=False)
+    role_in_team = forms.CharField(label="Role in the team", max_length=150, required=False)
+
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "No account: add as a contact")] + list(users)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("user") and not (cleaned.get("contact_name") or "").strip():
+            self.add_error("contact_name", "Choose a professional, or enter a contact name")
+        if not cleaned.get("user") and not cleaned.get("agency"):
+            self.add_error("agency", "Choose the contact's agency")
+        return cleaned
+
+
+class HandoverForm(GovukForm):
+    to_user = forms.TypedChoiceField(
+        label="New lead professional",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the new lead professional"},
+    )
+    note = long_text("Handover note", help_text="What the new lead needs to know.")
+
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].choices = list(users)
+
+
+class StepUpForm(GovukForm):
+    occurred_on = date_field("Date of the step up")
+    other_service = forms.CharField(label="Social care team", max_length=200, required=False)
+    reason = long_text("Why is the case stepping up?")
+
+
+class StepDownForm(GovukForm):
+    occurred_on = date_field("Date of the step down")
+    level_of_need = forms.TypedChoiceField(
+        label="Level of need after stepping down",
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the level of need"},
+    )
+    other_service = forms.CharField(
+        label="Social care team stepping down", max_length=200, required=False
+    )
+    reason = long_text("Why is the case stepping down?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_of_need"].choices = [
+            (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
+        ]
+
+
+class CaseListFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, label="Status")
+    level = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Level of need"
+    )
+    district = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="District"
+    )
+
+    def __init__(self, *args, districts=(), **kwargs):
+        from cases.models import CaseStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status")] + list(CaseStatus.choices)
+        self.fields["level"].choices = [("", "Any level")] + LevelOfNeed.configured_choices()
+        self.fields["district"].choices = [("", "Any district")] + [
+            (d.pk, d.name) for d in districts
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "govuk-select"
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -1,0 +1,365 @@
+"""Pages for cases: the list, case notes and corrections, consent, the Team Around the
+Family, handover, step up and step down. The case page itself, which brings the assessment,
+plan and reviews together, is assessments.views.case_detail (the casework hub).
+
+Views are thin: check input with a form, call a service, show DomainErrors in the GOV.UK
+error summary with everything the user typed kept."""
+
+import datetime
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases import forms, selectors, services
+from cases.models import ChronologyEntry, ConsentRecord, TeamAroundFamilyMember
+from earlyhelp import access_rules
+from earlyhelp.errors import DomainError
+from partners.models import District
+
+PAGE_SIZE = 25
+
+
+@access_rules.CASE_WORKERS
+def case_list(request):
+    user = request.user
+    districts = District.objects.filter(pk__in=user.districts.values("pk"))
+    form = forms.CaseListFilterForm(request.GET or None, districts=districts)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list_for(
+        user,
+        status=filters.get("status") or "",
+        level=filters.get("level"),
+        district=filters.get("district"),
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "filter_form": form, "query": query.urlencode()},
+    )
+
+
+def _form_page(
+    request,
+    *,
+    case,
+    form,
+    title: str,
+    action: Callable[[dict], str],
+    template: str = "cases/form_page.html",
+    button: str = "Save",
+    extra: dict | None = None,
+):
+    """Show `form`; on a valid POST run `action(cleaned_data)` (a service call returning the
+    success message). A DomainError goes to the error summary and the form keeps its input."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = action(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, message)
+            return redirect("case_detail", pk=case.pk)
+    context = {"case": case, "form": form, "title": title, "button": button, **(extra or {})}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _at(day: datetime.date | None) -> datetime.datetime | None:
+    if day is None or day == timezone.localdate():
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+@access_rules.CASE_WORKERS
+def add_case_note(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    form = forms.NoteForm(request.POST or None)
+
+    def save(data):
+        services.note_add(
+            case=case,
+            acting_user=request.user,
+            kind=data["kind"],
+            text=data["text"],
+            occurred_at=_at(data.get("occurred_on")),
+            request=request,
+        )
+        return "Note added to the chronology."
+
+    return _form_page(request, case=case, form=form, title="Add a case note", action=save)
+
+
+@access_rules.CASE_WORKERS
+def correct_case_note(request, case_id: int, entry_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    entry = get_object_or_404(ChronologyEntry, pk=entry_id, case=case)
+    latest = entry.corrections.last()
+    form = forms.NoteCorrectionForm(
+        request.POST or None, initial={"text": latest.text if latest else entry.text}
+    )
+
+    def save(data):
+        services.note_correct(
+            entry=entry,
+            acting_user=request.user,
+            text=data["text"],
+            reason=data["reason"],
+            request=request,
+        )
+        return "Correction saved. The original note stays on the record, marked as corrected."
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="Correct a case note",
+        action=save,
+        template="cases/correct_note.html",
+        extra={"entry": entry},
+    )
+
+
+@access_rules.CASE_WORKERS
+def record_consent(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    from partners.models import Agency
+
+    form = forms.ConsentForm(
+        request.POST or None,
+        people=selectors.adults_and_young_people(case),
+        agencies=Agency.objects.filter(active=True).exclude(pk=case.lead_agency_id),
+        initial={"given_on": timezone.localdate(), "to_assessment": True},
+    )
+
+    def save(data):
+        person = case.family.memberships.get(person_id=data["given_by"]).person
+        services.consent_record(
+            case=case,
+            given_by=person,
+            given_on=data["given_on"],
+            method=data["method"],
+            shared_with=list(data["shared_with"]),
+            to_assessment=data["to_assessment"],
+            acting_user=request.user,
+            request=request,
+        )
+        return f"Consent from {person.full_name} recorded."
+
+    return _form_page(request, case=case, form=form, title="Record consent", action=save)
+
+
+@access_rules.CASE_WORKERS
+def withdraw_consent(request, case_id: int, consent_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    consent = get_object_or_404(ConsentRecord, pk=consent_id, case=case)
+    form = forms.ConsentWithdrawForm(
+        request.POST or None, initial={"withdrawn_on": timezone.localdate()}
+    )
+
+    def save(data):
+        services.consent_withdraw(
+            consent=consent,
+            withdrawn_on=data["withdrawn_on"],
+            note=data.get("note", ""),
+            acting_user=request.user,
+            request=request,
+        )
+        return (
+            f"Consent from {consent.given_by.full_name} withdrawn. Sharing with the named "
+            "agencies has stopped."
+        )
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title=f"Withdraw consent given by {consent.given_by.full_name}",
+        action=save,
+        button="Withdraw consent",
+    )
+
+
+@access_rules.CASE_WORKERS
+def record_no_consent(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    form = forms.NoConsentForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+
+    def save(data):
+        decision = services.no_consent_record(
+            case=case,
+            acting_user=request.user,
+            decided_on=data["decided_on"],
+            escalation=data["escalation"],
+            next_step=data["next_step"],
+            rationale=data["rationale"],
+            request=request,
+        )
+        if decision.next_step == decision.NextStep.STEP_UP:
+            return "Decision recorded. Now record the step up to children's social care."
+        return "Decision recorded."
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="The family has not given consent",
+        action=save,
+        extra={
+            "lede": "Without consent, early help cannot go ahead. Record your judgement on "
+            "whether the needs will escalate. If a child is at risk of significant harm, "
+            "step up to children's social care now."
+        },
+    )
+
+
+@access_rules.CASE_WORKERS
+def add_taf_member(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    candidates = {u.pk: u for u in selectors.users_who_may_join(case)}
+    form = forms.TafMemberForm(
+        request.POST or None,
+        users=[(pk, f"{u.full_name}, {u.agency}") for pk, u in candidates.items()],
+    )
+
+    def save(data):
+        user = candidates.get(data.get("user"))
+        member = services.taf_member_add(
+            case=case,
+            user=user,
+            agency=user.agency if user else data["agency"],
+            contact_name="" if user else data["contact_name"].strip(),
+            contact_email="" if user else data.get("contact_email", ""),
+            role_in_team=data.get("role_in_team", ""),
+            acting_user=request.user,
+            request=request,
+        )
+        access = " They can now see this case." if user else ""
+        return f"{member.name} added to the Team Around the Family.{access}"
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="Add a member to the Team Around the Family",
+        action=save,
+        button="Add member",
+        extra={
+            "lede": "Members from another agency need the family's consent to share "
+            "information with that agency. Adding a member with an account gives them "
+            "access to this case."
+        },
+    )
+
+
+@access_rules.CASE_WORKERS
+@require_POST
+def remove_taf_member(request, case_id: int, member_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    member = get_object_or_404(TeamAroundFamilyMember, pk=member_id, case=case)
+    try:
+        services.taf_member_remove(member=member, acting_user=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"{member.name} removed from the team. Their access to this case has ended."
+        )
+    return redirect("case_detail", pk=case.pk)
+
+
+@access_rules.CASE_WORKERS
+def handover_lead_professional(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    members = [
+        m
+        for m in selectors.taf_members_for(case)
+        if m.user_id and m.user_id != case.lead_professional_id
+    ]
+    users = {m.user_id: m.user for m in members}
+    form = forms.HandoverForm(
+        request.POST or None,
+        users=[(m.user_id, f"{m.user.full_name}, {m.agency}") for m in members],
+    )
+
+    def save(data):
+        services.lead_professional_handover(
+            case=case,
+            to_user=users[data["to_user"]],
+            acting_user=request.user,
+            note=data["note"],
+            request=request,
+        )
+        return f"{users[data['to_user']].full_name} is now the lead professional."
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="Hand over the lead professional role",
+        action=save,
+        button="Hand over",
+        extra={"empty": not members},
+    )
+
+
+@access_rules.CASE_WORKERS
+def step_up_case(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    form = forms.StepUpForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+
+    def save(data):
+        services.step_up(
+            case=case,
+            acting_user=request.user,
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            other_service=data.get("other_service", ""),
+            request=request,
+        )
+        return "Step up to children's social care recorded."
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="Step up to children's social care",
+        action=save,
+        button="Record step up",
+        extra={
+            "lede": "Record the step up once the request to children's social care has been "
+            "made. If a child is at immediate risk, phone the safeguarding line first."
+        },
+    )
+
+
+@access_rules.CASE_WORKERS
+def step_down_case(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    form = forms.StepDownForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+
+    def save(data):
+        services.step_down(
+            case=case,
+            acting_user=request.user,
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            level_of_need=data["level_of_need"],
+            other_service=data.get("other_service", ""),
+            request=request,
+        )
+        return "Step down from children's social care recorded."
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="Step down from children's social care",
+        action=save,
+        button="Record step down",
+    )
