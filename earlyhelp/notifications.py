@@ -2,7 +2,14 @@
 
 Emails never contain a family's personal details (DESIGN.md: sensitive data); the in-app
 link goes through the access rules when opened.
+
+Publishing the email task to the broker happens after commit and never breaks the caller:
+if Redis is down, the page still works and the failure is logged (without personal data).
+Reminders do not depend on the broker at all: their source of truth is the database
+(reminders/models.py), and the periodic sender picks up whatever is pending.
 """
+
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,16 +18,61 @@ from django.utils import timezone
 
 from earlyhelp.models import Notification
 
+logger = logging.getLogger(__name__)
+
+# Short, bounded retries: a page must not hang on a dead broker.
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
+
+def publish(task, *args, queue: str | None = None) -> bool:
+    """Send a task to the broker; on failure log it and return False instead of raising.
+
+    Callers must keep what the task would do in the database, so that a periodic task can
+    finish the job when the broker is back (reminders do exactly that)."""
+    options = {"retry": True, "retry_policy": PUBLISH_RETRY_POLICY}
+    if queue:
+        options["queue"] = queue
+    try:
+        task.apply_async(args=args, **options)
+    except Exception as exc:  # noqa: BLE001 - any broker failure; the page must go on
+        logger.warning("task publish failed: task=%s error=%s", task.name, exc.__class__.__name__)
+        return False
+    return True
+
 
 def notify(
     *, user, subject: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
+    """In-app notification, plus a link-only email after commit.
+
+    `user.digest_reminders` applies to reminders only (reminders/services.py), so other
+    notifications (triage outcomes) are still emailed one by one."""
     notification = Notification.objects.create(user=user, subject=subject, body=body, url=url)
-    if email and user.email and not user.digest_reminders:
+    if email and user.email:
         from earlyhelp.tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        transaction.on_commit(lambda: publish(send_notification_email, notification.pk))
     return notification
+
+
+def notification_email_deliver(notification: Notification) -> None:
+    """Send the link-only email for one notification (the caller holds its row lock and
+    sets emailed_at in the same transaction)."""
+    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+    send_mail(
+        subject=f"Early help: {notification.subject}",
+        message=(
+            f"{notification.subject}\n\nSign in to see the details: {link}\n\n"
+            "This email contains no personal details. Do not reply to it."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[notification.user.email],
+    )
 
 
 def notification_email_send(notification_id: int) -> bool:
@@ -34,16 +86,7 @@ def notification_email_send(notification_id: int) -> bool:
         )
         if notification is None:
             return False
-        link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-        send_mail(
-            subject=f"Early help: {notification.subject}",
-            message=(
-                f"{notification.subject}\n\nSign in to see the details: {link}\n\n"
-                "This email contains no personal details. Do not reply to it."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.user.email],
-        )
+        notification_email_deliver(notification)
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
         return True

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "referrals",
     "assessments",
     "reporting",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
+# Reminders (reminders/conf.py): working days before a deadline for "due soon", working days
+# overdue before a manager is told, and days without recorded activity before a case drifts.
+REMINDER_DUE_SOON_WORKING_DAYS = env.int("REMINDER_DUE_SOON_WORKING_DAYS", default=5)
+REMINDER_ESCALATION_WORKING_DAYS = env.int("REMINDER_ESCALATION_WORKING_DAYS", default=5)
+REMINDER_DRIFT_DAYS = env.int("REMINDER_DRIFT_DAYS", default=30)
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
@@ -227,6 +233,7 @@ else:
     EMAIL_BACKEND = env.str(
         "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
     )
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")

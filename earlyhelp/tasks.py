@@ -11,7 +11,13 @@ def health_check() -> dict:
 
 
 @shared_task(
-    time_limit=60, soft_time_limit=50, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+    time_limit=60,
+    soft_time_limit=50,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+    acks_late=True,
 )
 def send_notification_email(notification_id: int) -> bool:
     from earlyhelp.notifications import notification_email_send

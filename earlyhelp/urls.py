@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("assessments.urls")),
     path("", include("reporting.urls")),
+    path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="api_schema"),

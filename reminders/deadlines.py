@@ -1,0 +1,159 @@
+"""Every deadline the reminders chase, gathered in one place from the apps that own the
+rules (DESIGN.md: "drift and delay").
+
+- Early Help Assessment: 20 working days from its start (assessments/deadlines.py).
+- First TAF meeting: 10 working days after the family plan (assessments/deadlines.py).
+- Reviews: on the date set at the last held meeting, 4 to 6 weeks on (assessments/deadlines.py).
+- Triage decisions: the front door targets, stored on the referral when it is received
+  (referrals/services.py triage_due_on, from referrals/rules.py triage_target_days).
+- Case drift: an open case with no recorded activity for REMINDER_DRIFT_DAYS (default 30)
+  days, counted from EarlyHelpCase.last_activity_at (or the day it opened).
+
+Each kind is one set-based query returning plain rows (no per-row queries), so a sweep over
+a county is a handful of indexed scans. The "still outstanding" rule is the owning app's
+own overdue filter, asked with a later cut-off, so pages, reports and reminders agree.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from assessments import deadlines as casework
+from assessments.models import Assessment, FamilyPlan, TafMeeting
+from cases.models import CaseStatus, EarlyHelpCase
+from referrals.models import Referral, ReferralStatus
+from reminders import conf
+from reminders.models import DeadlineKind
+
+RECORD_TYPES = {
+    DeadlineKind.ASSESSMENT: "assessments.assessment",
+    DeadlineKind.FIRST_TAF: "assessments.familyplan",
+    DeadlineKind.REVIEW: "assessments.tafmeeting",
+    DeadlineKind.TRIAGE: "referrals.referral",
+    DeadlineKind.DRIFT: "cases.earlyhelpcase",
+}
+CASE_KINDS = (
+    DeadlineKind.ASSESSMENT,
+    DeadlineKind.FIRST_TAF,
+    DeadlineKind.REVIEW,
+    DeadlineKind.DRIFT,
+)
+OPEN_REFERRAL_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: str
+    record_type: str
+    record_id: int
+    case_id: int | None
+    due_on: datetime.date
+    responsible_id: int | None
+    district_id: int | None
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.record_type, self.record_id, self.due_on)
+
+
+def drift_due_on(last_activity_at: datetime.datetime | None, opened_on: datetime.date):
+    """The day a case starts drifting: REMINDER_DRIFT_DAYS after its last recorded activity
+    (or after it opened, if nothing has been recorded)."""
+    start = timezone.localdate(last_activity_at) if last_activity_at else opened_on
+    return start + datetime.timedelta(days=conf.drift_days())
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _case_queryset(kind: str, due_by: datetime.date) -> QuerySet:
+    """Outstanding records of one case-based kind, due on or before `due_by`."""
+    after = due_by + datetime.timedelta(days=1)  # the owning filters take "due before"
+    if kind == DeadlineKind.ASSESSMENT:
+        return casework.overdue_assessments(Assessment.objects.all(), after).annotate(
+            deadline=F("due_on")
+        )
+    if kind == DeadlineKind.FIRST_TAF:
+        return casework.overdue_first_taf_meetings(FamilyPlan.objects.all(), after).annotate(
+            deadline=F("first_taf_due_on")
+        )
+    if kind == DeadlineKind.REVIEW:
+        return casework.overdue_reviews(TafMeeting.objects.all(), after).annotate(
+            deadline=F("next_review_on")
+        )
+    raise ValueError(kind)
+
+
+def _drift_queryset(due_by: datetime.date) -> QuerySet:
+    """Open cases whose drift date (last activity + N days) is on or before `due_by`."""
+    quiet_since = due_by - datetime.timedelta(days=conf.drift_days())
+    return EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).filter(
+        Q(last_activity_at__lt=_start_of_day(quiet_since + datetime.timedelta(days=1)))
+        | Q(last_activity_at__isnull=True, opened_on__lte=quiet_since)
+    )
+
+
+def _triage_queryset(due_by: datetime.date) -> QuerySet:
+    return Referral.objects.filter(
+        status__in=OPEN_REFERRAL_STATUSES, due_on__isnull=False, due_on__lte=due_by
+    )
+
+
+def deadlines_due_by(
+    due_by: datetime.date,
+    *,
+    kinds: Iterable[str] = tuple(DeadlineKind.values),
+    case_ids=None,
+    referral_ids=None,
+    record_ids: dict | None = None,
+) -> Iterator[Deadline]:
+    """Every outstanding deadline due on or before `due_by`, one query per kind.
+
+    `case_ids` / `referral_ids` (a queryset or list) narrow the rows to a scope, e.g. the
+    cases a manager may see; `record_ids` ({kind: ids}) narrows to given records (the
+    sender's re-check before a reminder goes out)."""
+    for kind in kinds:
+        record_type = RECORD_TYPES[kind]
+        if kind == DeadlineKind.TRIAGE:
+            qs = _triage_queryset(due_by)
+            if referral_ids is not None:
+                qs = qs.filter(pk__in=referral_ids)
+            if record_ids is not None:
+                qs = qs.filter(pk__in=record_ids.get(kind, ()))
+            for pk, due_on, responsible, district in qs.values_list(
+                "pk", "due_on", "picked_up_by_id", "district_id"
+            ).iterator(chunk_size=5000):
+                yield Deadline(kind, record_type, pk, None, due_on, responsible, district)
+            continue
+        if kind == DeadlineKind.DRIFT:
+            qs = _drift_queryset(due_by)
+            if case_ids is not None:
+                qs = qs.filter(pk__in=case_ids)
+            if record_ids is not None:
+                qs = qs.filter(pk__in=record_ids.get(kind, ()))
+            rows = qs.values_list(
+                "pk", "last_activity_at", "opened_on", "lead_professional_id", "district_id"
+            )
+            for pk, last, opened, lead, district in rows.iterator(chunk_size=5000):
+                due_on = drift_due_on(last, opened)
+                yield Deadline(kind, record_type, pk, pk, due_on, lead, district)
+            continue
+        qs = _case_queryset(kind, due_by)
+        if case_ids is not None:
+            qs = qs.filter(case_id__in=case_ids)
+        if record_ids is not None:
+            qs = qs.filter(pk__in=record_ids.get(kind, ()))
+        rows = qs.values_list(
+            "pk", "case_id", "deadline", "case__lead_professional_id", "case__district_id"
+        )
+        for pk, case_id, due_on, lead, district in rows.iterator(chunk_size=5000):
+            yield Deadline(kind, record_type, pk, case_id, due_on, lead, district)
+
+
+def overdue_deadlines(today: datetime.date, **scope) -> Iterator[Deadline]:
+    """Deadlines past due today (due before today), for the managers' overdue page."""
+    return deadlines_due_by(today - datetime.timedelta(days=1), **scope)

@@ -1,0 +1,107 @@
+"""One row per reminder that is due to go to one person: the database, not the broker, is
+the source of truth (docs/adr/0005-reminders-exactly-once.md).
+
+The UNIQUE key (kind, record, due date, stage, recipient) is the idempotency key: a sweep
+that runs twice, two beat processes, or a redelivered task can only ever insert it once,
+and the sender claims each pending row under a row lock and marks it sent in the same
+transaction as the in-app notification.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class DeadlineKind(models.TextChoices):
+    ASSESSMENT = "assessment", "Early Help Assessment"
+    FIRST_TAF = "first_taf", "First TAF meeting"
+    REVIEW = "review", "TAF review"
+    TRIAGE = "triage", "Triage decision"
+    DRIFT = "drift", "Case activity (drift)"
+
+
+class Stage(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    DUE_TODAY = "due_today", "Due today"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATION = "escalation", "Escalated to a manager"
+
+
+class OccurrenceStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Not sent: no longer due, or the person cannot see the case"
+
+
+class ReminderOccurrence(models.Model):
+    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+    record_type = models.CharField(max_length=40)
+    record_id = models.BigIntegerField()
+    case_id = models.BigIntegerField(null=True, blank=True)
+    due_on = models.DateField()
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    status = models.CharField(
+        max_length=20, choices=OccurrenceStatus.choices, default=OccurrenceStatus.PENDING
+    )
+    by_digest = models.BooleanField(default=False)
+    notification = models.ForeignKey(
+        "earlyhelp.Notification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "record_type", "record_id", "due_on", "stage", "recipient"],
+                name="reminder_once_per_deadline_stage_person",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="sent_reminder_has_sent_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(status="pending"), name="reminder_pending_idx"),
+            models.Index(
+                fields=["recipient", "digested_at"],
+                condition=Q(by_digest=True, status="sent", digested_at__isnull=True),
+                name="reminder_undigested_idx",
+            ),
+            models.Index(fields=["due_on", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_id} {self.stage} -> {self.recipient_id}"
+
+
+class ReminderDigest(models.Model):
+    """One daily digest email per person per day: the UNIQUE key makes a re-run a no-op."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    digest_on = models.DateField()
+    reminder_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-digest_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "digest_on"], name="one_reminder_digest_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient_id} on {self.digest_on}"

@@ -1,0 +1,511 @@
+"""The reminders engine: sweep (find what is due, write one row per reminder), send (claim
+pending rows, notify, email), digest (one email a day for those who asked).
+
+Exactly once (docs/adr/0005-reminders-exactly-once.md): the sweep only INSERTs rows under a
+UNIQUE idempotency key (ON CONFLICT DO NOTHING), guarded by a PostgreSQL advisory lock so
+two beat processes do not even race; the sender claims rows with SELECT ... FOR UPDATE SKIP
+LOCKED and writes the notification and `sent` in the same transaction as the email goes
+out. A worker killed mid-task rolls its transaction back; the row is still pending and the
+next run (redelivery, or beat's next minute) sends it.
+"""
+
+import datetime
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cases.access import cases_visible_to
+from earlyhelp.models import Notification
+from earlyhelp.notifications import notification_email_deliver
+from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
+from partners.models import Role, User
+from referrals.access import referrals_visible_to
+from reminders import conf
+from reminders.deadlines import CASE_KINDS, Deadline, deadlines_due_by
+from reminders.models import (
+    DeadlineKind,
+    OccurrenceStatus,
+    ReminderDigest,
+    ReminderOccurrence,
+    Stage,
+)
+
+logger = logging.getLogger(__name__)
+
+SWEEP_LOCK_KEY = 0x5E4D_0001  # pg advisory lock id for "reminders sweep"
+RESPONSIBLE_STAGES = (Stage.DUE_SOON, Stage.DUE_TODAY, Stage.OVERDUE)
+
+
+# --- Stages ---
+
+
+def escalation_cutoff(today: datetime.date, margin: int) -> datetime.date:
+    """The latest due date that is overdue by at least `margin` working days today
+    (working_days_between(due_on, today) >= margin exactly when due_on <= the cut-off)."""
+    day = today
+    counted = 0
+    while counted < margin:
+        if is_working_day(day):
+            counted += 1
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class StageWindows:
+    today: datetime.date
+    soon_until: datetime.date
+    escalate_on_or_before: datetime.date
+
+    @classmethod
+    def for_day(cls, today: datetime.date) -> "StageWindows":
+        return cls(
+            today=today,
+            soon_until=add_working_days(today, conf.due_soon_working_days()),
+            escalate_on_or_before=escalation_cutoff(today, conf.escalation_working_days()),
+        )
+
+    def stages(self, due_on: datetime.date) -> tuple[str, ...]:
+        if due_on > self.today:
+            return (Stage.DUE_SOON,) if due_on <= self.soon_until else ()
+        if due_on == self.today:
+            return (Stage.DUE_TODAY,)
+        if due_on <= self.escalate_on_or_before:
+            return (Stage.OVERDUE, Stage.ESCALATION)
+        return (Stage.OVERDUE,)
+
+
+# --- Who is told, and whether they may be ---
+
+
+def _front_door_by_district() -> dict[int, list[int]]:
+    through = User.districts.through
+    rows = through.objects.filter(user__role=Role.FRONT_DOOR, user__is_active=True).values_list(
+        "district_id", "user_id"
+    )
+    result: dict[int, list[int]] = defaultdict(list)
+    for district_id, user_id in rows:
+        result[district_id].append(user_id)
+    return result
+
+
+def _manager_ids() -> list[int]:
+    return list(
+        User.objects.filter(role=Role.TEAM_MANAGER, is_active=True).values_list("pk", flat=True)
+    )
+
+
+def visible_ids(user, *, triage: bool, ids: Iterable[int]) -> set[int]:
+    """Which of these case ids (or referral ids, for triage) the user may see: the same
+    scoping functions as every page, one query per person."""
+    ids = list(set(ids))
+    if not ids:
+        return set()
+    if triage:
+        if user.role == Role.TEAM_MANAGER and not (
+            user.agency_id and user.agency.is_council_early_help
+        ):
+            return set()  # triage is the council front door's work, not a partner's
+        qs = referrals_visible_to(user)
+    else:
+        qs = cases_visible_to(user)
+    return set(qs.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _subject_id(deadline_kind: str, record_id: int, case_id: int | None) -> int:
+    return record_id if deadline_kind == DeadlineKind.TRIAGE else case_id
+
+
+# --- The sweep ---
+
+
+@dataclass
+class SweepResult:
+    today: str
+    locked_out: bool = False
+    deadlines: int = 0
+    candidates: int = 0
+    new: int = 0
+    denied: int = 0
+    written: int = 0
+    seconds: float = 0.0
+    by_stage: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def reminders_sweep(*, today: datetime.date | None = None, use_lock: bool = True) -> SweepResult:
+    """Find every deadline in a reminder window and write one pending row per (deadline,
+    stage, person) not already written. Safe to run any number of times, concurrently."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    result = SweepResult(today=today.isoformat())
+    windows = StageWindows.for_day(today)
+    with transaction.atomic():
+        if use_lock:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+                if not cursor.fetchone()[0]:
+                    result.locked_out = True
+                    logger.info("reminders sweep skipped: another sweep holds the lock")
+                    return result
+        candidates = _candidates(windows, result)
+        fresh = _without_existing(candidates)
+        result.new = len(fresh)
+        allowed = _allowed(fresh)
+        result.denied = len(fresh) - len(allowed)
+        ReminderOccurrence.objects.bulk_create(
+            [
+                ReminderOccurrence(
+                    kind=d.kind,
+                    record_type=d.record_type,
+                    record_id=d.record_id,
+                    case_id=d.case_id,
+                    due_on=d.due_on,
+                    stage=stage,
+                    recipient_id=recipient_id,
+                )
+                for d, stage, recipient_id in allowed
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        result.written = len(allowed)
+    for _, stage, _ in allowed:
+        result.by_stage[stage] = result.by_stage.get(stage, 0) + 1
+    result.seconds = round(time.monotonic() - started, 3)
+    logger.info(
+        "reminders sweep: deadlines=%s candidates=%s new=%s denied=%s seconds=%s",
+        result.deadlines,
+        result.candidates,
+        result.new,
+        result.denied,
+        result.seconds,
+    )
+    return result
+
+
+def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadline, str, int]]:
+    front_door = None
+    managers = None
+    candidates: list[tuple[Deadline, str, int]] = []
+    for deadline in deadlines_due_by(windows.soon_until):
+        result.deadlines += 1
+        for stage in windows.stages(deadline.due_on):
+            if stage == Stage.ESCALATION:
+                if managers is None:
+                    managers = _manager_ids()
+                candidates.extend((deadline, stage, m) for m in managers)
+            elif deadline.responsible_id:
+                candidates.append((deadline, stage, deadline.responsible_id))
+            elif deadline.kind == DeadlineKind.TRIAGE and deadline.district_id:
+                if front_door is None:
+                    front_door = _front_door_by_district()
+                candidates.extend(
+                    (deadline, stage, u) for u in front_door.get(deadline.district_id, ())
+                )
+    result.candidates = len(candidates)
+    return candidates
+
+
+def _without_existing(candidates):
+    """Drop candidates already written (the common case on every sweep after the first), so
+    the access checks run only for new reminders. The constraint still has the last word."""
+    if not candidates:
+        return []
+    low = min(d.due_on for d, _, _ in candidates)
+    high = max(d.due_on for d, _, _ in candidates)
+    existing = set(
+        ReminderOccurrence.objects.filter(due_on__gte=low, due_on__lte=high).values_list(
+            "kind", "record_id", "due_on", "stage", "recipient_id"
+        )
+    )
+    return [
+        c
+        for c in candidates
+        if (c[0].kind, c[0].record_id, c[0].due_on, c[1], c[2]) not in existing
+    ]
+
+
+def _allowed(candidates):
+    """Keep only reminders about records the recipient may see (cases/access.py,
+    referrals/access.py), checked per recipient in one query each."""
+    by_recipient: dict[int, list] = defaultdict(list)
+    for c in candidates:
+        by_recipient[c[2]].append(c)
+    users = User.objects.filter(pk__in=list(by_recipient), is_active=True).select_related("agency")
+    allowed = []
+    for user in users:
+        rows = by_recipient[user.pk]
+        case_ids = {r[0].case_id for r in rows if r[0].kind in CASE_KINDS}
+        referral_ids = {r[0].record_id for r in rows if r[0].kind == DeadlineKind.TRIAGE}
+        seen_cases = visible_ids(user, triage=False, ids=case_ids)
+        seen_referrals = visible_ids(user, triage=True, ids=referral_ids)
+        for r in rows:
+            d = r[0]
+            if (d.kind == DeadlineKind.TRIAGE and d.record_id in seen_referrals) or (
+                d.kind != DeadlineKind.TRIAGE and d.case_id in seen_cases
+            ):
+                allowed.append(r)
+    return allowed
+
+
+# --- Sending ---
+
+KIND_WORDS = {
+    DeadlineKind.ASSESSMENT: "An Early Help Assessment",
+    DeadlineKind.FIRST_TAF: "A first Team Around the Family meeting",
+    DeadlineKind.REVIEW: "A Team Around the Family review",
+    DeadlineKind.TRIAGE: "A triage decision on a request for support",
+    DeadlineKind.DRIFT: "A case with no recorded activity",
+}
+
+
+def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, str]:
+    """(subject, in-app body). The subject goes in the email too, so it names no family
+    and no case: only the kind of work and the date."""
+    what = KIND_WORDS[row.kind]
+    due = f"{row.due_on:%-d %B %Y}"
+    if row.kind == DeadlineKind.DRIFT:
+        quiet = f"{conf.drift_days()} days"
+        subject = {
+            Stage.DUE_SOON: f"A case will have no recorded activity for {quiet} on {due}",
+            Stage.DUE_TODAY: f"A case reaches {quiet} with no recorded activity today",
+            Stage.OVERDUE: f"A case has had no recorded activity for over {quiet}",
+            Stage.ESCALATION: f"Escalation: a case has had no recorded activity for over {quiet}",
+        }[row.stage]
+    else:
+        late = max(0, working_days_between(row.due_on, today))
+        subject = {
+            Stage.DUE_SOON: f"{what} is due on {due}",
+            Stage.DUE_TODAY: f"{what} is due today",
+            Stage.OVERDUE: f"{what} is overdue (it was due on {due})",
+            Stage.ESCALATION: f"Escalation: {what.lower()[0]}{what[1:]} is overdue by "
+            f"{late} working day{'s' if late != 1 else ''}",
+        }[row.stage]
+    if row.kind == DeadlineKind.TRIAGE:
+        reference = f"Request RFS-{row.record_id:06d}"
+    else:
+        reference = f"Case EH-{row.case_id:06d}"
+    return subject[:200], f"{reference}. Due on {due}."
+
+
+def reminder_url(row: ReminderOccurrence) -> str:
+    if row.kind == DeadlineKind.TRIAGE:
+        name, pk = "referral_detail", row.record_id
+    else:
+        name, pk = "case_detail", row.case_id
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return f"/requests/{pk}/" if row.kind == DeadlineKind.TRIAGE else f"/cases/{pk}/"
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    emailed: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    batches: int = 0
+
+
+def _test_pause() -> None:
+    """Test-only: hold the claimed rows while a file exists, so a test can kill the worker
+    mid-task (tests/reminders/test_exactly_once.py). Inert unless both are set."""
+    path = os.environ.get("REMINDERS_TEST_PAUSE_FILE")
+    if not (settings.TESTING and path and os.path.exists(path)):
+        return
+    with open(f"{path}.claimed", "w") as marker:
+        marker.write(str(os.getpid()))
+    deadline = time.monotonic() + 120
+    while os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _still_due(rows: list[ReminderOccurrence]) -> set[tuple]:
+    record_ids: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        record_ids[row.kind].append(row.record_id)
+    latest = max(row.due_on for row in rows)
+    return {
+        (d.kind, d.record_id, d.due_on)
+        for d in deadlines_due_by(latest, kinds=list(record_ids), record_ids=record_ids)
+    }
+
+
+def reminders_send_pending(*, max_seconds: float = 45.0, batch: int | None = None) -> SendResult:
+    """Claim pending reminders (SKIP LOCKED, so two senders never take the same row), check
+    each is still due and still visible to its recipient, then notify in-app and email a
+    link (or leave it for the daily digest), marking it sent in the same transaction."""
+    batch = batch or conf.send_batch()
+    result = SendResult()
+    started = time.monotonic()
+    while time.monotonic() - started < max_seconds:
+        with transaction.atomic():
+            rows = list(
+                ReminderOccurrence.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient", "recipient__agency")
+                .filter(status=OccurrenceStatus.PENDING)
+                .order_by("pk")[:batch]
+            )
+            if not rows:
+                break
+            result.batches += 1
+            _test_pause()
+            _send_batch(rows, result)
+    return result
+
+
+def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    still_due = _still_due(rows)
+    visible: dict[int, set[int]] = {}
+    by_recipient: dict[int, list[ReminderOccurrence]] = defaultdict(list)
+    for row in rows:
+        by_recipient[row.recipient_id].append(row)
+    for rows_of_user in by_recipient.values():
+        user = rows_of_user[0].recipient
+        visible[user.pk] = visible_ids(
+            user,
+            triage=False,
+            ids=[r.case_id for r in rows_of_user if r.kind != DeadlineKind.TRIAGE],
+        ) | {
+            -i
+            for i in visible_ids(
+                user,
+                triage=True,
+                ids=[r.record_id for r in rows_of_user if r.kind == DeadlineKind.TRIAGE],
+            )
+        }
+    for row in rows:
+        user = row.recipient
+        subject_id = _subject_id(row.kind, row.record_id, row.case_id)
+        key = -subject_id if row.kind == DeadlineKind.TRIAGE else subject_id
+        reason = ""
+        if (row.kind, row.record_id, row.due_on) not in still_due:
+            reason = "no_longer_due"
+        elif not user.is_active or key not in visible[user.pk]:
+            reason = "not_visible"
+        if reason:
+            row.status = OccurrenceStatus.CANCELLED
+            row.cancelled_reason = reason
+            row.save(update_fields=["status", "cancelled_reason"])
+            result.cancelled += 1
+            continue
+        try:
+            with transaction.atomic():
+                _deliver(row, user, now, today, result)
+        except Exception as exc:  # noqa: BLE001 - one bad address must not stop the rest
+            result.failed += 1
+            logger.warning(
+                "reminder not sent, will retry: reminder=%s error=%s",
+                row.pk,
+                exc.__class__.__name__,
+            )
+
+
+def _deliver(row, user, now, today, result: SendResult) -> None:
+    subject, body = reminder_text(row, today)
+    notification = Notification.objects.create(
+        user=user, subject=subject, body=body, url=reminder_url(row)
+    )
+    row.by_digest = bool(user.digest_reminders)
+    if user.email and not row.by_digest:
+        notification_email_deliver(notification)
+        notification.emailed_at = now
+        notification.save(update_fields=["emailed_at"])
+        result.emailed += 1
+    row.status = OccurrenceStatus.SENT
+    row.sent_at = now
+    row.notification = notification
+    row.save(update_fields=["status", "sent_at", "notification", "by_digest"])
+    result.sent += 1
+
+
+# --- Daily digest ---
+
+
+def reminders_send_digests(*, day: datetime.date | None = None) -> int:
+    """One email per person with reminders held for the digest: how many, of what kind,
+    and a link to the notifications page. Names no family. At most one per person per day
+    (UNIQUE recipient + day)."""
+    day = day or timezone.localdate()
+    sent = 0
+    recipients = (
+        ReminderOccurrence.objects.filter(
+            by_digest=True, status=OccurrenceStatus.SENT, digested_at__isnull=True
+        )
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for recipient_id in list(recipients):
+        with transaction.atomic():
+            if ReminderDigest.objects.filter(recipient_id=recipient_id, digest_on=day).exists():
+                continue
+            rows = list(
+                ReminderOccurrence.objects.select_for_update(skip_locked=True)
+                .filter(
+                    recipient_id=recipient_id,
+                    by_digest=True,
+                    status=OccurrenceStatus.SENT,
+                    digested_at__isnull=True,
+                )
+                .order_by("due_on", "pk")
+            )
+            if not rows:
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderDigest.objects.create(
+                        recipient_id=recipient_id, digest_on=day, reminder_count=len(rows)
+                    )
+            except IntegrityError:  # another run wrote today's digest first
+                continue
+            user = User.objects.get(pk=recipient_id)
+            if user.email:
+                _send_digest_email(user, rows)
+            ReminderOccurrence.objects.filter(pk__in=[r.pk for r in rows]).update(
+                digested_at=timezone.now()
+            )
+            sent += 1
+    return sent
+
+
+def _send_digest_email(user, rows) -> None:
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[Stage(row.stage).label] += 1
+    lines = [f"- {label}: {n}" for label, n in counts.items()]
+    link = f"{settings.SITE_URL}{reverse('notification_list')}"
+    send_mail(
+        subject=f"Early help: your daily reminders ({len(rows)})",
+        message=(
+            f"You have {len(rows)} new reminder{'s' if len(rows) != 1 else ''}:\n"
+            + "\n".join(lines)
+            + f"\n\nSign in to see them: {link}\n\n"
+            "This email contains no personal details. Do not reply to it."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
+# --- Preferences ---
+
+
+def reminder_preferences_set(*, user, digest: bool) -> User:
+    User.objects.filter(pk=user.pk).update(digest_reminders=digest)
+    user.digest_reminders = digest
+    return user
