@@ -5,10 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import FamilyViewSet, PersonViewSet
 from earlyhelp import access_rules, audit_views, views
+from referrals.api import ReferralViewSet, TriageViewSet
 
 router = DefaultRouter()
 router.register("people", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("triage", TriageViewSet, basename="triage")
 router.APIRootView.access_rule = access_rules.SIGNED_IN
 
 

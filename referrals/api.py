@@ -1,0 +1,442 @@
+"""Requests for support through the API (partner systems) and the front door's triage, under
+the same access rules and services as the pages."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, pagination, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases.codes import Gender, Relationship
+from cases.models import MAX_TEXT, LevelOfNeed, Need
+from earlyhelp import access_rules
+from earlyhelp.audit import audit
+from earlyhelp.models import AuditAction
+from partners.models import Agency, District
+from referrals import access, rules, selectors, services
+from referrals.models import (
+    Channel,
+    ClosedReason,
+    FamilyConsent,
+    Outcome,
+    Referral,
+    ReferralSource,
+    Urgency,
+)
+
+
+def _text(**kw):
+    return serializers.CharField(
+        max_length=MAX_TEXT, allow_blank=True, required=False, default="", **kw
+    )
+
+
+class ReferralInput(serializers.Serializer):
+    class ReferralReferrerInput(serializers.Serializer):
+        self_referral = serializers.BooleanField(default=False)
+        name = serializers.CharField(max_length=150, allow_blank=True, default="")
+        role = serializers.CharField(max_length=150, allow_blank=True, default="")
+        agency = serializers.PrimaryKeyRelatedField(
+            queryset=Agency.objects.filter(active=True), allow_null=True, default=None
+        )
+        organisation = serializers.CharField(max_length=200, allow_blank=True, default="")
+        email = serializers.EmailField(allow_blank=True, default="")
+        phone = serializers.CharField(max_length=30, allow_blank=True, default="")
+        source = serializers.ChoiceField(ReferralSource.choices, allow_blank=True, default="")
+
+    class ReferralHouseholdInput(serializers.Serializer):
+        district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all())
+        address_line_1 = serializers.CharField(max_length=200)
+        town = serializers.CharField(max_length=100)
+        postcode = serializers.CharField(max_length=10)
+
+        def validate_postcode(self, value):
+            error = rules.postcode_error(value)
+            if error:
+                raise serializers.ValidationError(error)
+            return rules.clean_postcode(value)
+
+    class ReferralPersonInput(serializers.Serializer):
+        first_name = serializers.CharField(max_length=100)
+        last_name = serializers.CharField(max_length=100)
+        relationship = serializers.ChoiceField(Relationship.choices)
+        date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+        expected_date = serializers.DateField(required=False, allow_null=True, default=None)
+        gender = serializers.ChoiceField(Gender.choices, default=Gender.NOT_RECORDED)
+        nhs_number = serializers.CharField(max_length=20, allow_blank=True, default="")
+        upn = serializers.CharField(max_length=20, allow_blank=True, default="")
+
+        def validate(self, data):
+            from django.utils import timezone
+
+            errors = rules.person_errors(
+                relationship=data["relationship"],
+                date_of_birth=data.get("date_of_birth"),
+                expected_date=data.get("expected_date"),
+                nhs_number=data.get("nhs_number", ""),
+                upn=data.get("upn", ""),
+                today=timezone.localdate(),
+            )
+            if errors:
+                raise serializers.ValidationError(errors)
+            return data
+
+    class ReferralNeedInput(serializers.Serializer):
+        framework = serializers.CharField(max_length=30)
+        code = serializers.CharField(max_length=40)
+
+    referrer = ReferralReferrerInput()
+    household = ReferralHouseholdInput()
+    people = ReferralPersonInput(many=True)
+    worries = serializers.CharField(max_length=MAX_TEXT)
+    working_well = _text()
+    support_requested = _text()
+    needs = ReferralNeedInput(many=True, required=False, default=list)
+    family_consent = serializers.ChoiceField(FamilyConsent.choices)
+    no_consent_reason = _text()
+    urgency = serializers.ChoiceField(Urgency.choices, default=Urgency.ROUTINE)
+    significant_harm = serializers.BooleanField()
+
+    def validate_people(self, people):
+        if not any(p["relationship"] == Relationship.CHILD for p in people):
+            raise serializers.ValidationError("Add at least one child or unborn baby")
+        return people
+
+    def validate_needs(self, needs):
+        found = []
+        for item in needs:
+            need = Need.objects.filter(
+                framework=item["framework"], code=item["code"], active=True
+            ).first()
+            if need is None:
+                raise serializers.ValidationError(
+                    f"Unknown need {item['framework']}/{item['code']}"
+                )
+            found.append(need)
+        return found
+
+    def validate(self, data):
+        referrer = data["referrer"]
+        if not referrer["self_referral"] and not referrer["name"]:
+            raise serializers.ValidationError({"referrer": {"name": "Enter the referrer's name"}})
+        if data["family_consent"] != FamilyConsent.CONSENTED and not data["no_consent_reason"]:
+            raise serializers.ValidationError(
+                {"no_consent_reason": "Explain why the family has not agreed to this request"}
+            )
+        return data
+
+    def to_entry(self) -> services.RequestEntry:
+        d = self.validated_data
+        r, h = d["referrer"], d["household"]
+        agency = r["agency"]
+        source = r["source"] or (
+            ReferralSource.SELF if r["self_referral"] else ReferralSource.UNKNOWN
+        )
+        return services.RequestEntry(
+            fields={
+                "district": h["district"],
+                "is_self_referral": r["self_referral"],
+                "referrer_name": r["name"],
+                "referrer_role": r["role"],
+                "referrer_agency": agency,
+                "referrer_organisation": r["organisation"],
+                "referrer_email": r["email"],
+                "referrer_phone": r["phone"],
+                "source": source,
+                "address_line_1": h["address_line_1"],
+                "town": h["town"],
+                "postcode": h["postcode"],
+                "worries": d["worries"],
+                "working_well": d["working_well"],
+                "support_requested": d["support_requested"],
+                "family_consent": d["family_consent"],
+                "no_consent_reason": d["no_consent_reason"],
+                "urgency": d["urgency"],
+                "significant_harm": d["significant_harm"],
+            },
+            people=[services.PersonEntry(**p) for p in d["people"]],
+            needs=d["needs"],
+        )
+
+
+class ReferralOutput(serializers.ModelSerializer):
+    class ReferralPersonOutput(serializers.Serializer):
+        id = serializers.IntegerField()
+        first_name = serializers.CharField()
+        last_name = serializers.CharField()
+        relationship = serializers.CharField()
+        date_of_birth = serializers.DateField()
+        expected_date = serializers.DateField()
+        nhs_number = serializers.CharField()
+        upn = serializers.CharField()
+        match = serializers.CharField()
+        person_id = serializers.IntegerField(allow_null=True)
+
+    class TriageDecisionOutput(serializers.Serializer):
+        level_of_need = serializers.IntegerField()
+        level_label = serializers.CharField()
+        outcome = serializers.CharField()
+        rationale = serializers.CharField()
+        allocated_agency = serializers.CharField(allow_null=True)
+        case = serializers.CharField(source="case.reference", allow_null=True, default=None)
+        decided_at = serializers.DateTimeField()
+
+    reference = serializers.CharField(read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    picked_up_by = serializers.CharField(source="picked_up_by.full_name", default=None)
+    people = ReferralPersonOutput(many=True, read_only=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "version",
+            "channel",
+            "district",
+            "is_self_referral",
+            "referrer_name",
+            "referrer_agency",
+            "source",
+            "postcode",
+            "worries",
+            "working_well",
+            "family_consent",
+            "urgency",
+            "significant_harm",
+            "possible_step_up",
+            "is_re_referral",
+            "received_at",
+            "due_on",
+            "picked_up_by",
+            "people",
+            "decision",
+        ]
+
+    @extend_schema_field(TriageDecisionOutput(allow_null=True))
+    def get_decision(self, obj):
+        decision = getattr(obj, "decision", None) if hasattr(obj, "decision") else None
+        return self.TriageDecisionOutput(decision).data if decision else None
+
+
+class CloseInput(serializers.Serializer):
+    reason = serializers.ChoiceField(ClosedReason.choices)
+    note = serializers.CharField(max_length=MAX_TEXT)
+    duplicate_of = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Requests for support the caller may see; partner systems create them here."""
+
+    access_rule = access.REFERRAL_READERS
+    serializer_class = ReferralOutput
+    ordering = "-id"
+
+    def get_queryset(self):
+        return (
+            access.referrals_visible_to(self.request.user)
+            .exclude(status="draft")
+            .select_related(
+                "district",
+                "picked_up_by",
+                "decision",
+                "decision__case",
+                "decision__allocated_agency",
+            )
+            .prefetch_related("people")
+        )
+
+    def get_object(self):
+        referral = access.get_referral_for(self.request.user, self.kwargs["pk"])
+        if referral.status == "draft":
+            raise Http404
+        audit(
+            user=self.request.user, action=AuditAction.VIEW, record=referral, request=self.request
+        )
+        return referral
+
+    @extend_schema(request=ReferralInput, responses={201: ReferralOutput})
+    def create(self, request):
+        """Send a request for support from a partner system (door 2)."""
+        if not access.REFERRERS.allows(request.user):
+            return Response({"detail": "You cannot request support."}, status=403)
+        data = ReferralInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = services.referral_submit(
+            acting_user=request.user, entry=data.to_entry(), channel=Channel.API, request=request
+        )
+        return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CloseInput, responses=ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        referral = access.get_referral_for(request.user, pk)
+        data = CloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        duplicate = None
+        if data.validated_data["duplicate_of"]:
+            duplicate = (
+                access.referrals_visible_to(request.user)
+                .filter(pk=data.validated_data["duplicate_of"])
+                .first()
+            )
+        referral = services.referral_close(
+            referral=referral,
+            acting_user=request.user,
+            reason=data.validated_data["reason"],
+            note=data.validated_data["note"],
+            duplicate_of=duplicate,
+            request=request,
+        )
+        return Response(ReferralOutput(referral).data)
+
+
+class QueuePagination(pagination.PageNumberPagination):
+    page_size = 50
+
+
+class MatchInput(serializers.Serializer):
+    class MatchLinkInput(serializers.Serializer):
+        referral_person = serializers.IntegerField()
+        person = serializers.IntegerField(allow_null=True, help_text="null: a new person")
+
+    links = MatchLinkInput(many=True)
+    family = serializers.IntegerField(allow_null=True, help_text="null: a new household")
+
+
+class CandidateOutput(serializers.Serializer):
+    referral_person = serializers.IntegerField()
+    person = serializers.IntegerField(source="person.pk")
+    name = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    exact = serializers.BooleanField()
+    families = serializers.SerializerMethodField()
+
+    def get_name(self, c) -> str:
+        return "Restricted record" if c.person.restricted else c.person.full_name
+
+    def get_families(self, c) -> list[int]:
+        return [f.pk for f in c.families]
+
+
+class DecideInput(serializers.Serializer):
+    version = serializers.IntegerField()
+    level_of_need = serializers.ChoiceField(LevelOfNeed.choices)
+    outcome = serializers.ChoiceField(Outcome.choices)
+    rationale = serializers.CharField(max_length=MAX_TEXT)
+    allocated_agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.filter(active=True), allow_null=True, default=None
+    )
+    lead_professional = serializers.IntegerField(allow_null=True, default=None)
+    case = serializers.IntegerField(allow_null=True, default=None)
+    signposted_to = _text()
+
+
+class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The front door's queue and its actions: pick up, match, decide."""
+
+    access_rule = access_rules.FRONT_DOOR
+    serializer_class = ReferralOutput
+    pagination_class = QueuePagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Referral.objects.none()
+        return selectors.triage_queue_for(
+            self.request.user, urgency=self.request.query_params.get("urgency", "")
+        ).select_related("decision")
+
+    def _referral(self, pk) -> Referral:
+        referral = access.get_referral_for(self.request.user, pk)
+        if not access.can_triage(self.request.user, referral):
+            raise Http404
+        return referral
+
+    @extend_schema(request=None, responses=ReferralOutput)
+    @action(detail=True, methods=["post"], url_path="pick-up")
+    def pick_up(self, request, pk=None):
+        referral = services.referral_pick_up(
+            referral=self._referral(pk),
+            acting_user=request.user,
+            take_over=request.query_params.get("take_over") == "1",
+            request=request,
+        )
+        return Response(ReferralOutput(referral).data)
+
+    @extend_schema(request=MatchInput, responses=CandidateOutput(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def match(self, request, pk=None):
+        """GET: possible matches for each person. POST: record the officer's choices."""
+        referral = self._referral(pk)
+        entries = list(referral.people.all())
+        candidates = {e.pk: selectors.candidates_for(e, referral.postcode) for e in entries}
+        if request.method == "GET":
+            audit(user=request.user, action=AuditAction.SEARCH, record=referral, request=request)
+            rows = []
+            for entry_id, found in candidates.items():
+                for c in found:
+                    c.referral_person = entry_id
+                    rows.append(c)
+            return Response(CandidateOutput(rows, many=True).data)
+        data = MatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        allowed_people = {c.person.pk: c.person for found in candidates.values() for c in found}
+        allowed_families = {
+            f.pk: f for found in candidates.values() for c in found for f in c.families
+        }
+        if referral.family_id:
+            allowed_families[referral.family_id] = referral.family
+        links = {}
+        for link in data.validated_data["links"]:
+            person_id = link["person"]
+            if person_id is not None and person_id not in allowed_people:
+                raise serializers.ValidationError(
+                    {"links": f"Person {person_id} is not a possible match"}
+                )
+            links[link["referral_person"]] = allowed_people.get(person_id)
+        family_id = data.validated_data["family"]
+        if family_id is not None and family_id not in allowed_families:
+            raise serializers.ValidationError({"family": "Not a household of a possible match"})
+        referral = services.referral_match_record(
+            referral=referral,
+            acting_user=request.user,
+            links=links,
+            family=allowed_families.get(family_id),
+            request=request,
+        )
+        return Response(ReferralOutput(referral).data)
+
+    @extend_schema(request=DecideInput, responses=ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        referral = self._referral(pk)
+        data = DecideInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        lead = None
+        if d["lead_professional"]:
+            lead = services.eligible_leads_any().filter(pk=d["lead_professional"]).first()
+            if lead is None:
+                raise serializers.ValidationError({"lead_professional": "Unknown lead"})
+        case = None
+        if d["case"]:
+            case = selectors.open_cases_of(referral.family).filter(pk=d["case"]).first()
+            if case is None:
+                raise serializers.ValidationError({"case": "Not an open case of this family"})
+        services.referral_decide(
+            referral=referral,
+            acting_user=request.user,
+            expected_version=d["version"],
+            level_of_need=int(d["level_of_need"]),
+            outcome=d["outcome"],
+            rationale=d["rationale"],
+            allocated_agency=d["allocated_agency"],
+            lead_professional=lead,
+            case=case,
+            signposted_to=d["signposted_to"],
+            request=request,
+        )
+        referral = Referral.objects.select_related("decision", "district").get(pk=referral.pk)
+        return Response(ReferralOutput(referral).data)

@@ -1,0 +1,187 @@
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from referrals.models import Referral, ReferralStatus
+from tests.conftest import signed_in
+from tests.referrals.factories import matched, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def payload(district, **overrides):
+    body = {
+        "referrer": {"name": "Nurse Ada", "role": "School nurse", "source": "3C"},
+        "household": {
+            "district": district.code,
+            "address_line_1": "9 Canal Side",
+            "town": "Amberford",
+            "postcode": "zz1 9xy",
+        },
+        "people": [
+            {
+                "first_name": "Noah",
+                "last_name": "Lomax",
+                "relationship": "child",
+                "date_of_birth": "2019-04-02",
+                "nhs_number": "943 476 5919",
+            },
+            {"first_name": "Erin", "last_name": "Lomax", "relationship": "parent"},
+        ],
+        "worries": "Noah's speech is delayed; Erin is isolated.",
+        "needs": [{"framework": "supporting_families", "code": "early_years"}],
+        "family_consent": "consented",
+        "urgency": "routine",
+        "significant_harm": False,
+    }
+    body.update(overrides)
+    return body
+
+
+def test_partner_system_sends_a_request_through_the_api(api, referrer, district):
+    signed_in(api, referrer)
+    response = api.post("/api/v1/referrals/", payload(district), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "submitted" and body["channel"] == "api"
+    referral = Referral.objects.get()
+    assert referral.people.get(first_name="Noah").nhs_number == "9434765919"
+    assert referral.needs.get().code == "early_years"
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (
+            {
+                "people": [
+                    {
+                        "first_name": "A",
+                        "last_name": "B",
+                        "relationship": "child",
+                        "date_of_birth": "2099-01-01",
+                    }
+                ]
+            },
+            "people",
+        ),
+        (
+            {
+                "people": [
+                    {
+                        "first_name": "A",
+                        "last_name": "B",
+                        "relationship": "child",
+                        "date_of_birth": "1980-01-01",
+                    }
+                ]
+            },
+            "people",
+        ),
+        (
+            {
+                "people": [
+                    {
+                        "first_name": "A",
+                        "last_name": "B",
+                        "relationship": "child",
+                        "date_of_birth": "2019-01-01",
+                        "nhs_number": "12345",
+                    }
+                ]
+            },
+            "people",
+        ),
+        ({"people": []}, "people"),
+        ({"worries": ""}, "worries"),
+        ({"worries": "x" * 102_400}, "worries"),
+        ({"family_consent": "not_aware"}, "no_consent_reason"),
+        ({"needs": [{"framework": "x", "code": "y"}]}, "needs"),
+    ],
+)
+def test_bad_api_input_is_a_400_with_the_field(api, referrer, district, change, field):
+    signed_in(api, referrer)
+    response = api.post("/api/v1/referrals/", payload(district, **change), format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Referral.objects.exists()
+
+
+def test_front_door_triages_through_the_api(api, referrer, district, front_door_officer, eh_team):
+    referral = submitted(by=referrer, district=district)
+    signed_in(api, front_door_officer)
+    queue = api.get("/api/v1/triage/").json()
+    assert [r["reference"] for r in queue["results"]] == [referral.reference]
+    picked = api.post(f"/api/v1/triage/{referral.pk}/pick-up/").json()
+    assert picked["status"] == "in_triage"
+    assert api.get(f"/api/v1/triage/{referral.pk}/match/").status_code == 200
+    links = [{"referral_person": p.pk, "person": None} for p in referral.people.all()]
+    matched_body = api.post(
+        f"/api/v1/triage/{referral.pk}/match/", {"links": links, "family": None}, format="json"
+    ).json()
+    response = api.post(
+        f"/api/v1/triage/{referral.pk}/decide/",
+        {
+            "version": matched_body["version"],
+            "level_of_need": 3,
+            "outcome": "targeted",
+            "allocated_agency": eh_team.pk,
+            "rationale": "Several needs.",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["decision"]["outcome"] == "targeted"
+    assert response.json()["decision"]["case"].startswith("EH-")
+
+
+def test_a_stale_version_is_refused_by_the_api(api, referrer, district, front_door_officer):
+    referral = matched(by=referrer, officer=front_door_officer, district=district)
+    signed_in(api, front_door_officer)
+    response = api.post(
+        f"/api/v1/triage/{referral.pk}/decide/",
+        {"version": referral.version - 1, "level_of_need": 1, "outcome": "nfa", "rationale": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "changed this request" in response.json()["detail"]
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.IN_TRIAGE
+
+
+def test_a_practitioner_cannot_use_the_triage_api(api, referrer, district):
+    referral = submitted(by=referrer, district=district)
+    signed_in(api, referrer)
+    assert api.get("/api/v1/triage/").status_code == 403
+    assert api.post(f"/api/v1/triage/{referral.pk}/pick-up/").status_code == 403
+
+
+def test_officer_of_another_district_gets_404(api, referrer, district, far_front_door_officer):
+    referral = submitted(by=referrer, district=district)
+    signed_in(api, far_front_door_officer)
+    assert api.post(f"/api/v1/triage/{referral.pk}/pick-up/").status_code == 404
+    assert api.get(f"/api/v1/referrals/{referral.pk}/").status_code == 404
+
+
+def test_referrer_withdraws_through_the_api(api, referrer, district):
+    referral = submitted(by=referrer, district=district)
+    signed_in(api, referrer)
+    response = api.post(
+        f"/api/v1/referrals/{referral.pk}/close/",
+        {"reason": "withdrawn", "note": "Family declined."},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "closed"
+
+
+def test_openapi_schema_generates(api, referrer):
+    signed_in(api, referrer)
+    response = api.get(reverse("api_schema"))
+    assert response.status_code == 200
+    assert b"/api/v1/triage/{id}/decide/" in response.content
