@@ -27,7 +27,7 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             css = {
                 forms.Textarea: "govuk-textarea",
@@ -51,8 +51,6 @@ class GovukForm(forms.Form):
                 field.limit = limit
                 widget.attrs.pop("maxlength", None)
                 widget.attrs.setdefault("rows", 5)
-            if self.is_bound and name in self.errors:
-                pass
 
     def clean(self):
         cleaned = super().clean()
