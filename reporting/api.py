@@ -1,0 +1,152 @@
+"""The same figures through the API, for partners' own reporting. Read-only; the same scope
+and suppression as the pages (reporting/selectors.py); no names, ever."""
+
+import datetime
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from earlyhelp import access_rules
+from earlyhelp.audit import audit
+from earlyhelp.models import AuditAction
+from partners.models import Agency, District
+from reporting import indicators
+from reporting.selectors import Period, reporting_scope_for
+
+
+class _Filters(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), required=False
+    )
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
+
+    def validate(self, data):
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None):
+            raise ValidationError("Give both start and end (YYYY-MM-DD), or neither.")
+        if start and end and end < start:
+            raise ValidationError("end must be on or after start.")
+        return data
+
+
+def _scope_and_period(request):
+    filters = _Filters(data=request.query_params)
+    filters.is_valid(raise_exception=True)
+    data = filters.validated_data
+    scope = reporting_scope_for(
+        request.user, district=data.get("district"), agency=data.get("agency")
+    )
+    if data.get("start"):
+        period = Period(data["start"], data["end"])
+    else:
+        today = datetime.date.today()
+        period = Period(Period.quarter_of(today).start, today)
+    return scope, period, data
+
+
+class IndicatorsAPI(APIView):
+    """GET /api/v1/reporting/indicators/?start=&end=&district=&agency=
+
+    Each figure: key, label, value, denominator, percentage. Strategic viewers and
+    administrators get authority-wide figures with counts under 5 as "<5"."""
+
+    access_rule = access_rules.FIGURES
+
+    def get(self, request):
+        scope, period, data = _scope_and_period(request)
+        sections = indicators.indicators_for(scope, period)
+        audit(
+            user=request.user,
+            action=AuditAction.EXPORT,
+            record_type="indicators",
+            request=request,
+            reason="api",
+        )
+        return Response(
+            {
+                "period": {"start": period.start, "end": period.end},
+                "scope": "authority" if scope.aggregate_only else "own",
+                "district": data["district"].code if data.get("district") else None,
+                "suppressed": scope.suppress,
+                "sections": [
+                    {
+                        "key": s.key,
+                        "title": s.title,
+                        "source": s.source,
+                        "figures": [
+                            indicators.present_figure(f, suppressed=scope.suppress)
+                            for f in s.figures
+                        ],
+                    }
+                    for s in sections
+                ],
+                "breakdowns": [
+                    {
+                        "key": b.key,
+                        "title": b.title,
+                        "rows": [
+                            {
+                                "group": label,
+                                "children": indicators.suppress(n) if scope.suppress else n,
+                            }
+                            for label, n in b.rows
+                        ],
+                    }
+                    for b in indicators.breakdowns(scope.cases, period)
+                ],
+            }
+        )
+
+
+class CaseloadAPI(APIView):
+    """GET /api/v1/reporting/caseload/?district=&agency= — a manager's caseload counts (no
+    names: workers by id)."""
+
+    access_rule = access_rules.MANAGERS
+
+    def get(self, request):
+        scope, _period, _data = _scope_and_period(request)
+        load = indicators.caseload(scope.cases, scope.referrals, datetime.date.today())
+        audit(
+            user=request.user,
+            action=AuditAction.EXPORT,
+            record_type="caseload",
+            request=request,
+            reason="api",
+        )
+        return Response(
+            {
+                "open_cases": load["total"],
+                "by_level_of_need": [
+                    {"code": code, "label": label, "cases": n}
+                    for code, label, n in load["by_level"]
+                ],
+                "by_lead_professional": [
+                    {"user_id": r["lead_professional_id"], "cases": r["n"]}
+                    for r in load["by_worker"]
+                ],
+                "by_agency": [
+                    {
+                        "agency_id": r["lead_agency_id"],
+                        "name": r["lead_agency__name"],
+                        "cases": r["n"],
+                    }
+                    for r in load["by_agency"]
+                ],
+                "by_district": [
+                    {"district_id": r["district_id"], "name": r["district__name"], "cases": r["n"]}
+                    for r in load["by_district"]
+                ],
+                "assessments_due": load["assessments_due"],
+                "assessments_overdue": load["assessments_overdue"],
+                "first_taf_overdue": load["first_taf_overdue"],
+                "reviews_due": load["reviews_due"],
+                "reviews_overdue": load["reviews_overdue"],
+                "requests_waiting": load["triage_waiting"],
+                "requests_overdue": load["triage_overdue"],
+            }
+        )

@@ -1,0 +1,325 @@
+"""CSV and Excel files for every list and indicator, and the export jobs that build long ones.
+
+Spreadsheet formula injection (OWASP "CSV Injection"): a cell that starts with = + - @, a
+tab or a carriage return is prefixed with a single quote, so a name typed as
+'=HYPERLINK(...)' is shown as text and never run by Excel or LibreOffice.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from earlyhelp.audit import audit
+from earlyhelp.errors import DomainError
+from earlyhelp.models import AuditAction
+from reporting.models import ExportJob, ExportKind, ExportStatus
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell value safe to open in a spreadsheet. Numbers and dates pass unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([_text(neutralise(v)) for v in row])
+    # A BOM so Excel opens UTF-8 names (é, ł) correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _text(value):
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "Sheet1") -> bytes:
+    workbook = Workbook(write_only=False)
+    worksheet = workbook.active
+    worksheet.title = sheet
+    worksheet.append([neutralise(h) for h in header])
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        worksheet.append([_xlsx_value(v) for v in row])
+    worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    value = neutralise(value)
+    if isinstance(value, str):
+        return value  # openpyxl treats a leading '=' as a formula; neutralise() removed that
+    return value
+
+
+# --- Rows for each kind of export ------------------------------------------------------
+
+INDICATOR_HEADER = ["Section", "Indicator", "Number", "Out of", "Percentage", "Note"]
+
+
+def indicator_rows(sections, *, suppressed: bool) -> list[list]:
+    from reporting.indicators import present_figure
+
+    rows = []
+    for section in sections:
+        for figure in section.figures:
+            shown = present_figure(figure, suppressed=suppressed)
+            rows.append(
+                [
+                    section.title,
+                    shown["label"],
+                    shown["value"],
+                    shown["denominator"],
+                    shown["percentage"],
+                    shown["note"],
+                ]
+            )
+    return rows
+
+
+CASE_HEADER = [
+    "Case reference",
+    "Family",
+    "District",
+    "Lead agency",
+    "Lead professional",
+    "Level of need",
+    "Status",
+    "Opened on",
+]
+
+
+def case_rows(cases) -> Iterable[list]:
+    from cases.models import LevelOfNeed
+
+    for case in cases.select_related("family", "district", "lead_agency", "lead_professional"):
+        yield [
+            case.reference,
+            case.family.name if not case.family.restricted else "Restricted record",
+            case.district.name,
+            case.lead_agency.name,
+            case.lead_professional.full_name if case.lead_professional_id else "",
+            LevelOfNeed.label_for(case.level_of_need),
+            case.get_status_display(),
+            case.opened_on,
+        ]
+
+
+# --- Export jobs (services) ------------------------------------------------------------
+
+LONG_KINDS = {
+    ExportKind.CASES_CSV,
+    ExportKind.CASES_XLSX,
+    ExportKind.ANNEX_A_CSV,
+    ExportKind.ANNEX_A_XLSX,
+    ExportKind.BOARD_REPORT,
+}
+
+
+def may_export(user, kind: str) -> bool:
+    """Lists of cases and Annex A name children: only managers, for their own scope. Figures
+    (indicators, the board report) go to everyone who sees figures."""
+    from earlyhelp import access_rules
+    from partners.models import Role
+
+    if kind in (ExportKind.CASES_CSV, ExportKind.CASES_XLSX):
+        return access_rules.MANAGERS.allows(user)
+    if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
+        return access_rules.MANAGERS.allows(user) or (
+            user.is_authenticated and user.role == Role.CONSULTANT
+        )
+    return access_rules.FIGURES.allows(user)
+
+
+@transaction.atomic
+def export_request(*, acting_user, kind: str, params: dict, request=None, queue: str | None = None):
+    """Queue an export. The task re-checks access when it runs."""
+    from reporting.tasks import export_run
+
+    if kind not in ExportKind.values:
+        raise DomainError("Choose what to export.")
+    if not may_export(acting_user, kind):
+        raise DomainError("You cannot export this.")
+    job = ExportJob.objects.create(requested_by=acting_user, kind=kind, params=params)
+    options = {"queue": queue} if queue else {}
+    transaction.on_commit(lambda: export_run.apply_async(args=[job.pk], **options))
+    audit(
+        user=acting_user,
+        action=AuditAction.EXPORT,
+        record=job,
+        request=request,
+        changes={"kind": [None, kind], "params": [None, str(params)]},
+        reason="export requested",
+    )
+    return job
+
+
+def export_path(job: ExportJob, extension: str) -> Path:
+    return Path("exports") / str(job.requested_by_id) / f"{job.pk}-{job.kind}.{extension}"
+
+
+def job_progress(job_id: int, progress: int) -> None:
+    ExportJob.objects.filter(pk=job_id).update(progress=min(100, max(0, progress)))
+
+
+def export_build(job_id: int) -> ExportJob:
+    """Build the file for a queued job (called by the Celery task). Idempotent: a job that
+    already finished is left alone, so a redelivered task does nothing."""
+    from reporting import annex_a, board_report
+
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, progress=5
+    )
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    if not claimed and job.status != ExportStatus.RUNNING:
+        return job
+    user = job.requested_by
+    try:
+        if not user.is_active or not may_export(user, job.kind):
+            raise DomainError("The person who asked for this export can no longer export it.")
+        params = job.params
+        scope, period = scope_and_period_from_params(user, params)
+        job_progress(job.pk, 15)
+        kind = job.kind
+        if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
+            header, rows = annex_a.HEADER, list(annex_a.rows(scope.cases, period))
+            data = (
+                xlsx_bytes(header, rows, sheet=annex_a.SHEET_NAME)
+                if kind == ExportKind.ANNEX_A_XLSX
+                else csv_bytes(header, rows)
+            )
+            extension = "xlsx" if kind == ExportKind.ANNEX_A_XLSX else "csv"
+            name = f"annex-a-list-2-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
+        elif kind in (ExportKind.CASES_CSV, ExportKind.CASES_XLSX):
+            from reporting.indicators import cases_behind
+
+            cases = cases_behind(
+                scope.cases,
+                params.get("figure", "open"),
+                _date(params.get("today")) or timezone.localdate(),
+                **_drill_filters(params),
+            )
+            rows = list(case_rows(cases))
+            extension = "xlsx" if kind == ExportKind.CASES_XLSX else "csv"
+            data = (
+                xlsx_bytes(CASE_HEADER, rows, sheet="Cases")
+                if extension == "xlsx"
+                else csv_bytes(CASE_HEADER, rows)
+            )
+            name = f"cases-{timezone.localdate():%Y%m%d}.{extension}"
+        elif kind in (ExportKind.INDICATORS_CSV, ExportKind.INDICATORS_XLSX):
+            from reporting.indicators import indicators_for
+
+            rows = indicator_rows(indicators_for(scope, period), suppressed=scope.suppress)
+            extension = "xlsx" if kind == ExportKind.INDICATORS_XLSX else "csv"
+            data = (
+                xlsx_bytes(INDICATOR_HEADER, rows, sheet="Indicators")
+                if extension == "xlsx"
+                else csv_bytes(INDICATOR_HEADER, rows)
+            )
+            name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
+        else:
+            data = board_report.render_pdf(
+                scope, period, progress=lambda p: job_progress(job.pk, 15 + int(p * 0.8))
+            )
+            rows = []
+            extension = "pdf"
+            name = f"partnership-board-report-{period.quarter_label.replace(' ', '-')}.pdf"
+        job_progress(job.pk, 95)
+        relative = export_path(job, extension)
+        target = Path(settings.MEDIA_ROOT) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.READY,
+            progress=100,
+            file_path=str(relative),
+            file_name=name,
+            row_count=len(rows),
+            finished_at=timezone.now(),
+        )
+    except DomainError as error:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED, error=str(error)[:500], finished_at=timezone.now()
+        )
+    except Exception:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED,
+            error="The export could not be built. Try again, or ask for help.",
+            finished_at=timezone.now(),
+        )
+        raise
+    job.refresh_from_db()
+    return job
+
+
+def _date(value) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _drill_filters(params: dict) -> dict:
+    return {
+        "level": _int(params.get("level")),
+        "worker": _int(params.get("worker")),
+        "agency": _int(params.get("lead_agency")),
+        "district": _int(params.get("in_district")),
+    }
+
+
+def scope_and_period_from_params(user, params: dict):
+    """Rebuild the scope from the stored filters for the requester as they are now."""
+    from partners.models import Agency, District
+    from reporting.selectors import Period, reporting_scope_for
+
+    district = District.objects.filter(pk=_int(params.get("district"))).first()
+    agency = Agency.objects.filter(pk=_int(params.get("agency"))).first()
+    scope = reporting_scope_for(user, district=district, agency=agency)
+    today = timezone.localdate()
+    start = _date(params.get("start")) or Period.quarter_of(today).start
+    end = _date(params.get("end")) or today
+    if end < start:
+        start, end = end, start
+    return scope, Period(start, end)
+
+
+def job_for_download(user, pk) -> ExportJob:
+    """The requester's own finished job; anyone else gets Http404. Access is checked again,
+    so a person who has since lost the right to export cannot fetch an old file."""
+    from django.http import Http404
+
+    job = ExportJob.objects.filter(pk=pk, requested_by=user).first()
+    if job is None or not may_export(user, job.kind):
+        raise Http404
+    return job

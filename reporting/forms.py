@@ -1,0 +1,122 @@
+"""Filters for dashboards and indicators, export requests and quality audits."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import MAX_TEXT
+from reporting.models import ExportKind, Grade
+from reporting.selectors import Period
+
+
+def quarter_choices(today: datetime.date, count: int = 8) -> list[tuple[str, str]]:
+    current = Period.quarter_of(today)
+    quarters = [*current.previous_quarters(count - 1), current]
+    return [(q.start.isoformat(), f"{q.quarter_label} ({q.label})") for q in reversed(quarters)]
+
+
+class ReportFilterForm(forms.Form):
+    """District, agency and period. A chosen quarter, or a custom start and end."""
+
+    district = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All districts", label="District"
+    )
+    agency = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All agencies", label="Lead agency"
+    )
+    quarter = forms.ChoiceField(label="Quarter", required=False)
+    start = forms.DateField(
+        label="Or from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as a real date, like 01/04/2026"},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
+    )
+
+    def __init__(self, *args, districts, agencies, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["district"].queryset = districts
+        self.fields["agency"].queryset = agencies
+        self.fields["quarter"].choices = [("", "This quarter so far")] + quarter_choices(self.today)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None) and not self.errors:
+            raise forms.ValidationError("Enter both a start and an end date, or choose a quarter")
+        if start and end and end < start:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        if start and end and (end - start).days > 3 * 366:
+            self.add_error("end", "Choose a period of 3 years or less")
+        return data
+
+    def period(self) -> Period:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("start") and data.get("end"):
+            return Period(data["start"], data["end"])
+        if data.get("quarter"):
+            start = datetime.date.fromisoformat(data["quarter"])
+            return Period.quarter_of(start)
+        current = Period.quarter_of(self.today)
+        return Period(current.start, self.today)
+
+    def params(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        period = self.period()
+        return {
+            "district": data["district"].pk if data.get("district") else None,
+            "agency": data["agency"].pk if data.get("agency") else None,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        }
+
+
+class ExportRequestForm(forms.Form):
+    kind = forms.ChoiceField(choices=ExportKind.choices)
+
+
+GRADE_HELP = "Outstanding, good, requires improvement or inadequate"
+
+
+class QualityAuditForm(forms.Form):
+    assessment_grade = forms.ChoiceField(
+        label="Early Help Assessment",
+        choices=Grade.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a grade for the assessment"},
+    )
+    plan_grade = forms.ChoiceField(
+        label="Family plan",
+        choices=Grade.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a grade for the plan"},
+    )
+    review_grade = forms.ChoiceField(
+        label="Reviews (TAF meetings)",
+        choices=Grade.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a grade for the reviews"},
+    )
+    overall_grade = forms.ChoiceField(
+        label="The case overall",
+        choices=Grade.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a grade for the case overall"},
+    )
+    feedback = forms.CharField(
+        label="Feedback for the lead professional",
+        help_text="What is working well, and what would make the work better",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Write feedback for the lead professional",
+            "max_length": f"Feedback must be {MAX_TEXT:,} characters or fewer",
+        },
+    )

@@ -1,0 +1,743 @@
+"""The early help indicators, in one module, as set-based aggregate queries.
+
+Sources (the strategies in /shared/seeds):
+- Lancashire Multi-Agency Early Help Strategy 2024-2028, "Performance Management": families
+  supported through multi-agency plans; needs met after support; low re-referral within 12
+  months; responses at Universal Plus level; plans in place at a request for an EHC needs
+  assessment; engagement ceased by the family; good/outstanding practice found in evaluation.
+- Blackpool Early Help Strategy, "Outcome and indicators of success": families supported by
+  an assessment and plan; early help plan before an EHCP request or an exclusion; families
+  closing with all needs met; families reporting improved family life; good quality
+  assessments, plans and reviews; families who do not re-enter the system.
+
+Every function takes querysets already scoped by reporting/selectors.py and a Period, and
+returns plain numbers. Each is a constant number of queries (COUNT ... FILTER, GROUP BY),
+never a Python loop over cases, so a district and the county cost the same number of
+round trips. "Counts in the period" means the event's date falls in the period, both ends
+inclusive.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from assessments.deadlines import overdue_assessments, overdue_first_taf_meetings, overdue_reviews
+from assessments.models import Assessment, AssessmentVersion, FamilyPlan, TafMeeting
+from cases.codes import Ethnicity, Gender, SenStatus
+from cases.models import (
+    CaseStatus,
+    ClosureReason,
+    EarlyHelpCase,
+    FamilyView,
+    LevelOfNeed,
+    Person,
+    StepDirection,
+    StepEvent,
+)
+from earlyhelp.working_days import add_working_days
+from reporting.models import GOOD_OR_BETTER, EducationEventKind, Grade, QualityAudit
+from reporting.selectors import Period, Scope
+
+RE_REFERRAL_DAYS = 365  # "within 12 months of closure": day 365 counts, day 366 does not
+DUE_SOON_WORKING_DAYS = 10
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "<5"
+
+
+# --- Results -------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int
+    denominator: int | None = None
+    note: str = ""
+
+    @property
+    def percentage(self) -> float | None:
+        if not self.denominator:
+            return None
+        return round(100 * self.value / self.denominator, 1)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    source: str
+    figures: list[Figure] = field(default_factory=list)
+    breakdowns: list["Breakdown"] = field(default_factory=list)
+
+
+@dataclass
+class Breakdown:
+    key: str
+    title: str
+    rows: list[tuple[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.rows)
+
+
+def suppress(value: int | None) -> int | str | None:
+    """Small-number suppression for aggregate-only viewers: fewer than 5 is shown as '<5'."""
+    if value is None:
+        return None
+    return SUPPRESSED if value < SUPPRESSION_THRESHOLD else value
+
+
+def present_figure(figure: Figure, *, suppressed: bool) -> dict:
+    """A figure as shown: suppressed counts hide their rate too (a rate reveals the count)."""
+    if not suppressed:
+        return {
+            "key": figure.key,
+            "label": figure.label,
+            "value": figure.value,
+            "denominator": figure.denominator,
+            "percentage": figure.percentage,
+            "note": figure.note,
+        }
+    value = suppress(figure.value)
+    denominator = suppress(figure.denominator)
+    hidden = value == SUPPRESSED or denominator == SUPPRESSED
+    return {
+        "key": figure.key,
+        "label": figure.label,
+        "value": value,
+        "denominator": denominator,
+        "percentage": None if hidden else figure.percentage,
+        "note": figure.note,
+    }
+
+
+# --- Shared filters --------------------------------------------------------------------
+
+
+def active_in(cases: QuerySet, period: Period) -> QuerySet:
+    """Cases worked at some time in the period: opened by its end, not closed before its
+    start (a case open across either boundary counts), and allocated."""
+    return (
+        cases.filter(opened_on__lte=period.end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
+    )
+
+
+def _case_ids(cases: QuerySet):
+    return cases.values("pk")
+
+
+def _received_in(referrals: QuerySet, period: Period) -> QuerySet:
+    return referrals.annotate(received_date=TruncDate("received_at")).filter(
+        received_date__gte=period.start, received_date__lte=period.end
+    )
+
+
+# --- Requests for support (front door) -------------------------------------------------
+
+
+def requests_received(referrals: QuerySet, period: Period) -> dict:
+    """Requests received in the period and what was decided (Lancashire: 'reduction of
+    contacts to the front door'; 'responding at Universal+ level')."""
+    from referrals.models import Outcome
+
+    received = _received_in(referrals, period)
+    outcome_filters = {o.value: Count("pk", filter=Q(decision__outcome=o.value)) for o in Outcome}
+    row = received.aggregate(
+        total=Count("pk"),
+        undecided=Count(
+            "pk", filter=Q(decision__isnull=True, status__in=["submitted", "in_triage"])
+        ),
+        closed_without_decision=Count("pk", filter=Q(decision__isnull=True, status="closed")),
+        step_down=Count("pk", filter=Q(channel="step_down")),
+        **outcome_filters,
+    )
+    return {
+        "total": row["total"],
+        "undecided": row["undecided"],
+        "closed_without_decision": row["closed_without_decision"],
+        "step_down": row["step_down"],
+        "outcomes": [(o.label, row[o.value]) for o in Outcome],
+    }
+
+
+def decision_timeliness(referrals: QuerySet, period: Period) -> dict:
+    """Triage decisions made in the period, and how many by their target date (the request's
+    due date, set in working days from receipt by the front door)."""
+    decided = referrals.annotate(decided_date=TruncDate("decision__decided_at")).filter(
+        decided_date__gte=period.start, decided_date__lte=period.end
+    )
+    return decided.aggregate(
+        decided=Count("pk"),
+        on_time=Count("pk", filter=Q(due_on__isnull=False, decided_date__lte=F("due_on"))),
+    )
+
+
+def awaiting_triage(referrals: QuerySet, today: datetime.date) -> dict:
+    """Requests received and not yet decided, and those already past their target date."""
+    return referrals.filter(status__in=["submitted", "in_triage"]).aggregate(
+        waiting=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        urgent=Count("pk", filter=Q(urgency="urgent")),
+    )
+
+
+def re_referrals(referrals: QuerySet, period: Period) -> dict:
+    """Requests received in the period for a family whose early help episode closed within
+    the 12 months (365 days) before: day 365 counts, day 366 does not (Lancashire: 'low
+    re-referral rates within 12 months of receiving early help support')."""
+    closed_before = EarlyHelpCase.objects.filter(
+        family_id=OuterRef("family_id"),
+        status=CaseStatus.CLOSED,
+        closed_on__lte=OuterRef("received_date"),
+        closed_on__gte=OuterRef("window_start"),
+    )
+    received = (
+        _received_in(referrals, period)
+        .annotate(
+            window_start=ExpressionWrapper(
+                F("received_date") - datetime.timedelta(days=RE_REFERRAL_DAYS),
+                output_field=DateField(),
+            )
+        )
+        .annotate(after_closure=Exists(closed_before))
+    )
+    return received.aggregate(
+        received=Count("pk"),
+        re_referrals=Count("pk", filter=Q(family_id__isnull=False, after_closure=True)),
+    )
+
+
+# --- Casework ----------------------------------------------------------------------------
+
+
+def worked_with(cases: QuerySet, period: Period) -> dict:
+    """Children and families worked with in the period, and families with a multi-agency
+    plan (Lancashire: 'families supported through a multi-agency early help plan')."""
+    active = active_in(cases, period)
+    return active.aggregate(
+        cases=Count("pk", distinct=True),
+        children=Count("children", distinct=True),
+        families=Count("family", distinct=True),
+        families_with_plan=Count("family", distinct=True, filter=Q(family_plan__isnull=False)),
+        universal_plus=Count(
+            "pk", distinct=True, filter=Q(level_of_need=LevelOfNeed.UNIVERSAL_PLUS)
+        ),
+        targeted=Count("pk", distinct=True, filter=Q(level_of_need=LevelOfNeed.TARGETED)),
+    )
+
+
+def assessments_completed(cases: QuerySet, period: Period) -> dict:
+    """Assessments first signed off in the period, and those signed off by their due date:
+    20 working days from the start, English bank holidays excluded (Blackpool Appendix 1)."""
+    versions = AssessmentVersion.objects.filter(
+        number=1, assessment__case__in=_case_ids(cases)
+    ).annotate(signed_date=TruncDate("signed_off_at"))
+    return versions.filter(signed_date__gte=period.start, signed_date__lte=period.end).aggregate(
+        completed=Count("pk"),
+        within_20_working_days=Count("pk", filter=Q(signed_date__lte=F("assessment__due_on"))),
+    )
+
+
+def closures(cases: QuerySet, period: Period) -> dict:
+    """Cases closed in the period, by reason; needs met; consent withdrawn or disengaged;
+    families reporting improved family life (Blackpool Outcomes; Lancashire 'needs met',
+    'engagement ceased by family')."""
+    closed = cases.filter(
+        status=CaseStatus.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end
+    )
+    reasons = {r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason}
+    row = closed.aggregate(
+        closed=Count("pk"),
+        improved_family_life=Count("pk", filter=Q(closure__family_view=FamilyView.IMPROVED)),
+        families_asked=Count(
+            "pk", filter=Q(closure__isnull=False) & ~Q(closure__family_view=FamilyView.NOT_ASKED)
+        ),
+        **reasons,
+    )
+    row["by_reason"] = [(r.label, row[r.value]) for r in ClosureReason]
+    return row
+
+
+def steps(cases: QuerySet, period: Period) -> dict:
+    """Step ups to and step downs from children's social care recorded in the period."""
+    return StepEvent.objects.filter(
+        case__in=_case_ids(cases), occurred_on__gte=period.start, occurred_on__lte=period.end
+    ).aggregate(
+        step_up=Count("pk", filter=Q(direction=StepDirection.UP)),
+        step_down=Count("pk", filter=Q(direction=StepDirection.DOWN)),
+    )
+
+
+def reviews_on_time(cases: QuerySet, period: Period) -> dict:
+    """Reviews held in the period, and those held by the date set at the meeting before
+    (6 weeks on when none was set): Blackpool Appendix 1, 'reviews every 4-6 weeks'."""
+    previous = (
+        TafMeeting.objects.filter(
+            case_id=OuterRef("case_id"), status="held", held_on__lt=OuterRef("held_on")
+        )
+        .annotate(
+            due=Coalesce(
+                "next_review_on",
+                ExpressionWrapper(
+                    F("held_on") + datetime.timedelta(weeks=6), output_field=DateField()
+                ),
+            )
+        )
+        .order_by("-held_on", "-pk")
+        .values("due")[:1]
+    )
+    held = TafMeeting.objects.filter(
+        case__in=_case_ids(cases),
+        kind="review",
+        status="held",
+        held_on__gte=period.start,
+        held_on__lte=period.end,
+    ).annotate(due=Subquery(previous, output_field=DateField()))
+    return held.aggregate(
+        held=Count("pk"),
+        with_due_date=Count("pk", filter=Q(due__isnull=False)),
+        on_time=Count("pk", filter=Q(due__isnull=False, held_on__lte=F("due"))),
+    )
+
+
+def _education_people(scope: Scope) -> QuerySet:
+    if scope.aggregate_only and scope.district is None and scope.agency is None:
+        return Person.objects.all()
+    if scope.aggregate_only and scope.district is not None:
+        return Person.objects.filter(memberships__family__district=scope.district)
+    return Person.objects.filter(pk__in=scope.cases.values("children"))
+
+
+def plan_before_education_event(scope: Scope, period: Period, kind: str) -> dict:
+    """Requests for an EHC needs assessment (or exclusions) in the period, where recorded,
+    and those for a child who had an early help plan in place on that day (Lancashire;
+    Blackpool). A plan is in place when its case includes the child, the plan was drawn up
+    on or before the day, and the case was not closed before it."""
+    from reporting.models import EducationEvent
+
+    plan_in_place = FamilyPlan.objects.filter(
+        case__children=OuterRef("person_id"), created_on__lte=OuterRef("occurred_on")
+    ).filter(Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=OuterRef("occurred_on")))
+    return EducationEvent.objects.filter(
+        kind=kind,
+        occurred_on__gte=period.start,
+        occurred_on__lte=period.end,
+        person__in=_education_people(scope).values("pk"),
+    ).aggregate(events=Count("pk"), with_plan=Count("pk", filter=Q(Exists(plan_in_place))))
+
+
+def quality_audits(cases: QuerySet, period: Period) -> dict:
+    """Quality audits in the period and the share graded good or outstanding overall
+    (Lancashire: 'increased prevalence of good/outstanding'; Blackpool: 'consistently good
+    quality assessments, plans and reviews')."""
+    audits = QualityAudit.objects.filter(
+        case__in=_case_ids(cases), audited_on__gte=period.start, audited_on__lte=period.end
+    )
+    grades = {g.value: Count("pk", filter=Q(overall_grade=g.value)) for g in Grade}
+    row = audits.aggregate(
+        audits=Count("pk"),
+        good_or_better=Count("pk", filter=Q(overall_grade__in=GOOD_OR_BETTER)),
+        assessment_good=Count("pk", filter=Q(assessment_grade__in=GOOD_OR_BETTER)),
+        plan_good=Count("pk", filter=Q(plan_grade__in=GOOD_OR_BETTER)),
+        review_good=Count("pk", filter=Q(review_grade__in=GOOD_OR_BETTER)),
+        **grades,
+    )
+    row["by_grade"] = [(g.label, row[g.value]) for g in Grade]
+    return row
+
+
+# --- Breakdowns of children worked with ------------------------------------------------
+
+AGE_BANDS = [(0, 4, "0 to 4"), (5, 10, "5 to 10"), (11, 15, "11 to 15"), (16, 17, "16 to 17")]
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _children(cases: QuerySet, period: Period) -> QuerySet:
+    return Person.objects.filter(pk__in=active_in(cases, period).values("children"))
+
+
+def _grouped(queryset: QuerySet, expression, labels: dict) -> list[tuple[str, int]]:
+    counts = {
+        row["group"]: row["n"]
+        for row in queryset.annotate(group=expression).values("group").annotate(n=Count("pk"))
+    }
+    return [(label, counts.get(key, 0)) for key, label in labels.items() if counts.get(key, 0)]
+
+
+def breakdowns(cases: QuerySet, period: Period) -> list[Breakdown]:
+    """Children worked with in the period by age band (at the period's end), gender,
+    ethnicity, SEND and the family's deprivation decile: one GROUP BY query each."""
+    from django.db.models import Case, CharField, When
+
+    children = _children(cases, period)
+    end = period.end
+    whens = [When(date_of_birth__isnull=True, then=Value("unborn"))]
+    for low, high, label in AGE_BANDS:
+        whens.append(
+            When(
+                date_of_birth__gt=_years_before(end, high + 1),
+                date_of_birth__lte=_years_before(end, low),
+                then=Value(label),
+            )
+        )
+    band = Case(*whens, default=Value("18 and over"), output_field=CharField())
+    age_labels = {
+        "unborn": "Unborn",
+        **{b[2]: b[2] for b in AGE_BANDS},
+        "18 and over": "18 and over",
+    }
+
+    send = Case(
+        When(~Q(sen_status=SenStatus.NONE), then=Value("send")),
+        When(Q(disabilities__len__gt=0) & ~Q(disabilities=["NONE"]), then=Value("send")),
+        default=Value("none"),
+        output_field=CharField(),
+    )
+    deciles = children.values("memberships__family__deprivation_decile").annotate(
+        n=Count("pk", distinct=True)
+    )
+    decile_rows = {row["memberships__family__deprivation_decile"]: row["n"] for row in deciles}
+    decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
+    if decile_rows.get(None):
+        decile_list.append(("Not known", decile_rows[None]))
+    return [
+        Breakdown("age_band", "Age band", _grouped(children, band, age_labels)),
+        Breakdown("gender", "Gender", _grouped(children, F("gender"), dict(Gender.choices))),
+        Breakdown(
+            "ethnicity", "Ethnicity", _grouped(children, F("ethnicity"), dict(Ethnicity.choices))
+        ),
+        Breakdown(
+            "send",
+            "Special educational needs or disability",
+            _grouped(children, send, {"send": "SEND recorded", "none": "None recorded"}),
+        ),
+        Breakdown("deprivation", "Deprivation decile (1 most deprived)", decile_list),
+    ]
+
+
+# --- All indicators for a period and scope ---------------------------------------------
+
+
+def indicators_for(scope: Scope, period: Period) -> list[Section]:
+    """Every strategy indicator for (period, scope): about 14 queries whatever the data."""
+    cases, referrals = scope.cases, scope.referrals
+    req = requests_received(referrals, period)
+    timely = decision_timeliness(referrals, period)
+    rerefs = re_referrals(referrals, period)
+    worked = worked_with(cases, period)
+    eha = assessments_completed(cases, period)
+    closed = closures(cases, period)
+    step = steps(cases, period)
+    reviews = reviews_on_time(cases, period)
+    ehc = plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
+    excl = plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
+    qa = quality_audits(cases, period)
+    return [
+        Section(
+            "requests",
+            "Requests for support",
+            "Lancashire Performance Management; Blackpool Outcomes",
+            [
+                Figure("requests_received", "Requests received", req["total"]),
+                *[
+                    Figure(f"outcome_{i}", f"Decided: {label}", n, req["total"])
+                    for i, (label, n) in enumerate(req["outcomes"])
+                ],
+                Figure("requests_undecided", "Not yet decided", req["undecided"], req["total"]),
+                Figure(
+                    "requests_closed",
+                    "Withdrawn or duplicate",
+                    req["closed_without_decision"],
+                    req["total"],
+                ),
+                Figure(
+                    "decisions_on_time",
+                    "Triage decisions made by their target date",
+                    timely["on_time"],
+                    timely["decided"],
+                ),
+                Figure(
+                    "re_referrals",
+                    "Re-referrals within 12 months of an episode closing",
+                    rerefs["re_referrals"],
+                    rerefs["received"],
+                ),
+            ],
+        ),
+        Section(
+            "casework",
+            "Assessments, plans and reviews",
+            "Blackpool Appendix 1; Lancashire Performance Management",
+            [
+                Figure("children_worked_with", "Children worked with", worked["children"]),
+                Figure("families_worked_with", "Families worked with", worked["families"]),
+                Figure(
+                    "families_with_plan",
+                    "Families with a multi-agency early help plan",
+                    worked["families_with_plan"],
+                    worked["families"],
+                ),
+                Figure(
+                    "universal_plus_cases",
+                    "Cases at Universal Plus level",
+                    worked["universal_plus"],
+                    worked["cases"],
+                ),
+                Figure(
+                    "targeted_cases", "Cases at targeted level", worked["targeted"], worked["cases"]
+                ),
+                Figure("assessments_completed", "Assessments completed", eha["completed"]),
+                Figure(
+                    "assessments_on_time",
+                    "Assessments completed within 20 working days",
+                    eha["within_20_working_days"],
+                    eha["completed"],
+                ),
+                Figure("reviews_held", "Reviews held", reviews["held"]),
+                Figure(
+                    "reviews_on_time",
+                    "Reviews held on time (by the date set at the meeting before)",
+                    reviews["on_time"],
+                    reviews["with_due_date"],
+                ),
+            ],
+        ),
+        Section(
+            "outcomes",
+            "Closures and outcomes",
+            "Blackpool Outcomes; Lancashire Performance Management",
+            [
+                Figure("cases_closed", "Cases closed", closed["closed"]),
+                Figure(
+                    "closed_needs_met",
+                    "Closed with all needs met",
+                    closed[ClosureReason.NEEDS_MET],
+                    closed["closed"],
+                ),
+                Figure(
+                    "closed_consent_withdrawn",
+                    "Consent withdrawn or family disengaged before completion",
+                    closed[ClosureReason.CONSENT_WITHDRAWN],
+                    closed["closed"],
+                ),
+                Figure(
+                    "improved_family_life",
+                    "Families reporting improved family life at closure",
+                    closed["improved_family_life"],
+                    closed["families_asked"],
+                ),
+                Figure("step_up", "Step ups to children's social care", step["step_up"]),
+                Figure("step_down", "Step downs from children's social care", step["step_down"]),
+                Figure(
+                    "step_down_requests",
+                    "Requests received as a step down from social care",
+                    req["step_down"],
+                ),
+                Figure(
+                    "plan_before_ehc",
+                    "Early help plan in place before a request for an EHC needs assessment",
+                    ehc["with_plan"],
+                    ehc["events"],
+                    note="Where requests are recorded",
+                ),
+                Figure(
+                    "plan_before_exclusion",
+                    "Early help plan in place before an exclusion",
+                    excl["with_plan"],
+                    excl["events"],
+                    note="Where exclusions are recorded",
+                ),
+            ],
+        ),
+        Section(
+            "quality",
+            "Quality of practice",
+            "Lancashire Performance Management; Blackpool Outcomes",
+            [
+                Figure("qa_audits", "Cases audited", qa["audits"]),
+                Figure(
+                    "qa_good_or_better",
+                    "Audits graded good or outstanding overall",
+                    qa["good_or_better"],
+                    qa["audits"],
+                ),
+                Figure(
+                    "qa_assessment_good",
+                    "Assessments graded good or outstanding",
+                    qa["assessment_good"],
+                    qa["audits"],
+                ),
+                Figure(
+                    "qa_plan_good",
+                    "Plans graded good or outstanding",
+                    qa["plan_good"],
+                    qa["audits"],
+                ),
+                Figure(
+                    "qa_review_good",
+                    "Reviews graded good or outstanding",
+                    qa["review_good"],
+                    qa["audits"],
+                ),
+            ],
+        ),
+    ]
+
+
+# --- The caseload dashboard -------------------------------------------------------------
+
+
+def caseload(cases: QuerySet, referrals: QuerySet, today: datetime.date) -> dict:
+    """A manager's caseload today: open cases by level of need, lead professional, lead agency
+    and district; assessments, first TAF meetings and reviews due and overdue; requests
+    waiting for triage. Eight queries whatever the number of cases."""
+    open_cases = cases.filter(status__in=[CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION])
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+    by_level = {
+        row["level_of_need"]: row["n"]
+        for row in open_cases.values("level_of_need").annotate(n=Count("pk"))
+    }
+    by_worker = list(
+        open_cases.values("lead_professional_id", "lead_professional__full_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "lead_professional__full_name")
+    )
+    by_agency = list(
+        open_cases.values("lead_agency_id", "lead_agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "lead_agency__name")
+    )
+    by_district = list(
+        open_cases.values("district_id", "district__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "district__name")
+    )
+    assessments = Assessment.objects.filter(case__in=_case_ids(open_cases))
+    eha = assessments.aggregate(
+        due=Count(
+            "pk", filter=Q(status="draft", version_number=1, due_on__gte=today, due_on__lte=soon)
+        ),
+        overdue=Count("pk", filter=Q(pk__in=overdue_assessments(assessments, today).values("pk"))),
+    )
+    plans = FamilyPlan.objects.filter(case__in=_case_ids(open_cases))
+    first_taf_overdue = overdue_first_taf_meetings(plans, today).count()
+    meetings = TafMeeting.objects.filter(case__in=_case_ids(open_cases))
+    later = TafMeeting.objects.filter(
+        case_id=OuterRef("case_id"), status="held", held_on__gt=OuterRef("held_on")
+    )
+    reviews = meetings.aggregate(
+        due=Count(
+            "pk",
+            filter=Q(status="held", next_review_on__gte=today, next_review_on__lte=soon)
+            & ~Q(Exists(later)),
+        ),
+        overdue=Count("pk", filter=Q(pk__in=overdue_reviews(meetings, today).values("pk"))),
+    )
+    triage = awaiting_triage(referrals, today)
+    total = sum(by_level.values())
+    return {
+        "total": total,
+        "by_level": [
+            (code, label, by_level.get(code, 0)) for code, label in LevelOfNeed.configured_choices()
+        ],
+        "by_worker": by_worker,
+        "by_agency": by_agency,
+        "by_district": by_district,
+        "assessments_due": eha["due"],
+        "assessments_overdue": eha["overdue"],
+        "first_taf_overdue": first_taf_overdue,
+        "reviews_due": reviews["due"],
+        "reviews_overdue": reviews["overdue"],
+        "triage_waiting": triage["waiting"],
+        "triage_overdue": triage["overdue"],
+        "triage_urgent": triage["urgent"],
+        "due_soon_until": soon,
+    }
+
+
+# --- Drill-down: the cases behind a dashboard figure ------------------------------------
+
+FIGURES = {
+    "open": "Open cases",
+    "assessments_due": "Assessments due in the next 10 working days",
+    "assessments_overdue": "Assessments overdue",
+    "first_taf_overdue": "First TAF meetings overdue",
+    "reviews_due": "Reviews due in the next 10 working days",
+    "reviews_overdue": "Reviews overdue",
+}
+
+
+def cases_behind(
+    cases: QuerySet,
+    figure: str,
+    today: datetime.date,
+    *,
+    level: int | None = None,
+    worker: int | None = None,
+    agency: int | None = None,
+    district: int | None = None,
+) -> QuerySet:
+    """The cases a dashboard figure counts, from the same scoped queryset, so a list never
+    shows a case the number did not count (nor one the viewer may not read)."""
+    open_cases = cases.filter(status__in=[CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION])
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    if figure == "assessments_due":
+        open_cases = open_cases.filter(
+            assessment__status="draft",
+            assessment__version_number=1,
+            assessment__due_on__gte=today,
+            assessment__due_on__lte=soon,
+        )
+    elif figure == "assessments_overdue":
+        open_cases = open_cases.filter(
+            pk__in=overdue_assessments(Assessment.objects.all(), today).values("case_id")
+        )
+    elif figure == "first_taf_overdue":
+        open_cases = open_cases.filter(
+            pk__in=overdue_first_taf_meetings(FamilyPlan.objects.all(), today).values("case_id")
+        )
+    elif figure == "reviews_due":
+        later = TafMeeting.objects.filter(
+            case_id=OuterRef("case_id"), status="held", held_on__gt=OuterRef("held_on")
+        )
+        due = TafMeeting.objects.filter(
+            status="held", next_review_on__gte=today, next_review_on__lte=soon
+        ).filter(~Exists(later))
+        open_cases = open_cases.filter(pk__in=due.values("case_id"))
+    elif figure == "reviews_overdue":
+        open_cases = open_cases.filter(
+            pk__in=overdue_reviews(TafMeeting.objects.all(), today).values("case_id")
+        )
+    if level is not None:
+        open_cases = open_cases.filter(level_of_need=level)
+    if worker is not None:
+        open_cases = open_cases.filter(lead_professional_id=worker)
+    if agency is not None:
+        open_cases = open_cases.filter(lead_agency_id=agency)
+    if district is not None:
+        open_cases = open_cases.filter(district_id=district)
+    return open_cases

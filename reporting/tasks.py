@@ -1,0 +1,17 @@
+"""Celery tasks for reporting. They take ids, and re-check access and state (STYLE.md)."""
+
+from celery import shared_task
+
+
+@shared_task(
+    name="reporting.export_run",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+)
+def export_run(job_id: int) -> str:
+    """Build one export. Safe to run twice: export_build claims the job with a conditional
+    UPDATE, and a finished job is left as it is."""
+    from reporting.exports import export_build
+
+    return export_build(job_id).status

@@ -1,0 +1,439 @@
+"""Reporting pages: the caseload dashboard (managers), the strategy indicators (everyone who
+sees figures), exports with progress, and quality assurance audits (consultants)."""
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.access import cases_visible_to, get_case_for
+from cases.models import LevelOfNeed
+from earlyhelp import access_rules
+from earlyhelp.audit import audit
+from earlyhelp.errors import DomainError
+from earlyhelp.models import AuditAction
+from partners.models import Role
+from reporting import exports, indicators, quality
+from reporting.charts import bar_chart
+from reporting.forms import ExportRequestForm, QualityAuditForm, ReportFilterForm
+from reporting.models import ExportJob, ExportKind, QualityAudit
+from reporting.selectors import filter_choices_for, reporting_scope_for
+
+CONSULTANTS = access_rules.roles("early help consultants", [Role.CONSULTANT])
+
+
+def _filters(request):
+    districts, agencies = filter_choices_for(request.user)
+    form = ReportFilterForm(request.GET or None, districts=districts, agencies=agencies)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope = reporting_scope_for(
+        request.user, district=data.get("district"), agency=data.get("agency")
+    )
+    return form, scope
+
+
+def _query(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def case_url(case) -> str:
+    """The case page if the casework app has one, else the family page."""
+    try:
+        return reverse("case_detail", args=[case.pk])
+    except NoReverseMatch:
+        return reverse("family_detail", args=[case.family_id])
+
+
+@access_rules.MANAGERS
+def dashboard(request):
+    """A manager's caseload over their scope, each figure linked to the cases behind it."""
+    form, scope = _filters(request)
+    period = form.period()
+    today = timezone.localdate()
+    load = indicators.caseload(scope.cases, scope.referrals, today)
+    timely = indicators.decision_timeliness(scope.referrals, period)
+    base = {
+        "district": scope.district.pk if scope.district else None,
+        "agency": scope.agency.pk if scope.agency else None,
+    }
+    cases_url = reverse("dashboard_cases")
+
+    def link(figure="open", **extra):
+        return f"{cases_url}?{_query(figure=figure, **base, **extra)}"
+
+    charts = {
+        "level": bar_chart(
+            "chart-level",
+            "Open cases by level of need",
+            [(label, n, link(level=code)) for code, label, n in load["by_level"]],
+        ),
+        "worker": bar_chart(
+            "chart-worker",
+            "Open cases by lead professional (caseload per worker)",
+            [
+                (
+                    r["lead_professional__full_name"] or "Awaiting allocation",
+                    r["n"],
+                    link(worker=r["lead_professional_id"]) if r["lead_professional_id"] else "",
+                )
+                for r in load["by_worker"]
+            ],
+        ),
+        "agency": bar_chart(
+            "chart-agency",
+            "Open cases by lead agency",
+            [
+                (r["lead_agency__name"], r["n"], link(lead_agency=r["lead_agency_id"]))
+                for r in load["by_agency"]
+            ],
+        ),
+        "district": bar_chart(
+            "chart-district",
+            "Open cases by district",
+            [
+                (r["district__name"], r["n"], link(in_district=r["district_id"]))
+                for r in load["by_district"]
+            ],
+        ),
+    }
+    referrals_url = reverse("dashboard_referrals")
+    tiles = [
+        ("Open cases", load["total"], link(), False),
+        (
+            "Assessments due in the next 10 working days",
+            load["assessments_due"],
+            link("assessments_due"),
+            False,
+        ),
+        ("Assessments overdue", load["assessments_overdue"], link("assessments_overdue"), True),
+        ("First TAF meetings overdue", load["first_taf_overdue"], link("first_taf_overdue"), True),
+        (
+            "Reviews due in the next 10 working days",
+            load["reviews_due"],
+            link("reviews_due"),
+            False,
+        ),
+        ("Reviews overdue", load["reviews_overdue"], link("reviews_overdue"), True),
+        (
+            "Requests waiting for triage",
+            load["triage_waiting"],
+            f"{referrals_url}?{_query(**base)}",
+            False,
+        ),
+        (
+            "Requests past their triage target",
+            load["triage_overdue"],
+            f"{referrals_url}?{_query(overdue=1, **base)}",
+            True,
+        ),
+    ]
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "period": period,
+            "load": load,
+            "tiles": tiles,
+            "charts": charts,
+            "timely": timely,
+            "timely_percentage": round(100 * timely["on_time"] / timely["decided"], 1)
+            if timely["decided"]
+            else None,
+        },
+    )
+
+
+def _drill_args(request) -> dict:
+    def number(name):
+        try:
+            return int(request.GET.get(name)) if request.GET.get(name) else None
+        except ValueError:
+            return None
+
+    return {
+        "level": number("level"),
+        "worker": number("worker"),
+        "agency": number("lead_agency"),
+        "district": number("in_district"),
+    }
+
+
+@access_rules.MANAGERS
+def dashboard_cases(request):
+    """The cases behind a dashboard figure, from the manager's own scoped queryset."""
+    form, scope = _filters(request)
+    figure = request.GET.get("figure", "open")
+    if figure not in indicators.FIGURES:
+        raise Http404
+    today = timezone.localdate()
+    cases = indicators.cases_behind(
+        scope.cases, figure, today, **_drill_args(request)
+    ).select_related("family", "district", "lead_agency", "lead_professional")
+    page = Paginator(cases.order_by("opened_on", "pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    args = _drill_args(request)
+    refinements = []
+    if args["level"]:
+        refinements.append(f"level of need: {LevelOfNeed.label_for(args['level'])}")
+    return render(
+        request,
+        "reporting/dashboard_cases.html",
+        {
+            "figure": figure,
+            "title": indicators.FIGURES[figure],
+            "refinements": refinements,
+            "rows": [(case, case_url(case)) for case in page.object_list],
+            "page": page,
+            "query": query.urlencode(),
+            "export_kinds": [
+                (ExportKind.CASES_CSV, "Download as CSV"),
+                (ExportKind.CASES_XLSX, "Download as Excel"),
+            ],
+            "export_params": {
+                **{k: v for k, v in request.GET.items() if k != "page"},
+                "figure": figure,
+            },
+            "scope": scope,
+        },
+    )
+
+
+@access_rules.MANAGERS
+def dashboard_referrals(request):
+    """Requests waiting for triage in the manager's scope (from referrals/access.py)."""
+    form, scope = _filters(request)
+    waiting = scope.referrals.filter(status__in=["submitted", "in_triage"]).select_related(
+        "district"
+    )
+    overdue = request.GET.get("overdue") == "1"
+    if overdue:
+        waiting = waiting.filter(due_on__lt=timezone.localdate())
+    page = Paginator(waiting.order_by("due_on", "received_at", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/dashboard_referrals.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "overdue": overdue,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@access_rules.FIGURES
+def indicator_list(request):
+    """The strategies' indicators for any period and scope. Aggregate-only viewers see small
+    numbers suppressed; nobody sees names here."""
+    form, scope = _filters(request)
+    period = form.period()
+    sections = indicators.indicators_for(scope, period)
+    shown = [
+        {
+            "key": s.key,
+            "title": s.title,
+            "source": s.source,
+            "figures": [indicators.present_figure(f, suppressed=scope.suppress) for f in s.figures],
+        }
+        for s in sections
+    ]
+    breakdown_charts = [
+        bar_chart(
+            f"breakdown-{b.key}",
+            f"Children worked with by {b.title[0].lower()}{b.title[1:]}",
+            [(label, indicators.suppress(n) if scope.suppress else n) for label, n in b.rows],
+        )
+        for b in indicators.breakdowns(scope.cases, period)
+    ]
+    return render(
+        request,
+        "reporting/indicators.html",
+        {
+            "form": form,
+            "scope": scope,
+            "period": period,
+            "sections": shown,
+            "breakdown_charts": breakdown_charts,
+            "params": form.params(),
+            "may_export_annex_a": exports.may_export(request.user, ExportKind.ANNEX_A_XLSX),
+            "export_kinds": ExportKind,
+        },
+    )
+
+
+@access_rules.FIGURES
+def indicators_download(request, fmt: str):
+    """The indicators on screen as CSV or Excel, straight away (a few queries), audited."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, scope = _filters(request)
+    period = form.period()
+    rows = exports.indicator_rows(
+        indicators.indicators_for(scope, period), suppressed=scope.suppress
+    )
+    name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    audit(
+        user=request.user,
+        action=AuditAction.EXPORT,
+        record_type="indicators",
+        request=request,
+        changes={"format": [None, fmt], "params": [None, str(form.params())]},
+    )
+    if fmt == "csv":
+        data, content_type = (
+            exports.csv_bytes(exports.INDICATOR_HEADER, rows),
+            "text/csv; charset=utf-8",
+        )
+    else:
+        data = exports.xlsx_bytes(exports.INDICATOR_HEADER, rows, sheet="Indicators")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@access_rules.FIGURES
+def export_start(request):
+    """Queue a long export and show its progress page."""
+    form = ExportRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what to export.")
+        return redirect("indicators")
+    params = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "kind")}
+    try:
+        job = exports.export_request(
+            acting_user=request.user, kind=form.cleaned_data["kind"], params=params, request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("indicators")
+    return redirect("export_status", pk=job.pk)
+
+
+def _own_job(request, pk) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+@access_rules.FIGURES
+def export_status(request, pk: int):
+    """Progress of an export: htmx polls the progress fragment; without JavaScript the person
+    refreshes the page."""
+    job = _own_job(request, pk)
+    template = (
+        "reporting/includes/export_progress.html"
+        if request.headers.get("HX-Request")
+        else "reporting/export_status.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@access_rules.FIGURES
+def export_list(request):
+    jobs = ExportJob.objects.filter(requested_by=request.user)[:50]
+    return render(request, "reporting/export_list.html", {"jobs": jobs})
+
+
+@access_rules.FIGURES
+def export_download(request, pk: int):
+    """The file, to the person who asked for it only, if they may still export it."""
+    job = exports.job_for_download(request.user, pk)
+    if job.status != "ready":
+        raise Http404
+    path = (Path(settings.MEDIA_ROOT) / job.file_path).resolve()
+    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
+        raise Http404
+    audit(
+        user=request.user,
+        action=AuditAction.EXPORT,
+        record=job,
+        request=request,
+        changes={"kind": [None, job.kind]},
+        reason="export downloaded",
+    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+# --- Quality assurance ----------------------------------------------------------------
+
+
+@CONSULTANTS
+def qa_sample(request):
+    """This month's sample of cases to audit, per district."""
+    today = timezone.localdate()
+    month = quality.sample_month(today)
+    sample = list(quality.qa_sample_for(request.user, month))
+    done = set(
+        QualityAudit.objects.filter(
+            case__in=[c.pk for c in sample], sample_month=month
+        ).values_list("case_id", flat=True)
+    )
+    recent = QualityAudit.objects.filter(auditor=request.user).select_related("case", "district")[
+        :20
+    ]
+    return render(
+        request,
+        "reporting/qa_sample.html",
+        {"sample": sample, "done": done, "month": month, "recent": recent},
+    )
+
+
+@CONSULTANTS
+def qa_audit_new(request, case_id: int):
+    case = get_case_for(request.user, case_id)
+    form = QualityAuditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = quality.quality_audit_record(
+                case=case,
+                acting_user=request.user,
+                audited_on=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Audit of {case.reference} saved. The lead professional has been told."
+            )
+            return redirect("qa_feedback_detail", pk=record.pk)
+    audit(user=request.user, action=AuditAction.VIEW, record=case, request=request)
+    return render(request, "reporting/qa_audit_form.html", {"case": case, "form": form})
+
+
+@access_rules.CASE_WORKERS
+def qa_feedback(request):
+    """Audits of the cases I lead, with the consultant's feedback."""
+    audits = quality.audits_for_lead_professional(request.user)
+    return render(request, "reporting/qa_feedback.html", {"audits": audits})
+
+
+@access_rules.CASE_WORKERS
+def qa_feedback_detail(request, pk: int):
+    """One audit: for its lead professional, its auditor, and anyone who may read the case."""
+    record = get_object_or_404(QualityAudit.objects.select_related("case", "auditor"), pk=pk)
+    user = request.user
+    involved = user.pk in (record.lead_professional_id, record.auditor_id)
+    if not involved and not cases_visible_to(user).filter(pk=record.case_id).exists():
+        raise Http404
+    audit(user=user, action=AuditAction.VIEW, record=record, request=request)
+    return render(
+        request,
+        "reporting/qa_feedback_detail.html",
+        {"record": record, "case_url": case_url(record.case)},
+    )
