@@ -244,3 +244,12 @@ def test_handover_makes_member_the_lead_and_keeps_previous_lead_on_team(case, co
 
 def test_text_limit_is_twenty_thousand():
     assert MAX_TEXT == 20_000
+
+
+def test_demo_loader_adds_casework_in_various_states(case, district_manager):
+    import random
+
+    from assessments.demo import load_demo_casework
+
+    counts = load_demo_casework(random.Random(3), [case])
+    assert counts["assessments"] == 1

@@ -1,0 +1,108 @@
+"""Casework for the synthetic demo county: assessments in every state, plans with actions,
+TAF meetings and reviews, some overdue. Called by earlyhelp's load_demo_county."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from assessments import services
+from assessments.sections import AREAS, PROMPTS, SCALING, area_field
+from cases.models import Need
+from partners.models import Role, User
+
+OUTCOMES = [
+    "We want mornings to be calmer so the children get to school on time",
+    "I want to feel less alone and know where to get help",
+    "We want fewer arguments at home",
+    "I want my son to sleep in his own bed",
+    "We want to sort out the rent arrears",
+]
+ACTIONS = [
+    "Make a morning routine chart",
+    "Book a parenting course",
+    "Referral to the food bank",
+    "School nurse drop-in",
+    "Meet the housing officer",
+]
+
+
+def _content(rng: random.Random) -> dict:
+    content = {
+        "family_history": "Moved to the area two years ago.",
+        "analysis": "The family are motivated; routines and money worries are the focus.",
+    }
+    for area in AREAS:
+        for prompt, _ in PROMPTS:
+            content[area_field(area.code, prompt)] = f"Demo notes: {area.title.lower()}."
+        content[area_field(area.code, SCALING[0])] = str(rng.randint(2, 8))
+    return content
+
+
+def load_demo_casework(rng: random.Random, cases) -> dict:
+    """Add casework to open demo cases (an iterable of EarlyHelpCase with a lead
+    professional). Returns counts by kind. Dates are set in the past so some work is
+    overdue. Idempotent per case: cases with an assessment are skipped."""
+    today = timezone.localdate()
+    needs = list(Need.objects.filter(active=True, framework="supporting_families"))
+    counts = {"assessments": 0, "signed_off": 0, "plans": 0, "meetings": 0}
+    for case in cases:
+        lead = case.lead_professional
+        if lead is None or not case.is_open or hasattr(case, "assessment"):
+            continue
+        stage = rng.random()
+        start = max(case.opened_on, today - datetime.timedelta(days=rng.randint(5, 60)))
+        a = services.assessment_start(case=case, acting_user=lead, started_on=start)
+        counts["assessments"] += 1
+        if stage < 0.35:
+            continue  # a draft, some overdue
+        a = services.assessment_save(
+            assessment=a,
+            acting_user=lead,
+            lock_version=a.lock_version,
+            content=_content(rng),
+            need_ids=[n.pk for n in rng.sample(needs, min(2, len(needs)))],
+        )
+        a = services.assessment_submit(assessment=a, acting_user=lead, lock_version=a.lock_version)
+        manager = (
+            User.objects.filter(
+                role=Role.TEAM_MANAGER, districts=case.district_id, agency=case.lead_agency
+            )
+            .exclude(pk=lead.pk)
+            .first()
+        )
+        if manager is None or stage < 0.5:
+            continue  # waiting for sign-off
+        services.assessment_sign_off(assessment=a, acting_user=manager, comment="Demo sign-off")
+        counts["signed_off"] += 1
+        plan = services.plan_create(case=case, acting_user=lead, created_on=start)
+        counts["plans"] += 1
+        for i, text in enumerate(rng.sample(OUTCOMES, 2), start=1):
+            outcome = services.outcome_add(
+                plan=plan,
+                acting_user=lead,
+                text=text,
+                priority=i,
+                baseline_scaling=rng.randint(1, 5),
+            )
+            services.action_add(
+                outcome=outcome,
+                acting_user=lead,
+                what=rng.choice(ACTIONS),
+                owner_is_family=True,
+                set_on=start,
+                due_on=start + datetime.timedelta(days=rng.randint(7, 50)),
+            )
+        if stage < 0.7:
+            continue  # first TAF meeting not yet held (some overdue)
+        held = min(today, start + datetime.timedelta(days=7))
+        meeting = services.meeting_schedule(case=case, acting_user=lead, scheduled_for=held)
+        services.meeting_record(
+            meeting=meeting,
+            acting_user=lead,
+            held_on=held,
+            decision="continue",
+            progress=[{"outcome": o, "scaling": rng.randint(3, 8)} for o in plan.outcomes.all()],
+        )
+        counts["meetings"] += 1
+    return counts
