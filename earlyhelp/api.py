@@ -32,7 +32,14 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
     from cases.access import RestrictedRecord
-    from earlyhelp.errors import DomainError
+    from earlyhelp.errors import DomainError, EditConflict
+
+    if isinstance(exc, EditConflict):
+        from rest_framework import status
+        from rest_framework.response import Response
+
+        # Someone else saved first: the caller must reload, not retry blindly.
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
 
     if isinstance(exc, RestrictedRecord):
         exc = PermissionDenied(

@@ -148,7 +148,7 @@ def test_a_stale_version_is_refused_by_the_api(api, referrer, district, front_do
         {"version": referral.version - 1, "level_of_need": 1, "outcome": "nfa", "rationale": "x"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "changed this request" in response.json()["detail"]
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.IN_TRIAGE
