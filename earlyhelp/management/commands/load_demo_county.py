@@ -11,7 +11,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as case_services
 from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
-from cases.models import ClosureReason, Family, FamilyMembership, Person
+from cases.models import (
+    CaseStatus,
+    ClosureReason,
+    EarlyHelpCase,
+    Family,
+    FamilyMembership,
+    Person,
+)
 from earlyhelp import demo
 from partners.models import Agency, AgencyKind, District, FamilyHub, Role, User
 
@@ -54,6 +61,12 @@ class DemoCounty:
         self._agencies()
         self._users()
         self._families(family_count)
+        from assessments.demo import load_demo_casework
+        from referrals.demo import load_demo_referrals
+
+        open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
+        load_demo_casework(self.rng, list(open_cases))
+        load_demo_referrals(self.rng, count=60, today=TODAY)
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
