@@ -8,7 +8,8 @@ NAVIGATION = {
     Role.PRACTITIONER: [
         ("My cases", "case_list"),
         ("Request support", "referral_start"),
-        ("Notifications", "notification_list"),
+        ("My requests", "referral_list"),
+        ("Quality feedback", "qa_feedback"),
     ],
     Role.FRONT_DOOR: [
         ("Triage queue", "triage_queue"),
@@ -20,9 +21,14 @@ NAVIGATION = {
         ("Cases", "case_list"),
         ("Dashboard", "dashboard"),
         ("Overdue", "overdue"),
+        ("Indicators", "indicators"),
         ("Find a person", "person_search"),
     ],
-    Role.CONSULTANT: [("Cases", "case_list"), ("Quality audits", "qa_sample")],
+    Role.CONSULTANT: [
+        ("Cases", "case_list"),
+        ("Quality audits", "qa_sample"),
+        ("Indicators", "indicators"),
+    ],
     Role.STRATEGIC: [("Indicators", "indicators")],
     Role.ADMINISTRATOR: [
         ("Administration", "admin:index"),

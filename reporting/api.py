@@ -3,6 +3,8 @@ and suppression as the pages (reporting/selectors.py); no names, ever."""
 
 import datetime
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -56,6 +58,7 @@ class IndicatorsAPI(APIView):
 
     access_rule = access_rules.FIGURES
 
+    @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         scope, period, data = _scope_and_period(request)
         sections = indicators.indicators_for(scope, period)
@@ -108,6 +111,7 @@ class CaseloadAPI(APIView):
 
     access_rule = access_rules.MANAGERS
 
+    @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         scope, _period, _data = _scope_and_period(request)
         load = indicators.caseload(scope.cases, scope.referrals, datetime.date.today())
