@@ -125,11 +125,96 @@ def case_rows(cases) -> Iterable[list]:
         ]
 
 
+REQUEST_HEADER = [
+    "Reference",
+    "Received",
+    "District",
+    "Door",
+    "Urgency",
+    "Referral source",
+    "Status",
+    "Outcome",
+    "Level of need",
+    "Decided",
+    "Re-referral",
+]
+
+
+def request_rows(referrals) -> Iterable[list]:
+    """One row per request for support: codes and dates, no names. Streams from one query."""
+    from cases.models import LevelOfNeed
+    from referrals.models import Channel, Outcome, ReferralStatus, Urgency
+
+    rows = referrals.values_list(
+        "pk",
+        "received_at",
+        "district__name",
+        "channel",
+        "urgency",
+        "source",
+        "status",
+        "decision__outcome",
+        "decision__level_of_need",
+        "decision__decided_at",
+        "is_re_referral",
+    ).order_by("received_at", "pk")
+    for (
+        pk,
+        received,
+        district,
+        channel,
+        urgency,
+        source,
+        status,
+        outcome,
+        level,
+        decided,
+        rr,
+    ) in rows.iterator(chunk_size=5000):
+        yield [
+            f"RFS-{pk:06d}",
+            timezone.localtime(received).date() if received else None,
+            district or "",
+            Channel(channel).label if channel else "",
+            Urgency(urgency).label if urgency else "",
+            source,
+            ReferralStatus(status).label,
+            Outcome(outcome).label if outcome else "",
+            LevelOfNeed.label_for(level) if level else "",
+            timezone.localtime(decided).date() if decided else None,
+            "Yes" if rr else "No",
+        ]
+
+
+def requests_in(scope, start: datetime.date, end: datetime.date):
+    return scope.referrals.filter(received_at__date__gte=start, received_at__date__lte=end)
+
+
+def referrals_csv(user, *, start: datetime.date, end: datetime.date, request=None) -> bytes:
+    """The requests for support received in a period, in the user's scope, as CSV."""
+    from reporting.selectors import reporting_scope_for
+
+    if not may_export(user, ExportKind.REQUESTS_CSV):
+        raise DomainError("You cannot export this.")
+    scope = reporting_scope_for(user)
+    data = csv_bytes(REQUEST_HEADER, request_rows(requests_in(scope, start, end)))
+    audit(
+        user=user,
+        action=AuditAction.EXPORT,
+        record_type="referral",
+        request=request,
+        reason=f"requests {start:%d/%m/%Y}-{end:%d/%m/%Y}",
+    )
+    return data
+
+
 # --- Export jobs (services) ------------------------------------------------------------
 
 LONG_KINDS = {
     ExportKind.CASES_CSV,
     ExportKind.CASES_XLSX,
+    ExportKind.REQUESTS_CSV,
+    ExportKind.REQUESTS_XLSX,
     ExportKind.ANNEX_A_CSV,
     ExportKind.ANNEX_A_XLSX,
     ExportKind.BOARD_REPORT,
@@ -142,7 +227,12 @@ def may_export(user, kind: str) -> bool:
     from earlyhelp import access_rules
     from partners.models import Role
 
-    if kind in (ExportKind.CASES_CSV, ExportKind.CASES_XLSX):
+    if kind in (
+        ExportKind.CASES_CSV,
+        ExportKind.CASES_XLSX,
+        ExportKind.REQUESTS_CSV,
+        ExportKind.REQUESTS_XLSX,
+    ):
         return access_rules.MANAGERS.allows(user)
     if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
         return access_rules.MANAGERS.allows(user) or (
@@ -227,6 +317,15 @@ def export_build(job_id: int) -> ExportJob:
                 else csv_bytes(CASE_HEADER, rows)
             )
             name = f"cases-{timezone.localdate():%Y%m%d}.{extension}"
+        elif kind in (ExportKind.REQUESTS_CSV, ExportKind.REQUESTS_XLSX):
+            rows = list(request_rows(requests_in(scope, period.start, period.end)))
+            extension = "xlsx" if kind == ExportKind.REQUESTS_XLSX else "csv"
+            data = (
+                xlsx_bytes(REQUEST_HEADER, rows, sheet="Requests")
+                if extension == "xlsx"
+                else csv_bytes(REQUEST_HEADER, rows)
+            )
+            name = f"requests-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         elif kind in (ExportKind.INDICATORS_CSV, ExportKind.INDICATORS_XLSX):
             from reporting.indicators import indicators_for
 

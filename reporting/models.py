@@ -18,6 +18,8 @@ class ExportKind(models.TextChoices):
     INDICATORS_XLSX = "indicators_xlsx", "Indicators (Excel)"
     CASES_CSV = "cases_csv", "List of cases (CSV)"
     CASES_XLSX = "cases_xlsx", "List of cases (Excel)"
+    REQUESTS_CSV = "requests_csv", "Requests for support (CSV)"
+    REQUESTS_XLSX = "requests_xlsx", "Requests for support (Excel)"
     ANNEX_A_CSV = "annex_a_csv", "Ofsted Annex A List 2 (CSV)"
     ANNEX_A_XLSX = "annex_a_xlsx", "Ofsted Annex A List 2 (Excel)"
     BOARD_REPORT = "board_report", "Partnership board report (PDF)"

@@ -1,0 +1,136 @@
+"""What the benchmark measures, against the county-scale data (bench/county.py)."""
+
+import datetime
+
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bench.measure import measure
+from cases.models import EarlyHelpCase
+from earlyhelp import demo
+from partners.models import Role, User
+
+HOST = {"HTTP_HOST": "localhost"}
+
+
+def prepare_accounts() -> None:
+    """Benchmark and load-test accounts sign in with the demo TOTP key."""
+    users = User.objects.filter(email__endswith="@county.test").exclude(
+        pk__in=TOTPDevice.objects.values("user_id")
+    )
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=u, name="bench", confirmed=True, key=demo.DEMO_TOTP_KEY_HEX)
+        for u in users.only("pk")
+    )
+
+
+def client_for(user) -> Client:
+    client = Client(**HOST)
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user).first()
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def _get(client, url):
+    def call():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response
+
+    return call
+
+
+def benchmarks(runs: int):
+    prepare_accounts()
+    today = datetime.date(2026, 11, 2)
+    year = (today - datetime.timedelta(days=365), today)
+    busiest = (
+        EarlyHelpCase.objects.filter(status="open")
+        .annotate(n=Count("chronology"))
+        .order_by("-n")
+        .values_list("pk", "lead_professional_id")
+        .first()
+    )
+    long_case, lead_id = busiest
+    lead = User.objects.get(pk=lead_id)
+    draft = (
+        EarlyHelpCase.objects.filter(status="open", assessment__status="draft")
+        .values_list("pk", "lead_professional_id")
+        .first()
+    )
+    draft_lead = User.objects.get(pk=draft[1])
+    district_manager = User.objects.filter(email="manager-1@county.test").first()
+    director = User.objects.get(email="director@county.test")
+    officer = User.objects.filter(role=Role.FRONT_DOOR).order_by("pk").first()
+    district = officer.districts.order_by("pk").first()
+
+    anonymous = Client(**HOST)
+    practitioner, manager = client_for(lead), client_for(district_manager)
+    front_door, authority = client_for(officer), client_for(director)
+    period = f"start={year[0]:%Y-%m-%d}&end={year[1]:%Y-%m-%d}"
+
+    plan = [
+        ("sign-in page", _get(anonymous, reverse("login"))),
+        ("home", _get(practitioner, reverse("home"))),
+        ("my cases (practitioner)", _get(practitioner, reverse("case_list"))),
+        ("cases, district manager", _get(manager, reverse("case_list"))),
+        (
+            "triage queue, one district",
+            _get(front_door, f"{reverse('triage_queue')}?district={district.pk}"),
+        ),
+        (
+            "person search, misspelt name",
+            _get(front_door, f"{reverse('person_search')}?name=Hargreeves"),
+        ),
+        (
+            f"case page ({EarlyHelpCase.objects.get(pk=long_case).chronology.count()} entries)",
+            _get(practitioner, reverse("case_detail", args=[long_case])),
+        ),
+        (
+            "assessment form",
+            _get(client_for(draft_lead), reverse("edit_assessment", args=[draft[0]])),
+        ),
+        ("dashboard, one district", _get(manager, reverse("dashboard"))),
+        ("dashboard, whole authority", _get(authority, reverse("dashboard"))),
+        ("indicators for a year", _get(authority, f"{reverse('indicators')}?{period}")),
+        ("API people list", _get(manager, "/api/v1/people/")),
+        ("API families list", _get(manager, "/api/v1/families/")),
+        ("API referrals list", _get(front_door, "/api/v1/referrals/")),
+        ("API cases list", _get(manager, "/api/v1/cases/")),
+        ("API indicators", _get(authority, f"/api/v1/reporting/indicators/?{period}")),
+    ]
+    results = [measure(name, call, runs=runs) for name, call in plan]
+    results.append(
+        measure(
+            "CSV export, a year's requests",
+            lambda: _requests_csv(director, year),
+            runs=max(3, runs // 4),
+        )
+    )
+    results.append(measure("reminder sweep (whole county)", _sweep, runs=3, warm=1))
+    return results
+
+
+def _requests_csv(user, year):
+    from reporting.exports import referrals_csv
+
+    return referrals_csv(user, start=year[0], end=year[1])
+
+
+def _sweep():
+    from django.db import transaction
+
+    from reminders.services import reminders_sweep
+
+    # Measure a full sweep each time: roll back what it wrote.
+    with transaction.atomic():
+        result = reminders_sweep(today=datetime.date(2026, 11, 2), use_lock=False)
+        transaction.set_rollback(True)
+    return result
