@@ -68,7 +68,9 @@ class GovukForm(forms.Form):
 def date_field(label: str, **kwargs) -> forms.DateField:
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
+        # leave it blank and the pre-filled date would be lost on submit.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={
             "required": f"Enter the {label.lower()}",
             "invalid": f"Enter the {label.lower()} as a real date, for example 27 3 2026",

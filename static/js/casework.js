@@ -6,12 +6,10 @@ if (form) {
   const status = document.getElementById("autosave-status");
   const lock = form.querySelector("input[name=lock_version]");
   let dirty = false;
-  let busy = false;
   let stopped = false;
-  const save = async () => {
-    if (!dirty || busy || stopped) return;
-    busy = true;
-    dirty = false;
+  let submitting = false;
+  let inflight = null;
+  const post = async () => {
     const body = new FormData(form);
     try {
       const response = await fetch(form.dataset.autosaveUrl, {
@@ -31,12 +29,28 @@ if (form) {
     } catch (e) {
       dirty = true;
       status.textContent = "Draft not saved: you may be offline. We will try again.";
-    } finally {
-      busy = false;
     }
+  };
+  const save = () => {
+    if (!dirty || inflight || stopped) return inflight;
+    dirty = false;
+    inflight = post().finally(() => { inflight = null; });
+    return inflight;
   };
   form.addEventListener("input", () => { dirty = true; });
   form.addEventListener("change", () => { dirty = true; });
   form.addEventListener("focusout", save);
+  // Leaving a box by pressing a button starts an autosave; the button's own save must wait
+  // for it and carry the lock_version it returns, or the editor would conflict with herself.
+  form.addEventListener("submit", (event) => {
+    stopped = true;
+    if (submitting || !inflight) return;
+    event.preventDefault();
+    const submitter = event.submitter;
+    inflight.then(() => {
+      submitting = true;
+      form.requestSubmit(submitter);
+    });
+  });
   setInterval(save, 20000);
 }
