@@ -53,6 +53,7 @@ class Deadline:
     due_on: datetime.date
     responsible_id: int | None
     district_id: int | None
+    lead_agency_id: int | None = None
 
     @property
     def key(self) -> tuple:
@@ -136,11 +137,16 @@ def deadlines_due_by(
             if record_ids is not None:
                 qs = qs.filter(pk__in=record_ids.get(kind, ()))
             rows = qs.values_list(
-                "pk", "last_activity_at", "opened_on", "lead_professional_id", "district_id"
+                "pk",
+                "last_activity_at",
+                "opened_on",
+                "lead_professional_id",
+                "district_id",
+                "lead_agency_id",
             )
-            for pk, last, opened, lead, district in rows.iterator(chunk_size=5000):
+            for pk, last, opened, lead, district, agency in rows.iterator(chunk_size=5000):
                 due_on = drift_due_on(last, opened)
-                yield Deadline(kind, record_type, pk, pk, due_on, lead, district)
+                yield Deadline(kind, record_type, pk, pk, due_on, lead, district, agency)
             continue
         qs = _case_queryset(kind, due_by)
         if case_ids is not None:
@@ -148,10 +154,15 @@ def deadlines_due_by(
         if record_ids is not None:
             qs = qs.filter(pk__in=record_ids.get(kind, ()))
         rows = qs.values_list(
-            "pk", "case_id", "deadline", "case__lead_professional_id", "case__district_id"
+            "pk",
+            "case_id",
+            "deadline",
+            "case__lead_professional_id",
+            "case__district_id",
+            "case__lead_agency_id",
         )
-        for pk, case_id, due_on, lead, district in rows.iterator(chunk_size=5000):
-            yield Deadline(kind, record_type, pk, case_id, due_on, lead, district)
+        for pk, case_id, due_on, lead, district, agency in rows.iterator(chunk_size=5000):
+            yield Deadline(kind, record_type, pk, case_id, due_on, lead, district, agency)
 
 
 def overdue_deadlines(today: datetime.date, **scope) -> Iterator[Deadline]:

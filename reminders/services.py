@@ -98,10 +98,28 @@ def _front_door_by_district() -> dict[int, list[int]]:
     return result
 
 
-def _manager_ids() -> list[int]:
-    return list(
-        User.objects.filter(role=Role.TEAM_MANAGER, is_active=True).values_list("pk", flat=True)
-    )
+class ManagerIndex:
+    """Team managers who might have a record in scope, by district and by agency: a cheap
+    narrowing before the real access check (visible_ids), which has the last word."""
+
+    def __init__(self):
+        self.by_district: dict[int, set[int]] = defaultdict(set)
+        self.by_agency: dict[int, set[int]] = defaultdict(set)
+        managers = User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+        for user_id, agency_id in managers.values_list("pk", "agency_id"):
+            if agency_id:
+                self.by_agency[agency_id].add(user_id)
+        through = User.districts.through
+        for user_id, district_id in through.objects.filter(
+            user__role=Role.TEAM_MANAGER, user__is_active=True
+        ).values_list("user_id", "district_id"):
+            self.by_district[district_id].add(user_id)
+
+    def for_deadline(self, deadline: Deadline) -> set[int]:
+        found = set(self.by_district.get(deadline.district_id, ()))
+        if deadline.lead_agency_id:
+            found |= self.by_agency.get(deadline.lead_agency_id, set())
+        return found
 
 
 def visible_ids(user, *, triage: bool, ids: Iterable[int]) -> set[int]:
@@ -204,8 +222,10 @@ def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadli
         for stage in windows.stages(deadline.due_on):
             if stage == Stage.ESCALATION:
                 if managers is None:
-                    managers = _manager_ids()
-                candidates.extend((deadline, stage, m) for m in managers)
+                    managers = ManagerIndex()
+                candidates.extend(
+                    (deadline, stage, m) for m in sorted(managers.for_deadline(deadline))
+                )
             elif deadline.responsible_id:
                 candidates.append((deadline, stage, deadline.responsible_id))
             elif deadline.kind == DeadlineKind.TRIAGE and deadline.district_id:
