@@ -9,8 +9,8 @@ reviews, open requests for support, quiet cases), then times:
 - the sender, for a bounded time, to give its throughput;
 - the demo county sweep (load_demo_county in a second throwaway database).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/eh_reminders REDIS_URL=redis://127.0.0.1:6379/4 \
-      .venv/bin/python bench/reminder_sweep.py --cases 50000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/eh_reminders \
+      REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python bench/reminder_sweep.py --cases 50000
 
 The throwaway databases (<name>_bench, <name>_benchdemo) are dropped at the end unless --keep.
 """
@@ -94,7 +94,7 @@ def generate(cases: int, seed: int = 7) -> dict:
             uid = users.add(
                 email=f"{role}{n}@bench.test",
                 full_name=f"Bench User {n}",
-                password="!",
+                password="!",  # noqa: S106 - an unusable password
                 role=role,
                 agency_id=teams[did],
                 date_joined=now,
