@@ -4,6 +4,7 @@ already read (cases.access.get_case_for), and what is due next."""
 import datetime
 
 from django.db.models import Prefetch
+from django.http import Http404
 
 from assessments import deadlines
 from assessments.models import (
@@ -15,6 +16,7 @@ from assessments.models import (
     PlanOutcome,
     TafMeeting,
 )
+from cases import access
 from cases.models import EarlyHelpCase
 
 
@@ -102,3 +104,72 @@ def due_next(
         item["overdue"] = bool(due and due < today)
     items.sort(key=lambda i: (i["due_on"] is None, i["due_on"] or today))
     return items
+
+
+# --- Scoped reads for the API: lists start from cases.access.cases_visible_to (one query
+# per page, no per-row checks); single records go through cases.access.get_case_for, so an
+# id out of scope is a 404 and a restricted family a RestrictedRecord. ---------------------
+
+
+def assessments_visible_to(user):
+    return (
+        Assessment.objects.filter(case__in=access.cases_visible_to(user).values("pk"))
+        .select_related("case", "last_saved_by", "submitted_by")
+        .prefetch_related("needs")
+    )
+
+
+def plans_visible_to(user):
+    return (
+        FamilyPlan.objects.filter(case__in=access.cases_visible_to(user).values("pk"))
+        .select_related("case")
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                PlanOutcome.objects.filter(removed_on__isnull=True).prefetch_related(
+                    "needs",
+                    Prefetch(
+                        "actions",
+                        PlanAction.objects.select_related(
+                            "owner_member__user", "owner_member__agency"
+                        ),
+                    ),
+                ),
+            )
+        )
+    )
+
+
+def meetings_visible_to(user):
+    from assessments.models import MeetingAttendance, OutcomeProgress
+
+    return (
+        TafMeeting.objects.filter(case__in=access.cases_visible_to(user).values("pk"))
+        .select_related("case", "recorded_by")
+        .prefetch_related(
+            Prefetch("attendance", MeetingAttendance.objects.order_by("pk")),
+            Prefetch("progress", OutcomeProgress.objects.select_related("outcome")),
+        )
+    )
+
+
+def _in_scope(user, queryset, pk):
+    """The record if its case is readable by `user` (get_case_for: Http404 out of scope,
+    RestrictedRecord for a restricted family); Http404 for an unknown id."""
+    case_id = queryset.model.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise Http404
+    access.get_case_for(user, case_id)
+    return queryset.get(pk=pk)
+
+
+def get_assessment_for(user, pk) -> Assessment:
+    return _in_scope(user, assessments_visible_to(user), pk)
+
+
+def get_plan_for(user, pk) -> FamilyPlan:
+    return _in_scope(user, plans_visible_to(user), pk)
+
+
+def get_meeting_for(user, pk) -> TafMeeting:
+    return _in_scope(user, meetings_visible_to(user), pk)

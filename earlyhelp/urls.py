@@ -3,7 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from cases.api import FamilyViewSet, PersonViewSet
+from assessments.api import AssessmentViewSet, FamilyPlanViewSet, ReviewViewSet
+from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet
 from earlyhelp import access_rules, audit_views, views
 from referrals.api import ReferralViewSet, TriageViewSet
 
@@ -12,6 +13,10 @@ router.register("people", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("triage", TriageViewSet, basename="triage")
+router.register("cases", CaseViewSet, basename="case")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("plans", FamilyPlanViewSet, basename="plan")
+router.register("reviews", ReviewViewSet, basename="review")
 router.APIRootView.access_rule = access_rules.SIGNED_IN
 
 

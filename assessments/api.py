@@ -1,0 +1,336 @@
+"""Assessments, family plans and TAF meetings (reviews) for partner systems, under the same
+access rules and services as the pages (cases/access.py, assessments/services.py).
+
+Lists start from the caller's case scope (one query per page, no per-row checks); a single
+record goes through its case's get_case_for, so an id out of scope is a 404 and a restricted
+family a 403. Every retrieve is audited; writes are audited by the services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from assessments import selectors, services
+from assessments.models import (
+    Assessment,
+    Attendance,
+    FamilyPlan,
+    MeetingDecision,
+    PlanAction,
+    PlanOutcome,
+    TafMeeting,
+)
+from cases import selectors as case_selectors
+from cases.models import MAX_TEXT
+from earlyhelp import access_rules
+from earlyhelp.audit import audit
+from earlyhelp.errors import EditConflict
+from earlyhelp.models import AuditAction
+
+
+class StaleLockVersion(exceptions.APIException):
+    """Someone saved the record since the caller read it: re-read, merge, send again."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "edit_conflict"
+
+
+class _ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
+    """List from the scoped queryset; retrieve through get_*_for, audited as a view."""
+
+    access_rule = access_rules.CASE_WORKERS
+    lookup_value_regex = r"\d+"
+
+    def scoped(self):
+        raise NotImplementedError
+
+    def get_one(self, pk):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.scoped()
+
+    def get_object(self):
+        record = self.get_one(self.kwargs["pk"])
+        self.check_object_permissions(self.request, record)
+        return record
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        audit(user=request.user, action=AuditAction.VIEW, record=record, request=request)
+        return Response(self.get_serializer(record).data)
+
+    @staticmethod
+    def _valid(serializer_class, request, **context) -> dict:
+        serializer = serializer_class(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _work_case(self, record):
+        """The record's case if the caller may record work on it (403 if read-only)."""
+        return case_selectors.get_case_for_work(self.request.user, record.case_id)
+
+
+# --- Early Help Assessment -------------------------------------------------------------------
+
+
+class AssessmentViewSet(_ScopedReadViewSet):
+    filterset_fields = ["status"]
+
+    class OutputSerializer(serializers.ModelSerializer):
+        case = serializers.CharField(source="case.reference")
+        case_id = serializers.IntegerField()
+        needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+        last_saved_by = serializers.CharField(source="last_saved_by.full_name", default=None)
+        submitted_by = serializers.CharField(source="submitted_by.full_name", default=None)
+
+        class Meta:
+            model = Assessment
+            fields = [
+                "id",
+                "case",
+                "case_id",
+                "status",
+                "version_number",
+                "lock_version",
+                "content",
+                "needs",
+                "started_on",
+                "due_on",
+                "submitted_at",
+                "submitted_by",
+                "last_saved_at",
+                "last_saved_by",
+            ]
+
+    class DraftInputSerializer(serializers.Serializer):
+        lock_version = serializers.IntegerField(
+            min_value=1, help_text="The lock_version you read; a stale one is a 409."
+        )
+        content = serializers.DictField(
+            child=serializers.CharField(allow_blank=True, max_length=MAX_TEXT),
+            help_text="Assessment fields to change, by key (see assessments/sections.py).",
+        )
+        need_ids = serializers.ListField(
+            child=serializers.IntegerField(), required=False, default=None, allow_null=True
+        )
+
+    serializer_class = OutputSerializer
+
+    def scoped(self):
+        return selectors.assessments_visible_to(self.request.user)
+
+    def get_one(self, pk):
+        return selectors.get_assessment_for(self.request.user, pk)
+
+    @extend_schema(
+        request=DraftInputSerializer,
+        responses={200: OutputSerializer, 409: None},
+        description="Save the draft with optimistic locking: 409 if someone saved since the "
+        "lock_version you send.",
+    )
+    @action(detail=True, methods=["post"], url_path="draft")
+    def save_draft(self, request, pk=None):
+        assessment = self.get_object()
+        self._work_case(assessment)
+        data = self._valid(self.DraftInputSerializer, request)
+        try:
+            saved = services.assessment_save(
+                assessment=assessment,
+                acting_user=request.user,
+                lock_version=data["lock_version"],
+                content=data["content"],
+                need_ids=data["need_ids"],
+                request=request,
+            )
+        except EditConflict as conflict:
+            raise StaleLockVersion(str(conflict)) from conflict
+        return Response(
+            self.OutputSerializer(selectors.get_assessment_for(request.user, saved.pk)).data
+        )
+
+
+# --- Family plan --------------------------------------------------------------------------
+
+
+class FamilyPlanViewSet(_ScopedReadViewSet):
+    class OutputSerializer(serializers.ModelSerializer):
+        class PlanOutcomeOutput(serializers.ModelSerializer):
+            class PlanActionOutput(serializers.ModelSerializer):
+                owner = serializers.CharField(source="owner_name")
+
+                class Meta:
+                    model = PlanAction
+                    fields = ["id", "what", "owner", "set_on", "due_on", "status", "completed_on"]
+
+            needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+            actions = PlanActionOutput(many=True)
+
+            class Meta:
+                model = PlanOutcome
+                fields = ["id", "text", "priority", "baseline_scaling", "needs", "actions"]
+
+        case = serializers.CharField(source="case.reference")
+        case_id = serializers.IntegerField()
+        outcomes = PlanOutcomeOutput(many=True)
+
+        class Meta:
+            model = FamilyPlan
+            fields = [
+                "id",
+                "case",
+                "case_id",
+                "created_on",
+                "first_taf_due_on",
+                "agreed_on",
+                "version_number",
+                "outcomes",
+            ]
+
+    serializer_class = OutputSerializer
+
+    def scoped(self):
+        return selectors.plans_visible_to(self.request.user)
+
+    def get_one(self, pk):
+        return selectors.get_plan_for(self.request.user, pk)
+
+
+# --- TAF meetings and reviews ---------------------------------------------------------------
+
+
+class ReviewViewSet(_ScopedReadViewSet):
+    """TAF meetings: the first (agrees the plan) and the reviews every 4 to 6 weeks."""
+
+    filterset_fields = ["status", "kind"]
+
+    class OutputSerializer(serializers.ModelSerializer):
+        class AttendanceOutput(serializers.Serializer):
+            name = serializers.CharField()
+            attendance = serializers.CharField()
+
+        class ProgressOutput(serializers.Serializer):
+            outcome_id = serializers.IntegerField()
+            scaling = serializers.IntegerField()
+            distance_travelled = serializers.IntegerField(allow_null=True)
+            comment = serializers.CharField()
+
+        case = serializers.CharField(source="case.reference")
+        case_id = serializers.IntegerField()
+        attendance = AttendanceOutput(many=True)
+        progress = ProgressOutput(many=True)
+        recorded_by = serializers.CharField(source="recorded_by.full_name", default=None)
+
+        class Meta:
+            model = TafMeeting
+            fields = [
+                "id",
+                "case",
+                "case_id",
+                "kind",
+                "status",
+                "scheduled_for",
+                "held_on",
+                "location",
+                "discussion",
+                "child_voice",
+                "decision",
+                "decision_reason",
+                "next_review_on",
+                "attendance",
+                "progress",
+                "recorded_by",
+                "recorded_at",
+            ]
+
+    class RecordInputSerializer(serializers.Serializer):
+        class AttendanceInput(serializers.Serializer):
+            member_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+            person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+            attendance = serializers.ChoiceField(Attendance.choices)
+
+            def validate(self, data):
+                if (data["member_id"] is None) == (data["person_id"] is None):
+                    raise serializers.ValidationError(
+                        "Give either member_id (a TAF member) or person_id (a family member)."
+                    )
+                return data
+
+        class ProgressInput(serializers.Serializer):
+            outcome_id = serializers.IntegerField()
+            scaling = serializers.IntegerField(min_value=0, max_value=10)
+            comment = serializers.CharField(
+                max_length=MAX_TEXT, allow_blank=True, required=False, default=""
+            )
+
+        held_on = serializers.DateField()
+        decision = serializers.ChoiceField(MeetingDecision.choices)
+        decision_reason = serializers.CharField(
+            max_length=MAX_TEXT, allow_blank=True, required=False, default=""
+        )
+        discussion = serializers.CharField(
+            max_length=MAX_TEXT, allow_blank=True, required=False, default=""
+        )
+        child_voice = serializers.CharField(
+            max_length=MAX_TEXT, allow_blank=True, required=False, default=""
+        )
+        next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+        attendance = AttendanceInput(many=True, required=False, default=list)
+        progress = ProgressInput(many=True, required=False, default=list)
+
+    serializer_class = OutputSerializer
+
+    def scoped(self):
+        return selectors.meetings_visible_to(self.request.user)
+
+    def get_one(self, pk):
+        return selectors.get_meeting_for(self.request.user, pk)
+
+    @extend_schema(request=RecordInputSerializer, responses={200: OutputSerializer})
+    @action(detail=True, methods=["post"], url_path="record")
+    def record(self, request, pk=None):
+        """Record a held meeting: attendance, progress on each outcome, the decision and the
+        next review (assessments.services.meeting_record decides what is allowed)."""
+        meeting = self.get_object()
+        case = self._work_case(meeting)
+        data = self._valid(self.RecordInputSerializer, request)
+        members = {m.pk: m for m in case_selectors.taf_members_for(case)}
+        people = {m.person_id: m.person for m in case_selectors.family_members(case)}
+        plan = selectors.plan_for(case)
+        outcomes = {o.pk: o for o in plan.outcomes.all()} if plan else {}
+        attendance = [self._attendee(row, members, people) for row in data["attendance"]]
+        progress = [
+            {
+                "outcome": self._lookup(outcomes, row["outcome_id"], "progress", "outcome_id"),
+                "scaling": row["scaling"],
+                "comment": row["comment"],
+            }
+            for row in data["progress"]
+        ]
+        services.meeting_record(
+            meeting=meeting,
+            acting_user=request.user,
+            held_on=data["held_on"],
+            decision=data["decision"],
+            decision_reason=data["decision_reason"],
+            discussion=data["discussion"],
+            child_voice=data["child_voice"],
+            next_review_on=data["next_review_on"],
+            attendance=attendance,
+            progress=progress,
+            request=request,
+        )
+        return Response(self.OutputSerializer(self.get_one(meeting.pk)).data)
+
+    @staticmethod
+    def _lookup(found: dict, key, field: str, subfield: str):
+        if key not in found:
+            raise serializers.ValidationError({field: {subfield: f"Unknown {subfield} {key}."}})
+        return found[key]
+
+    def _attendee(self, row, members, people) -> dict:
+        if row["member_id"] is not None:
+            member = self._lookup(members, row["member_id"], "attendance", "member_id")
+            return {"member": member, "name": member.name, "attendance": row["attendance"]}
+        person = self._lookup(people, row["person_id"], "attendance", "person_id")
+        return {"person": person, "name": person.full_name, "attendance": row["attendance"]}
