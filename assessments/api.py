@@ -77,7 +77,7 @@ class _ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
 class AssessmentViewSet(_ScopedReadViewSet):
     filterset_fields = ["status"]
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class AssessmentOutput(serializers.ModelSerializer):
         case = serializers.CharField(source="case.reference")
         case_id = serializers.IntegerField()
         needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -103,7 +103,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
                 "last_saved_by",
             ]
 
-    class DraftInputSerializer(serializers.Serializer):
+    class AssessmentDraftInput(serializers.Serializer):
         lock_version = serializers.IntegerField(
             min_value=1, help_text="The lock_version you read; a stale one is a 409."
         )
@@ -115,7 +115,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
             child=serializers.IntegerField(), required=False, default=None, allow_null=True
         )
 
-    serializer_class = OutputSerializer
+    serializer_class = AssessmentOutput
 
     def scoped(self):
         return selectors.assessments_visible_to(self.request.user)
@@ -124,8 +124,8 @@ class AssessmentViewSet(_ScopedReadViewSet):
         return selectors.get_assessment_for(self.request.user, pk)
 
     @extend_schema(
-        request=DraftInputSerializer,
-        responses={200: OutputSerializer, 409: None},
+        request=AssessmentDraftInput,
+        responses={200: AssessmentOutput, 409: None},
         description="Save the draft with optimistic locking: 409 if someone saved since the "
         "lock_version you send.",
     )
@@ -133,7 +133,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
     def save_draft(self, request, pk=None):
         assessment = self.get_object()
         self._work_case(assessment)
-        data = self._valid(self.DraftInputSerializer, request)
+        data = self._valid(self.AssessmentDraftInput, request)
         try:
             saved = services.assessment_save(
                 assessment=assessment,
@@ -146,7 +146,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
         except EditConflict as conflict:
             raise StaleLockVersion(str(conflict)) from conflict
         return Response(
-            self.OutputSerializer(selectors.get_assessment_for(request.user, saved.pk)).data
+            self.AssessmentOutput(selectors.get_assessment_for(request.user, saved.pk)).data
         )
 
 
@@ -154,7 +154,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
 
 
 class FamilyPlanViewSet(_ScopedReadViewSet):
-    class OutputSerializer(serializers.ModelSerializer):
+    class FamilyPlanOutput(serializers.ModelSerializer):
         class PlanOutcomeOutput(serializers.ModelSerializer):
             class PlanActionOutput(serializers.ModelSerializer):
                 owner = serializers.CharField(source="owner_name")
@@ -187,7 +187,7 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
                 "outcomes",
             ]
 
-    serializer_class = OutputSerializer
+    serializer_class = FamilyPlanOutput
 
     def scoped(self):
         return selectors.plans_visible_to(self.request.user)
@@ -204,12 +204,12 @@ class ReviewViewSet(_ScopedReadViewSet):
 
     filterset_fields = ["status", "kind"]
 
-    class OutputSerializer(serializers.ModelSerializer):
-        class AttendanceOutput(serializers.Serializer):
+    class ReviewOutput(serializers.ModelSerializer):
+        class ReviewAttendanceOutput(serializers.Serializer):
             name = serializers.CharField()
             attendance = serializers.CharField()
 
-        class ProgressOutput(serializers.Serializer):
+        class ReviewProgressOutput(serializers.Serializer):
             outcome_id = serializers.IntegerField()
             scaling = serializers.IntegerField()
             distance_travelled = serializers.IntegerField(allow_null=True)
@@ -217,8 +217,8 @@ class ReviewViewSet(_ScopedReadViewSet):
 
         case = serializers.CharField(source="case.reference")
         case_id = serializers.IntegerField()
-        attendance = AttendanceOutput(many=True)
-        progress = ProgressOutput(many=True)
+        attendance = ReviewAttendanceOutput(many=True)
+        progress = ReviewProgressOutput(many=True)
         recorded_by = serializers.CharField(source="recorded_by.full_name", default=None)
 
         class Meta:
@@ -243,8 +243,8 @@ class ReviewViewSet(_ScopedReadViewSet):
                 "recorded_at",
             ]
 
-    class RecordInputSerializer(serializers.Serializer):
-        class AttendanceInput(serializers.Serializer):
+    class ReviewRecordInput(serializers.Serializer):
+        class ReviewAttendanceInput(serializers.Serializer):
             member_id = serializers.IntegerField(required=False, allow_null=True, default=None)
             person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
             attendance = serializers.ChoiceField(Attendance.choices)
@@ -256,7 +256,7 @@ class ReviewViewSet(_ScopedReadViewSet):
                     )
                 return data
 
-        class ProgressInput(serializers.Serializer):
+        class ReviewProgressInput(serializers.Serializer):
             outcome_id = serializers.IntegerField()
             scaling = serializers.IntegerField(min_value=0, max_value=10)
             comment = serializers.CharField(
@@ -275,10 +275,10 @@ class ReviewViewSet(_ScopedReadViewSet):
             max_length=MAX_TEXT, allow_blank=True, required=False, default=""
         )
         next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
-        attendance = AttendanceInput(many=True, required=False, default=list)
-        progress = ProgressInput(many=True, required=False, default=list)
+        attendance = ReviewAttendanceInput(many=True, required=False, default=list)
+        progress = ReviewProgressInput(many=True, required=False, default=list)
 
-    serializer_class = OutputSerializer
+    serializer_class = ReviewOutput
 
     def scoped(self):
         return selectors.meetings_visible_to(self.request.user)
@@ -286,14 +286,14 @@ class ReviewViewSet(_ScopedReadViewSet):
     def get_one(self, pk):
         return selectors.get_meeting_for(self.request.user, pk)
 
-    @extend_schema(request=RecordInputSerializer, responses={200: OutputSerializer})
+    @extend_schema(request=ReviewRecordInput, responses={200: ReviewOutput})
     @action(detail=True, methods=["post"], url_path="record")
     def record(self, request, pk=None):
         """Record a held meeting: attendance, progress on each outcome, the decision and the
         next review (assessments.services.meeting_record decides what is allowed)."""
         meeting = self.get_object()
         case = self._work_case(meeting)
-        data = self._valid(self.RecordInputSerializer, request)
+        data = self._valid(self.ReviewRecordInput, request)
         members = {m.pk: m for m in case_selectors.taf_members_for(case)}
         people = {m.person_id: m.person for m in case_selectors.family_members(case)}
         plan = selectors.plan_for(case)
@@ -320,7 +320,7 @@ class ReviewViewSet(_ScopedReadViewSet):
             progress=progress,
             request=request,
         )
-        return Response(self.OutputSerializer(self.get_one(meeting.pk)).data)
+        return Response(self.ReviewOutput(self.get_one(meeting.pk)).data)
 
     @staticmethod
     def _lookup(found: dict, key, field: str, subfield: str):

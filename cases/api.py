@@ -70,7 +70,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
     filterset_fields = ["status", "level_of_need"]
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class CaseOutput(serializers.ModelSerializer):
         class CaseFamilyOutput(serializers.Serializer):
             id = serializers.IntegerField()
             name = serializers.CharField()
@@ -106,7 +106,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         def get_level_label(self, case) -> str:
             return LevelOfNeed.label_for(case.level_of_need)
 
-    class NoteInputSerializer(serializers.Serializer):
+    class CaseNoteInput(serializers.Serializer):
         kind = serializers.ChoiceField(
             choices=[(k.value, k.label) for k in NOTE_KINDS], default=ChronologyKind.NOTE
         )
@@ -114,14 +114,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         title = serializers.CharField(max_length=200, required=False, default="")
         occurred_at = serializers.DateTimeField(required=False, default=None)
 
-    class NoteOutputSerializer(serializers.ModelSerializer):
+    class CaseNoteOutput(serializers.ModelSerializer):
         author = serializers.CharField(source="author.full_name", default=None)
 
         class Meta:
             model = ChronologyEntry
             fields = ["id", "kind", "title", "text", "occurred_at", "author", "recorded_at"]
 
-    serializer_class = OutputSerializer
+    serializer_class = CaseOutput
 
     def get_queryset(self):
         return (
@@ -134,16 +134,16 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = access.get_case_for(request.user, kwargs["pk"])
         case = self.get_queryset().get(pk=case.pk)
         audit(user=request.user, action=AuditAction.VIEW, record=case, request=request)
-        return Response(self.OutputSerializer(case).data)
+        return Response(self.CaseOutput(case).data)
 
-    @extend_schema(request=NoteInputSerializer, responses={201: NoteOutputSerializer})
+    @extend_schema(request=CaseNoteInput, responses={201: CaseNoteOutput})
     @action(detail=True, methods=["post"], url_path="notes")
     def add_note(self, request, pk=None):
         """Add a case note to the chronology (cases.services.note_add audits it)."""
         case = selectors.get_case_for_work(request.user, pk)
-        data = self._valid(self.NoteInputSerializer, request)
+        data = self._valid(self.CaseNoteInput, request)
         entry = services.note_add(case=case, acting_user=request.user, request=request, **data)
-        return Response(self.NoteOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(self.CaseNoteOutput(entry).data, status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _valid(serializer_class, request) -> dict:
