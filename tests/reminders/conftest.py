@@ -162,9 +162,9 @@ class Workers:
 def workers(transactional_db, tmp_path):
     pool = Workers(tmp_path)
     yield pool
-    pool.stop()
     if pool.pause_file.exists():
-        pool.pause_file.unlink()
+        pool.pause_file.unlink()  # let a paused worker finish before it is stopped
+    pool.stop()
 
 
 def wait_until(predicate, timeout: float = 45.0, interval: float = 0.2):
