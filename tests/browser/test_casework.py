@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentStatus, MeetingStatus
 from cases import services as case_services
-from cases.models import CaseStatus, Need, NeedFramework
+from cases.models import CaseStatus
 from earlyhelp import demo
 from partners.models import Role
 from tests import factories
@@ -25,25 +25,6 @@ PASSWORD = "correct-horse-battery"
 def _with_demo_key(user):
     TOTPDevice.objects.filter(user=user).update(key=demo.DEMO_TOTP_KEY_HEX)
     return user
-
-
-@pytest.fixture
-def needs(db):
-    """Transactional tests empty the tables the migrations seeded: put back the two needs
-    this journey assesses."""
-    early_years, _ = Need.objects.get_or_create(
-        framework=NeedFramework.SUPPORTING_FAMILIES,
-        version="2022-25",
-        code="early_years",
-        defaults={"label": "Good early years development", "order": 2},
-    )
-    mental_health, _ = Need.objects.get_or_create(
-        framework=NeedFramework.VULNERABILITY,
-        version="WT2023",
-        code="parental_mental_health",
-        defaults={"label": "Lives where there are parental mental health issues", "order": 13},
-    )
-    return early_years, mental_health
 
 
 @pytest.fixture
@@ -76,7 +57,7 @@ def teacher(school, district):
 
 
 @pytest.fixture
-def allocated_case(lead, needs):
+def allocated_case(lead):
     """A case just allocated to the lead: no consent, assessment, plan or team yet."""
     return factories.open_case(
         lead=lead, opened_on=timezone.localdate() - datetime.timedelta(days=14)
