@@ -265,6 +265,10 @@ class TafMeeting(models.Model):
             models.Index(fields=["case", "-scheduled_for"]),
             models.Index(fields=["status", "scheduled_for"]),
             models.Index(fields=["status", "next_review_on"]),
+            # "Was this review on time?" looks up the case's previous held meeting.
+            models.Index(
+                fields=["case", "held_on"], condition=Q(status="held"), name="meeting_held_by_case"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -29,13 +29,13 @@ class ReportFilterForm(forms.Form):
     start = forms.DateField(
         label="Or from",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the start date as a real date, like 01/04/2026"},
     )
     end = forms.DateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
     )
 
