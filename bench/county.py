@@ -304,8 +304,9 @@ class CountyGenerator:
                 fid = rng.choice(family_ids)
             district_id = self.family_district[fid]
             workers = self.workers_by_district[district_id]
-            # Skewed caseloads: a few workers carry many cases.
-            lead_id, agency_id = workers[min(int(rng.paretovariate(1.3)) - 1, len(workers) - 1)]
+            # Skewed caseloads: the busiest workers carry several times the median.
+            skewed = int(rng.expovariate(3 / len(workers)))
+            lead_id, agency_id = workers[skewed % len(workers)]
             if is_open:
                 opened = TODAY - datetime.timedelta(days=rng.randint(1, 270))
                 closed = None
