@@ -67,11 +67,21 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The database, not the broker, remembers that an email is owed: if Redis was down when
+    # the task was published, the periodic catch-up sends it later.
+    email_wanted = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+                name="notification_email_owed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject

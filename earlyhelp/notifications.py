@@ -52,8 +52,11 @@ def notify(
 
     `user.digest_reminders` applies to reminders only (reminders/services.py), so other
     notifications (triage outcomes) are still emailed one by one."""
-    notification = Notification.objects.create(user=user, subject=subject, body=body, url=url)
-    if email and user.email:
+    wanted = bool(email and user.email)
+    notification = Notification.objects.create(
+        user=user, subject=subject, body=body, url=url, email_wanted=wanted
+    )
+    if wanted:
         from earlyhelp.tasks import send_notification_email
 
         transaction.on_commit(lambda: publish(send_notification_email, notification.pk))
@@ -90,6 +93,30 @@ def notification_email_send(notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
         return True
+
+
+def owed_emails_send(*, older_than_seconds: int = 120, batch: int = 200) -> int:
+    """Send the emails still owed (their task was never published or was lost). Rows are
+    claimed with SKIP LOCKED, so concurrent runs and the normal task never send twice."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    sent = 0
+    while True:
+        with transaction.atomic():
+            owed = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff)
+                .order_by("created_at")[:batch]
+            )
+            for notification in owed:
+                notification_email_deliver(notification)
+                notification.emailed_at = timezone.now()
+                notification.save(update_fields=["emailed_at"])
+            sent += len(owed)
+        if len(owed) < batch:
+            return sent
 
 
 def mark_read(*, user, notification_ids=None) -> int:

@@ -33,3 +33,24 @@ def test_nobody_can_open_another_users_notification(client, practitioner, distri
     n = notify(user=practitioner, subject="Private", url="/", email=False)
     response = signed_in(client, district_manager).post(reverse("open_notification", args=[n.pk]))
     assert response.status_code == 404
+
+
+def test_an_email_owed_when_the_broker_was_down_is_sent_later_exactly_once(practitioner, settings):
+    """notify() publishes after commit; if that never reached a worker, the catch-up sends it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from earlyhelp.notifications import owed_emails_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    n = notify(user=practitioner, subject="A request was decided", url="/requests/1/")
+    assert n.email_wanted and n.emailed_at is None
+    assert owed_emails_send() == 0  # too recent: the normal task may still be on its way
+    Notification.objects.filter(pk=n.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    assert owed_emails_send() == 1
+    assert owed_emails_send() == 0
+    assert notification_email_send(n.pk) is False  # a late task finds nothing to do
+    assert len(mail.outbox) == 1
