@@ -6,15 +6,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from earlyhelp import demo
 from tests import factories
-from tests.browser.conftest import assert_accessible, browser, page, sign_in  # noqa: F401
+from tests.browser.conftest import assert_accessible, sign_in
 
-from .conftest import assessment_due
+from tests.reminders.conftest import assessment_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_manager_opens_the_overdue_page_and_a_user_sets_a_digest_accessibly(
-    page,  # noqa: F811
+    page,
     practitioner,
     district_manager,
 ):
