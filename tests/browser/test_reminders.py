@@ -7,7 +7,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from earlyhelp import demo
 from tests import factories
 from tests.browser.conftest import assert_accessible, sign_in
-
 from tests.reminders.conftest import assessment_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
