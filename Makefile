@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install browser lint vendor demo-code bench county clean-data
+.PHONY: run test install browser lint vendor demo-code bench county loadtest clean-data
 
 run: $(STAMP)
 	$(BIN)/python -m earlyhelp.launcher run
@@ -54,6 +54,9 @@ county: $(STAMP)
 bench: $(STAMP)
 	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
 	  $(BIN)/python manage.py run_benchmarks $(ARGS)
+
+loadtest: $(STAMP)
+	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with bash bench/loadtest.sh
 
 # Refresh the vendored GOV.UK Frontend, MOJ Frontend and htmx from the npm registry.
 vendor:
