@@ -33,7 +33,7 @@ def _work_case(request, case_id):
     return case_selectors.get_case_for_work(request.user, case_id)
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def case_detail(request, pk: int):
     case = access.get_case_for(request.user, pk)
     audit_view(request, case)
@@ -77,7 +77,7 @@ def case_detail(request, pk: int):
 # --- Early Help Assessment ------------------------------------------------------------------
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def assessment_detail(request, case_id: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -296,7 +296,7 @@ def revise_assessment(request, case_id: int):
     return redirect("edit_assessment", case_id=case.pk)
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def assessment_version(request, case_id: int, number: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -317,7 +317,7 @@ def assessment_version(request, case_id: int, number: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def compare_assessment_versions(request, case_id: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -363,7 +363,7 @@ def compare_assessment_versions(request, case_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def assessment_pdf(request, case_id: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -411,7 +411,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 # --- Family plan --------------------------------------------------------------------------
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def family_plan(request, case_id: int):
     case = _case(request, case_id)
     plan = selectors.plan_for(case)
@@ -534,7 +534,7 @@ def set_action_status(request, case_id: int, action_id: int):
     return redirect("family_plan", case_id=case.pk)
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def family_plan_pdf(request, case_id: int):
     case = _case(request, case_id)
     plan = _plan_or_404(case)
@@ -657,7 +657,7 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def taf_meeting_detail(request, case_id: int, meeting_id: int):
     case = _case(request, case_id)
     meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case)
@@ -674,7 +674,7 @@ def taf_meeting_detail(request, case_id: int, meeting_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@access_rules.CASE_DATA
 def review_pdf(request, case_id: int, meeting_id: int):
     case = _case(request, case_id)
     meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case, status=MeetingStatus.HELD)

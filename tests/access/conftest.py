@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from guardian.shortcuts import assign_perm
 
+from assessments.services import assessment_start
 from cases.models import BreakGlass
 from partners.models import Role
 from tests import factories
@@ -76,6 +77,8 @@ def world(db) -> World:
     for situation in ("in_scope", "restricted", "no_consent"):
         assign_perm("cases.work_on_case", actors["practitioner"], cases[situation])
     cases["restricted"].family.named_people.add(lead)
+    for case in cases.values():
+        assessment_start(case=case, acting_user=case.lead_professional)
     for situation, case in cases.items():
         BreakGlass.objects.create(
             user=actors["administrator_break_glass"],
