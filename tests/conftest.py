@@ -93,37 +93,38 @@ def database_url_for_subprocess() -> str:
     return f"postgresql://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
+def start_worker(queue: str, name: str, **extra_env: str) -> subprocess.Popen:
+    """A real Celery worker in its own process, on the real broker, consuming one test queue
+    against the test database."""
+    env = dict(os.environ)
+    env.update(DATABASE_URL=database_url_for_subprocess(), CONN_MAX_AGE="0", **extra_env)
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "earlyhelp",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "warning",
+        "-Q",
+        queue,
+        "-n",
+        f"{name}@%h",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db):
     """A real Celery worker, in its own process, on the real broker and the test database."""
-    env = dict(os.environ)
-    env["DATABASE_URL"] = database_url_for_subprocess()
-    env["CONN_MAX_AGE"] = "0"
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
-    env["CELERY_QUEUE"] = queue
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "earlyhelp",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "warning",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    proc = start_worker(queue, queue)
     proc.queue = queue
     yield proc
     proc.terminate()

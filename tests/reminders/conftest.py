@@ -1,7 +1,6 @@
 import datetime
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from assessments.models import Assessment, FamilyPlan, TafMeeting
 from partners.models import Role
 from referrals.models import Referral, ReferralStatus
 from tests import factories
-from tests.conftest import BASE_DIR, database_url_for_subprocess
+from tests.conftest import start_worker
 
 
 def assessment_due(case, due_on, *, status="draft", started_on=None) -> Assessment:
@@ -100,37 +99,13 @@ class Workers:
         self.procs: list[subprocess.Popen] = []
 
     def start(self, name: str = "w") -> subprocess.Popen:
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=database_url_for_subprocess(),
-            CONN_MAX_AGE="0",
+        proc = start_worker(
+            self.queue,
+            f"{self.queue}-{name}-{len(self.procs)}",
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(self.mail_dir),
             REMINDERS_TEST_PAUSE_FILE=str(self.pause_file),
             EARLYHELP_TESTING="1",
-        )
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "earlyhelp",
-                "worker",
-                "--pool",
-                "solo",
-                "--loglevel",
-                "warning",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{self.queue}-{name}-{len(self.procs)}@%h",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=BASE_DIR,
-            env=env,
         )
         self.procs.append(proc)
         return proc
