@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
-from cases.models import ChronologyEntry, ConsentRecord, TeamAroundFamilyMember
+from cases.models import CaseStatus, ChronologyEntry, ConsentRecord, TeamAroundFamilyMember
 from earlyhelp import access_rules
 from earlyhelp.errors import DomainError
 from partners.models import District
@@ -27,11 +27,14 @@ PAGE_SIZE = 25
 def case_list(request):
     user = request.user
     districts = District.objects.filter(pk__in=user.districts.values("pk"))
-    form = forms.CaseListFilterForm(request.GET or None, districts=districts)
+    # Open work first: with no filter chosen the list shows open cases.
+    form = forms.CaseListFilterForm(
+        request.GET or None, districts=districts, initial={"status": CaseStatus.OPEN}
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     cases = selectors.case_list_for(
         user,
-        status=filters.get("status") or "",
+        status=(filters.get("status") or "") if form.is_bound else CaseStatus.OPEN,
         level=filters.get("level"),
         district=filters.get("district"),
     )

@@ -91,7 +91,7 @@ def test_lead_professional_can_open_every_casework_page(client, worked_case):
         ("consultant", 200, 403),  # sees the district's cases, read only
         ("district_manager", 200, 200),
         ("strategic_viewer", 403, 403),  # figures only
-        ("administrator", 403, 403),  # no records without break glass
+        ("administrator", 404, 403),  # reads only through break glass; never writes
         ("stranger", 404, 404),  # a practitioner in another agency
         ("front_door_officer", 404, 404),  # not allocated to them
     ],
