@@ -52,7 +52,7 @@ county: $(STAMP)
 	  $(BIN)/python manage.py generate_county $(ARGS)
 
 bench: $(STAMP)
-	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
+	DEBUG=false EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
 	  $(BIN)/python manage.py run_benchmarks $(ARGS)
 
 loadtest: $(STAMP)
