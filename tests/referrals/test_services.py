@@ -12,6 +12,7 @@ from referrals.models import (
     Channel,
     ClosedReason,
     Outcome,
+    Referral,
     ReferralPerson,
     ReferralStatus,
     Urgency,
@@ -395,3 +396,29 @@ def test_step_down_needs_a_summary_and_is_marked(social_worker, district):
         channel=Channel.STEP_DOWN,
     )
     assert referral.is_step_down and referral.source == "5A"
+
+
+def test_a_referrer_without_an_account_is_emailed_the_outcome_but_nothing_about_the_family(
+    referrer, district, front_door_officer, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    referral = matched(by=referrer, officer=front_door_officer, district=district)
+    Referral.objects.filter(pk=referral.pk).update(
+        referrer_user=None, referrer_email="caller@example.test"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        _decide(
+            referral,
+            front_door_officer,
+            outcome=Outcome.SIGNPOSTING,
+            signposted_to="Parenting course at the family hub",
+        )
+    assert callbacks, "the email task is queued after commit"
+    assert services.external_referrer_outcome_send(referral.pk) is True
+    message = mail.outbox[-1]
+    assert message.to == ["caller@example.test"]
+    assert referral.reference in message.body
+    assert "Information and signposting" in message.body
+    assert "Lily" not in message.body and "Mill Lane" not in message.body
