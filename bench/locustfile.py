@@ -80,7 +80,7 @@ class Manager(Person):
 
     @task
     def dashboard(self):
-        self.client.get("/dashboard/", name="dashboard")
+        self.client.get("/reporting/dashboard/", name="dashboard")
 
     @task
     def cases(self):
