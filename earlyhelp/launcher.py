@@ -96,8 +96,47 @@ def start_redis():
     return proc, f"redis+socket://{socket_path}"
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C, a terminal closing or a plain `kill` all end in the same clean shutdown, even
+    when started from a shell that ignores SIGINT for background jobs."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+
+
+_lock_file = None
+
+
+def _single_instance() -> None:
+    """One launcher owns a checkout's embedded servers; a second would replace its Redis."""
+    import fcntl
+
+    global _lock_file
+    LOCAL.mkdir(parents=True, exist_ok=True)
+    _lock_file = open(LOCAL / "launcher.lock", "a+")  # noqa: SIM115 - held for our lifetime
+    try:
+        fcntl.flock(_lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        _lock_file.seek(0)
+        sys.exit(
+            "Early help's embedded servers are already in use from this folder (launcher pid "
+            f"{_lock_file.read().strip() or '?'}). Stop that first (Ctrl-C), or set "
+            "DATABASE_URL and REDIS_URL to use other servers."
+        )
+    _lock_file.seek(0)
+    _lock_file.truncate()
+    _lock_file.write(str(os.getpid()))
+    _lock_file.flush()
+
+
 def prepare_environment(env: dict) -> list:
     """Fill DATABASE_URL / REDIS_URL with embedded servers where unset. Returns handles to keep."""
+    _stop_on_signals()
+    if not env.get("DATABASE_URL") or not env.get("REDIS_URL"):
+        _single_instance()
     handles = []
     if not env.get("DATABASE_URL"):
         started = time.monotonic()
