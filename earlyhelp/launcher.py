@@ -186,10 +186,16 @@ def run(port: int) -> int:
     handles = prepare_environment(env)
     processes: list[subprocess.Popen] = []
     try:
-        manage("migrate", "--no-input", "-v", "0", env=env)
-        manage("load_demo_county", "--if-empty", env=env)
+        manage("prepare_local", env=env)
         commands = {
-            "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            "web": [
+                PYTHON,
+                "manage.py",
+                "runserver",
+                f"127.0.0.1:{port}",
+                "--noreload",
+                "--skip-checks",
+            ],
             "worker": [
                 PYTHON,
                 "-m",
