@@ -15,6 +15,21 @@ from tests import factories
 BASE_DIR = Path(settings.BASE_DIR)
 
 
+@pytest.fixture(autouse=True)
+def _code_lists_for_transactional_tests(request):
+    """Transactional tests empty every table afterwards, the code lists seeded by migration
+    included: seed them again so no such test depends on running first."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("cases.migrations.0004_need_lists").load(apps, None)
+
+
 def signed_in(client, user, *, verified: bool = True):
     """A test client signed in as `user`, with the second factor verified (as after TOTP)."""
     client.force_login(user)

@@ -30,17 +30,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def need_lists(transactional_db):
-    """Transactional tests empty every table afterwards, the need lists seeded by migration
-    included: seed them again so no browser test depends on running first."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("cases.migrations.0004_need_lists").load(apps, None)
-
-
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
