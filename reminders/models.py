@@ -1,5 +1,5 @@
 """One row per reminder that is due to go to one person: the database, not the broker, is
-the source of truth (docs/adr/0005-reminders-exactly-once.md).
+the source of truth (docs/adr/0004-reminders-exactly-once.md).
 
 The UNIQUE key (kind, record, due date, stage, recipient) is the idempotency key: a sweep
 that runs twice, two beat processes, or a redelivered task can only ever insert it once,

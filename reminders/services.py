@@ -1,7 +1,7 @@
 """The reminders engine: sweep (find what is due, write one row per reminder), send (claim
 pending rows, notify, email), digest (one email a day for those who asked).
 
-Exactly once (docs/adr/0005-reminders-exactly-once.md): the sweep only INSERTs rows under a
+Exactly once (docs/adr/0004-reminders-exactly-once.md): the sweep only INSERTs rows under a
 UNIQUE idempotency key (ON CONFLICT DO NOTHING), guarded by a PostgreSQL advisory lock so
 two beat processes do not even race; the sender claims rows with SELECT ... FOR UPDATE SKIP
 LOCKED and writes the notification and `sent` in the same transaction as the email goes
