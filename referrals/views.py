@@ -5,7 +5,7 @@ call a service or selector, render."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -137,6 +137,15 @@ def _request_form(request, referral: Referral | None, *, step_down: bool = False
     referral = services.referral_draft_save(
         acting_user=request.user, data=data, referral=referral, channel=channel, request=request
     )
+    if action == "autosave":
+        # The form's script saves every few seconds; later saves go to this draft.
+        return JsonResponse(
+            {
+                "saved": True,
+                "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+                "action_url": reverse("referral_edit", args=[referral.pk]),
+            }
+        )
     if action in ("save_draft", "add_person"):
         if action == "save_draft":
             messages.success(request, "Draft saved. You can come back to it from 'My requests'.")

@@ -138,3 +138,17 @@ def test_professional_requests_support_and_the_front_door_decides(
     assert referral.status == ReferralStatus.DECIDED
     assert referral.case.lead_professional == family_worker
     assert_accessible(page)
+
+
+def test_the_request_form_saves_a_draft_as_you_type(page, teacher, district):
+    sign_in(page, "teacher@example.test", PASSWORD)
+    page.goto("/requests/new/")
+    page.get_by_label("What are you worried about?").fill("Typed before the tab was closed.")
+    page.get_by_label("What is working well?").focus()  # leaving a box saves at once
+    page.get_by_text("Draft saved at").wait_for()
+    draft = Referral.objects.get()
+    assert draft.status == ReferralStatus.DRAFT
+    page.goto(f"/requests/{draft.pk}/edit/")
+    assert page.get_by_label("What are you worried about?").input_value() == (
+        "Typed before the tab was closed."
+    )

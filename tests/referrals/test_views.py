@@ -344,3 +344,25 @@ def test_person_search_finds_by_name_and_hides_restricted_people(
     html = page.content.decode()
     assert "Kian Ormerod" in html
     assert "Restricted record. Contact Jo Bloggs" in html and "Kai Ormerod" not in html
+
+
+def test_autosave_creates_one_draft_and_keeps_saving_into_it(client, referrer, district):
+    signed_in(client, referrer)
+    first = client.post(
+        reverse("referral_start"),
+        form_data(district, referrer.agency, action="autosave", worries="Half a sentence"),
+        HTTP_X_AUTOSAVE="1",
+    )
+    assert first.status_code == 200
+    referral = Referral.objects.get()
+    assert first.json()["action_url"] == reverse("referral_edit", args=[referral.pk])
+    client.post(
+        first.json()["action_url"],
+        form_data(district, referrer.agency, action="autosave", worries="Half a sentence more"),
+        HTTP_X_AUTOSAVE="1",
+    )
+    assert Referral.objects.count() == 1
+    page = client.get(reverse("referral_edit", args=[referral.pk])).content.decode()
+    assert "Half a sentence more" in page
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DRAFT
