@@ -89,14 +89,17 @@ def test_professional_requests_support_and_the_front_door_decides(
     page.get_by_label("Yes, the family knows and agrees").check()
     page.get_by_label("Routine").check()
     page.get_by_role("group", name="significant harm").get_by_label("No").check()
-    page.get_by_role("button", name="Send request").click()
+    # The send may wait for an autosave in flight: wait for the page it leads to.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send request").click()
 
     page.get_by_text("There is a problem").wait_for()
     assert "Person 2: Date of birth must be a real date" in page.content()
     assert page.locator("#id_people-0-first_name").input_value() == "Lily"
     assert page.get_by_label("What are you worried about?").input_value().startswith("Lily is")
     page.locator("#id_people-1-date_of_birth").fill("03/02/1990")
-    page.get_by_role("button", name="Send request").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send request").click()
 
     page.get_by_role("heading", name="Request sent").wait_for()
     referral = Referral.objects.get()
