@@ -147,3 +147,14 @@ def celery_worker_process(transactional_db):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def pytest_report_header(config):
+    """Debian moves chromium's major version often: say which one the browser tests use."""
+    try:
+        version = subprocess.run(  # noqa: S603
+            ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        version = "not found at /usr/bin/chromium"
+    return [f"browser tests: {version}"]
