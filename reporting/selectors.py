@@ -20,7 +20,7 @@ manager's scope simply gives no cases.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cases.access import cases_visible_to
 from cases.models import EarlyHelpCase
@@ -141,8 +141,10 @@ def filter_choices_for(user) -> tuple[QuerySet, QuerySet]:
     consultants; all for aggregate-only viewers."""
     if user.role in AGGREGATE_ONLY_ROLES:
         return District.objects.all(), Agency.objects.filter(active=True)
-    cases = cases_visible_to(user)
-    districts = District.objects.filter(pk__in=cases.values("district_id"))
-    districts = districts | District.objects.filter(staff=user)
-    agencies = Agency.objects.filter(pk__in=cases.values("lead_agency_id"))
+    # From the user's place, not from their cases: a filter only narrows the scope, and
+    # reading every case in a county to build two drop-downs costs more than the page.
+    districts = District.objects.filter(Q(staff=user) | Q(agencies=user.agency_id))
+    agencies = Agency.objects.filter(
+        Q(districts__in=user.districts.values("pk")) | Q(pk=user.agency_id)
+    )
     return districts.distinct(), agencies.distinct()
