@@ -27,7 +27,6 @@ from cases.models import (
     EarlyHelpCaseUserObjectPermission,
     Family,
     FamilyMembership,
-    Need,
     Person,
     TeamAroundFamilyMember,
 )
@@ -467,9 +466,7 @@ class CountyGenerator:
                     held_on=day,
                     location="Family hub",
                     discussion="Progress noted.",
-                    child_voice="",
                     decision="continue",
-                    decision_reason="",
                     next_review_on=next_review,
                     scheduled_by_id=lead_id,
                     recorded_by_id=lead_id,
@@ -478,22 +475,8 @@ class CountyGenerator:
                 kind = MeetingKind.REVIEW
                 day = next_review
             if closed is None:
-                meetings.add(
-                    case_id=cid,
-                    kind=kind,
-                    status="scheduled",
-                    scheduled_for=day,
-                    held_on=None,
-                    location="",
-                    discussion="",
-                    child_voice="",
-                    decision="",
-                    decision_reason="",
-                    next_review_on=None,
-                    scheduled_by_id=lead_id,
-                    recorded_by_id=None,
-                    recorded_at=None,
-                )
+                # Blank and empty fields take the model's defaults (bench/copier.py).
+                meetings.add(case_id=cid, kind=kind, scheduled_for=day, scheduled_by_id=lead_id)
             entries = 600 if cid == self.long_chronology_case else rng.randint(4, 14)
             for e in range(entries):
                 when = opened + datetime.timedelta(
@@ -565,7 +548,3 @@ class CountyGenerator:
             "open cases": self.size.open_cases,
             **self.counts,
         }
-
-
-def need_ids() -> list[int]:
-    return list(Need.objects.values_list("pk", flat=True))

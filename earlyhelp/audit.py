@@ -1,7 +1,5 @@
 """Write audit events. Every read and change of a child's record passes through here."""
 
-from collections.abc import Iterable
-
 from django.db import models
 
 from earlyhelp.models import AuditAction, AuditEvent
@@ -58,35 +56,3 @@ def audit(
 
 def audit_view(request, record: models.Model) -> AuditEvent:
     return audit(user=request.user, action=AuditAction.VIEW, record=record, request=request)
-
-
-def audit_views(request, records: Iterable[models.Model], record_type: str) -> None:
-    """One row per record shown in full (not per list row of names)."""
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            user=request.user,
-            action=AuditAction.VIEW,
-            record_type=record_type,
-            record_id=r.pk,
-            path=request.path[:300],
-            ip_address=client_address(request),
-            person_id=r.pk if record_type == "person" else None,
-        )
-        for r in records
-    )
-
-
-def changes_between(before: dict, after: dict) -> dict:
-    """{field: [old, new]} for the fields whose values differ, as strings for JSON."""
-    return {
-        key: [
-            None if before.get(key) is None else str(before.get(key)),
-            None if after.get(key) is None else str(after.get(key)),
-        ]
-        for key in after
-        if before.get(key) != after.get(key)
-    }
-
-
-def snapshot(record: models.Model, fields: Iterable[str]) -> dict:
-    return {f: getattr(record, f) for f in fields}

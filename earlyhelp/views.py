@@ -140,8 +140,3 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
-
-
-def add_message_and_redirect(request, text: str, to: str):
-    messages.success(request, text)
-    return redirect(to)

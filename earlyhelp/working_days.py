@@ -36,16 +36,6 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
-def subtract_working_days(end: datetime.date, days: int) -> datetime.date:
-    day = end
-    remaining = days
-    while remaining:
-        day -= datetime.timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    return day
-
-
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end`; negative if end is earlier."""
     if end < start:
@@ -57,9 +47,3 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if is_working_day(day):
             count += 1
     return count
-
-
-def working_days_between_datetimes(start: datetime.datetime, end: datetime.datetime) -> int:
-    from django.utils import timezone
-
-    return working_days_between(timezone.localdate(start), timezone.localdate(end))
