@@ -17,5 +17,5 @@ RUN DJANGO_ENV=build python manage.py collectstatic --no-input -v 0
 
 USER earlyhelp
 EXPOSE 8000
-CMD ["gunicorn", "earlyhelp.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]

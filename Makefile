@@ -11,10 +11,10 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run test install browser lint vendor demo-code bench county loadtest clean-data
 
 run: $(STAMP)
-	$(BIN)/python -m earlyhelp.launcher run
+	$(BIN)/python -m config.launcher run
 
 test: $(STAMP) browser
-	$(BIN)/python -m earlyhelp.launcher test -- $(PYTEST_ARGS)
+	$(BIN)/python -m config.launcher test -- $(PYTEST_ARGS)
 
 install: $(STAMP)
 
@@ -44,19 +44,19 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 demo-code: $(STAMP)
-	@$(BIN)/python -c 'from earlyhelp import demo; print(demo.current_code())'
+	@$(BIN)/python -c 'from demo import synthetic; print(synthetic.current_code())'
 
 # County-scale data (own database, earlyhelp_county) and the benchmarks that run against it.
 county: $(STAMP)
-	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
-	  $(BIN)/python manage.py generate_county $(ARGS)
+	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m config.launcher with \
+	  $(BIN)/python -m bench generate_county $(ARGS)
 
 bench: $(STAMP)
-	DEBUG=false EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
-	  $(BIN)/python manage.py run_benchmarks $(ARGS)
+	DEBUG=false EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m config.launcher with \
+	  $(BIN)/python -m bench run_benchmarks $(ARGS)
 
 loadtest: $(STAMP)
-	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with bash bench/loadtest.sh
+	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m config.launcher with bash bench/loadtest.sh
 
 # Refresh the vendored GOV.UK Frontend, MOJ Frontend and htmx from the npm registry.
 vendor:

@@ -30,7 +30,7 @@ from cases.models import (
     Person,
     TeamAroundFamilyMember,
 )
-from earlyhelp import demo
+from demo import synthetic as demo
 from earlyhelp.models import AuditEvent
 from partners.models import Agency, AgencyKind, District, FamilyHub, Role, User
 

@@ -3,7 +3,7 @@
     make loadtest      (50 users, 5 minutes; see the Makefile target)
 
 Each simulated person signs in with their own county account (password + TOTP with the
-demo key that `manage.py run_benchmarks --prepare` gives the benchmark accounts).
+demo key that `python -m bench run_benchmarks --prepare-only` gives the benchmark accounts).
 """
 
 import itertools

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench.measure import measure
 from cases.models import EarlyHelpCase
-from earlyhelp import demo
+from demo import synthetic as demo
 from partners.models import Role, User
 
 HOST = {"HTTP_HOST": "localhost"}

@@ -259,7 +259,7 @@ def main() -> int:
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earlyhelp")
     base_name = urlparse(base_url).path.lstrip("/") or "earlyhelp"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["CONN_MAX_AGE"] = "0"

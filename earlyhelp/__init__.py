@@ -1,3 +1,2 @@
-from earlyhelp.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The shared kernel: what every app uses (audit trail, domain errors, door-rule
+mechanism, notifications, working days). It imports no domain app."""

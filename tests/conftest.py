@@ -118,7 +118,7 @@ def start_worker(queue: str, name: str, **extra_env: str) -> subprocess.Popen:
         "-m",
         "celery",
         "-A",
-        "earlyhelp",
+        "config",
         "worker",
         "--pool",
         "solo",

@@ -5,7 +5,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from earlyhelp import tasks
+from partners import tasks
 from partners.models import District
 from tests.conftest import BASE_DIR, signed_in
 

@@ -249,7 +249,7 @@ def test_text_limit_is_twenty_thousand():
 def test_demo_loader_adds_casework_in_various_states(case, district_manager):
     import random
 
-    from assessments.demo import load_demo_casework
+    from demo.casework import load_demo_casework
 
     counts = load_demo_casework(random.Random(3), [case])
     assert counts["assessments"] == 1

@@ -3,7 +3,7 @@
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from earlyhelp import demo
+from demo import synthetic as demo
 from earlyhelp.notifications import notify
 from tests import factories
 from tests.browser.conftest import assert_accessible, sign_in

@@ -13,7 +13,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentStatus, MeetingStatus
 from cases import services as case_services
 from cases.models import CaseStatus
-from earlyhelp import demo
+from demo import synthetic as demo
 from partners.models import Role
 from tests import factories
 from tests.browser.conftest import assert_accessible, sign_in

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from earlyhelp import demo
+from demo import synthetic as demo
 from tests import factories
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.reminders.conftest import assessment_due

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from earlyhelp import demo
+from demo import synthetic as demo
 from partners.models import Role
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import UserFactory

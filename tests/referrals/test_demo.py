@@ -3,7 +3,7 @@ import random
 import pytest
 from django.core.management import call_command
 
-from referrals.demo import load_demo_referrals
+from demo.referrals import load_demo_referrals
 from referrals.models import Outcome, Referral, ReferralStatus, TriageDecision
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from earlyhelp import tasks as core_tasks
-from earlyhelp.celery import app as celery_app
+from config.celery import app as celery_app
 from earlyhelp.notifications import notify, publish
+from partners import tasks as core_tasks
 from reminders import services
 from reminders import tasks as reminder_tasks
 from reminders.models import OccurrenceStatus, ReminderOccurrence

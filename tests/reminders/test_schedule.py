@@ -1,7 +1,7 @@
 import pytest
 from django_celery_beat.models import PeriodicTask
 
-from earlyhelp.celery import app as celery_app
+from config.celery import app as celery_app
 
 
 @pytest.mark.django_db

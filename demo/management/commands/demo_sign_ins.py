@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from earlyhelp import demo
+from demo import synthetic as demo
 from partners.models import User
 
 

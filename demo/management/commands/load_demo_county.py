@@ -19,7 +19,7 @@ from cases.models import (
     FamilyMembership,
     Person,
 )
-from earlyhelp import demo
+from demo import synthetic as demo
 from partners.models import Agency, AgencyKind, District, FamilyHub, Role, User
 
 TODAY = datetime.date(2026, 11, 2)  # fixed, so the county is the same on every machine
@@ -61,8 +61,8 @@ class DemoCounty:
         self._agencies()
         self._users()
         self._families(family_count)
-        from assessments.demo import load_demo_casework
-        from referrals.demo import load_demo_referrals
+        from demo.casework import load_demo_casework
+        from demo.referrals import load_demo_referrals
 
         open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
         load_demo_casework(self.rng, list(open_cases))

@@ -201,7 +201,7 @@ def run(port: int) -> int:
                 "-m",
                 "celery",
                 "-A",
-                "earlyhelp",
+                "config",
                 "worker",
                 "-l",
                 "info",
@@ -210,7 +210,7 @@ def run(port: int) -> int:
                 "-n",
                 "worker@%h",
             ],
-            "beat": [PYTHON, "-m", "celery", "-A", "earlyhelp", "beat", "-l", "info"],
+            "beat": [PYTHON, "-m", "celery", "-A", "config", "beat", "-l", "info"],
         }
         for command in commands.values():
             processes.append(
@@ -256,7 +256,7 @@ def shell(command: list[str]) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m earlyhelp.launcher")
+    parser = argparse.ArgumentParser(prog="python -m config.launcher")
     sub = parser.add_subparsers(dest="what", required=True)
     run_parser = sub.add_parser("run", help="web + worker + beat with demo data")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))

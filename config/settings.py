@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assessments",
     "reporting",
     "reminders",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -86,8 +87,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "earlyhelp.urls"
-WSGI_APPLICATION = "earlyhelp.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.codes import Relationship
 from cases.models import Need
-from earlyhelp import demo
+from demo import synthetic as demo
 from partners.models import AgencyKind, District, Role, User
 from referrals import services
 from referrals.models import (
