@@ -2,7 +2,7 @@
 
 import datetime
 
-from assessments import deadlines
+from assessments import deadlines, selectors
 from assessments.models import AssessmentStatus
 from assessments.sections import AREAS
 from cases.models import LevelOfNeed
@@ -93,3 +93,19 @@ def progress_rows(meeting) -> list[dict]:
             }
         )
     return rows
+
+
+def case_page_section(case, user, today: datetime.date) -> dict:
+    """The assessment, plan and meetings on the case page (registered in apps.py)."""
+    assessment = selectors.assessment_for(case)
+    plan = selectors.plan_for(case)
+    meetings = selectors.meetings_for(case)
+    return {
+        "assessment": assessment,
+        "assessment_countdown": assessment_countdown(assessment, today),
+        "plan": plan,
+        "meetings": meetings,
+        "due_next": selectors.due_next(
+            case, today, assessment=assessment, plan=plan, meetings=meetings
+        ),
+    }

@@ -5,7 +5,6 @@ from assessments import views
 C = "cases/<int:case_id>/"
 
 urlpatterns = [
-    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path(C + "assessment/", views.assessment_detail, name="assessment_detail"),
     path(C + "assessment/start/", views.start_assessment, name="start_assessment"),
     path(C + "assessment/edit/", views.edit_assessment, name="edit_assessment"),

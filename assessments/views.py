@@ -1,11 +1,10 @@
-"""The casework pages: the case page (the hub that brings the family, team, consent,
-assessment, plan, meetings and chronology together), the Early Help Assessment with
+"""The casework pages: the Early Help Assessment (and its section of the case page, see
+presenters.case_page_section) with
 autosave and conflict handling, sign-off and versions, the family plan, TAF meetings,
 closure, and the PDFs. Thin views: forms check input, services write, selectors read."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,13 +15,11 @@ from assessments.models import AssessmentStatus, MeetingStatus, PlanAction, TafM
 from assessments.pdf import render_pdf
 from cases import access
 from cases import selectors as case_selectors
-from cases.models import NOTE_KINDS, ChronologyKind, Need
+from cases.models import Need
 from earlyhelp import access_rules
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
-
-CHRONOLOGY_PAGE = 30
 
 
 def _case(request, case_id):
@@ -31,47 +28,6 @@ def _case(request, case_id):
 
 def _work_case(request, case_id):
     return case_selectors.get_case_for_work(request.user, case_id)
-
-
-@access_rules.CASE_DATA
-def case_detail(request, pk: int):
-    case = access.get_case_for(request.user, pk)
-    audit_view(request, case)
-    today = timezone.localdate()
-    assessment = selectors.assessment_for(case)
-    plan = selectors.plan_for(case)
-    meetings = selectors.meetings_for(case)
-    kind = request.GET.get("kind", "")
-    if kind not in ChronologyKind.values:
-        kind = ""
-    chronology = Paginator(case_selectors.chronology_for(case, kind=kind), CHRONOLOGY_PAGE)
-    page = chronology.get_page(request.GET.get("page"))
-    context = {
-        "case": case,
-        "can_work": access.can_work_on_case(request.user, case),
-        "members": case_selectors.family_members(case),
-        "children": case_selectors.children_of(case),
-        "taf_members": case_selectors.taf_members_for(case),
-        "consents": case_selectors.consents_for(case),
-        "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
-        "has_consent": case_selectors.has_active_consent(case),
-        "assessment": assessment,
-        "assessment_countdown": presenters.assessment_countdown(assessment, today),
-        "plan": plan,
-        "meetings": meetings,
-        "step_events": list(case.step_events.all()),
-        "due_next": selectors.due_next(
-            case, today, assessment=assessment, plan=plan, meetings=meetings
-        ),
-        "page": page,
-        "kind": kind,
-        "kinds": ChronologyKind.choices,
-        "note_kinds": [k.value for k in NOTE_KINDS],
-        "query": f"kind={kind}" if kind else "",
-        "level_label": presenters.level_label(case.level_of_need),
-        "closure": getattr(case, "closure", None) if not case.is_open else None,
-    }
-    return render(request, "assessments/case_detail.html", context)
 
 
 # --- Early Help Assessment ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from cases import views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notes/add/", views.add_case_note, name="add_case_note"),
     path(
         "cases/<int:case_id>/notes/<int:entry_id>/correct/",

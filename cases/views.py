@@ -1,6 +1,6 @@
-"""Pages for cases: the list, case notes and corrections, consent, the Team Around the
-Family, handover, step up and step down. The case page itself, which brings the assessment,
-plan and reviews together, is assessments.views.case_detail (the casework hub).
+"""Pages for cases: the list, the case page (other apps add their sections through
+cases/case_page.py), case notes and corrections, consent, the Team Around the Family,
+handover, step up and step down.
 
 Views are thin: check input with a form, call a service, show DomainErrors in the GOV.UK
 error summary with everything the user typed kept."""
@@ -14,9 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import forms, selectors, services
-from cases.models import CaseStatus, ChronologyEntry, ConsentRecord, TeamAroundFamilyMember
+from cases import access, case_page, forms, selectors, services
+from cases.models import (
+    NOTE_KINDS,
+    CaseStatus,
+    ChronologyEntry,
+    ChronologyKind,
+    ConsentRecord,
+    LevelOfNeed,
+    TeamAroundFamilyMember,
+)
 from earlyhelp import access_rules
+from earlyhelp.audit import audit_view
 from earlyhelp.errors import DomainError
 from partners.models import District
 
@@ -46,6 +55,41 @@ def case_list(request):
         "cases/case_list.html",
         {"page": page, "filter_form": form, "query": query.urlencode()},
     )
+
+
+CHRONOLOGY_PAGE = 30
+
+
+@access_rules.CASE_DATA
+def case_detail(request, pk: int):
+    """The case page: the family, team, consent and chronology, with the sections other apps
+    register (cases/case_page.py)."""
+    case = access.get_case_for(request.user, pk)
+    audit_view(request, case)
+    kind = request.GET.get("kind", "")
+    if kind not in ChronologyKind.values:
+        kind = ""
+    chronology = Paginator(selectors.chronology_for(case, kind=kind), CHRONOLOGY_PAGE)
+    context = {
+        "case": case,
+        "can_work": access.can_work_on_case(request.user, case),
+        "members": selectors.family_members(case),
+        "children": selectors.children_of(case),
+        "taf_members": selectors.taf_members_for(case),
+        "consents": selectors.consents_for(case),
+        "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
+        "has_consent": selectors.has_active_consent(case),
+        "step_events": list(case.step_events.all()),
+        "page": chronology.get_page(request.GET.get("page")),
+        "kind": kind,
+        "kinds": ChronologyKind.choices,
+        "note_kinds": [k.value for k in NOTE_KINDS],
+        "query": f"kind={kind}" if kind else "",
+        "level_label": LevelOfNeed.label_for(case.level_of_need),
+        "closure": getattr(case, "closure", None) if not case.is_open else None,
+        **case_page.sections_context(case, request.user, timezone.localdate()),
+    }
+    return render(request, "cases/case_detail.html", context)
 
 
 def _form_page(
