@@ -8,13 +8,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install browser lint vendor demo-code bench county loadtest clean-data
+.PHONY: run test test-fast install browser lint vendor demo-code bench county loadtest clean-data
 
 run: $(STAMP)
 	$(BIN)/python -m config.launcher run
 
 test: $(STAMP) browser
 	$(BIN)/python -m config.launcher test -- $(PYTEST_ARGS)
+
+# Everything but the browser journeys and the real-worker tests: the quick loop while coding.
+test-fast: $(STAMP)
+	$(BIN)/python -m config.launcher test -- -m "not browser and not worker" $(PYTEST_ARGS)
 
 install: $(STAMP)
 

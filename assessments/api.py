@@ -22,10 +22,10 @@ from assessments.models import (
 )
 from cases import selectors as case_selectors
 from cases.models import MAX_TEXT
-from earlyhelp import access_rules
 from earlyhelp.audit import audit
 from earlyhelp.errors import EditConflict
 from earlyhelp.models import AuditAction
+from partners import doors
 
 
 class StaleLockVersion(exceptions.APIException):
@@ -38,7 +38,7 @@ class StaleLockVersion(exceptions.APIException):
 class _ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
     """List from the scoped queryset; retrieve through get_*_for, audited as a view."""
 
-    access_rule = access_rules.CASE_WORKERS
+    access_rule = doors.CASE_WORKERS
     lookup_value_regex = r"\d+"
 
     def scoped(self):

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments import deadlines
+from assessments.access import may_sign_off
 from assessments.models import (
     ActionStatus,
     Assessment,
@@ -26,7 +27,6 @@ from assessments.models import (
     TafMeeting,
 )
 from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field_labels
-from cases import access
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need
 from cases.services import (
     _check_past_date,
@@ -38,7 +38,6 @@ from cases.services import (
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
-from partners.models import Role
 
 # --- Early Help Assessment ----------------------------------------------------------------
 
@@ -222,16 +221,6 @@ def assessment_submit(
         changes={"status": ["draft", "submitted"]},
     )
     return current
-
-
-def may_sign_off(user, assessment: Assessment) -> bool:
-    """A team manager whose scope includes the case, who did not submit it."""
-    return (
-        user.is_authenticated
-        and user.role == Role.TEAM_MANAGER
-        and access.cases_visible_to(user).filter(pk=assessment.case_id).exists()
-        and assessment.submitted_by_id != user.pk
-    )
 
 
 @transaction.atomic

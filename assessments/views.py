@@ -11,15 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import forms, presenters, selectors, services
+from assessments.access import may_sign_off
 from assessments.models import AssessmentStatus, MeetingStatus, PlanAction, TafMeeting
 from assessments.pdf import render_pdf
 from cases import access
 from cases import selectors as case_selectors
 from cases.models import Need
-from earlyhelp import access_rules
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
+from partners import doors
 
 
 def _case(request, case_id):
@@ -33,7 +34,7 @@ def _work_case(request, case_id):
 # --- Early Help Assessment ------------------------------------------------------------------
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def assessment_detail(request, case_id: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -50,13 +51,13 @@ def assessment_detail(request, case_id: int):
             "sections": presenters.sections(labels, assessment.content),
             "countdown": presenters.assessment_countdown(assessment, timezone.localdate()),
             "can_work": access.can_work_on_case(request.user, case),
-            "may_sign_off": services.may_sign_off(request.user, assessment),
+            "may_sign_off": may_sign_off(request.user, assessment),
             "versions": list(assessment.versions.all()),
         },
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 @require_POST
 def start_assessment(request, case_id: int):
     case = _work_case(request, case_id)
@@ -68,7 +69,7 @@ def start_assessment(request, case_id: int):
     return redirect("edit_assessment", case_id=case.pk)
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def edit_assessment(request, case_id: int):
     """The EHA form. Plain POSTs save the draft ("save") or submit it ("submit"); the
     autosave script posts the same form with X-Autosave and gets JSON back. Every save
@@ -192,13 +193,13 @@ def _conflict_page(request, case, labels, form, message):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def sign_off_assessment(request, case_id: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
     if assessment is None:
         raise Http404
-    if not services.may_sign_off(request.user, assessment):
+    if not may_sign_off(request.user, assessment):
         raise PermissionDenied
     form = forms.SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -236,7 +237,7 @@ def sign_off_assessment(request, case_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 @require_POST
 def revise_assessment(request, case_id: int):
     case = _work_case(request, case_id)
@@ -252,7 +253,7 @@ def revise_assessment(request, case_id: int):
     return redirect("edit_assessment", case_id=case.pk)
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def assessment_version(request, case_id: int, number: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -273,7 +274,7 @@ def assessment_version(request, case_id: int, number: int):
     )
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def compare_assessment_versions(request, case_id: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -319,7 +320,7 @@ def compare_assessment_versions(request, case_id: int):
     )
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def assessment_pdf(request, case_id: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
@@ -367,7 +368,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 # --- Family plan --------------------------------------------------------------------------
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def family_plan(request, case_id: int):
     case = _case(request, case_id)
     plan = selectors.plan_for(case)
@@ -404,7 +405,7 @@ def _plan_or_404(case):
     return plan
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def add_plan_outcome(request, case_id: int):
     case = _work_case(request, case_id)
     plan = _plan_or_404(case)
@@ -441,7 +442,7 @@ def _plan_form(request, case, form, title, button, lede=""):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def add_plan_action(request, case_id: int, outcome_id: int):
     case = _work_case(request, case_id)
     plan = _plan_or_404(case)
@@ -471,7 +472,7 @@ def add_plan_action(request, case_id: int, outcome_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 @require_POST
 def set_action_status(request, case_id: int, action_id: int):
     case = _work_case(request, case_id)
@@ -490,7 +491,7 @@ def set_action_status(request, case_id: int, action_id: int):
     return redirect("family_plan", case_id=case.pk)
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def family_plan_pdf(request, case_id: int):
     case = _case(request, case_id)
     plan = _plan_or_404(case)
@@ -510,7 +511,7 @@ def family_plan_pdf(request, case_id: int):
 # --- TAF meetings and reviews -----------------------------------------------------------
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def schedule_taf_meeting(request, case_id: int):
     case = _work_case(request, case_id)
     plan = selectors.plan_for(case)
@@ -548,7 +549,7 @@ def _attendees(case):
     return people
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def record_taf_meeting(request, case_id: int, meeting_id: int):
     case = _work_case(request, case_id)
     meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case)
@@ -613,7 +614,7 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
     )
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def taf_meeting_detail(request, case_id: int, meeting_id: int):
     case = _case(request, case_id)
     meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case)
@@ -630,7 +631,7 @@ def taf_meeting_detail(request, case_id: int, meeting_id: int):
     )
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def review_pdf(request, case_id: int, meeting_id: int):
     case = _case(request, case_id)
     meeting = get_object_or_404(TafMeeting, pk=meeting_id, case=case, status=MeetingStatus.HELD)
@@ -651,7 +652,7 @@ def review_pdf(request, case_id: int, meeting_id: int):
 # --- Closure --------------------------------------------------------------------------------
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def close_case(request, case_id: int):
     case = _case(request, case_id)
     if not case.is_open:

@@ -31,18 +31,11 @@ from cases.models import (
     Family,
     Person,
 )
-from earlyhelp.errors import DomainError
-from partners.models import Role
+from earlyhelp.errors import DomainError, RestrictedRecord  # noqa: F401  (re-exported)
+from partners import doors
+from partners.models import Role, User
 
 TAF_PERMISSION = "work_on_case"
-
-
-class RestrictedRecord(DomainError):
-    """The record is in the user's scope but restricted to named people."""
-
-    def __init__(self, contact: str):
-        super().__init__(contact)
-        self.contact = contact or "your team manager"
 
 
 def _active(user) -> bool:
@@ -257,3 +250,60 @@ def break_glass_open(*, user, family: Family, reason: str, request=None) -> Brea
         reason=reason.strip(),
     )
     return grant
+
+
+# --- What a user may do with a record they can see ------------------------------------------
+
+
+def may_read_audit(user) -> bool:
+    """Who has seen a record: team managers (their scope) and administrators."""
+    return doors.AUDIT_READERS.allows(user)
+
+
+def reads_audit_without_identity(user) -> bool:
+    """Administrators see a record's audit trail by number, never the child's details."""
+    return doors.is_administrator(user)
+
+
+def may_correct_note(user, entry) -> bool:
+    """A note is corrected by its author or by a team manager."""
+    return entry.author_id == user.pk or user.role == Role.TEAM_MANAGER
+
+
+def may_hand_over(user, case: EarlyHelpCase) -> bool:
+    return user.pk == case.lead_professional_id or user.role == Role.TEAM_MANAGER
+
+
+def activity_subjects_for(user) -> QuerySet:
+    """Whose activity a user may read: administrators anyone's, managers their agency's."""
+    users = User.objects.all()
+    if user.role == Role.TEAM_MANAGER:
+        users = users.filter(agency_id=user.agency_id)
+    return users
+
+
+def sees_own_cases_only(user) -> bool:
+    """Practitioners' case list is the cases they lead or sit on the TAF for: "My cases"."""
+    return user.role == Role.PRACTITIONER
+
+
+def staff_who_may_join_teams() -> QuerySet:
+    """Professionals who can sit on a Team Around the Family (consultants advise, strategic
+    viewers and administrators do not work with families)."""
+    return User.objects.filter(
+        is_active=True, role__in=(Role.PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR)
+    )
+
+
+def staff_who_may_lead() -> QuerySet:
+    """Who can be a lead professional: practitioners and team managers."""
+    return User.objects.filter(is_active=True, role__in=(Role.PRACTITIONER, Role.TEAM_MANAGER))
+
+
+def team_managers_of(agency) -> QuerySet:
+    """The managers told when a case waits for allocation in their agency."""
+    return User.objects.filter(role=Role.TEAM_MANAGER, is_active=True, agency=agency)
+
+
+def team_managers() -> QuerySet:
+    return User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)

@@ -17,9 +17,9 @@ from cases.models import (
     LevelOfNeed,
 )
 from cases.serializers import FamilyOutput, PersonOutput
-from earlyhelp import access_rules
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
+from partners import doors
 
 
 class _AuditedRetrieve:
@@ -30,7 +30,7 @@ class _AuditedRetrieve:
 
 
 class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
-    access_rule = access_rules.CASE_DATA
+    access_rule = doors.CASE_DATA
     serializer_class = PersonOutput
     filterset_fields = ["nhs_number", "upn", "date_of_birth"]
 
@@ -43,7 +43,7 @@ class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
 
 
 class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
-    access_rule = access_rules.CASE_DATA
+    access_rule = doors.CASE_DATA
     serializer_class = FamilyOutput
     filterset_fields = ["postcode", "district__code"]
 
@@ -66,7 +66,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     (cases_visible_to: one query per page); a single case goes through get_case_for (404 out
     of scope, 403 restricted). Writes go through cases.services, as on the pages."""
 
-    access_rule = access_rules.CASE_WORKERS
+    access_rule = doors.CASE_WORKERS
     lookup_value_regex = r"\d+"
     filterset_fields = ["status", "level_of_need"]
 

@@ -117,11 +117,8 @@ def users_who_may_join(case: EarlyHelpCase) -> QuerySet[User]:
         case=case, left_on__isnull=True, user__isnull=False
     ).values("user_id")
     return (
-        User.objects.filter(
-            is_active=True,
-            agency__in=consented_agencies(case),
-            role__in=["practitioner", "team_manager", "front_door"],
-        )
+        access.staff_who_may_join_teams()
+        .filter(agency__in=consented_agencies(case))
         .exclude(pk__in=current)
         .exclude(pk=case.lead_professional_id)
         .select_related("agency")

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cases import access
 from cases.access import TAF_PERMISSION, can_work_on_case
 from cases.models import (
     MAX_TEXT,
@@ -367,7 +368,7 @@ def note_correct(
     _require_worker(acting_user, case)
     if not entry.is_note:
         raise DomainError("Only case notes can be corrected; events are corrected at source.")
-    if entry.author_id != acting_user.pk and acting_user.role != "team_manager":
+    if not access.may_correct_note(acting_user, entry):
         raise DomainError("Only the person who wrote a note, or a team manager, may correct it.")
     text = _check_text(text, "the corrected note")
     reason = _check_text(reason, "the reason for the correction")
@@ -597,7 +598,7 @@ def lead_professional_handover(
     """Hand the lead professional role to another TAF member with an account. The previous
     lead stays on the TAF (so keeps access) until removed."""
     _require_worker(acting_user, case)
-    if acting_user.pk != case.lead_professional_id and acting_user.role != "team_manager":
+    if not access.may_hand_over(acting_user, case):
         raise DomainError("Only the lead professional or a team manager can hand over the case.")
     note = _check_text(note, "a handover note")
     handed_over_on = handed_over_on or timezone.localdate()

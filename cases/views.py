@@ -24,15 +24,15 @@ from cases.models import (
     LevelOfNeed,
     TeamAroundFamilyMember,
 )
-from earlyhelp import access_rules
 from earlyhelp.audit import audit_view
 from earlyhelp.errors import DomainError
+from partners import doors
 from partners.models import District
 
 PAGE_SIZE = 25
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def case_list(request):
     user = request.user
     districts = District.objects.filter(pk__in=user.districts.values("pk"))
@@ -53,14 +53,19 @@ def case_list(request):
     return render(
         request,
         "cases/case_list.html",
-        {"page": page, "filter_form": form, "query": query.urlencode()},
+        {
+            "page": page,
+            "filter_form": form,
+            "query": query.urlencode(),
+            "heading": "My cases" if access.sees_own_cases_only(user) else "Cases",
+        },
     )
 
 
 CHRONOLOGY_PAGE = 30
 
 
-@access_rules.CASE_DATA
+@doors.CASE_DATA
 def case_detail(request, pk: int):
     """The case page: the family, team, consent and chronology, with the sections other apps
     register (cases/case_page.py)."""
@@ -123,7 +128,7 @@ def _at(day: datetime.date | None) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def add_case_note(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     form = forms.NoteForm(request.POST or None)
@@ -142,7 +147,7 @@ def add_case_note(request, case_id: int):
     return _form_page(request, case=case, form=form, title="Add a case note", action=save)
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def correct_case_note(request, case_id: int, entry_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     entry = get_object_or_404(ChronologyEntry, pk=entry_id, case=case)
@@ -172,7 +177,7 @@ def correct_case_note(request, case_id: int, entry_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def record_consent(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     from partners.models import Agency
@@ -201,7 +206,7 @@ def record_consent(request, case_id: int):
     return _form_page(request, case=case, form=form, title="Record consent", action=save)
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def withdraw_consent(request, case_id: int, consent_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     consent = get_object_or_404(ConsentRecord, pk=consent_id, case=case)
@@ -232,7 +237,7 @@ def withdraw_consent(request, case_id: int, consent_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def record_no_consent(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     form = forms.NoConsentForm(request.POST or None, initial={"decided_on": timezone.localdate()})
@@ -265,7 +270,7 @@ def record_no_consent(request, case_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def add_taf_member(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     candidates = {u.pk: u for u in selectors.users_who_may_join(case)}
@@ -304,7 +309,7 @@ def add_taf_member(request, case_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 @require_POST
 def remove_taf_member(request, case_id: int, member_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
@@ -320,7 +325,7 @@ def remove_taf_member(request, case_id: int, member_id: int):
     return redirect("case_detail", pk=case.pk)
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def handover_lead_professional(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     members = [
@@ -355,7 +360,7 @@ def handover_lead_professional(request, case_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def step_up_case(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     form = forms.StepUpForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
@@ -385,7 +390,7 @@ def step_up_case(request, case_id: int):
     )
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def step_down_case(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
     form = forms.StepDownForm(request.POST or None, initial={"occurred_on": timezone.localdate()})

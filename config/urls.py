@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import AssessmentViewSet, FamilyPlanViewSet, ReviewViewSet
+from cases import audit_views
 from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet
-from earlyhelp import access_rules, audit_views, views
+from earlyhelp import views
+from partners import doors
 from referrals.api import ReferralViewSet, TriageViewSet
 
 router = DefaultRouter()
@@ -17,15 +19,15 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("plans", FamilyPlanViewSet, basename="plan")
 router.register("reviews", ReviewViewSet, basename="review")
-router.APIRootView.access_rule = access_rules.SIGNED_IN
+router.APIRootView.access_rule = doors.SIGNED_IN
 
 
 class SchemaView(SpectacularAPIView):
-    access_rule = access_rules.SIGNED_IN
+    access_rule = doors.SIGNED_IN
 
 
 class SchemaDocsView(SpectacularSwaggerSplitView):
-    access_rule = access_rules.SIGNED_IN
+    access_rule = doors.SIGNED_IN
 
 
 admin.site.site_header = "Early help administration"

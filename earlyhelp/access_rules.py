@@ -1,14 +1,14 @@
-"""Who may open a page or API endpoint at all (the door), declared on every view.
+"""The door mechanism: who may open a page or API endpoint at all, declared on every view.
 
-Which records they then see is decided by the scoped selectors (cases/access.py,
-referrals/access.py). A view with no declared rule is refused by AccessRuleMiddleware and
-fails the URL walk test: deny by default.
+The rules themselves, which name roles, are all in partners/doors.py; this kernel module
+holds only the mechanism and the rules that need no role. Which records a user then sees is
+decided by the scoped selectors (cases/access.py, referrals/access.py). A view with no
+declared rule is refused by AccessRuleMiddleware and fails the URL walk test: deny by
+default.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-from partners.models import ROLES_SEEING_CASE_DATA, Role
 
 
 @dataclass(frozen=True)
@@ -20,18 +20,9 @@ class Rule:
     before_second_factor: bool = False
 
     def __call__(self, view):
-        """Use a rule as a decorator on function views: @access_rules.SIGNED_IN."""
+        """Use a rule as a decorator on function views: @doors.CASE_DATA."""
         view.access_rule = self
         return view
-
-
-def _roles(*roles: str) -> Callable[[object], bool]:
-    allowed = frozenset(roles)
-    return lambda user: user.is_authenticated and user.is_active and user.role in allowed
-
-
-def roles(name: str, allowed: Iterable[str]) -> Rule:
-    return Rule(name, _roles(*allowed))
 
 
 PUBLIC = Rule("anyone, signed in or not", lambda user: True, sign_in_required=False)
@@ -41,27 +32,10 @@ SIGN_IN_JOURNEY = Rule(
     before_second_factor=True,
 )
 SIGNED_IN = Rule("any signed-in user", lambda user: user.is_authenticated and user.is_active)
-CASE_WORKERS = roles("roles that see case data", ROLES_SEEING_CASE_DATA - {Role.ADMINISTRATOR})
-CASE_DATA = roles("roles that may see case data (scoped)", ROLES_SEEING_CASE_DATA)
-FRONT_DOOR = roles("front door officers", [Role.FRONT_DOOR])
-MANAGERS = roles("team managers", [Role.TEAM_MANAGER])
-AUDIT_READERS = roles("managers and administrators", [Role.TEAM_MANAGER, Role.ADMINISTRATOR])
-FIGURES = roles(
-    "people who see aggregate figures",
-    [Role.TEAM_MANAGER, Role.STRATEGIC, Role.CONSULTANT, Role.ADMINISTRATOR],
-)
-ADMINISTRATORS = Rule(
-    "administrators",
-    lambda user: (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.role == Role.ADMINISTRATOR
-    ),
-)
 
 # URL namespaces whose views are built by a library; the rule applies to all of them.
-NAMESPACE_RULES = {"admin": ADMINISTRATORS}
+# Filled by the doors module (partners/doors.py), which knows the roles.
+NAMESPACE_RULES: dict[str, Rule] = {}
 
 
 def rule_for(view_func, namespaces: Iterable[str] = ()) -> Rule | None:

@@ -31,8 +31,7 @@ def exception_handler(exc, context):
     from rest_framework.exceptions import PermissionDenied
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    from cases.access import RestrictedRecord
-    from earlyhelp.errors import DomainError, EditConflict
+    from earlyhelp.errors import DomainError, EditConflict, RestrictedRecord
 
     if isinstance(exc, EditConflict):
         from rest_framework import status

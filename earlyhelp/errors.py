@@ -8,3 +8,12 @@ class InvalidTransition(DomainError):
 
 class EditConflict(DomainError):
     """Someone else saved the record since this editor loaded it (optimistic locking)."""
+
+
+class RestrictedRecord(DomainError):
+    """The record is in the user's scope but restricted to named people: the page says whom
+    to contact, the API answers 403."""
+
+    def __init__(self, contact: str):
+        super().__init__(contact)
+        self.contact = contact or "your team manager"

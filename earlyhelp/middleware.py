@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from earlyhelp.access_rules import rule_for
 from earlyhelp.audit import audit
+from earlyhelp.errors import RestrictedRecord
 from earlyhelp.models import AuditAction
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,6 @@ class AccessRuleMiddleware:
 
     def process_exception(self, request, exception):
         """Failed attempts to open a record are audited; restricted records say whom to ask."""
-        from cases.access import RestrictedRecord
 
         if not isinstance(exception, (Http404, PermissionDenied, RestrictedRecord)):
             return None

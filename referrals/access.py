@@ -14,8 +14,7 @@ records use get_referral_for, which raises Http404 out of scope.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from earlyhelp.access_rules import Rule
-from partners.models import AgencyKind, Role
+from partners.models import Agency, Role, User
 from referrals.models import Referral, ReferralStatus
 
 
@@ -105,28 +104,38 @@ def can_withdraw(user, referral: Referral) -> bool:
     )
 
 
-def is_social_care(user) -> bool:
+def records_on_behalf(user) -> bool:
+    """Front door officers record phone and email requests for the people who made them,
+    so the form does not fill the referrer's details from the officer's own."""
+    return _active(user) and user.role == Role.FRONT_DOOR
+
+
+def front_door_officers_for(district_id: int) -> QuerySet:
+    """Who is told at once about a request in their district (significant harm)."""
+    return User.objects.filter(
+        role=Role.FRONT_DOOR, is_active=True, districts=district_id
+    ).distinct()
+
+
+def front_door_agencies() -> QuerySet:
+    """Agencies whose staff include front door officers: the front door, not a district
+    team to allocate to."""
+    return Agency.objects.filter(staff__role=Role.FRONT_DOOR).values("pk")
+
+
+def oversees_triage(user) -> bool:
+    """Triage is the council front door's work: its officers, and the managers of the
+    council's own early help teams, are told about it; a partner agency's manager is not."""
+    if not _active(user):
+        return False
+    if user.role == Role.FRONT_DOOR:
+        return True
     return (
-        _active(user)
-        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
-        and user.agency is not None
-        and user.agency.kind == AgencyKind.SOCIAL_CARE
+        user.role == Role.TEAM_MANAGER
+        and bool(user.agency_id)
+        and user.agency.is_council_early_help
     )
 
 
-# Who may open the request form at all: every signed-in professional who works with families.
-REFERRERS = Rule(
-    "professionals who may request support",
-    lambda user: (
-        _active(user)
-        and user.role in (Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT)
-    ),
-)
-REFERRAL_READERS = Rule(
-    "roles that see requests for support (scoped)",
-    lambda user: (
-        _active(user)
-        and user.role in (Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT)
-    ),
-)
-SOCIAL_CARE = Rule("children's social care staff", is_social_care)
+def front_door_officers() -> QuerySet:
+    return User.objects.filter(role=Role.FRONT_DOOR, is_active=True)

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, LevelOfNeed, Need
-from earlyhelp import access_rules
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
+from partners import doors
 from partners.models import Agency, District
 from referrals import access, rules, selectors, services
 from referrals.models import (
@@ -230,7 +230,7 @@ class CloseInput(serializers.Serializer):
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Requests for support the caller may see; partner systems create them here."""
 
-    access_rule = access.REFERRAL_READERS
+    access_rule = doors.REFERRAL_READERS
     serializer_class = ReferralOutput
     ordering = "-id"
 
@@ -260,7 +260,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=ReferralInput, responses={201: ReferralOutput})
     def create(self, request):
         """Send a request for support from a partner system (door 2)."""
-        if not access.REFERRERS.allows(request.user):
+        if not doors.REFERRERS.allows(request.user):
             return Response({"detail": "You cannot request support."}, status=403)
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -337,7 +337,7 @@ class DecideInput(serializers.Serializer):
 class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The front door's queue and its actions: pick up, match, decide."""
 
-    access_rule = access_rules.FRONT_DOOR
+    access_rule = doors.FRONT_DOOR
     serializer_class = ReferralOutput
     pagination_class = QueuePagination
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from cases import access as case_access
 from cases import services as case_services
 from cases.codes import Relationship
 from cases.models import (
@@ -28,8 +29,8 @@ from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify
 from earlyhelp.working_days import add_working_days
-from partners.models import Agency, AgencyKind, District, Role, User
-from referrals import rules, transitions
+from partners.models import Agency, AgencyKind, District
+from referrals import access, rules, transitions
 from referrals.models import (
     ALLOCATING_OUTCOMES,
     Channel,
@@ -157,9 +158,7 @@ def referral_draft_save(
 
 
 def _notify_front_door_of_harm(referral: Referral) -> None:
-    officers = User.objects.filter(
-        role=Role.FRONT_DOOR, is_active=True, districts=referral.district_id
-    ).distinct()
+    officers = access.front_door_officers_for(referral.district_id)
     for officer in officers:
         notify(
             user=officer,
@@ -205,11 +204,11 @@ def referral_submit(
     if (
         referral.referrer_agency_id is None
         and not referral.is_self_referral
-        and acting_user.role != Role.FRONT_DOOR
+        and not access.records_on_behalf(acting_user)
         and not referral.referrer_organisation
     ):
         referral.referrer_agency = acting_user.agency
-    if acting_user.role != Role.FRONT_DOOR and not referral.is_self_referral:
+    if not access.records_on_behalf(acting_user) and not referral.is_self_referral:
         referral.referrer_user = acting_user
     referral.postcode = rules.clean_postcode(referral.postcode)
     referral.draft_data = {}
@@ -388,7 +387,7 @@ def _children_of(referral: Referral) -> list[Person]:
 
 def eligible_leads_any():
     """Everyone who can lead a case."""
-    return User.objects.filter(is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER])
+    return case_access.staff_who_may_lead()
 
 
 def eligible_leads(agency: Agency):
@@ -399,7 +398,7 @@ def eligible_leads(agency: Agency):
 def district_teams(district: District):
     return Agency.objects.filter(
         kind=AgencyKind.EARLY_HELP_TEAM, active=True, districts=district
-    ).exclude(staff__role=Role.FRONT_DOOR)
+    ).exclude(pk__in=access.front_door_agencies())
 
 
 @transaction.atomic
@@ -561,9 +560,7 @@ def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> No
             url=_url("case_detail", case.pk) or _url("referral_detail", referral.pk),
         )
     elif decision.outcome in ALLOCATING_OUTCOMES:
-        managers = User.objects.filter(
-            role=Role.TEAM_MANAGER, is_active=True, agency=case.lead_agency
-        )
+        managers = case_access.team_managers_of(case.lead_agency)
         for manager in managers:
             notify(
                 user=manager,

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from cases import access as case_access
 from cases.models import Person
-from earlyhelp import access_rules
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
-from partners.models import Agency, Role
+from partners import doors
+from partners.models import Agency
 from referrals import access, selectors, services
 from referrals.forms import (
     CloseForm,
@@ -39,7 +39,7 @@ PEOPLE_PREFIX = "people"
 def _door(user, referral: Referral | None, step_down: bool = False) -> str:
     if step_down or (referral is not None and referral.channel == Channel.STEP_DOWN):
         return Channel.STEP_DOWN
-    if user.role == Role.FRONT_DOOR:
+    if access.records_on_behalf(user):
         return "front_door"
     return Channel.WEB
 
@@ -88,7 +88,7 @@ def _initial_from_draft(data: dict):
 
 
 def _professional_initial(user) -> dict:
-    if user.role == Role.FRONT_DOOR:
+    if access.records_on_behalf(user):
         return {}
     return {
         "referrer_name": user.full_name,
@@ -198,20 +198,20 @@ _PERSON_KEYS = (
 )
 
 
-@access.REFERRERS
+@doors.REFERRERS
 def referral_start(request):
     """The request for support form: any professional (web), or a front door officer
     entering a phone or email request."""
     return _request_form(request, None)
 
 
-@access.SOCIAL_CARE
+@doors.SOCIAL_CARE
 def step_down_start(request):
     """Children's social care hands a family down to early help, with a summary."""
     return _request_form(request, None, step_down=True)
 
 
-@access.REFERRERS
+@doors.REFERRERS
 def referral_edit(request, pk: int):
     referral = access.get_referral_for(request.user, pk)
     if not access.can_edit_draft(request.user, referral):
@@ -219,7 +219,7 @@ def referral_edit(request, pk: int):
     return _request_form(request, referral)
 
 
-@access.REFERRAL_READERS
+@doors.REFERRAL_READERS
 def referral_sent(request, pk: int):
     referral = access.get_referral_for(request.user, pk)
     if referral.status == ReferralStatus.DRAFT:
@@ -227,7 +227,7 @@ def referral_sent(request, pk: int):
     return render(request, "referrals/sent.html", {"referral": referral})
 
 
-@access.REFERRAL_READERS
+@doors.REFERRAL_READERS
 def referral_list(request):
     """My requests: drafts to finish and what happened to the ones I sent."""
     page = Paginator(selectors.referrals_made_by(request.user), 50).get_page(
@@ -236,7 +236,7 @@ def referral_list(request):
     return render(request, "referrals/list.html", {"page": page})
 
 
-@access.REFERRAL_READERS
+@doors.REFERRAL_READERS
 def referral_detail(request, pk: int):
     referral = access.get_referral_for(request.user, pk)
     if referral.status == ReferralStatus.DRAFT:
@@ -262,7 +262,7 @@ def referral_detail(request, pk: int):
 # ---------------------------------------------------------------- triage
 
 
-@access_rules.FRONT_DOOR
+@doors.FRONT_DOOR
 def triage_queue(request):
     user = request.user
     districts = list(user.districts.all())
@@ -296,7 +296,7 @@ def triage_queue(request):
     )
 
 
-@access_rules.FRONT_DOOR
+@doors.FRONT_DOOR
 @require_POST
 def referral_pick_up(request, pk: int):
     referral = access.get_referral_for(request.user, pk)
@@ -314,7 +314,7 @@ def referral_pick_up(request, pk: int):
     return redirect("referral_match", pk=pk)
 
 
-@access_rules.FRONT_DOOR
+@doors.FRONT_DOOR
 @require_POST
 def referral_release(request, pk: int):
     referral = access.get_referral_for(request.user, pk)
@@ -334,7 +334,7 @@ def _triage_or_404(request, pk) -> Referral:
     return referral
 
 
-@access_rules.FRONT_DOOR
+@doors.FRONT_DOOR
 def referral_match(request, pk: int):
     """Check the people against existing records: link, merge into a family, or new."""
     referral = _triage_or_404(request, pk)
@@ -427,7 +427,7 @@ def _decision_form(request, referral: Referral):
     )
 
 
-@access_rules.FRONT_DOOR
+@doors.FRONT_DOOR
 def referral_decide(request, pk: int):
     referral = _triage_or_404(request, pk)
     if not referral.is_open:
@@ -482,7 +482,7 @@ def referral_decide(request, pk: int):
     )
 
 
-@access.REFERRAL_READERS
+@doors.REFERRAL_READERS
 def referral_close(request, pk: int):
     """Withdraw, or close as a duplicate: with a reason, never deleted."""
     referral = access.get_referral_for(request.user, pk)
@@ -521,10 +521,8 @@ def referral_close(request, pk: int):
 
 # ---------------------------------------------------------------- person search
 
-PERSON_SEARCH = access_rules.roles("front door and managers", [Role.FRONT_DOOR, Role.TEAM_MANAGER])
 
-
-@PERSON_SEARCH
+@doors.PERSON_SEARCH
 def person_search(request):
     """Identity search across the authority for the front door: names and households, with
     whether the family is known, never case detail."""

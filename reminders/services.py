@@ -23,12 +23,12 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cases.access import cases_visible_to
+from cases.access import cases_visible_to, team_managers
 from earlyhelp.models import Notification
 from earlyhelp.notifications import notification_email_deliver
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
-from partners.models import Role, User
-from referrals.access import referrals_visible_to
+from partners.models import User
+from referrals.access import front_door_officers, oversees_triage, referrals_visible_to
 from reminders import conf
 from reminders.deadlines import CASE_KINDS, Deadline, deadlines_due_by
 from reminders.models import (
@@ -89,7 +89,7 @@ class StageWindows:
 
 def _front_door_by_district() -> dict[int, list[int]]:
     through = User.districts.through
-    rows = through.objects.filter(user__role=Role.FRONT_DOOR, user__is_active=True).values_list(
+    rows = through.objects.filter(user__in=front_door_officers()).values_list(
         "district_id", "user_id"
     )
     result: dict[int, list[int]] = defaultdict(list)
@@ -105,14 +105,14 @@ class ManagerIndex:
     def __init__(self):
         self.by_district: dict[int, set[int]] = defaultdict(set)
         self.by_agency: dict[int, set[int]] = defaultdict(set)
-        managers = User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+        managers = team_managers()
         for user_id, agency_id in managers.values_list("pk", "agency_id"):
             if agency_id:
                 self.by_agency[agency_id].add(user_id)
         through = User.districts.through
-        for user_id, district_id in through.objects.filter(
-            user__role=Role.TEAM_MANAGER, user__is_active=True
-        ).values_list("user_id", "district_id"):
+        for user_id, district_id in through.objects.filter(user__in=team_managers()).values_list(
+            "user_id", "district_id"
+        ):
             self.by_district[district_id].add(user_id)
 
     def for_deadline(self, deadline: Deadline) -> set[int]:
@@ -129,10 +129,8 @@ def visible_ids(user, *, triage: bool, ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     if triage:
-        if user.role == Role.TEAM_MANAGER and not (
-            user.agency_id and user.agency.is_council_early_help
-        ):
-            return set()  # triage is the council front door's work, not a partner's
+        if not oversees_triage(user):
+            return set()
         qs = referrals_visible_to(user)
     else:
         qs = cases_visible_to(user)

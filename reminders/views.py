@@ -3,16 +3,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from earlyhelp import access_rules
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
+from partners import doors
 from reminders import forms, selectors, services
 from reminders.models import DeadlineKind
 
 PAGE_SIZE = 50
 
 
-@access_rules.MANAGERS
+@doors.MANAGERS
 def overdue(request):
     """The manager's view of drift and delay: everything overdue in their scope."""
     today = timezone.localdate()
@@ -40,7 +40,7 @@ def overdue(request):
     )
 
 
-@access_rules.SIGNED_IN
+@doors.SIGNED_IN
 def notification_preferences(request):
     user = request.user
     current = forms.DIGEST if user.digest_reminders else forms.SINGLE

@@ -10,9 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from earlyhelp import access_rules
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
+from partners import doors
 from partners.models import Agency, District
 from reporting import indicators
 from reporting.selectors import Period, reporting_scope_for
@@ -56,7 +56,7 @@ class IndicatorsAPI(APIView):
     Each figure: key, label, value, denominator, percentage. Strategic viewers and
     administrators get authority-wide figures with counts under 5 as "<5"."""
 
-    access_rule = access_rules.FIGURES
+    access_rule = doors.FIGURES
 
     @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -109,7 +109,7 @@ class CaseloadAPI(APIView):
     """GET /api/v1/reporting/caseload/?district=&agency= — a manager's caseload counts (no
     names: workers by id)."""
 
-    access_rule = access_rules.MANAGERS
+    access_rule = doors.MANAGERS
 
     @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):

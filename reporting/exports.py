@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from reporting.access import may_export
 from reporting.models import ExportJob, ExportKind, ExportStatus
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -219,26 +220,6 @@ LONG_KINDS = {
     ExportKind.ANNEX_A_XLSX,
     ExportKind.BOARD_REPORT,
 }
-
-
-def may_export(user, kind: str) -> bool:
-    """Lists of cases and Annex A name children: only managers, for their own scope. Figures
-    (indicators, the board report) go to everyone who sees figures."""
-    from earlyhelp import access_rules
-    from partners.models import Role
-
-    if kind in (
-        ExportKind.CASES_CSV,
-        ExportKind.CASES_XLSX,
-        ExportKind.REQUESTS_CSV,
-        ExportKind.REQUESTS_XLSX,
-    ):
-        return access_rules.MANAGERS.allows(user)
-    if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
-        return access_rules.MANAGERS.allows(user) or (
-            user.is_authenticated and user.role == Role.CONSULTANT
-        )
-    return access_rules.FIGURES.allows(user)
 
 
 @transaction.atomic

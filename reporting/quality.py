@@ -18,7 +18,7 @@ from cases.models import MAX_TEXT, CaseStatus, EarlyHelpCase
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
-from partners.models import Role
+from reporting.access import may_audit_quality
 from reporting.models import Grade, QualityAudit
 
 SAMPLE_PER_DISTRICT = 5
@@ -77,7 +77,7 @@ def quality_audit_record(
     professional that feedback is waiting."""
     from earlyhelp.notifications import notify
 
-    if acting_user.role != Role.CONSULTANT:
+    if not may_audit_quality(acting_user):
         raise DomainError("Only early help consultants audit cases.")
     case = get_case_for(acting_user, case.pk)
     if not acting_user.districts.filter(pk=case.district_id).exists():

@@ -24,7 +24,8 @@ from django.db.models import Q, QuerySet
 
 from cases.access import cases_visible_to
 from cases.models import EarlyHelpCase
-from partners.models import Agency, District, Role
+from partners.models import Agency, District
+from reporting.access import sees_figures_only
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-AGGREGATE_ONLY_ROLES = frozenset({Role.STRATEGIC, Role.ADMINISTRATOR})
-
-
 @dataclass
 class Scope:
     """The records a set of figures counts, and how the figures may be shown."""
@@ -111,7 +109,7 @@ def reporting_scope_for(
     user, *, district: District | None = None, agency: Agency | None = None
 ) -> Scope:
     """The scope of `user`'s figures, narrowed by the optional filters."""
-    aggregate_only = user.role in AGGREGATE_ONLY_ROLES
+    aggregate_only = sees_figures_only(user)
     if aggregate_only:
         cases = EarlyHelpCase.objects.all()
         referrals = _all_referrals()
@@ -139,7 +137,7 @@ def reporting_scope_for(
 def filter_choices_for(user) -> tuple[QuerySet, QuerySet]:
     """Districts and agencies a user may filter by: their own places for managers and
     consultants; all for aggregate-only viewers."""
-    if user.role in AGGREGATE_ONLY_ROLES:
+    if sees_figures_only(user):
         return District.objects.all(), Agency.objects.filter(active=True)
     # From the user's place, not from their cases: a filter only narrows the scope, and
     # reading every case in a county to build two drop-downs costs more than the page.

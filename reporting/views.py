@@ -15,18 +15,15 @@ from django.views.decorators.http import require_POST
 
 from cases.access import cases_visible_to, get_case_for
 from cases.models import LevelOfNeed
-from earlyhelp import access_rules
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
-from partners.models import Role
+from partners import doors
 from reporting import exports, indicators, quality
 from reporting.charts import bar_chart
 from reporting.forms import ExportRequestForm, QualityAuditForm, ReportFilterForm
 from reporting.models import ExportJob, ExportKind, QualityAudit
 from reporting.selectors import filter_choices_for, reporting_scope_for
-
-CONSULTANTS = access_rules.roles("early help consultants", [Role.CONSULTANT])
 
 
 def _filters(request):
@@ -51,7 +48,7 @@ def case_url(case) -> str:
         return reverse("family_detail", args=[case.family_id])
 
 
-@access_rules.MANAGERS
+@doors.MANAGERS
 def dashboard(request):
     """A manager's caseload over their scope, each figure linked to the cases behind it."""
     form, scope = _filters(request)
@@ -167,7 +164,7 @@ def _drill_args(request) -> dict:
     }
 
 
-@access_rules.MANAGERS
+@doors.MANAGERS
 def dashboard_cases(request):
     """The cases behind a dashboard figure, from the manager's own scoped queryset."""
     form, scope = _filters(request)
@@ -208,7 +205,7 @@ def dashboard_cases(request):
     )
 
 
-@access_rules.MANAGERS
+@doors.MANAGERS
 def dashboard_referrals(request):
     """Requests waiting for triage in the manager's scope (from referrals/access.py)."""
     form, scope = _filters(request)
@@ -235,7 +232,7 @@ def dashboard_referrals(request):
     )
 
 
-@access_rules.FIGURES
+@doors.FIGURES
 def indicator_list(request):
     """The strategies' indicators for any period and scope. Aggregate-only viewers see small
     numbers suppressed; nobody sees names here."""
@@ -275,7 +272,7 @@ def indicator_list(request):
     )
 
 
-@access_rules.FIGURES
+@doors.FIGURES
 def indicators_download(request, fmt: str):
     """The indicators on screen as CSV or Excel, straight away (a few queries), audited."""
     if fmt not in ("csv", "xlsx"):
@@ -307,7 +304,7 @@ def indicators_download(request, fmt: str):
 
 
 @require_POST
-@access_rules.FIGURES
+@doors.FIGURES
 def export_start(request):
     """Queue a long export and show its progress page."""
     form = ExportRequestForm(request.POST)
@@ -329,7 +326,7 @@ def _own_job(request, pk) -> ExportJob:
     return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
 
 
-@access_rules.FIGURES
+@doors.FIGURES
 def export_status(request, pk: int):
     """Progress of an export: htmx polls the progress fragment; without JavaScript the person
     refreshes the page."""
@@ -342,13 +339,13 @@ def export_status(request, pk: int):
     return render(request, template, {"job": job})
 
 
-@access_rules.FIGURES
+@doors.FIGURES
 def export_list(request):
     jobs = ExportJob.objects.filter(requested_by=request.user)[:50]
     return render(request, "reporting/export_list.html", {"jobs": jobs})
 
 
-@access_rules.FIGURES
+@doors.FIGURES
 def export_download(request, pk: int):
     """The file, to the person who asked for it only, if they may still export it."""
     job = exports.job_for_download(request.user, pk)
@@ -371,7 +368,7 @@ def export_download(request, pk: int):
 # --- Quality assurance ----------------------------------------------------------------
 
 
-@CONSULTANTS
+@doors.CONSULTANTS
 def qa_sample(request):
     """This month's sample of cases to audit, per district."""
     today = timezone.localdate()
@@ -392,7 +389,7 @@ def qa_sample(request):
     )
 
 
-@CONSULTANTS
+@doors.CONSULTANTS
 def qa_audit_new(request, case_id: int):
     case = get_case_for(request.user, case_id)
     form = QualityAuditForm(request.POST or None)
@@ -416,14 +413,14 @@ def qa_audit_new(request, case_id: int):
     return render(request, "reporting/qa_audit_form.html", {"case": case, "form": form})
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def qa_feedback(request):
     """Audits of the cases I lead, with the consultant's feedback."""
     audits = quality.audits_for_lead_professional(request.user)
     return render(request, "reporting/qa_feedback.html", {"audits": audits})
 
 
-@access_rules.CASE_WORKERS
+@doors.CASE_WORKERS
 def qa_feedback_detail(request, pk: int):
     """One audit: for its lead professional, its auditor, and anyone who may read the case."""
     record = get_object_or_404(QualityAudit.objects.select_related("case", "auditor"), pk=pk)

@@ -149,6 +149,20 @@ def celery_worker_process(transactional_db):
         proc.kill()
 
 
+# Fixtures that start a real Celery worker process: their tests carry the `worker` marker.
+WORKER_FIXTURES = {"celery_worker_process", "workers"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests by what they start, so `make test-fast` can leave them out and no
+    new browser or worker test can forget its marker."""
+    for item in items:
+        if "tests/browser/" in item.nodeid or "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if WORKER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.worker)
+
+
 def pytest_report_header(config):
     """Debian moves chromium's major version often: say which one the browser tests use."""
     try:

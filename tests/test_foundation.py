@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "x7#kq!v2$Lr9@pZ4^mW8&nB3*cF6(hJ1)tY5-gD0=sA2+eR7~uI9%oP4<qX8>",
     "ALLOWED_HOSTS": "earlyhelp.example.gov.uk",
+    "SITE_URL": "https://earlyhelp.example.gov.uk",
 }
 
 
@@ -41,6 +43,26 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = _manage("check", env_extra={**PRODUCTION_ENV, "ALLOWED_HOSTS": ""})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must name" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_address_for_links_in_emails():
+    result = _manage("check", env_extra={**PRODUCTION_ENV, "SITE_URL": ""})
+    assert result.returncode != 0
+    assert "SITE_URL must be the service's https:// address" in result.stderr
+
+
+def test_production_logs_are_one_json_object_a_line():
+    result = _manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('earlyhelp').warning('sweep took %s ms', 12)",
+        env_extra=PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "sweep took 12 ms"
+    assert line["level"] == "WARNING"
+    assert line["logger"] == "earlyhelp"
 
 
 def test_deploy_check_prints_no_warnings_in_production():

@@ -31,3 +31,12 @@ def govuk_widget(bound_field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def error_anchor(bound_field) -> str:
+    """The id the error summary links to: the first option of a radio or checkbox group."""
+    widget = bound_field.field.widget
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label

@@ -243,6 +243,9 @@ def test_a_sweep_skips_while_another_holds_the_advisory_lock(practitioner):
             cursor.execute("SELECT pg_advisory_lock(%s)", [services.SWEEP_LOCK_KEY])
         assert services.reminders_sweep(today=today).locked_out is True
         assert ReminderOccurrence.objects.count() == 0
+        with other.cursor() as cursor:
+            # Released explicitly: a closed connection's backend may outlive close() briefly.
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [services.SWEEP_LOCK_KEY])
     finally:
         other.close()
     assert services.reminders_sweep(today=today).written == 1

@@ -6,12 +6,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from cases.access import break_glass_open
+from cases.access import activity_subjects_for, break_glass_open
 from cases.models import Family
-from earlyhelp import access_rules
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction, AuditEvent
-from partners.models import Role, User
+from partners import doors
 
 
 class AuditFilterForm(forms.Form):
@@ -28,7 +27,7 @@ class AuditFilterForm(forms.Form):
     record_id = forms.IntegerField(label="Record number", required=False, min_value=1)
 
 
-@access_rules.ADMINISTRATORS
+@doors.ADMINISTRATORS
 def audit_search(request):
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.select_related("user", "user__agency")
@@ -50,13 +49,10 @@ def audit_search(request):
     )
 
 
-@access_rules.AUDIT_READERS
+@doors.AUDIT_READERS
 def user_activity(request, pk: int):
     """A per-user activity page: administrators for anyone, team managers for their agency."""
-    users = User.objects.all()
-    if request.user.role == Role.TEAM_MANAGER:
-        users = users.filter(agency_id=request.user.agency_id)
-    subject = users.filter(pk=pk).first()
+    subject = activity_subjects_for(request.user).filter(pk=pk).first()
     if subject is None:
         raise Http404
     events = AuditEvent.objects.filter(user=subject)
@@ -83,7 +79,7 @@ class BreakGlassForm(forms.Form):
     )
 
 
-@access_rules.ADMINISTRATORS
+@doors.ADMINISTRATORS
 def break_glass(request):
     """An explicit, audited, four-hour grant to one family's records for an administrator."""
     form = BreakGlassForm(request.POST or None)

@@ -1,0 +1,71 @@
+"""Every door rule in one place: who may open a page or API endpoint at all, by role.
+
+Each view declares one of these (`@doors.CASE_DATA`, or `access_rule = doors.FIGURES` on a
+class); AccessRuleMiddleware and the API's DeclaredRule refuse a view without one, and the
+primary navigation (config/navigation.py) shows a link only to a user its door lets in, so
+the two cannot drift apart. Which records a user then sees is decided by the scoped
+selectors in each app's access.py.
+"""
+
+from collections.abc import Callable, Iterable
+
+from earlyhelp.access_rules import (  # noqa: F401  (the role-free rules, re-exported)
+    NAMESPACE_RULES,
+    PUBLIC,
+    SIGN_IN_JOURNEY,
+    SIGNED_IN,
+    Rule,
+)
+from partners.models import ROLES_SEEING_CASE_DATA, AgencyKind, Role
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _roles(*roles: str) -> Callable[[object], bool]:
+    allowed = frozenset(roles)
+    return lambda user: _active(user) and user.role in allowed
+
+
+def roles(name: str, allowed: Iterable[str]) -> Rule:
+    return Rule(name, _roles(*allowed))
+
+
+def is_social_care(user) -> bool:
+    return (
+        _active(user)
+        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.SOCIAL_CARE
+    )
+
+
+def is_administrator(user) -> bool:
+    return _active(user) and user.is_staff and user.role == Role.ADMINISTRATOR
+
+
+CASE_WORKERS = roles("roles that see case data", ROLES_SEEING_CASE_DATA - {Role.ADMINISTRATOR})
+CASE_DATA = roles("roles that may see case data (scoped)", ROLES_SEEING_CASE_DATA)
+FRONT_DOOR = roles("front door officers", [Role.FRONT_DOOR])
+MANAGERS = roles("team managers", [Role.TEAM_MANAGER])
+CONSULTANTS = roles("early help consultants", [Role.CONSULTANT])
+AUDIT_READERS = roles("managers and administrators", [Role.TEAM_MANAGER, Role.ADMINISTRATOR])
+FIGURES = roles(
+    "people who see aggregate figures",
+    [Role.TEAM_MANAGER, Role.STRATEGIC, Role.CONSULTANT, Role.ADMINISTRATOR],
+)
+ADMINISTRATORS = Rule("administrators", is_administrator)
+PERSON_SEARCH = roles("front door and managers", [Role.FRONT_DOOR, Role.TEAM_MANAGER])
+# Who may open the request form at all: every signed-in professional who works with families.
+REFERRERS = roles(
+    "professionals who may request support",
+    [Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT],
+)
+REFERRAL_READERS = roles(
+    "roles that see requests for support (scoped)",
+    [Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT],
+)
+SOCIAL_CARE = Rule("children's social care staff", is_social_care)
+
+NAMESPACE_RULES["admin"] = ADMINISTRATORS
