@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from assessments import forms, presenters, selectors, services
 from assessments.models import AssessmentStatus, MeetingStatus, PlanAction, TafMeeting
 from assessments.pdf import render_pdf
-from cases import access
+from cases import access, restriction
 from cases import selectors as case_selectors
 from cases.models import NOTE_KINDS, ChronologyKind, Need
 from earlyhelp import access_rules
@@ -46,13 +46,18 @@ def case_detail(request, pk: int):
         kind = ""
     chronology = Paginator(case_selectors.chronology_for(case, kind=kind), CHRONOLOGY_PAGE)
     page = chronology.get_page(request.GET.get("page"))
+    members = case_selectors.family_members(case)
+    consents = case_selectors.consents_for(case)
+    restriction.mask_people(
+        request.user, [m.person for m in members] + [c.given_by for c in consents]
+    )
     context = {
         "case": case,
         "can_work": access.can_work_on_case(request.user, case),
-        "members": case_selectors.family_members(case),
+        "members": members,
         "children": case_selectors.children_of(case),
         "taf_members": case_selectors.taf_members_for(case),
-        "consents": case_selectors.consents_for(case),
+        "consents": consents,
         "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
         "has_consent": case_selectors.has_active_consent(case),
         "assessment": assessment,
@@ -300,7 +305,9 @@ def revise_assessment(request, case_id: int):
 def assessment_version(request, case_id: int, number: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
-    version = get_object_or_404(assessment.versions if assessment else None, number=number)
+    if assessment is None:  # no assessment yet: no versions (was a 500, issue 17 point 6)
+        raise Http404
+    version = get_object_or_404(assessment.versions, number=number)
     audit_view(request, version)
     return render(
         request,

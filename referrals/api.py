@@ -7,6 +7,7 @@ from rest_framework import mixins, pagination, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cases import restriction
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, LevelOfNeed, Need
 from earlyhelp import access_rules
@@ -314,8 +315,18 @@ class CandidateOutput(serializers.Serializer):
     exact = serializers.BooleanField()
     families = serializers.SerializerMethodField()
 
+    restricted = serializers.BooleanField(source="person.restriction.hidden")
+    restricted_contact = serializers.SerializerMethodField()
+
+    def get_restricted_contact(self, c) -> str | None:
+        return c.person.restriction.contact or None
+
     def get_name(self, c) -> str:
-        return "Restricted record" if c.person.restricted else c.person.full_name
+        """Masked by cases.restriction: a restricted person is 'Restricted record: contact X'."""
+        shown = getattr(c.person, "restriction", None)
+        if shown is None or shown.hidden:
+            return shown.label if shown is not None else "Restricted record"
+        return c.person.full_name
 
     def get_families(self, c) -> list[int]:
         return [f.pk for f in c.families]
@@ -379,6 +390,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 for c in found:
                     c.referral_person = entry_id
                     rows.append(c)
+            restriction.mask_candidates(request.user, rows, keep_family_id=referral.family_id)
             return Response(CandidateOutput(rows, many=True).data)
         data = MatchInput(data=request.data)
         data.is_valid(raise_exception=True)

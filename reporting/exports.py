@@ -78,12 +78,11 @@ INDICATOR_HEADER = ["Section", "Indicator", "Number", "Out of", "Percentage", "N
 
 
 def indicator_rows(sections, *, suppressed: bool) -> list[list]:
-    from reporting.indicators import present_figure
+    from reporting.indicators import present_figures
 
     rows = []
     for section in sections:
-        for figure in section.figures:
-            shown = present_figure(figure, suppressed=suppressed)
+        for shown in present_figures(section.figures, suppressed=suppressed):
             rows.append(
                 [
                     section.title,

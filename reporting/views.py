@@ -159,8 +159,11 @@ def _drill_args(request) -> dict:
         except ValueError:
             return None
 
+    level = number("level")
+    if level is not None and level not in LevelOfNeed.values:
+        raise Http404  # no such level of need (was a 500, issue 17 point 6)
     return {
-        "level": number("level"),
+        "level": level,
         "worker": number("worker"),
         "agency": number("lead_agency"),
         "district": number("in_district"),
@@ -247,7 +250,7 @@ def indicator_list(request):
             "key": s.key,
             "title": s.title,
             "source": s.source,
-            "figures": [indicators.present_figure(f, suppressed=scope.suppress) for f in s.figures],
+            "figures": indicators.present_figures(s.figures, suppressed=scope.suppress),
         }
         for s in sections
     ]
@@ -255,7 +258,7 @@ def indicator_list(request):
         bar_chart(
             f"breakdown-{b.key}",
             f"Children worked with by {b.title[0].lower()}{b.title[1:]}",
-            [(label, indicators.suppress(n) if scope.suppress else n) for label, n in b.rows],
+            indicators.suppress_rows(b.rows, suppressed=scope.suppress),
         )
         for b in indicators.breakdowns(scope.cases, period)
     ]
