@@ -28,6 +28,7 @@ NAVIGATION = {
         ("Cases", "case_list"),
         ("Quality audits", "qa_sample"),
         ("Indicators", "indicators"),
+        ("Find a person", "person_search"),
     ],
     Role.STRATEGIC: [("Indicators", "indicators")],
     Role.ADMINISTRATOR: [

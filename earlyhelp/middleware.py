@@ -77,14 +77,20 @@ class AccessRuleMiddleware:
         return None
 
 
+BIGINT_MAX = 2**63 - 1
+
+
 def _record_id(kwargs: dict) -> int | None:
+    """The record id in the URL, if it is one the audit column can hold (a probe with an
+    id beyond PostgreSQL's bigint is audited without it, never a 500)."""
     for key in ("pk", "case_id", "person_id", "family_id", "referral_id", "assessment_id"):
         value = kwargs.get(key)
         if value is not None:
             try:
-                return int(value)
+                number = int(value)
             except (TypeError, ValueError):
                 return None
+            return number if -BIGINT_MAX <= number <= BIGINT_MAX else None
     return None
 
 

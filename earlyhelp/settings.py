@@ -206,6 +206,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Two-factor sign-in: every role that can see case data must verify a TOTP device.
 OTP_TOTP_ISSUER = AUTHORITY_NAME
+# Administrators never see another user's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 EARLYHELP_REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
 
 CONTENT_SECURITY_POLICY = {
@@ -277,9 +279,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         # Partner systems only: tokens of service accounts, with an expiry and a scope.
+        # First, so a refused token is answered 401 with WWW-Authenticate: Token.
         "earlyhelp.api.ServiceTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["earlyhelp.api.DeclaredRule"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -24,7 +24,12 @@ from earlyhelp.models import AuditAction, AuditEvent, Notification
 
 def _safe_next(request, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    # Only a path on this site: anything else ("-1", a view name) is not a place to go.
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    ):
         return target
     from django.urls import reverse
 

@@ -272,7 +272,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=CloseInput, responses=ReferralOutput)
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         referral = access.get_referral_for(request.user, pk)
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -367,7 +367,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses=ReferralOutput)
     @action(detail=True, methods=["post"], url_path="pick-up")
-    def pick_up(self, request, pk=None):
+    def pick_up(self, request, pk=None, format=None):
         referral = services.referral_pick_up(
             referral=self._referral(pk),
             acting_user=request.user,
@@ -378,7 +378,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=MatchInput, responses=CandidateOutput(many=True))
     @action(detail=True, methods=["get", "post"])
-    def match(self, request, pk=None):
+    def match(self, request, pk=None, format=None):
         """GET: possible matches for each person. POST: record the officer's choices."""
         referral = self._referral(pk)
         entries = list(referral.people.all())
@@ -422,7 +422,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=DecideInput, responses=ReferralOutput)
     @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
+    def decide(self, request, pk=None, format=None):
         referral = self._referral(pk)
         data = DecideInput(data=request.data)
         data.is_valid(raise_exception=True)

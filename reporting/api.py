@@ -80,9 +80,7 @@ class IndicatorsAPI(APIView):
                         "key": s.key,
                         "title": s.title,
                         "source": s.source,
-                        "figures": indicators.present_figures(
-                            s.figures, suppressed=scope.suppress
-                        ),
+                        "figures": indicators.present_figures(s.figures, suppressed=scope.suppress),
                     }
                     for s in sections
                 ],

@@ -114,7 +114,10 @@ def case_rows(cases) -> Iterable[list]:
     for case in cases.select_related("family", "district", "lead_agency", "lead_professional"):
         yield [
             case.reference,
-            case.family.name if not case.family.restricted else "Restricted record",
+            case.family.name
+            if not case.family.restricted
+            else "Restricted record: contact "
+            + (case.family.restricted_contact or "your team manager"),
             case.district.name,
             case.lead_agency.name,
             case.lead_professional.full_name if case.lead_professional_id else "",

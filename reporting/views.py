@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases import restriction
 from cases.access import cases_visible_to, get_case_for
 from cases.models import LevelOfNeed
 from earlyhelp import access_rules
@@ -170,6 +171,13 @@ def _drill_args(request) -> dict:
     }
 
 
+def _masked_families(user, cases: list) -> list:
+    """Cases whose family is restricted show 'Restricted record: contact X' to anyone not
+    named on it (cases.restriction), and their names to those who are."""
+    restriction.mask_families(user, [case.family for case in cases])
+    return cases
+
+
 @access_rules.MANAGERS
 def dashboard_cases(request):
     """The cases behind a dashboard figure, from the manager's own scoped queryset."""
@@ -195,7 +203,10 @@ def dashboard_cases(request):
             "figure": figure,
             "title": indicators.FIGURES[figure],
             "refinements": refinements,
-            "rows": [(case, case_url(case)) for case in page.object_list],
+            "rows": [
+                (case, case_url(case))
+                for case in _masked_families(request.user, list(page.object_list))
+            ],
             "page": page,
             "query": query.urlencode(),
             "export_kinds": [

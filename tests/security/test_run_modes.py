@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (local)
+        with urllib.request.urlopen(url, timeout=90) as response:  # noqa: S310 (local)
             return response.status, response.read().decode(errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(errors="replace")
@@ -70,6 +70,7 @@ def test_the_web_server_of_make_run_shows_its_own_pages_and_static_files():
             except OSError:
                 assert time.monotonic() < deadline, "the web server did not start"
                 time.sleep(0.3)
+        # The first request loads the application (seconds on a busy machine).
         status, body = _get(f"http://127.0.0.1:{port}/no-such-page/")
         assert status == 404
         assert "Page not found" in body

@@ -32,13 +32,13 @@ def households(district, other_district, school, practitioner):
     district with a case led by the school, one in the same district led by the council
     team, one in another district."""
     school_lead = factories.UserFactory(agency=school, districts=[district])
-    led_by_school = factories.FamilyFactory(district=district)
+    led_by_school = factories.family_with_children(district=district, children=0)
     _person_in(led_by_school, "Saffron")
     factories.open_case(lead=school_lead, family=led_by_school)
-    council = factories.FamilyFactory(district=district)
+    council = factories.family_with_children(district=district, children=0)
     _person_in(council, "Cosmo")
     factories.open_case(lead=practitioner, family=council)
-    far = factories.FamilyFactory(district=other_district)
+    far = factories.family_with_children(district=other_district, children=0)
     _person_in(far, "Farrah")
 
 
