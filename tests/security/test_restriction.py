@@ -192,3 +192,19 @@ def test_family_list_api_masks_people_in_a_constant_number_of_queries(
     assert len(hidden) == 3
     assert all(p["first_name"] is None and p["date_of_birth"] is None for p in hidden)
     assert all(p["restricted_contact"] == PERSON_CONTACT for p in hidden)
+
+
+def test_the_demo_county_has_a_restricted_person_and_a_partner_system(db):
+    from django.core.management import call_command
+
+    from cases.models import Person
+    from earlyhelp.models import ServiceAccount
+
+    call_command("load_demo_county", families=30, verbosity=0)
+    assert Person.objects.filter(
+        restricted=True,
+        memberships__family__restricted=False,
+        memberships__family__cases__lead_professional__email="practitioner@demo.test",
+    ).exists()
+    account = ServiceAccount.objects.get()
+    assert not account.user.has_usable_password()
