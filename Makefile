@@ -8,10 +8,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast install browser lint vendor demo-code bench county loadtest clean-data
+.PHONY: run dev test test-fast install browser lint vendor demo-code bench county loadtest clean-data
 
+# `make run`: the product as people meet it (DEBUG off, real error pages, static files
+# through WhiteNoise). `make dev`: the same with DEBUG on, for developers only.
 run: $(STAMP)
 	$(BIN)/python -m config.launcher run
+
+dev: $(STAMP)
+	$(BIN)/python -m config.launcher dev
 
 test: $(STAMP) browser
 	$(BIN)/python -m config.launcher test -- $(PYTEST_ARGS)

@@ -130,7 +130,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
         "lock_version you send.",
     )
     @action(detail=True, methods=["post"], url_path="draft")
-    def save_draft(self, request, pk=None):
+    def save_draft(self, request, pk=None, format=None):
         assessment = self.get_object()
         self._work_case(assessment)
         data = self._valid(self.AssessmentDraftInput, request)
@@ -288,7 +288,7 @@ class ReviewViewSet(_ScopedReadViewSet):
 
     @extend_schema(request=ReviewRecordInput, responses={200: ReviewOutput})
     @action(detail=True, methods=["post"], url_path="record")
-    def record(self, request, pk=None):
+    def record(self, request, pk=None, format=None):
         """Record a held meeting: attendance, progress on each outcome, the decision and the
         next review (assessments.services.meeting_record decides what is allowed)."""
         meeting = self.get_object()

@@ -257,7 +257,9 @@ def revise_assessment(request, case_id: int):
 def assessment_version(request, case_id: int, number: int):
     case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
-    version = get_object_or_404(assessment.versions if assessment else None, number=number)
+    if assessment is None:  # no assessment yet: no versions (was a 500, issue 17 point 6)
+        raise Http404
+    version = get_object_or_404(assessment.versions, number=number)
     audit_view(request, version)
     return render(
         request,

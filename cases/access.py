@@ -7,8 +7,8 @@ is out of scope, so guessing an ID reveals nothing.
 
 - practitioner: cases they lead, or sit on the TAF for (a guardian grant) while the family's
   consent covers sharing with their agency;
-- front door officer: searches everyone's identity details; case detail only once a case is
-  allocated to them (lead or TAF), as for a practitioner;
+- front door officer: searches identity details in their districts (people_searchable_by);
+  case detail only once a case is allocated to them (lead or TAF), as for a practitioner;
 - team manager: every case in their districts if their agency is a council early help team,
   otherwise every case led by their agency;
 - early help consultant: read access to cases in their districts;
@@ -29,6 +29,7 @@ from cases.models import (
     EarlyHelpCase,
     EarlyHelpCaseUserObjectPermission,
     Family,
+    FamilyMembership,
     Person,
 )
 from earlyhelp.errors import DomainError, RestrictedRecord  # noqa: F401  (re-exported)
@@ -214,16 +215,39 @@ def get_person_for(user, pk) -> Person:
 
 
 def may_search_people(user) -> bool:
-    """Front door officers search the whole authority for matches (identity only)."""
-    return _active(user) and user.role in (Role.FRONT_DOOR, Role.TEAM_MANAGER)
+    """Identity search (issue 17, point 2): the front door, managers and consultants, each
+    within their own reach (people_searchable_by)."""
+    return _active(user) and user.role in (Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT)
 
 
 def people_searchable_by(user) -> QuerySet[Person]:
-    """Identity search: the whole authority for the front door, otherwise the user's people.
-    Restricted people appear only as 'restricted record' rows to those not named."""
-    if may_search_people(user):
-        return Person.objects.all()
-    return people_visible_to(user)
+    """Whom a user may look up by identity, before restriction masks names:
+
+    - front door officers, council early help managers and consultants: people in a
+      household in one of their districts;
+    - a partner agency's manager (a school, a health trust): people in the households of
+      cases their agency leads;
+    - anyone else: the people whose records they may read.
+    Restricted people appear only as 'restricted record' rows (cases.restriction)."""
+    if not may_search_people(user):
+        return people_visible_to(user)
+    agency = user.agency
+    by_district = user.role in (Role.FRONT_DOOR, Role.CONSULTANT) or (
+        agency is not None and agency.is_council_early_help
+    )
+    if by_district:
+        households = Family.objects.filter(district_id__in=_user_district_ids(user))
+    else:
+        households = Family.objects.filter(
+            pk__in=EarlyHelpCase.objects.filter(lead_agency_id=user.agency_id).values("family_id")
+        )
+    return Person.objects.filter(
+        Exists(
+            FamilyMembership.objects.filter(
+                person_id=OuterRef("pk"), family_id__in=households.values("pk")
+            )
+        )
+    )
 
 
 def break_glass_open(*, user, family: Family, reason: str, request=None) -> BreakGlass:

@@ -138,7 +138,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=CaseNoteInput, responses={201: CaseNoteOutput})
     @action(detail=True, methods=["post"], url_path="notes")
-    def add_note(self, request, pk=None):
+    def add_note(self, request, pk=None, format=None):
         """Add a case note to the chronology (cases.services.note_add audits it)."""
         case = selectors.get_case_for_work(request.user, pk)
         data = self._valid(self.CaseNoteInput, request)

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 
-from cases import access
+from cases import access, restriction
 from cases.models import FamilyMembership, Person
 from earlyhelp.audit import audit_view
 from earlyhelp.models import AuditAction, AuditEvent
@@ -43,9 +43,12 @@ def person_detail(request, pk: int):
 def family_detail(request, pk: int):
     family = access.get_family_for(request.user, pk)
     audit_view(request, family)
-    members = family.memberships.select_related("person").order_by(
-        "relationship", "person__date_of_birth"
+    members = list(
+        family.memberships.select_related("person").order_by(
+            "relationship", "person__date_of_birth"
+        )
     )
+    restriction.mask_people(request.user, [m.person for m in members])
     cases = (
         access.cases_visible_to(request.user)
         .filter(family=family)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import access, case_page, forms, selectors, services
+from cases import access, case_page, forms, restriction, selectors, services
 from cases.models import (
     NOTE_KINDS,
     CaseStatus,
@@ -75,13 +75,18 @@ def case_detail(request, pk: int):
     if kind not in ChronologyKind.values:
         kind = ""
     chronology = Paginator(selectors.chronology_for(case, kind=kind), CHRONOLOGY_PAGE)
+    members = selectors.family_members(case)
+    consents = selectors.consents_for(case)
+    restriction.mask_people(
+        request.user, [m.person for m in members] + [c.given_by for c in consents]
+    )
     context = {
         "case": case,
         "can_work": access.can_work_on_case(request.user, case),
-        "members": selectors.family_members(case),
+        "members": members,
         "children": selectors.children_of(case),
         "taf_members": selectors.taf_members_for(case),
-        "consents": selectors.consents_for(case),
+        "consents": consents,
         "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
         "has_consent": selectors.has_active_consent(case),
         "step_events": list(case.step_events.all()),

@@ -181,8 +181,17 @@ def stop(processes: list, handles: list) -> None:
             handle.cleanup()
 
 
-def run(port: int) -> int:
-    env = dict(os.environ)
+def web_environment(base: dict, *, debug: bool) -> dict:
+    """The environment for `make run` (debug=False: the product as people meet it, with its
+    own error pages and static files served by WhiteNoise) or `make dev` (debug=True:
+    Django's debug pages, for developers only)."""
+    env = dict(base)
+    env["DEBUG"] = "true" if debug else "false"
+    return env
+
+
+def run(port: int, *, debug: bool = False) -> int:
+    env = web_environment(os.environ, debug=debug)
     handles = prepare_environment(env)
     processes: list[subprocess.Popen] = []
     try:
@@ -216,7 +225,8 @@ def run(port: int) -> int:
             processes.append(
                 subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)  # noqa: S603
             )
-        say(f"Early help is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
+        mode = "DEBUG on, for developers" if debug else "DEBUG off"
+        say(f"Early help is running at http://127.0.0.1:{port}/  ({mode}; Ctrl-C stops everything)")
         manage("demo_sign_ins", env=env)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
@@ -260,13 +270,15 @@ def main() -> int:
     sub = parser.add_subparsers(dest="what", required=True)
     run_parser = sub.add_parser("run", help="web + worker + beat with demo data")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    dev_parser = sub.add_parser("dev", help="as run, with DEBUG on (developers only)")
+    dev_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     sub.add_parser("test", help="the full test suite").add_argument("args", nargs="*")
     sub.add_parser("with", help="run a command with the servers up").add_argument(
         "command", nargs=argparse.REMAINDER
     )
     options = parser.parse_args()
-    if options.what == "run":
-        return run(options.port)
+    if options.what in ("run", "dev"):
+        return run(options.port, debug=options.what == "dev")
     if options.what == "test":
         return test(options.args)
     return shell(options.command)

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "earlyhelp.middleware.ApiAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "earlyhelp.middleware.AccessRuleMiddleware",
@@ -179,10 +180,18 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Sign-in lock-out (django-axes): five failures lock the account and address for 30 minutes.
+# Sign-in lock-out (django-axes): five failures for one account (from any address) lock the
+# account, and five failures from one address (for any accounts) lock the address, each for
+# 30 minutes. An email that has no account locks the same way, so the answer never tells an
+# attacker which emails exist.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "earlyhelp.audit.client_address"
+# The client address for audit and lock-out: the number of reverse proxies in front of the app
+# that append the address they saw to X-Forwarded-For. 0 (the default): the address of the
+# connection, and X-Forwarded-For is ignored (anyone can write it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -198,6 +207,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Two-factor sign-in: every role that can see case data must verify a TOTP device.
 OTP_TOTP_ISSUER = AUTHORITY_NAME
+# Administrators never see another user's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 EARLYHELP_REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
 
 CONTENT_SECURITY_POLICY = {
@@ -272,8 +283,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Partner systems only: tokens of service accounts, with an expiry and a scope.
+        # First, so a refused token is answered 401 with WWW-Authenticate: Token.
+        "earlyhelp.api.ServiceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["earlyhelp.api.DeclaredRule"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -281,7 +294,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "earlyhelp.api.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "earlyhelp.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "600/minute"},
+    # Throttles tell clients apart by the same trusted-proxy rule as the audit trail.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Throttling is active for every endpoint (the rates are read per request, in Redis).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "earlyhelp.api.UserRateThrottle",
+        "earlyhelp.api.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_USER", default="600/minute"),
+        "anon": env.str("API_RATE_ANON", default="60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early help case management API",
@@ -289,7 +312,8 @@ SPECTACULAR_SETTINGS = {
     "role, agency and district. Every call is audited.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and docs need the same door as the API: signed in, second factor verified.
+    "SERVE_PERMISSIONS": ["earlyhelp.api.DeclaredRule"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

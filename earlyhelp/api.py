@@ -1,10 +1,43 @@
-"""API plumbing shared by every app: the access-rule permission and the error mapping."""
+"""API plumbing shared by every app: the access-rule permission, service-account tokens,
+throttling and the error mapping."""
 
 from django.conf import settings
-from rest_framework import pagination, permissions
-from rest_framework.authentication import SessionAuthentication
+from rest_framework import exceptions, pagination, permissions, throttling
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.settings import api_settings
 
 from earlyhelp.access_rules import rule_for
+
+
+class ServiceTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` for partner systems' service accounts only.
+
+    DRF's own tokens (rest_framework.authtoken) are not accepted: any user could hold one,
+    and it would let a person use the API without the second factor."""
+
+    def authenticate_credentials(self, key):
+        from earlyhelp.api_tokens import token_for_key
+
+        token = token_for_key(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        return token.account.user, token
+
+
+class _RatesFromSettings:
+    """DRF reads the rates once, at import; these read them per request, so a changed
+    setting (or a test's override) takes effect."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+    pass
+
+
+class AnonRateThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+    pass
 
 
 class DeclaredRule(permissions.BasePermission):
@@ -13,8 +46,17 @@ class DeclaredRule(permissions.BasePermission):
     message = "You do not have access to this."
 
     def has_permission(self, request, view) -> bool:
+        from earlyhelp.models import ApiScope, ApiToken
+
         rule = rule_for(view)
         if rule is None or not rule.allows(request.user):
+            return False
+        if (
+            isinstance(request.auth, ApiToken)
+            and request.auth.scope == ApiScope.READ
+            and request.method not in permissions.SAFE_METHODS
+        ):
+            self.message = "This token may only read."
             return False
         if (
             settings.EARLYHELP_REQUIRE_2FA

@@ -1,16 +1,41 @@
 """Write audit events. Every read and change of a child's record passes through here."""
 
+import ipaddress
+
+from django.conf import settings
 from django.db import models
 
 from earlyhelp.models import AuditAction, AuditEvent
 
 
 def client_address(request) -> str | None:
+    """The client's address, trusting X-Forwarded-For only as far as our own proxies.
+
+    Each of the TRUSTED_PROXY_COUNT proxies in front of the app appends the address it saw,
+    so the client is the entry that many places from the right; anything further left was
+    written by the client and may be forged. With no trusted proxies (the default) the
+    header is ignored and the connection's address is used. Also django-axes' client
+    address (AXES_CLIENT_IP_CALLABLE), so lock-out and audit agree."""
     if request is None:
         return None
-    # Behind the production proxy the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    meta = getattr(request, "META", {})
+    remote = meta.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return _valid_ip(remote)
+    hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if len(hops) < proxies:
+        return _valid_ip(remote)
+    return _valid_ip(hops[-proxies]) or _valid_ip(remote)
+
+
+def _valid_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def _subject_ids(record) -> tuple[int | None, int | None]:

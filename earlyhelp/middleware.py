@@ -61,6 +61,7 @@ class AccessRuleMiddleware:
         match = request.resolver_match
         record_id = _record_id(match.kwargs) if match else None
         if record_id is not None or isinstance(exception, RestrictedRecord):
+            request._refusal_audited = True
             audit(
                 user=request.user,
                 action=AuditAction.DENIED,
@@ -76,12 +77,84 @@ class AccessRuleMiddleware:
         return None
 
 
+BIGINT_MAX = 2**63 - 1
+
+
 def _record_id(kwargs: dict) -> int | None:
+    """The record id in the URL, if it is one the audit column can hold (a probe with an
+    id beyond PostgreSQL's bigint is audited without it, never a 500)."""
     for key in ("pk", "case_id", "person_id", "family_id", "referral_id", "assessment_id"):
         value = kwargs.get(key)
         if value is not None:
             try:
-                return int(value)
+                number = int(value)
             except (TypeError, ValueError):
                 return None
+            return number if -BIGINT_MAX <= number <= BIGINT_MAX else None
     return None
+
+
+API_PREFIX = "/api/v1/"
+REFUSED = frozenset({401, 403, 404})
+
+
+class ApiAuditMiddleware:
+    """Every API refusal and every API list read leaves one audit row (issue 17, point 3).
+
+    Refusals (401, 403, 404 under /api/v1/, including ids that do not exist: probing is
+    what the trail is for) are written here because DRF answers them inside the view, where
+    AccessRuleMiddleware.process_exception never sees them. A list read is one row naming
+    the list and how many records it returned, not one row per record."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(API_PREFIX):
+            try:
+                self._audit(request, response)
+            except Exception:  # the answer stands even if the audit write fails; log it
+                logger.exception("Could not audit an API call")
+        return response
+
+    def _audit(self, request, response) -> None:
+        match = request.resolver_match
+        kind = _api_kind(match)
+        if response.status_code in REFUSED:
+            if getattr(request, "_refusal_audited", False):
+                return
+            audit(
+                user=request.user,
+                action=AuditAction.DENIED,
+                record_type=kind,
+                record_id=_record_id(match.kwargs) if match else None,
+                request=request,
+                reason=f"API {request.method} refused ({response.status_code})",
+            )
+            return
+        actions = getattr(match.func, "actions", None) if match else None
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and actions
+            and actions.get("get") == "list"
+        ):
+            data = getattr(response, "data", None)
+            rows = data.get("results") if isinstance(data, dict) else data
+            count = len(rows) if isinstance(rows, list) else None
+            audit(
+                user=request.user,
+                action=AuditAction.VIEW,
+                record_type=kind,
+                request=request,
+                reason=f"API list: {count} records" if count is not None else "API list",
+                changes={"query": [None, request.META.get("QUERY_STRING", "")[:500]]},
+            )
+
+
+def _api_kind(match) -> str:
+    if match is None:
+        return ""
+    basename = (getattr(match.func, "initkwargs", None) or {}).get("basename")
+    return (basename or match.url_name or "")[:40]

@@ -20,6 +20,9 @@ class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGN_OUT = "sign_out", "Signed out"
+    # The password step alone is not a sign-in for roles that need a second factor.
+    PASSWORD_ACCEPTED = "password_ok", "Password accepted, second factor pending"
+    SECOND_FACTOR_FAILED = "2fa_failed", "Second factor code refused"
 
 
 class AuditEvent(models.Model):
@@ -85,3 +88,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ApiScope(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
+class ServiceAccount(models.Model):
+    """A partner system (a school's MIS, a health record) that uses the API.
+
+    Its user holds the place (agency, districts, role) that scopes what it sees, exactly as
+    for a person, but has no usable password: it cannot sign in to the pages, and a person
+    cannot use a token to skip the second factor, because tokens belong only to these."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_account"
+    )
+    system_name = models.CharField(max_length=200)
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_accounts_created",
+    )
+
+    def __str__(self) -> str:
+        return self.system_name
+
+
+class ApiToken(models.Model):
+    """A service account's API key: only its SHA-256 digest is stored; it expires; its scope
+    says whether it may change anything."""
+
+    account = models.ForeignKey(ServiceAccount, on_delete=models.CASCADE, related_name="tokens")
+    key_digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters.")
+    scope = models.CharField(max_length=20, choices=ApiScope.choices, default=ApiScope.READ)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.prefix}…"

@@ -1,5 +1,6 @@
 """Sign-in events go to the audit trail (no business rules here)."""
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -9,6 +10,11 @@ from earlyhelp.models import AuditAction
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
+    # Roles that need a second factor are signed in only once it is verified
+    # (earlyhelp.views.two_factor writes that row).
+    if settings.EARLYHELP_REQUIRE_2FA and user.needs_second_factor:
+        audit(user=user, action=AuditAction.PASSWORD_ACCEPTED, request=request)
+        return
     audit(user=user, action=AuditAction.SIGN_IN, request=request)
 
 

@@ -17,13 +17,19 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from earlyhelp import access_rules, notifications
+from earlyhelp.audit import audit
 from earlyhelp.forms import SignInForm, TwoFactorForm
-from earlyhelp.models import AuditEvent, Notification
+from earlyhelp.models import AuditAction, AuditEvent, Notification
 
 
 def _safe_next(request, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    # Only a path on this site: anything else ("-1", a view name) is not a place to go.
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    ):
         return target
     from django.urls import reverse
 
@@ -80,7 +86,12 @@ def two_factor(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            # A new session key once fully signed in: a key seen before the second factor
+            # (on a shared machine, in a proxy log) is worth nothing afterwards.
+            request.session.cycle_key()
+            audit(user=user, action=AuditAction.SIGN_IN, request=request, reason="second factor")
             return redirect(_safe_next(request))
+        audit(user=user, action=AuditAction.SECOND_FACTOR_FAILED, request=request)
         form.add_error("code", "The code is wrong or has expired. Enter the current 6-digit code")
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:

@@ -56,7 +56,10 @@ FIGURES = roles(
     [Role.TEAM_MANAGER, Role.STRATEGIC, Role.CONSULTANT, Role.ADMINISTRATOR],
 )
 ADMINISTRATORS = Rule("administrators", is_administrator)
-PERSON_SEARCH = roles("front door and managers", [Role.FRONT_DOOR, Role.TEAM_MANAGER])
+PERSON_SEARCH = roles(
+    "front door, managers and consultants (each within their reach)",
+    [Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT],
+)
 # Who may open the request form at all: every signed-in professional who works with families.
 REFERRERS = roles(
     "professionals who may request support",

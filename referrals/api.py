@@ -7,6 +7,7 @@ from rest_framework import mixins, pagination, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cases import restriction
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, LevelOfNeed, Need
 from earlyhelp.audit import audit
@@ -271,7 +272,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=CloseInput, responses=ReferralOutput)
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         referral = access.get_referral_for(request.user, pk)
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -314,8 +315,18 @@ class CandidateOutput(serializers.Serializer):
     exact = serializers.BooleanField()
     families = serializers.SerializerMethodField()
 
+    restricted = serializers.BooleanField(source="person.restriction.hidden")
+    restricted_contact = serializers.SerializerMethodField()
+
+    def get_restricted_contact(self, c) -> str | None:
+        return c.person.restriction.contact or None
+
     def get_name(self, c) -> str:
-        return "Restricted record" if c.person.restricted else c.person.full_name
+        """Masked by cases.restriction: a restricted person is 'Restricted record: contact X'."""
+        shown = getattr(c.person, "restriction", None)
+        if shown is None or shown.hidden:
+            return shown.label if shown is not None else "Restricted record"
+        return c.person.full_name
 
     def get_families(self, c) -> list[int]:
         return [f.pk for f in c.families]
@@ -356,7 +367,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses=ReferralOutput)
     @action(detail=True, methods=["post"], url_path="pick-up")
-    def pick_up(self, request, pk=None):
+    def pick_up(self, request, pk=None, format=None):
         referral = services.referral_pick_up(
             referral=self._referral(pk),
             acting_user=request.user,
@@ -367,7 +378,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=MatchInput, responses=CandidateOutput(many=True))
     @action(detail=True, methods=["get", "post"])
-    def match(self, request, pk=None):
+    def match(self, request, pk=None, format=None):
         """GET: possible matches for each person. POST: record the officer's choices."""
         referral = self._referral(pk)
         entries = list(referral.people.all())
@@ -379,6 +390,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 for c in found:
                     c.referral_person = entry_id
                     rows.append(c)
+            restriction.mask_candidates(request.user, rows, keep_family_id=referral.family_id)
             return Response(CandidateOutput(rows, many=True).data)
         data = MatchInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -410,7 +422,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=DecideInput, responses=ReferralOutput)
     @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
+    def decide(self, request, pk=None, format=None):
         referral = self._referral(pk)
         data = DecideInput(data=request.data)
         data.is_valid(raise_exception=True)

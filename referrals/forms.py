@@ -357,6 +357,14 @@ def people_formset(*, rows: int):
     )
 
 
+def _shown_name(record) -> str:
+    """The name, or 'Restricted record: contact X' (cases.restriction masks the record)."""
+    shown = getattr(record, "restriction", None)
+    if shown is None or shown.hidden:
+        return shown.label if shown is not None else "Restricted record"
+    return record.full_name if hasattr(record, "full_name") else record.name
+
+
 class MatchForm(forms.Form):
     """One radio group per person (link / new) plus the household choice; built per request."""
 
@@ -364,7 +372,7 @@ class MatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.people = people
         for entry, candidates in people:
-            choices = [(str(c.person.pk), c.person.full_name) for c in candidates]
+            choices = [(str(c.person.pk), _shown_name(c.person)) for c in candidates]
             choices.append(("new", "None of these: a new person"))
             self.fields[f"person_{entry.pk}"] = forms.ChoiceField(
                 label=f"Is {entry.full_name} one of these people?",
@@ -376,7 +384,8 @@ class MatchForm(forms.Form):
             )
         self.fields["family"] = forms.ChoiceField(
             label="Which household is this request about?",
-            choices=[(str(f.pk), f.name) for f in family_choices] + [("new", "A new household")],
+            choices=[(str(f.pk), _shown_name(f)) for f in family_choices]
+            + [("new", "A new household")],
             widget=forms.RadioSelect,
             error_messages={"required": "Select the household, or 'a new household'"},
         )

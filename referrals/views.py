@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import access as case_access
-from cases.models import Person
+from cases import restriction
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
@@ -347,8 +347,13 @@ def referral_match(request, pk: int):
     if referral.family_id:
         families.append(referral.family)
     known = selectors.families_known(families)
-    restricted_ids = {k.family.pk for k in known if k.restricted}
     candidates = [c for _, cands in people for c in cands]
+    restriction.mask_candidates(
+        request.user,
+        candidates,
+        known_families=[k.family for k in known],
+        keep_family_id=referral.family_id,
+    )
     audit(
         user=request.user,
         action=AuditAction.SEARCH,
@@ -397,7 +402,6 @@ def referral_match(request, pk: int):
             "form": form,
             "people": [(e, cands, form[f"person_{e.pk}"]) for e, cands in people],
             "known": known,
-            "restricted_ids": restricted_ids,
         },
     )
 
@@ -524,8 +528,8 @@ def referral_close(request, pk: int):
 
 @doors.PERSON_SEARCH
 def person_search(request):
-    """Identity search across the authority for the front door: names and households, with
-    whether the family is known, never case detail."""
+    """Identity search within the user's reach (cases.access.people_searchable_by): names
+    and households, with whether the family is known, never case detail."""
     form = PersonSearchForm(request.GET or None)
     results = None
     if request.GET and form.is_valid():
@@ -537,13 +541,7 @@ def person_search(request):
             postcode=d.get("postcode", ""),
             people=case_access.people_searchable_by(request.user),
         )
-        named = set(
-            Person.named_people.through.objects.filter(
-                user_id=request.user.pk, person_id__in=[p.pk for p in results]
-            ).values_list("person_id", flat=True)
-        )
-        for person in results:
-            person.hidden = person.restricted and person.pk not in named
+        restriction.mask_people(request.user, results)
         audit(
             user=request.user,
             action=AuditAction.SEARCH,

@@ -80,10 +80,7 @@ class IndicatorsAPI(APIView):
                         "key": s.key,
                         "title": s.title,
                         "source": s.source,
-                        "figures": [
-                            indicators.present_figure(f, suppressed=scope.suppress)
-                            for f in s.figures
-                        ],
+                        "figures": indicators.present_figures(s.figures, suppressed=scope.suppress),
                     }
                     for s in sections
                 ],
@@ -92,11 +89,10 @@ class IndicatorsAPI(APIView):
                         "key": b.key,
                         "title": b.title,
                         "rows": [
-                            {
-                                "group": label,
-                                "children": indicators.suppress(n) if scope.suppress else n,
-                            }
-                            for label, n in b.rows
+                            {"group": label, "children": n}
+                            for label, n in indicators.suppress_rows(
+                                b.rows, suppressed=scope.suppress
+                            )
                         ],
                     }
                     for b in indicators.breakdowns(scope.cases, period)

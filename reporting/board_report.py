@@ -14,7 +14,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reporting.charts import bar_chart
-from reporting.indicators import breakdowns, indicators_for, present_figure, suppress
+from reporting.indicators import (
+    breakdowns,
+    indicators_for,
+    present_figure,
+    present_figures,
+    suppress,
+    suppress_rows,
+)
 from reporting.selectors import Period, Scope
 
 TREND_KEYS = [
@@ -64,7 +71,7 @@ def report_context(scope: Scope, period: Period, progress: Callable[[int], None]
         {
             "title": s.title,
             "source": s.source,
-            "figures": [present_figure(f, suppressed=True) for f in s.figures],
+            "figures": present_figures(s.figures, suppressed=True),
         }
         for s in current_sections
     ]
@@ -88,7 +95,7 @@ def report_context(scope: Scope, period: Period, progress: Callable[[int], None]
         bar_chart(
             f"breakdown-{b.key}",
             f"Children worked with by {b.title.lower()}",
-            [(label, suppress(n)) for label, n in b.rows],
+            suppress_rows(b.rows, suppressed=True),
         )
         for b in breakdowns(scope.cases, period)
     ]

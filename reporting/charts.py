@@ -70,7 +70,11 @@ def bar_chart(
     for index, row in enumerate(rows):
         label, value = row[0], row[1]
         url = row[2] if len(row) > 2 else ""
-        width = 0 if value == SUPPRESSED or not value else max(2, int(BAR_WIDTH * value / top))
+        width = (
+            0
+            if value == SUPPRESSED or not isinstance(value, int | float) or not value
+            else max(2, int(BAR_WIDTH * value / top))
+        )
         bars.append(
             Bar(label=str(label), value=value, url=url, width=width, y=5 + index * ROW_HEIGHT)
         )

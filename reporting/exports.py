@@ -79,12 +79,11 @@ INDICATOR_HEADER = ["Section", "Indicator", "Number", "Out of", "Percentage", "N
 
 
 def indicator_rows(sections, *, suppressed: bool) -> list[list]:
-    from reporting.indicators import present_figure
+    from reporting.indicators import present_figures
 
     rows = []
     for section in sections:
-        for figure in section.figures:
-            shown = present_figure(figure, suppressed=suppressed)
+        for shown in present_figures(section.figures, suppressed=suppressed):
             rows.append(
                 [
                     section.title,
@@ -116,7 +115,10 @@ def case_rows(cases) -> Iterable[list]:
     for case in cases.select_related("family", "district", "lead_agency", "lead_professional"):
         yield [
             case.reference,
-            case.family.name if not case.family.restricted else "Restricted record",
+            case.family.name
+            if not case.family.restricted
+            else "Restricted record: contact "
+            + (case.family.restricted_contact or "your team manager"),
             case.district.name,
             case.lead_agency.name,
             case.lead_professional.full_name if case.lead_professional_id else "",

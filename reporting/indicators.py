@@ -55,6 +55,17 @@ RE_REFERRAL_DAYS = 365  # "within 12 months of closure": day 365 counts, day 366
 DUE_SOON_WORKING_DAYS = 10
 SUPPRESSION_THRESHOLD = 5
 SUPPRESSED = "<5"
+# Secondary suppression: a figure of 5 or more hidden so that a '<5' beside it cannot be
+# worked out by subtraction from a total on the same page or export ("[c]": confidential,
+# as the Government Statistical Service marks it).
+SECONDARY_SUPPRESSED = "[c]"
+HIDDEN_VALUES = (SUPPRESSED, SECONDARY_SUPPRESSED)
+# Figures that add up to another figure shown beside them: (total key, member keys or a
+# prefix ending in "_"). Members of a group are suppressed together (suppress_group).
+ADDITIVE_GROUPS = (
+    ("requests_received", ("outcome_", "requests_undecided", "requests_closed")),
+    ("cases_worked_with", ("universal_plus_cases", "targeted_cases")),
+)
 
 
 # --- Results -------------------------------------------------------------------------
@@ -100,6 +111,61 @@ def suppress(value: int | None) -> int | str | None:
     if value is None:
         return None
     return SUPPRESSED if value < SUPPRESSION_THRESHOLD else value
+
+
+def suppress_group(values: list[int]) -> list[int | str]:
+    """Small-number suppression for cells that add up to a total shown beside them.
+
+    Primary: each count under 5 is '<5'. Secondary: while the hidden cells could be worked
+    out from the total (only one hidden), or add up to less than 5 (their sum, total minus
+    the rest, would itself be a small number), the smallest shown cell is hidden too, as
+    '[c]'. Issue 17, point 8: before this, subtracting the other rows from the total rebuilt
+    the '<5' cell."""
+    shown: list[int | str] = [SUPPRESSED if v < SUPPRESSION_THRESHOLD else v for v in values]
+    hidden = [i for i, v in enumerate(shown) if v == SUPPRESSED]
+    if not hidden:
+        return shown
+    while True:
+        hidden_sum = sum(values[i] for i in hidden)
+        if len(hidden) >= 2 and hidden_sum >= SUPPRESSION_THRESHOLD:
+            return shown
+        rest = [i for i, v in enumerate(shown) if v not in HIDDEN_VALUES]
+        if not rest:
+            return shown
+        smallest = min(rest, key=lambda i: (values[i], i))
+        shown[smallest] = SECONDARY_SUPPRESSED
+        hidden.append(smallest)
+
+
+def suppress_rows(rows: list[tuple], *, suppressed: bool) -> list[tuple]:
+    """(label, count, ...) rows of one breakdown, whose counts add up to a total on the same
+    page: the counts with primary and secondary suppression when `suppressed`."""
+    if not suppressed:
+        return list(rows)
+    values = suppress_group([row[1] for row in rows])
+    return [(row[0], value, *row[2:]) for row, value in zip(rows, values, strict=True)]
+
+
+def _in_group(key: str, members: tuple[str, ...]) -> bool:
+    return any(key.startswith(m) if m.endswith("_") else key == m for m in members)
+
+
+def present_figures(figures: list[Figure], *, suppressed: bool) -> list[dict]:
+    """The figures of one section as shown, with secondary suppression across the figures
+    that add up to another (ADDITIVE_GROUPS)."""
+    shown = [present_figure(f, suppressed=suppressed) for f in figures]
+    if not suppressed:
+        return shown
+    for _total, members in ADDITIVE_GROUPS:
+        indexes = [i for i, f in enumerate(figures) if _in_group(f.key, members)]
+        if not indexes:
+            continue
+        values = suppress_group([figures[i].value for i in indexes])
+        for i, value in zip(indexes, values, strict=True):
+            if value == SECONDARY_SUPPRESSED:
+                shown[i]["value"] = SECONDARY_SUPPRESSED
+                shown[i]["percentage"] = None
+    return shown
 
 
 def present_figure(figure: Figure, *, suppressed: bool) -> dict:

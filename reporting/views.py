@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases import restriction
 from cases.access import cases_visible_to, get_case_for
 from cases.models import LevelOfNeed
 from earlyhelp.audit import audit
@@ -156,12 +157,22 @@ def _drill_args(request) -> dict:
         except ValueError:
             return None
 
+    level = number("level")
+    if level is not None and level not in LevelOfNeed.values:
+        raise Http404  # no such level of need (was a 500, issue 17 point 6)
     return {
-        "level": number("level"),
+        "level": level,
         "worker": number("worker"),
         "agency": number("lead_agency"),
         "district": number("in_district"),
     }
+
+
+def _masked_families(user, cases: list) -> list:
+    """Cases whose family is restricted show 'Restricted record: contact X' to anyone not
+    named on it (cases.restriction), and their names to those who are."""
+    restriction.mask_families(user, [case.family for case in cases])
+    return cases
 
 
 @doors.MANAGERS
@@ -189,7 +200,10 @@ def dashboard_cases(request):
             "figure": figure,
             "title": indicators.FIGURES[figure],
             "refinements": refinements,
-            "rows": [(case, case_url(case)) for case in page.object_list],
+            "rows": [
+                (case, case_url(case))
+                for case in _masked_families(request.user, list(page.object_list))
+            ],
             "page": page,
             "query": query.urlencode(),
             "export_kinds": [
@@ -244,7 +258,7 @@ def indicator_list(request):
             "key": s.key,
             "title": s.title,
             "source": s.source,
-            "figures": [indicators.present_figure(f, suppressed=scope.suppress) for f in s.figures],
+            "figures": indicators.present_figures(s.figures, suppressed=scope.suppress),
         }
         for s in sections
     ]
@@ -252,7 +266,7 @@ def indicator_list(request):
         bar_chart(
             f"breakdown-{b.key}",
             f"Children worked with by {b.title[0].lower()}{b.title[1:]}",
-            [(label, indicators.suppress(n) if scope.suppress else n) for label, n in b.rows],
+            indicators.suppress_rows(b.rows, suppressed=scope.suppress),
         )
         for b in indicators.breakdowns(scope.cases, period)
     ]

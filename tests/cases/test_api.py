@@ -264,11 +264,13 @@ def test_every_retrieve_and_write_is_audited(practitioner, worked_case):
     assert written.filter(record_type="chronologyentry", record_id=note.pk).exists()
 
 
-def test_a_list_does_not_audit_each_row(practitioner, worked_case):
+def test_a_list_is_audited_once_not_per_row(practitioner, worked_case):
+    """Issue 17, point 3: one audit row per list read, not one per record."""
+    _cases_led_by(practitioner, 2)
     api = api_as(practitioner)
     before = AuditEvent.objects.count()
     assert api.get("/api/v1/cases/").status_code == 200
-    assert AuditEvent.objects.count() == before
+    assert AuditEvent.objects.count() == before + 1
 
 
 def _cases_led_by(lead, count):

@@ -1,0 +1,224 @@
+"""Restricted records, masked the same way on every surface (issue 17, point 1).
+
+A family or a person can be restricted to named people (a child at risk from an absent
+parent, a member of staff's own family). Anyone else who meets the record - in a search, a
+match, a household list, a case page, an API response, an export - sees only "a restricted
+record: contact X", never a name, date of birth, household or postcode. A person is hidden
+when the person is restricted, or when any household they belong to is restricted (a child of
+a restricted household is as restricted as its address), unless the user is named on it.
+
+Every surface asks this module, through one of:
+
+- ``mask_people(user, people)`` / ``mask_families(user, families)``: set ``.restriction``
+  (a ``Restriction``) on each object of an already loaded list, in two queries however long
+  the list; templates test ``obj.restriction.hidden`` and print ``obj.restriction.contact``;
+- ``restriction_for_person(user, person)`` / ``restriction_for_family(user, family)``: one
+  record (uses ``.restriction`` when a list was masked already);
+- ``person_hidden_q(user)`` / ``family_hidden_q(user)``: the same rule as a filter, for
+  querysets that must leave hidden records out;
+- ``masked_person_data(data, restriction)``: an API representation with every identifying
+  field emptied, so API fields stay the same shape.
+
+Access scope (who may reach a record at all) stays in cases/access.py; restriction decides
+what is shown of a record already in reach.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from cases.models import Family, FamilyMembership, Person
+
+DEFAULT_CONTACT = "your team manager"
+RESTRICTED_LABEL = "Restricted record"
+
+
+@dataclass(frozen=True)
+class Restriction:
+    hidden: bool
+    contact: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{RESTRICTED_LABEL}: contact {self.contact}" if self.hidden else ""
+
+
+VISIBLE = Restriction(hidden=False)
+
+
+def _contact(text: str) -> str:
+    return (text or "").strip() or DEFAULT_CONTACT
+
+
+def _user_pk(user) -> int | None:
+    return user.pk if getattr(user, "is_authenticated", False) else None
+
+
+def family_hidden_q(user, prefix: str = "") -> Q:
+    """Families (or rows reaching a family through `prefix`) restricted and not naming user."""
+    named = Family.named_people.through.objects.filter(
+        family_id=OuterRef(f"{prefix}pk"), user_id=_user_pk(user)
+    )
+    return Q(**{f"{prefix}restricted": True}) & ~Q(Exists(named))
+
+
+def person_hidden_q(user, prefix: str = "") -> Q:
+    """People (or rows reaching a person through `prefix`) the user must not see in full."""
+    named_person = Person.named_people.through.objects.filter(
+        person_id=OuterRef(f"{prefix}pk"), user_id=_user_pk(user)
+    )
+    hidden_household = FamilyMembership.objects.filter(
+        person_id=OuterRef(f"{prefix}pk"), family__restricted=True
+    ).exclude(
+        family_id__in=Family.named_people.through.objects.filter(user_id=_user_pk(user)).values(
+            "family_id"
+        )
+    )
+    return (Q(**{f"{prefix}restricted": True}) & ~Q(Exists(named_person))) | Q(
+        Exists(hidden_household)
+    )
+
+
+def mask_families(user, families: Iterable[Family]) -> list[Family]:
+    """Set `.restriction` on each family; one query for the whole list."""
+    families = [f for f in families if f is not None]
+    todo = [f for f in families if not hasattr(f, "restriction")]
+    restricted_ids = {f.pk for f in todo if f.restricted}
+    named = set()
+    if restricted_ids:
+        named = set(
+            Family.named_people.through.objects.filter(
+                user_id=_user_pk(user), family_id__in=restricted_ids
+            ).values_list("family_id", flat=True)
+        )
+    for family in todo:
+        if family.restricted and family.pk not in named:
+            family.restriction = Restriction(True, _contact(family.restricted_contact))
+        else:
+            family.restriction = VISIBLE
+    return families
+
+
+def mask_people(user, people: Iterable[Person]) -> list[Person]:
+    """Set `.restriction` on each person; two queries for the whole list."""
+    people = [p for p in people if p is not None]
+    todo = [p for p in people if not hasattr(p, "restriction")]
+    if not todo:
+        return people
+    ids = {p.pk for p in todo}
+    restricted_ids = {p.pk for p in todo if p.restricted}
+    named = set()
+    if restricted_ids:
+        named = set(
+            Person.named_people.through.objects.filter(
+                user_id=_user_pk(user), person_id__in=restricted_ids
+            ).values_list("person_id", flat=True)
+        )
+    household_contact: dict[int, str] = {}
+    rows = (
+        FamilyMembership.objects.filter(person_id__in=ids, family__restricted=True)
+        .exclude(
+            family_id__in=Family.named_people.through.objects.filter(user_id=_user_pk(user)).values(
+                "family_id"
+            )
+        )
+        .order_by("family_id")
+        .values_list("person_id", "family__restricted_contact")
+    )
+    for person_id, contact in rows:
+        household_contact.setdefault(person_id, contact)
+    for person in todo:
+        if person.restricted and person.pk not in named:
+            person.restriction = Restriction(True, _contact(person.restricted_contact))
+        elif person.pk in household_contact:
+            person.restriction = Restriction(True, _contact(household_contact[person.pk]))
+        else:
+            person.restriction = VISIBLE
+    return people
+
+
+def mask_candidates(user, candidates, *, known_families=(), keep_family_id=None) -> None:
+    """Matching (referrals.selectors.Candidate: .person, .families): mask the people, their
+    households, and a household reached only through a hidden person, which would otherwise
+    say where that person lives. The household the request is already linked to stays as it
+    is, so matching never moves a request out of its officer's reach."""
+    candidates = list(candidates)
+    mask_people(user, [c.person for c in candidates])
+    families = [f for c in candidates for f in c.families] + list(known_families)
+    via_hidden = {f.pk for c in candidates if c.person.restriction.hidden for f in c.families}
+    via_shown = {f.pk for c in candidates if not c.person.restriction.hidden for f in c.families}
+    contact = {
+        f.pk: c.person.restriction.contact
+        for c in candidates
+        if c.person.restriction.hidden
+        for f in c.families
+    }
+    for family in families:
+        if family.pk in via_hidden - via_shown and family.pk != keep_family_id:
+            family.restriction = Restriction(True, contact[family.pk])
+    mask_families(user, families)
+
+
+def restriction_for_person(user, person: Person) -> Restriction:
+    if not hasattr(person, "restriction"):
+        mask_people(user, [person])
+    return person.restriction
+
+
+def restriction_for_family(user, family: Family) -> Restriction:
+    if not hasattr(family, "restriction"):
+        mask_families(user, [family])
+    return family.restriction
+
+
+PERSON_IDENTITY_FIELDS = (
+    "first_name",
+    "last_name",
+    "other_names",
+    "date_of_birth",
+    "expected_date",
+    "gender",
+    "ethnicity",
+    "disabilities",
+    "sen_status",
+    "nhs_number",
+    "upn",
+    "name",
+)
+FAMILY_IDENTITY_FIELDS = (
+    "name",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "district",
+    "deprivation_decile",
+)
+
+
+def masked_data(data: dict, restriction: Restriction, fields: Iterable[str]) -> dict:
+    """An API representation with the identifying fields emptied and the contact added.
+    The keys stay (a field named in the API is a contract); the values say nothing."""
+    masked = dict(data)
+    for key in fields:
+        if key in masked:
+            masked[key] = None
+    masked["restricted"] = restriction.hidden
+    masked["restricted_contact"] = restriction.contact if restriction.hidden else None
+    return masked
+
+
+def masked_person_data(data: dict, restriction: Restriction) -> dict:
+    if not restriction.hidden:
+        return {**data, "restricted": False, "restricted_contact": None}
+    return masked_data(data, restriction, PERSON_IDENTITY_FIELDS)
+
+
+def masked_family_data(data: dict, restriction: Restriction) -> dict:
+    if not restriction.hidden:
+        return {**data, "restricted": False, "restricted_contact": None}
+    masked = masked_data(data, restriction, FAMILY_IDENTITY_FIELDS)
+    if "members" in masked:
+        masked["members"] = []
+    return masked
