@@ -79,8 +79,19 @@ def _role_checks(tree: ast.AST):
             parts = [node.left, *node.comparators]
             if any(_names_a_role(part) for part in parts):
                 yield node.lineno
-        elif isinstance(node, ast.Call) and any(_filters_on_role(kw.arg) for kw in node.keywords):
+        elif (
+            isinstance(node, ast.Call)
+            and _is_query(node.func)
+            and any(_filters_on_role(kw.arg) for kw in node.keywords)
+        ):
             yield node.lineno
+
+
+def _is_query(func: ast.AST) -> bool:
+    """.filter(role=...), .exclude(...), .get(...), Q(...): choosing people by role."""
+    if isinstance(func, ast.Attribute):
+        return func.attr in ("filter", "exclude", "get")
+    return isinstance(func, ast.Name) and func.id == "Q"
 
 
 def _filters_on_role(keyword: str | None) -> bool:
