@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assessments",
     "reporting",
     "reminders",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,16 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="earlyhelp@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Every email goes through the outbox (outbox/conf.py, docs/adr/0004).
+OUTBOX_SMTP_TIMEOUT = env.float("OUTBOX_SMTP_TIMEOUT", default=10)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_STALE_SECONDS = env.float("OUTBOX_STALE_SECONDS", default=180)
+OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=50)
+OUTBOX_TASK_SOFT_TIME_LIMIT = env.int("OUTBOX_TASK_SOFT_TIME_LIMIT", default=100)
+OUTBOX_TASK_TIME_LIMIT = env.int("OUTBOX_TASK_TIME_LIMIT", default=120)
+OUTBOX_WAKE_SENDER = env.bool("OUTBOX_WAKE_SENDER", default=True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

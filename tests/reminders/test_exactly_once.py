@@ -14,6 +14,7 @@ from django.utils import timezone
 from earlyhelp import tasks as core_tasks
 from earlyhelp.celery import app as celery_app
 from earlyhelp.notifications import notify, publish
+from outbox.models import MessageStatus, OutboxMessage
 from reminders import services
 from reminders import tasks as reminder_tasks
 from reminders.models import OccurrenceStatus, ReminderOccurrence
@@ -45,6 +46,8 @@ def assert_each_reminder_sent_once(workers) -> None:
     assert rows and all(r.status == OccurrenceStatus.SENT for r in rows)
     keys = [(r.kind, r.record_id, r.due_on, r.stage, r.recipient_id) for r in rows]
     assert len(keys) == len(set(keys))
+    # The emails leave after the rows are marked (outside the claim transaction).
+    wait_until(lambda: not OutboxMessage.objects.exclude(status=MessageStatus.SENT).exists())
     emails = workers.emails()
     assert len(emails) == len(rows), emails
 

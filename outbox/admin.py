@@ -1,0 +1,31 @@
+from django.contrib import admin, messages
+
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.services import message_retry
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Every email the product owes or sent. Failed ones (the relay refused the address, or
+    every try failed) are listed first under "Failed"; "Send again" gives them new tries."""
+
+    list_display = ["created_at", "kind", "recipient", "status", "attempts", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send the selected failed emails again")
+    def send_again(self, request, queryset):
+        count = 0
+        for message in queryset.filter(status=MessageStatus.FAILED):
+            message_retry(message=message, acting_user=request.user)
+            count += 1
+        self.message_user(request, f"{count} email(s) will be sent again.", messages.SUCCESS)
