@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from earlyhelp import access_rules
 from outbox.models import MessageStatus, OutboxMessage
 from outbox.services import message_retry
 
@@ -16,13 +17,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     actions = ["send_again"]
 
+    def has_module_permission(self, request):
+        return access_rules.ADMINISTRATORS.allows(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access_rules.ADMINISTRATORS.allows(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Send the selected failed emails again")
+    @admin.action(description="Send the selected failed emails again", permissions=["view"])
     def send_again(self, request, queryset):
         count = 0
         for message in queryset.filter(status=MessageStatus.FAILED):

@@ -52,6 +52,6 @@ def task_time_limit() -> int:
 
 
 def per_message_worst_seconds() -> float:
-    """Connect, MAIL, RCPT and DATA each wait at most the socket timeout; in practice a slow
-    server is slow once per message, so budget two timeouts per message."""
-    return 2 * smtp_timeout()
+    """Each SMTP step waits at most the socket timeout; a slow relay is slow at one step per
+    message (the answer to DATA), so a run budgets one timeout per message it claims."""
+    return smtp_timeout()
