@@ -146,7 +146,8 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "earlyhelp.beat:CatchUpScheduler"  # catch-up after a broker outage
+BEAT_PUBLISH_RETRY_SECONDS = env.float("BEAT_PUBLISH_RETRY_SECONDS", default=10)
 CELERY_TASK_ALWAYS_EAGER = False
 # Reminders (reminders/conf.py): working days before a deadline for "due soon", working days
 # overdue before a manager is told, and days without recorded activity before a case drifts.
