@@ -277,6 +277,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if DJANGO_ENV == "local":
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+EXPORT_KEEP_HOURS = env.float("EXPORT_KEEP_HOURS", default=24)  # export files deleted after
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
