@@ -1,8 +1,9 @@
 """CSV and Excel files for every list and indicator, and the export jobs that build long ones.
 
-Spreadsheet formula injection (OWASP "CSV Injection"): a cell that starts with = + - @, a
-tab or a carriage return is prefixed with a single quote, so a name typed as
-'=HYPERLINK(...)' is shown as text and never run by Excel or LibreOffice.
+Spreadsheet formula injection (OWASP "CSV Injection"): in CSV, a cell that starts with
+= + - @, a tab or a carriage return is prefixed with a single quote, so a name typed as
+'=HYPERLINK(...)' is shown as text and never run by Excel or LibreOffice. Excel files need
+no prefix: their cells are typed, and text is written as text cells (xlsx_bytes).
 """
 
 import csv
@@ -16,7 +17,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from earlyhelp.audit import audit
@@ -53,25 +56,34 @@ def _text(value):
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "Sheet1") -> bytes:
+    """An Excel workbook whose text is always text: every string is written as a string cell
+    (never a formula), and one that starts like a formula also gets Excel's "quote prefix"
+    style, so editing it does not turn it into one. Nothing is shown that was not typed."""
     workbook = Workbook(write_only=False)
     worksheet = workbook.active
     worksheet.title = sheet
-    worksheet.append([neutralise(h) for h in header])
+    worksheet.append([_xlsx_cell(worksheet, h) for h in header])
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        worksheet.append([_xlsx_value(v) for v in row])
+        worksheet.append([_xlsx_cell(worksheet, v) for v in row])
     worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _xlsx_value(value):
-    value = neutralise(value)
-    if isinstance(value, str):
-        return value  # openpyxl treats a leading '=' as a formula; neutralise() removed that
-    return value
+def _xlsx_cell(worksheet, value):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(worksheet)
+    cell.value = value
+    cell.data_type = "s"  # openpyxl would read a leading '=' as a formula
+    if value.startswith(DANGEROUS_PREFIXES):
+        cell.quotePrefix = True
+    return cell
 
 
 # --- Rows for each kind of export ------------------------------------------------------
@@ -355,7 +367,8 @@ def export_build(job_id: int) -> ExportJob:
         job_progress(job.pk, 15)
         kind = job.kind
         if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
-            header, rows = annex_a.HEADER, list(annex_a.rows(scope.cases, period))
+            cases = annex_a.cases_counted(user, scope)
+            header, rows = annex_a.HEADER, list(annex_a.rows(cases, period))
             data = (
                 xlsx_bytes(header, rows, sheet=annex_a.SHEET_NAME)
                 if kind == ExportKind.ANNEX_A_XLSX
@@ -406,7 +419,7 @@ def export_build(job_id: int) -> ExportJob:
             )
             rows = []
             extension = "pdf"
-            name = f"partnership-board-report-{period.quarter_label.replace(' ', '-')}.pdf"
+            name = f"partnership-board-report-{slugify(period.report_label)}.pdf"
         job_progress(job.pk, 95)
         storage = export_storage()
         relative = str(export_path(job, extension))
