@@ -83,7 +83,8 @@ def edit_assessment(request, case_id: int):
         messages.error(request, "This assessment is locked. Start a new version to change it.")
         return redirect("assessment_detail", case_id=case.pk)
     labels = services.field_labels_for(case)
-    autosave = request.headers.get("X-Autosave") == "1"
+    # A save sent as the page closes may come as a beacon, which cannot set headers.
+    autosave = request.headers.get("X-Autosave") == "1" or request.POST.get("_autosave") == "1"
     if request.method == "POST":
         form = forms.AssessmentForm(request.POST, labels=labels)
         if form.is_valid():

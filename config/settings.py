@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reporting",
     "reminders",
     "demo",
+    "earlyhelp.outbox",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,8 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "earlyhelp.beat:CatchUpScheduler"  # catch-up after a broker outage
+BEAT_PUBLISH_RETRY_SECONDS = env.float("BEAT_PUBLISH_RETRY_SECONDS", default=10)
 CELERY_TASK_ALWAYS_EAGER = False
 # Reminders (reminders/conf.py): working days before a deadline for "due soon", working days
 # overdue before a manager is told, and days without recorded activity before a case drifts.
@@ -256,6 +258,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="earlyhelp@localhost"
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the service's https:// address in production")
+# Every email goes through the outbox (outbox/conf.py, docs/adr/0004).
+OUTBOX_SMTP_TIMEOUT = env.float("OUTBOX_SMTP_TIMEOUT", default=10)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_STALE_SECONDS = env.float("OUTBOX_STALE_SECONDS", default=180)
+OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=50)
+OUTBOX_TASK_SOFT_TIME_LIMIT = env.int("OUTBOX_TASK_SOFT_TIME_LIMIT", default=100)
+OUTBOX_TASK_TIME_LIMIT = env.int("OUTBOX_TASK_TIME_LIMIT", default=120)
+OUTBOX_WAKE_SENDER = env.bool("OUTBOX_WAKE_SENDER", default=True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -280,6 +292,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if DJANGO_ENV == "local":
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+EXPORT_KEEP_HOURS = env.float("EXPORT_KEEP_HOURS", default=24)  # export files deleted after
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

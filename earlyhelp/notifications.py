@@ -3,17 +3,14 @@
 Emails never contain a family's personal details (DESIGN.md: sensitive data); the in-app
 link goes through the access rules when opened.
 
-Publishing the email task to the broker happens after commit and never breaks the caller:
-if Redis is down, the page still works and the failure is logged (without personal data).
-Reminders do not depend on the broker at all: their source of truth is the database
-(reminders/models.py), and the periodic sender picks up whatever is pending.
+Every email goes through the outbox (outbox/): it is written in the caller's transaction
+and sent by a worker afterwards, so nothing depends on the broker being up at the time.
+Publishing a task never breaks the caller: if Redis is down, the page still works, the
+failure is logged (without personal data) and beat's sender finds the email later.
 """
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
 from earlyhelp.models import Notification
@@ -48,7 +45,8 @@ def publish(task, *args, queue: str | None = None) -> bool:
 def notify(
     *, user, subject: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
-    """In-app notification, plus a link-only email after commit.
+    """In-app notification, plus a link-only email owed in the outbox (outbox/), written in
+    the same transaction: the email is owed exactly when the notification exists.
 
     `user.digest_reminders` applies to reminders only (reminders/services.py), so other
     notifications (triage outcomes) are still emailed one by one."""
@@ -57,66 +55,46 @@ def notify(
         user=user, subject=subject, body=body, url=url, email_wanted=wanted
     )
     if wanted:
-        from earlyhelp.tasks import send_notification_email
-
-        transaction.on_commit(lambda: publish(send_notification_email, notification.pk))
+        notification_email_enqueue(notification, key=f"notification:{notification.pk}")
     return notification
 
 
-def notification_email_deliver(notification: Notification) -> None:
-    """Send the link-only email for one notification (the caller holds its row lock and
-    sets emailed_at in the same transaction)."""
-    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-    send_mail(
-        subject=f"Early help: {notification.subject}",
-        message=(
-            f"{notification.subject}\n\nSign in to see the details: {link}\n\n"
-            "This email contains no personal details. Do not reply to it."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[notification.user.email],
+def notification_email_enqueue(notification: Notification, *, key: str, kind: str = ""):
+    """Owe the link-only email of one notification (the text is in outbox/emails.py)."""
+    from earlyhelp.outbox.emails import notification_email
+    from earlyhelp.outbox.models import MessageKind
+    from earlyhelp.outbox.services import message_enqueue
+
+    subject, text = notification_email(subject=notification.subject, url=notification.url)
+    return message_enqueue(
+        key=key,
+        kind=kind or MessageKind.NOTIFICATION,
+        to_address=notification.user.email,
+        subject=subject,
+        body=text,
+        recipient=notification.user,
+        notification=notification,
     )
 
 
 def notification_email_send(notification_id: int) -> bool:
-    """Send one notification's email once. Returns False if already sent (a retried task)."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("user")
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        notification_email_deliver(notification)
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-        return True
+    """Send one notification's email now if it is still owed. Returns False if it was sent
+    already (or is being sent by someone else)."""
+    from earlyhelp.outbox.models import OutboxMessage
+    from earlyhelp.outbox.services import outbox_send
+
+    ids = list(
+        OutboxMessage.objects.filter(notification_id=notification_id).values_list("pk", flat=True)
+    )
+    return bool(ids) and outbox_send(only_ids=ids).sent > 0
 
 
-def owed_emails_send(*, older_than_seconds: int = 120, batch: int = 200) -> int:
-    """Send the emails still owed (their task was never published or was lost). Rows are
-    claimed with SKIP LOCKED, so concurrent runs and the normal task never send twice."""
-    from datetime import timedelta
+def owed_emails_send() -> int:
+    """Send every email the outbox owes that is due (the broker lost or never carried the
+    wake-up). Each message is claimed on its own, so this never repeats a sent email."""
+    from earlyhelp.outbox.services import outbox_send
 
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    sent = 0
-    while True:
-        with transaction.atomic():
-            owed = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .select_related("user")
-                .filter(email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff)
-                .order_by("created_at")[:batch]
-            )
-            for notification in owed:
-                notification_email_deliver(notification)
-                notification.emailed_at = timezone.now()
-                notification.save(update_fields=["emailed_at"])
-            sent += len(owed)
-        if len(owed) < batch:
-            return sent
+    return outbox_send().sent
 
 
 def mark_read(*, user, notification_ids=None) -> int:

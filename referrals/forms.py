@@ -22,8 +22,18 @@ DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+class LongText(forms.CharField):
+    """No `maxlength` in the browser: a long paste arrives whole and is refused with a
+    message saying how long it is, as case notes do, instead of being cut without a word."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 def text(label: str, *, required: bool = False, missing: str = "", rows: int = 5, **kw):
-    return forms.CharField(
+    return LongText(
         label=label,
         required=required,
         max_length=MAX_TEXT,
@@ -31,7 +41,8 @@ def text(label: str, *, required: bool = False, missing: str = "", rows: int = 5
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
             "required": missing or f"Enter {label.lower()}",
-            "max_length": f"{label} must be {MAX_TEXT:,} characters or fewer",
+            "max_length": f"{label} must be {MAX_TEXT:,} characters or fewer; you entered "
+            "%(show_value)s. Nothing is lost: shorten it and send again",
         },
         **kw,
     )

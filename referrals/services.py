@@ -514,35 +514,37 @@ def referral_decide(
 
 def external_referrer_outcome_send(referral_id: int) -> bool:
     """Email a referrer without an account (a phone or email request, or a family) the
-    outcome of their request: the reference and the outcome only, never the family."""
-    from django.conf import settings
-    from django.core.mail import send_mail
+    outcome of their request now, if it is still owed: the reference and the outcome only,
+    never the family."""
+    from earlyhelp.outbox.services import message_for, outbox_send
 
-    referral = Referral.objects.select_related("decision").filter(pk=referral_id).first()
-    if referral is None or not referral.referrer_email or not hasattr(referral, "decision"):
-        return False
-    send_mail(
-        subject=f"Your request for support {referral.reference}",
-        message=(
-            f"The early help front door has made a decision on request {referral.reference}: "
-            f"{referral.decision.get_outcome_display()}.\n\n"
-            "Someone will contact you if anything more is needed. If a child is at risk of "
-            f"significant harm, call the safeguarding line now: {settings.SAFEGUARDING_PHONE}."
-            "\n\nThis email contains no personal details. Do not reply to it."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[referral.referrer_email],
+    message = message_for(f"referrer-outcome:{referral_id}")
+    return message is not None and outbox_send(only_ids=[message.pk]).sent > 0
+
+
+def external_referrer_outcome_enqueue(referral: Referral, decision: TriageDecision) -> None:
+    """Owe the outcome email in the outbox, in the decision's transaction: it is not lost
+    if Redis is down when the decision is made."""
+    from earlyhelp.outbox.emails import referrer_outcome_email
+    from earlyhelp.outbox.models import MessageKind
+    from earlyhelp.outbox.services import message_enqueue
+
+    subject, body = referrer_outcome_email(
+        reference=referral.reference, outcome=decision.get_outcome_display()
     )
-    return True
+    message_enqueue(
+        key=f"referrer-outcome:{referral.pk}",
+        kind=MessageKind.REFERRER_OUTCOME,
+        to_address=referral.referrer_email,
+        subject=subject,
+        body=body,
+    )
 
 
 def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> None:
     """In-app and (link-only) email: the text names no family."""
     if not referral.referrer_user_id and referral.referrer_email:
-        from earlyhelp.notifications import publish
-        from referrals.tasks import email_outcome_to_external_referrer
-
-        transaction.on_commit(lambda: publish(email_outcome_to_external_referrer, referral.pk))
+        external_referrer_outcome_enqueue(referral, decision)
     if referral.referrer_user_id and referral.referrer_user.is_active:
         notify(
             user=referral.referrer_user,

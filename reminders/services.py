@@ -17,15 +17,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.access import cases_visible_to, team_managers
 from earlyhelp.models import Notification
-from earlyhelp.notifications import notification_email_deliver
+from earlyhelp.notifications import notification_email_enqueue
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
 from partners.models import User
 from referrals.access import front_door_officers, oversees_triage, referrals_visible_to
@@ -362,10 +362,14 @@ def _still_due(rows: list[ReminderOccurrence]) -> set[tuple]:
     }
 
 
-def reminders_send_pending(*, max_seconds: float = 45.0, batch: int | None = None) -> SendResult:
+def reminders_send_pending(
+    *, max_seconds: float = 45.0, batch: int | None = None, email: bool = True
+) -> SendResult:
     """Claim pending reminders (SKIP LOCKED, so two senders never take the same row), check
-    each is still due and still visible to its recipient, then notify in-app and email a
-    link (or leave it for the daily digest), marking it sent in the same transaction."""
+    each is still due and still visible to its recipient, then notify in-app and owe a
+    link-only email in the outbox (or leave it for the daily digest), marking the row sent in
+    the same transaction. The emails are handed to the mail server afterwards, outside any
+    transaction (outbox/services.py), so a crash repeats at most the message in flight."""
     batch = batch or conf.send_batch()
     result = SendResult()
     started = time.monotonic()
@@ -382,6 +386,8 @@ def reminders_send_pending(*, max_seconds: float = 45.0, batch: int | None = Non
             result.batches += 1
             _test_pause()
             _send_batch(rows, result)
+    if email:
+        reminder_emails_send(started=started, max_seconds=max_seconds)
     return result
 
 
@@ -425,7 +431,9 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
         try:
             with transaction.atomic():
                 _deliver(row, user, now, today, result)
-        except Exception as exc:  # noqa: BLE001 - one bad address must not stop the rest
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the rest
             result.failed += 1
             logger.warning(
                 "reminder not sent, will retry: reminder=%s error=%s",
@@ -435,21 +443,40 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
 
 
 def _deliver(row, user, now, today, result: SendResult) -> None:
+    """In-app notification, and the email owed in the outbox, in the claim transaction: the
+    mail server is never talked to while rows are locked (outbox_send sends it after)."""
     subject, body = reminder_text(row, today)
     notification = Notification.objects.create(
         user=user, subject=subject, body=body, url=reminder_url(row)
     )
     row.by_digest = bool(user.digest_reminders)
     if user.email and not row.by_digest:
-        notification_email_deliver(notification)
-        notification.emailed_at = now
-        notification.save(update_fields=["emailed_at"])
+        reminder_email_enqueue(row, notification)
         result.emailed += 1
     row.status = OccurrenceStatus.SENT
     row.sent_at = now
     row.notification = notification
     row.save(update_fields=["status", "sent_at", "notification", "by_digest"])
     result.sent += 1
+
+
+def reminder_email_enqueue(row: ReminderOccurrence, notification: Notification) -> None:
+    """One outbox message per reminder row: the key makes it once per (reminder, stage,
+    person) whatever happens to the sender."""
+    from earlyhelp.outbox.models import MessageKind
+
+    notification_email_enqueue(notification, key=f"reminder:{row.pk}", kind=MessageKind.REMINDER)
+
+
+def reminder_emails_send(*, started: float, max_seconds: float):
+    """After the claim transactions: hand the owed emails to the mail server, in the time
+    left to this run."""
+    from earlyhelp.outbox.services import outbox_send
+
+    left = max_seconds - (time.monotonic() - started)
+    if left <= 0:
+        return None
+    return outbox_send(max_seconds=left)
 
 
 # --- Daily digest ---
@@ -493,30 +520,37 @@ def reminders_send_digests(*, day: datetime.date | None = None) -> int:
                 continue
             user = User.objects.get(pk=recipient_id)
             if user.email:
-                _send_digest_email(user, rows)
+                _send_digest_email(user, rows, day)
             ReminderOccurrence.objects.filter(pk__in=[r.pk for r in rows]).update(
                 digested_at=timezone.now()
             )
             sent += 1
+    from earlyhelp.outbox.services import outbox_send
+
+    outbox_send()
     return sent
 
 
-def _send_digest_email(user, rows) -> None:
+def _send_digest_email(user, rows, day: datetime.date) -> None:
+    """Owe the digest email in the outbox, in the digest's transaction (once per person per
+    day: the key matches ReminderDigest's UNIQUE key)."""
+    from earlyhelp.outbox.emails import digest_email
+    from earlyhelp.outbox.models import MessageKind
+    from earlyhelp.outbox.services import message_enqueue
+
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[Stage(row.stage).label] += 1
-    lines = [f"- {label}: {n}" for label, n in counts.items()]
-    link = f"{settings.SITE_URL}{reverse('notification_list')}"
-    send_mail(
-        subject=f"Early help: your daily reminders ({len(rows)})",
-        message=(
-            f"You have {len(rows)} new reminder{'s' if len(rows) != 1 else ''}:\n"
-            + "\n".join(lines)
-            + f"\n\nSign in to see them: {link}\n\n"
-            "This email contains no personal details. Do not reply to it."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
+    subject, body = digest_email(
+        total=len(rows), counts=dict(counts), url=reverse("notification_list")
+    )
+    message_enqueue(
+        key=f"digest:{user.pk}:{day:%Y-%m-%d}",
+        kind=MessageKind.DIGEST,
+        to_address=user.email,
+        subject=subject,
+        body=body,
+        recipient=user,
     )
 
 

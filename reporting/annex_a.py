@@ -47,6 +47,22 @@ def _date(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+def cases_counted(user, scope) -> QuerySet:
+    """The cases the return counts: every case in the user's reach, restricted families
+    included. A restriction limits who sees names, not what the statutory return counts, and
+    List 2 has no names (issue 17, point 14)."""
+    from cases.access import cases_in_scope
+
+    if scope.aggregate_only:
+        return scope.cases
+    cases = cases_in_scope(user)
+    if scope.district is not None:
+        cases = cases.filter(district=scope.district)
+    if scope.agency is not None:
+        cases = cases.filter(lead_agency=scope.agency)
+    return cases
+
+
 def assessments_in(cases: QuerySet, period: Period) -> QuerySet:
     completed = (
         AssessmentVersion.objects.filter(assessment_id=OuterRef("pk"), number=1)

@@ -1,8 +1,9 @@
 """CSV and Excel files for every list and indicator, and the export jobs that build long ones.
 
-Spreadsheet formula injection (OWASP "CSV Injection"): a cell that starts with = + - @, a
-tab or a carriage return is prefixed with a single quote, so a name typed as
-'=HYPERLINK(...)' is shown as text and never run by Excel or LibreOffice.
+Spreadsheet formula injection (OWASP "CSV Injection"): in CSV, a cell that starts with
+= + - @, a tab or a carriage return is prefixed with a single quote, so a name typed as
+'=HYPERLINK(...)' is shown as text and never run by Excel or LibreOffice. Excel files need
+no prefix: their cells are typed, and text is written as text cells (xlsx_bytes).
 """
 
 import csv
@@ -12,9 +13,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from earlyhelp.audit import audit
@@ -52,25 +57,34 @@ def _text(value):
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "Sheet1") -> bytes:
+    """An Excel workbook whose text is always text: every string is written as a string cell
+    (never a formula), and one that starts like a formula also gets Excel's "quote prefix"
+    style, so editing it does not turn it into one. Nothing is shown that was not typed."""
     workbook = Workbook(write_only=False)
     worksheet = workbook.active
     worksheet.title = sheet
-    worksheet.append([neutralise(h) for h in header])
+    worksheet.append([_xlsx_cell(worksheet, h) for h in header])
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        worksheet.append([_xlsx_value(v) for v in row])
+        worksheet.append([_xlsx_cell(worksheet, v) for v in row])
     worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _xlsx_value(value):
-    value = neutralise(value)
-    if isinstance(value, str):
-        return value  # openpyxl treats a leading '=' as a formula; neutralise() removed that
-    return value
+def _xlsx_cell(worksheet, value):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(worksheet)
+    cell.value = value
+    cell.data_type = "s"  # openpyxl would read a leading '=' as a formula
+    if value.startswith(DANGEROUS_PREFIXES):
+        cell.quotePrefix = True
+    return cell
 
 
 # --- Rows for each kind of export ------------------------------------------------------
@@ -226,16 +240,16 @@ LONG_KINDS = {
 
 @transaction.atomic
 def export_request(*, acting_user, kind: str, params: dict, request=None, queue: str | None = None):
-    """Queue an export. The task re-checks access when it runs."""
-    from reporting.tasks import export_run
+    """Queue an export. The job is in the database first; the build task is published after
+    commit, and if the broker is down the job waits and beat's starter publishes it later
+    (exports_start_waiting). The task re-checks access when it runs."""
 
     if kind not in ExportKind.values:
         raise DomainError("Choose what to export.")
     if not may_export(acting_user, kind):
         raise DomainError("You cannot export this.")
     job = ExportJob.objects.create(requested_by=acting_user, kind=kind, params=params)
-    options = {"queue": queue} if queue else {}
-    transaction.on_commit(lambda: export_run.apply_async(args=[job.pk], **options))
+    transaction.on_commit(lambda: export_publish(job.pk, queue=queue))
     audit(
         user=acting_user,
         action=AuditAction.EXPORT,
@@ -245,6 +259,67 @@ def export_request(*, acting_user, kind: str, params: dict, request=None, queue:
         reason="export requested",
     )
     return job
+
+
+def export_publish(job_id: int, *, queue: str | None = None) -> bool:
+    """Publish the build task; never raises. Records that it reached the broker."""
+    from earlyhelp.notifications import publish
+    from reporting.tasks import export_run
+
+    if not publish(export_run, job_id, queue=queue):
+        return False
+    ExportJob.objects.filter(pk=job_id, published_at__isnull=True).update(
+        published_at=timezone.now()
+    )
+    return True
+
+
+def exports_start_waiting(*, queue: str | None = None, lost_after_minutes: int = 30) -> int:
+    """Beat, every minute: publish the jobs whose task never reached the broker (Redis was
+    down), and those published long ago but never started (the message was lost). Building
+    twice is harmless: export_build claims the job with a conditional UPDATE."""
+    lost = timezone.now() - datetime.timedelta(minutes=lost_after_minutes)
+    waiting = ExportJob.objects.filter(status=ExportStatus.QUEUED).filter(
+        Q(published_at__isnull=True) | Q(published_at__lt=lost)
+    )
+    started = 0
+    for job_id in waiting.order_by("created_at").values_list("pk", flat=True)[:500]:
+        ExportJob.objects.filter(pk=job_id, published_at__lt=lost).update(published_at=None)
+        if not export_publish(job_id, queue=queue):
+            break  # the broker is still down: try again next minute
+        started += 1
+    return started
+
+
+def export_storage():
+    """Where export files live: the `exports` storage if one is configured (shared by web and
+    worker, e.g. an object store through django-storages), else the default storage."""
+    from django.core.files.storage import default_storage, storages
+
+    if "exports" in settings.STORAGES:
+        return storages["exports"]
+    return default_storage
+
+
+def export_keep_hours() -> float:
+    return float(getattr(settings, "EXPORT_KEEP_HOURS", 24))
+
+
+def exports_delete_old(*, now: datetime.datetime | None = None) -> int:
+    """Delete export files older than EXPORT_KEEP_HOURS (the job stays, as `expired`, so
+    the person sees what happened to their file)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=export_keep_hours())
+    storage = export_storage()
+    deleted = 0
+    old = ExportJob.objects.filter(status=ExportStatus.READY, finished_at__lt=cutoff)
+    for job in old.only("pk", "file_path").iterator():
+        if job.file_path and storage.exists(job.file_path):
+            storage.delete(job.file_path)
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.READY).update(
+            status=ExportStatus.EXPIRED
+        )
+        deleted += 1
+    return deleted
 
 
 def export_path(job: ExportJob, extension: str) -> Path:
@@ -275,7 +350,8 @@ def export_build(job_id: int) -> ExportJob:
         job_progress(job.pk, 15)
         kind = job.kind
         if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
-            header, rows = annex_a.HEADER, list(annex_a.rows(scope.cases, period))
+            cases = annex_a.cases_counted(user, scope)
+            header, rows = annex_a.HEADER, list(annex_a.rows(cases, period))
             data = (
                 xlsx_bytes(header, rows, sheet=annex_a.SHEET_NAME)
                 if kind == ExportKind.ANNEX_A_XLSX
@@ -326,16 +402,17 @@ def export_build(job_id: int) -> ExportJob:
             )
             rows = []
             extension = "pdf"
-            name = f"partnership-board-report-{period.quarter_label.replace(' ', '-')}.pdf"
+            name = f"partnership-board-report-{slugify(period.report_label)}.pdf"
         job_progress(job.pk, 95)
-        relative = export_path(job, extension)
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        storage = export_storage()
+        relative = str(export_path(job, extension))
+        if storage.exists(relative):
+            storage.delete(relative)  # a re-run replaces its own half-written file
+        saved = storage.save(relative, ContentFile(data))
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.READY,
             progress=100,
-            file_path=str(relative),
+            file_path=saved,
             file_name=name,
             row_count=len(rows),
             finished_at=timezone.now(),

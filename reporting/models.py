@@ -30,6 +30,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", "In progress"
     READY = "ready", "Ready to download"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Deleted after the keeping time"
 
 
 class ExportJob(models.Model):
@@ -51,11 +52,19 @@ class ExportJob(models.Model):
     row_count = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the build task reached the broker. Empty while Redis is down: the job waits in
+    # the database and beat's starter publishes it when the broker is back.
+    published_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(
+                fields=["created_at"], condition=Q(status="queued"), name="export_waiting_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_0_100"),
             models.CheckConstraint(
@@ -68,7 +77,11 @@ class ExportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ExportStatus.READY, ExportStatus.FAILED)
+        return self.status in (ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def waiting_for_broker(self) -> bool:
+        return self.status == ExportStatus.QUEUED and self.published_at is None
 
 
 class Grade(models.TextChoices):

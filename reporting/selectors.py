@@ -59,6 +59,15 @@ class Period:
         return list(reversed(quarters))
 
     @property
+    def report_label(self) -> str:
+        """What a report on this period is called: 'Q1 2026-27' when the period is exactly
+        one quarter, else its dates (a board report's title names the period chosen)."""
+        quarter = Period.quarter_of(self.start)
+        if (quarter.start, quarter.end) == (self.start, self.end):
+            return self.quarter_label
+        return self.label
+
+    @property
     def quarter_label(self) -> str:
         """Financial-year quarter label, as boards use: 'Q1 2026-27' (April to June)."""
         fy = self.start.year if self.start.month >= 4 else self.start.year - 1

@@ -15,3 +15,19 @@ def export_run(job_id: int) -> str:
     from reporting.exports import export_build
 
     return export_build(job_id).status
+
+
+@shared_task(name="reporting.exports_start_waiting", ignore_result=True, time_limit=60)
+def exports_start_waiting() -> int:
+    """Every minute: start exports asked for while the broker was down."""
+    from reporting.exports import exports_start_waiting as start
+
+    return start()
+
+
+@shared_task(name="reporting.exports_delete_old", ignore_result=True, time_limit=600)
+def exports_delete_old() -> int:
+    """Every hour: delete export files older than EXPORT_KEEP_HOURS."""
+    from reporting.exports import exports_delete_old as delete
+
+    return delete()

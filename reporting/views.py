@@ -1,11 +1,10 @@
 """Reporting pages: the caseload dashboard (managers), the strategy indicators (everyone who
 sees figures), exports with progress, and quality assurance audits (consultants)."""
 
-from pathlib import Path
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -350,7 +349,7 @@ def export_status(request, pk: int):
         if request.headers.get("HX-Request")
         else "reporting/export_status.html"
     )
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "keep_hours": exports.export_keep_hours()})
 
 
 @doors.FIGURES
@@ -365,9 +364,13 @@ def export_download(request, pk: int):
     job = exports.job_for_download(request.user, pk)
     if job.status != "ready":
         raise Http404
-    path = (Path(settings.MEDIA_ROOT) / job.file_path).resolve()
-    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
-        raise Http404
+    storage = exports.export_storage()
+    try:
+        if not storage.exists(job.file_path):
+            raise Http404
+        handle = storage.open(job.file_path, "rb")
+    except SuspiciousFileOperation as error:
+        raise Http404 from error
     audit(
         user=request.user,
         action=AuditAction.EXPORT,
@@ -376,7 +379,7 @@ def export_download(request, pk: int):
         changes={"kind": [None, job.kind]},
         reason="export downloaded",
     )
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+    return FileResponse(handle, as_attachment=True, filename=job.file_name)
 
 
 # --- Quality assurance ----------------------------------------------------------------

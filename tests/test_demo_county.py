@@ -19,3 +19,13 @@ def test_demo_county_is_not_loaded_twice(db):
     families = Family.objects.count()
     call_command("load_demo_county", "--if-empty", verbosity=0)
     assert Family.objects.count() == families
+
+
+def test_demo_county_shows_an_administrator_each_email_state(db):
+    from earlyhelp.outbox.models import OutboxMessage
+
+    call_command("load_demo_county", families=12, verbosity=0)
+    states = dict(
+        OutboxMessage.objects.filter(key__startswith="demo:").values_list("key", "status")
+    )
+    assert states == {"demo:sent": "sent", "demo:refused": "failed", "demo:waiting": "pending"}

@@ -327,3 +327,37 @@ def test_a_stale_save_shows_both_texts_on_the_conflict_page(
     page.get_by_text("Draft saved.").wait_for()
     started_assessment.refresh_from_db()
     assert started_assessment.content["analysis"] == "Routines first; then housing, as Tom says."
+
+
+@pytest.mark.browser
+def test_words_typed_just_before_a_reload_are_kept_and_leaving_warns_while_a_save_is_pending(
+    page, lead, started_assessment
+):
+    """Issue 17, point 15: no 20-second window to lose. Typing without leaving the box, then
+    reloading at once: the page warns, and the save sent as the page goes keeps the words."""
+    case = started_assessment.case
+    sign_in(page, "lead@example.test", PASSWORD)
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+    page.goto(f"/cases/{case.pk}/assessment/edit/")
+    history = page.locator("#id_family_history")
+    history.click()
+    history.press_sequentially("The last words before closing.")
+    page.get_by_text("Changes not saved yet").wait_for()
+    dialogs = []
+
+    def leave(dialog):
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", leave)
+    page.reload()
+    assert dialogs == ["beforeunload"]
+    started_assessment.refresh_from_db()
+    for _ in range(50):
+        if started_assessment.content.get("family_history"):
+            break
+        page.wait_for_timeout(100)
+        started_assessment.refresh_from_db()
+    assert started_assessment.content["family_history"] == "The last words before closing."
+    page.reload()
+    assert history.input_value() == "The last words before closing."

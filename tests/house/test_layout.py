@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Each top-level package and the packages it may import. A new app must be added here,
 # below the apps it builds on (partners <- cases <- referrals, assessments <- ...).
-KERNEL = {"earlyhelp"}
+KERNEL = {"earlyhelp"}  # with its outbox app (earlyhelp/outbox)
 ALLOWED = {
     "earlyhelp": set(),
     "partners": KERNEL,

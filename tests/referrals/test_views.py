@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -369,3 +370,23 @@ def test_autosave_creates_one_draft_and_keeps_saving_into_it(client, referrer, d
     assert "Half a sentence more" in page
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DRAFT
+
+
+def test_a_long_paste_reaches_the_server_whole_and_is_refused_with_its_length(
+    client, referrer, district
+):
+    """No maxlength on the request's text boxes: a browser would cut a 100 KB paste to
+    20,000 characters without a word. The server refuses it, says how long it is, and keeps
+    every character typed."""
+    signed_in(client, referrer)
+    page = client.get(reverse("referral_start")).content.decode()
+    textareas = re.findall(r"<textarea[^>]*>", page)
+    assert textareas and not [t for t in textareas if "maxlength" in t]
+    pasted = "Lily said " + "x" * 102_390
+    response = client.post(
+        reverse("referral_start"), form_data(district, referrer.agency, worries=pasted)
+    )
+    page = response.content.decode()
+    assert "must be 20,000 characters or fewer; you entered 102400" in page
+    assert pasted in page
+    assert Referral.objects.get().draft_data["worries"] == pasted

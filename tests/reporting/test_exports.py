@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,14 @@ def test_csv_and_excel_files_neutralise_every_cell():
     rows = [["=1+1", "-5", "safe"]]
     text = exports.csv_bytes(["a", "b", "c"], rows).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text)))[1] == ["'=1+1", "'-5", "safe"]
-    sheet = load_workbook(io.BytesIO(exports.xlsx_bytes(["a", "b", "c"], rows))).active
-    assert [c.value for c in sheet[2]] == ["'=1+1", "'-5", "safe"]
-    assert sheet["A2"].data_type == "s"
+    data = exports.xlsx_bytes(["a", "b", "c"], rows)
+    sheet = load_workbook(io.BytesIO(data)).active
+    # Excel: text cells, shown as typed (no visible apostrophe), never formulas
+    assert [c.value for c in sheet[2]] == ["=1+1", "-5", "safe"]
+    assert [c.data_type for c in sheet[2]] == ["s", "s", "s"]
+    assert sheet["A2"].quotePrefix and sheet["B2"].quotePrefix and not sheet["C2"].quotePrefix
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
 
 
 def test_annex_a_list_2_has_the_published_headers_codes_and_dates(practitioner):
@@ -94,7 +100,8 @@ def test_annex_a_list_2_has_the_published_headers_codes_and_dates(practitioner):
     assert workbook.sheetnames == ["List 2"]
     sheet = workbook["List 2"]
     assert [c.value for c in sheet[1]] == annex_a.HEADER
-    assert sheet["H2"].value == "'=Amberford Early Help Team"
+    assert sheet["H2"].value == "=Amberford Early Help Team"  # as typed, as text
+    assert sheet["H2"].data_type == "s" and sheet["H2"].quotePrefix
 
 
 def test_annex_a_uses_every_published_code():

@@ -71,6 +71,10 @@ class DemoCounty:
 
         load_demo_restrictions()
 
+        from demo.outbox import load_demo_outbox
+
+        load_demo_outbox()
+
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
         for d in self.districts:

@@ -1,0 +1,279 @@
+"""Every email once through faults, measured with the real components: Celery workers in
+their own processes, an SMTP server in the test (aiosmtpd) that can be slow or refuse a
+recipient, PostgreSQL and Redis. Emails are counted at the SMTP server per outbox key, and
+each reminder key is one (reminder, stage, person)."""
+
+import datetime
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from earlyhelp.outbox.models import MessageStatus, OutboxMessage
+from reminders import services as reminder_services
+from reminders.models import OccurrenceStatus, ReminderOccurrence
+from tests import factories
+from tests.conftest import signed_in
+from tests.reminders.conftest import assessment_due, plan_due, review_due, wait_until
+
+from .conftest import drain, record_fault, tally
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+
+def deadlines_for(lead, count: int) -> None:
+    """Each case owes its lead 3 reminders (due soon, due today, overdue) and its district's
+    managers 1 escalation."""
+    today = timezone.localdate()
+    for i in range(count):
+        case = factories.open_case(lead=lead)
+        assessment_due(case, today + datetime.timedelta(days=1))
+        plan_due(case, today)
+        review_due(case, today - datetime.timedelta(days=20 + i))
+
+
+def reminder_keys() -> list[str]:
+    return [f"reminder:{pk}" for pk in ReminderOccurrence.objects.values_list("pk", flat=True)]
+
+
+def per_reminder_stage_person(smtp) -> Counter:
+    """Emails received per (reminder, stage, person)."""
+    got = smtp.handler.keys()
+    rows = ReminderOccurrence.objects.values_list("pk", "kind", "record_id", "stage", "recipient")
+    return Counter({(k, r, s, p): got[f"reminder:{pk}"] for pk, k, r, s, p in rows})
+
+
+def kick(queue: str):
+    return lambda: celery_app.send_task("outbox.send", queue=queue)
+
+
+def send_reminders(queue: str) -> None:
+    celery_app.send_task("reminders.tasks.reminders_send_pending", queue=queue)
+
+
+def test_a_worker_killed_while_emails_are_in_flight_repeats_at_most_the_one_in_hand(
+    mail_workers, smtp_server, practitioner, district_manager
+):
+    smtp_server.handler.delay = 0.15
+    deadlines_for(practitioner, count=8)
+    reminder_services.reminders_sweep()
+    keys = reminder_keys()
+    assert len(keys) == 32
+    doomed = mail_workers.start("doomed")
+    send_reminders(mail_workers.queue)
+    wait_until(lambda: sum(smtp_server.handler.keys().values()) >= 6, timeout=60, interval=0.05)
+    mail_workers.kill(doomed)
+    in_flight = OutboxMessage.objects.filter(status=MessageStatus.SENDING).count()
+    assert in_flight <= 1
+    assert ReminderOccurrence.objects.filter(status=OccurrenceStatus.SENT).count() == 32
+
+    mail_workers.start("fresh")
+    drain(kick(mail_workers.queue), owed=len(keys))
+    duplicates, losses = tally(smtp_server, keys)
+    record_fault(
+        "worker killed mid-send (SIGKILL)",
+        len(keys),
+        duplicates,
+        losses,
+        f"{in_flight} message in flight at the kill",
+    )
+    assert losses == 0
+    assert duplicates <= in_flight <= 1
+    assert max(per_reminder_stage_person(smtp_server).values()) <= 2
+    assert OutboxMessage.objects.filter(status=MessageStatus.SENT).count() == 32
+
+
+def test_a_slow_mail_server_never_runs_a_send_past_its_time_limit_and_sends_each_once(
+    mail_workers, smtp_server, practitioner, district_manager
+):
+    """0.8 s a message, soft limit 4 s: a run claims only what its time allows and the
+    next run carries on; nothing is rolled back and sent again."""
+    smtp_server.handler.delay = 0.8
+    deadlines_for(practitioner, count=3)
+    reminder_services.reminders_sweep()
+    reminder_services.reminders_send_pending(email=False)  # rows -> outbox, no SMTP
+    keys = reminder_keys()
+    assert len(keys) == 12  # 12 x 0.8 s = 9.6 s: over twice the task's soft limit
+    mail_workers.start(OUTBOX_TASK_SOFT_TIME_LIMIT="4", OUTBOX_TASK_TIME_LIMIT="6")
+    started = time.monotonic()
+    drain(kick(mail_workers.queue), owed=len(keys), every=3.0)
+    duplicates, losses = tally(smtp_server, keys)
+    record_fault(
+        "slow SMTP (0.8 s a message)",
+        len(keys),
+        duplicates,
+        losses,
+        f"drained in {time.monotonic() - started:.0f} s, soft limit 4 s",
+    )
+    assert (duplicates, losses) == (0, 0)
+    assert not OutboxMessage.objects.exclude(status=MessageStatus.SENT).exists()
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_refused_mailbox_fails_after_its_tries_and_never_holds_up_the_others(
+    mail_workers,
+    smtp_server,
+    practitioner,
+    district_manager,
+    eh_team,
+    district,
+    client,
+    administrator,
+):
+    refused = factories.UserFactory(
+        full_name="Rhys Refused",
+        agency=eh_team,
+        districts=[district],
+        email="gone@example.test",
+    )
+    smtp_server.handler.refuse = {"gone@example.test"}
+    deadlines_for(refused, count=3)
+    deadlines_for(practitioner, count=5)
+    reminder_services.reminders_sweep()
+    keys = reminder_keys()
+    bad = [
+        f"reminder:{pk}"
+        for pk in ReminderOccurrence.objects.filter(recipient=refused).values_list("pk", flat=True)
+    ]
+    good = [k for k in keys if k not in bad]
+    assert len(bad) == 9 and len(good) == 23
+    mail_workers.start()
+    send_reminders(mail_workers.queue)
+    drain(kick(mail_workers.queue), owed=len(keys), every=0.5)
+    duplicates, losses = tally(smtp_server, good)
+    record_fault(
+        "refused recipient (550)",
+        len(good),
+        duplicates,
+        losses,
+        f"{len(bad)} to the refused mailbox failed after 3 tries each "
+        f"({smtp_server.handler.refusals} attempts)",
+    )
+    assert (duplicates, losses) == (0, 0)
+    failed = OutboxMessage.objects.filter(status=MessageStatus.FAILED)
+    assert sorted(failed.values_list("key", flat=True)) == sorted(bad)
+    assert set(failed.values_list("attempts", flat=True)) == {3}
+    assert smtp_server.handler.refusals == 3 * len(bad)
+    assert "refused the recipient (code 550)" in failed.first().last_error
+    assert "gone@example.test" not in failed.first().last_error
+    # An administrator sees them.
+    page = signed_in(client, administrator).get(
+        reverse("admin:outbox_outboxmessage_changelist") + "?status__exact=failed"
+    )
+    assert page.status_code == 200
+    assert page.content.decode().count("refused the recipient") == len(bad)
+
+
+def _cut_database(seconds: float, own_pid: int) -> None:
+    """What a PostgreSQL restart does to the workers, for this test database only: every
+    other connection is cut and no new one is accepted for `seconds`. (The machine's
+    PostgreSQL is shared by other engineers, so it is not restarted.)"""
+    import psycopg2
+
+    db = connection.settings_dict
+    name = db["NAME"]
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"] or "postgres",
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+    )
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            try:
+                deadline = time.monotonic() + seconds
+                while time.monotonic() < deadline:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> %s",
+                        [name, own_pid],
+                    )
+                    time.sleep(0.1)
+            finally:
+                cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    finally:
+        admin.close()
+
+
+def test_a_database_outage_mid_send_repeats_at_most_the_messages_in_flight(
+    mail_workers, smtp_server, practitioner, district_manager
+):
+    smtp_server.handler.delay = 0.15
+    deadlines_for(practitioner, count=8)
+    reminder_services.reminders_sweep()
+    keys = reminder_keys()
+    worker = mail_workers.start()
+    send_reminders(mail_workers.queue)
+    wait_until(lambda: sum(smtp_server.handler.keys().values()) >= 6, timeout=60, interval=0.05)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        own_pid = cursor.fetchone()[0]
+    _cut_database(3.0, own_pid)
+    assert worker.poll() is None  # the worker lives through it
+    drain(kick(mail_workers.queue), owed=len(keys))
+    duplicates, losses = tally(smtp_server, keys)
+    record_fault(
+        "PostgreSQL down 3 s mid-send",
+        len(keys),
+        duplicates,
+        losses,
+        "connections cut + refused (test DB only)",
+    )
+    assert losses == 0
+    assert duplicates <= 1  # one worker: at most its one message in hand
+    assert ReminderOccurrence.objects.filter(status=OccurrenceStatus.SENT).count() == len(keys)
+
+
+def test_redis_down_loses_no_email_and_sends_each_once_when_it_returns(
+    mail_workers,
+    smtp_server,
+    local_redis,
+    practitioner,
+    district_manager,
+    front_door_officer,
+    settings,
+    monkeypatch,
+):
+    """A worker on a Redis of our own; Redis stops while reminders and notifications are
+    owed, and starts again: everything goes out once, from the database."""
+    from earlyhelp.notifications import notify
+
+    outage = float(__import__("os").environ.get("EARLYHELP_FAULT_REDIS_SECONDS", "8"))
+    old = celery_app.conf.broker_url
+    celery_app.conf.broker_url = local_redis.url
+    celery_app._after_fork()
+    try:
+        mail_workers.start(REDIS_URL=local_redis.url)
+        deadlines_for(practitioner, count=4)
+        local_redis.stop()
+        started = time.monotonic()
+        settings.OUTBOX_WAKE_SENDER = True  # the publish fails quietly; the email is owed
+        reminder_services.reminders_sweep()
+        reminder_services.reminders_send_pending(email=False)
+        for _ in range(3):
+            notify(user=front_door_officer, subject="A request needs a decision", url="/")
+        assert time.monotonic() - started < 30
+        time.sleep(max(0.0, outage - (time.monotonic() - started)))
+        local_redis.start()
+        drain(kick(mail_workers.queue), owed=16 + 3, timeout=90, every=2.0)
+    finally:
+        celery_app.conf.broker_url = old
+        celery_app._after_fork()
+    keys = list(OutboxMessage.objects.values_list("key", flat=True))
+    assert len(keys) == 16 + 3
+    duplicates, losses = tally(smtp_server, keys)
+    record_fault(
+        f"Redis down {outage:.0f} s",
+        len(keys),
+        duplicates,
+        losses,
+        "local redis-server stopped and started",
+    )
+    assert (duplicates, losses) == (0, 0)
