@@ -26,6 +26,7 @@ from assessments.models import (
     TafMeeting,
 )
 from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field_labels
+from assessments.transitions import ASSESSMENT, MEETING, PLAN_ACTION, PLAN_ACTION_VERB_FOR
 from cases import access
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need
 from cases.services import (
@@ -112,6 +113,7 @@ def assessment_start(
         author=acting_user,
         source=assessment,
     )
+    ASSESSMENT.start(assessment, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=assessment, request=request)
     return assessment
 
@@ -200,12 +202,14 @@ def assessment_submit(
     missing = missing_for_submission(current)
     if missing:
         raise DomainError("Complete these before submitting: " + "; ".join(missing) + ".")
-    current.status = AssessmentStatus.SUBMITTED
-    current.submitted_at = timezone.now()
-    current.submitted_by = acting_user
-    current.lock_version = current.lock_version + 1
-    current.save(
-        update_fields=["status", "submitted_at", "submitted_by", "lock_version", "last_saved_at"]
+    ASSESSMENT.move(
+        current,
+        "submit",
+        acting_user=acting_user,
+        submitted_at=timezone.now(),
+        submitted_by=acting_user,
+        lock_version=F("lock_version") + 1,
+        last_saved_at=timezone.now(),
     )
     chronology_add(
         case=current.case,
@@ -268,8 +272,9 @@ def assessment_sign_off(
         comment=comment,
         decided_by=acting_user,
     )
-    current.status = AssessmentStatus.SIGNED_OFF
-    current.save(update_fields=["status", "last_saved_at"])
+    ASSESSMENT.move(
+        current, "sign_off", acting_user=acting_user, reason=comment, last_saved_at=timezone.now()
+    )
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
@@ -306,9 +311,14 @@ def assessment_return(
         comment=comment,
         decided_by=acting_user,
     )
-    current.status = AssessmentStatus.DRAFT
-    current.lock_version = current.lock_version + 1
-    current.save(update_fields=["status", "lock_version", "last_saved_at"])
+    ASSESSMENT.move(
+        current,
+        "return",
+        acting_user=acting_user,
+        reason=comment,
+        lock_version=F("lock_version") + 1,
+        last_saved_at=timezone.now(),
+    )
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
@@ -335,13 +345,17 @@ def assessment_revise(*, assessment: Assessment, acting_user, request=None) -> A
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if current.status != AssessmentStatus.SIGNED_OFF:
         raise InvalidTransition("Only a signed-off assessment can start a new version.")
-    current.status = AssessmentStatus.DRAFT
-    current.version_number += 1
-    current.lock_version += 1
-    current.submitted_at = None
-    current.submitted_by = None
-    current.last_saved_by = acting_user
-    current.save()
+    ASSESSMENT.move(
+        current,
+        "revise",
+        acting_user=acting_user,
+        version_number=F("version_number") + 1,
+        lock_version=F("lock_version") + 1,
+        submitted_at=None,
+        submitted_by=None,
+        last_saved_by=acting_user,
+        last_saved_at=timezone.now(),
+    )
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
@@ -474,6 +488,7 @@ def action_add(
         author=acting_user,
         source=action,
     )
+    PLAN_ACTION.start(action, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=action, request=request)
     return action
 
@@ -485,9 +500,19 @@ def action_status_set(*, action: PlanAction, acting_user, status: str, request=N
     if status not in ActionStatus.values:
         raise DomainError("Choose the action's status.")
     before = action.status
-    action.status = status
-    action.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
-    action.save(update_fields=["status", "completed_on"])
+    if status == before:
+        return action
+    if status == ActionStatus.NOT_STARTED:
+        raise DomainError("An action that has started cannot go back to not started.")
+    verb = PLAN_ACTION_VERB_FOR[status]
+    if status == ActionStatus.IN_PROGRESS and before in (ActionStatus.DONE, ActionStatus.STOPPED):
+        verb = "reopen"
+    PLAN_ACTION.move(
+        action,
+        verb,
+        acting_user=acting_user,
+        completed_on=timezone.localdate() if status == ActionStatus.DONE else None,
+    )
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
@@ -536,6 +561,7 @@ def meeting_schedule(
         author=acting_user,
         source=meeting,
     )
+    MEETING.start(meeting, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=meeting, request=request)
     return meeting
 
@@ -615,16 +641,20 @@ def meeting_record(
         if outcome.baseline_scaling is None:
             outcome.baseline_scaling = int(scaling)
             outcome.save(update_fields=["baseline_scaling"])
-    meeting.status = MeetingStatus.HELD
-    meeting.held_on = held_on
-    meeting.decision = decision
-    meeting.decision_reason = decision_reason
-    meeting.discussion = discussion
-    meeting.child_voice = child_voice
-    meeting.next_review_on = next_review_on
-    meeting.recorded_by = acting_user
-    meeting.recorded_at = timezone.now()
-    meeting.save()
+    MEETING.move(
+        meeting,
+        "record",
+        acting_user=acting_user,
+        reason=decision_reason,
+        held_on=held_on,
+        decision=decision,
+        decision_reason=decision_reason,
+        discussion=discussion,
+        child_voice=child_voice,
+        next_review_on=next_review_on,
+        recorded_by=acting_user,
+        recorded_at=timezone.now(),
+    )
     if meeting.kind == MeetingKind.FIRST_TAF and plan.agreed_on is None:
         plan.agreed_on = held_on
         plan.save(update_fields=["agreed_on"])
@@ -641,13 +671,14 @@ def meeting_record(
         source=meeting,
     )
     if next_review_on:
-        TafMeeting.objects.create(
+        review = TafMeeting.objects.create(
             case=case,
             kind=MeetingKind.REVIEW,
             scheduled_for=next_review_on,
             location=meeting.location,
             scheduled_by=acting_user,
         )
+        MEETING.start(review, acting_user=acting_user)
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
@@ -659,12 +690,13 @@ def meeting_record(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: TafMeeting, acting_user, request=None) -> TafMeeting:
+def meeting_cancel(
+    *, meeting: TafMeeting, acting_user, reason: str = "", request=None
+) -> TafMeeting:
     _require_worker(acting_user, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise InvalidTransition("Only a scheduled meeting can be cancelled.")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.save(update_fields=["status"])
+    MEETING.move(meeting, "cancel", acting_user=acting_user, reason=reason)
     chronology_add(
         case=meeting.case,
         kind=ChronologyKind.REVIEW,
@@ -717,7 +749,6 @@ def case_close_with_plan(
     closed = case_close(
         case=case, acting_user=acting_user, outcomes=outcomes, request=request, **closure
     )
-    TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED).update(
-        status=MeetingStatus.CANCELLED
-    )
+    for meeting in TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED):
+        MEETING.move(meeting, "cancel", acting_user=acting_user, reason="The case closed.")
     return closed

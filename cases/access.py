@@ -257,3 +257,47 @@ def break_glass_open(*, user, family: Family, reason: str, request=None) -> Brea
         reason=reason.strip(),
     )
     return grant
+
+
+# --- Allocation and step-up requests (issue 12) -------------------------------------------
+
+
+def may_allocate(user, case: EarlyHelpCase) -> bool:
+    """A team manager of the case's team (its lead agency), or a council early help manager
+    for its district, allocates a waiting case or sends it to another team."""
+    if not _active(user) or user.role != Role.TEAM_MANAGER:
+        return False
+    return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def is_social_care(user) -> bool:
+    from partners.models import AgencyKind
+
+    return (
+        _active(user)
+        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.SOCIAL_CARE
+    )
+
+
+def step_up_requests_visible_to(user) -> QuerySet:
+    """Social care staff see the step-up requests for their districts."""
+    from cases.models import StepUpRequest
+
+    if not is_social_care(user):
+        return StepUpRequest.objects.none()
+    return StepUpRequest.objects.filter(district_id__in=_user_district_ids(user))
+
+
+def get_step_up_for(user, pk):
+    from cases.models import StepUpRequest
+
+    try:
+        return step_up_requests_visible_to(user).select_related("family", "case").get(pk=pk)
+    except (StepUpRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_decide_step_up(user, step) -> bool:
+    return step_up_requests_visible_to(user).filter(pk=step.pk).exists()

@@ -8,3 +8,12 @@ class InvalidTransition(DomainError):
 
 class EditConflict(DomainError):
     """Someone else saved the record since this editor loaded it (optimistic locking)."""
+
+
+class FieldError(DomainError):
+    """A business rule said no about one input: pages show it next to that field, the API
+    as a 400 keyed by the field's name."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
