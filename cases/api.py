@@ -15,6 +15,7 @@ from cases.models import (
     EarlyHelpCase,
     FamilyMembership,
     LevelOfNeed,
+    StepUpRequest,
 )
 from cases.serializers import FamilyOutput, PersonOutput
 from earlyhelp import access_rules
@@ -79,7 +80,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         family = CaseFamilyOutput()
         district = serializers.SlugRelatedField(slug_field="code", read_only=True)
         lead_agency = serializers.CharField(source="lead_agency.name")
-        lead_professional = serializers.CharField(
+        lead_professional = serializers.PrimaryKeyRelatedField(read_only=True)
+        lead_professional_name = serializers.CharField(
             source="lead_professional.full_name", default=None
         )
         level_label = serializers.SerializerMethodField()
@@ -98,6 +100,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 "district",
                 "lead_agency",
                 "lead_professional",
+                "lead_professional_name",
+                "origin",
                 "opened_on",
                 "closed_on",
                 "closure_reason",
@@ -145,8 +149,139 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         entry = services.note_add(case=case, acting_user=request.user, request=request, **data)
         return Response(self.CaseNoteOutput(entry).data, status=status.HTTP_201_CREATED)
 
+    class AllocateInput(serializers.Serializer):
+        lead_professional = serializers.IntegerField()
+        note = serializers.CharField(max_length=MAX_TEXT, required=False, default="")
+
+    class LeadOutput(serializers.Serializer):
+        id = serializers.IntegerField()
+        full_name = serializers.CharField()
+        job_title = serializers.CharField()
+        role = serializers.CharField()
+
+    def _case_for_allocation(self, request, pk):
+        case = access.get_case_for(request.user, pk)
+        if not access.may_allocate(request.user, case):
+            from django.http import Http404
+
+            raise Http404
+        return case
+
+    @extend_schema(request=AllocateInput, responses={200: CaseOutput})
+    @action(detail=True, methods=["post"], url_path="allocate")
+    def allocate(self, request, pk=None):
+        """Allocate a waiting case to a lead professional (cases.services.case_allocate):
+        200 with the open case; 400 with a field message if that person may not lead it;
+        409 if the case is not waiting for allocation; 404 out of scope."""
+        from earlyhelp.errors import InvalidTransition
+        from partners.models import User
+
+        case = self._case_for_allocation(request, pk)
+        data = self._valid(self.AllocateInput, request)
+        lead = User.objects.filter(pk=data["lead_professional"]).first()
+        if lead is None:
+            return Response(
+                {"lead_professional": ["Choose a person who works for the allocated team."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            services.case_allocate(
+                case=case,
+                lead_professional=lead,
+                acting_user=request.user,
+                note=data["note"],
+                request=request,
+            )
+        except InvalidTransition as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(responses={200: LeadOutput(many=True)})
+    @action(detail=True, methods=["get"], url_path="eligible-leads")
+    def eligible_leads(self, request, pk=None):
+        """Who may be chosen as lead professional for a waiting case."""
+        case = self._case_for_allocation(request, pk)
+        leads = selectors.eligible_leads_for(case)
+        return Response(self.LeadOutput(leads, many=True).data)
+
     @staticmethod
     def _valid(serializer_class, request) -> dict:
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Step-up requests for children's social care in the caller's districts: list, read,
+    accept or decline (cases.services.step_up_accept / step_up_decline)."""
+
+    access_rule = access_rules.SOCIAL_CARE
+    lookup_value_regex = r"\d+"
+
+    class StepUpOutput(serializers.ModelSerializer):
+        reference = serializers.CharField(read_only=True)
+        family = serializers.CharField(source="family.name")
+        district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        case = serializers.PrimaryKeyRelatedField(read_only=True)
+
+        class Meta:
+            model = StepUpRequest
+            fields = [
+                "id",
+                "reference",
+                "status",
+                "family",
+                "district",
+                "case",
+                "source",
+                "significant_harm",
+                "reason",
+                "requested_at",
+                "decided_at",
+                "decision_reason",
+                "social_care_team",
+            ]
+
+    class DecisionInput(serializers.Serializer):
+        reason = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+        social_care_team = serializers.CharField(
+            max_length=200, required=False, default="", allow_blank=True
+        )
+
+    serializer_class = StepUpOutput
+
+    def get_queryset(self):
+        return access.step_up_requests_visible_to(self.request.user).select_related(
+            "family", "district"
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        step = access.get_step_up_for(request.user, kwargs["pk"])
+        audit(user=request.user, action=AuditAction.VIEW, record=step.family, request=request)
+        return Response(self.StepUpOutput(step).data)
+
+    @extend_schema(request=DecisionInput, responses={200: StepUpOutput})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        step = access.get_step_up_for(request.user, pk)
+        data = CaseViewSet._valid(self.DecisionInput, request)
+        services.step_up_accept(
+            step=step,
+            acting_user=request.user,
+            social_care_team=data["social_care_team"],
+            note=data["reason"],
+            request=request,
+        )
+        return Response(self.StepUpOutput(step).data)
+
+    @extend_schema(request=DecisionInput, responses={200: StepUpOutput})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        step = access.get_step_up_for(request.user, pk)
+        data = CaseViewSet._valid(self.DecisionInput, request)
+        services.step_up_decline(
+            step=step, acting_user=request.user, reason=data["reason"], request=request
+        )
+        return Response(self.StepUpOutput(step).data)

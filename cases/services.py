@@ -804,6 +804,11 @@ def lead_professional_handover(
     """Hand the lead professional role to another TAF member with an account. The previous
     lead stays on the TAF (so keeps access) until removed."""
     _require_worker(acting_user, case)
+    if case.lead_professional_id is None:
+        raise DomainError(
+            "This case has no lead professional yet, so there is nothing to hand over. A team "
+            "manager allocates it from the allocation queue."
+        )
     if acting_user.pk != case.lead_professional_id and acting_user.role != "team_manager":
         raise DomainError("Only the lead professional or a team manager can hand over the case.")
     note = _check_text(note, "a handover note")

@@ -87,6 +87,8 @@ def case_detail(request, pk: int):
         "query": f"kind={kind}" if kind else "",
         "level_label": LevelOfNeed.label_for(case.level_of_need),
         "closure": getattr(case, "closure", None) if not case.is_open else None,
+        "may_allocate": case.awaiting_allocation and access.may_allocate(request.user, case),
+        "step_ups": list(selectors.step_up_requests_for_case(case)[:5]),
         **case_page.sections_context(case, request.user, timezone.localdate()),
     }
     return render(request, "cases/case_detail.html", context)
@@ -109,7 +111,8 @@ def _form_page(
         try:
             message = action(form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
         else:
             messages.success(request, message)
             return redirect("case_detail", pk=case.pk)
@@ -367,9 +370,13 @@ def step_up_case(request, case_id: int):
             occurred_on=data["occurred_on"],
             reason=data["reason"],
             other_service=data.get("other_service", ""),
+            significant_harm=bool(data.get("significant_harm")),
             request=request,
         )
-        return "Step up to children's social care recorded."
+        return (
+            "Step-up request sent to children's social care. You will be told when they "
+            "accept or decline it."
+        )
 
     return _form_page(
         request,
@@ -377,10 +384,11 @@ def step_up_case(request, case_id: int):
         form=form,
         title="Step up to children's social care",
         action=save,
-        button="Record step up",
+        button="Send step-up request",
         extra={
-            "lede": "Record the step up once the request to children's social care has been "
-            "made. If a child is at immediate risk, phone the safeguarding line first."
+            "lede": "This sends a request to children's social care for the district. They "
+            "accept it or decline it with a reason. If a child is at immediate risk, phone the "
+            "safeguarding line first."
         },
     )
 
@@ -398,8 +406,11 @@ def step_down_case(request, case_id: int):
             reason=data["reason"],
             level_of_need=data["level_of_need"],
             other_service=data.get("other_service", ""),
+            across=data.get("across") == "across",
             request=request,
         )
+        if data.get("across") == "across":
+            return "Step across from a statutory assessment recorded."
         return "Step down from children's social care recorded."
 
     return _form_page(

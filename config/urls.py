@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import AssessmentViewSet, FamilyPlanViewSet, ReviewViewSet
-from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet
+from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet, StepUpRequestViewSet
 from earlyhelp import access_rules, audit_views, views
 from referrals.api import ReferralViewSet, TriageViewSet
 
@@ -14,6 +14,7 @@ router.register("families", FamilyViewSet, basename="family")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("triage", TriageViewSet, basename="triage")
 router.register("cases", CaseViewSet, basename="case")
+router.register("step-ups", StepUpRequestViewSet, basename="step-up")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("plans", FamilyPlanViewSet, basename="plan")
 router.register("reviews", ReviewViewSet, basename="review")

@@ -78,3 +78,18 @@ def rule_for(view_func, namespaces: Iterable[str] = ()) -> Rule | None:
         if namespace in NAMESPACE_RULES:
             return NAMESPACE_RULES[namespace]
     return None
+
+
+def _social_care(user) -> bool:
+    from partners.models import AgencyKind
+
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.SOCIAL_CARE
+    )
+
+
+SOCIAL_CARE = Rule("children's social care staff", _social_care)

@@ -31,3 +31,14 @@ def govuk_widget(bound_field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def level_label(code) -> str:
+    """The authority's own label for a level of need (settings.LEVEL_OF_NEED_LABELS)."""
+    from cases.models import LevelOfNeed
+
+    try:
+        return LevelOfNeed.label_for(int(code))
+    except (TypeError, ValueError):
+        return ""
