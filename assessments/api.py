@@ -149,6 +149,60 @@ class AssessmentViewSet(_ScopedReadViewSet):
             self.AssessmentOutput(selectors.get_assessment_for(request.user, saved.pk)).data
         )
 
+    class SubmitInput(serializers.Serializer):
+        lock_version = serializers.IntegerField(min_value=1)
+
+    class SignOffInput(serializers.Serializer):
+        comment = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+
+    @extend_schema(request=SubmitInput, responses={200: AssessmentOutput, 409: None})
+    @action(detail=True, methods=["post"], url_path="submit")
+    def submit(self, request, pk=None):
+        """Submit the draft for a manager's sign-off (the managers are told)."""
+        assessment = self.get_object()
+        self._work_case(assessment)
+        data = self._valid(self.SubmitInput, request)
+        try:
+            services.assessment_submit(
+                assessment=assessment,
+                acting_user=request.user,
+                lock_version=data["lock_version"],
+                request=request,
+            )
+        except EditConflict as conflict:
+            raise StaleLockVersion(str(conflict)) from conflict
+        return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
+
+    @extend_schema(request=SignOffInput, responses={200: AssessmentOutput})
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        """Sign off a submitted assessment (a team manager for the case, not its author)."""
+        assessment = self.get_object()
+        data = self._valid(self.SignOffInput, request)
+        services.assessment_sign_off(
+            assessment=assessment,
+            acting_user=request.user,
+            comment=data["comment"],
+            request=request,
+        )
+        return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
+
+    @extend_schema(request=SignOffInput, responses={200: AssessmentOutput})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_changes(self, request, pk=None):
+        """Return a submitted assessment to its author with what to change."""
+        assessment = self.get_object()
+        data = self._valid(self.SignOffInput, request)
+        services.assessment_return(
+            assessment=assessment,
+            acting_user=request.user,
+            comment=data["comment"],
+            request=request,
+        )
+        return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
+
 
 # --- Family plan --------------------------------------------------------------------------
 
@@ -194,6 +248,24 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
 
     def get_one(self, pk):
         return selectors.get_plan_for(self.request.user, pk)
+
+    class ActionStatusInput(serializers.Serializer):
+        status = serializers.ChoiceField(choices=["in_progress", "done", "stopped"])
+
+    @extend_schema(request=ActionStatusInput, responses={200: FamilyPlanOutput})
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_id>\d+)/status")
+    def action_status(self, request, pk=None, action_id=None):
+        """Move a plan action on: in progress, done, or no longer needed."""
+        plan = self.get_object()
+        self._work_case(plan)
+        action = PlanAction.objects.filter(pk=action_id, outcome__plan=plan).first()
+        if action is None:
+            raise exceptions.NotFound()
+        data = self._valid(self.ActionStatusInput, request)
+        services.action_status_set(
+            action=action, acting_user=request.user, status=data["status"], request=request
+        )
+        return Response(self.FamilyPlanOutput(selectors.get_plan_for(request.user, pk)).data)
 
 
 # --- TAF meetings and reviews ---------------------------------------------------------------

@@ -173,3 +173,40 @@ def get_plan_for(user, pk) -> FamilyPlan:
 
 def get_meeting_for(user, pk) -> TafMeeting:
     return _in_scope(user, meetings_visible_to(user), pk)
+
+
+def assessments_awaiting_signoff_for(user):
+    """Assessments submitted for sign-off that this team manager may sign off: cases in
+    their scope, not submitted by themselves; the longest waiting first. Reused by the home
+    page's work tray."""
+    from partners.models import Role
+
+    if not (user.is_authenticated and user.is_active and user.role == Role.TEAM_MANAGER):
+        return Assessment.objects.none()
+    return (
+        Assessment.objects.filter(
+            status=AssessmentStatus.SUBMITTED,
+            case__in=access.cases_visible_to(user).values("pk"),
+        )
+        .exclude(submitted_by=user)
+        .select_related("case__family", "case__district", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def sign_off_managers_for(assessment: Assessment):
+    """Team managers who may sign this assessment off (told when it is submitted)."""
+    from django.db.models import Q
+
+    from partners.models import Role, User
+
+    case = assessment.case
+    candidates = User.objects.filter(role=Role.TEAM_MANAGER, is_active=True).filter(
+        Q(districts=case.district_id) | Q(agency_id=case.lead_agency_id)
+    )
+    candidates = candidates.exclude(pk=assessment.submitted_by_id).distinct()
+    return [
+        u
+        for u in candidates.select_related("agency")
+        if access.cases_visible_to(u).filter(pk=case.pk).exists()
+    ]

@@ -39,6 +39,7 @@ from cases.services import (
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
+from earlyhelp.notifications import notify
 from partners.models import Role
 
 # --- Early Help Assessment ----------------------------------------------------------------
@@ -87,6 +88,32 @@ def _clean_content(case: EarlyHelpCase, content: dict) -> dict:
     return cleaned
 
 
+def _url(name: str, *args) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+NO_CONSENT = (
+    "The assessment cannot be {verb} until consent to it is recorded: a parent's or carer's "
+    "consent for the family, or a young person's own consent where they can give it. "
+    "Record consent on the case first."
+)
+
+
+def _require_consent_to_assessment(case: EarlyHelpCase, verb: str) -> None:
+    """Early help is voluntary and consent-based (DESIGN.md, 'Consent'): no assessment
+    without consent to it, given by a family member (a young person may consent for
+    themselves: cases.services.consent_record accepts any member of the family)."""
+    from cases.selectors import has_consent_to_assessment
+
+    if not has_consent_to_assessment(case):
+        raise DomainError(NO_CONSENT.format(verb=verb))
+
+
 @transaction.atomic
 def assessment_start(
     *, case: EarlyHelpCase, acting_user, started_on: datetime.date | None = None, request=None
@@ -95,6 +122,7 @@ def assessment_start(
     _require_worker(acting_user, case)
     if Assessment.objects.filter(case=case).exists():
         raise DomainError("This case already has an Early Help Assessment.")
+    _require_consent_to_assessment(case, "started")
     started_on = started_on or timezone.localdate()
     _check_past_date(started_on, case, "assessment start date")
     assessment = Assessment.objects.create(
@@ -199,6 +227,7 @@ def assessment_submit(
         raise InvalidTransition("Only a draft can be submitted for sign-off.")
     if current.lock_version != lock_version:
         raise EditConflict("Someone saved this assessment since you opened it. Check it first.")
+    _require_consent_to_assessment(current.case, "submitted")
     missing = missing_for_submission(current)
     if missing:
         raise DomainError("Complete these before submitting: " + "; ".join(missing) + ".")
@@ -225,6 +254,15 @@ def assessment_submit(
         request=request,
         changes={"status": ["draft", "submitted"]},
     )
+    from assessments.selectors import sign_off_managers_for
+
+    for manager in sign_off_managers_for(current):
+        notify(
+            user=manager,
+            subject=f"An Early Help Assessment for {current.case.reference} is waiting for your "
+            "sign-off",
+            url=_url("signoff_queue"),
+        )
     return current
 
 
@@ -334,6 +372,15 @@ def assessment_return(
         request=request,
         changes={"status": ["submitted", "draft"]},
     )
+    author = current.submitted_by or current.case.lead_professional
+    if author is not None and author.is_active:
+        notify(
+            user=author,
+            subject=f"The Early Help Assessment for {current.case.reference} has been returned "
+            "for changes",
+            body=f"What to change: {comment}",
+            url=_url("edit_assessment", current.case_id),
+        )
     return current
 
 

@@ -20,6 +20,7 @@ from earlyhelp import access_rules
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
+from earlyhelp.working_days import working_days_between
 
 
 def _case(request, case_id):
@@ -693,3 +694,16 @@ def close_case(request, case_id: int):
         {"case": case, "form": form, "outcome_fields": [form[f"result_{o.pk}"] for o in outcomes]},
         status=400 if form.errors else 200,
     )
+
+
+@access_rules.MANAGERS
+def signoff_queue(request):
+    """Assessments waiting for this manager's sign-off, the longest waiting first."""
+    today = timezone.localdate()
+    assessments = list(selectors.assessments_awaiting_signoff_for(request.user)[:200])
+    for assessment in assessments:
+        submitted = (
+            timezone.localdate(assessment.submitted_at) if assessment.submitted_at else today
+        )
+        assessment.days_waiting = working_days_between(submitted, today)
+    return render(request, "assessments/signoff_queue.html", {"assessments": assessments})

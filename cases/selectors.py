@@ -201,3 +201,11 @@ def step_up_requests_for_case(case: EarlyHelpCase):
     return case.step_up_requests.select_related("requested_by", "decided_by").order_by(
         "-requested_at"
     )
+
+
+def has_consent_to_assessment(case: EarlyHelpCase) -> bool:
+    """Consent to the assessment, given by any member of the family (a young person for
+    themselves included) and not withdrawn."""
+    return ConsentRecord.objects.filter(
+        case=case, withdrawn_on__isnull=True, to_assessment=True
+    ).exists()

@@ -79,6 +79,7 @@ def case_detail(request, pk: int):
         "consents": selectors.consents_for(case),
         "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
         "has_consent": selectors.has_active_consent(case),
+        "consent_to_assessment": selectors.has_consent_to_assessment(case),
         "step_events": list(case.step_events.all()),
         "page": chronology.get_page(request.GET.get("page")),
         "kind": kind,

@@ -19,6 +19,8 @@ NAVIGATION = {
     ],
     Role.TEAM_MANAGER: [
         ("Cases", "case_list"),
+        ("Allocation", "allocation_queue"),
+        ("Sign-off", "signoff_queue"),
         ("Dashboard", "dashboard"),
         ("Overdue", "overdue"),
         ("Indicators", "indicators"),
@@ -38,9 +40,14 @@ NAVIGATION = {
 }
 
 
-def _links(role):
+def _links(user):
+    from earlyhelp.access_rules import SOCIAL_CARE
+
     links = []
-    for label, name in NAVIGATION.get(role, []):
+    entries = list(NAVIGATION.get(user.role, []))
+    if SOCIAL_CARE.allows(user):
+        entries.insert(0, ("Step-up requests", "stepup_queue"))
+    for label, name in entries:
         try:
             links.append({"label": label, "url": reverse(name)})
         except NoReverseMatch:
@@ -63,6 +70,6 @@ def service(request):
         "session_idle_seconds": settings.SESSION_COOKIE_AGE,
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
         "safeguarding_phone": settings.SAFEGUARDING_PHONE,
-        "nav_links": _links(user.role) if user is not None and user.is_authenticated else [],
+        "nav_links": _links(user) if user is not None and user.is_authenticated else [],
         "unread_notifications": _unread(user),
     }

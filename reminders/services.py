@@ -220,7 +220,7 @@ def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadli
     for deadline in deadlines_due_by(windows.soon_until):
         result.deadlines += 1
         for stage in windows.stages(deadline.due_on):
-            if stage == Stage.ESCALATION:
+            if stage == Stage.ESCALATION or deadline.kind == DeadlineKind.ALLOCATION:
                 if managers is None:
                     managers = ManagerIndex()
                 candidates.extend(
@@ -288,6 +288,7 @@ KIND_WORDS = {
     DeadlineKind.REVIEW: "A Team Around the Family review",
     DeadlineKind.TRIAGE: "A triage decision on a request for support",
     DeadlineKind.DRIFT: "A case with no recorded activity",
+    DeadlineKind.ALLOCATION: "Allocating a lead professional to a waiting case",
 }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.codes import Relationship
 from cases.models import CaseOrigin, EarlyHelpCase, StepUpRequest
-from partners.models import AgencyKind, Role
+from partners.models import Agency, AgencyKind, Role
 from tests import factories
 
 
@@ -39,7 +39,9 @@ def allocated_case(*, manager, lead, **kwargs) -> EarlyHelpCase:
 
 
 def social_care_worker(district):
-    agency = factories.AgencyFactory(name="Children's Social Care", kind=AgencyKind.SOCIAL_CARE)
+    agency, _ = Agency.objects.get_or_create(
+        name=f"{district.name} Children's Social Care", defaults={"kind": AgencyKind.SOCIAL_CARE}
+    )
     agency.districts.add(district)
     return factories.UserFactory(
         full_name="Sian Pryce", role=Role.PRACTITIONER, agency=agency, districts=[district]
