@@ -220,7 +220,12 @@ def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadli
     for deadline in deadlines_due_by(windows.soon_until):
         result.deadlines += 1
         for stage in windows.stages(deadline.due_on):
-            if stage == Stage.ESCALATION or deadline.kind == DeadlineKind.ALLOCATION:
+            waiting = deadline.kind == DeadlineKind.ALLOCATION
+            if waiting and stage not in (Stage.OVERDUE, Stage.ESCALATION):
+                # Nobody leads a waiting case: only its lateness goes to the team's managers
+                # (their allocation queue already shows what is waiting).
+                continue
+            if stage == Stage.ESCALATION or waiting:
                 if managers is None:
                     managers = ManagerIndex()
                 candidates.extend(

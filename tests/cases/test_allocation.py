@@ -168,3 +168,36 @@ def test_closing_an_already_closed_case_is_an_invalid_transition(practitioner):
     case = factories.closed_case(lead=practitioner)
     with pytest.raises(InvalidTransition):
         transitions.CASE.check(case, "close")
+
+
+def test_a_case_waiting_too_long_is_escalated_once_per_stage_and_shows_as_overdue(
+    eh_team, front_door_officer, district_manager, practitioner, client
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from reminders import services as reminders
+    from reminders.models import DeadlineKind, ReminderOccurrence, Stage
+
+    today = timezone.localdate()
+    old = waiting_case(
+        team=eh_team, queued_by=front_door_officer, opened_on=today - datetime.timedelta(days=21)
+    )
+    fresh = waiting_case(team=eh_team, queued_by=front_door_officer, opened_on=today)
+    reminders.reminders_sweep(today=today, use_lock=False)
+    reminders.reminders_sweep(today=today, use_lock=False)
+    rows = ReminderOccurrence.objects.filter(kind=DeadlineKind.ALLOCATION)
+    assert sorted(rows.values_list("record_id", "stage", "recipient_id")) == [
+        (old.pk, Stage.ESCALATION, district_manager.pk),
+        (old.pk, Stage.OVERDUE, district_manager.pk),
+    ]
+    assert not rows.filter(recipient=practitioner).exists()
+    overdue = signed_in(client, district_manager).get(reverse("overdue"))
+    assert old.reference in overdue.content.decode()
+    assert fresh.reference not in overdue.content.decode()
+    case_services.case_allocate(
+        case=old, lead_professional=practitioner, acting_user=district_manager
+    )
+    overdue = client.get(reverse("overdue"))
+    assert old.reference not in overdue.content.decode()
