@@ -406,3 +406,59 @@ class ReviewViewSet(_ScopedReadViewSet):
             return {"member": member, "name": member.name, "attendance": row["attendance"]}
         person = self._lookup(people, row["person_id"], "attendance", "person_id")
         return {"person": person, "name": person.full_name, "attendance": row["attendance"]}
+
+
+# --- Closure ------------------------------------------------------------------------------
+
+
+class CaseClosureViewSet(viewsets.ViewSet):
+    """Close a case with a result for each plan outcome: the same service as the closure
+    page (assessments.services.case_close_with_plan)."""
+
+    access_rule = access_rules.CASE_WORKERS
+
+    class ClosureInput(serializers.Serializer):
+        class OutcomeResultInput(serializers.Serializer):
+            outcome = serializers.IntegerField()
+            result = serializers.ChoiceField(choices=list(services.OUTCOME_RESULTS))
+            comment = serializers.CharField(
+                max_length=MAX_TEXT, required=False, default="", allow_blank=True
+            )
+
+        case = serializers.IntegerField()
+        reason = serializers.CharField(max_length=20)
+        closed_on = serializers.DateField()
+        family_view = serializers.CharField(max_length=20)
+        family_view_text = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+        summary = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+        outcome_results = OutcomeResultInput(many=True, required=False, default=list)
+
+    class ClosureOutput(serializers.Serializer):
+        case = serializers.IntegerField(source="case_id")
+        reason = serializers.CharField()
+        closed_on = serializers.DateField()
+        family_view = serializers.CharField()
+
+    @extend_schema(request=ClosureInput, responses={201: ClosureOutput})
+    def create(self, request):
+        data = _ScopedReadViewSet._valid(self.ClosureInput, request)
+        case = case_selectors.get_case_for_work(request.user, data["case"])
+        closure = services.case_close_with_plan(
+            case=case,
+            acting_user=request.user,
+            outcome_results={
+                row["outcome"]: {"result": row["result"], "comment": row["comment"]}
+                for row in data["outcome_results"]
+            },
+            reason=data["reason"],
+            closed_on=data["closed_on"],
+            family_view=data["family_view"],
+            family_view_text=data["family_view_text"],
+            summary=data["summary"],
+            request=request,
+        )
+        return Response(self.ClosureOutput(closure).data, status=status.HTTP_201_CREATED)

@@ -3,7 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from assessments.api import AssessmentViewSet, FamilyPlanViewSet, ReviewViewSet
+from assessments.api import (
+    AssessmentViewSet,
+    CaseClosureViewSet,
+    FamilyPlanViewSet,
+    ReviewViewSet,
+)
 from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet, StepUpRequestViewSet
 from earlyhelp import access_rules, audit_views, views
 from referrals.api import ReferralViewSet, TriageViewSet
@@ -18,6 +23,7 @@ router.register("step-ups", StepUpRequestViewSet, basename="step-up")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("plans", FamilyPlanViewSet, basename="plan")
 router.register("reviews", ReviewViewSet, basename="review")
+router.register("closures", CaseClosureViewSet, basename="closure")
 router.APIRootView.access_rule = access_rules.SIGNED_IN
 
 
