@@ -67,6 +67,9 @@ class DemoCounty:
         open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
         load_demo_casework(self.rng, list(open_cases))
         load_demo_referrals(self.rng, count=60, today=TODAY)
+        from demo.caseflow import load_demo_caseflow
+
+        load_demo_caseflow(self.rng, today=TODAY)
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
