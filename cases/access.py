@@ -301,3 +301,16 @@ def get_step_up_for(user, pk):
 
 def may_decide_step_up(user, step) -> bool:
     return step_up_requests_visible_to(user).filter(pk=step.pk).exists()
+
+
+def may_start_early_help(user) -> bool:
+    """Any practitioner or manager of an agency that works with families may start early help
+    with a family they know; not social care (it steps down) nor the front door (it triages)."""
+    from partners.models import AgencyKind
+
+    return (
+        _active(user)
+        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+        and user.agency is not None
+        and user.agency.kind != AgencyKind.SOCIAL_CARE
+    )

@@ -7,11 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases import access, selectors, services
+from cases.codes import Relationship
 from cases.models import (
     MAX_TEXT,
     NOTE_KINDS,
     ChronologyEntry,
     ChronologyKind,
+    ConsentRecord,
     EarlyHelpCase,
     FamilyMembership,
     LevelOfNeed,
@@ -148,6 +150,65 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         data = self._valid(self.CaseNoteInput, request)
         entry = services.note_add(case=case, acting_user=request.user, request=request, **data)
         return Response(self.CaseNoteOutput(entry).data, status=status.HTTP_201_CREATED)
+
+    class StartInput(serializers.Serializer):
+        class PersonInput(serializers.Serializer):
+            first_name = serializers.CharField(max_length=100)
+            last_name = serializers.CharField(max_length=100)
+            date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+            relationship = serializers.ChoiceField(choices=Relationship.choices)
+            nhs_number = serializers.CharField(
+                max_length=10, required=False, allow_blank=True, default=""
+            )
+            upn = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")
+
+        class ConsentInput(serializers.Serializer):
+            given_by = serializers.IntegerField(
+                min_value=0, help_text="Index in `people` of who consented"
+            )
+            given_on = serializers.DateField()
+            method = serializers.ChoiceField(choices=ConsentRecord.Method.choices)
+
+        district = serializers.SlugField(help_text="District code")
+        address_line_1 = serializers.CharField(max_length=200)
+        town = serializers.CharField(max_length=100)
+        postcode = serializers.CharField(max_length=10)
+        people = PersonInput(many=True)
+        consent = ConsentInput()
+        level_of_need = serializers.IntegerField()
+        reason = serializers.CharField(max_length=MAX_TEXT)
+
+    @extend_schema(request=StartInput, responses={201: CaseOutput})
+    def create(self, request):
+        """Start early help as a partner who knows the family (no front door): people matched
+        or new, consent first, the caller leads; 201 with the case."""
+        from partners.models import District
+
+        if not access.may_start_early_help(request.user):
+            return Response({"detail": "You cannot start early help."}, status=403)
+        data = self._valid(self.StartInput, request)
+        district = District.objects.filter(
+            code=data["district"], pk__in=request.user.districts.values("pk")
+        ).first()
+        if district is None:
+            return Response(
+                {"district": ["Choose one of the districts you work in."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        case = services.case_start_by_partner(
+            acting_user=request.user,
+            district=district,
+            address_line_1=data["address_line_1"],
+            town=data["town"],
+            postcode=data["postcode"],
+            people=[dict(p) for p in data["people"]],
+            consent=dict(data["consent"]),
+            level_of_need=data["level_of_need"],
+            reason=data["reason"],
+            request=request,
+        )
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(self.CaseOutput(case).data, status=status.HTTP_201_CREATED)
 
     class AllocateInput(serializers.Serializer):
         lead_professional = serializers.IntegerField()

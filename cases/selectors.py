@@ -209,3 +209,17 @@ def has_consent_to_assessment(case: EarlyHelpCase) -> bool:
     return ConsentRecord.objects.filter(
         case=case, withdrawn_on__isnull=True, to_assessment=True
     ).exists()
+
+
+def front_door_and_managers_for(district) -> QuerySet[User]:
+    """The district's front door officers and early help team managers."""
+    from partners.models import AgencyKind, Role
+
+    return (
+        User.objects.filter(is_active=True, districts=district)
+        .filter(
+            Q(role=Role.FRONT_DOOR)
+            | Q(role=Role.TEAM_MANAGER, agency__kind=AgencyKind.EARLY_HELP_TEAM)
+        )
+        .distinct()
+    )

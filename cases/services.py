@@ -984,3 +984,145 @@ def case_send_to_team(
             url=_url("allocation_queue"),
         )
     return case
+
+
+# --- Early help started by a partner (issue 12, point 2) -----------------------------------
+
+
+def _match_person(entry: dict) -> Person | None:
+    """The front door's identity rule for a certain match, without a person to choose: the
+    same NHS number or UPN, or the same names and date of birth. No match: a new person."""
+    for key in ("nhs_number", "upn"):
+        if entry.get(key):
+            found = Person.objects.filter(**{key: entry[key]}).first()
+            if found is not None:
+                return found
+    if entry.get("date_of_birth"):
+        return Person.objects.filter(
+            first_name__iexact=entry["first_name"].strip(),
+            last_name__iexact=entry["last_name"].strip(),
+            date_of_birth=entry["date_of_birth"],
+        ).first()
+    return None
+
+
+@transaction.atomic
+def case_start_by_partner(
+    *,
+    acting_user,
+    district,
+    address_line_1: str,
+    town: str,
+    postcode: str,
+    people: list[dict],
+    consent: dict,
+    level_of_need: int,
+    reason: str,
+    request=None,
+) -> EarlyHelpCase:
+    """A practitioner who knows the family (a school's safeguarding lead, a health visitor)
+    starts early help without the front door: people matched as the front door would (no
+    duplicates), consent recorded first, the practitioner leads, and the district's front
+    door and team managers are told. `people`: [{first_name, last_name, date_of_birth,
+    relationship, nhs_number?, upn?}]; `consent`: {given_by (index in people), given_on,
+    method}."""
+    from cases.access import may_start_early_help
+    from cases.codes import Relationship
+    from cases.models import FamilyMembership
+
+    if not may_start_early_help(acting_user):
+        raise DomainError(
+            "Only a practitioner or manager of a partner agency can start early help."
+        )
+    if int(level_of_need) not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+        raise FieldError("level_of_need", "Choose level 2 or 3: early help levels of need.")
+    if not people or not any(p.get("relationship") == Relationship.CHILD for p in people):
+        raise FieldError("people", "Add at least one child.")
+    index = consent.get("given_by")
+    if not isinstance(index, int) or not 0 <= index < len(people):
+        raise FieldError("consent", "Say which of the people gave consent.")
+    reason = _check_text(reason, "why the family needs early help")
+    persons = []
+    for entry in people:
+        person = _match_person(entry)
+        if person is None:
+            if not entry.get("date_of_birth"):
+                raise FieldError(
+                    "people", f"Enter {entry.get('first_name', 'each person')}'s date of birth."
+                )
+            person = Person.objects.create(
+                first_name=entry["first_name"].strip(),
+                last_name=entry["last_name"].strip(),
+                date_of_birth=entry["date_of_birth"],
+                nhs_number=entry.get("nhs_number") or None,
+                upn=entry.get("upn") or None,
+            )
+            audit(user=acting_user, action=AuditAction.CREATE, record=person, request=request)
+        persons.append(person)
+    family = (
+        Family.objects.filter(district=district, memberships__person__in=persons)
+        .order_by("pk")
+        .first()
+    )
+    if family is None:
+        family = Family.objects.create(
+            name=f"{persons[0].last_name} household",
+            address_line_1=address_line_1.strip() or "Not known",
+            town=town.strip() or district.name,
+            postcode=postcode.strip().upper() or "ZZ99 9ZZ",
+            district=district,
+        )
+        audit(user=acting_user, action=AuditAction.CREATE, record=family, request=request)
+    members = set(family.memberships.values_list("person_id", flat=True))
+    for person, entry in zip(persons, people, strict=True):
+        if person.pk not in members:
+            FamilyMembership.objects.create(
+                family=family, person=person, relationship=entry["relationship"]
+            )
+    if family.cases.exclude(status=CaseStatus.CLOSED).exists():
+        raise DomainError(
+            "This family already has an open early help case. Ask its lead professional to add "
+            "you to the Team Around the Family instead."
+        )
+    children = [
+        p for p, e in zip(persons, people, strict=True) if e["relationship"] == Relationship.CHILD
+    ]
+    case = case_open(
+        family=family,
+        children=children,
+        lead_agency=acting_user.agency,
+        lead_professional=acting_user,
+        level_of_need=int(level_of_need),
+        opened_on=timezone.localdate(),
+        acting_user=acting_user,
+        origin=CaseOrigin.PARTNER,
+        reason=reason,
+        request=request,
+    )
+    consent_record(
+        case=case,
+        given_by=persons[index],
+        given_on=consent.get("given_on") or timezone.localdate(),
+        method=consent.get("method") or ConsentRecord.Method.IN_PERSON,
+        shared_with=[acting_user.agency],
+        acting_user=acting_user,
+        request=request,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Early help started by {acting_user} ({acting_user.agency})",
+        text=reason,
+        author=acting_user,
+        source=case,
+    )
+    from cases.selectors import front_door_and_managers_for
+
+    for user in front_door_and_managers_for(district):
+        if user.pk != acting_user.pk:
+            notify(
+                user=user,
+                subject=f"{acting_user.agency} has started early help ({case.reference})",
+                url=_url("case_detail", case.pk),
+            )
+    return case
