@@ -793,6 +793,15 @@ def case_close_with_plan(
                     ),
                 }
             )
+    if (
+        closure.get("reason") == "needs_met"
+        and any(o["result"] == "not_achieved" for o in outcomes)
+        and not (closure.get("summary") or "").strip()
+    ):
+        raise DomainError(
+            "You are closing the case as 'needs met' but some outcomes were not achieved. "
+            "Explain in the closing summary why the needs are met."
+        )
     closed = case_close(
         case=case, acting_user=acting_user, outcomes=outcomes, request=request, **closure
     )

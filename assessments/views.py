@@ -7,11 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import forms, presenters, selectors, services
-from assessments.models import AssessmentStatus, MeetingStatus, PlanAction, TafMeeting
+from assessments.models import (
+    AssessmentStatus,
+    MeetingDecision,
+    MeetingStatus,
+    PlanAction,
+    TafMeeting,
+)
 from assessments.pdf import render_pdf
 from cases import access
 from cases import selectors as case_selectors
@@ -597,6 +604,10 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
             form.add_error(None, str(error))
         else:
             messages.success(request, "Meeting recorded.")
+            # A decision that acts: start the step up or the closure, pre-filled from it.
+            follow_on = DECISION_FOLLOW_ON.get(form.cleaned_data["decision"])
+            if follow_on:
+                return redirect(f"{reverse(follow_on, args=[case.pk])}?review={meeting.pk}")
             return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
     return render(
         request,
@@ -665,9 +676,11 @@ def close_case(request, case_id: int):
     case = _work_case(request, case_id)
     plan = selectors.plan_for(case)
     outcomes = list(plan.outcomes.all()) if plan else []
-    form = forms.ClosureForm(
-        request.POST or None, outcomes=outcomes, initial={"closed_on": timezone.localdate()}
-    )
+    initial = {"closed_on": timezone.localdate()}
+    review = _review_decision(case, request.GET.get("review"))
+    if review is not None:  # pre-filled from the TAF review that decided to close
+        initial.update(reason="needs_met", summary=review.decision_reason)
+    form = forms.ClosureForm(request.POST or None, outcomes=outcomes, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -694,6 +707,19 @@ def close_case(request, case_id: int):
         {"case": case, "form": form, "outcome_fields": [form[f"result_{o.pk}"] for o in outcomes]},
         status=400 if form.errors else 200,
     )
+
+
+def _review_decision(case, meeting_id):
+    if not meeting_id or not str(meeting_id).isdigit():
+        return None
+    return TafMeeting.objects.filter(case=case, pk=meeting_id, status=MeetingStatus.HELD).first()
+
+
+DECISION_FOLLOW_ON = {
+    MeetingDecision.STEP_UP: "step_up_case",
+    MeetingDecision.STEP_DOWN: "close_case",
+    MeetingDecision.CLOSE: "close_case",
+}
 
 
 @access_rules.MANAGERS

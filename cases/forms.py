@@ -351,3 +351,20 @@ class StepUpDecisionForm(GovukForm):
         if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Enter why social care is declining this step up")
         return data
+
+
+class LevelChangeForm(GovukForm):
+    level_of_need = forms.TypedChoiceField(
+        label="New level of need",
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the new level of need"},
+    )
+    reason = long_text("Why is the level of need changing?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_of_need"].choices = [
+            (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
+        ]

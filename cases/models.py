@@ -703,3 +703,32 @@ class StepUpRequestStatusChange(StatusHistory):
 
     class Meta(StatusHistory.Meta):
         pass
+
+
+class LevelOfNeedChange(models.Model):
+    """Every change of a case's level of need, whatever caused it (a lead's or manager's
+    judgement, a step up accepted, a step down): the chronology shows it and the indicators
+    count it (issue 12, point 8)."""
+
+    class Cause(models.TextChoices):
+        REVIEW = "review", "Judgement of the lead professional or manager"
+        STEP_UP = "step_up", "Step up accepted by social care"
+        STEP_DOWN = "step_down", "Step down or step across"
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="level_changes")
+    level_before = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
+    level_after = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    reason = models.TextField(max_length=MAX_TEXT)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_on", "-pk"]
+        indexes = [models.Index(fields=["changed_on", "cause"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} level {self.level_before} -> {self.level_after}"

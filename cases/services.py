@@ -24,6 +24,7 @@ from cases.models import (
     FamilyView,
     LeadProfessionalHandover,
     LevelOfNeed,
+    LevelOfNeedChange,
     NoConsentDecision,
     NoteCorrection,
     Person,
@@ -705,6 +706,18 @@ def _step(
     before = case.level_of_need
     case.level_of_need = level_after
     case.save(update_fields=["level_of_need"])
+    if before != level_after:
+        LevelOfNeedChange.objects.create(
+            case=case,
+            level_before=before,
+            level_after=level_after,
+            cause=LevelOfNeedChange.Cause.STEP_UP
+            if direction == StepDirection.UP
+            else LevelOfNeedChange.Cause.STEP_DOWN,
+            reason=reason,
+            changed_by=acting_user,
+            changed_on=occurred_on,
+        )
     chronology_add(
         case=case,
         kind=ChronologyKind.STEP,
@@ -1126,3 +1139,55 @@ def case_start_by_partner(
                 url=_url("case_detail", case.pk),
             )
     return case
+
+
+@transaction.atomic
+def case_level_change(
+    *, case: EarlyHelpCase, level_of_need: int, reason: str, acting_user, request=None
+) -> LevelOfNeedChange:
+    """Move a case along the continuum within early help (2 to 3, 3 to 2), with a reason: by
+    its lead professional or a team manager. Recorded in the chronology and the indicators."""
+    _require_worker(acting_user, case)
+    if acting_user.pk != case.lead_professional_id and acting_user.role != "team_manager":
+        raise DomainError("Only the lead professional or a team manager can change the level.")
+    early_help = (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
+    if case.level_of_need not in early_help:
+        raise DomainError("Only a case at an early help level (2 or 3) can change level here.")
+    if int(level_of_need) not in early_help:
+        raise FieldError("level_of_need", "Choose an early help level of need (2 or 3).")
+    if int(level_of_need) == case.level_of_need:
+        raise FieldError("level_of_need", "The case is already at this level of need.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", "Enter why the level of need is changing.")
+    reason = _check_text(reason, "the reason")
+    before = case.level_of_need
+    case.level_of_need = int(level_of_need)
+    case.save(update_fields=["level_of_need"])
+    change = LevelOfNeedChange.objects.create(
+        case=case,
+        level_before=before,
+        level_after=int(level_of_need),
+        cause=LevelOfNeedChange.Cause.REVIEW,
+        reason=reason,
+        changed_by=acting_user,
+        changed_on=timezone.localdate(),
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Level of need changed from {LevelOfNeed.label_for(before)} to "
+        f"{LevelOfNeed.label_for(int(level_of_need))}",
+        text=reason,
+        author=acting_user,
+        source=change,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=case,
+        request=request,
+        changes={"level_of_need": [str(before), str(level_of_need)]},
+        reason=reason,
+    )
+    return change

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/step-up/", views.step_up_case, name="step_up_case"),
     path("cases/<int:case_id>/step-down/", views.step_down_case, name="step_down_case"),
+    path("cases/<int:case_id>/level/", views.change_level_of_need, name="change_level_of_need"),
     path("allocation/", queue_views.allocation_queue, name="allocation_queue"),
     path("cases/<int:case_id>/allocate/", queue_views.allocate_case, name="allocate_case"),
     path(

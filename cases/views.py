@@ -362,7 +362,16 @@ def handover_lead_professional(request, case_id: int):
 @access_rules.CASE_WORKERS
 def step_up_case(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
-    form = forms.StepUpForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    initial = {"occurred_on": timezone.localdate()}
+    review = request.GET.get("review", "")
+    decided = (
+        selectors.chronology_for(case).filter(source_type="tafmeeting", source_id=review).first()
+        if review.isdigit()
+        else None
+    )
+    if decided is not None:  # pre-filled from the TAF review that decided to step up
+        initial["reason"] = decided.text.split("\nNext review")[0]
+    form = forms.StepUpForm(request.POST or None, initial=initial)
 
     def save(data):
         services.step_up(
@@ -372,6 +381,7 @@ def step_up_case(request, case_id: int):
             reason=data["reason"],
             other_service=data.get("other_service", ""),
             significant_harm=bool(data.get("significant_harm")),
+            source="review" if decided is not None else "case",
             request=request,
         )
         return (
@@ -421,4 +431,30 @@ def step_down_case(request, case_id: int):
         title="Step down from children's social care",
         action=save,
         button="Record step down",
+    )
+
+
+@access_rules.CASE_WORKERS
+def change_level_of_need(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    form = forms.LevelChangeForm(request.POST or None)
+
+    def save(data):
+        services.case_level_change(
+            case=case,
+            level_of_need=data["level_of_need"],
+            reason=data["reason"],
+            acting_user=request.user,
+            request=request,
+        )
+        return f"Level of need is now {LevelOfNeed.label_for(data['level_of_need'])}."
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="Change the level of need",
+        action=save,
+        button="Change level",
+        extra={"lede": f"The case is at {LevelOfNeed.label_for(case.level_of_need)}."},
     )
