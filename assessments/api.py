@@ -149,6 +149,60 @@ class AssessmentViewSet(_ScopedReadViewSet):
             self.AssessmentOutput(selectors.get_assessment_for(request.user, saved.pk)).data
         )
 
+    class SubmitInput(serializers.Serializer):
+        lock_version = serializers.IntegerField(min_value=1)
+
+    class SignOffInput(serializers.Serializer):
+        comment = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+
+    @extend_schema(request=SubmitInput, responses={200: AssessmentOutput, 409: None})
+    @action(detail=True, methods=["post"], url_path="submit")
+    def submit(self, request, pk=None):
+        """Submit the draft for a manager's sign-off (the managers are told)."""
+        assessment = self.get_object()
+        self._work_case(assessment)
+        data = self._valid(self.SubmitInput, request)
+        try:
+            services.assessment_submit(
+                assessment=assessment,
+                acting_user=request.user,
+                lock_version=data["lock_version"],
+                request=request,
+            )
+        except EditConflict as conflict:
+            raise StaleLockVersion(str(conflict)) from conflict
+        return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
+
+    @extend_schema(request=SignOffInput, responses={200: AssessmentOutput})
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        """Sign off a submitted assessment (a team manager for the case, not its author)."""
+        assessment = self.get_object()
+        data = self._valid(self.SignOffInput, request)
+        services.assessment_sign_off(
+            assessment=assessment,
+            acting_user=request.user,
+            comment=data["comment"],
+            request=request,
+        )
+        return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
+
+    @extend_schema(request=SignOffInput, responses={200: AssessmentOutput})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_changes(self, request, pk=None):
+        """Return a submitted assessment to its author with what to change."""
+        assessment = self.get_object()
+        data = self._valid(self.SignOffInput, request)
+        services.assessment_return(
+            assessment=assessment,
+            acting_user=request.user,
+            comment=data["comment"],
+            request=request,
+        )
+        return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
+
 
 # --- Family plan --------------------------------------------------------------------------
 
@@ -194,6 +248,24 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
 
     def get_one(self, pk):
         return selectors.get_plan_for(self.request.user, pk)
+
+    class ActionStatusInput(serializers.Serializer):
+        status = serializers.ChoiceField(choices=["in_progress", "done", "stopped"])
+
+    @extend_schema(request=ActionStatusInput, responses={200: FamilyPlanOutput})
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_id>\d+)/status")
+    def action_status(self, request, pk=None, action_id=None):
+        """Move a plan action on: in progress, done, or no longer needed."""
+        plan = self.get_object()
+        self._work_case(plan)
+        action = PlanAction.objects.filter(pk=action_id, outcome__plan=plan).first()
+        if action is None:
+            raise exceptions.NotFound()
+        data = self._valid(self.ActionStatusInput, request)
+        services.action_status_set(
+            action=action, acting_user=request.user, status=data["status"], request=request
+        )
+        return Response(self.FamilyPlanOutput(selectors.get_plan_for(request.user, pk)).data)
 
 
 # --- TAF meetings and reviews ---------------------------------------------------------------
@@ -334,3 +406,59 @@ class ReviewViewSet(_ScopedReadViewSet):
             return {"member": member, "name": member.name, "attendance": row["attendance"]}
         person = self._lookup(people, row["person_id"], "attendance", "person_id")
         return {"person": person, "name": person.full_name, "attendance": row["attendance"]}
+
+
+# --- Closure ------------------------------------------------------------------------------
+
+
+class CaseClosureViewSet(viewsets.ViewSet):
+    """Close a case with a result for each plan outcome: the same service as the closure
+    page (assessments.services.case_close_with_plan)."""
+
+    access_rule = doors.CASE_WORKERS
+
+    class ClosureInput(serializers.Serializer):
+        class OutcomeResultInput(serializers.Serializer):
+            outcome = serializers.IntegerField()
+            result = serializers.ChoiceField(choices=list(services.OUTCOME_RESULTS))
+            comment = serializers.CharField(
+                max_length=MAX_TEXT, required=False, default="", allow_blank=True
+            )
+
+        case = serializers.IntegerField()
+        reason = serializers.CharField(max_length=20)
+        closed_on = serializers.DateField()
+        family_view = serializers.CharField(max_length=20)
+        family_view_text = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+        summary = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+        outcome_results = OutcomeResultInput(many=True, required=False, default=list)
+
+    class ClosureOutput(serializers.Serializer):
+        case = serializers.IntegerField(source="case_id")
+        reason = serializers.CharField()
+        closed_on = serializers.DateField()
+        family_view = serializers.CharField()
+
+    @extend_schema(request=ClosureInput, responses={201: ClosureOutput})
+    def create(self, request):
+        data = _ScopedReadViewSet._valid(self.ClosureInput, request)
+        case = case_selectors.get_case_for_work(request.user, data["case"])
+        closure = services.case_close_with_plan(
+            case=case,
+            acting_user=request.user,
+            outcome_results={
+                row["outcome"]: {"result": row["result"], "comment": row["comment"]}
+                for row in data["outcome_results"]
+            },
+            reason=data["reason"],
+            closed_on=data["closed_on"],
+            family_view=data["family_view"],
+            family_view_text=data["family_view_text"],
+            summary=data["summary"],
+            request=request,
+        )
+        return Response(self.ClosureOutput(closure).data, status=status.HTTP_201_CREATED)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Need, Person, TeamAroundFamilyMember
+from earlyhelp.transitions import StatusHistory
 
 
 class AssessmentStatus(models.TextChoices):
@@ -340,3 +341,31 @@ class OutcomeProgress(models.Model):
     def distance_travelled(self) -> int | None:
         base = self.outcome.baseline_scaling
         return None if base is None else self.scaling - base
+
+
+# --- Status history (written only by assessments/transitions.py; ADR 0014) ---------------
+
+
+class AssessmentStatusChange(StatusHistory):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+
+    class Meta(StatusHistory.Meta):
+        pass
+
+
+class PlanActionStatusChange(StatusHistory):
+    plan_action = models.ForeignKey(
+        PlanAction, on_delete=models.CASCADE, related_name="status_changes"
+    )
+
+    class Meta(StatusHistory.Meta):
+        pass
+
+
+class MeetingStatusChange(StatusHistory):
+    meeting = models.ForeignKey(TafMeeting, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusHistory.Meta):
+        pass

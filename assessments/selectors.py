@@ -18,6 +18,7 @@ from assessments.models import (
 )
 from cases import access
 from cases.models import EarlyHelpCase
+from partners import doors
 
 
 def assessment_for(case: EarlyHelpCase) -> Assessment | None:
@@ -173,3 +174,36 @@ def get_plan_for(user, pk) -> FamilyPlan:
 
 def get_meeting_for(user, pk) -> TafMeeting:
     return _in_scope(user, meetings_visible_to(user), pk)
+
+
+def assessments_awaiting_signoff_for(user):
+    """Assessments submitted for sign-off that this team manager may sign off: cases in
+    their scope, not submitted by themselves; the longest waiting first. Reused by the home
+    page's work tray."""
+    if not doors.MANAGERS.allows(user):
+        return Assessment.objects.none()
+    return (
+        Assessment.objects.filter(
+            status=AssessmentStatus.SUBMITTED,
+            case__in=access.cases_visible_to(user).values("pk"),
+        )
+        .exclude(submitted_by=user)
+        .select_related("case__family", "case__district", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def sign_off_managers_for(assessment: Assessment):
+    """Team managers who may sign this assessment off (told when it is submitted)."""
+    from django.db.models import Q
+
+    case = assessment.case
+    candidates = access.team_managers().filter(
+        Q(districts=case.district_id) | Q(agency_id=case.lead_agency_id)
+    )
+    candidates = candidates.exclude(pk=assessment.submitted_by_id).distinct()
+    return [
+        u
+        for u in candidates.select_related("agency")
+        if access.cases_visible_to(u).filter(pk=case.pk).exists()
+    ]

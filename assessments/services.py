@@ -27,6 +27,7 @@ from assessments.models import (
     TafMeeting,
 )
 from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field_labels
+from assessments.transitions import ASSESSMENT, MEETING, PLAN_ACTION, PLAN_ACTION_VERB_FOR
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need
 from cases.services import (
     _check_past_date,
@@ -38,6 +39,7 @@ from cases.services import (
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
+from earlyhelp.notifications import notify
 
 # --- Early Help Assessment ----------------------------------------------------------------
 
@@ -85,6 +87,32 @@ def _clean_content(case: EarlyHelpCase, content: dict) -> dict:
     return cleaned
 
 
+def _url(name: str, *args) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+NO_CONSENT = (
+    "The assessment cannot be {verb} until consent to it is recorded: a parent's or carer's "
+    "consent for the family, or a young person's own consent where they can give it. "
+    "Record consent on the case first."
+)
+
+
+def _require_consent_to_assessment(case: EarlyHelpCase, verb: str) -> None:
+    """Early help is voluntary and consent-based (DESIGN.md, 'Consent'): no assessment
+    without consent to it, given by a family member (a young person may consent for
+    themselves: cases.services.consent_record accepts any member of the family)."""
+    from cases.selectors import has_consent_to_assessment
+
+    if not has_consent_to_assessment(case):
+        raise DomainError(NO_CONSENT.format(verb=verb))
+
+
 @transaction.atomic
 def assessment_start(
     *, case: EarlyHelpCase, acting_user, started_on: datetime.date | None = None, request=None
@@ -93,6 +121,7 @@ def assessment_start(
     _require_worker(acting_user, case)
     if Assessment.objects.filter(case=case).exists():
         raise DomainError("This case already has an Early Help Assessment.")
+    _require_consent_to_assessment(case, "started")
     started_on = started_on or timezone.localdate()
     _check_past_date(started_on, case, "assessment start date")
     assessment = Assessment.objects.create(
@@ -111,6 +140,7 @@ def assessment_start(
         author=acting_user,
         source=assessment,
     )
+    ASSESSMENT.start(assessment, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=assessment, request=request)
     return assessment
 
@@ -196,15 +226,18 @@ def assessment_submit(
         raise InvalidTransition("Only a draft can be submitted for sign-off.")
     if current.lock_version != lock_version:
         raise EditConflict("Someone saved this assessment since you opened it. Check it first.")
+    _require_consent_to_assessment(current.case, "submitted")
     missing = missing_for_submission(current)
     if missing:
         raise DomainError("Complete these before submitting: " + "; ".join(missing) + ".")
-    current.status = AssessmentStatus.SUBMITTED
-    current.submitted_at = timezone.now()
-    current.submitted_by = acting_user
-    current.lock_version = current.lock_version + 1
-    current.save(
-        update_fields=["status", "submitted_at", "submitted_by", "lock_version", "last_saved_at"]
+    ASSESSMENT.move(
+        current,
+        "submit",
+        acting_user=acting_user,
+        submitted_at=timezone.now(),
+        submitted_by=acting_user,
+        lock_version=F("lock_version") + 1,
+        last_saved_at=timezone.now(),
     )
     chronology_add(
         case=current.case,
@@ -220,6 +253,15 @@ def assessment_submit(
         request=request,
         changes={"status": ["draft", "submitted"]},
     )
+    from assessments.selectors import sign_off_managers_for
+
+    for manager in sign_off_managers_for(current):
+        notify(
+            user=manager,
+            subject=f"An Early Help Assessment for {current.case.reference} is waiting for your "
+            "sign-off",
+            url=_url("signoff_queue"),
+        )
     return current
 
 
@@ -257,8 +299,9 @@ def assessment_sign_off(
         comment=comment,
         decided_by=acting_user,
     )
-    current.status = AssessmentStatus.SIGNED_OFF
-    current.save(update_fields=["status", "last_saved_at"])
+    ASSESSMENT.move(
+        current, "sign_off", acting_user=acting_user, reason=comment, last_saved_at=timezone.now()
+    )
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
@@ -295,9 +338,14 @@ def assessment_return(
         comment=comment,
         decided_by=acting_user,
     )
-    current.status = AssessmentStatus.DRAFT
-    current.lock_version = current.lock_version + 1
-    current.save(update_fields=["status", "lock_version", "last_saved_at"])
+    ASSESSMENT.move(
+        current,
+        "return",
+        acting_user=acting_user,
+        reason=comment,
+        lock_version=F("lock_version") + 1,
+        last_saved_at=timezone.now(),
+    )
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
@@ -313,6 +361,15 @@ def assessment_return(
         request=request,
         changes={"status": ["submitted", "draft"]},
     )
+    author = current.submitted_by or current.case.lead_professional
+    if author is not None and author.is_active:
+        notify(
+            user=author,
+            subject=f"The Early Help Assessment for {current.case.reference} has been returned "
+            "for changes",
+            body=f"What to change: {comment}",
+            url=_url("edit_assessment", current.case_id),
+        )
     return current
 
 
@@ -324,13 +381,17 @@ def assessment_revise(*, assessment: Assessment, acting_user, request=None) -> A
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if current.status != AssessmentStatus.SIGNED_OFF:
         raise InvalidTransition("Only a signed-off assessment can start a new version.")
-    current.status = AssessmentStatus.DRAFT
-    current.version_number += 1
-    current.lock_version += 1
-    current.submitted_at = None
-    current.submitted_by = None
-    current.last_saved_by = acting_user
-    current.save()
+    ASSESSMENT.move(
+        current,
+        "revise",
+        acting_user=acting_user,
+        version_number=F("version_number") + 1,
+        lock_version=F("lock_version") + 1,
+        submitted_at=None,
+        submitted_by=None,
+        last_saved_by=acting_user,
+        last_saved_at=timezone.now(),
+    )
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
@@ -463,6 +524,7 @@ def action_add(
         author=acting_user,
         source=action,
     )
+    PLAN_ACTION.start(action, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=action, request=request)
     return action
 
@@ -474,9 +536,19 @@ def action_status_set(*, action: PlanAction, acting_user, status: str, request=N
     if status not in ActionStatus.values:
         raise DomainError("Choose the action's status.")
     before = action.status
-    action.status = status
-    action.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
-    action.save(update_fields=["status", "completed_on"])
+    if status == before:
+        return action
+    if status == ActionStatus.NOT_STARTED:
+        raise DomainError("An action that has started cannot go back to not started.")
+    verb = PLAN_ACTION_VERB_FOR[status]
+    if status == ActionStatus.IN_PROGRESS and before in (ActionStatus.DONE, ActionStatus.STOPPED):
+        verb = "reopen"
+    PLAN_ACTION.move(
+        action,
+        verb,
+        acting_user=acting_user,
+        completed_on=timezone.localdate() if status == ActionStatus.DONE else None,
+    )
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
@@ -525,6 +597,7 @@ def meeting_schedule(
         author=acting_user,
         source=meeting,
     )
+    MEETING.start(meeting, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=meeting, request=request)
     return meeting
 
@@ -604,16 +677,20 @@ def meeting_record(
         if outcome.baseline_scaling is None:
             outcome.baseline_scaling = int(scaling)
             outcome.save(update_fields=["baseline_scaling"])
-    meeting.status = MeetingStatus.HELD
-    meeting.held_on = held_on
-    meeting.decision = decision
-    meeting.decision_reason = decision_reason
-    meeting.discussion = discussion
-    meeting.child_voice = child_voice
-    meeting.next_review_on = next_review_on
-    meeting.recorded_by = acting_user
-    meeting.recorded_at = timezone.now()
-    meeting.save()
+    MEETING.move(
+        meeting,
+        "record",
+        acting_user=acting_user,
+        reason=decision_reason,
+        held_on=held_on,
+        decision=decision,
+        decision_reason=decision_reason,
+        discussion=discussion,
+        child_voice=child_voice,
+        next_review_on=next_review_on,
+        recorded_by=acting_user,
+        recorded_at=timezone.now(),
+    )
     if meeting.kind == MeetingKind.FIRST_TAF and plan.agreed_on is None:
         plan.agreed_on = held_on
         plan.save(update_fields=["agreed_on"])
@@ -630,13 +707,14 @@ def meeting_record(
         source=meeting,
     )
     if next_review_on:
-        TafMeeting.objects.create(
+        review = TafMeeting.objects.create(
             case=case,
             kind=MeetingKind.REVIEW,
             scheduled_for=next_review_on,
             location=meeting.location,
             scheduled_by=acting_user,
         )
+        MEETING.start(review, acting_user=acting_user)
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
@@ -648,12 +726,13 @@ def meeting_record(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: TafMeeting, acting_user, request=None) -> TafMeeting:
+def meeting_cancel(
+    *, meeting: TafMeeting, acting_user, reason: str = "", request=None
+) -> TafMeeting:
     _require_worker(acting_user, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise InvalidTransition("Only a scheduled meeting can be cancelled.")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.save(update_fields=["status"])
+    MEETING.move(meeting, "cancel", acting_user=acting_user, reason=reason)
     chronology_add(
         case=meeting.case,
         kind=ChronologyKind.REVIEW,
@@ -703,10 +782,18 @@ def case_close_with_plan(
                     ),
                 }
             )
+    if (
+        closure.get("reason") == "needs_met"
+        and any(o["result"] == "not_achieved" for o in outcomes)
+        and not (closure.get("summary") or "").strip()
+    ):
+        raise DomainError(
+            "You are closing the case as 'needs met' but some outcomes were not achieved. "
+            "Explain in the closing summary why the needs are met."
+        )
     closed = case_close(
         case=case, acting_user=acting_user, outcomes=outcomes, request=request, **closure
     )
-    TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED).update(
-        status=MeetingStatus.CANCELLED
-    )
+    for meeting in TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED):
+        MEETING.move(meeting, "cancel", acting_user=acting_user, reason="The case closed.")
     return closed

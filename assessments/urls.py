@@ -43,4 +43,5 @@ urlpatterns = [
     ),
     path(C + "meetings/<int:meeting_id>/pdf/", views.review_pdf, name="review_pdf"),
     path(C + "close/", views.close_case, name="close_case"),
+    path("sign-off/", views.signoff_queue, name="signoff_queue"),
 ]

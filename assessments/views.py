@@ -7,12 +7,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import forms, presenters, selectors, services
 from assessments.access import may_sign_off
-from assessments.models import AssessmentStatus, MeetingStatus, PlanAction, TafMeeting
+from assessments.models import (
+    AssessmentStatus,
+    MeetingDecision,
+    MeetingStatus,
+    PlanAction,
+    TafMeeting,
+)
 from assessments.pdf import render_pdf
 from cases import access
 from cases import selectors as case_selectors
@@ -20,6 +27,7 @@ from cases.models import Need
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
+from earlyhelp.working_days import working_days_between
 from partners import doors
 
 
@@ -600,6 +608,10 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
             form.add_error(None, str(error))
         else:
             messages.success(request, "Meeting recorded.")
+            # A decision that acts: start the step up or the closure, pre-filled from it.
+            follow_on = DECISION_FOLLOW_ON.get(form.cleaned_data["decision"])
+            if follow_on:
+                return redirect(f"{reverse(follow_on, args=[case.pk])}?review={meeting.pk}")
             return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
     return render(
         request,
@@ -668,9 +680,11 @@ def close_case(request, case_id: int):
     case = _work_case(request, case_id)
     plan = selectors.plan_for(case)
     outcomes = list(plan.outcomes.all()) if plan else []
-    form = forms.ClosureForm(
-        request.POST or None, outcomes=outcomes, initial={"closed_on": timezone.localdate()}
-    )
+    initial = {"closed_on": timezone.localdate()}
+    review = _review_decision(case, request.GET.get("review"))
+    if review is not None:  # pre-filled from the TAF review that decided to close
+        initial.update(reason="needs_met", summary=review.decision_reason)
+    form = forms.ClosureForm(request.POST or None, outcomes=outcomes, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -697,3 +711,29 @@ def close_case(request, case_id: int):
         {"case": case, "form": form, "outcome_fields": [form[f"result_{o.pk}"] for o in outcomes]},
         status=400 if form.errors else 200,
     )
+
+
+def _review_decision(case, meeting_id):
+    if not meeting_id or not str(meeting_id).isdigit():
+        return None
+    return TafMeeting.objects.filter(case=case, pk=meeting_id, status=MeetingStatus.HELD).first()
+
+
+DECISION_FOLLOW_ON = {
+    MeetingDecision.STEP_UP: "step_up_case",
+    MeetingDecision.STEP_DOWN: "close_case",
+    MeetingDecision.CLOSE: "close_case",
+}
+
+
+@doors.MANAGERS
+def signoff_queue(request):
+    """Assessments waiting for this manager's sign-off, the longest waiting first."""
+    today = timezone.localdate()
+    assessments = list(selectors.assessments_awaiting_signoff_for(request.user)[:200])
+    for assessment in assessments:
+        submitted = (
+            timezone.localdate(assessment.submitted_at) if assessment.submitted_at else today
+        )
+        assessment.days_waiting = working_days_between(submitted, today)
+    return render(request, "assessments/signoff_queue.html", {"assessments": assessments})

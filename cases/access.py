@@ -34,7 +34,7 @@ from cases.models import (
 )
 from earlyhelp.errors import DomainError, RestrictedRecord  # noqa: F401  (re-exported)
 from partners import doors
-from partners.models import Role, User
+from partners.models import AgencyKind, Role, User
 
 TAF_PERMISSION = "work_on_case"
 
@@ -331,3 +331,75 @@ def team_managers_of(agency) -> QuerySet:
 
 def team_managers() -> QuerySet:
     return User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+
+
+# --- Allocation and step-up requests (issue 12) -------------------------------------------
+
+
+def may_allocate(user, case: EarlyHelpCase) -> bool:
+    """A team manager of the case's team (its lead agency), or a council early help manager
+    for its district, allocates a waiting case or sends it to another team."""
+    if not _active(user) or user.role != Role.TEAM_MANAGER:
+        return False
+    return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def step_up_requests_visible_to(user) -> QuerySet:
+    """Social care staff see the step-up requests for their districts."""
+    from cases.models import StepUpRequest
+
+    if not doors.is_social_care(user):
+        return StepUpRequest.objects.none()
+    return StepUpRequest.objects.filter(district_id__in=_user_district_ids(user))
+
+
+def get_step_up_for(user, pk):
+    from cases.models import StepUpRequest
+
+    try:
+        return step_up_requests_visible_to(user).select_related("family", "case").get(pk=pk)
+    except (StepUpRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_decide_step_up(user, step) -> bool:
+    return step_up_requests_visible_to(user).filter(pk=step.pk).exists()
+
+
+def may_start_early_help(user) -> bool:
+    """Any practitioner or manager of an agency that works with families may start early help
+    with a family they know; not social care (it steps down) nor the front door (it triages)."""
+    from partners.models import AgencyKind
+
+    return (
+        _active(user)
+        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+        and user.agency is not None
+        and user.agency.kind != AgencyKind.SOCIAL_CARE
+    )
+
+
+def social_care_staff_for(district_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER],
+        agency__kind=AgencyKind.SOCIAL_CARE,
+        districts=district_id,
+    )
+
+
+def front_door_and_managers_for(district) -> QuerySet[User]:
+    """The district's front door officers and early help team managers."""
+    return (
+        User.objects.filter(is_active=True, districts=district)
+        .filter(
+            Q(role=Role.FRONT_DOOR)
+            | Q(role=Role.TEAM_MANAGER, agency__kind=AgencyKind.EARLY_HELP_TEAM)
+        )
+        .distinct()
+    )
+
+
+def may_change_level(user, case: EarlyHelpCase) -> bool:
+    """The lead professional or a team manager moves a case along the continuum."""
+    return user.pk == case.lead_professional_id or user.role == Role.TEAM_MANAGER

@@ -7,14 +7,17 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases import access, selectors, services
+from cases.codes import Relationship
 from cases.models import (
     MAX_TEXT,
     NOTE_KINDS,
     ChronologyEntry,
     ChronologyKind,
+    ConsentRecord,
     EarlyHelpCase,
     FamilyMembership,
     LevelOfNeed,
+    StepUpRequest,
 )
 from cases.serializers import FamilyOutput, PersonOutput
 from earlyhelp.audit import audit
@@ -79,7 +82,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         family = CaseFamilyOutput()
         district = serializers.SlugRelatedField(slug_field="code", read_only=True)
         lead_agency = serializers.CharField(source="lead_agency.name")
-        lead_professional = serializers.CharField(
+        lead_professional = serializers.PrimaryKeyRelatedField(read_only=True)
+        lead_professional_name = serializers.CharField(
             source="lead_professional.full_name", default=None
         )
         level_label = serializers.SerializerMethodField()
@@ -98,6 +102,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 "district",
                 "lead_agency",
                 "lead_professional",
+                "lead_professional_name",
+                "origin",
                 "opened_on",
                 "closed_on",
                 "closure_reason",
@@ -145,8 +151,198 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         entry = services.note_add(case=case, acting_user=request.user, request=request, **data)
         return Response(self.CaseNoteOutput(entry).data, status=status.HTTP_201_CREATED)
 
+    class StartInput(serializers.Serializer):
+        class PersonInput(serializers.Serializer):
+            first_name = serializers.CharField(max_length=100)
+            last_name = serializers.CharField(max_length=100)
+            date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+            relationship = serializers.ChoiceField(choices=Relationship.choices)
+            nhs_number = serializers.CharField(
+                max_length=10, required=False, allow_blank=True, default=""
+            )
+            upn = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")
+
+        class ConsentInput(serializers.Serializer):
+            given_by = serializers.IntegerField(
+                min_value=0, help_text="Index in `people` of who consented"
+            )
+            given_on = serializers.DateField()
+            method = serializers.ChoiceField(choices=ConsentRecord.Method.choices)
+
+        district = serializers.SlugField(help_text="District code")
+        address_line_1 = serializers.CharField(max_length=200)
+        town = serializers.CharField(max_length=100)
+        postcode = serializers.CharField(max_length=10)
+        people = PersonInput(many=True)
+        consent = ConsentInput()
+        level_of_need = serializers.IntegerField()
+        reason = serializers.CharField(max_length=MAX_TEXT)
+
+    @extend_schema(request=StartInput, responses={201: CaseOutput})
+    def create(self, request):
+        """Start early help as a partner who knows the family (no front door): people matched
+        or new, consent first, the caller leads; 201 with the case."""
+        from partners.models import District
+
+        if not access.may_start_early_help(request.user):
+            return Response({"detail": "You cannot start early help."}, status=403)
+        data = self._valid(self.StartInput, request)
+        district = District.objects.filter(
+            code=data["district"], pk__in=request.user.districts.values("pk")
+        ).first()
+        if district is None:
+            return Response(
+                {"district": ["Choose one of the districts you work in."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        case = services.case_start_by_partner(
+            acting_user=request.user,
+            district=district,
+            address_line_1=data["address_line_1"],
+            town=data["town"],
+            postcode=data["postcode"],
+            people=[dict(p) for p in data["people"]],
+            consent=dict(data["consent"]),
+            level_of_need=data["level_of_need"],
+            reason=data["reason"],
+            request=request,
+        )
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(self.CaseOutput(case).data, status=status.HTTP_201_CREATED)
+
+    class AllocateInput(serializers.Serializer):
+        lead_professional = serializers.IntegerField()
+        note = serializers.CharField(max_length=MAX_TEXT, required=False, default="")
+
+    class LeadOutput(serializers.Serializer):
+        id = serializers.IntegerField()
+        full_name = serializers.CharField()
+        job_title = serializers.CharField()
+        role = serializers.CharField()
+
+    def _case_for_allocation(self, request, pk):
+        case = access.get_case_for(request.user, pk)
+        if not access.may_allocate(request.user, case):
+            from django.http import Http404
+
+            raise Http404
+        return case
+
+    @extend_schema(request=AllocateInput, responses={200: CaseOutput})
+    @action(detail=True, methods=["post"], url_path="allocate")
+    def allocate(self, request, pk=None):
+        """Allocate a waiting case to a lead professional (cases.services.case_allocate):
+        200 with the open case; 400 with a field message if that person may not lead it;
+        409 if the case is not waiting for allocation; 404 out of scope."""
+        from earlyhelp.errors import InvalidTransition
+        from partners.models import User
+
+        case = self._case_for_allocation(request, pk)
+        data = self._valid(self.AllocateInput, request)
+        lead = User.objects.filter(pk=data["lead_professional"]).first()
+        if lead is None:
+            return Response(
+                {"lead_professional": ["Choose a person who works for the allocated team."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            services.case_allocate(
+                case=case,
+                lead_professional=lead,
+                acting_user=request.user,
+                note=data["note"],
+                request=request,
+            )
+        except InvalidTransition as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(responses={200: LeadOutput(many=True)})
+    @action(detail=True, methods=["get"], url_path="eligible-leads")
+    def eligible_leads(self, request, pk=None):
+        """Who may be chosen as lead professional for a waiting case."""
+        case = self._case_for_allocation(request, pk)
+        leads = selectors.eligible_leads_for(case)
+        return Response(self.LeadOutput(leads, many=True).data)
+
     @staticmethod
     def _valid(serializer_class, request) -> dict:
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Step-up requests for children's social care in the caller's districts: list, read,
+    accept or decline (cases.services.step_up_accept / step_up_decline)."""
+
+    access_rule = doors.SOCIAL_CARE
+    lookup_value_regex = r"\d+"
+
+    class StepUpOutput(serializers.ModelSerializer):
+        reference = serializers.CharField(read_only=True)
+        family = serializers.CharField(source="family.name")
+        district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        case = serializers.PrimaryKeyRelatedField(read_only=True)
+
+        class Meta:
+            model = StepUpRequest
+            fields = [
+                "id",
+                "reference",
+                "status",
+                "family",
+                "district",
+                "case",
+                "source",
+                "significant_harm",
+                "reason",
+                "requested_at",
+                "decided_at",
+                "decision_reason",
+                "social_care_team",
+            ]
+
+    class DecisionInput(serializers.Serializer):
+        reason = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
+        social_care_team = serializers.CharField(
+            max_length=200, required=False, default="", allow_blank=True
+        )
+
+    serializer_class = StepUpOutput
+
+    def get_queryset(self):
+        return access.step_up_requests_visible_to(self.request.user).select_related(
+            "family", "district"
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        step = access.get_step_up_for(request.user, kwargs["pk"])
+        audit(user=request.user, action=AuditAction.VIEW, record=step.family, request=request)
+        return Response(self.StepUpOutput(step).data)
+
+    @extend_schema(request=DecisionInput, responses={200: StepUpOutput})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        step = access.get_step_up_for(request.user, pk)
+        data = CaseViewSet._valid(self.DecisionInput, request)
+        services.step_up_accept(
+            step=step,
+            acting_user=request.user,
+            social_care_team=data["social_care_team"],
+            note=data["reason"],
+            request=request,
+        )
+        return Response(self.StepUpOutput(step).data)
+
+    @extend_schema(request=DecisionInput, responses={200: StepUpOutput})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        step = access.get_step_up_for(request.user, pk)
+        data = CaseViewSet._valid(self.DecisionInput, request)
+        services.step_up_decline(
+            step=step, acting_user=request.user, reason=data["reason"], request=request
+        )
+        return Response(self.StepUpOutput(step).data)

@@ -236,10 +236,23 @@ class HandoverForm(GovukForm):
 class StepUpForm(GovukForm):
     occurred_on = date_field("Date of the step up")
     other_service = forms.CharField(label="Social care team", max_length=200, required=False)
+    significant_harm = forms.BooleanField(
+        label="A child is at risk of significant harm", required=False
+    )
     reason = long_text("Why is the case stepping up?")
 
 
 class StepDownForm(GovukForm):
+    across = forms.ChoiceField(
+        label="Where does the family come from?",
+        choices=[
+            ("down", "Step down: children's social care has been working with the family"),
+            ("across", "Step across: a statutory assessment ended in early help"),
+        ],
+        initial="down",
+        widget=forms.RadioSelect,
+        required=False,
+    )
     occurred_on = date_field("Date of the step down")
     level_of_need = forms.TypedChoiceField(
         label="Level of need after stepping down",
@@ -284,3 +297,74 @@ class CaseListFilterForm(forms.Form):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+class AllocateForm(GovukForm):
+    lead_professional = forms.TypedChoiceField(
+        label="Lead professional",
+        coerce=int,
+        choices=[],
+        error_messages={"required": "Choose who will be the lead professional"},
+        help_text="Practitioners and managers who work for the team the case is allocated to.",
+    )
+    note = long_text("Note for the lead professional (optional)", required=False, rows=3)
+
+    def __init__(self, *args, leads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].choices = [("", "Choose a person")] + [
+            (u.pk, f"{u.full_name}{', ' + u.job_title if u.job_title else ''}") for u in leads
+        ]
+
+
+class SendToTeamForm(GovukForm):
+    agency = forms.TypedChoiceField(
+        label="Team or agency",
+        coerce=int,
+        choices=[],
+        error_messages={"required": "Choose the team to send the case to"},
+    )
+    reason = long_text("Why is the case going to this team?")
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Choose a team")] + [(a.pk, a.name) for a in teams]
+
+
+class StepUpDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Does children's social care accept this step up?",
+        choices=[("accept", "Accept"), ("decline", "Decline: early help carries on")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether social care accepts the step up"},
+    )
+    social_care_team = forms.CharField(
+        label="Social care team taking the case (if accepted)", max_length=200, required=False
+    )
+    reason = long_text(
+        "Reasons",
+        required=False,
+        help_text="Required when declining: the lead professional reads this.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why social care is declining this step up")
+        return data
+
+
+class LevelChangeForm(GovukForm):
+    level_of_need = forms.TypedChoiceField(
+        label="New level of need",
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the new level of need"},
+    )
+    reason = long_text("Why is the level of need changing?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_of_need"].choices = [
+            (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
+        ]

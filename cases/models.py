@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
 from cases.validators import validate_nhs_number, validate_postcode, validate_upn
+from earlyhelp.transitions import StatusHistory
 from partners.models import Agency, District
 
 MAX_TEXT = 20_000  # a long note is fine; 100 KB pasted by mistake is not
@@ -186,7 +187,18 @@ class LevelOfNeed(models.IntegerChoices):
 class CaseStatus(models.TextChoices):
     AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting allocation"
     OPEN = "open", "Open"
+    # Social care accepted a step up and the authority keeps early help open alongside:
+    # early help deadlines pause (they count open cases only) until the lead closes it.
+    STEPPED_UP = "stepped_up", "Stepped up (open alongside social care)"
     CLOSED = "closed", "Closed"
+
+
+class CaseOrigin(models.TextChoices):
+    """How the episode started: the indicators count partner-started episodes apart (the
+    strategies want front-door contacts to fall as those who know families help them)."""
+
+    FRONT_DOOR = "front_door", "Front door decision"
+    PARTNER = "partner", "Started by a partner agency"
 
 
 class ClosureReason(models.TextChoices):
@@ -218,6 +230,17 @@ class EarlyHelpCase(models.Model):
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    origin = models.CharField(
+        max_length=20, choices=CaseOrigin.choices, default=CaseOrigin.FRONT_DOOR
+    )
+    # Who sent the case to the team's queue and why (the front door's decision), shown to
+    # the manager who allocates it.
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    queued_reason = models.TextField(blank=True, max_length=MAX_TEXT)
+    queued_on = models.DateField(null=True, blank=True)
+    significant_harm = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
@@ -254,6 +277,10 @@ class EarlyHelpCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def awaiting_allocation(self) -> bool:
+        return self.status == CaseStatus.AWAITING_ALLOCATION
 
 
 class EarlyHelpCaseUserObjectPermission(UserObjectPermissionBase):
@@ -389,25 +416,14 @@ class Need(models.Model):
 # --- Casework: status history, chronology, notes and corrections, step up/down, closure ---
 
 
-class CaseStatusChange(models.Model):
+class CaseStatusChange(StatusHistory):
     """Product history of a case's status (who, when, from, to, why). Written only by the
-    transition functions in cases/services.py; separate from the audit trail."""
+    case machine (cases/transitions.py); separate from the audit trail."""
 
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True, max_length=MAX_TEXT)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
-        indexes = [models.Index(fields=["case", "-changed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.case} {self.from_status or '-'} -> {self.to_status}"
+    class Meta(StatusHistory.Meta):
+        indexes = [models.Index(fields=["case", "-at"])]
 
 
 class ChronologyKind(models.TextChoices):
@@ -496,13 +512,14 @@ class NoteCorrection(models.Model):
 class StepDirection(models.TextChoices):
     UP = "up", "Step up to children's social care"
     DOWN = "down", "Step down from children's social care"
+    ACROSS = "across", "Step across: a statutory assessment that ended in early help"
 
 
 class StepEvent(models.Model):
     """A move between early help and children's social care, with reasons and dates."""
 
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="step_events")
-    direction = models.CharField(max_length=4, choices=StepDirection.choices)
+    direction = models.CharField(max_length=6, choices=StepDirection.choices)
     occurred_on = models.DateField()
     reason = models.TextField(max_length=MAX_TEXT)
     other_service = models.CharField(
@@ -610,3 +627,108 @@ class LeadProfessionalHandover(models.Model):
 
     def __str__(self) -> str:
         return f"Handover of {self.case} on {self.handed_over_on}"
+
+
+class StepUpStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for social care"
+    ACCEPTED = "accepted", "Accepted by social care"
+    DECLINED = "declined", "Declined by social care"
+
+
+class StepUpSource(models.TextChoices):
+    CASE = "case", "From an early help case"
+    REVIEW = "review", "From a TAF review"
+    FRONT_DOOR = "front_door", "From a front door decision"
+
+
+class StepUpRequest(models.Model):
+    """A request to children's social care for the district: a hand-over, not a label.
+    Social care accepts it (the case is marked stepped up) or declines it with a reason (the
+    lead is told and early help carries on)."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="step_up_requests")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        EarlyHelpCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="step_up_requests",
+    )
+    source = models.CharField(max_length=20, choices=StepUpSource.choices)
+    source_reference = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        max_length=20, choices=StepUpStatus.choices, default=StepUpStatus.PENDING
+    )
+    significant_harm = models.BooleanField(default=False)
+    reason = models.TextField(max_length=MAX_TEXT)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, max_length=MAX_TEXT)
+    social_care_team = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["district", "status", "requested_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="declined_step_up_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="one_pending_step_up_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"SU-{self.pk:06d}" if self.pk else "SU-new"
+
+
+class StepUpRequestStatusChange(StatusHistory):
+    step_up_request = models.ForeignKey(
+        StepUpRequest, on_delete=models.CASCADE, related_name="status_changes"
+    )
+
+    class Meta(StatusHistory.Meta):
+        pass
+
+
+class LevelOfNeedChange(models.Model):
+    """Every change of a case's level of need, whatever caused it (a lead's or manager's
+    judgement, a step up accepted, a step down): the chronology shows it and the indicators
+    count it (issue 12, point 8)."""
+
+    class Cause(models.TextChoices):
+        REVIEW = "review", "Judgement of the lead professional or manager"
+        STEP_UP = "step_up", "Step up accepted by social care"
+        STEP_DOWN = "step_down", "Step down or step across"
+
+    case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="level_changes")
+    level_before = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
+    level_after = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    reason = models.TextField(max_length=MAX_TEXT)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_on", "-pk"]
+        indexes = [models.Index(fields=["changed_on", "cause"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} level {self.level_before} -> {self.level_after}"

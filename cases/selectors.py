@@ -14,6 +14,7 @@ from cases.models import (
     NoteCorrection,
     TeamAroundFamilyMember,
 )
+from partners import doors
 from partners.models import Agency, User
 
 
@@ -124,3 +125,64 @@ def users_who_may_join(case: EarlyHelpCase) -> QuerySet[User]:
         .select_related("agency")
         .order_by("full_name")
     )
+
+
+# --- Allocation and step-up (issue 12) -----------------------------------------------------
+
+
+def cases_awaiting_allocation_for(user) -> QuerySet[EarlyHelpCase]:
+    """The manager's allocation queue: waiting cases of their team (their agency), or of
+    their districts for a council early help manager; significant harm first, then the
+    longest waiting. Reused by the home page's work tray."""
+    if not doors.MANAGERS.allows(user):
+        return EarlyHelpCase.objects.none()
+    return (
+        access.cases_visible_to(user)
+        .filter(status="awaiting_allocation")
+        .select_related("family", "district", "lead_agency", "queued_by")
+        .order_by("-significant_harm", "queued_on", "pk")
+    )
+
+
+def eligible_leads_for(case: EarlyHelpCase) -> QuerySet[User]:
+    """Who may lead the case: active practitioners and managers of its allocated agency."""
+    return (
+        access.staff_who_may_lead()
+        .filter(agency_id=case.lead_agency_id)
+        .order_by("full_name", "pk")
+    )
+
+
+def teams_for_queue(case: EarlyHelpCase) -> QuerySet[Agency]:
+    """Teams a waiting case may be sent to: other active agencies serving its district."""
+    return (
+        Agency.objects.filter(active=True, districts=case.district_id)
+        .exclude(pk=case.lead_agency_id)
+        .exclude(kind="social_care")
+        .order_by("name")
+    )
+
+
+def step_up_queue_for(user):
+    """Pending step-up requests for social care in the user's districts, significant harm
+    first, then the oldest."""
+    return (
+        access.step_up_requests_visible_to(user)
+        .filter(status="pending")
+        .select_related("family", "case", "district", "requested_by")
+        .order_by("-significant_harm", "requested_at", "pk")
+    )
+
+
+def step_up_requests_for_case(case: EarlyHelpCase):
+    return case.step_up_requests.select_related("requested_by", "decided_by").order_by(
+        "-requested_at"
+    )
+
+
+def has_consent_to_assessment(case: EarlyHelpCase) -> bool:
+    """Consent to the assessment, given by any member of the family (a young person for
+    themselves included) and not withdrawn."""
+    return ConsentRecord.objects.filter(
+        case=case, withdrawn_on__isnull=True, to_assessment=True
+    ).exists()

@@ -2,18 +2,19 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases import access
+from cases import access, transitions
 from cases.access import TAF_PERMISSION, can_work_on_case
 from cases.models import (
     MAX_TEXT,
     NOTE_KINDS,
     CaseClosure,
+    CaseOrigin,
     CaseStatus,
-    CaseStatusChange,
     ChronologyEntry,
     ChronologyKind,
     ClosureReason,
@@ -23,19 +24,33 @@ from cases.models import (
     FamilyView,
     LeadProfessionalHandover,
     LevelOfNeed,
+    LevelOfNeedChange,
     NoConsentDecision,
     NoteCorrection,
     Person,
     StepDirection,
     StepEvent,
+    StepUpRequest,
+    StepUpSource,
     TeamAroundFamilyMember,
 )
 from earlyhelp.audit import audit
-from earlyhelp.errors import DomainError, InvalidTransition
+from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
+from earlyhelp.notifications import notify
+from earlyhelp.working_days import add_working_days
 from partners.models import Agency
 
 PERMISSION = f"cases.{TAF_PERMISSION}"
+
+
+def _url(name: str, *args) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 @transaction.atomic
@@ -48,20 +63,31 @@ def case_open(
     level_of_need: int,
     opened_on: datetime.date,
     acting_user,
+    origin: str = CaseOrigin.FRONT_DOOR,
+    reason: str = "",
+    significant_harm: bool = False,
     request=None,
 ) -> EarlyHelpCase:
-    """Open an episode. With no lead professional yet it waits in the team's queue."""
+    """Open an episode. With no lead professional yet it waits in the team's queue, with who
+    sent it there and why, for the manager who allocates it (cases_awaiting_allocation_for)."""
+    waiting = lead_professional is None
     case = EarlyHelpCase.objects.create(
         family=family,
         district_id=family.district_id,
         lead_agency=lead_agency,
         lead_professional=lead_professional,
         level_of_need=level_of_need,
-        status=CaseStatus.OPEN if lead_professional else CaseStatus.AWAITING_ALLOCATION,
+        status=CaseStatus.AWAITING_ALLOCATION if waiting else CaseStatus.OPEN,
         opened_on=opened_on,
         last_activity_at=timezone.now(),
+        origin=origin,
+        queued_by=acting_user if waiting else None,
+        queued_reason=reason[:MAX_TEXT] if waiting else "",
+        queued_on=opened_on if waiting else None,
+        significant_harm=significant_harm,
     )
     case.children.set(children)
+    transitions.CASE.start(case, acting_user=acting_user, reason=reason[:500])
     audit(user=acting_user, action=AuditAction.CREATE, record=case, request=request)
     return case
 
@@ -305,28 +331,6 @@ def chronology_add(
     return entry
 
 
-# Allowed moves, next to the verb (STYLE.md, "Status changes go through transitions").
-TRANSITIONS = {
-    "allocate": ({CaseStatus.AWAITING_ALLOCATION}, CaseStatus.OPEN),
-    "close": ({CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION}, CaseStatus.CLOSED),
-}
-
-
-def _transition(case: EarlyHelpCase, verb: str, *, acting_user, reason: str = "") -> None:
-    allowed_from, to = TRANSITIONS[verb]
-    if case.status not in allowed_from:
-        raise InvalidTransition(
-            f"A case that is {case.get_status_display().lower()} cannot be {verb}d."
-            if verb != "close"
-            else "This case is already closed. To work with the family again, make a new "
-            "request for support (a re-referral); the history is kept."
-        )
-    CaseStatusChange.objects.create(
-        case=case, from_status=case.status, to_status=to, changed_by=acting_user, reason=reason
-    )
-    case.status = to
-
-
 @transaction.atomic
 def note_add(
     *,
@@ -433,28 +437,223 @@ def step_up(
     *,
     case: EarlyHelpCase,
     acting_user,
-    occurred_on: datetime.date,
+    occurred_on: datetime.date | None = None,
     reason: str,
     other_service: str = "",
+    significant_harm: bool = False,
+    source: str = StepUpSource.CASE,
+    source_reference: str = "",
     request=None,
-) -> StepEvent:
-    """Step up to children's social care: the level of need becomes statutory. The early
-    help case stays open until the lead professional closes it (reason 'stepped up')."""
+) -> StepUpRequest:
+    """Step up to children's social care as a hand-over: a request to the district's social
+    care, who accept or decline it (step_up_accept / step_up_decline). The level of need
+    becomes statutory only when social care accepts."""
     _require_worker(acting_user, case)
-    _check_past_date(occurred_on, case, "date of the step up")
+    if occurred_on is not None:
+        _check_past_date(occurred_on, case, "date of the step up")
     reason = _check_text(reason, "the reason for stepping up")
-    if case.level_of_need == LevelOfNeed.STATUTORY:
-        raise DomainError("This case is already at the statutory level of need.")
-    return _step(
+    if case.status == CaseStatus.STEPPED_UP or case.level_of_need == LevelOfNeed.STATUTORY:
+        raise DomainError("This case is already stepped up to children's social care.")
+    if case.step_up_requests.filter(status="pending").exists():
+        raise DomainError(
+            "A step-up request for this case is already waiting for social care's decision."
+        )
+    return step_up_request_send(
+        family=case.family,
         case=case,
-        direction=StepDirection.UP,
-        level_after=LevelOfNeed.STATUTORY,
+        source=source,
+        source_reference=source_reference or case.reference,
+        reason=reason
+        + (f"\n\nSocial care team: {other_service.strip()}" if other_service.strip() else ""),
+        significant_harm=significant_harm,
         acting_user=acting_user,
-        occurred_on=occurred_on,
-        reason=reason,
-        other_service=other_service,
         request=request,
     )
+
+
+def step_up_request_send(
+    *,
+    family: Family,
+    source: str,
+    reason: str,
+    acting_user,
+    case: EarlyHelpCase | None = None,
+    source_reference: str = "",
+    significant_harm: bool = False,
+    request=None,
+) -> StepUpRequest:
+    """Write the request and tell the district's social care staff (inside the caller's
+    transaction: from a case, a TAF review or a front door decision)."""
+
+    if case is not None and not case.is_open:
+        raise DomainError(
+            "This case is closed, so it cannot be stepped up. If the family needs social "
+            "care now, make a new request for support."
+        )
+    step = StepUpRequest.objects.create(
+        family=family,
+        district_id=family.district_id,
+        case=case,
+        source=source,
+        source_reference=source_reference[:40],
+        significant_harm=significant_harm,
+        reason=_check_text(reason, "the reason for stepping up"),
+        requested_by=acting_user,
+    )
+    transitions.STEP_UP.start(step, acting_user=acting_user, reason=step.reason[:500])
+    if case is not None:
+        chronology_add(
+            case=case,
+            kind=ChronologyKind.STEP,
+            title=f"Step up to children's social care requested ({step.reference})",
+            text=step.reason,
+            author=acting_user,
+            source=step,
+        )
+    audit(user=acting_user, action=AuditAction.CREATE, record=step, request=request)
+    for user in access.social_care_staff_for(step.district_id):
+        notify(
+            user=user,
+            subject=("Significant harm: a" if significant_harm else "A")
+            + f" step-up request {step.reference} is waiting for social care",
+            url=_url("stepup_decide", step.pk),
+        )
+    return step
+
+
+def _may_decide_step_up(user, step: StepUpRequest) -> None:
+    from cases.access import may_decide_step_up
+
+    if not may_decide_step_up(user, step):
+        raise DomainError("Only children's social care staff for this district decide step-ups.")
+
+
+@transaction.atomic
+def step_up_accept(
+    *, step: StepUpRequest, acting_user, social_care_team: str = "", note: str = "", request=None
+) -> StepUpRequest:
+    """Social care accepts: the decision is recorded on the case, the level of need becomes
+    statutory, and the case is marked stepped up (early help deadlines pause: they count
+    open cases only) or closes, as the authority configures (STEP_UP_ACCEPT_CLOSES_CASE)."""
+    _may_decide_step_up(acting_user, step)
+    note = _check_text(note, "the note", required=False)
+    transitions.STEP_UP.move(
+        step,
+        "accept",
+        acting_user=acting_user,
+        reason=note,
+        decided_by=acting_user,
+        decided_at=timezone.now(),
+        decision_reason=note,
+        social_care_team=social_care_team.strip()[:200],
+    )
+    case = step.case
+    if case is not None and case.is_open:
+        case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
+        today = timezone.localdate()
+        _step(
+            case=case,
+            direction=StepDirection.UP,
+            level_after=LevelOfNeed.STATUTORY,
+            acting_user=acting_user,
+            occurred_on=today,
+            reason=step.reason,
+            other_service=social_care_team or "Children's social care",
+            request=request,
+        )
+        if getattr(settings, "STEP_UP_ACCEPT_CLOSES_CASE", False):
+            transitions.CASE.move(
+                case,
+                "close",
+                acting_user=acting_user,
+                reason=ClosureReason.STEPPED_UP.label,
+                closed_on=today,
+                closure_reason=ClosureReason.STEPPED_UP,
+            )
+            CaseClosure.objects.create(
+                case=case,
+                reason=ClosureReason.STEPPED_UP,
+                closed_on=today,
+                family_view=FamilyView.NOT_ASKED,
+                summary=f"Closed when social care accepted step-up request {step.reference}.",
+                closed_by=acting_user,
+            )
+        else:
+            transitions.CASE.move(
+                case, "step_up_accepted", acting_user=acting_user, reason=step.reference
+            )
+        chronology_add(
+            case=case,
+            kind=ChronologyKind.STEP,
+            title=f"Children's social care accepted the step up ({step.reference})",
+            text=note,
+            author=acting_user,
+            source=step,
+        )
+        if case.lead_professional_id:
+            notify(
+                user=case.lead_professional,
+                subject=f"Social care accepted the step up of {case.reference}",
+                url=_url("case_detail", case.pk),
+            )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=step,
+        request=request,
+        changes={"status": ["pending", "accepted"]},
+    )
+    return step
+
+
+@transaction.atomic
+def step_up_decline(
+    *, step: StepUpRequest, acting_user, reason: str, request=None
+) -> StepUpRequest:
+    """Social care declines with a reason: the lead is told and early help carries on."""
+    _may_decide_step_up(acting_user, step)
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", "Enter why social care is declining this step up.")
+    reason = _check_text(reason, "the reason")
+    transitions.STEP_UP.move(
+        step,
+        "decline",
+        acting_user=acting_user,
+        reason=reason,
+        decided_by=acting_user,
+        decided_at=timezone.now(),
+        decision_reason=reason,
+    )
+    case = step.case
+    if case is not None:
+        chronology_add(
+            case=case,
+            kind=ChronologyKind.STEP,
+            title=f"Children's social care declined the step up ({step.reference})",
+            text=reason,
+            author=acting_user,
+            source=step,
+        )
+    told = case.lead_professional if case is not None and case.lead_professional_id else None
+    told = told or step.requested_by
+    if told.is_active:
+        notify(
+            user=told,
+            subject=f"Social care declined step-up request {step.reference}: early help carries on",
+            body=reason,
+            url=_url("case_detail", case.pk) if case is not None else "",
+            email=True,
+        )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=step,
+        request=request,
+        changes={"status": ["pending", "declined"]},
+        reason=reason,
+    )
+    return step
 
 
 @transaction.atomic
@@ -466,9 +665,12 @@ def step_down(
     reason: str,
     level_of_need: int,
     other_service: str = "",
+    across: bool = False,
     request=None,
 ) -> StepEvent:
-    """Step down from children's social care to early help (level 2 or 3)."""
+    """Step down from children's social care to early help (level 2 or 3). A step across
+    (a statutory assessment that ended in early help, the child never having been open to
+    social care) is recorded as such, not as a step down."""
     _require_worker(acting_user, case)
     _check_past_date(occurred_on, case, "date of the step down")
     reason = _check_text(reason, "the reason for stepping down")
@@ -476,7 +678,7 @@ def step_down(
         raise DomainError("Choose the early help level of need after stepping down.")
     return _step(
         case=case,
-        direction=StepDirection.DOWN,
+        direction=StepDirection.ACROSS if across else StepDirection.DOWN,
         level_after=level_of_need,
         acting_user=acting_user,
         occurred_on=occurred_on,
@@ -503,6 +705,18 @@ def _step(
     before = case.level_of_need
     case.level_of_need = level_after
     case.save(update_fields=["level_of_need"])
+    if before != level_after:
+        LevelOfNeedChange.objects.create(
+            case=case,
+            level_before=before,
+            level_after=level_after,
+            cause=LevelOfNeedChange.Cause.STEP_UP
+            if direction == StepDirection.UP
+            else LevelOfNeedChange.Cause.STEP_DOWN,
+            reason=reason,
+            changed_by=acting_user,
+            changed_on=occurred_on,
+        )
     chronology_add(
         case=case,
         kind=ChronologyKind.STEP,
@@ -540,8 +754,7 @@ def case_close(
     (assessments.services.case_close_with_plan fills it from the plan). A closed case is
     reopened only through a new request for support, so its history stays as it was."""
     case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
-    if not case.is_open:
-        _transition(case, "close", acting_user=acting_user)  # raises InvalidTransition
+    transitions.CASE.check(case, "close")
     _require_worker(acting_user, case)
     if reason not in ClosureReason.values:
         raise DomainError("Choose the reason for closing the case.")
@@ -551,10 +764,15 @@ def case_close(
     family_view_text = _check_text(family_view_text, "the family's view", required=False)
     child_voice = _check_text(child_voice, "the child's voice", required=False)
     summary = _check_text(summary, "the closing summary", required=False)
-    _transition(case, "close", acting_user=acting_user, reason=ClosureReason(reason).label)
-    case.closed_on = closed_on
-    case.closure_reason = reason
-    case.save(update_fields=["status", "closed_on", "closure_reason"])
+    before = case.status
+    transitions.CASE.move(
+        case,
+        "close",
+        acting_user=acting_user,
+        reason=ClosureReason(reason).label,
+        closed_on=closed_on,
+        closure_reason=reason,
+    )
     closure = CaseClosure.objects.create(
         case=case,
         reason=reason,
@@ -580,7 +798,7 @@ def case_close(
         action=AuditAction.CHANGE,
         record=case,
         request=request,
-        changes={"status": ["open", "closed"], "closure_reason": [None, reason]},
+        changes={"status": [before, "closed"], "closure_reason": [None, reason]},
     )
     return closure
 
@@ -598,6 +816,11 @@ def lead_professional_handover(
     """Hand the lead professional role to another TAF member with an account. The previous
     lead stays on the TAF (so keeps access) until removed."""
     _require_worker(acting_user, case)
+    if case.lead_professional_id is None:
+        raise DomainError(
+            "This case has no lead professional yet, so there is nothing to hand over. A team "
+            "manager allocates it from the allocation queue."
+        )
     if not access.may_hand_over(acting_user, case):
         raise DomainError("Only the lead professional or a team manager can hand over the case.")
     note = _check_text(note, "a handover note")
@@ -645,3 +868,323 @@ def lead_professional_handover(
         changes={"lead_professional": [str(previous.pk), str(to_user.pk)]},
     )
     return handover
+
+
+# --- Allocation from a team's queue (issue 12, point 1) --------------------------------------
+
+
+def _eligible_lead_error(case: EarlyHelpCase, user) -> str:
+    from cases.selectors import eligible_leads_for
+
+    if user is None:
+        return "Choose who will be the lead professional."
+    if not user.is_active:
+        return f"{user} has left and cannot lead a case. Choose someone else."
+    if not eligible_leads_for(case).filter(pk=user.pk).exists():
+        return (
+            f"{user} cannot lead this case: choose a practitioner or manager who works for "
+            f"{case.lead_agency}."
+        )
+    return ""
+
+
+@transaction.atomic
+def case_allocate(
+    *, case: EarlyHelpCase, lead_professional, acting_user, note: str = "", request=None
+) -> EarlyHelpCase:
+    """A team manager allocates a waiting case: it opens with its lead professional (who
+    reads it from then on: cases/access.py counts the cases a user leads), the assessment
+    clock starts (20 working days, Lancashire and Blackpool), and the lead is told."""
+    from cases.access import may_allocate
+
+    if not may_allocate(acting_user, case):
+        raise DomainError("Only a team manager for this case's team can allocate it.")
+    transitions.CASE.check(case, "allocate")
+    error = _eligible_lead_error(case, lead_professional)
+    if error:
+        raise FieldError("lead_professional", error)
+    note = _check_text(note, "the allocation note", required=False)
+    today = timezone.localdate()
+    transitions.CASE.move(
+        case,
+        "allocate",
+        acting_user=acting_user,
+        reason=note or f"Allocated to {lead_professional}",
+        message=f"This case is {case.get_status_display().lower()}, so it cannot be allocated.",
+        lead_professional=lead_professional,
+        opened_on=max(today, case.opened_on),
+    )
+    due = add_working_days(case.opened_on, 20)
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Case allocated to {lead_professional} ({case.lead_agency})",
+        text=(note + "\n" if note else "")
+        + f"The Early Help Assessment is due by {due:%-d %B %Y} (20 working days).",
+        author=acting_user,
+        source=case,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=case,
+        request=request,
+        changes={
+            "status": [CaseStatus.AWAITING_ALLOCATION, CaseStatus.OPEN],
+            "lead_professional": [None, str(lead_professional.pk)],
+        },
+    )
+    notify(
+        user=lead_professional,
+        subject=f"You are lead professional for {case.reference}: the assessment is due by "
+        f"{due:%-d %B %Y}",
+        url=_url("case_detail", case.pk),
+    )
+    return case
+
+
+@transaction.atomic
+def case_send_to_team(
+    *, case: EarlyHelpCase, agency: Agency, reason: str, acting_user, request=None
+) -> EarlyHelpCase:
+    """Send a waiting case to another team's queue, with a reason; its managers are told."""
+    from cases.access import may_allocate
+    from cases.selectors import teams_for_queue
+
+    if not may_allocate(acting_user, case):
+        raise DomainError("Only a team manager for this case's team can send it on.")
+    transitions.CASE.check(case, "send_to_team")
+    if agency is None or not teams_for_queue(case).filter(pk=agency.pk).exists():
+        raise FieldError("agency", "Choose another active team or agency in this district.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", "Enter why the case is going to another team.")
+    reason = _check_text(reason, "the reason")
+    before = case.lead_agency
+    transitions.CASE.move(
+        case,
+        "send_to_team",
+        acting_user=acting_user,
+        reason=reason,
+        lead_agency=agency,
+        queued_by=acting_user,
+        queued_reason=reason,
+        queued_on=timezone.localdate(),
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Sent from {before}'s queue to {agency}'s queue",
+        text=reason,
+        author=acting_user,
+        source=case,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=case,
+        request=request,
+        changes={"lead_agency": [str(before.pk), str(agency.pk)]},
+        reason=reason,
+    )
+
+    for manager in access.team_managers_of(agency):
+        notify(
+            user=manager,
+            subject=f"A case ({case.reference}) has been sent to your team's allocation queue",
+            url=_url("allocation_queue"),
+        )
+    return case
+
+
+# --- Early help started by a partner (issue 12, point 2) -----------------------------------
+
+
+def _match_person(entry: dict) -> Person | None:
+    """The front door's identity rule for a certain match, without a person to choose: the
+    same NHS number or UPN, or the same names and date of birth. No match: a new person."""
+    for key in ("nhs_number", "upn"):
+        if entry.get(key):
+            found = Person.objects.filter(**{key: entry[key]}).first()
+            if found is not None:
+                return found
+    if entry.get("date_of_birth"):
+        return Person.objects.filter(
+            first_name__iexact=entry["first_name"].strip(),
+            last_name__iexact=entry["last_name"].strip(),
+            date_of_birth=entry["date_of_birth"],
+        ).first()
+    return None
+
+
+@transaction.atomic
+def case_start_by_partner(
+    *,
+    acting_user,
+    district,
+    address_line_1: str,
+    town: str,
+    postcode: str,
+    people: list[dict],
+    consent: dict,
+    level_of_need: int,
+    reason: str,
+    request=None,
+) -> EarlyHelpCase:
+    """A practitioner who knows the family (a school's safeguarding lead, a health visitor)
+    starts early help without the front door: people matched as the front door would (no
+    duplicates), consent recorded first, the practitioner leads, and the district's front
+    door and team managers are told. `people`: [{first_name, last_name, date_of_birth,
+    relationship, nhs_number?, upn?}]; `consent`: {given_by (index in people), given_on,
+    method}."""
+    from cases.access import may_start_early_help
+    from cases.codes import Relationship
+    from cases.models import FamilyMembership
+
+    if not may_start_early_help(acting_user):
+        raise DomainError(
+            "Only a practitioner or manager of a partner agency can start early help."
+        )
+    if int(level_of_need) not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+        raise FieldError("level_of_need", "Choose level 2 or 3: early help levels of need.")
+    if not people or not any(p.get("relationship") == Relationship.CHILD for p in people):
+        raise FieldError("people", "Add at least one child.")
+    index = consent.get("given_by")
+    if not isinstance(index, int) or not 0 <= index < len(people):
+        raise FieldError("consent", "Say which of the people gave consent.")
+    reason = _check_text(reason, "why the family needs early help")
+    persons = []
+    for entry in people:
+        person = _match_person(entry)
+        if person is None:
+            if not entry.get("date_of_birth"):
+                raise FieldError(
+                    "people", f"Enter {entry.get('first_name', 'each person')}'s date of birth."
+                )
+            person = Person.objects.create(
+                first_name=entry["first_name"].strip(),
+                last_name=entry["last_name"].strip(),
+                date_of_birth=entry["date_of_birth"],
+                nhs_number=entry.get("nhs_number") or None,
+                upn=entry.get("upn") or None,
+            )
+            audit(user=acting_user, action=AuditAction.CREATE, record=person, request=request)
+        persons.append(person)
+    family = (
+        Family.objects.filter(district=district, memberships__person__in=persons)
+        .order_by("pk")
+        .first()
+    )
+    if family is None:
+        family = Family.objects.create(
+            name=f"{persons[0].last_name} household",
+            address_line_1=address_line_1.strip() or "Not known",
+            town=town.strip() or district.name,
+            postcode=postcode.strip().upper() or "ZZ99 9ZZ",
+            district=district,
+        )
+        audit(user=acting_user, action=AuditAction.CREATE, record=family, request=request)
+    members = set(family.memberships.values_list("person_id", flat=True))
+    for person, entry in zip(persons, people, strict=True):
+        if person.pk not in members:
+            FamilyMembership.objects.create(
+                family=family, person=person, relationship=entry["relationship"]
+            )
+    if family.cases.exclude(status=CaseStatus.CLOSED).exists():
+        raise DomainError(
+            "This family already has an open early help case. Ask its lead professional to add "
+            "you to the Team Around the Family instead."
+        )
+    children = [
+        p for p, e in zip(persons, people, strict=True) if e["relationship"] == Relationship.CHILD
+    ]
+    case = case_open(
+        family=family,
+        children=children,
+        lead_agency=acting_user.agency,
+        lead_professional=acting_user,
+        level_of_need=int(level_of_need),
+        opened_on=timezone.localdate(),
+        acting_user=acting_user,
+        origin=CaseOrigin.PARTNER,
+        reason=reason,
+        request=request,
+    )
+    consent_record(
+        case=case,
+        given_by=persons[index],
+        given_on=consent.get("given_on") or timezone.localdate(),
+        method=consent.get("method") or ConsentRecord.Method.IN_PERSON,
+        shared_with=[acting_user.agency],
+        acting_user=acting_user,
+        request=request,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Early help started by {acting_user} ({acting_user.agency})",
+        text=reason,
+        author=acting_user,
+        source=case,
+    )
+
+    for user in access.front_door_and_managers_for(district):
+        if user.pk != acting_user.pk:
+            notify(
+                user=user,
+                subject=f"{acting_user.agency} has started early help ({case.reference})",
+                url=_url("case_detail", case.pk),
+            )
+    return case
+
+
+@transaction.atomic
+def case_level_change(
+    *, case: EarlyHelpCase, level_of_need: int, reason: str, acting_user, request=None
+) -> LevelOfNeedChange:
+    """Move a case along the continuum within early help (2 to 3, 3 to 2), with a reason: by
+    its lead professional or a team manager. Recorded in the chronology and the indicators."""
+    _require_worker(acting_user, case)
+    if not access.may_change_level(acting_user, case):
+        raise DomainError("Only the lead professional or a team manager can change the level.")
+    early_help = (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
+    if case.level_of_need not in early_help:
+        raise DomainError("Only a case at an early help level (2 or 3) can change level here.")
+    if int(level_of_need) not in early_help:
+        raise FieldError("level_of_need", "Choose an early help level of need (2 or 3).")
+    if int(level_of_need) == case.level_of_need:
+        raise FieldError("level_of_need", "The case is already at this level of need.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", "Enter why the level of need is changing.")
+    reason = _check_text(reason, "the reason")
+    before = case.level_of_need
+    case.level_of_need = int(level_of_need)
+    case.save(update_fields=["level_of_need"])
+    change = LevelOfNeedChange.objects.create(
+        case=case,
+        level_before=before,
+        level_after=int(level_of_need),
+        cause=LevelOfNeedChange.Cause.REVIEW,
+        reason=reason,
+        changed_by=acting_user,
+        changed_on=timezone.localdate(),
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Level of need changed from {LevelOfNeed.label_for(before)} to "
+        f"{LevelOfNeed.label_for(int(level_of_need))}",
+        text=reason,
+        author=acting_user,
+        source=change,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=case,
+        request=request,
+        changes={"level_of_need": [str(before), str(level_of_need)]},
+        reason=reason,
+    )
+    return change

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import queue_views, views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
@@ -31,4 +31,14 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/step-up/", views.step_up_case, name="step_up_case"),
     path("cases/<int:case_id>/step-down/", views.step_down_case, name="step_down_case"),
+    path("cases/<int:case_id>/level/", views.change_level_of_need, name="change_level_of_need"),
+    path("allocation/", queue_views.allocation_queue, name="allocation_queue"),
+    path("cases/<int:case_id>/allocate/", queue_views.allocate_case, name="allocate_case"),
+    path(
+        "cases/<int:case_id>/send-to-team/",
+        queue_views.send_case_to_team,
+        name="send_case_to_team",
+    ),
+    path("step-ups/", queue_views.stepup_queue, name="stepup_queue"),
+    path("step-ups/<int:pk>/", queue_views.stepup_decide, name="stepup_decide"),
 ]

@@ -89,6 +89,7 @@ def case_detail(request, pk: int):
         "consents": consents,
         "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
         "has_consent": selectors.has_active_consent(case),
+        "consent_to_assessment": selectors.has_consent_to_assessment(case),
         "step_events": list(case.step_events.all()),
         "page": chronology.get_page(request.GET.get("page")),
         "kind": kind,
@@ -97,6 +98,8 @@ def case_detail(request, pk: int):
         "query": f"kind={kind}" if kind else "",
         "level_label": LevelOfNeed.label_for(case.level_of_need),
         "closure": getattr(case, "closure", None) if not case.is_open else None,
+        "may_allocate": case.awaiting_allocation and access.may_allocate(request.user, case),
+        "step_ups": list(selectors.step_up_requests_for_case(case)[:5]),
         **case_page.sections_context(case, request.user, timezone.localdate()),
     }
     return render(request, "cases/case_detail.html", context)
@@ -119,7 +122,8 @@ def _form_page(
         try:
             message = action(form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
         else:
             messages.success(request, message)
             return redirect("case_detail", pk=case.pk)
@@ -368,7 +372,16 @@ def handover_lead_professional(request, case_id: int):
 @doors.CASE_WORKERS
 def step_up_case(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
-    form = forms.StepUpForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    initial = {"occurred_on": timezone.localdate()}
+    review = request.GET.get("review", "")
+    decided = (
+        selectors.chronology_for(case).filter(source_type="tafmeeting", source_id=review).first()
+        if review.isdigit()
+        else None
+    )
+    if decided is not None:  # pre-filled from the TAF review that decided to step up
+        initial["reason"] = decided.text.split("\nNext review")[0]
+    form = forms.StepUpForm(request.POST or None, initial=initial)
 
     def save(data):
         services.step_up(
@@ -377,9 +390,14 @@ def step_up_case(request, case_id: int):
             occurred_on=data["occurred_on"],
             reason=data["reason"],
             other_service=data.get("other_service", ""),
+            significant_harm=bool(data.get("significant_harm")),
+            source="review" if decided is not None else "case",
             request=request,
         )
-        return "Step up to children's social care recorded."
+        return (
+            "Step-up request sent to children's social care. You will be told when they "
+            "accept or decline it."
+        )
 
     return _form_page(
         request,
@@ -387,10 +405,11 @@ def step_up_case(request, case_id: int):
         form=form,
         title="Step up to children's social care",
         action=save,
-        button="Record step up",
+        button="Send step-up request",
         extra={
-            "lede": "Record the step up once the request to children's social care has been "
-            "made. If a child is at immediate risk, phone the safeguarding line first."
+            "lede": "This sends a request to children's social care for the district. They "
+            "accept it or decline it with a reason. If a child is at immediate risk, phone the "
+            "safeguarding line first."
         },
     )
 
@@ -408,8 +427,11 @@ def step_down_case(request, case_id: int):
             reason=data["reason"],
             level_of_need=data["level_of_need"],
             other_service=data.get("other_service", ""),
+            across=data.get("across") == "across",
             request=request,
         )
+        if data.get("across") == "across":
+            return "Step across from a statutory assessment recorded."
         return "Step down from children's social care recorded."
 
     return _form_page(
@@ -419,4 +441,30 @@ def step_down_case(request, case_id: int):
         title="Step down from children's social care",
         action=save,
         button="Record step down",
+    )
+
+
+@doors.CASE_WORKERS
+def change_level_of_need(request, case_id: int):
+    case = selectors.get_case_for_work(request.user, case_id)
+    form = forms.LevelChangeForm(request.POST or None)
+
+    def save(data):
+        services.case_level_change(
+            case=case,
+            level_of_need=data["level_of_need"],
+            reason=data["reason"],
+            acting_user=request.user,
+            request=request,
+        )
+        return f"Level of need is now {LevelOfNeed.label_for(data['level_of_need'])}."
+
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title="Change the level of need",
+        action=save,
+        button="Change level",
+        extra={"lede": f"The case is at {LevelOfNeed.label_for(case.level_of_need)}."},
     )

@@ -10,8 +10,11 @@ from earlyhelp.access_rules import Rule, rule_for
 
 # In the order they appear; a label may depend on the user.
 NAVIGATION = [
+    ("Step-up requests", "stepup_queue"),
     ("Triage queue", "triage_queue"),
     (lambda user: "My cases" if sees_own_cases_only(user) else "Cases", "case_list"),
+    ("Allocation", "allocation_queue"),
+    ("Sign-off", "signoff_queue"),
     ("Request support", "referral_start"),
     ("My requests", "referral_list"),
     ("Find a person", "person_search"),

@@ -3,9 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from assessments.api import AssessmentViewSet, FamilyPlanViewSet, ReviewViewSet
+from assessments.api import (
+    AssessmentViewSet,
+    CaseClosureViewSet,
+    FamilyPlanViewSet,
+    ReviewViewSet,
+)
 from cases import audit_views
-from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet
+from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet, StepUpRequestViewSet
 from earlyhelp import views
 from partners import doors
 from referrals.api import ReferralViewSet, TriageViewSet
@@ -16,9 +21,11 @@ router.register("families", FamilyViewSet, basename="family")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("triage", TriageViewSet, basename="triage")
 router.register("cases", CaseViewSet, basename="case")
+router.register("step-ups", StepUpRequestViewSet, basename="step-up")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("plans", FamilyPlanViewSet, basename="plan")
 router.register("reviews", ReviewViewSet, basename="review")
+router.register("closures", CaseClosureViewSet, basename="closure")
 router.APIRootView.access_rule = doors.SIGNED_IN
 
 

@@ -73,7 +73,7 @@ def exception_handler(exc, context):
     from rest_framework.exceptions import PermissionDenied
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    from earlyhelp.errors import DomainError, EditConflict, RestrictedRecord
+    from earlyhelp.errors import DomainError, EditConflict, FieldError, RestrictedRecord
 
     if isinstance(exc, EditConflict):
         from rest_framework import status
@@ -90,7 +90,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         from rest_framework.exceptions import ValidationError
 
-        exc = ValidationError({"detail": str(exc)})
+        field = exc.field if isinstance(exc, FieldError) else "detail"
+        exc = ValidationError({field: [str(exc)] if field != "detail" else str(exc)})
     return drf_exception_handler(exc, context)
 
 

@@ -17,3 +17,12 @@ class RestrictedRecord(DomainError):
     def __init__(self, contact: str):
         super().__init__(contact)
         self.contact = contact or "your team manager"
+
+
+class FieldError(DomainError):
+    """A business rule said no about one input: pages show it next to that field, the API
+    as a 400 keyed by the field's name."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field

@@ -202,7 +202,10 @@ class Referral(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(received_at__isnull=False, district__isnull=False),
+                # A draft withdrawn by its author before sending is closed unreceived.
+                condition=Q(status="draft")
+                | Q(status="closed", received_at__isnull=True)
+                | Q(received_at__isnull=False, district__isnull=False),
                 name="referral_received_has_date_and_district",
             ),
             models.CheckConstraint(

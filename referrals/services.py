@@ -23,6 +23,7 @@ from cases.models import (
     LevelOfNeed,
     Need,
     Person,
+    StepUpSource,
 )
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, InvalidTransition
@@ -472,6 +473,19 @@ def referral_decide(
             lead_professional=lead_professional,
             level_of_need=int(level_of_need),
             opened_on=timezone.localdate(),
+            acting_user=acting_user,
+            reason=f"{Outcome(outcome).label}: {rationale.strip()}",
+            significant_harm=bool(referral.significant_harm),
+            request=request,
+        )
+    elif outcome == Outcome.STEP_UP:
+        # A hand-over, not a label: the district's social care gets a request to decide.
+        case_services.step_up_request_send(
+            family=_family_for(referral, acting_user, request),
+            source=StepUpSource.FRONT_DOOR,
+            source_reference=referral.reference,
+            reason=rationale.strip(),
+            significant_harm=bool(referral.significant_harm),
             acting_user=acting_user,
             request=request,
         )

@@ -9,38 +9,38 @@ move appends a ReferralStatusHistory row and an audit row. Callers hold the tran
 (referrals/services.py).
 """
 
-from django.db.models import F
 from django.utils import timezone
 
 from earlyhelp.audit import audit
-from earlyhelp.errors import EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
+from earlyhelp.transitions import Machine, Move
 from referrals.models import Referral, ReferralStatus, ReferralStatusHistory
 
 S = ReferralStatus
 
-ALLOWED: dict[str, tuple[tuple[str, ...], str | None]] = {
-    # verb: (from statuses, to status; None keeps the status)
-    "submit": ((S.DRAFT,), S.SUBMITTED),
-    "pick_up": ((S.SUBMITTED, S.IN_TRIAGE), S.IN_TRIAGE),
-    "release": ((S.IN_TRIAGE,), S.SUBMITTED),
-    "match": ((S.SUBMITTED, S.IN_TRIAGE), None),
-    "decide": ((S.IN_TRIAGE,), S.DECIDED),
-    "close": ((S.DRAFT, S.SUBMITTED, S.IN_TRIAGE), S.CLOSED),
-}
-
-VERB_PAST = {
-    "submit": "submitted",
-    "pick_up": "picked up",
-    "release": "released",
-    "match": "matched",
-    "decide": "decided",
-    "close": "closed",
-}
+REFERRAL = Machine(
+    "referral",
+    model=Referral,
+    history=ReferralStatusHistory,
+    history_fk="referral",
+    noun="request",
+    version_field="version",
+    moves={
+        "submit": Move((S.DRAFT,), S.SUBMITTED, "submitted"),
+        "pick_up": Move((S.SUBMITTED, S.IN_TRIAGE), S.IN_TRIAGE, "picked up"),
+        "release": Move((S.IN_TRIAGE,), S.SUBMITTED, "released"),
+        "match": Move((S.SUBMITTED, S.IN_TRIAGE), None, "matched"),
+        "decide": Move((S.IN_TRIAGE,), S.DECIDED, "decided"),
+        "close": Move((S.DRAFT, S.SUBMITTED, S.IN_TRIAGE), S.CLOSED, "closed"),
+    },
+    final=(S.DECIDED, S.CLOSED),
+    who_changed=lambda r: r.picked_up_by.full_name if r.picked_up_by_id else "Another officer",
+)
+ALLOWED = {verb: (move.sources, move.target) for verb, move in REFERRAL.moves.items()}
 
 
 def allowed(referral: Referral, verb: str) -> bool:
-    return referral.status in ALLOWED[verb][0]
+    return REFERRAL.allowed(referral, verb)
 
 
 def _move(
@@ -53,41 +53,17 @@ def _move(
     request=None,
     **fields,
 ) -> Referral:
-    sources, target = ALLOWED[verb]
-    if referral.status not in sources:
-        raise InvalidTransition(
-            f"This request is {referral.get_status_display().lower()}, so it cannot be "
-            f"{VERB_PAST[verb]} now."
-        )
-    version = referral.version if expected_version is None else expected_version
-    to_status = target or referral.status
-    updates = {"status": to_status, "version": F("version") + 1, "updated_at": timezone.now()}
-    updates.update(fields)
-    changed = Referral.objects.filter(pk=referral.pk, version=version, status__in=sources).update(
-        **updates
-    )
-    if changed != 1:
-        current = (
-            Referral.objects.select_related("picked_up_by")
-            .only("status", "picked_up_by")
-            .get(pk=referral.pk)
-        )
-        who = current.picked_up_by.full_name if current.picked_up_by_id else "another officer"
-        raise EditConflict(
-            f"{who} changed this request while you were working on it (it is now "
-            f"{current.get_status_display().lower()}). Nothing you entered has been saved "
-            "over their work."
-        )
     from_status = referral.status
-    referral.refresh_from_db()
-    ReferralStatusHistory.objects.create(
-        referral=referral,
-        from_status=from_status,
-        to_status=to_status,
-        verb=verb,
-        by=acting_user,
+    REFERRAL.move(
+        referral,
+        verb,
+        acting_user=acting_user,
         reason=reason,
+        expected_version=expected_version,
+        updated_at=timezone.now(),
+        **fields,
     )
+    to_status = referral.status
     changes = {"status": [from_status, to_status]} if from_status != to_status else {}
     for key, value in fields.items():
         changes[key] = [None, None if value is None else str(getattr(value, "pk", value))]

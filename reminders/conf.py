@@ -25,3 +25,9 @@ def drift_days() -> int:
 
 def send_batch() -> int:
     return int(getattr(settings, "REMINDER_SEND_BATCH", 50))
+
+
+def allocation_working_days() -> int:
+    """ALLOCATION_ESCALATION_WORKING_DAYS (5): a case waiting longer than this for a lead
+    professional is escalated to the managers of its team (issue 12)."""
+    return int(getattr(settings, "ALLOCATION_ESCALATION_WORKING_DAYS", 5))

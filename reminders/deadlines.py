@@ -24,6 +24,7 @@ from django.utils import timezone
 from assessments import deadlines as casework
 from assessments.models import Assessment, FamilyPlan, TafMeeting
 from cases.models import CaseStatus, EarlyHelpCase
+from earlyhelp.working_days import add_working_days, is_working_day
 from referrals.models import Referral, ReferralStatus
 from reminders import conf
 from reminders.models import DeadlineKind
@@ -34,12 +35,14 @@ RECORD_TYPES = {
     DeadlineKind.REVIEW: "assessments.tafmeeting",
     DeadlineKind.TRIAGE: "referrals.referral",
     DeadlineKind.DRIFT: "cases.earlyhelpcase",
+    DeadlineKind.ALLOCATION: "cases.earlyhelpcase",
 }
 CASE_KINDS = (
     DeadlineKind.ASSESSMENT,
     DeadlineKind.FIRST_TAF,
     DeadlineKind.REVIEW,
     DeadlineKind.DRIFT,
+    DeadlineKind.ALLOCATION,
 )
 OPEN_REFERRAL_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE)
 
@@ -104,6 +107,31 @@ def _triage_queryset(due_by: datetime.date) -> QuerySet:
     )
 
 
+def _allocation_deadlines(due_by: datetime.date, case_ids, record_ids) -> Iterator[Deadline]:
+    """Cases waiting for a lead professional: due ALLOCATION_ESCALATION_WORKING_DAYS (5)
+    working days after they joined the team's queue. No one leads them yet, so every stage
+    goes to the team's managers (reminders/services.py); allocating ends the deadline."""
+    margin = conf.allocation_working_days()
+    latest_start = due_by
+    counted = 0
+    while counted < margin:  # the latest queue date whose due date is on or before due_by
+        if is_working_day(latest_start):
+            counted += 1
+        latest_start -= datetime.timedelta(days=1)
+    qs = EarlyHelpCase.objects.filter(
+        status=CaseStatus.AWAITING_ALLOCATION, queued_on__isnull=False, queued_on__lte=latest_start
+    )
+    if case_ids is not None:
+        qs = qs.filter(pk__in=case_ids)
+    if record_ids is not None:
+        qs = qs.filter(pk__in=record_ids.get(DeadlineKind.ALLOCATION, ()))
+    record_type = RECORD_TYPES[DeadlineKind.ALLOCATION]
+    rows = qs.values_list("pk", "queued_on", "district_id", "lead_agency_id")
+    for pk, queued_on, district, agency in rows.iterator(chunk_size=5000):
+        due_on = add_working_days(queued_on, margin)
+        yield Deadline(DeadlineKind.ALLOCATION, record_type, pk, pk, due_on, None, district, agency)
+
+
 def deadlines_due_by(
     due_by: datetime.date,
     *,
@@ -129,6 +157,9 @@ def deadlines_due_by(
                 "pk", "due_on", "picked_up_by_id", "district_id"
             ).iterator(chunk_size=5000):
                 yield Deadline(kind, record_type, pk, None, due_on, responsible, district)
+            continue
+        if kind == DeadlineKind.ALLOCATION:
+            yield from _allocation_deadlines(due_by, case_ids, record_ids)
             continue
         if kind == DeadlineKind.DRIFT:
             qs = _drift_queryset(due_by)

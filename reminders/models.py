@@ -18,6 +18,7 @@ class DeadlineKind(models.TextChoices):
     REVIEW = "review", "TAF review"
     TRIAGE = "triage", "Triage decision"
     DRIFT = "drift", "Case activity (drift)"
+    ALLOCATION = "allocation", "Allocation of a waiting case"
 
 
 class Stage(models.TextChoices):

@@ -218,7 +218,12 @@ def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadli
     for deadline in deadlines_due_by(windows.soon_until):
         result.deadlines += 1
         for stage in windows.stages(deadline.due_on):
-            if stage == Stage.ESCALATION:
+            waiting = deadline.kind == DeadlineKind.ALLOCATION
+            if waiting and stage not in (Stage.OVERDUE, Stage.ESCALATION):
+                # Nobody leads a waiting case: only its lateness goes to the team's managers
+                # (their allocation queue already shows what is waiting).
+                continue
+            if stage == Stage.ESCALATION or waiting:
                 if managers is None:
                     managers = ManagerIndex()
                 candidates.extend(
@@ -286,6 +291,7 @@ KIND_WORDS = {
     DeadlineKind.REVIEW: "A Team Around the Family review",
     DeadlineKind.TRIAGE: "A triage decision on a request for support",
     DeadlineKind.DRIFT: "A case with no recorded activity",
+    DeadlineKind.ALLOCATION: "Allocating a lead professional to a waiting case",
 }
 
 

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as case_services
 from cases.codes import Relationship
-from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
+from cases.models import EarlyHelpCase, Family, FamilyMembership, Person
 from partners.models import Agency, AgencyKind, District, Role, User
 
 TODAY = datetime.date(2026, 11, 2)
@@ -114,9 +114,10 @@ def open_case(*, lead, family=None, level_of_need=2, opened_on=TODAY, consent_ag
 
 
 def closed_case(*, lead, closed_on=TODAY, reason="needs_met", **kwargs) -> EarlyHelpCase:
+    """A closed case, closed through the service (so its status history is complete)."""
     case = open_case(lead=lead, opened_on=closed_on - datetime.timedelta(days=90), **kwargs)
-    case.status = CaseStatus.CLOSED
-    case.closed_on = closed_on
-    case.closure_reason = reason
-    case.save()
+    case_services.case_close(
+        case=case, acting_user=lead, reason=reason, closed_on=closed_on, family_view="improved"
+    )
+    case.refresh_from_db()
     return case

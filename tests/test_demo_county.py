@@ -29,3 +29,26 @@ def test_demo_county_shows_an_administrator_each_email_state(db):
         OutboxMessage.objects.filter(key__startswith="demo:").values_list("key", "status")
     )
     assert states == {"demo:sent": "sent", "demo:refused": "failed", "demo:waiting": "pending"}
+
+
+def test_demo_county_holds_every_hand_over_state(db):
+    from assessments.models import Assessment
+    from cases.models import CaseStatus, StepUpRequest
+    from cases.selectors import cases_awaiting_allocation_for
+    from reminders.models import DeadlineKind
+    from reminders.selectors import overdue_for
+
+    call_command("load_demo_county", families=40, verbosity=0)
+    waiting = EarlyHelpCase.objects.filter(status=CaseStatus.AWAITING_ALLOCATION)
+    assert waiting.count() >= 4 and waiting.filter(significant_harm=True).exists()
+    social = User.objects.get(email="socialcare@demo.test")
+    steps = StepUpRequest.objects.filter(district__in=social.districts.all())
+    assert set(steps.values_list("status", flat=True)) == {"pending", "accepted", "declined"}
+    assert EarlyHelpCase.objects.filter(status=CaseStatus.STEPPED_UP).exists()
+    assert Assessment.objects.filter(status="submitted").exists()
+    manager = User.objects.get(email="manager@demo.test")
+    assert cases_awaiting_allocation_for(manager).exists()
+    import datetime
+
+    overdue = overdue_for(manager, today=datetime.date(2026, 11, 2), kind=DeadlineKind.ALLOCATION)
+    assert overdue, "some waiting cases are overdue for escalation"

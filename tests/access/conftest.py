@@ -70,7 +70,8 @@ def world(db) -> World:
                 restricted_contact="the In District manager on 0300 000 0000",
             ),
         ),
-        "no_consent": factories.open_case(lead=lead, consent_agencies=None),
+        # Consent to the assessment, but to sharing with no other agency.
+        "no_consent": factories.open_case(lead=lead, consent_agencies=[]),
     }
     # The school practitioner sits on the TAF of every in-district case. Where the family
     # has not consented to sharing with the school, the grant alone must not open the case.

@@ -203,7 +203,7 @@ def test_closure_needs_a_reason_and_keeps_outcomes_and_views(case):
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     assert closure.outcomes[0]["outcome"] == "Calmer mornings"
-    assert case.status_changes.get().to_status == "closed"
+    assert [c.to_status for c in case.status_changes.all()] == ["open", "closed"]
     with pytest.raises(DomainError):
         case_services.note_add(case=case, acting_user=lead, kind="note", text="late note")
 
@@ -217,13 +217,13 @@ def test_notes_are_never_edited_silently(case):
     assert entry.corrections.get().text == "Saw Sam and Jo"
 
 
-def test_step_up_and_down_are_events_with_reasons(case):
+def test_step_up_is_a_request_and_step_down_an_event_with_reasons(case):
     lead = case.lead_professional
     up = case_services.step_up(
         case=case, acting_user=lead, occurred_on=D(2026, 11, 3), reason="Risk"
     )
     case.refresh_from_db()
-    assert case.level_of_need == 4 and up.level_of_need_before == 2
+    assert up.status == "pending" and case.level_of_need == 2  # social care decides
     case_services.step_down(
         case=case, acting_user=lead, occurred_on=D(2026, 11, 4), reason="Safe", level_of_need=3
     )

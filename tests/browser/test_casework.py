@@ -264,6 +264,15 @@ def test_lead_professional_takes_a_family_from_allocation_to_closure(
 
 @pytest.fixture
 def started_assessment(allocated_case, lead):
+    parent = allocated_case.family.memberships.filter(relationship="parent").first().person
+    case_services.consent_record(
+        case=allocated_case,
+        given_by=parent,
+        given_on=allocated_case.opened_on,
+        method="in_person",
+        shared_with=[],
+        acting_user=lead,
+    )
     return assessment_services.assessment_start(case=allocated_case, acting_user=lead)
 
 

@@ -25,6 +25,8 @@ EXPECTED_LINKS = {
     ],
     Role.TEAM_MANAGER: [
         "Cases",
+        "Allocation",
+        "Sign-off",
         "Request support",
         "My requests",
         "Find a person",

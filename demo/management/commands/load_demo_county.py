@@ -75,6 +75,10 @@ class DemoCounty:
 
         load_demo_outbox()
 
+        from demo.caseflow import load_demo_caseflow
+
+        load_demo_caseflow(self.rng, today=TODAY)
+
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
         for d in self.districts:

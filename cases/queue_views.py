@@ -1,0 +1,153 @@
+"""Hand-over pages: a team manager's allocation queue (allocate a lead professional or send
+the case to another team) and children's social care's step-up queue (accept or decline).
+
+Thin views: a form checks input, a service (cases/services.py) makes the move; a DomainError
+appears in the error summary (next to its field when it names one) with the input kept."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cases import access, forms, selectors, services
+from earlyhelp.audit import audit_view
+from earlyhelp.errors import DomainError
+from earlyhelp.working_days import working_days_between
+from partners import doors
+
+
+def _run(form, action):
+    """Run a service for a valid form; a DomainError lands on its field (or the summary)."""
+    try:
+        return action(form.cleaned_data)
+    except DomainError as error:
+        field = getattr(error, "field", None)
+        form.add_error(field if field in form.fields else None, str(error))
+        return None
+
+
+@doors.MANAGERS
+def allocation_queue(request):
+    """Cases waiting for a lead professional in the manager's team(s), oldest first with
+    significant harm at the top; one query for the page, whatever its length."""
+    today = timezone.localdate()
+    cases = list(selectors.cases_awaiting_allocation_for(request.user)[:200])
+    for case in cases:
+        case.days_waiting = working_days_between(case.queued_on or case.opened_on, today)
+    return render(request, "cases/allocation_queue.html", {"cases": cases})
+
+
+def _waiting_case(request, case_id):
+    case = access.get_case_for(request.user, case_id)
+    if not access.may_allocate(request.user, case):
+        from django.http import Http404
+
+        raise Http404
+    return case
+
+
+@doors.MANAGERS
+def allocate_case(request, case_id: int):
+    case = _waiting_case(request, case_id)
+    audit_view(request, case)
+    if not case.awaiting_allocation:
+        messages.info(request, f"{case.reference} is {case.get_status_display().lower()}.")
+        return redirect("case_detail", pk=case.pk)
+    leads = list(selectors.eligible_leads_for(case))
+    form = forms.AllocateForm(request.POST or None, leads=leads)
+    if request.method == "POST" and form.is_valid():
+        by_id = {u.pk: u for u in leads}
+
+        def save(data):
+            return services.case_allocate(
+                case=case,
+                lead_professional=by_id.get(data["lead_professional"]),
+                acting_user=request.user,
+                note=data.get("note", ""),
+                request=request,
+            )
+
+        if _run(form, save) is not None:
+            messages.success(
+                request, f"{case.reference} is allocated to {case.lead_professional.full_name}."
+            )
+            return redirect("allocation_queue")
+    return render(
+        request,
+        "cases/allocate.html",
+        {"case": case, "form": form, "teams": selectors.teams_for_queue(case)},
+        status=400 if form.errors else 200,
+    )
+
+
+@doors.MANAGERS
+def send_case_to_team(request, case_id: int):
+    case = _waiting_case(request, case_id)
+    if not case.awaiting_allocation:
+        return redirect("case_detail", pk=case.pk)
+    teams = list(selectors.teams_for_queue(case))
+    form = forms.SendToTeamForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        by_id = {a.pk: a for a in teams}
+
+        def save(data):
+            return services.case_send_to_team(
+                case=case,
+                agency=by_id.get(data["agency"]),
+                reason=data["reason"],
+                acting_user=request.user,
+                request=request,
+            )
+
+        if _run(form, save) is not None:
+            messages.success(request, f"{case.reference} has gone to {case.lead_agency}'s queue.")
+            return redirect("allocation_queue")
+    return render(
+        request,
+        "cases/form_page.html",
+        {"case": case, "form": form, "title": "Send to another team", "button": "Send"},
+        status=400 if form.errors else 200,
+    )
+
+
+@doors.SOCIAL_CARE
+def stepup_queue(request):
+    requests = list(selectors.step_up_queue_for(request.user)[:200])
+    today = timezone.localdate()
+    for step in requests:
+        step.days_waiting = working_days_between(timezone.localdate(step.requested_at), today)
+    return render(request, "cases/stepup_queue.html", {"requests": requests})
+
+
+@doors.SOCIAL_CARE
+def stepup_decide(request, pk: int):
+    step = access.get_step_up_for(request.user, pk)
+    audit_view(request, step.family)
+    form = forms.StepUpDecisionForm(request.POST or None)
+    if request.method == "POST" and step.status != "pending":
+        form.is_valid()
+        form.add_error(None, f"This request has already been {step.get_status_display().lower()}.")
+    elif request.method == "POST" and form.is_valid():
+
+        def save(data):
+            if data["decision"] == "accept":
+                return services.step_up_accept(
+                    step=step,
+                    acting_user=request.user,
+                    social_care_team=data.get("social_care_team", ""),
+                    note=data.get("reason", ""),
+                    request=request,
+                )
+            return services.step_up_decline(
+                step=step, acting_user=request.user, reason=data["reason"], request=request
+            )
+
+        if _run(form, save) is not None:
+            messages.success(request, f"{step.reference}: {step.get_status_display().lower()}.")
+            return redirect("stepup_queue")
+    children = [m for m in step.family.memberships.select_related("person") if m.is_child]
+    return render(
+        request,
+        "cases/stepup_decide.html",
+        {"step": step, "form": form, "children": children},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,50 @@
+"""The allowed moves of an early help case and of a step-up request, one verb each
+(earlyhelp/transitions.py runs them and writes the history).
+
+    awaiting_allocation --allocate--> open --accept step up--> stepped_up
+            |  (send_to_team keeps it waiting, in another team's queue)    |
+            +-------------------------- close ----------------------------+--> closed
+
+    step-up request: pending --accept--> accepted
+                             --decline--> declined
+"""
+
+from cases.models import (
+    CaseStatus,
+    CaseStatusChange,
+    EarlyHelpCase,
+    StepUpRequest,
+    StepUpRequestStatusChange,
+    StepUpStatus,
+)
+from earlyhelp.transitions import Machine, Move
+
+S = CaseStatus
+CASE = Machine(
+    "case",
+    model=EarlyHelpCase,
+    history=CaseStatusChange,
+    history_fk="case",
+    noun="case",
+    moves={
+        "allocate": Move((S.AWAITING_ALLOCATION,), S.OPEN, "allocated"),
+        "send_to_team": Move((S.AWAITING_ALLOCATION,), None, "sent to another team"),
+        "step_up_accepted": Move((S.OPEN, S.AWAITING_ALLOCATION), S.STEPPED_UP, "stepped up"),
+        "close": Move((S.OPEN, S.AWAITING_ALLOCATION, S.STEPPED_UP), S.CLOSED, "closed"),
+    },
+    final=(S.CLOSED,),
+)
+
+U = StepUpStatus
+STEP_UP = Machine(
+    "step_up_request",
+    model=StepUpRequest,
+    history=StepUpRequestStatusChange,
+    history_fk="step_up_request",
+    noun="step-up request",
+    moves={
+        "accept": Move((U.PENDING,), U.ACCEPTED, "accepted"),
+        "decline": Move((U.PENDING,), U.DECLINED, "declined"),
+    },
+    final=(U.ACCEPTED, U.DECLINED),
+)

@@ -1,0 +1,202 @@
+"""Hand-overs in the demo county (issue 12), through the real services: cases waiting in the
+teams' allocation queues (some overdue for escalation, one with significant harm), one sent
+on to another team, step-up requests for social care (pending, accepted, declined) and an
+assessment waiting for sign-off. Called by demo/management/commands/load_demo_county.py."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from assessments import services as assessment_services
+from assessments.sections import AREAS, PROMPTS, SCALING, area_field
+from cases import services as case_services
+from cases.codes import Relationship
+from cases.models import (
+    CaseOrigin,
+    CaseStatus,
+    EarlyHelpCase,
+    Family,
+    FamilyMembership,
+    Need,
+    Person,
+    StepUpSource,
+)
+from demo import synthetic as demo
+from partners.models import AgencyKind, Role, User
+
+REASONS = [
+    "Targeted early help: attendance has fallen to 78% and mum's low mood is affecting home.",
+    "Several agencies worried: rent arrears, an eviction notice and a young carer.",
+    "School and health visitor both worried about the baby's weight and dad's drinking.",
+]
+
+
+def _manager_and_team(district):
+    manager = (
+        User.objects.filter(
+            role=Role.TEAM_MANAGER,
+            is_active=True,
+            districts=district,
+            agency__kind=AgencyKind.EARLY_HELP_TEAM,
+        )
+        .select_related("agency")
+        .order_by("pk")
+        .first()
+    )
+    return manager, (manager.agency if manager else None)
+
+
+def _new_family(rng: random.Random, district, d_index: int, today) -> Family:
+    """A household not yet known to early help (synthetic names and address)."""
+    last = rng.choice(demo.LAST_NAMES)
+    family = Family.objects.create(
+        name=f"{last} household",
+        address_line_1=f"{rng.randint(1, 99)} {rng.choice(demo.STREETS)}",
+        town=district.name,
+        postcode=demo.postcode(rng, d_index),
+        district=district,
+    )
+    parent = Person.objects.create(
+        first_name=rng.choice(demo.FIRST_NAMES_F),
+        last_name=last,
+        date_of_birth=today - datetime.timedelta(days=365 * rng.randint(24, 40)),
+    )
+    FamilyMembership.objects.create(family=family, person=parent, relationship=Relationship.PARENT)
+    for _ in range(rng.randint(1, 2)):
+        child = Person.objects.create(
+            first_name=rng.choice(demo.FIRST_NAMES_F + demo.FIRST_NAMES_M),
+            last_name=last,
+            date_of_birth=today - datetime.timedelta(days=365 * rng.randint(2, 14)),
+        )
+        FamilyMembership.objects.create(
+            family=family, person=child, relationship=Relationship.CHILD
+        )
+    return family
+
+
+def load_demo_caseflow(rng: random.Random, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    counts = {"waiting": 0, "step_ups": 0, "submitted": 0}
+    front_door = User.objects.filter(role=Role.FRONT_DOOR, is_active=True).order_by("pk").first()
+    social = User.objects.filter(email="socialcare@demo.test").first()
+    if front_door is None:
+        return counts
+    for d_index, district in enumerate(front_door.districts.order_by("pk")[:2]):
+        manager, team = _manager_and_team(district)
+        if team is None:
+            continue
+        for i in range(4):
+            family = _new_family(rng, district, d_index, today)
+            children = [m.person for m in family.memberships.all() if m.is_child]
+            waited = [16, 2, 9, 1][i]  # calendar days: two are past the 5 working days
+            case = case_services.case_open(
+                family=family,
+                children=children,
+                lead_agency=team,
+                lead_professional=None,
+                level_of_need=3,
+                opened_on=today - datetime.timedelta(days=waited),
+                acting_user=front_door,
+                origin=CaseOrigin.FRONT_DOOR,
+                reason=rng.choice(REASONS),
+                significant_harm=(i == 0 and d_index == 0),
+            )
+            counts["waiting"] += 1
+            if i == 2 and manager is not None:
+                partner = (
+                    team.__class__.objects.filter(districts=district, active=True)
+                    .exclude(pk=team.pk)
+                    .exclude(kind__in=[AgencyKind.SOCIAL_CARE, AgencyKind.EARLY_HELP_TEAM])
+                    .order_by("name")
+                    .first()
+                )
+                if partner is not None:
+                    case_services.case_send_to_team(
+                        case=case,
+                        agency=partner,
+                        reason="The school's family worker already knows the children well.",
+                        acting_user=manager,
+                    )
+    if social is not None:
+        open_cases = list(
+            EarlyHelpCase.objects.filter(
+                status=CaseStatus.OPEN, district__in=social.districts.all()
+            )
+            .select_related("lead_professional", "family")
+            .order_by("pk")[:4]
+        )
+        for i, case in enumerate(open_cases):
+            step = case_services.step_up(
+                case=case,
+                acting_user=case.lead_professional,
+                reason=rng.choice(
+                    [
+                        "Dad's drinking has escalated; the children were left alone overnight.",
+                        "Disclosure at school of physical chastisement leaving marks.",
+                        "Mum has been admitted to hospital and there is no safe carer at home.",
+                    ]
+                ),
+                significant_harm=(i == 0),
+                source=StepUpSource.CASE,
+            )
+            counts["step_ups"] += 1
+            if i == 2:
+                case_services.step_up_accept(
+                    step=step, acting_user=social, social_care_team="Assessment and Intervention"
+                )
+            elif i == 3:
+                case_services.step_up_decline(
+                    step=step,
+                    acting_user=social,
+                    reason="Threshold for a statutory assessment not met: early help to continue "
+                    "with a safety plan; call us again if anything changes.",
+                )
+    counts["submitted"] += _one_submitted_assessment(today)
+    return counts
+
+
+def _one_submitted_assessment(today) -> int:
+    """An assessment waiting for sign-off for the demo manager (manager@demo.test)."""
+    lead = User.objects.filter(email="practitioner@demo.test").first()
+    if lead is None:
+        return 0
+    case = (
+        EarlyHelpCase.objects.filter(
+            lead_professional=lead, status=CaseStatus.OPEN, assessment__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if case is None:
+        return 0
+    if not case.consents.filter(withdrawn_on__isnull=True, to_assessment=True).exists():
+        parent = case.family.memberships.exclude(relationship=Relationship.CHILD).first()
+        if parent is None:
+            return 0
+        case_services.consent_record(
+            case=case,
+            given_by=parent.person,
+            given_on=case.opened_on,
+            method="in_person",
+            shared_with=[],
+            acting_user=lead,
+        )
+    start = max(case.opened_on, today - datetime.timedelta(days=12))
+    a = assessment_services.assessment_start(case=case, acting_user=lead, started_on=start)
+    content = {"analysis": "Mum and the school agree the mornings are the hardest time."}
+    for area in AREAS:
+        for prompt, _ in PROMPTS:
+            content[area_field(area.code, prompt)] = f"Discussed with the family: {area.title}."
+        content[area_field(area.code, SCALING[0])] = "5"
+    a = assessment_services.assessment_save(
+        assessment=a,
+        acting_user=lead,
+        lock_version=a.lock_version,
+        content=content,
+        need_ids=list(Need.objects.filter(active=True).values_list("pk", flat=True)[:2]),
+    )
+    assessment_services.assessment_submit(
+        assessment=a, acting_user=lead, lock_version=a.lock_version
+    )
+    return 1

@@ -1,0 +1,109 @@
+"""Decisions that act (issue 12, point 6) and moving along the continuum (point 8)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services as assessment_services
+from cases import services as case_services
+from cases.models import ChronologyKind, LevelOfNeedChange
+from earlyhelp.errors import DomainError, FieldError
+from tests import factories
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def case(practitioner):
+    return factories.open_case(
+        lead=practitioner, opened_on=TODAY - datetime.timedelta(days=40), consent_agencies=[]
+    )
+
+
+def test_lead_moves_a_case_from_level_2_to_3_with_a_reason(case, practitioner, client):
+    response = signed_in(client, practitioner).post(
+        reverse("change_level_of_need", args=[case.pk]), {"level_of_need": 3, "reason": ""}
+    )
+    assert response.status_code == 400 and "Enter why" in response.content.decode()
+    response = client.post(
+        reverse("change_level_of_need", args=[case.pk]),
+        {"level_of_need": 3, "reason": "Dad has left; mum is not coping."},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.level_of_need == 3
+    change = case.level_changes.get()
+    assert (change.level_before, change.level_after) == (2, 3)
+    assert case.chronology.filter(kind=ChronologyKind.STATUS, title__contains="Level of need")
+
+
+def test_a_level_change_outside_early_help_is_refused(case, practitioner):
+    with pytest.raises(FieldError):
+        case_services.case_level_change(
+            case=case, level_of_need=4, reason="x", acting_user=practitioner
+        )
+
+
+def test_an_accepted_step_up_is_a_level_change_too(case, practitioner, district):
+    from tests.cases.factories import social_care_worker
+
+    step = case_services.step_up(case=case, acting_user=practitioner, reason="Risk")
+    case_services.step_up_accept(step=step, acting_user=social_care_worker(district))
+    change = LevelOfNeedChange.objects.get(case=case)
+    assert change.cause == LevelOfNeedChange.Cause.STEP_UP and change.level_after == 4
+
+
+def _scheduled_review(case, lead):
+    plan = assessment_services.plan_create(case=case, acting_user=lead)
+    assessment_services.outcome_add(plan=plan, acting_user=lead, text="Calmer", baseline_scaling=3)
+    return assessment_services.meeting_schedule(case=case, acting_user=lead, scheduled_for=TODAY)
+
+
+@pytest.mark.parametrize(
+    "decision,follow_on", [("step_up", "step_up_case"), ("close", "close_case")]
+)
+def test_a_review_decision_starts_its_action_pre_filled(
+    case, practitioner, client, decision, follow_on
+):
+    meeting = _scheduled_review(case, practitioner)
+    response = signed_in(client, practitioner).post(
+        reverse("record_taf_meeting", args=[case.pk, meeting.pk]),
+        {
+            "held_on": TODAY.isoformat(),
+            "decision": decision,
+            "decision_reason": "The family agreed this together.",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == f"{reverse(follow_on, args=[case.pk])}?review={meeting.pk}"
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "The family agreed this together." in page.content.decode()
+
+
+def test_closing_as_needs_met_with_outcomes_not_achieved_asks_to_explain(case, practitioner):
+    plan = assessment_services.plan_create(case=case, acting_user=practitioner)
+    outcome = assessment_services.outcome_add(plan=plan, acting_user=practitioner, text="Calm")
+    closure = {
+        "reason": "needs_met",
+        "closed_on": TODAY,
+        "family_view": "improved",
+    }
+    results = {outcome.pk: {"result": "not_achieved"}}
+    with pytest.raises(DomainError, match="Explain in the closing summary"):
+        assessment_services.case_close_with_plan(
+            case=case, acting_user=practitioner, outcome_results=results, **closure
+        )
+    assessment_services.case_close_with_plan(
+        case=case,
+        acting_user=practitioner,
+        outcome_results=results,
+        summary="The school now meets the need.",
+        **closure,
+    )
+    case.refresh_from_db()
+    assert case.status == "closed"
