@@ -106,7 +106,9 @@ def _date(data: dict, name: str, errors: dict, label: str) -> datetime.date | No
         return None
 
 
-def clean_person(person: Person, data: dict, *, today: datetime.date) -> dict:
+def clean_person(
+    person: Person, data: dict, *, today: datetime.date, is_child: bool | None = None
+) -> dict:
     """The fields of `data` that are present, checked and normalised; RecordErrors if any
     breaks a rule. Names keep every accent, apostrophe and script as typed."""
     errors: dict[str, str] = {}
@@ -186,7 +188,9 @@ def clean_person(person: Person, data: dict, *, today: datetime.date) -> dict:
         elif upn and Person.objects.filter(upn=upn).exclude(pk=person.pk).exists():
             errors["upn"] = "This unique pupil number is already on another person's record"
         clean["upn"] = upn or None
-    if not errors and _is_child(person):
+    if is_child is None:
+        is_child = person.pk is not None and _is_child(person)
+    if not errors and is_child:
         merged = {
             f: clean.get(f, getattr(person, f))
             for f in ("date_of_birth", "sen_status", "disabilities", "care_leaver")
@@ -444,7 +448,9 @@ def _rescope(family: Family, district: District, *, acting_user) -> None:
         family.pk, title=f"The family moved to {district.name}", acting_user=acting_user
     )
     if open_cases:
-        transaction.on_commit(lambda: _tell_district_team(district.pk, [c.pk for c in open_cases]))
+        # In the same transaction: the move and the message stand or fall together (the
+        # emails themselves are queued after commit by earlyhelp.notifications).
+        _tell_district_team(district.pk, [c.pk for c in open_cases])
 
 
 def district_team_managers(district_id: int):
@@ -600,6 +606,7 @@ def member_add(
             draft,
             {k: v for k, v in person_data.items() if k != "expected_date"},
             today=today,
+            is_child=relationship == Relationship.CHILD,
         )
     except RecordErrors as exc:
         errors.update(exc.errors)
