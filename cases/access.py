@@ -229,7 +229,7 @@ def people_searchable_by(user) -> QuerySet[Person]:
     """Identity search: the whole authority for the front door, otherwise the user's people.
     Restricted people appear only as 'restricted record' rows to those not named."""
     if may_search_people(user):
-        return Person.objects.all()
+        return Person.objects.filter(merged_into__isnull=True)
     return people_visible_to(user)
 
 
