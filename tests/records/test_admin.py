@@ -11,7 +11,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.models import BreakGlass, ConsentRecord, EarlyHelpCase, Family, Person
 from earlyhelp.models import AuditAction, AuditEvent
 from partners.models import Agency, District, FamilyHub, Role, Service, User
-from tests import factories
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
