@@ -326,7 +326,10 @@ def member_remove(request, pk: int, membership_id: int):
 
 
 def _restriction_users(record):
-    """Who may be named: active staff who work with the family's district, plus managers."""
+    """Who may be named: active staff who work in the family's districts, plus anyone
+    already named."""
+    from django.db.models import Q
+
     family_ids = (
         [record.pk]
         if isinstance(record, Family)
@@ -334,12 +337,14 @@ def _restriction_users(record):
     )
     districts = Family.objects.filter(pk__in=family_ids).values("district_id")
     return (
-        User.objects.filter(is_active=True, districts__in=districts)
-        .exclude(role=Role.STRATEGIC)
+        User.objects.filter(
+            Q(is_active=True, districts__in=districts) & ~Q(role=Role.STRATEGIC)
+            | Q(pk__in=record.named_people.values("pk"))
+        )
         .select_related("agency")
         .distinct()
         .order_by("full_name")
-    ) | User.objects.filter(pk__in=record.named_people.values("pk"))
+    )
 
 
 @access_rules.AUDIT_READERS
