@@ -600,26 +600,34 @@ def member_add(
     errors: dict[str, str] = {}
     if relationship not in Relationship.values:
         errors["relationship"] = "Choose their relationship to the household"
-    draft = Person(date_of_birth=today)  # a born person, for the checks below
+    unborn = not person_data.get("date_of_birth") and bool(person_data.get("expected_date"))
+    if unborn and relationship != Relationship.CHILD:
+        errors["expected_date"] = "Only an unborn child has an expected date of delivery"
+    # A draft record for the checks: born, or unborn when only an expected date is given.
+    draft = Person(date_of_birth=None if unborn else today, expected_date=today if unborn else None)
+    data = dict(person_data)
+    data.pop("expected_date" if not unborn else "date_of_birth", None)
     try:
-        clean = clean_person(
-            draft,
-            {k: v for k, v in person_data.items() if k != "expected_date"},
-            today=today,
-            is_child=relationship == Relationship.CHILD,
-        )
+        clean = clean_person(draft, data, today=today, is_child=relationship == Relationship.CHILD)
     except RecordErrors as exc:
         errors.update(exc.errors)
         clean = {}
-    if not person_data.get("date_of_birth"):
-        errors.setdefault("date_of_birth", "Enter their date of birth")
+    if not person_data.get("date_of_birth") and not unborn:
+        errors.setdefault(
+            "date_of_birth",
+            "Enter their date of birth, or an expected date of delivery for an unborn baby",
+        )
     if since and since > today:
         errors["since"] = "The date they joined the household cannot be in the future"
     if not errors:
         duplicate = current.memberships.filter(
             person__first_name__iexact=clean["first_name"],
             person__last_name__iexact=clean.get("last_name", ""),
-            person__date_of_birth=clean.get("date_of_birth"),
+            **(
+                {"person__expected_date": clean.get("expected_date")}
+                if unborn
+                else {"person__date_of_birth": clean.get("date_of_birth")}
+            ),
         ).first()
         if duplicate is not None:
             errors["first_name"] = (

@@ -100,7 +100,12 @@ class MemberAddForm(GovukForm):
     )
     first_name = _text("First name", required=True)
     last_name = _text("Last name", hint="Leave blank if they have a single name")
-    date_of_birth = date_field("Date of birth")
+    date_of_birth = date_field("Date of birth", required=False)
+    expected_date = date_field(
+        "Expected date of delivery",
+        required=False,
+        help_text="For an unborn baby, instead of a date of birth",
+    )
     gender = forms.ChoiceField(label="Gender", choices=Gender.choices, widget=forms.RadioSelect)
     since = date_field("Date they joined the household", required=False)
 

@@ -273,7 +273,8 @@ def member_add(request, pk: int):
             relationship=data["relationship"],
             since=data.get("since"),
             person_data={
-                k: data.get(k) for k in ("first_name", "last_name", "date_of_birth", "gender")
+                k: data.get(k)
+                for k in ("first_name", "last_name", "date_of_birth", "expected_date", "gender")
             },
             request=request,
         )

@@ -1,6 +1,5 @@
 """Merging duplicate people (issue 13, point 3)."""
 
-
 import pytest
 from django.urls import reverse
 
