@@ -67,7 +67,8 @@ TEXT_LIMITS = {
     "address_line_1": ("Address line 1", 200),
     "address_line_2": ("Address line 2", 200),
     "town": ("Town or city", 100),
-    "postcode": ("Postcode", 10),
+    # Longer than any postcode, so a wrong one gets the format message, not a length one.
+    "postcode": ("Postcode", 100),
     "moved_to": ("The authority they moved to", 150),
 }
 
