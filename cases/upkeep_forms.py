@@ -116,12 +116,11 @@ class MemberRemoveForm(GovukForm):
 
 
 class RestrictForm(GovukForm):
+    # Not required here: cases/upkeep.record_restrict says what is missing, field by field.
     reason = forms.CharField(
-        label="Reason for restricting", widget=forms.Textarea(attrs={"rows": 3})
+        label="Reason for restricting", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    contact = _text(
-        "Whom others should contact", hint="Shown to people who are not named", required=True
-    )
+    contact = _text("Whom others should contact", hint="Shown to people who are not named")
     named_people = forms.ModelMultipleChoiceField(
         label="People who may see the record",
         queryset=None,
@@ -139,5 +138,7 @@ class RestrictForm(GovukForm):
 
 class UnrestrictForm(GovukForm):
     reason = forms.CharField(
-        label="Reason for lifting the restriction", widget=forms.Textarea(attrs={"rows": 3})
+        label="Reason for lifting the restriction",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
