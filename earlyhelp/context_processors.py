@@ -23,6 +23,7 @@ NAVIGATION = {
         ("Overdue", "overdue"),
         ("Indicators", "indicators"),
         ("Find a person", "person_search"),
+        ("Retention", "retention_list"),
     ],
     Role.CONSULTANT: [
         ("Cases", "case_list"),
