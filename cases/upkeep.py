@@ -191,14 +191,25 @@ def clean_person(
         clean["upn"] = upn or None
     if is_child is None:
         is_child = person.pk is not None and _is_child(person)
-    if not errors and is_child:
-        merged = {
-            f: clean.get(f, getattr(person, f))
-            for f in ("date_of_birth", "sen_status", "disabilities", "care_leaver")
-        }
+    # Eligibility is checked when a change to age or needs would make a child ineligible; a
+    # record that is already so (a young person who turned 18 during the case) can still be
+    # corrected in other ways.
+    eligibility_fields = ("date_of_birth", "sen_status", "disabilities", "care_leaver")
+    changing = [
+        f for f in eligibility_fields if f in clean and clean[f] != getattr(person, f, None)
+    ]
+    if not errors and is_child and (changing or person.pk is None):
+        merged = {f: clean.get(f, getattr(person, f)) for f in eligibility_fields}
         problem = eligibility.over_18_problem(**merged, today=today)
         if problem:
-            errors["date_of_birth" if "date_of_birth" in clean else "sen_status"] = problem
+            field = (
+                "date_of_birth"
+                if "date_of_birth" in changing
+                else changing[0]
+                if changing
+                else "date_of_birth"
+            )
+            errors[field] = problem
     if errors:
         raise RecordErrors(errors)
     return clean

@@ -497,3 +497,17 @@ def test_patch_family_with_a_bad_postcode_is_a_400_and_a_stale_version_a_409(pra
         ).status_code
         == 409
     )
+
+
+def test_a_young_person_who_turned_18_during_the_case_can_still_be_corrected(practitioner, child):
+    nineteen = TODAY.replace(year=TODAY.year - 19) - datetime.timedelta(days=1)
+    Person.objects.filter(pk=child.pk).update(date_of_birth=nineteen)
+    child.refresh_from_db()
+    upkeep.person_update(
+        person=child,
+        acting_user=practitioner,
+        lock_version=1,
+        data={"ethnicity": Ethnicity.WIRI, "date_of_birth": nineteen, "sen_status": "none"},
+    )
+    child.refresh_from_db()
+    assert child.ethnicity == Ethnicity.WIRI

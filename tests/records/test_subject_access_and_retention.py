@@ -1,11 +1,13 @@
 """Subject access exports and the retention schedule (issue 13, point 6)."""
 
 import datetime
+import io
 import json
 
 import pytest
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
+from pypdf import PdfReader
 
 from cases import upkeep
 from cases.models import ChronologyEntry, EarlyHelpCase, Family, Person, RecordChange
@@ -23,7 +25,10 @@ def test_a_manager_downloads_everything_held_as_json_and_pdf_and_it_is_audited(
     client, practitioner, district_manager, child
 ):
     upkeep.person_update(
-        person=child, acting_user=practitioner, lock_version=1, data={"first_name": "Zoë-Siân"}
+        person=child,
+        acting_user=practitioner,
+        lock_version=1,
+        data={"first_name": "Zoë-Siân", "last_name": "O'Brien-Nguyễn"},
     )
     signed_in(client, district_manager)
     page = client.get(reverse("subject_access", args=[child.pk]))
@@ -37,6 +42,8 @@ def test_a_manager_downloads_everything_held_as_json_and_pdf_and_it_is_audited(
     pdf = client.get(reverse("subject_access_download", args=[child.pk, "pdf"]))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Zoë-Siân" in text and "O'Brien-Nguyễn" in text
     assert pdf["Content-Disposition"].startswith("attachment")
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, person_id=child.pk)
     assert exports.count() == 2
