@@ -246,7 +246,8 @@ def people_searchable_by(user) -> QuerySet[Person]:
             FamilyMembership.objects.filter(
                 person_id=OuterRef("pk"), family_id__in=households.values("pk")
             )
-        )
+        ),
+        merged_into__isnull=True,  # a merged duplicate is never offered again
     )
 
 
@@ -403,3 +404,15 @@ def front_door_and_managers_for(district) -> QuerySet[User]:
 def may_change_level(user, case: EarlyHelpCase) -> bool:
     """The lead professional or a team manager moves a case along the continuum."""
     return user.pk == case.lead_professional_id or user.role == Role.TEAM_MANAGER
+
+
+def team_managers_in(districts) -> QuerySet:
+    """Team managers working in any of these districts (a district id, ids or a queryset)."""
+    if isinstance(districts, int):
+        districts = [districts]
+    return team_managers().filter(districts__in=districts).distinct()
+
+
+def excluding_figures_only(users: QuerySet) -> QuerySet:
+    """Strategic viewers see figures, never a person: not among those who may see a record."""
+    return users.exclude(role=Role.STRATEGIC)

@@ -1,5 +1,6 @@
-"""Admin for children's records. Administrators reach case data only through break glass,
-so every queryset here starts from the access rules, like the pages do."""
+"""Admin for children's records: read-only (changes go through the pages and their audited
+services). Administrators reach case data only through break glass, so every queryset here
+starts from the access rules, like the pages do."""
 
 from django.contrib import admin
 
@@ -13,18 +14,31 @@ from cases.models import (
     Person,
     TeamAroundFamilyMember,
 )
+from partners.admin_audit import ReadOnlyAdmin
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(ReadOnlyAdmin):
     scope = None  # a function (user) -> queryset from cases.access
 
     def get_queryset(self, request):
         return type(self).scope(request.user)
 
 
-class MembershipInline(admin.TabularInline):
-    model = FamilyMembership
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyInline):
+    model = FamilyMembership
     raw_id_fields = ["person"]
 
 
@@ -46,9 +60,8 @@ class PersonAdmin(ScopedAdmin):
     filter_horizontal = ["named_people"]
 
 
-class TafInline(admin.TabularInline):
+class TafInline(ReadOnlyInline):
     model = TeamAroundFamilyMember
-    extra = 0
     raw_id_fields = ["user"]
 
 
@@ -62,7 +75,7 @@ class EarlyHelpCaseAdmin(ScopedAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     raw_id_fields = ["case", "given_by", "recorded_by"]
 
     def get_queryset(self, request):
@@ -70,7 +83,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(BreakGlass)
-class BreakGlassAdmin(admin.ModelAdmin):
+class BreakGlassAdmin(ReadOnlyAdmin):
     list_display = ["user", "family_id", "opened_at", "expires_at"]
     readonly_fields = ["user", "family", "reason", "opened_at", "expires_at"]
 

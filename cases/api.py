@@ -6,7 +6,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cases import access, selectors, services
+from cases import access, selectors, services, upkeep, upkeep_access
 from cases.codes import Relationship
 from cases.models import (
     MAX_TEXT,
@@ -19,7 +19,7 @@ from cases.models import (
     LevelOfNeed,
     StepUpRequest,
 )
-from cases.serializers import FamilyOutput, PersonOutput
+from cases.serializers import FamilyOutput, FamilyPatchInput, PersonOutput, PersonPatchInput
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -30,6 +30,21 @@ class _AuditedRetrieve:
         response = super().retrieve(request, *args, **kwargs)
         audit(user=request.user, action=AuditAction.VIEW, record=self._object, request=request)
         return response
+
+
+def _patch(request, input_class, update, record, output_class):
+    """Shared PATCH: parse, call the upkeep service, 400 with field messages, 409 stale."""
+    from rest_framework.exceptions import ValidationError
+
+    serializer = input_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    lock_version = data.pop("lock_version")
+    try:
+        saved = update(record, lock_version, data)
+    except upkeep.RecordErrors as exc:
+        raise ValidationError({k: [v] for k, v in exc.errors.items()}) from None
+    return Response(output_class(saved).data)
 
 
 class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
@@ -43,6 +58,25 @@ class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         self._object = access.get_person_for(self.request.user, self.kwargs["pk"])
         return self._object
+
+    @extend_schema(request=PersonPatchInput, responses={200: PersonOutput})
+    def partial_update(self, request, pk=None):
+        """Correct a person's record (cases.upkeep.person_update): 200 with the record, 400
+        with field messages, 409 on a stale lock_version, 404 out of scope."""
+        person = upkeep_access.get_person_for_upkeep(request.user, pk)
+        return _patch(
+            request,
+            PersonPatchInput,
+            lambda record, lock_version, data: upkeep.person_update(
+                person=record,
+                acting_user=request.user,
+                lock_version=lock_version,
+                data=data,
+                request=request,
+            ),
+            person,
+            PersonOutput,
+        )
 
 
 class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
@@ -62,6 +96,25 @@ class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         self._object = access.get_family_for(self.request.user, self.kwargs["pk"])
         return self._object
+
+    @extend_schema(request=FamilyPatchInput, responses={200: FamilyOutput})
+    def partial_update(self, request, pk=None):
+        """Correct a household's name or address, or move it to another district
+        (cases.upkeep.family_update): 200, 400 with field messages, 409 stale, 404."""
+        family = upkeep_access.get_family_for_upkeep(request.user, pk)
+        return _patch(
+            request,
+            FamilyPatchInput,
+            lambda record, lock_version, data: upkeep.family_update(
+                family=record,
+                acting_user=request.user,
+                lock_version=lock_version,
+                data=data,
+                request=request,
+            ),
+            family,
+            FamilyOutput,
+        )
 
 
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):

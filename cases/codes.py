@@ -61,6 +61,40 @@ class SenStatus(models.TextChoices):
     ASSESSMENT_REQUESTED = "ehc_requested", "EHC needs assessment requested"
 
 
+class Language(models.TextChoices):
+    """First language, DfE school census codes (the common ones; extend as data)."""
+
+    ENG = "ENG", "English"
+    ENB = "ENB", "Not known but believed to be English"
+    OTB = "OTB", "Not known but believed to be other than English"
+    NOT_OBTAINED = "NOT", "Information not obtained"
+    REF = "REF", "Refused"
+    ARA = "ARA", "Arabic"
+    BNG = "BNG", "Bengali"
+    BSL = "BSL", "British Sign Language"
+    CHI = "CHI", "Chinese"
+    FRN = "FRN", "French"
+    GUJ = "GUJ", "Gujarati"
+    HIN = "HIN", "Hindi"
+    KUR = "KUR", "Kurdish"
+    LIT = "LIT", "Lithuanian"
+    PNJ = "PNJ", "Panjabi"
+    PER = "PER", "Persian/Farsi"
+    POL = "POL", "Polish"
+    POR = "POR", "Portuguese"
+    RMN = "RMN", "Romanian"
+    RUS = "RUS", "Russian"
+    SOM = "SOM", "Somali"
+    SPA = "SPA", "Spanish"
+    TAM = "TAM", "Tamil"
+    TIG = "TIG", "Tigrinya"
+    TUR = "TUR", "Turkish"
+    UKR = "UKR", "Ukrainian"
+    URD = "URD", "Urdu"
+    WEL = "WEL", "Welsh/Cymraeg"
+    OTL = "OTL", "Other language"
+
+
 class Relationship(models.TextChoices):
     """A person's place in the household."""
 

@@ -10,9 +10,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
+from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
 from cases.validators import validate_nhs_number, validate_postcode, validate_upn
 from earlyhelp.transitions import StatusHistory
 from partners.models import Agency, District
@@ -41,6 +42,15 @@ class Family(models.Model):
     named_people = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="restricted_families"
     )
+    moved_out_on = models.DateField(
+        null=True, blank=True, help_text="When the family moved out of the authority's area"
+    )
+    moved_to = models.CharField(
+        max_length=150, blank=True, help_text="The authority the family moved to"
+    )
+    # Optimistic lock (as assessments have): every change through cases/upkeep.py bumps it,
+    # and a save carrying an older one is refused as a conflict.
+    lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,10 +72,17 @@ class Family(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("family_detail", args=[self.pk])
+
 
 class Person(models.Model):
     first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    # Blank for a person with a single name (a mononym), common in several cultures.
+    last_name = models.CharField(max_length=100, blank=True)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="The name they like to be called"
+    )
     other_names = models.CharField(max_length=200, blank=True, help_text="Previous or known-as")
     date_of_birth = models.DateField(null=True, blank=True)
     expected_date = models.DateField(
@@ -88,11 +105,27 @@ class Person(models.Model):
         unique=True,
         validators=[validate_upn],
     )
+    first_language = models.CharField(
+        max_length=3, choices=Language.choices, default=Language.NOT_OBTAINED
+    )
+    interpreter_needed = models.BooleanField(default=False)
+    interpreter_notes = models.CharField(
+        max_length=200, blank=True, help_text="Language or dialect, sign language, preferences"
+    )
+    care_leaver = models.BooleanField(
+        default=False, help_text="A care leaver may have early help up to 25"
+    )
     restricted = models.BooleanField(default=False)
     restricted_contact = models.CharField(max_length=200, blank=True)
     named_people = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="restricted_people"
     )
+    # Set when this record was merged into another (records/merge.py): a retired record is
+    # never offered by matching or search again, and the merge can be undone.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
+    lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,9 +164,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("person_detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return f"{self.first_name} {self.last_name}".strip()
 
     @property
     def is_unborn(self) -> bool:
@@ -732,3 +768,38 @@ class LevelOfNeedChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} level {self.level_before} -> {self.level_after}"
+
+
+class RecordChange(models.Model):
+    """Product history of a person or family record: who changed what, when, from, to.
+    Written only by cases/upkeep.py (and records/ for merges); the audit trail is separate."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    summary = models.CharField(max_length=200)
+    # {field label: [from, to]} as the user reads them (labels, not codes).
+    changes = models.JSONField(default=dict, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["person", "-changed_at"]),
+            models.Index(fields=["family", "-changed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(family__isnull=False),
+                name="record_change_is_about_a_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 
-from cases import access, restriction
+from cases import access, restriction, upkeep_access
 from cases.models import FamilyMembership, Person
 from earlyhelp.audit import audit_view
 from earlyhelp.models import AuditAction, AuditEvent
@@ -35,6 +35,11 @@ def person_detail(request, pk: int):
             "memberships": memberships,
             "cases": cases,
             "may_read_audit": access.may_read_audit(request.user),
+            "may_edit": upkeep_access.may_edit_person(request.user, person),
+            "may_restrict": upkeep_access.may_restrict(request.user),
+            "may_merge": upkeep_access.may_merge(request.user),
+            "may_export": upkeep_access.may_export_subject_access(request.user),
+            "history": person.changes.select_related("changed_by")[:20],
         },
     )
 
@@ -57,7 +62,14 @@ def family_detail(request, pk: int):
     return render(
         request,
         "people/family_detail.html",
-        {"family": family, "members": members, "cases": cases},
+        {
+            "family": family,
+            "members": members,
+            "cases": cases,
+            "may_edit": upkeep_access.may_edit_family(request.user, family),
+            "may_restrict": upkeep_access.may_restrict(request.user),
+            "history": family.changes.select_related("changed_by")[:20],
+        },
     )
 
 

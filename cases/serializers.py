@@ -39,17 +39,23 @@ class PersonOutput(serializers.ModelSerializer):
             "id",
             "first_name",
             "last_name",
+            "preferred_name",
             "other_names",
             "date_of_birth",
             "expected_date",
             "gender",
             "ethnicity",
+            "first_language",
+            "interpreter_needed",
+            "interpreter_notes",
             "disabilities",
             "sen_status",
+            "care_leaver",
             "nhs_number",
             "upn",
             "restricted",
             "restricted_contact",
+            "lock_version",
         ]
 
     def get_restricted(self, person) -> bool:
@@ -90,9 +96,12 @@ class FamilyOutput(serializers.ModelSerializer):
             "postcode",
             "district",
             "deprivation_decile",
+            "moved_out_on",
+            "moved_to",
             "members",
             "restricted",
             "restricted_contact",
+            "lock_version",
         ]
 
     def get_restricted(self, family) -> bool:
@@ -104,3 +113,43 @@ class FamilyOutput(serializers.ModelSerializer):
     def to_representation(self, family):
         shown = restriction.restriction_for_family(_user(self), family)
         return restriction.masked_family_data(super().to_representation(family), shown)
+
+
+class PersonPatchInput(serializers.Serializer):
+    """PATCH /api/v1/people/{id}/: send only what changes, with the lock_version you read.
+    Lengths, codes and identifiers are checked by cases.upkeep (400 with field messages)."""
+
+    lock_version = serializers.IntegerField(
+        min_value=1, help_text="The lock_version you read; a stale one is a 409."
+    )
+    first_name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    last_name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    preferred_name = serializers.CharField(required=False, allow_blank=True)
+    other_names = serializers.CharField(required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    expected_date = serializers.DateField(required=False, allow_null=True)
+    gender = serializers.CharField(required=False, allow_blank=True)
+    ethnicity = serializers.CharField(required=False, allow_blank=True)
+    first_language = serializers.CharField(required=False, allow_blank=True)
+    interpreter_needed = serializers.BooleanField(required=False)
+    interpreter_notes = serializers.CharField(required=False, allow_blank=True)
+    sen_status = serializers.CharField(required=False, allow_blank=True)
+    disabilities = serializers.ListField(child=serializers.CharField(), required=False)
+    care_leaver = serializers.BooleanField(required=False)
+    nhs_number = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    upn = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class FamilyPatchInput(serializers.Serializer):
+    """PATCH /api/v1/families/{id}/: a new `district` (its code) is a move: the family's
+    open cases follow it and that district's team managers are told."""
+
+    lock_version = serializers.IntegerField(
+        min_value=1, help_text="The lock_version you read; a stale one is a 409."
+    )
+    name = serializers.CharField(required=False, allow_blank=True)
+    address_line_1 = serializers.CharField(required=False, allow_blank=True)
+    address_line_2 = serializers.CharField(required=False, allow_blank=True)
+    town = serializers.CharField(required=False, allow_blank=True)
+    postcode = serializers.CharField(required=False, allow_blank=True)
+    district = serializers.CharField(required=False, help_text="District code")

@@ -7,9 +7,19 @@ from django.core.exceptions import ValidationError
 _UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
+NHS_NUMBER_MESSAGE = (
+    "This is not a valid NHS number. Enter a valid NHS number: 10 digits with the right "
+    "check digit, like 943 476 5919"
+)
+
+
 def nhs_number_is_valid(value: str) -> bool:
-    """NHS numbers are ten digits whose last is a modulus 11 check digit."""
+    """NHS numbers are ten digits whose last is a modulus 11 check digit (NHS Data
+    Dictionary). A number of one repeated digit (0000000000, 1111111111) can pass the check
+    but is never issued, so it is refused too."""
     if not re.fullmatch(r"\d{10}", value):
+        return False
+    if len(set(value)) == 1:
         return False
     total = sum(int(d) * w for d, w in zip(value[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
@@ -20,9 +30,7 @@ def nhs_number_is_valid(value: str) -> bool:
 
 def validate_nhs_number(value: str) -> None:
     if not nhs_number_is_valid(value):
-        raise ValidationError(
-            "Enter a valid NHS number: 10 digits, like 943 476 5919", code="invalid_nhs_number"
-        )
+        raise ValidationError(NHS_NUMBER_MESSAGE, code="invalid_nhs_number")
 
 
 def normalise_nhs_number(value: str) -> str:
@@ -58,14 +66,19 @@ def validate_upn(value: str) -> None:
         )
 
 
-_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+# The UK shape (outward code, one space, inward code), plus GIR 0AA, the one postcode that
+# breaks the pattern (Girobank, Bootle).
+_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|GIR 0AA)$")
 
 
 def normalise_postcode(value: str) -> str:
+    """Upper case with exactly one space before the last three characters."""
     value = re.sub(r"\s+", "", (value or "").upper())
     return f"{value[:-3]} {value[-3:]}" if len(value) > 3 else value
 
 
 def validate_postcode(value: str) -> None:
     if not _POSTCODE.match(normalise_postcode(value)):
-        raise ValidationError("Enter a real UK postcode, like LA1 1AA", code="invalid_postcode")
+        raise ValidationError(
+            "Enter a real UK postcode in the right format, like LA1 1AA", code="invalid_postcode"
+        )

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("Dashboard", "dashboard"),
     ("Overdue", "overdue"),
     ("Indicators", "indicators"),
+    ("Retention", "retention_list"),
     ("Quality audits", "qa_sample"),
     ("Quality feedback", "qa_feedback"),
     ("Administration", "admin:index"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from partners.admin_audit import AdministratorAdmin
 from partners.models import Agency, District, FamilyHub, Service, User
 
 
@@ -10,21 +11,21 @@ class FamilyHubInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AdministratorAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     inlines = [FamilyHubInline]
 
 
 @admin.register(FamilyHub)
-class FamilyHubAdmin(admin.ModelAdmin):
+class FamilyHubAdmin(AdministratorAdmin):
     list_display = ["name", "district"]
     list_filter = ["district"]
     search_fields = ["name"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AdministratorAdmin):
     list_display = ["name", "kind", "active"]
     list_filter = ["kind", "active", "districts"]
     search_fields = ["name"]
@@ -32,7 +33,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AdministratorAdmin):
     list_display = ["name", "agency", "status"]
     list_filter = ["status", "districts"]
     search_fields = ["name", "description"]
@@ -40,7 +41,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AdministratorAdmin, BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "role", "agency", "is_active"]
     list_filter = ["role", "is_active", "agency__kind", "districts"]

@@ -3,18 +3,8 @@ services), so history and audit stay whole."""
 
 from django.contrib import admin
 
+from partners.admin_audit import ReadOnlyAdmin as ReadOnly
 from referrals.models import Referral, ReferralStatusHistory, TriageDecision
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Referral)

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from cases.codes import Relationship
 from cases.validators import (
+    NHS_NUMBER_MESSAGE,
     nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,
@@ -73,7 +74,7 @@ def person_errors(
             "Enter the child's date of birth, or an expected date of delivery for an unborn baby"
         )
     if nhs_number and not nhs_number_is_valid(normalise_nhs_number(nhs_number)):
-        errors["nhs_number"] = "Enter a valid NHS number: 10 digits, like 943 476 5919"
+        errors["nhs_number"] = NHS_NUMBER_MESSAGE
     if upn and not upn_is_valid(upn.strip().upper()):
         errors["upn"] = (
             "Enter a valid unique pupil number: a letter then 12 characters, like P801200120002"

@@ -127,7 +127,8 @@ def candidates_for(entry: ReferralPerson, postcode: str = "", limit: int = 5) ->
     if entry.upn:
         identifiers |= Q(upn=entry.upn)
     if identifiers:
-        for person in Person.objects.filter(identifiers)[:limit]:
+        # A record retired by a merge (records/merge.py) is never offered again.
+        for person in Person.objects.filter(identifiers, merged_into__isnull=True)[:limit]:
             label = "NHS number" if person.nhs_number == entry.nhs_number else "UPN"
             found[person.pk] = Candidate(person, f"Same {label}", exact=True, score=3.0)
     born = entry.date_of_birth or entry.expected_date
@@ -139,7 +140,7 @@ def candidates_for(entry: ReferralPerson, postcode: str = "", limit: int = 5) ->
     if near:
         fuzzy = (
             Person.objects.filter(last_name__trigram_similar=entry.last_name)
-            .filter(near)
+            .filter(near, merged_into__isnull=True)
             .annotate(
                 last_sim=TrigramSimilarity("last_name", entry.last_name),
                 first_sim=TrigramSimilarity("first_name", entry.first_name),

@@ -33,6 +33,7 @@ EXPECTED_LINKS = {
         "Dashboard",
         "Overdue",
         "Indicators",
+        "Retention",
         "Quality feedback",
     ],
     Role.CONSULTANT: [

@@ -79,6 +79,10 @@ class DemoCounty:
 
         load_demo_caseflow(self.rng, today=TODAY)
 
+        from demo.records import load_demo_records
+
+        load_demo_records()
+
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
         for d in self.districts:

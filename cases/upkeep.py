@@ -1,0 +1,848 @@
+"""Keeping people and families true: every correction, birth, household change, move and
+restriction goes through a function here. Pages (cases/upkeep_views.py) and the API
+(cases/api.py, PATCH) call the same functions, so they check the same rules.
+
+Each function checks the rules, makes the whole change in one transaction, refuses a stale
+`lock_version` (EditConflict: two people editing at once never overwrite each other),
+writes a RecordChange row (the history shown on the record: changed by, when, from, to)
+and an audit row with the old and new values.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import access, eligibility
+from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
+from cases.models import (
+    ChronologyKind,
+    EarlyHelpCase,
+    Family,
+    FamilyMembership,
+    Person,
+    RecordChange,
+)
+from cases.validators import (
+    NHS_NUMBER_MESSAGE,
+    nhs_number_is_valid,
+    normalise_nhs_number,
+    normalise_postcode,
+    upn_is_valid,
+    validate_postcode,
+)
+from earlyhelp.audit import audit
+from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp.models import AuditAction
+from partners.models import District
+
+MAX_AGE = 120
+
+
+class RecordErrors(DomainError):
+    """Input that breaks a rule, field by field ({field: message}); nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+CONFLICT = (
+    "Someone else saved changes to this record after you opened it. Nothing you typed has "
+    "been saved: check their changes below, then make yours again."
+)
+
+
+# --- checking input --------------------------------------------------------------------------
+
+TEXT_LIMITS = {
+    "first_name": ("First name", 100),
+    "last_name": ("Last name", 100),
+    "preferred_name": ("Preferred name", 100),
+    "other_names": ("Other names", 200),
+    "interpreter_notes": ("Interpreter needs", 200),
+    "name": ("Household name", 150),
+    "address_line_1": ("Address line 1", 200),
+    "address_line_2": ("Address line 2", 200),
+    "town": ("Town or city", 100),
+    # Longer than any postcode, so a wrong one gets the format message, not a length one.
+    "postcode": ("Postcode", 100),
+    "moved_to": ("The authority they moved to", 150),
+}
+
+
+def _text(data: dict, name: str, errors: dict, *, required: bool = False) -> str | None:
+    if name not in data:
+        return None
+    label, limit = TEXT_LIMITS[name]
+    value = (data.get(name) or "").strip()
+    if required and not value:
+        errors[name] = f"Enter the {label.lower()}"
+    elif len(value) > limit:
+        errors[name] = f"{label} must be {limit:,} characters or fewer; you entered {len(value):,}"
+    return value
+
+
+def _choice(data: dict, name: str, choices, label: str, errors: dict) -> str | None:
+    if name not in data:
+        return None
+    value = data.get(name) or ""
+    if value not in choices.values:
+        errors[name] = f"Choose the {label} from the list"
+    return value
+
+
+def _date(data: dict, name: str, errors: dict, label: str) -> datetime.date | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        errors[name] = f"Enter the {label} as a real date, for example 27 3 2026"
+        return None
+
+
+def clean_person(
+    person: Person, data: dict, *, today: datetime.date, is_child: bool | None = None
+) -> dict:
+    """The fields of `data` that are present, checked and normalised; RecordErrors if any
+    breaks a rule. Names keep every accent, apostrophe and script as typed."""
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    for name in ("first_name", "last_name", "preferred_name", "other_names", "interpreter_notes"):
+        value = _text(data, name, errors, required=name == "first_name")
+        if value is not None:
+            clean[name] = value
+    for name, choices, label in (
+        ("gender", Gender, "gender"),
+        ("ethnicity", Ethnicity, "ethnicity"),
+        ("first_language", Language, "first language"),
+        ("sen_status", SenStatus, "SEN status"),
+    ):
+        value = _choice(data, name, choices, label, errors)
+        if value is not None:
+            clean[name] = value
+    if "disabilities" in data:
+        codes = [c for c in (data.get("disabilities") or []) if c]
+        if any(c not in Disability.values for c in codes):
+            errors["disabilities"] = "Choose disabilities from the list"
+        elif Disability.NONE in codes and len(codes) > 1:
+            errors["disabilities"] = "Choose 'No disability' or the disabilities, not both"
+        clean["disabilities"] = sorted(set(codes), key=Disability.values.index)
+    for name in ("interpreter_needed", "care_leaver"):
+        if name in data:
+            clean[name] = bool(data.get(name))
+    if "date_of_birth" in data:
+        born = _date(data, "date_of_birth", errors, "date of birth")
+        if "date_of_birth" not in errors:
+            if person.is_unborn and born is not None:
+                errors["date_of_birth"] = (
+                    "This child is not born yet. Use 'Record the birth' to give their date of birth"
+                )
+            elif not person.is_unborn and born is None:
+                errors["date_of_birth"] = "Enter the date of birth"
+            elif born and born > today:
+                errors["date_of_birth"] = "Date of birth must be today or in the past"
+            elif born and today.year - born.year > MAX_AGE:
+                errors["date_of_birth"] = "Date of birth must be a real date in the last 120 years"
+            elif born:
+                clean["date_of_birth"] = born
+    if "expected_date" in data:
+        expected = _date(data, "expected_date", errors, "expected date of delivery")
+        if "expected_date" not in errors:
+            if not person.is_unborn:
+                if expected is not None:
+                    errors["expected_date"] = "Only an unborn child has an expected date"
+            elif expected is None:
+                errors["expected_date"] = "Enter the expected date of delivery"
+            elif expected < today - datetime.timedelta(days=60):
+                errors["expected_date"] = (
+                    "The expected date is more than 2 months ago. If the baby has been born, "
+                    "record the birth instead"
+                )
+            elif expected > today + datetime.timedelta(days=300):
+                errors["expected_date"] = "The expected date must be within the next 43 weeks"
+            else:
+                clean["expected_date"] = expected
+    if "nhs_number" in data:
+        nhs = normalise_nhs_number(data.get("nhs_number") or "")
+        if nhs and not nhs_number_is_valid(nhs):
+            errors["nhs_number"] = NHS_NUMBER_MESSAGE
+        elif nhs and Person.objects.filter(nhs_number=nhs).exclude(pk=person.pk).exists():
+            errors["nhs_number"] = (
+                "This NHS number is already on another person's record. If they are the same "
+                "person, ask a team manager to merge the two records"
+            )
+        clean["nhs_number"] = nhs or None
+    if "upn" in data:
+        upn = (data.get("upn") or "").replace(" ", "").upper()
+        if upn and not upn_is_valid(upn):
+            errors["upn"] = (
+                "Enter a valid unique pupil number: a check letter then 12 characters, like "
+                "P801200120002"
+            )
+        elif upn and Person.objects.filter(upn=upn).exclude(pk=person.pk).exists():
+            errors["upn"] = "This unique pupil number is already on another person's record"
+        clean["upn"] = upn or None
+    if is_child is None:
+        is_child = person.pk is not None and _is_child(person)
+    # Eligibility is checked when a change to age or needs would make a child ineligible; a
+    # record that is already so (a young person who turned 18 during the case) can still be
+    # corrected in other ways.
+    eligibility_fields = ("date_of_birth", "sen_status", "disabilities", "care_leaver")
+    changing = [
+        f for f in eligibility_fields if f in clean and clean[f] != getattr(person, f, None)
+    ]
+    if not errors and is_child and (changing or person.pk is None):
+        merged = {f: clean.get(f, getattr(person, f)) for f in eligibility_fields}
+        problem = eligibility.over_18_problem(**merged, today=today)
+        if problem:
+            field = (
+                "date_of_birth"
+                if "date_of_birth" in changing
+                else changing[0]
+                if changing
+                else "date_of_birth"
+            )
+            errors[field] = problem
+    if errors:
+        raise RecordErrors(errors)
+    return clean
+
+
+def _is_child(person: Person) -> bool:
+    return person.memberships.filter(relationship=Relationship.CHILD).exists()
+
+
+def _display(person_or_family, name: str, value) -> str:
+    """A value as a reader of the history sees it (labels, not codes)."""
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, list):
+        return ", ".join(Disability(v).label for v in value)
+    if isinstance(value, District):
+        return value.name
+    field = type(person_or_family)._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _label(model, name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(field.verbose_name)[0].upper() + str(field.verbose_name)[1:]
+
+
+def _apply(record, clean: dict) -> dict[str, list[str]]:
+    """Set the changed fields on `record`; {label: [from, to]} of what changed."""
+    changed: dict[str, list[str]] = {}
+    for name, new in clean.items():
+        old = getattr(record, name)
+        if old == new:
+            continue
+        changed[_label(type(record), name)] = [
+            _display(record, name, old),
+            _display(record, name, new),
+        ]
+        setattr(record, name, new)
+    return changed
+
+
+def _locked(model, record, lock_version: int | None):
+    """Re-read `record` under a row lock and refuse a stale lock_version."""
+    current = model.objects.select_for_update().get(pk=record.pk)
+    if lock_version is None or int(lock_version) != current.lock_version:
+        raise EditConflict(CONFLICT)
+    return current
+
+
+def _history(*, acting_user, summary: str, changes: dict, person=None, family=None):
+    return RecordChange.objects.create(
+        person=person, family=family, summary=summary[:200], changes=changes, changed_by=acting_user
+    )
+
+
+def _chronology_on_open_cases(family_id: int, *, title: str, acting_user, text: str = "") -> None:
+    from cases.services import chronology_add
+
+    for case in EarlyHelpCase.objects.filter(family_id=family_id).exclude(status="closed"):
+        chronology_add(
+            case=case, kind=ChronologyKind.STATUS, title=title, text=text, author=acting_user
+        )
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, acting_user, lock_version: int | None, data: dict, request=None
+) -> Person:
+    """Correct or add to a person's record: names, dates, codes, identifiers, needs."""
+    current = _locked(Person, person, lock_version)
+    clean = clean_person(current, data, today=timezone.localdate())
+    changed = _apply(current, clean)
+    if changed:
+        current.lock_version += 1
+        current.save()
+        _history(
+            acting_user=acting_user,
+            person=current,
+            summary="Details corrected" if len(changed) > 1 else f"{next(iter(changed))} changed",
+            changes=changed,
+        )
+        audit(
+            user=acting_user,
+            action=AuditAction.CHANGE,
+            record=current,
+            request=request,
+            changes=changed,
+        )
+    return current
+
+
+@transaction.atomic
+def birth_record(
+    *,
+    person: Person,
+    date_of_birth: datetime.date | None,
+    gender: str,
+    first_name: str = "",
+    acting_user,
+    lock_version: int | None,
+    request=None,
+) -> Person:
+    """An unborn child is born: the expected date gives way to the date of birth."""
+    current = _locked(Person, person, lock_version)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if not current.is_unborn:
+        raise DomainError(f"{current.full_name}'s birth is already recorded.")
+    if date_of_birth is None:
+        errors["date_of_birth"] = "Enter the date of birth"
+    elif date_of_birth > today:
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    elif current.expected_date and date_of_birth < current.expected_date - datetime.timedelta(
+        days=26 * 7
+    ):
+        errors["date_of_birth"] = (
+            "The date of birth is more than 26 weeks before the expected date. Check the date"
+        )
+    if gender not in Gender.values:
+        errors["gender"] = "Choose the baby's gender, or 'Not recorded'"
+    name = (first_name or "").strip()
+    if len(name) > 100:
+        errors["first_name"] = (
+            f"First name must be 100 characters or fewer; you entered {len(name):,}"
+        )
+    if errors:
+        raise RecordErrors(errors)
+    changed = {
+        "Expected date": [_display(current, "expected_date", current.expected_date), ""],
+        "Date of birth": ["", _display(current, "date_of_birth", date_of_birth)],
+    }
+    if gender != current.gender:
+        changed["Gender"] = [current.get_gender_display(), Gender(gender).label]
+    if name and name != current.first_name:
+        changed["First name"] = [current.first_name, name]
+        current.first_name = name
+    current.expected_date = None
+    current.date_of_birth = date_of_birth
+    current.gender = gender
+    current.lock_version += 1
+    current.save()
+    _history(acting_user=acting_user, person=current, summary="Birth recorded", changes=changed)
+    for family_id in current.memberships.values_list("family_id", flat=True):
+        _chronology_on_open_cases(
+            family_id, title="A baby's birth was recorded", acting_user=acting_user
+        )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes=changed,
+    )
+    return current
+
+
+# --- families ----------------------------------------------------------------------------------
+
+
+def clean_address(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean = {}
+    for name in ("address_line_1", "address_line_2", "town", "postcode"):
+        value = _text(data, name, errors, required=name in ("address_line_1", "town", "postcode"))
+        if value is not None:
+            clean[name] = value
+    if "postcode" in clean and "postcode" not in errors:
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_postcode(clean["postcode"])
+        except ValidationError as exc:
+            errors["postcode"] = exc.messages[0]
+        else:
+            clean["postcode"] = normalise_postcode(clean["postcode"])
+    if errors:
+        raise RecordErrors(errors)
+    return clean
+
+
+@transaction.atomic
+def family_update(
+    *, family: Family, acting_user, lock_version: int | None, data: dict, request=None
+) -> Family:
+    """Correct the household's name or address. A change of district is a move
+    (family_move), so the right team is told."""
+    current = _locked(Family, family, lock_version)
+    errors: dict[str, str] = {}
+    clean = {}
+    name = _text(data, "name", errors, required=True)
+    if name is not None:
+        clean["name"] = name
+    try:
+        clean.update(clean_address(data))
+    except RecordErrors as exc:
+        errors.update(exc.errors)
+    district = None
+    if data.get("district") not in (None, ""):
+        district = District.objects.filter(code=data["district"]).first() or (
+            District.objects.filter(pk=data["district"]).first()
+            if str(data["district"]).isdigit()
+            else None
+        )
+        if district is None:
+            errors["district"] = "Choose a district in the authority's area"
+    if errors:
+        raise RecordErrors(errors)
+    changed = _apply(current, clean)
+    moved_district = district is not None and district.pk != current.district_id
+    if moved_district:
+        changed["District"] = [current.district.name, district.name]
+        _rescope(current, district, acting_user=acting_user)
+    if changed:
+        current.lock_version += 1
+        current.save()
+        _history(
+            acting_user=acting_user,
+            family=current,
+            summary="Moved to a new district" if moved_district else "Household details corrected",
+            changes=changed,
+        )
+        audit(
+            user=acting_user,
+            action=AuditAction.CHANGE,
+            record=current,
+            request=request,
+            changes=changed,
+        )
+    return current
+
+
+def _rescope(family: Family, district: District, *, acting_user) -> None:
+    """The family's open cases follow it to the new district (who sees them follows the
+    district), and that district's team managers are told, without naming the family."""
+    family.district = district
+    open_cases = list(EarlyHelpCase.objects.filter(family=family).exclude(status="closed"))
+    EarlyHelpCase.objects.filter(pk__in=[c.pk for c in open_cases]).update(district=district)
+    _chronology_on_open_cases(
+        family.pk, title=f"The family moved to {district.name}", acting_user=acting_user
+    )
+    if open_cases:
+        # In the same transaction: the move and the message stand or fall together (the
+        # emails themselves are queued after commit by earlyhelp.notifications).
+        _tell_district_team(district.pk, [c.pk for c in open_cases])
+
+
+def district_team_managers(district_id: int):
+    return access.team_managers_in(district_id).filter(agency__kind="early_help_team")
+
+
+def _tell_district_team(district_id: int, case_ids: list[int]) -> None:
+    from earlyhelp.notifications import notify
+
+    for manager in district_team_managers(district_id):
+        for case_id in case_ids:
+            notify(
+                user=manager,
+                subject="A family with an open early help case has moved into your district",
+                body="Check who leads the case and whether it needs a new lead professional.",
+                url=reverse("case_detail", args=[case_id]),
+            )
+
+
+@dataclass
+class MoveResult:
+    family: Family
+    out_of_area: bool
+
+
+@transaction.atomic
+def family_move(
+    *,
+    family: Family,
+    acting_user,
+    lock_version: int | None,
+    address: dict,
+    district: District | None,
+    moved_on: datetime.date | None = None,
+    request=None,
+) -> MoveResult:
+    """The family moves home. In the area: the new address, and a new district re-scopes the
+    case. `district=None` means outside the authority: the address is kept and the page
+    offers the 'moved out of area' transfer (family_transfer_out)."""
+    current = _locked(Family, family, lock_version)
+    errors = {}
+    try:
+        clean = clean_address(address)
+    except RecordErrors as exc:
+        errors.update(exc.errors)
+        clean = {}
+    today = timezone.localdate()
+    if moved_on and moved_on > today + datetime.timedelta(days=90):
+        errors["moved_on"] = "The moving date must be within the next 3 months"
+    if errors:
+        raise RecordErrors(errors)
+    changed = _apply(current, clean)
+    if district is not None and district.pk != current.district_id:
+        changed["District"] = [current.district.name, district.name]
+        _rescope(current, district, acting_user=acting_user)
+    if district is None:
+        changed["Area"] = ["In the authority", "Outside the authority"]
+    if not changed:
+        raise RecordErrors({"address_line_1": "The new address is the same as the old one"})
+    current.lock_version += 1
+    current.save()
+    _history(acting_user=acting_user, family=current, summary="Moved address", changes=changed)
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes=changed,
+    )
+    return MoveResult(current, out_of_area=district is None)
+
+
+@transaction.atomic
+def family_transfer_out(
+    *,
+    family: Family,
+    acting_user,
+    moved_to: str,
+    moved_on: datetime.date,
+    note: str = "",
+    request=None,
+) -> list[EarlyHelpCase]:
+    """'Moved out of area': each open case closes as moved away, naming the authority the
+    family moved to, so the transfer is on record (Blackpool Appendix 1: closure reasons)."""
+    from cases.models import ClosureReason, FamilyView
+    from cases.services import case_close
+
+    errors: dict[str, str] = {}
+    moved_to = _text({"moved_to": moved_to}, "moved_to", errors, required=True)
+    if moved_on is None:
+        errors["moved_on"] = "Enter the date the family moved"
+    elif moved_on > timezone.localdate():
+        errors["moved_on"] = "The moving date cannot be in the future"
+    if errors:
+        raise RecordErrors(errors)
+    current = Family.objects.select_for_update().get(pk=family.pk)
+    closed = []
+    for case in EarlyHelpCase.objects.filter(family=current).exclude(status="closed"):
+        case_close(
+            case=case,
+            acting_user=acting_user,
+            reason=ClosureReason.MOVED_AWAY,
+            closed_on=max(moved_on, case.opened_on),
+            family_view=FamilyView.NOT_ASKED,
+            summary=f"Moved out of area to {moved_to}. {note}".strip(),
+            request=request,
+        )
+        closed.append(case)
+    changed = {
+        "Moved out of area": ["", f"{moved_to} on {moved_on:%-d %B %Y}"],
+    }
+    current.moved_to = moved_to
+    current.moved_out_on = moved_on
+    current.lock_version += 1
+    current.save(update_fields=["moved_to", "moved_out_on", "lock_version", "updated_at"])
+    _history(acting_user=acting_user, family=current, summary="Moved out of area", changes=changed)
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes=changed,
+        reason=note,
+    )
+    return closed
+
+
+@transaction.atomic
+def member_add(
+    *,
+    family: Family,
+    acting_user,
+    lock_version: int | None,
+    relationship: str,
+    person_data: dict,
+    since: datetime.date | None = None,
+    request=None,
+) -> FamilyMembership:
+    """A new person joins the household (a new partner, a grandparent moving in, a baby)."""
+    current = _locked(Family, family, lock_version)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if relationship not in Relationship.values:
+        errors["relationship"] = "Choose their relationship to the household"
+    unborn = not person_data.get("date_of_birth") and bool(person_data.get("expected_date"))
+    if unborn and relationship != Relationship.CHILD:
+        errors["expected_date"] = "Only an unborn child has an expected date of delivery"
+    # A draft record for the checks: born, or unborn when only an expected date is given.
+    draft = Person(date_of_birth=None if unborn else today, expected_date=today if unborn else None)
+    data = dict(person_data)
+    data.pop("expected_date" if not unborn else "date_of_birth", None)
+    try:
+        clean = clean_person(draft, data, today=today, is_child=relationship == Relationship.CHILD)
+    except RecordErrors as exc:
+        errors.update(exc.errors)
+        clean = {}
+    if not person_data.get("date_of_birth") and not unborn:
+        errors.setdefault(
+            "date_of_birth",
+            "Enter their date of birth, or an expected date of delivery for an unborn baby",
+        )
+    if since and since > today:
+        errors["since"] = "The date they joined the household cannot be in the future"
+    if not errors:
+        duplicate = current.memberships.filter(
+            person__first_name__iexact=clean["first_name"],
+            person__last_name__iexact=clean.get("last_name", ""),
+            **(
+                {"person__expected_date": clean.get("expected_date")}
+                if unborn
+                else {"person__date_of_birth": clean.get("date_of_birth")}
+            ),
+        ).first()
+        if duplicate is not None:
+            errors["first_name"] = (
+                f"{duplicate.person.full_name} is already a member of this household"
+            )
+    if errors:
+        raise RecordErrors(errors)
+    person = Person.objects.create(**clean)
+    membership = FamilyMembership.objects.create(
+        family=current, person=person, relationship=relationship, since=since or today
+    )
+    if relationship == Relationship.CHILD:
+        for case in EarlyHelpCase.objects.filter(family=current).exclude(status="closed"):
+            case.children.add(person)
+    changed = {
+        "Household member added": [
+            "",
+            f"{person.full_name} ({membership.get_relationship_display()})",
+        ]
+    }
+    current.lock_version += 1
+    current.save(update_fields=["lock_version", "updated_at"])
+    _history(
+        acting_user=acting_user, family=current, summary="Household member added", changes=changed
+    )
+    _history(
+        acting_user=acting_user,
+        person=person,
+        summary=f"Joined the household as {membership.get_relationship_display().lower()}",
+        changes={},
+    )
+    _chronology_on_open_cases(
+        current.pk,
+        title=f"{person.full_name} joined the household "
+        f"({membership.get_relationship_display().lower()})",
+        acting_user=acting_user,
+    )
+    audit(
+        user=acting_user, action=AuditAction.CREATE, record=person, request=request, changes=changed
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes=changed,
+    )
+    return membership
+
+
+@transaction.atomic
+def member_remove(
+    *,
+    membership: FamilyMembership,
+    acting_user,
+    lock_version: int | None,
+    reason: str,
+    request=None,
+) -> None:
+    """Someone leaves the household. Their own record, and its history, stay."""
+    current = _locked(Family, membership.family, lock_version)
+    errors = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why they have left the household"
+    elif len(reason) > 500:
+        errors["reason"] = (
+            f"The reason must be 500 characters or fewer; you entered {len(reason):,}"
+        )
+    if current.memberships.count() <= 1:
+        errors["reason"] = "A household needs at least one member: this is the last one"
+    if errors:
+        raise RecordErrors(errors)
+    person = membership.person
+    label = f"{person.full_name} ({membership.get_relationship_display()})"
+    membership.delete()
+    changed = {"Household member removed": [label, ""]}
+    current.lock_version += 1
+    current.save(update_fields=["lock_version", "updated_at"])
+    _history(
+        acting_user=acting_user, family=current, summary="Household member removed", changes=changed
+    )
+    _history(
+        acting_user=acting_user,
+        person=person,
+        summary=f"Left the {current.name}: {reason}",
+        changes={},
+    )
+    _chronology_on_open_cases(
+        current.pk,
+        title=f"{person.full_name} left the household",
+        acting_user=acting_user,
+        text=reason,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes=changed,
+        reason=reason,
+    )
+
+
+# --- restriction -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_restrict(
+    *,
+    record: Person | Family,
+    acting_user,
+    reason: str,
+    contact: str,
+    named_people: list,
+    request=None,
+) -> Person | Family:
+    """Restrict a person or family to named people (for example a family fleeing domestic
+    abuse, or a relative who works here). Team managers and administrators only."""
+    from cases import upkeep_access
+
+    if not upkeep_access.may_restrict(acting_user):
+        raise DomainError("Only team managers and administrators can restrict a record.")
+    errors = {}
+    reason = (reason or "").strip()
+    contact = (contact or "").strip()
+    if len(reason) < 10:
+        errors["reason"] = "Give the reason for restricting this record, in at least 10 characters"
+    elif len(reason) > 2000:
+        errors["reason"] = (
+            f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"
+        )
+    if not contact:
+        errors["contact"] = "Say whom others should contact about this record"
+    elif len(contact) > 200:
+        errors["contact"] = (
+            f"The contact must be 200 characters or fewer; you entered {len(contact):,}"
+        )
+    if not named_people:
+        errors["named_people"] = "Name at least one person who may see the record"
+    if errors:
+        raise RecordErrors(errors)
+    model = type(record)
+    current = model.objects.select_for_update().get(pk=record.pk)
+    before = sorted(u.full_name for u in current.named_people.all())
+    was = current.restricted
+    current.restricted = True
+    current.restricted_contact = contact
+    current.lock_version += 1
+    current.save(update_fields=["restricted", "restricted_contact", "lock_version", "updated_at"])
+    current.named_people.set(named_people)
+    after = sorted(u.full_name for u in named_people)
+    changed = {
+        "Restricted": ["Yes" if was else "No", "Yes"],
+        "Named people who may see it": [", ".join(before), ", ".join(after)],
+        "Contact": ["", contact],
+    }
+    key = "person" if model is Person else "family"
+    _history(
+        acting_user=acting_user, summary="Record restricted", changes=changed, **{key: current}
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes=changed,
+        reason=reason,
+    )
+    return current
+
+
+@transaction.atomic
+def record_unrestrict(*, record: Person | Family, acting_user, reason: str, request=None):
+    from cases import upkeep_access
+
+    if not upkeep_access.may_restrict(acting_user):
+        raise DomainError("Only team managers and administrators can lift a restriction.")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise RecordErrors(
+            {"reason": "Give the reason for lifting the restriction, in at least 10 characters"}
+        )
+    if len(reason) > 2000:
+        raise RecordErrors(
+            {"reason": f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"}
+        )
+    model = type(record)
+    current = model.objects.select_for_update().get(pk=record.pk)
+    if not current.restricted:
+        raise DomainError("This record is not restricted.")
+    before = sorted(u.full_name for u in current.named_people.all())
+    current.restricted = False
+    current.restricted_contact = ""
+    current.lock_version += 1
+    current.save(update_fields=["restricted", "restricted_contact", "lock_version", "updated_at"])
+    current.named_people.clear()
+    changed = {"Restricted": ["Yes", "No"], "Named people who may see it": [", ".join(before), ""]}
+    key = "person" if model is Person else "family"
+    _history(
+        acting_user=acting_user, summary="Restriction lifted", changes=changed, **{key: current}
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=current,
+        request=request,
+        changes=changed,
+        reason=reason,
+    )
+    return current

@@ -1,0 +1,156 @@
+"""Demo county states for keeping records true (issue 13): an unborn child on an open case,
+a family with a restricted member, a likely duplicate pair for a manager to merge, and
+closed records past retention waiting for approval. Households are made like the loader
+makes them; every state change goes through the real services."""
+
+import datetime
+
+from django.utils import timezone
+
+from cases import services as case_services
+from cases import upkeep
+from cases.codes import Ethnicity, Gender, Relationship
+from cases.models import Family, FamilyMembership, Person
+from partners.models import User
+from records.retention import retention_list_due
+
+
+def _household(*, surname, lead, adults, children, opened_on, street):
+    district = lead.districts.first()
+    family = Family.objects.create(
+        name=f"{surname} household",
+        address_line_1=street,
+        town=district.name,
+        postcode="ZZ1 4AB",
+        district=district,
+    )
+    people = []
+    for first, born, relationship in [*adults, *children]:
+        person = Person.objects.create(
+            first_name=first,
+            last_name=surname,
+            date_of_birth=born,
+            ethnicity=Ethnicity.NOBT,
+            gender=Gender.NOT_RECORDED,
+        )
+        FamilyMembership.objects.create(family=family, person=person, relationship=relationship)
+        people.append(person)
+    kids = people[len(adults) :]
+    case = case_services.case_open(
+        family=family,
+        children=kids,
+        lead_agency=lead.agency,
+        lead_professional=lead,
+        level_of_need=2,
+        opened_on=opened_on,
+        acting_user=lead,
+    )
+    case_services.consent_record(
+        case=case,
+        given_by=people[0],
+        given_on=opened_on,
+        method="in_person",
+        shared_with=[lead.agency],
+        acting_user=lead,
+    )
+    return case
+
+
+def load_demo_records(today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    lead = User.objects.get(email="practitioner@demo.test")
+    manager = User.objects.get(email="manager@demo.test")
+    recent = today - datetime.timedelta(days=40)
+    D = datetime.date
+    P, C = Relationship.PARENT, Relationship.CHILD
+
+    # An unborn child on an open case (the case page shows "unborn, due ...").
+    expecting = _household(
+        surname="Ó Súilleabháin",
+        lead=lead,
+        adults=[("Siobhán", D(1996, 4, 2), P)],
+        children=[("Ciarán", D(2022, 8, 19), C)],
+        opened_on=recent,
+        street="14 Larch Close",
+    )
+    upkeep.member_add(
+        family=expecting.family,
+        acting_user=lead,
+        lock_version=expecting.family.lock_version,
+        relationship=C,
+        person_data={
+            "first_name": "Baby",
+            "last_name": "Ó Súilleabháin",
+            "expected_date": today + datetime.timedelta(days=75),
+            "gender": Gender.NOT_RECORDED,
+        },
+    )
+
+    # A family with a restricted member.
+    guarded = _household(
+        surname="Nguyễn",
+        lead=lead,
+        adults=[("Thảo", D(1990, 1, 12), P)],
+        children=[("Minh", D(2015, 6, 3), C), ("Lan", D(2018, 11, 30), C)],
+        opened_on=recent,
+        street="3 Quarry Row",
+    )
+    upkeep.record_restrict(
+        record=guarded.children.get(first_name="Minh"),
+        acting_user=manager,
+        reason="A court order keeps Minh's whereabouts from a relative who works in the council.",
+        contact="Morag Ellis, district early help manager, 0300 123 4000",
+        named_people=[manager, lead],
+    )
+
+    # A likely duplicate pair: the same child recorded in two households (mum's and dad's).
+    mums = _household(
+        surname="Kowalski",
+        lead=lead,
+        adults=[("Agnieszka", D(1988, 9, 9), P)],
+        children=[("Zofia", D(2016, 2, 14), C)],
+        opened_on=recent,
+        street="22 Mill Lane",
+    )
+    dads = _household(
+        surname="Kowalski",
+        lead=lead,
+        adults=[("Piotr", D(1986, 3, 21), P)],
+        children=[],
+        opened_on=recent,
+        street="5 Canal Street",
+    )
+    zofia = mums.children.get()
+    upkeep.member_add(
+        family=dads.family,
+        acting_user=lead,
+        lock_version=dads.family.lock_version,
+        relationship=C,
+        person_data={
+            "first_name": "Zofia",
+            "last_name": "Kowalski",
+            "date_of_birth": zofia.date_of_birth,
+            "gender": Gender.FEMALE,
+        },
+    )
+
+    # Closed records past retention: the youngest child turned 25 years ago.
+    for surname, street in (("Oldfield", "8 Station Road"), ("Brightwater", "41 Hope Street")):
+        old = _household(
+            surname=surname,
+            lead=lead,
+            adults=[("Margaret", D(1960, 5, 5), P)],
+            children=[("Gary", D(1983, 7, 7), C)],
+            opened_on=D(1998, 3, 2),
+            street=street,
+        )
+        case_services.case_close(
+            case=old,
+            acting_user=lead,
+            reason="needs_met",
+            closed_on=D(1998, 11, 30),
+            family_view="improved",
+            summary="Routines settled; support ended.",
+        )
+    listed = retention_list_due(today=today)
+    return {"past_retention": len(listed)}

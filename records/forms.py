@@ -1,0 +1,38 @@
+from django import forms
+
+from cases.forms import GovukForm
+
+
+class MergeForm(GovukForm):
+    other = forms.IntegerField(
+        label="Record number of the duplicate",
+        help_text="The duplicate is retired and everything on it moves to this record",
+        error_messages={
+            "required": "Enter the record number of the duplicate",
+            "invalid": "Enter the record number as digits, like 1234",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are these the same person?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class UndoForm(GovukForm):
+    reason = forms.CharField(
+        label="Why undo this merge?", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("dispose", "Approve disposal"), ("keep", "Keep for longer")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve disposal or keep the record"},
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed if you keep the record for longer",
+    )

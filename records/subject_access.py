@@ -1,0 +1,134 @@
+"""Subject access: everything held about one person, as a readable PDF and as JSON
+(UK GDPR Article 15). Producing it is audited as an export."""
+
+import datetime
+
+from django.db.models import Q
+
+from cases.models import ChronologyEntry, ConsentRecord, EarlyHelpCase, Person
+from earlyhelp.audit import audit
+from earlyhelp.models import AuditAction
+
+
+def _value(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def subject_access_data(person: Person) -> dict:
+    """Plain data: the person, their households, cases, consent, chronology, requests for
+    support and the history of changes to their record. Names are kept exactly as typed."""
+    fields = [
+        f for f in Person._meta.concrete_fields if f.name not in ("merged_into", "lock_version")
+    ]
+    memberships = list(person.memberships.select_related("family", "family__district"))
+    family_ids = [m.family_id for m in memberships]
+    cases = list(
+        EarlyHelpCase.objects.filter(Q(children=person) | Q(family_id__in=family_ids))
+        .select_related("lead_agency", "lead_professional", "district")
+        .distinct()
+        .order_by("opened_on", "pk")
+    )
+    chronology = (
+        ChronologyEntry.objects.filter(case__in=cases)
+        .select_related("author")
+        .order_by("occurred_at", "pk")
+    )
+    from referrals.models import ReferralPerson
+
+    return {
+        "person": {f.verbose_name: _value(getattr(person, f.attname)) for f in fields},
+        "households": [
+            {
+                "household": m.family.name,
+                "relationship": m.get_relationship_display(),
+                "address": ", ".join(
+                    p
+                    for p in (
+                        m.family.address_line_1,
+                        m.family.address_line_2,
+                        m.family.town,
+                        m.family.postcode,
+                    )
+                    if p
+                ),
+                "district": m.family.district.name,
+            }
+            for m in memberships
+        ],
+        "cases": [
+            {
+                "reference": c.reference,
+                "status": c.get_status_display(),
+                "opened_on": _value(c.opened_on),
+                "closed_on": _value(c.closed_on),
+                "lead_agency": c.lead_agency.name,
+                "lead_professional": c.lead_professional.full_name if c.lead_professional else "",
+                "district": c.district.name,
+            }
+            for c in cases
+        ],
+        "consent": [
+            {
+                "given_by": c.given_by.full_name,
+                "given_on": _value(c.given_on),
+                "method": c.get_method_display(),
+                "withdrawn_on": _value(c.withdrawn_on),
+            }
+            for c in ConsentRecord.objects.filter(case__in=cases).select_related("given_by")
+        ],
+        "chronology": [
+            {
+                "case": f"EH-{e.case_id:06d}",
+                "when": _value(e.occurred_at),
+                "kind": e.get_kind_display(),
+                "title": e.title,
+                "text": e.text,
+                "by": e.author.full_name if e.author else "",
+            }
+            for e in chronology
+        ],
+        "requests_for_support": [
+            {
+                "request": r.referral_id,
+                "received": _value(r.referral.received_at),
+                "name_as_given": r.full_name,
+                "worries": r.referral.worries,
+            }
+            for r in ReferralPerson.objects.filter(person=person).select_related("referral")
+        ],
+        "history_of_changes": [
+            {
+                "when": _value(c.changed_at),
+                "by": c.changed_by.full_name,
+                "summary": c.summary,
+                "changes": c.changes,
+            }
+            for c in person.changes.select_related("changed_by")
+        ],
+    }
+
+
+def subject_access_export(*, person: Person, acting_user, fmt: str, request=None) -> bytes:
+    """The export as bytes (fmt 'pdf' or 'json'), audited."""
+    import json
+
+    data = subject_access_data(person)
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    else:
+        from assessments.pdf import render_pdf
+
+        body = render_pdf(
+            "records/pdf/subject_access.html",
+            {"title": f"Information held about {person.full_name}", "data": data, "person": person},
+        )
+    audit(
+        user=acting_user,
+        action=AuditAction.EXPORT,
+        record=person,
+        request=request,
+        reason=f"Subject access request ({fmt.upper()})",
+    )
+    return body

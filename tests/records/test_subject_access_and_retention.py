@@ -1,0 +1,166 @@
+"""Subject access exports and the retention schedule (issue 13, point 6)."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+from pypdf import PdfReader
+
+from cases import upkeep
+from cases.models import ChronologyEntry, EarlyHelpCase, Family, Person, RecordChange
+from earlyhelp.models import AuditAction, AuditEvent
+from records import retention
+from records.models import RetentionReview, RetentionSchedule, ReviewStatus
+from tests import factories
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def test_a_manager_downloads_everything_held_as_json_and_pdf_and_it_is_audited(
+    client, practitioner, district_manager, child
+):
+    upkeep.person_update(
+        person=child,
+        acting_user=practitioner,
+        lock_version=1,
+        data={"first_name": "Zoë-Siân", "last_name": "O'Brien-Nguyễn"},
+    )
+    signed_in(client, district_manager)
+    page = client.get(reverse("subject_access", args=[child.pk]))
+    assert page.status_code == 200
+    response = client.get(reverse("subject_access_download", args=[child.pk, "json"]))
+    assert response.status_code == 200
+    data = json.loads(response.content.decode("utf-8"))
+    assert data["person"]["first name"] == "Zoë-Siân"
+    assert data["cases"][0]["reference"].startswith("EH-")
+    assert data["history_of_changes"][0]["changes"]["First name"][1] == "Zoë-Siân"
+    pdf = client.get(reverse("subject_access_download", args=[child.pk, "pdf"]))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Zoë-Siân" in text and "O'Brien-Nguyễn" in text
+    assert pdf["Content-Disposition"].startswith("attachment")
+    exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, person_id=child.pk)
+    assert exports.count() == 2
+    assert all("Subject access" in e.reason for e in exports)
+
+
+def test_a_practitioner_cannot_export_subject_access(client, practitioner, child):
+    signed_in(client, practitioner)
+    assert client.get(reverse("subject_access", args=[child.pk])).status_code == 403
+    assert (
+        client.get(reverse("subject_access_download", args=[child.pk, "json"])).status_code == 403
+    )
+
+
+def _old_closed_family(lead) -> Family:
+    case = factories.closed_case(lead=lead, closed_on=datetime.date(2000, 6, 1))
+    Person.objects.filter(memberships__family=case.family).update(
+        date_of_birth=datetime.date(1970, 1, 1)
+    )
+    Person.objects.filter(
+        memberships__family=case.family, memberships__relationship="child"
+    ).update(nhs_number="9434765919")
+    ChronologyEntry.objects.create(
+        case=case,
+        kind="note",
+        title="Visit",
+        text="Mum said the flat is damp",
+        author=lead,
+        occurred_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+    )
+    return case.family
+
+
+def test_the_monthly_job_lists_families_past_retention_once(practitioner, district_manager):
+    old = _old_closed_family(practitioner)
+    recent = factories.closed_case(lead=practitioner)  # its child is 8: kept for years
+    listed = retention.retention_list_due(today=TODAY)
+    assert [r.family_id for r in listed] == [old.pk]
+    assert recent.family_id not in {r.family_id for r in listed}
+    assert retention.retention_list_due(today=TODAY) == []
+    assert district_manager.notifications.filter(subject__contains="past retention").exists()
+
+
+def test_the_schedule_is_configurable(practitioner):
+    old = _old_closed_family(practitioner)  # youngest born 1970: 25 in 1995
+    schedule = RetentionSchedule.current()
+    schedule.extra_years = 50  # kept until 2045
+    schedule.save()
+    assert retention.retention_list_due(today=TODAY) == []
+    schedule.extra_years = 0
+    schedule.save()
+    assert [r.family_id for r in retention.retention_list_due(today=TODAY)] == [old.pk]
+
+
+def test_the_monthly_job_is_on_the_beat_schedule():
+    task = PeriodicTask.objects.get(task="records.tasks.retention_list_due")
+    assert (task.crontab.day_of_month, task.crontab.hour) == ("1", "3")
+
+
+def test_approved_disposal_removes_personal_data_and_leaves_a_stub(
+    client, practitioner, district_manager
+):
+    family = _old_closed_family(practitioner)
+    child = Person.objects.get(memberships__family=family, memberships__relationship="child")
+    name = family.name
+    RecordChange.objects.create(
+        person=child, summary="x", changes={"First name": ["Old", "New"]}, changed_by=practitioner
+    )
+    [review] = retention.retention_list_due(today=TODAY)
+    signed_in(client, district_manager)
+    assert name in client.get(reverse("retention_list")).content.decode()
+    response = client.post(reverse("retention_decide", args=[review.pk]), {"decision": "dispose"})
+    assert response.status_code == 302
+    family.refresh_from_db()
+    child.refresh_from_db()
+    assert family.name != name and family.postcode == ""
+    assert (child.first_name, child.nhs_number, child.date_of_birth) == (
+        "Disposed",
+        None,
+        datetime.date(1970, 1, 1),
+    )
+    assert not RecordChange.objects.filter(person=child).exists()
+    assert ChronologyEntry.objects.get(case__family=family).text == ""
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DISPOSED
+    assert review.decided_by == district_manager
+    assert review.disposed_summary["people"] == 2
+    stub = AuditEvent.objects.get(
+        record_type="family", record_id=family.pk, changes__has_key="disposed"
+    )
+    assert district_manager.full_name in stub.reason
+    assert EarlyHelpCase.objects.filter(family=family).count() == 1  # counts still add up
+
+
+def test_keeping_a_record_needs_a_reason(client, practitioner, district_manager):
+    _old_closed_family(practitioner)
+    [review] = retention.retention_list_due(today=TODAY)
+    signed_in(client, district_manager)
+    response = client.post(
+        reverse("retention_decide", args=[review.pk]), {"decision": "keep", "note": ""}
+    )
+    assert response.status_code == 400
+    assert "Say why" in response.content.decode()
+    client.post(
+        reverse("retention_decide", args=[review.pk]),
+        {"decision": "keep", "note": "Court case pending"},
+    )
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.KEPT
+
+
+def test_a_manager_of_another_district_cannot_decide(client, practitioner, other_district, eh_team):
+    _old_closed_family(practitioner)
+    [review] = retention.retention_list_due(today=TODAY)
+    elsewhere = factories.UserFactory(
+        role="team_manager", agency=eh_team, districts=[other_district]
+    )
+    signed_in(client, elsewhere)
+    assert client.get(reverse("retention_decide", args=[review.pk])).status_code == 404
+    assert RetentionReview.objects.get(pk=review.pk).status == ReviewStatus.PENDING
