@@ -173,3 +173,15 @@ def get_plan_for(user, pk) -> FamilyPlan:
 
 def get_meeting_for(user, pk) -> TafMeeting:
     return _in_scope(user, meetings_visible_to(user), pk)
+
+
+def possible_contributors(case: EarlyHelpCase):
+    """Early help consultants for the case's district (they can already read it): the
+    people a lead invites to help complete an assessment."""
+    from partners.models import Role, User
+
+    return (
+        User.objects.filter(is_active=True, role=Role.CONSULTANT, districts=case.district_id)
+        .select_related("agency")
+        .order_by("full_name")
+    )

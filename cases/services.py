@@ -29,6 +29,7 @@ from cases.models import (
     StepEvent,
     TeamAroundFamilyMember,
 )
+from earlyhelp import events
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
@@ -119,6 +120,7 @@ def taf_member_add(
         request=request,
         changes={"taf_member": [None, str(member.user_id or member.contact_name)]},
     )
+    events.emit("taf_member_added", member=member, acting_user=acting_user)
     return member
 
 
@@ -151,6 +153,7 @@ def taf_member_remove(
         request=request,
         changes={"left_on": [None, str(member.left_on)]},
     )
+    events.emit("taf_member_removed", member=member, acting_user=acting_user)
     return member
 
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "assessments",
     "reporting",
     "reminders",
+    "oversight",
+    "work",
     "demo",
 ]
 

@@ -26,6 +26,7 @@ NAVIGATION = {
     ],
     Role.CONSULTANT: [
         ("Cases", "case_list"),
+        ("Consultation log", "consultation_log"),
         ("Quality audits", "qa_sample"),
         ("Indicators", "indicators"),
     ],

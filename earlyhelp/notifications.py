@@ -12,7 +12,7 @@ Reminders do not depend on the broker at all: their source of truth is the datab
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,11 +47,13 @@ def publish(task, *args, queue: str | None = None) -> bool:
 
 def notify(
     *, user, subject: str, body: str = "", url: str = "", email: bool = True
-) -> Notification:
+) -> Notification | None:
     """In-app notification, plus a link-only email after commit.
 
     `user.digest_reminders` applies to reminders only (reminders/services.py), so other
     notifications (triage outcomes) are still emailed one by one."""
+    if not user.is_active:  # a leaver is told nothing, from the moment they leave
+        return None
     wanted = bool(email and user.email)
     notification = Notification.objects.create(
         user=user, subject=subject, body=body, url=url, email_wanted=wanted
@@ -63,19 +65,34 @@ def notify(
     return notification
 
 
-def notification_email_deliver(notification: Notification) -> None:
+def notification_email_deliver(notification: Notification, *, attachments=()) -> bool:
     """Send the link-only email for one notification (the caller holds its row lock and
-    sets emailed_at in the same transaction)."""
+    sets emailed_at in the same transaction). Nothing goes to a user who has left.
+    `attachments`: (filename, content, mimetype) tuples, e.g. a meeting's calendar file."""
+    if not notification.user.is_active:
+        return False
     link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-    send_mail(
+    email_send(
+        to=notification.user.email,
         subject=f"Early help: {notification.subject}",
-        message=(
+        body=(
             f"{notification.subject}\n\nSign in to see the details: {link}\n\n"
             "This email contains no personal details. Do not reply to it."
         ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[notification.user.email],
+        attachments=attachments,
     )
+    return True
+
+
+def email_send(*, to: str, subject: str, body: str, attachments=()) -> None:
+    """The one place an email leaves the service (a notification's, or one to a TAF
+    member without an account). `attachments`: (filename, content, mimetype) tuples."""
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
 
 
 def notification_email_send(notification_id: int) -> bool:

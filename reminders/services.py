@@ -18,14 +18,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.access import cases_visible_to
 from earlyhelp.models import Notification
-from earlyhelp.notifications import notification_email_deliver
+from earlyhelp.notifications import email_send, notification_email_deliver
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
 from partners.models import Role, User
 from referrals.access import referrals_visible_to
@@ -33,11 +32,15 @@ from reminders import conf
 from reminders.deadlines import CASE_KINDS, Deadline, deadlines_due_by
 from reminders.models import (
     DeadlineKind,
+    Delivery,
+    MessageKind,
+    Notice,
     OccurrenceStatus,
     ReminderDigest,
     ReminderOccurrence,
     Stage,
 )
+from reminders.preferences import deliveries_for
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +291,7 @@ KIND_WORDS = {
     DeadlineKind.REVIEW: "A Team Around the Family review",
     DeadlineKind.TRIAGE: "A triage decision on a request for support",
     DeadlineKind.DRIFT: "A case with no recorded activity",
+    DeadlineKind.ACTION: "A family plan action you own",
 }
 
 
@@ -323,6 +327,8 @@ def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, s
 def reminder_url(row: ReminderOccurrence) -> str:
     if row.kind == DeadlineKind.TRIAGE:
         name, pk = "referral_detail", row.record_id
+    elif row.kind == DeadlineKind.ACTION:
+        name, pk = "family_plan", row.case_id
     else:
         name, pk = "case_detail", row.case_id
     try:
@@ -409,6 +415,7 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
                 ids=[r.record_id for r in rows_of_user if r.kind == DeadlineKind.TRIAGE],
             )
         }
+    deliveries = deliveries_for({row.recipient_id: row.recipient for row in rows}.values())
     for row in rows:
         user = row.recipient
         subject_id = _subject_id(row.kind, row.record_id, row.case_id)
@@ -425,8 +432,9 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
             result.cancelled += 1
             continue
         try:
+            kind = MessageKind.ACTIONS if row.kind == DeadlineKind.ACTION else MessageKind.DEADLINES
             with transaction.atomic():
-                _deliver(row, user, now, today, result)
+                _deliver(row, user, now, today, result, deliveries[(user.pk, kind)])
         except Exception as exc:  # noqa: BLE001 - one bad address must not stop the rest
             result.failed += 1
             logger.warning(
@@ -436,13 +444,13 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
             )
 
 
-def _deliver(row, user, now, today, result: SendResult) -> None:
+def _deliver(row, user, now, today, result: SendResult, delivery: str = Delivery.EMAIL) -> None:
     subject, body = reminder_text(row, today)
     notification = Notification.objects.create(
         user=user, subject=subject, body=body, url=reminder_url(row)
     )
-    row.by_digest = bool(user.digest_reminders)
-    if user.email and not row.by_digest:
+    row.by_digest = delivery == Delivery.DIGEST
+    if user.email and delivery == Delivery.EMAIL:
         notification_email_deliver(notification)
         notification.emailed_at = now
         notification.save(update_fields=["emailed_at"])
@@ -463,62 +471,70 @@ def reminders_send_digests(*, day: datetime.date | None = None) -> int:
     (UNIQUE recipient + day)."""
     day = day or timezone.localdate()
     sent = 0
-    recipients = (
-        ReminderOccurrence.objects.filter(
-            by_digest=True, status=OccurrenceStatus.SENT, digested_at__isnull=True
+    held = {"by_digest": True, "status": OccurrenceStatus.SENT, "digested_at__isnull": True}
+    recipients = set(
+        ReminderOccurrence.objects.filter(**held).values_list("recipient_id", flat=True)
+    ) | set(
+        Notice.objects.filter(recipient__isnull=False, **held).values_list(
+            "recipient_id", flat=True
         )
-        .values_list("recipient_id", flat=True)
-        .distinct()
     )
-    for recipient_id in list(recipients):
+    for recipient_id in sorted(recipients):
         with transaction.atomic():
             if ReminderDigest.objects.filter(recipient_id=recipient_id, digest_on=day).exists():
                 continue
             rows = list(
                 ReminderOccurrence.objects.select_for_update(skip_locked=True)
-                .filter(
-                    recipient_id=recipient_id,
-                    by_digest=True,
-                    status=OccurrenceStatus.SENT,
-                    digested_at__isnull=True,
-                )
+                .filter(recipient_id=recipient_id, **held)
                 .order_by("due_on", "pk")
             )
-            if not rows:
+            notices = list(
+                Notice.objects.select_for_update(skip_locked=True)
+                .filter(recipient_id=recipient_id, **held)
+                .order_by("pk")
+            )
+            if not rows and not notices:
                 continue
             try:
                 with transaction.atomic():
                     ReminderDigest.objects.create(
-                        recipient_id=recipient_id, digest_on=day, reminder_count=len(rows)
+                        recipient_id=recipient_id,
+                        digest_on=day,
+                        reminder_count=len(rows) + len(notices),
                     )
             except IntegrityError:  # another run wrote today's digest first
                 continue
             user = User.objects.get(pk=recipient_id)
-            if user.email:
-                _send_digest_email(user, rows)
-            ReminderOccurrence.objects.filter(pk__in=[r.pk for r in rows]).update(
-                digested_at=timezone.now()
-            )
+            if user.email and user.is_active:
+                _send_digest_email(user, rows, notices)
+            # Marked in the same transaction as the digest row: an item is in one digest only.
+            now = timezone.now()
+            ReminderOccurrence.objects.filter(pk__in=[r.pk for r in rows]).update(digested_at=now)
+            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(digested_at=now)
             sent += 1
     return sent
 
 
-def _send_digest_email(user, rows) -> None:
+def _send_digest_email(user, rows, notices=()) -> None:
+    from reminders.models import NoticeKind
+
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[Stage(row.stage).label] += 1
+    for notice in notices:
+        counts[NoticeKind(notice.kind).label] += 1
+    total = len(rows) + len(notices)
     lines = [f"- {label}: {n}" for label, n in counts.items()]
     link = f"{settings.SITE_URL}{reverse('notification_list')}"
-    send_mail(
-        subject=f"Early help: your daily reminders ({len(rows)})",
-        message=(
-            f"You have {len(rows)} new reminder{'s' if len(rows) != 1 else ''}:\n"
+    email_send(
+        to=user.email,
+        subject=f"Early help: your daily reminders ({total})",
+        body=(
+            f"You have {total} new reminder{'s' if total != 1 else ''}:\n"
             + "\n".join(lines)
             + f"\n\nSign in to see them: {link}\n\n"
             "This email contains no personal details. Do not reply to it."
         ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
     )
 
 
@@ -526,6 +542,10 @@ def _send_digest_email(user, rows) -> None:
 
 
 def reminder_preferences_set(*, user, digest: bool) -> User:
+    from reminders.models import MessagePreference
+
     User.objects.filter(pk=user.pk).update(digest_reminders=digest)
+    # The single switch speaks for deadline reminders: drop a finer choice made before.
+    MessagePreference.objects.filter(user=user, kind=MessageKind.DEADLINES).delete()
     user.digest_reminders = digest
     return user
