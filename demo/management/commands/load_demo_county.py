@@ -63,10 +63,12 @@ class DemoCounty:
         self._families(family_count)
         from demo.casework import load_demo_casework
         from demo.referrals import load_demo_referrals
+        from work.demo import load_demo_work
 
         open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
         load_demo_casework(self.rng, list(open_cases))
         load_demo_referrals(self.rng, count=60, today=TODAY)
+        load_demo_work()  # issue 14: every role's work tray
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
