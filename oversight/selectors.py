@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     DateField,
-    ExpressionWrapper,
     Max,
     OuterRef,
     Q,
@@ -14,7 +13,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from cases.access import cases_visible_to
 from cases.models import CaseStatus, EarlyHelpCase
@@ -49,7 +48,7 @@ def supervision_due_cases(cases: QuerySet[EarlyHelpCase], today: datetime.date) 
         .annotate(
             due_on=Coalesce(
                 "next_set_on",
-                ExpressionWrapper(
+                Cast(
                     Coalesce("last_supervised_on", "opened_on") + Value(interval),
                     output_field=DateField(),
                 ),

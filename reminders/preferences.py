@@ -4,6 +4,7 @@ once (in-app) and emailed at most once."""
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from earlyhelp.audit import audit
@@ -53,7 +54,7 @@ def preferences_set(*, user, choices: dict[str, str], request=None) -> dict[str,
         )
     if MessageKind.DEADLINES in choices:
         digest = choices[MessageKind.DEADLINES] == Delivery.DIGEST
-        type(user).objects.filter(pk=user.pk).update(digest_reminders=digest)
+        get_user_model().objects.filter(pk=user.pk).update(digest_reminders=digest)
         user.digest_reminders = digest
     if changed:
         audit(user=user, action=AuditAction.CHANGE, record=user, request=request, changes=changed)

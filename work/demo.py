@@ -276,7 +276,9 @@ def load_demo_work(today: datetime.date | None = None) -> dict:
     )
     if leaver is not None:
         made["leaver"] = _case(next(families), leaver, team, _ago(today, 60), consent=[team])
-        User.objects.filter(pk=leaver.pk).update(is_active=False)
+        User.objects.filter(pk=leaver.pk).update(
+            is_active=False, last_login=timezone.now() - datetime.timedelta(days=9)
+        )
 
     # The consultant: a partner-led case drifting, and advice to follow up.
     c = _case(next(families), tom, school, _ago(today, 70), consent=[school])

@@ -454,12 +454,24 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             detail=f"{REVIEWS_WITHOUT_PROGRESS}+ reviews, no outcome improved",
         )
 
-    for pk, family, lead in (
+    for pk, family, lead, last_seen, joined in (
         scope.filter(status__in=OPEN, lead_professional__is_active=False)
-        .values_list("pk", "family__name", "lead_professional__full_name")
+        .values_list(
+            "pk",
+            "family__name",
+            "lead_professional__full_name",
+            "lead_professional__last_login",
+            "lead_professional__date_joined",
+        )
         .order_by("opened_on")[:LIMIT]
     ):
-        case_item(TrayKind.LEAVER_CASE, today, pk, family, detail=f"{lead} has left: reallocate")
+        case_item(
+            TrayKind.LEAVER_CASE,
+            reallocate_by(last_seen, joined),
+            pk,
+            family,
+            detail=f"{lead} has left: reallocate",
+        )
 
     horizon = add_working_days(today, 5)
     for pk, due, family in (
@@ -581,6 +593,13 @@ def strategic_figures(user, today: datetime.date) -> list[tuple[str, int]]:
     ]
 
 
+def reallocate_by(last_login, date_joined) -> datetime.date:
+    """A leaver's work is due a new owner the working day after they were last at work (their
+    last sign-in; the day they joined if they never signed in)."""
+    seen = last_login or date_joined
+    return add_working_days(timezone.localdate(seen), 1)
+
+
 def administrator_items(user, today: datetime.date) -> list[TrayItem]:
     """People who have left but still lead cases or sit on TAFs: their work needs a new
     owner. Counts only; the administrator sees no case."""
@@ -595,20 +614,20 @@ def administrator_items(user, today: datetime.date) -> list[TrayItem]:
             ),
         )
         .filter(Q(leading__gt=0) | Q(on_taf__gt=0))
-        .values_list("pk", "full_name", "leading", "on_taf")
+        .values_list("pk", "full_name", "leading", "on_taf", "last_login", "date_joined")
         .order_by("full_name")[:LIMIT]
     )
     return [
         TrayItem(
             kind=TrayKind.LEAVER,
-            due_date=today,
+            due_date=reallocate_by(last_login, joined),
             today=today,
             url=reverse("admin:partners_user_change", args=[pk]),
             reference=f"User {pk}",
             detail=f"{name}: leads {leading} open case{'s' if leading != 1 else ''}, "
             f"on {on_taf} TAF{'s' if on_taf != 1 else ''}",
         )
-        for pk, name, leading, on_taf in leavers
+        for pk, name, leading, on_taf, last_login, joined in leavers
     ]
 
 

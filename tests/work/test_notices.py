@@ -72,11 +72,28 @@ def test_a_removed_member_is_told(practitioner, colleague, eh_team):
     member = case_services.taf_member_add(
         case=case, user=colleague, agency=eh_team, acting_user=practitioner
     )
+    notices_send_pending(max_seconds=5)
     case_services.taf_member_remove(member=member, acting_user=practitioner)
     notices_send_pending(max_seconds=5)
-    subjects = sorted(m.subject for m in mail.outbox)
+    subjects = [m.subject for m in mail.outbox]
     assert len(subjects) == 2
     assert "removed from a Team Around the Family" in subjects[1]
+    notification = Notification.objects.filter(user=colleague).order_by("-pk").first()
+    assert notification.url == ""  # no link to a case they can no longer open
+
+
+def test_an_addition_undone_before_it_was_sent_is_not_sent(practitioner, colleague, eh_team):
+    case = factories.open_case(lead=practitioner, consent_agencies=[eh_team])
+    member = case_services.taf_member_add(
+        case=case, user=colleague, agency=eh_team, acting_user=practitioner
+    )
+    case_services.taf_member_remove(member=member, acting_user=practitioner)
+    notices_send_pending(max_seconds=5)
+    assert [m.subject for m in mail.outbox] == [
+        f"Early help: You have been removed from a Team Around the Family ({case.reference})"
+    ]
+    added = Notice.objects.get(kind="taf_added")
+    assert added.status == OccurrenceStatus.CANCELLED and added.cancelled_reason == "not_visible"
 
 
 def test_every_member_is_invited_with_a_calendar_file_external_ones_without_case_details(
@@ -189,12 +206,13 @@ def test_the_meeting_api_moves_and_cancels_with_a_reason(client, team, practitio
     ],
 )
 def test_the_calendar_file_keeps_ten_oclock_london_time_across_the_clock_change(
-    team, practitioner, day, hour_utc
+    practitioner, day, hour_utc
 ):
     from reminders.calendar import meeting_ics
 
+    case = factories.open_case(lead=practitioner, opened_on=datetime.date(2026, 1, 5))
     meeting = assessment_services.meeting_schedule(
-        case=team, acting_user=practitioner, scheduled_for=day, starts_at=datetime.time(10, 0)
+        case=case, acting_user=practitioner, scheduled_for=day, starts_at=datetime.time(10, 0)
     )
     calendar = Calendar.from_ical(meeting_ics(meeting))
     start = calendar.walk("VEVENT")[0].decoded("DTSTART")
@@ -228,7 +246,9 @@ def test_a_leaver_gets_nothing_from_the_moment_they_leave(team, practitioner, co
     colleague.save()
     notices_send_pending(max_seconds=5)
     assert colleague.email not in [m.to[0] for m in mail.outbox]
-    assert Notice.objects.get(recipient=colleague).cancelled_reason == "left"
+    assert Notice.objects.get(recipient=colleague, kind="meeting_invite").cancelled_reason == (
+        "left"
+    )
     assert not Notification.objects.filter(
         user=colleague,
         created_at__gte=timezone.now() - datetime.timedelta(minutes=1),
