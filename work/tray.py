@@ -617,12 +617,15 @@ def administrator_items(user, today: datetime.date) -> list[TrayItem]:
         .values_list("pk", "full_name", "leading", "on_taf", "last_login", "date_joined")
         .order_by("full_name")[:LIMIT]
     )
+    may_edit_users = user.has_perm("partners.change_user")
     return [
         TrayItem(
             kind=TrayKind.LEAVER,
             due_date=reallocate_by(last_login, joined),
             today=today,
-            url=reverse("admin:partners_user_change", args=[pk]),
+            url=reverse("admin:partners_user_change", args=[pk])
+            if may_edit_users
+            else reverse("user_activity", args=[pk]),
             reference=f"User {pk}",
             detail=f"{name}: leads {leading} open case{'s' if leading != 1 else ''}, "
             f"on {on_taf} TAF{'s' if on_taf != 1 else ''}",
