@@ -233,8 +233,9 @@ def person_search(
     """Identity search (callers pass the people the user may search: cases/access.py
     people_searchable_by, so the scope rules are the caller's). A queryset, for real paging
     and counts. One word matches a first name or a surname, whole, by its start, or by
-    sound-alike spelling (trigrams); two or more words match first name and surname.
-    Exact and starts-with matches rank above similar spellings."""
+    sound-alike spelling (trigrams); with two or more words the last is the surname (by
+    start or spelling) and the first ranks the results. Exact and starts-with matches rank
+    above similar spellings."""
     today = today or timezone.localdate()
     qs = people
     if identifier:
@@ -284,9 +285,10 @@ def person_search(
             )
         else:
             first, last = parts[0], parts[-1]
+            # The surname narrows; the first name ranks (a nickname or a misspelt first
+            # name must not hide the person, nor a restricted record's existence).
             qs = qs.filter(
-                Q(last_name__istartswith=last) | Q(last_name__trigram_similar=last),
-                Q(first_name__istartswith=first) | Q(first_name__trigram_similar=first),
+                Q(last_name__istartswith=last) | Q(last_name__trigram_similar=last)
             ).annotate(
                 sim=TrigramSimilarity("last_name", last) + TrigramSimilarity("first_name", first),
                 starts=Case(

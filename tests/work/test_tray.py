@@ -194,3 +194,19 @@ def test_my_cases_shows_the_next_due_date_and_sorts_by_it(client, practitioner, 
     latest_first = client.get(reverse("case_list"), {"status": "open", "sort": "-next_due"})
     dues = [c.next_due for c in latest_first.context["page"].object_list if c.next_due]
     assert dues == sorted(dues, reverse=True)
+
+
+def test_a_managers_tray_costs_the_same_queries_with_more_cases(
+    client, district_manager, practitioner, colleague, eh_team, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build_lead_work(practitioner, colleague, eh_team)
+    signed_in(client, district_manager)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    for _ in range(3):
+        build_lead_work(practitioner, colleague, eh_team)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(reverse("home")).status_code == 200
