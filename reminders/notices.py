@@ -275,7 +275,18 @@ def _records(rows: list[Notice]) -> dict[tuple[str, int], object]:
     return found
 
 
-def _why_not(notice: Notice, record, visible: set[int]) -> str:
+def _external_members(rows: list[Notice]) -> set[tuple[int, str]]:
+    """(case id, address) of current members without an account, for the batch's cases."""
+    case_ids = {r.case_id for r in rows if r.recipient_id is None and r.case_id}
+    return {
+        (case_id, email.lower())
+        for case_id, email in TeamAroundFamilyMember.objects.filter(
+            case_id__in=case_ids, user__isnull=True, left_on__isnull=True
+        ).values_list("case_id", "contact_email")
+    }
+
+
+def _why_not(notice: Notice, record, visible: set[int], externals=frozenset()) -> str:
     """Why this notice must not go out now (empty: send it)."""
     if record is None:
         return "record_gone"
@@ -290,6 +301,8 @@ def _why_not(notice: Notice, record, visible: set[int]) -> str:
     if notice.kind == NoticeKind.TAF_REMOVED:
         return ""
     if user is None:
+        if (notice.case_id, notice.recipient_email.lower()) not in externals:
+            return "not_a_member"  # removed from the team before the message went
         return ""
     if notice.case_id not in visible:
         return "not_visible"
@@ -331,13 +344,14 @@ def _visible_cases(rows: list[Notice]) -> dict[int, set[int]]:
 def _send_batch(rows: list[Notice], result: NoticeResult) -> None:
     records = _records(rows)
     visible = _visible_cases(rows)
+    externals = _external_members(rows)
     deliveries = deliveries_for(
         {r.recipient_id: r.recipient for r in rows if r.recipient_id}.values()
     )
     now = timezone.now()
     for notice in rows:
         record = records.get((notice.record_type, notice.record_id))
-        reason = _why_not(notice, record, visible.get(notice.recipient_id, set()))
+        reason = _why_not(notice, record, visible.get(notice.recipient_id, set()), externals)
         if reason:
             notice.status = OccurrenceStatus.CANCELLED
             notice.cancelled_reason = reason

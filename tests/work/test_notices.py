@@ -324,3 +324,14 @@ def test_notices_are_written_once_whatever_the_repeats(team, practitioner):
     assert Notice.objects.filter(record_id=meeting.pk).count() == 3
     notices_send_pending(max_seconds=5)
     assert Notice.objects.filter(status=OccurrenceStatus.SENT, record_id=meeting.pk).count() == 3
+
+
+def test_a_contact_removed_before_the_invitation_went_is_not_sent_it(team, practitioner):
+    assessment_services.meeting_schedule(case=team, acting_user=practitioner, scheduled_for=days(7))
+    head = team.taf_members.get(contact_name="Ms Head")
+    case_services.taf_member_remove(member=head, acting_user=practitioner)
+    notices_send_pending(max_seconds=5)
+    to_head = [m.subject for m in mail.outbox if m.to == ["head@school.example"]]
+    assert to_head == ["Early help: You have been removed from a Team Around the Family"]
+    invite = Notice.objects.get(kind="meeting_invite", recipient_email="head@school.example")
+    assert invite.cancelled_reason == "not_a_member"
