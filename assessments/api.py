@@ -302,6 +302,9 @@ class ReviewViewSet(_ScopedReadViewSet):
                 "kind",
                 "status",
                 "scheduled_for",
+                "starts_at",
+                "duration_minutes",
+                "change_reason",
                 "held_on",
                 "location",
                 "discussion",
@@ -391,6 +394,49 @@ class ReviewViewSet(_ScopedReadViewSet):
             attendance=attendance,
             progress=progress,
             request=request,
+        )
+        return Response(self.ReviewOutput(self.get_one(meeting.pk)).data)
+
+    class ReviewRescheduleInput(serializers.Serializer):
+        scheduled_for = serializers.DateField()
+        starts_at = serializers.TimeField(required=False, allow_null=True, default=None)
+        location = serializers.CharField(
+            max_length=200, allow_blank=True, required=False, default=None
+        )
+        reason = serializers.CharField(max_length=MAX_TEXT)
+
+    class ReviewCancelInput(serializers.Serializer):
+        reason = serializers.CharField(max_length=MAX_TEXT)
+
+    @extend_schema(request=ReviewRescheduleInput, responses={200: ReviewOutput})
+    @action(detail=True, methods=["post"], url_path="reschedule")
+    def reschedule(self, request, pk=None):
+        """Move a scheduled meeting, with the reason; every member is told (with a calendar
+        update). Allowed from: scheduled (assessments.services.RESCHEDULE_FROM)."""
+        meeting = self.get_object()
+        self._work_case(meeting)
+        data = self._valid(self.ReviewRescheduleInput, request)
+        services.meeting_reschedule(
+            meeting=meeting,
+            acting_user=request.user,
+            scheduled_for=data["scheduled_for"],
+            starts_at=data["starts_at"],
+            location=data["location"],
+            reason=data["reason"],
+            request=request,
+        )
+        return Response(self.ReviewOutput(self.get_one(meeting.pk)).data)
+
+    @extend_schema(request=ReviewCancelInput, responses={200: ReviewOutput})
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel(self, request, pk=None):
+        """Cancel a scheduled meeting, with the reason; every member is told. Allowed from:
+        scheduled (assessments.services.CANCEL_FROM)."""
+        meeting = self.get_object()
+        self._work_case(meeting)
+        data = self._valid(self.ReviewCancelInput, request)
+        services.meeting_cancel(
+            meeting=meeting, acting_user=request.user, reason=data["reason"], request=request
         )
         return Response(self.ReviewOutput(self.get_one(meeting.pk)).data)
 

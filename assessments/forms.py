@@ -154,9 +154,82 @@ class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices)
 
 
+def time_field(label: str, **kwargs) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
+        ),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a time, for example 10:30",
+        },
+        **kwargs,
+    )
+
+
+def duration_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="How long, in minutes",
+        min_value=15,
+        max_value=480,
+        initial=60,
+        error_messages={
+            "required": "Enter how long the meeting lasts, in minutes",
+            "invalid": "Enter how long the meeting lasts as a number of minutes, for example 60",
+            "min_value": "A meeting lasts at least 15 minutes",
+            "max_value": "A meeting lasts at most 8 hours (480 minutes)",
+        },
+    )
+
+
 class ScheduleMeetingForm(GovukForm):
     scheduled_for = date_field("Date of the meeting")
+    starts_at = time_field(
+        "Start time",
+        required=False,
+        help_text="UK time. Members get a calendar invitation at this time.",
+    )
+    duration_minutes = duration_field()
     location = forms.CharField(label="Where", max_length=200, required=False)
+    note_for_external = long_text(
+        "What to tell members without an account",
+        required=False,
+        rows=3,
+        help_text="They get the date, time and place by email. Add only what they need: "
+        "never the family's details.",
+    )
+
+
+class RescheduleMeetingForm(GovukForm):
+    scheduled_for = date_field("New date of the meeting")
+    starts_at = time_field("Start time", required=False, help_text="UK time.")
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    reason = long_text("Why the meeting is moving", rows=3)
+
+
+class CancelMeetingForm(GovukForm):
+    reason = long_text("Why the meeting is cancelled", rows=3)
+
+
+class InviteContributorForm(GovukForm):
+    user = forms.ModelChoiceField(
+        label="Who to invite",
+        queryset=None,
+        empty_label="Choose someone",
+        error_messages={
+            "required": "Choose who to invite",
+            "invalid_choice": "Choose who to invite",
+        },
+    )
+    note = long_text("Note for them (optional)", required=False, rows=3)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.full_name}, {u.get_role_display().lower()}, {u.agency}"
+        )
 
 
 class MeetingRecordForm(GovukForm):

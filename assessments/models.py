@@ -89,6 +89,39 @@ class AssessmentVersion(models.Model):
         return f"{self.assessment.case} EHA version {self.number}"
 
 
+class AssessmentContributor(models.Model):
+    """Someone the lead professional invited to help complete the assessment (an early help
+    consultant, say). They may edit the draft while the invitation stands; the lead still
+    submits it. Recorded on the assessment as a contributor."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="contributors"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True, max_length=MAX_TEXT)
+    last_contributed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_invitation_per_contributor",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} contributes to {self.assessment_id}"
+
+
 class SignOffDecision(models.Model):
     """A manager's sign-off or return of a submitted assessment (product history)."""
 
@@ -245,6 +278,14 @@ class TafMeeting(models.Model):
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
     scheduled_for = models.DateField()
+    # Time of day in Europe/London; the invitation's calendar file carries it (none: all day).
+    starts_at = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    # Bumped by every change sent to members, so calendars replace the old invitation.
+    sequence = models.PositiveIntegerField(default=0)
+    # What members without an account are told, as the lead chooses (no case details).
+    note_for_external = models.TextField(blank=True, max_length=2000)
+    change_reason = models.TextField(blank=True, max_length=MAX_TEXT)
     held_on = models.DateField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
     discussion = models.TextField(blank=True, max_length=MAX_TEXT)

@@ -207,3 +207,9 @@ def sign_off_managers_for(assessment: Assessment):
         for u in candidates.select_related("agency")
         if access.cases_visible_to(u).filter(pk=case.pk).exists()
     ]
+
+
+def possible_contributors(case: EarlyHelpCase):
+    """Early help consultants for the case's district (they can already read it): the
+    people a lead invites to help complete an assessment."""
+    return access.consultants_in(case.district_id).select_related("agency").order_by("full_name")

@@ -12,6 +12,7 @@ from assessments.access import may_sign_off
 from assessments.models import (
     ActionStatus,
     Assessment,
+    AssessmentContributor,
     AssessmentStatus,
     AssessmentVersion,
     Attendance,
@@ -28,6 +29,7 @@ from assessments.models import (
 )
 from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field_labels
 from assessments.transitions import ASSESSMENT, MEETING, PLAN_ACTION, PLAN_ACTION_VERB_FOR
+from cases import access
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need
 from cases.services import (
     _check_past_date,
@@ -36,6 +38,7 @@ from cases.services import (
     case_close,
     chronology_add,
 )
+from earlyhelp import events
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
@@ -159,7 +162,7 @@ def assessment_save(
     saved since this editor loaded `lock_version`; otherwise EditConflict, and nothing of
     either person's text is lost (the caller still holds the editor's text)."""
     case = assessment.case
-    _require_worker(acting_user, case)
+    contributor = _require_assessment_worker(acting_user, assessment)
     cleaned = _clean_content(case, content)
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if current.status != AssessmentStatus.DRAFT:
@@ -193,7 +196,94 @@ def assessment_save(
             request=request,
             changes={"fields": [None, ", ".join(changed)[:1000]]},
         )
+    if contributor is not None and changed:
+        contributor.last_contributed_at = timezone.now()
+        contributor.save(update_fields=["last_contributed_at"])
     return current
+
+
+def open_invitation(user, assessment: Assessment) -> AssessmentContributor | None:
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    return AssessmentContributor.objects.filter(
+        assessment=assessment, user=user, ended_at__isnull=True
+    ).first()
+
+
+def may_contribute(user, assessment: Assessment) -> bool:
+    """The lead's team may edit the draft; so may someone the lead invited, while the
+    invitation stands and the case is one they can read."""
+    case = assessment.case
+    if access.can_work_on_case(user, case):
+        return True
+    return (
+        case.is_open
+        and open_invitation(user, assessment) is not None
+        and access.cases_visible_to(user).filter(pk=case.pk).exists()
+    )
+
+
+def _require_assessment_worker(user, assessment: Assessment) -> AssessmentContributor | None:
+    """None for the case's own workers; the invitation for an invited contributor."""
+    case = assessment.case
+    if access.can_work_on_case(user, case):
+        return None
+    if may_contribute(user, assessment):
+        return open_invitation(user, assessment)
+    _require_worker(user, case)  # raises the usual message
+    return None
+
+
+@transaction.atomic
+def contributor_invite(
+    *, assessment: Assessment, acting_user, user, note: str = "", request=None
+) -> AssessmentContributor:
+    """The lead invites someone (an early help consultant for the district, usually) to help
+    complete the assessment. Only people who can already read the case may be invited:
+    an invitation widens what they may do, never what they may see."""
+    case = assessment.case
+    _require_worker(acting_user, case)
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise DomainError("Only a draft assessment can have contributors invited.")
+    if user is None or not user.is_active:
+        raise DomainError("Choose someone to invite.")
+    if access.can_work_on_case(user, case):
+        raise DomainError(f"{user} already works on this case and can edit the assessment.")
+    if not access.cases_visible_to(user).filter(pk=case.pk).exists():
+        raise DomainError(f"{user} cannot see this case, so cannot be invited to help.")
+    if open_invitation(user, assessment) is not None:
+        raise DomainError(f"{user} is already invited to help with this assessment.")
+    note = _check_text(note, "the note", required=False)
+    invitation = AssessmentContributor.objects.create(
+        assessment=assessment, user=user, invited_by=acting_user, note=note
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.ASSESSMENT,
+        title=f"{user} invited to help complete the Early Help Assessment",
+        author=acting_user,
+        source=invitation,
+    )
+    audit(user=acting_user, action=AuditAction.CREATE, record=invitation, request=request)
+    events.emit("assessment_contributor_invited", invitation=invitation)
+    return invitation
+
+
+@transaction.atomic
+def contributor_end(*, invitation: AssessmentContributor, acting_user, request=None):
+    _require_worker(acting_user, invitation.assessment.case)
+    if invitation.ended_at is not None:
+        raise InvalidTransition("This invitation has already ended.")
+    invitation.ended_at = timezone.now()
+    invitation.save(update_fields=["ended_at"])
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=invitation,
+        request=request,
+        changes={"ended_at": [None, invitation.ended_at.isoformat()]},
+    )
+    return invitation
 
 
 def missing_for_submission(assessment: Assessment) -> list[str]:
@@ -526,6 +616,7 @@ def action_add(
     )
     PLAN_ACTION.start(action, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=action, request=request)
+    events.emit("plan_action_assigned", action=action, acting_user=acting_user)
     return action
 
 
@@ -570,9 +661,14 @@ def meeting_schedule(
     scheduled_for: datetime.date,
     kind: str | None = None,
     location: str = "",
+    starts_at: datetime.time | None = None,
+    duration_minutes: int = 60,
+    note_for_external: str = "",
     request=None,
 ) -> TafMeeting:
-    """Schedule the first TAF meeting (if no plan has been agreed yet) or a review."""
+    """Schedule the first TAF meeting (if no plan has been agreed yet) or a review, and
+    invite every current member (the event; reminders/notices.py sends the invitations
+    with a calendar file)."""
     _require_worker(acting_user, case)
     if scheduled_for < case.opened_on:
         raise DomainError(
@@ -587,6 +683,9 @@ def meeting_schedule(
         case=case,
         kind=kind,
         scheduled_for=scheduled_for,
+        starts_at=starts_at,
+        duration_minutes=_check_duration(duration_minutes),
+        note_for_external=_check_text(note_for_external, "the note", required=False)[:2000],
         location=location.strip()[:200],
         scheduled_by=acting_user,
     )
@@ -599,6 +698,81 @@ def meeting_schedule(
     )
     MEETING.start(meeting, acting_user=acting_user)
     audit(user=acting_user, action=AuditAction.CREATE, record=meeting, request=request)
+    events.emit("meeting_scheduled", meeting=meeting, acting_user=acting_user)
+    return meeting
+
+
+def _check_duration(minutes) -> int:
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        raise DomainError("Enter how long the meeting lasts, in minutes.") from None
+    if not 15 <= minutes <= 480:
+        raise DomainError("A meeting lasts from 15 minutes to 8 hours (480 minutes).")
+    return minutes
+
+
+# The states each meeting verb may start from (the rest of the moves: meeting_record).
+RESCHEDULE_FROM = (MeetingStatus.SCHEDULED,)
+CANCEL_FROM = (MeetingStatus.SCHEDULED,)
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    meeting: TafMeeting,
+    acting_user,
+    scheduled_for: datetime.date,
+    starts_at: datetime.time | None,
+    reason: str,
+    location: str | None = None,
+    duration_minutes: int | None = None,
+    request=None,
+) -> TafMeeting:
+    """Move a scheduled meeting to a new date or time, with the reason; every member is
+    told, and their calendars replace the old invitation (the sequence number rises)."""
+    case = meeting.case
+    _require_worker(acting_user, case)
+    meeting = TafMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in RESCHEDULE_FROM:
+        raise InvalidTransition("Only a scheduled meeting can be moved.")
+    reason = _check_text(reason, "the reason for the change")
+    if scheduled_for < case.opened_on:
+        raise DomainError(
+            f"A meeting cannot be before the case opened on {case.opened_on:%-d %B %Y}."
+        )
+    before = (meeting.scheduled_for, meeting.starts_at, meeting.location)
+    meeting.scheduled_for = scheduled_for
+    meeting.starts_at = starts_at
+    if location is not None:
+        meeting.location = location.strip()[:200]
+    if duration_minutes is not None:
+        meeting.duration_minutes = _check_duration(duration_minutes)
+    if (meeting.scheduled_for, meeting.starts_at, meeting.location) == before:
+        raise DomainError("Change the date, time or place, or go back without changing it.")
+    meeting.sequence += 1
+    meeting.change_reason = reason
+    meeting.save()
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.REVIEW,
+        title=f"{meeting.get_kind_display()} moved from {before[0]:%-d %B %Y} to "
+        f"{scheduled_for:%-d %B %Y}",
+        text=reason,
+        author=acting_user,
+        source=meeting,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=meeting,
+        request=request,
+        changes={
+            "scheduled_for": [str(before[0]), str(scheduled_for)],
+            "starts_at": [str(before[1] or ""), str(meeting.starts_at or "")],
+        },
+    )
+    events.emit("meeting_changed", meeting=meeting, acting_user=acting_user)
     return meeting
 
 
@@ -707,14 +881,18 @@ def meeting_record(
         source=meeting,
     )
     if next_review_on:
-        review = TafMeeting.objects.create(
+        next_meeting = TafMeeting.objects.create(
             case=case,
             kind=MeetingKind.REVIEW,
             scheduled_for=next_review_on,
+            starts_at=meeting.starts_at,
+            duration_minutes=meeting.duration_minutes,
+            note_for_external=meeting.note_for_external,
             location=meeting.location,
             scheduled_by=acting_user,
         )
-        MEETING.start(review, acting_user=acting_user)
+        MEETING.start(next_meeting, acting_user=acting_user)
+        events.emit("meeting_scheduled", meeting=next_meeting, acting_user=acting_user)
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
@@ -729,17 +907,31 @@ def meeting_record(
 def meeting_cancel(
     *, meeting: TafMeeting, acting_user, reason: str = "", request=None
 ) -> TafMeeting:
+    """Cancel a scheduled meeting, with the reason; every member is told and their
+    calendars drop it."""
     _require_worker(acting_user, meeting.case)
-    if meeting.status != MeetingStatus.SCHEDULED:
+    meeting = TafMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in CANCEL_FROM:
         raise InvalidTransition("Only a scheduled meeting can be cancelled.")
-    MEETING.move(meeting, "cancel", acting_user=acting_user, reason=reason)
+    reason = _check_text(reason, "the reason for cancelling", required=False)
+    # A new sequence number tells calendars the invitation they hold is cancelled.
+    MEETING.move(
+        meeting,
+        "cancel",
+        acting_user=acting_user,
+        reason=reason,
+        sequence=F("sequence") + 1,
+        change_reason=reason,
+    )
     chronology_add(
         case=meeting.case,
         kind=ChronologyKind.REVIEW,
         title=f"{meeting.get_kind_display()} on {meeting.scheduled_for:%-d %B %Y} cancelled",
+        text=reason,
         author=acting_user,
         source=meeting,
     )
+    events.emit("meeting_cancelled", meeting=meeting, acting_user=acting_user)
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
@@ -795,5 +987,13 @@ def case_close_with_plan(
         case=case, acting_user=acting_user, outcomes=outcomes, request=request, **closure
     )
     for meeting in TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED):
-        MEETING.move(meeting, "cancel", acting_user=acting_user, reason="The case closed.")
+        MEETING.move(
+            meeting,
+            "cancel",
+            acting_user=acting_user,
+            reason="The case has closed.",
+            sequence=F("sequence") + 1,
+            change_reason="The case has closed.",
+        )
+        events.emit("meeting_cancelled", meeting=meeting, acting_user=acting_user)
     return closed

@@ -42,6 +42,21 @@ urlpatterns = [
         name="record_taf_meeting",
     ),
     path(C + "meetings/<int:meeting_id>/pdf/", views.review_pdf, name="review_pdf"),
+    path(
+        C + "meetings/<int:meeting_id>/move/",
+        views.reschedule_taf_meeting,
+        name="reschedule_taf_meeting",
+    ),
+    path(
+        C + "meetings/<int:meeting_id>/cancel/",
+        views.cancel_taf_meeting,
+        name="cancel_taf_meeting",
+    ),
+    path(
+        C + "assessment/contributors/invite/",
+        views.invite_contributor,
+        name="invite_contributor",
+    ),
     path(C + "close/", views.close_case, name="close_case"),
     path("sign-off/", views.signoff_queue, name="signoff_queue"),
 ]

@@ -59,6 +59,8 @@ def assessment_detail(request, case_id: int):
             "sections": presenters.sections(labels, assessment.content),
             "countdown": presenters.assessment_countdown(assessment, timezone.localdate()),
             "can_work": access.can_work_on_case(request.user, case),
+            "may_contribute": services.may_contribute(request.user, assessment),
+            "contributors": list(assessment.contributors.select_related("user", "invited_by")),
             "may_sign_off": may_sign_off(request.user, assessment),
             "versions": list(assessment.versions.all()),
         },
@@ -82,11 +84,13 @@ def edit_assessment(request, case_id: int):
     """The EHA form. Plain POSTs save the draft ("save") or submit it ("submit"); the
     autosave script posts the same form with X-Autosave and gets JSON back. Every save
     carries the lock_version the editor loaded: a stale one is a conflict, never a silent
-    overwrite."""
-    case = _work_case(request, case_id)
+    overwrite. Invited contributors edit the draft too (services.may_contribute)."""
+    case = _case(request, case_id)
     assessment = selectors.assessment_for(case)
     if assessment is None:
         raise Http404
+    if not services.may_contribute(request.user, assessment):
+        raise PermissionDenied("You can read this case but not record work on it.")
     if assessment.status != AssessmentStatus.DRAFT:
         messages.error(request, "This assessment is locked. Start a new version to change it.")
         return redirect("assessment_detail", case_id=case.pk)
@@ -534,13 +538,17 @@ def schedule_taf_meeting(request, case_id: int):
                 case=case,
                 acting_user=request.user,
                 scheduled_for=form.cleaned_data["scheduled_for"],
+                starts_at=form.cleaned_data.get("starts_at"),
+                duration_minutes=form.cleaned_data["duration_minutes"],
                 location=form.cleaned_data.get("location", ""),
+                note_for_external=form.cleaned_data.get("note_for_external", ""),
                 request=request,
             )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Meeting scheduled.")
+            messages.success(request, "Meeting scheduled. Every member is sent an invitation.")
+            _warn_no_email(request, case)
             return redirect("case_detail", pk=case.pk)
     lede = ""
     if plan and not plan.agreed_on:
@@ -549,6 +557,117 @@ def schedule_taf_meeting(request, case_id: int):
             f"{plan.first_taf_due_on:%-d %B %Y} (10 working days after the plan)."
         )
     return _plan_form(request, case, form, "Schedule a TAF meeting", "Schedule meeting", lede)
+
+
+def _warn_no_email(request, case) -> None:
+    """The meeting is recorded either way; the lead is told whom the email cannot reach."""
+    for name in case_selectors.taf_members_without_email(case):
+        messages.warning(
+            request,
+            f"{name} has no email address, so was not sent the invitation. Tell them another "
+            "way, or add their email address to the Team Around the Family.",
+        )
+
+
+def _scheduled_meeting(case, meeting_id):
+    return get_object_or_404(TafMeeting, pk=meeting_id, case=case)
+
+
+@doors.CASE_WORKERS
+def reschedule_taf_meeting(request, case_id: int, meeting_id: int):
+    case = _work_case(request, case_id)
+    meeting = _scheduled_meeting(case, meeting_id)
+    form = forms.RescheduleMeetingForm(
+        request.POST or None,
+        initial={
+            "scheduled_for": meeting.scheduled_for,
+            "starts_at": meeting.starts_at,
+            "location": meeting.location,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.meeting_reschedule(
+                meeting=meeting,
+                acting_user=request.user,
+                scheduled_for=d["scheduled_for"],
+                starts_at=d.get("starts_at"),
+                location=d.get("location", ""),
+                reason=d["reason"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Meeting moved. Every member is told of the change.")
+            _warn_no_email(request, case)
+            return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+    return _plan_form(request, case, form, "Move the meeting", "Move the meeting")
+
+
+@doors.CASE_WORKERS
+def cancel_taf_meeting(request, case_id: int, meeting_id: int):
+    case = _work_case(request, case_id)
+    meeting = _scheduled_meeting(case, meeting_id)
+    form = forms.CancelMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Meeting cancelled. Every member is told.")
+            _warn_no_email(request, case)
+            return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+    return _plan_form(
+        request,
+        case,
+        form,
+        "Cancel the meeting",
+        "Cancel the meeting",
+        f"{meeting.get_kind_display()} on {meeting.scheduled_for:%-d %B %Y}.",
+    )
+
+
+@doors.CASE_WORKERS
+def invite_contributor(request, case_id: int):
+    """The lead invites someone who can already read the case (a consultant for the
+    district, usually) to help complete the assessment."""
+    case = _work_case(request, case_id)
+    assessment = selectors.assessment_for(case)
+    if assessment is None:
+        raise Http404
+    people = selectors.possible_contributors(case)
+    form = forms.InviteContributorForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contributor_invite(
+                assessment=assessment,
+                acting_user=request.user,
+                user=form.cleaned_data["user"],
+                note=form.cleaned_data.get("note", ""),
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['user']} is invited to help.")
+            return redirect("assessment_detail", case_id=case.pk)
+    return _plan_form(
+        request,
+        case,
+        form,
+        "Invite someone to help with the assessment",
+        "Send the invitation",
+        "They can edit the draft with you until it is submitted, and are recorded as a "
+        "contributor. You still submit it.",
+    )
 
 
 def _attendees(case):

@@ -103,6 +103,7 @@ def benchmarks(runs: int):
         ("API cases list", _get(manager, "/api/v1/cases/")),
         ("API indicators", _get(authority, f"/api/v1/reporting/indicators/?{period}")),
     ]
+    plan += _work_tray_plan(district_manager)
     results = [measure(name, call, runs=runs) for name, call in plan]
     results.append(
         measure(
@@ -131,3 +132,37 @@ def _sweep():
         result = reminders_sweep(today=datetime.date(2026, 11, 2), use_lock=False)
         transaction.set_rollback(True)
     return result
+
+
+def practitioner_with(cases: int = 40):
+    """The practitioner whose open caseload is nearest `cases` (issue 14: "a practitioner
+    with 40 cases at county scale")."""
+    from django.db.models import F, Func
+
+    row = (
+        EarlyHelpCase.objects.filter(status="open", lead_professional__role=Role.PRACTITIONER)
+        .values("lead_professional_id")
+        .annotate(n=Count("pk"))
+        .annotate(distance=Func(F("n") - cases, function="ABS"))
+        .order_by("distance", "lead_professional_id")
+        .first()
+    )
+    return User.objects.get(pk=row["lead_professional_id"]), row["n"]
+
+
+def _work_tray_plan(district_manager):
+    """GET /api/v1/my-work/ must answer in under 300 ms at p95 (issue 14)."""
+    lead, n = practitioner_with(40)
+    practitioner = client_for(lead)
+    plan = [
+        (f"API my-work (practitioner, {n} cases)", _get(practitioner, "/api/v1/my-work/")),
+        (f"work tray page (practitioner, {n} cases)", _get(practitioner, reverse("home"))),
+    ]
+    if district_manager is not None:
+        plan.append(
+            (
+                "work tray page, district manager",
+                _get(client_for(district_manager), reverse("home")),
+            )
+        )
+    return plan

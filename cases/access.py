@@ -416,3 +416,8 @@ def team_managers_in(districts) -> QuerySet:
 def excluding_figures_only(users: QuerySet) -> QuerySet:
     """Strategic viewers see figures, never a person: not among those who may see a record."""
     return users.exclude(role=Role.STRATEGIC)
+
+
+def consultants_in(district_id: int) -> QuerySet:
+    """Early help consultants for a district (they may already read its cases)."""
+    return User.objects.filter(is_active=True, role=Role.CONSULTANT, districts=district_id)

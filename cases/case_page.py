@@ -27,3 +27,21 @@ def sections_context(case: EarlyHelpCase, user, today: datetime.date) -> dict:
     for section in _sections:
         context.update(section(case, user, today))
     return context
+
+
+# "What is due next" on the case list ("My cases"): apps that own deadlines register a
+# function returning per-case subquery expressions (OuterRef("pk") is the case); the list
+# annotates the earliest of them as `next_due`, in the same query as the page.
+DueDates = Callable[[], list]
+
+_due_dates: list[DueDates] = []
+
+
+def register_due_dates(provider: DueDates) -> DueDates:
+    if provider not in _due_dates:
+        _due_dates.append(provider)
+    return provider
+
+
+def next_due_expressions() -> list:
+    return [expression for provider in _due_dates for expression in provider()]

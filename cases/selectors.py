@@ -1,7 +1,8 @@
 """Reads for the casework pages. Always start from the user's scope (cases/access.py)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Least
 
 from cases import access
 from cases.codes import Relationship
@@ -17,12 +18,27 @@ from cases.models import (
 from partners import doors
 from partners.models import Agency, User
 
+CASE_SORTS = {
+    "opened": ("-opened_on", "-pk"),
+    "next_due": (F("next_due").asc(nulls_last=True), "pk"),
+    "-next_due": (F("next_due").desc(nulls_last=True), "pk"),
+}
+
 
 def case_list_for(
-    user, *, status: str = "", level: int | None = None, district: int | None = None
+    user,
+    *,
+    status: str = "",
+    level: int | None = None,
+    district: int | None = None,
+    sort: str = "opened",
 ) -> QuerySet[EarlyHelpCase]:
     """Cases in the user's scope, restricted ones included but flagged `masked` (the page
-    shows 'Restricted record — contact X'). A constant number of queries per page."""
+    shows 'Restricted record — contact X'), each with `next_due` (the earliest date
+    something is due, from the apps registered in cases/case_page.py). A constant number
+    of queries per page."""
+    from cases.case_page import next_due_expressions
+
     named = Family.named_people.through.objects.filter(
         family_id=OuterRef("family_id"), user_id=user.pk
     )
@@ -30,8 +46,15 @@ def case_list_for(
         access.cases_in_scope(user)
         .select_related("family", "district", "lead_professional", "lead_agency")
         .annotate(named=Exists(named))
-        .order_by("-opened_on", "-pk")
     )
+    expressions = next_due_expressions()
+    if len(expressions) > 1:
+        cases = cases.annotate(next_due=Least(*expressions))
+    elif expressions:
+        cases = cases.annotate(next_due=expressions[0])
+    else:
+        cases = cases.annotate(next_due=Value(None, output_field=DateField()))
+    cases = cases.order_by(*CASE_SORTS.get(sort, CASE_SORTS["opened"]))
     if status:
         cases = cases.filter(status=status)
     if level:
@@ -102,6 +125,17 @@ def consented_agencies(case: EarlyHelpCase) -> QuerySet[Agency]:
     return Agency.objects.filter(
         Q(pk=case.lead_agency_id) | Q(consents__case=case, consents__withdrawn_on__isnull=True)
     ).distinct()
+
+
+def taf_members_without_email(case: EarlyHelpCase) -> list[str]:
+    """Names of current members who cannot be emailed (no account and no address): the
+    page tells the lead to invite them another way."""
+    return [
+        m.contact_name
+        for m in case.taf_members.filter(
+            left_on__isnull=True, user__isnull=True, contact_email=""
+        ).only("contact_name")
+    ]
 
 
 def taf_members_for(case: EarlyHelpCase, *, current_only: bool = True):

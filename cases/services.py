@@ -34,6 +34,7 @@ from cases.models import (
     StepUpSource,
     TeamAroundFamilyMember,
 )
+from earlyhelp import events
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
@@ -146,6 +147,7 @@ def taf_member_add(
         request=request,
         changes={"taf_member": [None, str(member.user_id or member.contact_name)]},
     )
+    events.emit("taf_member_added", member=member, acting_user=acting_user)
     return member
 
 
@@ -178,6 +180,7 @@ def taf_member_remove(
         request=request,
         changes={"left_on": [None, str(member.left_on)]},
     )
+    events.emit("taf_member_removed", member=member, acting_user=acting_user)
     return member
 
 

@@ -26,6 +26,7 @@ from cases.models import (
 )
 from earlyhelp.audit import audit_view
 from earlyhelp.errors import DomainError
+from earlyhelp.working_days import working_days_between
 from partners import doors
 from partners.models import District
 
@@ -46,10 +47,20 @@ def case_list(request):
         status=(filters.get("status") or "") if form.is_bound else CaseStatus.OPEN,
         level=filters.get("level"),
         district=filters.get("district"),
+        sort=request.GET.get("sort", "opened"),
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for case in page.object_list:
+        case.due_countdown = (
+            _countdown(case.next_due, today) if case.next_due and case.is_open else ""
+        )
+        case.due_overdue = bool(case.next_due and case.is_open and case.next_due < today)
     query = request.GET.copy()
     query.pop("page", None)
+    sort_query = request.GET.copy()
+    sort_query.pop("page", None)
+    sort_query.pop("sort", None)
     return render(
         request,
         "cases/case_list.html",
@@ -58,8 +69,20 @@ def case_list(request):
             "filter_form": form,
             "query": query.urlencode(),
             "heading": "My cases" if access.sees_own_cases_only(user) else "Cases",
+            "sort": request.GET.get("sort", "opened"),
+            "sort_query": sort_query.urlencode(),
         },
     )
+
+
+def _countdown(due: datetime.date, today: datetime.date) -> str:
+    left = working_days_between(today, due)
+    if due < today:
+        late = max(1, -left)
+        return f"Overdue by {late} working day{'s' if late != 1 else ''}"
+    if due == today:
+        return "Due today"
+    return f"{left} working day{'s' if left != 1 else ''} left"
 
 
 CHRONOLOGY_PAGE = 30

@@ -23,6 +23,7 @@ NAVIGATION = [
     ("Indicators", "indicators"),
     ("Retention", "retention_list"),
     ("Quality audits", "qa_sample"),
+    ("Consultation log", "consultation_log"),
     ("Quality feedback", "qa_feedback"),
     ("Administration", "admin:index"),
     ("Break glass", "break_glass"),

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "reporting",
     "reminders",
     "records",
+    "oversight",
+    "work",
     "demo",
     "earlyhelp.outbox",
 ]

@@ -41,7 +41,7 @@ admin.site.site_header = "Early help administration"
 admin.site.site_title = "Early help administration"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("work.urls")),
     path("health/", views.health, name="health"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("reminders.urls")),
     path("", include("records.urls")),
+    path("", include("oversight.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="api_schema"),

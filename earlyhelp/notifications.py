@@ -44,12 +44,14 @@ def publish(task, *args, queue: str | None = None) -> bool:
 
 def notify(
     *, user, subject: str, body: str = "", url: str = "", email: bool = True
-) -> Notification:
+) -> Notification | None:
     """In-app notification, plus a link-only email owed in the outbox (outbox/), written in
     the same transaction: the email is owed exactly when the notification exists.
 
     `user.digest_reminders` applies to reminders only (reminders/services.py), so other
     notifications (triage outcomes) are still emailed one by one."""
+    if not user.is_active:  # a leaver is told nothing, from the moment they leave
+        return None
     wanted = bool(email and user.email)
     notification = Notification.objects.create(
         user=user, subject=subject, body=body, url=url, email_wanted=wanted
@@ -59,8 +61,11 @@ def notify(
     return notification
 
 
-def notification_email_enqueue(notification: Notification, *, key: str, kind: str = ""):
-    """Owe the link-only email of one notification (the text is in outbox/emails.py)."""
+def notification_email_enqueue(
+    notification: Notification, *, key: str, kind: str = "", attachments=()
+):
+    """Owe the link-only email of one notification (the text is in outbox/emails.py).
+    `attachments`: (filename, content, mimetype) tuples, e.g. a meeting's calendar file."""
     from earlyhelp.outbox.emails import notification_email
     from earlyhelp.outbox.models import MessageKind
     from earlyhelp.outbox.services import message_enqueue
@@ -74,6 +79,17 @@ def notification_email_enqueue(notification: Notification, *, key: str, kind: st
         body=text,
         recipient=notification.user,
         notification=notification,
+        attachments=attachments,
+    )
+
+
+def email_enqueue(*, key: str, to: str, subject: str, body: str, kind: str, attachments=()):
+    """Owe an email to an address without an account (a TAF member from outside), through
+    the same outbox: sent once, after the caller's transaction commits."""
+    from earlyhelp.outbox.services import message_enqueue
+
+    return message_enqueue(
+        key=key, kind=kind, to_address=to, subject=subject, body=body, attachments=attachments
     )
 
 

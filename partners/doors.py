@@ -50,6 +50,7 @@ CASE_DATA = roles("roles that may see case data (scoped)", ROLES_SEEING_CASE_DAT
 FRONT_DOOR = roles("front door officers", [Role.FRONT_DOOR])
 MANAGERS = roles("team managers", [Role.TEAM_MANAGER])
 CONSULTANTS = roles("early help consultants", [Role.CONSULTANT])
+CONSULTATION_READERS = roles("consultants and team managers", [Role.CONSULTANT, Role.TEAM_MANAGER])
 AUDIT_READERS = roles("managers and administrators", [Role.TEAM_MANAGER, Role.ADMINISTRATOR])
 FIGURES = roles(
     "people who see aggregate figures",

@@ -506,14 +506,63 @@ class CloseForm(forms.Form):
         return data
 
 
+def _age(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": f"{label} must be a whole number of years, like 7",
+            "min_value": f"{label} must be 0 or more",
+            "max_value": f"{label} must be 120 or less",
+        },
+    )
+
+
 class PersonSearchForm(forms.Form):
-    name = line("Name", max_length=100)
+    name = line(
+        "Name",
+        max_length=100,
+        help_text="A first name, a surname, both, or the start of one (at least 2 letters)",
+    )
     date_of_birth = date("Date of birth")
     identifier = line("NHS number or UPN", max_length=20)
     postcode = line("Postcode", max_length=10)
+    district = forms.ModelChoiceField(
+        label="District",
+        queryset=None,
+        required=False,
+        empty_label="Any district",
+        error_messages={"invalid_choice": "Choose a district from the list"},
+    )
+    age_from = _age("Aged from")
+    age_to = _age("Aged to")
+
+    CRITERIA = ("name", "date_of_birth", "identifier", "postcode", "district", "age_from", "age_to")
+
+    def __init__(self, *args, **kwargs):
+        from partners.models import District
+
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].widget.attrs["class"] = "govuk-select"
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data.get("name", "").split())
+        if name and len(name.replace(" ", "")) < 2:
+            raise forms.ValidationError("Enter at least 2 letters of the name")
+        return name
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not any(data.get(k) for k in self.fields):
-            raise forms.ValidationError("Enter a name, date of birth, NHS number, UPN or postcode")
+        if not self.errors and not any(data.get(k) not in (None, "") for k in self.CRITERIA):
+            raise forms.ValidationError(
+                "Enter a name, date of birth, NHS number, UPN or postcode, or choose a "
+                "district or ages"
+            )
+        low, high = data.get("age_from"), data.get("age_to")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_to", "Aged to must be the same as or more than aged from")
         return data

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
@@ -211,16 +212,32 @@ def open_cases_of(family: Family | None) -> QuerySet[EarlyHelpCase]:
     )
 
 
+def _years_ago(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
 def person_search(
     *,
     name: str = "",
     date_of_birth: datetime.date | None = None,
     identifier: str = "",
     postcode: str = "",
+    district_id: int | None = None,
+    age_from: int | None = None,
+    age_to: int | None = None,
     people: QuerySet[Person],
-    limit: int = 25,
-) -> list[Person]:
-    """Identity search for the front door (callers pass the people the user may search)."""
+    today: datetime.date | None = None,
+) -> QuerySet[Person]:
+    """Identity search (callers pass the people the user may search: cases/access.py
+    people_searchable_by, so the scope rules are the caller's). A queryset, for real paging
+    and counts. One word matches a first name or a surname, whole, by its start, or by
+    sound-alike spelling (trigrams); with two or more words the last is the surname (by
+    start or spelling) and the first ranks the results. Exact and starts-with matches rank
+    above similar spellings."""
+    today = today or timezone.localdate()
     qs = people
     if identifier:
         ident = identifier.replace(" ", "").upper()
@@ -228,23 +245,68 @@ def person_search(
     if date_of_birth:
         qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(expected_date=date_of_birth))
     if postcode:
-        qs = qs.filter(memberships__family__postcode=normalise_postcode(postcode))
+        qs = qs.filter(
+            pk__in=FamilyMembership.objects.filter(
+                family__postcode=normalise_postcode(postcode)
+            ).values("person_id")
+        )
+    if district_id:
+        qs = qs.filter(
+            pk__in=FamilyMembership.objects.filter(family__district_id=district_id).values(
+                "person_id"
+            )
+        )
+    if age_from is not None:
+        qs = qs.filter(date_of_birth__lte=_years_ago(today, age_from))
+    if age_to is not None:
+        born_after = _years_ago(today, age_to + 1)
+        qs = qs.filter(date_of_birth__gt=born_after)
     if name:
         parts = name.split()
-        last = parts[-1]
-        first = parts[0] if len(parts) > 1 else ""
-        qs = qs.filter(last_name__trigram_similar=last).annotate(
-            sim=TrigramSimilarity("last_name", last)
-            + (TrigramSimilarity("first_name", first) if first else Value(0.0))
-        )
-        qs = qs.order_by("-sim", "last_name", "first_name", "pk")
+        if len(parts) == 1:
+            word = parts[0]
+            qs = qs.filter(
+                Q(first_name__istartswith=word)
+                | Q(last_name__istartswith=word)
+                | Q(first_name__trigram_similar=word)
+                | Q(last_name__trigram_similar=word)
+            ).annotate(
+                sim=Greatest(
+                    TrigramSimilarity("first_name", word), TrigramSimilarity("last_name", word)
+                ),
+                starts=Case(
+                    When(Q(first_name__iexact=word) | Q(last_name__iexact=word), then=Value(2)),
+                    When(
+                        Q(first_name__istartswith=word) | Q(last_name__istartswith=word),
+                        then=Value(1),
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+            )
+        else:
+            first, last = parts[0], parts[-1]
+            # The surname narrows; the first name ranks (a nickname or a misspelt first
+            # name must not hide the person, nor a restricted record's existence).
+            qs = qs.filter(
+                Q(last_name__istartswith=last) | Q(last_name__trigram_similar=last)
+            ).annotate(
+                sim=TrigramSimilarity("last_name", last) + TrigramSimilarity("first_name", first),
+                starts=Case(
+                    When(
+                        Q(last_name__istartswith=last, first_name__istartswith=first),
+                        then=Value(1),
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+            )
+        qs = qs.order_by("-starts", "-sim", "last_name", "first_name", "pk")
     else:
         qs = qs.order_by("last_name", "first_name", "pk")
-    return list(
-        qs.distinct().prefetch_related(
-            Prefetch(
-                "memberships",
-                FamilyMembership.objects.select_related("family", "family__district"),
-            )
-        )[:limit]
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            FamilyMembership.objects.select_related("family", "family__district"),
+        )
     )

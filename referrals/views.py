@@ -525,6 +525,8 @@ def referral_close(request, pk: int):
 
 # ---------------------------------------------------------------- person search
 
+PERSON_SEARCH_PAGE = 25
+
 
 @doors.PERSON_SEARCH
 def person_search(request):
@@ -532,25 +534,33 @@ def person_search(request):
     and households, with whether the family is known, never case detail."""
     form = PersonSearchForm(request.GET or None)
     results = None
+    page = None
+    query = request.GET.copy()
+    query.pop("page", None)
     if request.GET and form.is_valid():
         d = form.cleaned_data
-        results = selectors.person_search(
+        found = selectors.person_search(
             name=d.get("name", ""),
             date_of_birth=d.get("date_of_birth"),
             identifier=d.get("identifier", ""),
             postcode=d.get("postcode", ""),
+            district_id=d["district"].pk if d.get("district") else None,
+            age_from=d.get("age_from"),
+            age_to=d.get("age_to"),
             people=case_access.people_searchable_by(request.user),
         )
+        page = Paginator(found, PERSON_SEARCH_PAGE).get_page(request.GET.get("page"))
+        results = list(page.object_list)
         restriction.mask_people(request.user, results)
         audit(
             user=request.user,
             action=AuditAction.SEARCH,
             record_type="person",
             request=request,
-            reason=f"person search: {len(results)} results",
+            reason=f"person search: {page.paginator.count} results",
         )
     return render(
         request,
         "referrals/person_search.html",
-        {"form": form, "results": results},
+        {"form": form, "results": results, "page": page, "query": query.urlencode()},
     )

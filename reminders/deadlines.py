@@ -6,6 +6,8 @@ rules (DESIGN.md: "drift and delay").
 - Reviews: on the date set at the last held meeting, 4 to 6 weeks on (assessments/deadlines.py).
 - Triage decisions: the front door targets, stored on the referral when it is received
   (referrals/services.py triage_due_on, from referrals/rules.py triage_target_days).
+- Family plan actions: on the date set for each action, chasing its owner when the owner is
+  a TAF member with an account (assessments.PlanAction.due_on).
 - Case drift: an open case with no recorded activity for REMINDER_DRIFT_DAYS (default 30)
   days, counted from EarlyHelpCase.last_activity_at (or the day it opened).
 
@@ -22,7 +24,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from assessments import deadlines as casework
-from assessments.models import Assessment, FamilyPlan, TafMeeting
+from assessments.models import ActionStatus, Assessment, FamilyPlan, PlanAction, TafMeeting
 from cases.models import CaseStatus, EarlyHelpCase
 from earlyhelp.working_days import add_working_days, is_working_day
 from referrals.models import Referral, ReferralStatus
@@ -36,6 +38,7 @@ RECORD_TYPES = {
     DeadlineKind.TRIAGE: "referrals.referral",
     DeadlineKind.DRIFT: "cases.earlyhelpcase",
     DeadlineKind.ALLOCATION: "cases.earlyhelpcase",
+    DeadlineKind.ACTION: "assessments.planaction",
 }
 CASE_KINDS = (
     DeadlineKind.ASSESSMENT,
@@ -43,7 +46,9 @@ CASE_KINDS = (
     DeadlineKind.REVIEW,
     DeadlineKind.DRIFT,
     DeadlineKind.ALLOCATION,
+    DeadlineKind.ACTION,
 )
+OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 OPEN_REFERRAL_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE)
 
 
@@ -98,6 +103,18 @@ def _drift_queryset(due_by: datetime.date) -> QuerySet:
     return EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).filter(
         Q(last_activity_at__lt=_start_of_day(quiet_since + datetime.timedelta(days=1)))
         | Q(last_activity_at__isnull=True, opened_on__lte=quiet_since)
+    )
+
+
+def _action_queryset(due_by: datetime.date) -> QuerySet:
+    """Open plan actions owned by a current TAF member with an account, due by `due_by`."""
+    return PlanAction.objects.filter(
+        status__in=OPEN_ACTION_STATUSES,
+        due_on__lte=due_by,
+        owner_member__user__isnull=False,
+        owner_member__left_on__isnull=True,
+        outcome__removed_on__isnull=True,
+        outcome__plan__case__status=CaseStatus.OPEN,
     )
 
 
@@ -178,6 +195,23 @@ def deadlines_due_by(
             for pk, last, opened, lead, district, agency in rows.iterator(chunk_size=5000):
                 due_on = drift_due_on(last, opened)
                 yield Deadline(kind, record_type, pk, pk, due_on, lead, district, agency)
+            continue
+        if kind == DeadlineKind.ACTION:
+            qs = _action_queryset(due_by)
+            if case_ids is not None:
+                qs = qs.filter(outcome__plan__case_id__in=case_ids)
+            if record_ids is not None:
+                qs = qs.filter(pk__in=record_ids.get(kind, ()))
+            rows = qs.values_list(
+                "pk",
+                "outcome__plan__case_id",
+                "due_on",
+                "owner_member__user_id",
+                "outcome__plan__case__district_id",
+                "outcome__plan__case__lead_agency_id",
+            )
+            for pk, case_id, due_on, owner, district, agency in rows.iterator(chunk_size=5000):
+                yield Deadline(kind, record_type, pk, case_id, due_on, owner, district, agency)
             continue
         qs = _case_queryset(kind, due_by)
         if case_ids is not None:

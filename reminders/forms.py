@@ -14,3 +14,19 @@ class ReminderPreferencesForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how you want to get reminder emails"},
     )
+
+
+class MessagePreferencesForm(forms.Form):
+    """One choice per kind of message (reminders.models.MessageKind)."""
+
+    def __init__(self, *args, **kwargs):
+        from reminders.models import Delivery, MessageKind
+
+        super().__init__(*args, **kwargs)
+        for kind, label in MessageKind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose how you want to get: {label.lower()}"},
+            )

@@ -33,11 +33,15 @@ from reminders import conf
 from reminders.deadlines import CASE_KINDS, Deadline, deadlines_due_by
 from reminders.models import (
     DeadlineKind,
+    Delivery,
+    MessageKind,
+    Notice,
     OccurrenceStatus,
     ReminderDigest,
     ReminderOccurrence,
     Stage,
 )
+from reminders.preferences import deliveries_for
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +296,7 @@ KIND_WORDS = {
     DeadlineKind.TRIAGE: "A triage decision on a request for support",
     DeadlineKind.DRIFT: "A case with no recorded activity",
     DeadlineKind.ALLOCATION: "Allocating a lead professional to a waiting case",
+    DeadlineKind.ACTION: "A family plan action you own",
 }
 
 
@@ -327,6 +332,8 @@ def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, s
 def reminder_url(row: ReminderOccurrence) -> str:
     if row.kind == DeadlineKind.TRIAGE:
         name, pk = "referral_detail", row.record_id
+    elif row.kind == DeadlineKind.ACTION:
+        name, pk = "family_plan", row.case_id
     else:
         name, pk = "case_detail", row.case_id
     try:
@@ -419,6 +426,7 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
                 ids=[r.record_id for r in rows_of_user if r.kind == DeadlineKind.TRIAGE],
             )
         }
+    deliveries = deliveries_for({row.recipient_id: row.recipient for row in rows}.values())
     for row in rows:
         user = row.recipient
         subject_id = _subject_id(row.kind, row.record_id, row.case_id)
@@ -435,8 +443,9 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
             result.cancelled += 1
             continue
         try:
+            kind = MessageKind.ACTIONS if row.kind == DeadlineKind.ACTION else MessageKind.DEADLINES
             with transaction.atomic():
-                _deliver(row, user, now, today, result)
+                _deliver(row, user, now, today, result, deliveries[(user.pk, kind)])
         except SoftTimeLimitExceeded:
             raise
         except Exception as exc:  # noqa: BLE001 - one bad row must not stop the rest
@@ -448,15 +457,15 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
             )
 
 
-def _deliver(row, user, now, today, result: SendResult) -> None:
+def _deliver(row, user, now, today, result: SendResult, delivery: str = Delivery.EMAIL) -> None:
     """In-app notification, and the email owed in the outbox, in the claim transaction: the
     mail server is never talked to while rows are locked (outbox_send sends it after)."""
     subject, body = reminder_text(row, today)
     notification = Notification.objects.create(
         user=user, subject=subject, body=body, url=reminder_url(row)
     )
-    row.by_digest = bool(user.digest_reminders)
-    if user.email and not row.by_digest:
+    row.by_digest = delivery == Delivery.DIGEST
+    if user.email and delivery == Delivery.EMAIL:
         reminder_email_enqueue(row, notification)
         result.emailed += 1
     row.status = OccurrenceStatus.SENT
@@ -494,42 +503,46 @@ def reminders_send_digests(*, day: datetime.date | None = None) -> int:
     (UNIQUE recipient + day)."""
     day = day or timezone.localdate()
     sent = 0
-    recipients = (
-        ReminderOccurrence.objects.filter(
-            by_digest=True, status=OccurrenceStatus.SENT, digested_at__isnull=True
+    held = {"by_digest": True, "status": OccurrenceStatus.SENT, "digested_at__isnull": True}
+    recipients = set(
+        ReminderOccurrence.objects.filter(**held).values_list("recipient_id", flat=True)
+    ) | set(
+        Notice.objects.filter(recipient__isnull=False, **held).values_list(
+            "recipient_id", flat=True
         )
-        .values_list("recipient_id", flat=True)
-        .distinct()
     )
-    for recipient_id in list(recipients):
+    for recipient_id in sorted(recipients):
         with transaction.atomic():
             if ReminderDigest.objects.filter(recipient_id=recipient_id, digest_on=day).exists():
                 continue
             rows = list(
                 ReminderOccurrence.objects.select_for_update(skip_locked=True)
-                .filter(
-                    recipient_id=recipient_id,
-                    by_digest=True,
-                    status=OccurrenceStatus.SENT,
-                    digested_at__isnull=True,
-                )
+                .filter(recipient_id=recipient_id, **held)
                 .order_by("due_on", "pk")
             )
-            if not rows:
+            notices = list(
+                Notice.objects.select_for_update(skip_locked=True)
+                .filter(recipient_id=recipient_id, **held)
+                .order_by("pk")
+            )
+            if not rows and not notices:
                 continue
             try:
                 with transaction.atomic():
                     ReminderDigest.objects.create(
-                        recipient_id=recipient_id, digest_on=day, reminder_count=len(rows)
+                        recipient_id=recipient_id,
+                        digest_on=day,
+                        reminder_count=len(rows) + len(notices),
                     )
             except IntegrityError:  # another run wrote today's digest first
                 continue
             user = User.objects.get(pk=recipient_id)
-            if user.email:
-                _send_digest_email(user, rows, day)
-            ReminderOccurrence.objects.filter(pk__in=[r.pk for r in rows]).update(
-                digested_at=timezone.now()
-            )
+            if user.email and user.is_active:
+                _send_digest_email(user, rows, day, notices)
+            # Marked in the same transaction as the digest row: an item is in one digest only.
+            now = timezone.now()
+            ReminderOccurrence.objects.filter(pk__in=[r.pk for r in rows]).update(digested_at=now)
+            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(digested_at=now)
             sent += 1
     from earlyhelp.outbox.services import outbox_send
 
@@ -537,22 +550,25 @@ def reminders_send_digests(*, day: datetime.date | None = None) -> int:
     return sent
 
 
-def _send_digest_email(user, rows, day: datetime.date) -> None:
+def _send_digest_email(user, rows, day: datetime.date, notices=()) -> None:
     """Owe the digest email in the outbox, in the digest's transaction (once per person per
     day: the key matches ReminderDigest's UNIQUE key)."""
     from earlyhelp.outbox.emails import digest_email
-    from earlyhelp.outbox.models import MessageKind
+    from earlyhelp.outbox.models import MessageKind as OutboxKind
     from earlyhelp.outbox.services import message_enqueue
+    from reminders.models import NoticeKind
 
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[Stage(row.stage).label] += 1
+    for notice in notices:
+        counts[NoticeKind(notice.kind).label] += 1
     subject, body = digest_email(
-        total=len(rows), counts=dict(counts), url=reverse("notification_list")
+        total=len(rows) + len(notices), counts=dict(counts), url=reverse("notification_list")
     )
     message_enqueue(
         key=f"digest:{user.pk}:{day:%Y-%m-%d}",
-        kind=MessageKind.DIGEST,
+        kind=OutboxKind.DIGEST,
         to_address=user.email,
         subject=subject,
         body=body,
@@ -564,6 +580,10 @@ def _send_digest_email(user, rows, day: datetime.date) -> None:
 
 
 def reminder_preferences_set(*, user, digest: bool) -> User:
+    from reminders.models import MessagePreference
+
     User.objects.filter(pk=user.pk).update(digest_reminders=digest)
+    # The single switch speaks for deadline reminders: drop a finer choice made before.
+    MessagePreference.objects.filter(user=user, kind=MessageKind.DEADLINES).delete()
     user.digest_reminders = digest
     return user

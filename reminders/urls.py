@@ -9,4 +9,9 @@ urlpatterns = [
         views.notification_preferences,
         name="notification_preferences",
     ),
+    path(
+        "notifications/preferences/messages/",
+        views.message_preferences,
+        name="message_preferences",
+    ),
 ]

@@ -62,3 +62,26 @@ def notification_preferences(request):
     else:
         form = forms.ReminderPreferencesForm(initial={"delivery": current})
     return render(request, "reminders/notification_preferences.html", {"form": form})
+
+
+@doors.SIGNED_IN
+def message_preferences(request):
+    """Each person chooses, per kind of message, an email each time, the daily digest, or
+    the notifications page only."""
+    from reminders import preferences
+
+    user = request.user
+    if request.method == "POST":
+        form = forms.MessagePreferencesForm(request.POST)
+        if form.is_valid():
+            preferences.preferences_set(user=user, choices=form.cleaned_data, request=request)
+            messages.success(request, "Your choices have been saved.")
+            return redirect("message_preferences")
+    else:
+        form = forms.MessagePreferencesForm(initial=preferences.preferences_for(user))
+    return render(
+        request,
+        "reminders/message_preferences.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

@@ -25,6 +25,7 @@ class MessageKind(models.TextChoices):
     DIGEST = "digest", "Daily reminder digest"
     REFERRER_OUTCOME = "referrer_outcome", "Outcome to an outside referrer"
     MEETING_INVITATION = "meeting_invitation", "Meeting invitation"
+    NOTICE = "notice", "Notice to a team member or action owner"
 
 
 class MessageStatus(models.TextChoices):
@@ -53,6 +54,8 @@ class OutboxMessage(models.Model):
     to_address = models.CharField(max_length=254)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # [{"filename", "content" (text), "mimetype"}]: a meeting's calendar file, say.
+    attachments = models.JSONField(default=list, blank=True)
     notification = models.ForeignKey(
         "earlyhelp.Notification",
         on_delete=models.SET_NULL,

@@ -50,6 +50,7 @@ def message_enqueue(
     body: str,
     recipient=None,
     notification=None,
+    attachments=(),
 ) -> OutboxMessage | None:
     """Owe one email. Idempotent on `key`: owing it again writes nothing and returns None.
     Call inside the transaction of the change that owes it; a sender is told after commit."""
@@ -63,6 +64,14 @@ def message_enqueue(
         body=body,
         recipient=recipient,
         notification=notification,
+        attachments=[
+            {
+                "filename": filename,
+                "content": content.decode() if isinstance(content, bytes) else content,
+                "mimetype": mimetype,
+            }
+            for filename, content, mimetype in attachments
+        ],
         next_attempt_at=timezone.now(),
     )
     try:
@@ -260,6 +269,8 @@ def _hand_over(message: OutboxMessage, mail_connection) -> None:
         headers={KEY_HEADER: message.key},
         connection=mail_connection,
     )
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     email.send(fail_silently=False)
 
 

@@ -22,8 +22,21 @@ ALLOWED = {
     "reminders": KERNEL | {"partners", "cases", "referrals", "assessments"},
     "reporting": KERNEL | {"partners", "cases", "referrals", "assessments"},
     "records": KERNEL | {"partners", "cases", "referrals", "assessments"},
+    "oversight": KERNEL | {"partners", "cases", "referrals", "assessments"},
+    "work": KERNEL
+    | {"partners", "cases", "referrals", "assessments", "reminders", "oversight", "records"},
     "demo": KERNEL
-    | {"partners", "cases", "referrals", "assessments", "reminders", "reporting", "records"},
+    | {
+        "partners",
+        "cases",
+        "referrals",
+        "assessments",
+        "reminders",
+        "reporting",
+        "records",
+        "oversight",
+        "work",
+    },
 }
 ALLOWED["config"] = set(ALLOWED) - {"config"}  # the shell wires every app, never bench
 ALLOWED["bench"] = set(ALLOWED)  # benchmarks may use anything; nothing imports them

@@ -34,6 +34,7 @@ EXPECTED_LINKS = {
         "Overdue",
         "Indicators",
         "Retention",
+        "Consultation log",
         "Quality feedback",
     ],
     Role.CONSULTANT: [
@@ -44,6 +45,7 @@ EXPECTED_LINKS = {
         "Dashboard",
         "Indicators",
         "Quality audits",
+        "Consultation log",
         "Quality feedback",
     ],
     Role.STRATEGIC: ["Dashboard", "Indicators"],

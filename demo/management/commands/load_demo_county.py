@@ -61,27 +61,23 @@ class DemoCounty:
         self._agencies()
         self._users()
         self._families(family_count)
+        from demo.caseflow import load_demo_caseflow
         from demo.casework import load_demo_casework
+        from demo.outbox import load_demo_outbox
+        from demo.records import load_demo_records
         from demo.referrals import load_demo_referrals
+        from demo.restriction import load_demo_restrictions
+        from demo.work import load_demo_work
 
         open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
         load_demo_casework(self.rng, list(open_cases))
         load_demo_referrals(self.rng, count=60, today=TODAY)
-        from demo.restriction import load_demo_restrictions
-
+        # Each feature's states, built through its services (issues 12-17).
         load_demo_restrictions()
-
-        from demo.outbox import load_demo_outbox
-
         load_demo_outbox()
-
-        from demo.caseflow import load_demo_caseflow
-
         load_demo_caseflow(self.rng, today=TODAY)
-
-        from demo.records import load_demo_records
-
         load_demo_records()
+        load_demo_work()
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []

@@ -1,0 +1,138 @@
+"""Pages for supervision (on the case) and the consultants' consultation log."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cases import access
+from earlyhelp.audit import audit_view
+from earlyhelp.errors import DomainError
+from oversight import access as oversight_access
+from oversight import forms, selectors, services
+from oversight.access import keeps_consultation_log
+from oversight.models import ConsultationOutcome
+from partners import doors
+
+
+@doors.MANAGERS
+def record_supervision(request, case_id: int):
+    case = access.get_case_for(request.user, case_id)
+    if not oversight_access.may_supervise(request.user, case) or not case.is_open:
+        raise PermissionDenied("Only a team manager responsible for this open case can do this.")
+    form = forms.SupervisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.supervision_record(
+                case=case,
+                acting_user=request.user,
+                kind=d["kind"],
+                held_on=d["held_on"],
+                discussion=d["discussion"],
+                decisions=d["decisions"],
+                next_supervision_on=d.get("next_supervision_on"),
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Supervision recorded.")
+            return redirect("case_detail", pk=case.pk)
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "case": case,
+            "form": form,
+            "title": "Record supervision",
+            "button": "Save supervision",
+            "lede": "Case supervision or management oversight: what was discussed, what was "
+            "decided, and when the case will next be supervised.",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@doors.CONSULTATION_READERS
+def consultation_log(request):
+    outcome = request.GET.get("outcome", "")
+    log = selectors.consultation_log_for(request.user, outcome=outcome)
+    page = Paginator(log, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "oversight/consultation_log.html",
+        {
+            "page": page,
+            "outcome": outcome if outcome in ConsultationOutcome.values else "",
+            "outcomes": ConsultationOutcome.choices,
+            "may_record": keeps_consultation_log(request.user),
+            "query": f"outcome={outcome}" if outcome in ConsultationOutcome.values else "",
+        },
+    )
+
+
+@doors.CONSULTANTS
+def record_consultation(request):
+    form = forms.ConsultationForm(request.POST or None, initial={"asked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            consultation = services.consultation_record(
+                acting_user=request.user,
+                asked_on=d["asked_on"],
+                asked_by_name=d["asked_by_name"],
+                asked_by_agency=d.get("asked_by_agency"),
+                question=d["question"],
+                advice=d["advice"],
+                outcome=d["outcome"],
+                family_id=d.get("family_id"),
+                follow_up_on=d.get("follow_up_on"),
+                request=request,
+            )
+        except DomainError as error:
+            field = "family_id" if "family" in str(error) else None
+            form.add_error(field, str(error))
+        else:
+            messages.success(request, f"Consultation {consultation.reference} recorded.")
+            return redirect("consultation_detail", pk=consultation.pk)
+    return render(
+        request,
+        "oversight/consultation_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@doors.CONSULTATION_READERS
+def consultation_detail(request, pk: int):
+    consultation = selectors.get_consultation_for(request.user, pk)
+    if consultation.family_id:
+        audit_view(request, consultation)
+    form = forms.ConsultationOutcomeForm(
+        request.POST or None, initial={"outcome": consultation.outcome}
+    )
+    may_change = consultation.consultant_id == request.user.pk
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied("Only the consultant who gave the advice records its outcome.")
+        if form.is_valid():
+            try:
+                services.consultation_outcome_set(
+                    consultation=consultation,
+                    acting_user=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    request=request,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Outcome saved.")
+                return redirect("consultation_detail", pk=consultation.pk)
+    return render(
+        request,
+        "oversight/consultation_detail.html",
+        {"consultation": consultation, "form": form, "may_change": may_change},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,92 @@
+"""Find a person that tells the truth: real paging and counts, first-name-only and partial
+searches, filters by district and age, the same scope rules as before."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases.codes import Relationship
+from cases.models import FamilyMembership, Person
+from tests import factories
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def person(first, last, born, family):
+    p = Person.objects.create(first_name=first, last_name=last, date_of_birth=born)
+    FamilyMembership.objects.create(family=family, person=p, relationship=Relationship.CHILD)
+    return p
+
+
+@pytest.fixture
+def people(district, other_district):
+    here = factories.FamilyFactory(district=district)
+    there = factories.FamilyFactory(district=other_district)
+    today = datetime.date.today()
+    found = {
+        "kian": person("Kian", "Ormerod", today.replace(year=today.year - 7), here),
+        "kiana": person("Kiana", "Whitworth", today.replace(year=today.year - 15), there),
+        "orm": person("Lily", "Ormerod", today.replace(year=today.year - 3), there),
+    }
+    for n in range(30):
+        person(f"Sam{n:02d}", "Hargreaves", today.replace(year=today.year - 10), here)
+    return found
+
+
+def search(client, user, **params):
+    return signed_in(client, user).get(reverse("person_search"), params)
+
+
+def test_a_first_name_alone_finds_people(client, front_door_officer, people):
+    response = search(client, front_door_officer, name="Kian")
+    names = [p.full_name for p in response.context["results"]]
+    assert names[0] == "Kian Ormerod"  # the exact match first
+    assert "Kiana Whitworth" in names  # a name that starts with it
+
+
+def test_part_of_a_surname_finds_people(client, front_door_officer, people):
+    response = search(client, front_door_officer, name="Orme")
+    assert {p.full_name for p in response.context["results"]} >= {"Kian Ormerod", "Lily Ormerod"}
+
+
+def test_results_are_paged_with_a_true_count(client, front_door_officer, people):
+    first = search(client, front_door_officer, name="Hargreaves")
+    assert first.context["page"].paginator.count == 30
+    assert len(first.context["results"]) == 25
+    html = first.content.decode()
+    assert "30 results" in html and "Showing 1 to 25 of 30" in html
+    second = search(client, front_door_officer, name="Hargreaves", page=2)
+    assert len(second.context["results"]) == 5
+    assert not {p.pk for p in first.context["results"]} & {p.pk for p in second.context["results"]}
+
+
+def test_district_and_age_filters(client, front_door_officer, people, other_district):
+    response = search(client, front_door_officer, name="Ormerod", district=other_district.pk)
+    assert [p.full_name for p in response.context["results"]] == ["Lily Ormerod"]
+    aged = search(client, front_door_officer, age_from=6, age_to=8)
+    assert [p.full_name for p in aged.context["results"]] == ["Kian Ormerod"]
+
+
+def test_bad_ages_and_one_letter_names_say_what_to_fix_and_keep_the_input(
+    client, front_door_officer, people
+):
+    response = search(client, front_door_officer, name="K", age_from=9, age_to=4)
+    html = response.content.decode()
+    assert "Enter at least 2 letters of the name" in html
+    assert "Aged to must be the same as or more than aged from" in html
+    assert 'value="K"' in html
+
+
+def test_who_may_search_is_unchanged(client, practitioner, consultant, people):
+    assert search(client, practitioner, name="Kian").status_code == 403
+    assert search(client, consultant, name="Kian").status_code == 403
+
+
+def test_search_queries_do_not_grow_with_the_results(
+    client, front_door_officer, people, django_assert_max_num_queries
+):
+    signed_in(client, front_door_officer)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("person_search"), {"name": "Hargreaves"})

@@ -1,0 +1,679 @@
+"""The work tray: what each person has to do, first thing in the morning (issue 14).
+
+One selector per role builds the items from the records the person may see (cases/access.py,
+referrals/access.py), each kind in one query with a LIMIT, so the tray costs the same number
+of queries whatever the size of the county. Due dates are the owning apps' own
+(assessments/deadlines.py, reminders/deadlines.py, referrals' triage targets); working days
+exclude weekends and English bank holidays (earlyhelp/working_days.py).
+
+The issue-12 queues (allocation, sign-off, step-up) are not built yet in this branch: the
+items link to the case or assessment page where the work is done.
+"""
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import deadlines as casework
+from assessments.models import (
+    Assessment,
+    AssessmentContributor,
+    AssessmentStatus,
+    FamilyPlan,
+    MeetingStatus,
+    OutcomeProgress,
+    PlanAction,
+    SignOffDecision,
+    TafMeeting,
+)
+from cases.access import cases_visible_to
+from cases.models import CaseStatus, EarlyHelpCase, LeadProfessionalHandover
+from earlyhelp.working_days import add_working_days, working_days_between
+from oversight import selectors as oversight
+from partners.models import AgencyKind, User
+from referrals.access import referrals_visible_to
+from referrals.models import Referral, ReferralStatus
+from reminders.deadlines import OPEN_ACTION_STATUSES, overdue_deadlines
+from reminders.models import DeadlineKind
+from work import access
+from work.kinds import TrayKind
+
+LIMIT = 100  # rows per kind: a tray is a to-do list, not a report
+
+OPEN = (CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def allocation_working_days() -> int:
+    """WORK_ALLOCATION_WORKING_DAYS (5): a case waiting for allocation is due this long after
+    it opened."""
+    return _setting("WORK_ALLOCATION_WORKING_DAYS", 5)
+
+
+def signoff_working_days() -> int:
+    """WORK_SIGNOFF_WORKING_DAYS (5): a submitted assessment is signed off within this."""
+    return _setting("WORK_SIGNOFF_WORKING_DAYS", 5)
+
+
+def case_length_days() -> int:
+    """WORK_CASE_LENGTH_DAYS (365): an episode open longer than this is drifting."""
+    return _setting("WORK_CASE_LENGTH_DAYS", 365)
+
+
+def consent_renewal_days() -> int:
+    """WORK_CONSENT_RENEWAL_DAYS (365): consent is renewed at least this often."""
+    return _setting("WORK_CONSENT_RENEWAL_DAYS", 365)
+
+
+REVIEWS_WITHOUT_PROGRESS = 3
+LOOK_AHEAD_WORKING_DAYS = 20
+
+
+@lru_cache(maxsize=8192)
+def _working_days(today: datetime.date, due: datetime.date) -> int:
+    """Many items share a due date: count each (today, due) pair once."""
+    return working_days_between(today, due)
+
+
+@lru_cache(maxsize=8192)
+def _countdown(due: datetime.date, today: datetime.date) -> str:
+    return casework.countdown_text(due, today)
+
+
+@dataclass
+class TrayItem:
+    kind: str
+    due_date: datetime.date
+    today: datetime.date
+    url: str
+    case_id: int | None = None
+    reference: str = ""
+    family: str = ""
+    detail: str = ""
+    significant_harm: bool = False
+
+    @property
+    def label(self) -> str:
+        return TrayKind(self.kind).label
+
+    @property
+    def working_days(self) -> int:
+        """Working days left: 0 on the day, negative when overdue."""
+        return _working_days(self.today, self.due_date)
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_date < self.today
+
+    @property
+    def countdown(self) -> str:
+        return _countdown(self.due_date, self.today)
+
+    def sort_key(self):
+        return (not self.overdue, self.due_date, self.kind, self.reference)
+
+
+@dataclass
+class Tray:
+    figures_of: str  # "triage", "districts" or "" (work/access.py)
+    items: list[TrayItem]
+    today: datetime.date
+    figures: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for i in self.items if i.overdue)
+
+    def counts(self) -> list[tuple[str, str, int, int]]:
+        """(kind, label, items, overdue) for each kind present."""
+        rows = []
+        for kind, items in itertools.groupby(
+            sorted(self.items, key=lambda i: i.kind), lambda i: i.kind
+        ):
+            items = list(items)
+            rows.append((kind, TrayKind(kind).label, len(items), sum(i.overdue for i in items)))
+        return sorted(rows, key=lambda r: (-r[3], r[1]))
+
+
+def _ref(case_id: int) -> str:
+    return f"EH-{case_id:06d}"
+
+
+def _harm(case_field: str = "pk"):
+    return Exists(Referral.objects.filter(case_id=OuterRef(case_field), significant_harm=True))
+
+
+def _case_url(case_id: int) -> str:
+    return reverse("case_detail", args=[case_id])
+
+
+# --- practitioner / lead professional ---------------------------------------------------
+
+
+def _led_by(user) -> QuerySet[EarlyHelpCase]:
+    return cases_visible_to(user).filter(lead_professional_id=user.pk, status=CaseStatus.OPEN)
+
+
+def lead_items(user, today: datetime.date) -> list[TrayItem]:
+    # The cases I lead, once, as ids: each kind below is then a plain indexed IN list
+    # instead of re-running the scope's UNION (a practitioner leads tens, not thousands).
+    led_ids = list(_led_by(user).values_list("pk", flat=True)[: LIMIT * 5])
+    led = EarlyHelpCase.objects.filter(pk__in=led_ids)
+    horizon = add_working_days(today, LOOK_AHEAD_WORKING_DAYS)
+    items: list[TrayItem] = []
+
+    def add(kind, due, case_id, family, url, harm=False, detail=""):
+        items.append(
+            TrayItem(
+                kind=kind,
+                due_date=due,
+                today=today,
+                url=url,
+                case_id=case_id,
+                reference=_ref(case_id),
+                family=family,
+                detail=detail,
+                significant_harm=harm,
+            )
+        )
+
+    for pk, opened, family, harm in (
+        led.filter(assessment__isnull=True)
+        .annotate(harm=_harm())
+        .values_list("pk", "opened_on", "family__name", "harm")
+        .order_by("opened_on")[:LIMIT]
+    ):
+        add(
+            TrayKind.ASSESSMENT_START,
+            casework.assessment_due_on(opened),
+            pk,
+            family,
+            _case_url(pk),
+            harm,
+        )
+
+    returned = SignOffDecision.objects.filter(
+        assessment_id=OuterRef("pk"),
+        version_number=OuterRef("version_number"),
+        outcome=SignOffDecision.Outcome.RETURNED,
+    )
+    for case_id, due, family, harm, was_returned in (
+        Assessment.objects.filter(case_id__in=led_ids, status=AssessmentStatus.DRAFT)
+        .annotate(harm=_harm("case_id"), was_returned=Exists(returned))
+        .values_list("case_id", "due_on", "case__family__name", "harm", "was_returned")
+        .order_by("due_on")[:LIMIT]
+    ):
+        kind = TrayKind.ASSESSMENT_CORRECT if was_returned else TrayKind.ASSESSMENT_SUBMIT
+        add(kind, due, case_id, family, reverse("edit_assessment", args=[case_id]), harm)
+
+    for case_id, due, family, harm in (
+        FamilyPlan.objects.filter(case_id__in=led_ids, agreed_on__isnull=True)
+        .annotate(harm=_harm("case_id"))
+        .values_list("case_id", "first_taf_due_on", "case__family__name", "harm")
+        .order_by("first_taf_due_on")[:LIMIT]
+    ):
+        add(TrayKind.FIRST_TAF, due, case_id, family, reverse("family_plan", args=[case_id]), harm)
+
+    for pk, case_id, due, family, harm, starts in (
+        TafMeeting.objects.filter(
+            case_id__in=led_ids, status=MeetingStatus.SCHEDULED, scheduled_for__lte=horizon
+        )
+        .annotate(harm=_harm("case_id"))
+        .values_list("pk", "case_id", "scheduled_for", "case__family__name", "harm", "starts_at")
+        .order_by("scheduled_for")[:LIMIT]
+    ):
+        url = reverse("taf_meeting_detail", args=[case_id, pk])
+        add(TrayKind.MEETING, due, case_id, family, url, harm, f"{starts:%H:%M}" if starts else "")
+
+    scheduled = TafMeeting.objects.filter(
+        case_id=OuterRef("case_id"), status=MeetingStatus.SCHEDULED
+    )
+    for case_id, due, family, harm in (
+        casework.overdue_reviews(TafMeeting.objects.filter(case_id__in=led_ids), today)
+        .filter(~Exists(scheduled))
+        .annotate(harm=_harm("case_id"))
+        .values_list("case_id", "next_review_on", "case__family__name", "harm")
+        .order_by("next_review_on")[:LIMIT]
+    ):
+        add(
+            TrayKind.REVIEW,
+            due,
+            case_id,
+            family,
+            reverse("schedule_taf_meeting", args=[case_id]),
+            harm,
+        )
+
+    for case_id, due, family, harm, what in (
+        PlanAction.objects.filter(
+            owner_member__user_id=user.pk,
+            owner_member__left_on__isnull=True,
+            status__in=OPEN_ACTION_STATUSES,
+            outcome__removed_on__isnull=True,
+            outcome__plan__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
+        )
+        .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
+        .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
+        .order_by("due_on")[:LIMIT]
+    ):
+        add(
+            TrayKind.ACTION,
+            due,
+            case_id,
+            family,
+            reverse("family_plan", args=[case_id]),
+            harm,
+            what[:120],
+        )
+
+    renew = datetime.timedelta(days=consent_renewal_days())
+    for pk, opened, family, harm, given in (
+        led.annotate(
+            given=Max(
+                "consents__given_on",
+                filter=Q(consents__withdrawn_on__isnull=True, consents__to_assessment=True),
+            ),
+            harm=_harm(),
+        )
+        .filter(Q(given__isnull=True) | Q(given__lte=horizon - renew))
+        .values_list("pk", "opened_on", "family__name", "harm", "given")
+        .order_by("opened_on")[:LIMIT]
+    ):
+        due = given + renew if given else add_working_days(opened, 5)
+        detail = "Consent to renew" if given else "No consent recorded"
+        add(TrayKind.CONSENT, due, pk, family, reverse("record_consent", args=[pk]), harm, detail)
+
+    since = today - datetime.timedelta(days=28)
+    for case_id, handed, family, harm, from_name in (
+        LeadProfessionalHandover.objects.filter(
+            to_user_id=user.pk, case_id__in=led_ids, handed_over_on__gte=since
+        )
+        .annotate(harm=_harm("case_id"))
+        .values_list(
+            "case_id", "handed_over_on", "case__family__name", "harm", "from_user__full_name"
+        )
+        .order_by("-handed_over_on")[:LIMIT]
+    ):
+        add(
+            TrayKind.HANDOVER,
+            add_working_days(handed, 5),
+            case_id,
+            family,
+            _case_url(case_id),
+            harm,
+            f"From {from_name}",
+        )
+
+    items.extend(_contribution_items(user, today))
+    return items
+
+
+def _contribution_items(user, today) -> list[TrayItem]:
+    return [
+        TrayItem(
+            kind=TrayKind.CONTRIBUTION,
+            due_date=due,
+            today=today,
+            url=reverse("edit_assessment", args=[case_id]),
+            case_id=case_id,
+            reference=_ref(case_id),
+            family=family,
+            detail=f"Invited by {invited_by}",
+        )
+        for case_id, due, family, invited_by in AssessmentContributor.objects.filter(
+            user_id=user.pk,
+            ended_at__isnull=True,
+            assessment__status=AssessmentStatus.DRAFT,
+            assessment__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
+        )
+        .values_list(
+            "assessment__case_id",
+            "assessment__due_on",
+            "assessment__case__family__name",
+            "invited_by__full_name",
+        )
+        .order_by("assessment__due_on")[:LIMIT]
+    ]
+
+
+# --- team manager -----------------------------------------------------------------------
+
+OVERDUE_KINDS = (
+    DeadlineKind.ASSESSMENT,
+    DeadlineKind.FIRST_TAF,
+    DeadlineKind.REVIEW,
+    DeadlineKind.ACTION,
+)
+
+
+def _deadline_items(user, today, scope, kinds, tray_kind, names: dict) -> list[TrayItem]:
+    deadlines = itertools.islice(
+        overdue_deadlines(today, kinds=list(kinds), case_ids=scope.values("pk")), LIMIT * len(kinds)
+    )
+    return [
+        TrayItem(
+            kind=tray_kind,
+            due_date=d.due_on,
+            today=today,
+            url=_case_url(d.case_id),
+            case_id=d.case_id,
+            reference=_ref(d.case_id),
+            detail=DeadlineKind(d.kind).label,
+        )
+        for d in deadlines
+    ]
+
+
+def manager_items(user, today: datetime.date) -> list[TrayItem]:
+    scope = cases_visible_to(user)
+    items: list[TrayItem] = []
+
+    def case_item(kind, due, pk, family, url=None, detail="", harm=False):
+        items.append(
+            TrayItem(
+                kind=kind,
+                due_date=due,
+                today=today,
+                url=url or _case_url(pk),
+                case_id=pk,
+                reference=_ref(pk),
+                family=family,
+                detail=detail,
+                significant_harm=harm,
+            )
+        )
+
+    for pk, opened, family, harm in (
+        scope.filter(status=CaseStatus.AWAITING_ALLOCATION)
+        .annotate(harm=_harm())
+        .values_list("pk", "opened_on", "family__name", "harm")
+        .order_by("opened_on")[:LIMIT]
+    ):
+        case_item(
+            TrayKind.ALLOCATION,
+            add_working_days(opened, allocation_working_days()),
+            pk,
+            family,
+            harm=harm,
+        )
+
+    for case_id, submitted, family, lead in (
+        Assessment.objects.filter(case__in=scope, status=AssessmentStatus.SUBMITTED)
+        .values_list(
+            "case_id", "submitted_at", "case__family__name", "case__lead_professional__full_name"
+        )
+        .order_by("submitted_at")[:LIMIT]
+    ):
+        day = timezone.localdate(submitted) if submitted else today
+        case_item(
+            TrayKind.SIGNOFF,
+            add_working_days(day, signoff_working_days()),
+            case_id,
+            family,
+            url=reverse("sign_off_assessment", args=[case_id]),
+            detail=f"Lead: {lead}" if lead else "",
+        )
+
+    overdue = _deadline_items(user, today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK, {})
+    overdue += _deadline_items(user, today, scope, (DeadlineKind.DRIFT,), TrayKind.DRIFT, {})
+    families = dict(
+        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in overdue}).values_list(
+            "pk", "family__name"
+        )
+    )
+    for item in overdue:
+        item.family = families.get(item.case_id, "")
+    items.extend(overdue)
+
+    longest = today - datetime.timedelta(days=case_length_days())
+    for pk, opened, family in (
+        scope.filter(status=CaseStatus.OPEN, opened_on__lte=longest)
+        .values_list("pk", "opened_on", "family__name")
+        .order_by("opened_on")[:LIMIT]
+    ):
+        case_item(
+            TrayKind.LONG_OPEN, opened + datetime.timedelta(days=case_length_days()), pk, family
+        )
+
+    progressed = OutcomeProgress.objects.filter(
+        meeting__case_id=OuterRef("pk"), scaling__gt=F("outcome__baseline_scaling")
+    )
+    for pk, last_held, family in (
+        scope.filter(status=CaseStatus.OPEN)
+        .annotate(
+            reviews=Count(
+                "taf_meetings",
+                filter=Q(taf_meetings__status=MeetingStatus.HELD, taf_meetings__kind="review"),
+            ),
+            last_held=Max("taf_meetings__held_on"),
+        )
+        .filter(reviews__gte=REVIEWS_WITHOUT_PROGRESS)
+        .filter(~Exists(progressed))
+        .values_list("pk", "last_held", "family__name")
+        .order_by("last_held")[:LIMIT]
+    ):
+        case_item(
+            TrayKind.NO_PROGRESS,
+            last_held,
+            pk,
+            family,
+            detail=f"{REVIEWS_WITHOUT_PROGRESS}+ reviews, no outcome improved",
+        )
+
+    for pk, family, lead, last_seen, joined in (
+        scope.filter(status__in=OPEN, lead_professional__is_active=False)
+        .values_list(
+            "pk",
+            "family__name",
+            "lead_professional__full_name",
+            "lead_professional__last_login",
+            "lead_professional__date_joined",
+        )
+        .order_by("opened_on")[:LIMIT]
+    ):
+        case_item(
+            TrayKind.LEAVER_CASE,
+            reallocate_by(last_seen, joined),
+            pk,
+            family,
+            detail=f"{lead} has left: reallocate",
+        )
+
+    horizon = add_working_days(today, 5)
+    for pk, due, family in (
+        oversight.supervision_due_cases(scope, today)
+        .filter(due_on__lte=horizon)
+        .values_list("pk", "due_on", "family__name")
+        .order_by("due_on")[:LIMIT]
+    ):
+        case_item(
+            TrayKind.SUPERVISION, due, pk, family, url=reverse("record_supervision", args=[pk])
+        )
+    return items
+
+
+# --- front door --------------------------------------------------------------------------
+
+
+def front_door_items(user, today: datetime.date) -> list[TrayItem]:
+    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    rows = (
+        referrals_visible_to(user)
+        .filter(
+            status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
+            district_id__in=districts,
+            due_on__isnull=False,
+        )
+        .values_list("pk", "due_on", "significant_harm", "picked_up_by__full_name")
+        .order_by("-significant_harm", "due_on")[: LIMIT * 2]
+    )
+    return [
+        TrayItem(
+            kind=TrayKind.TRIAGE,
+            due_date=due,
+            today=today,
+            url=reverse("referral_detail", args=[pk]),
+            reference=f"RFS-{pk:06d}",
+            detail=f"Picked up by {picked}" if picked else "Not picked up",
+            significant_harm=harm,
+        )
+        for pk, due, harm, picked in rows
+    ]
+
+
+def front_door_figures(user, today: datetime.date) -> list[tuple[str, int]]:
+    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    figures = (
+        referrals_visible_to(user)
+        .filter(
+            status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
+            district_id__in=districts,
+        )
+        .aggregate(
+            waiting=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            today=Count("pk", filter=Q(due_on=today)),
+            harm=Count("pk", filter=Q(significant_harm=True)),
+        )
+    )
+    return [
+        ("Requests waiting for a decision", figures["waiting"]),
+        ("Past their decision target", figures["overdue"]),
+        ("Due a decision today", figures["today"]),
+        ("Possible significant harm", figures["harm"]),
+    ]
+
+
+# --- consultant ---------------------------------------------------------------------------
+
+
+def consultant_items(user, today: datetime.date) -> list[TrayItem]:
+    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    partner_led = (
+        cases_visible_to(user)
+        .filter(district_id__in=districts)
+        .exclude(lead_agency__kind=AgencyKind.EARLY_HELP_TEAM)
+    )
+    items = _deadline_items(
+        user, today, partner_led, (DeadlineKind.DRIFT, *OVERDUE_KINDS), TrayKind.PARTNER_DRIFT, {}
+    )
+    families = dict(
+        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in items}).values_list(
+            "pk", "family__name"
+        )
+    )
+    for item in items:
+        item.family = families.get(item.case_id, "")
+    for pk, due, asked_by in (
+        oversight.follow_ups_for(user)
+        .values_list("pk", "follow_up_on", "asked_by_name")
+        .order_by("follow_up_on")[:LIMIT]
+    ):
+        items.append(
+            TrayItem(
+                kind=TrayKind.CONSULTATION,
+                due_date=due,
+                today=today,
+                url=reverse("consultation_detail", args=[pk]),
+                reference=f"CON-{pk:06d}",
+                detail=f"Asked by {asked_by}",
+            )
+        )
+    items.extend(_contribution_items(user, today))
+    return items
+
+
+# --- strategic viewer and administrator ---------------------------------------------------
+
+
+def strategic_figures(user, today: datetime.date) -> list[tuple[str, int]]:
+    """Numbers only, never names: the county's (or their districts') overdue work."""
+    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    cases = EarlyHelpCase.objects.filter(district_id__in=districts)
+    open_count = cases.filter(status__in=OPEN).count()
+    counts = {k: 0 for k in (*OVERDUE_KINDS, DeadlineKind.DRIFT)}
+    for deadline in overdue_deadlines(today, kinds=list(counts), case_ids=cases.values("pk")):
+        counts[deadline.kind] += 1
+    return [("Open cases", open_count)] + [
+        (f"Overdue: {DeadlineKind(k).label}", n) for k, n in counts.items()
+    ]
+
+
+def reallocate_by(last_login, date_joined) -> datetime.date:
+    """A leaver's work is due a new owner the working day after they were last at work (their
+    last sign-in; the day they joined if they never signed in)."""
+    seen = last_login or date_joined
+    return add_working_days(timezone.localdate(seen), 1)
+
+
+def administrator_items(user, today: datetime.date) -> list[TrayItem]:
+    """People who have left but still lead cases or sit on TAFs: their work needs a new
+    owner. Counts only; the administrator sees no case."""
+    leavers = (
+        User.objects.filter(is_active=False)
+        .annotate(
+            leading=Count("led_cases", filter=Q(led_cases__status__in=OPEN), distinct=True),
+            on_taf=Count(
+                "taf_memberships",
+                filter=Q(taf_memberships__left_on__isnull=True),
+                distinct=True,
+            ),
+        )
+        .filter(Q(leading__gt=0) | Q(on_taf__gt=0))
+        .values_list("pk", "full_name", "leading", "on_taf", "last_login", "date_joined")
+        .order_by("full_name")[:LIMIT]
+    )
+    may_edit_users = user.has_perm("partners.change_user")
+    return [
+        TrayItem(
+            kind=TrayKind.LEAVER,
+            due_date=reallocate_by(last_login, joined),
+            today=today,
+            url=reverse("admin:partners_user_change", args=[pk])
+            if may_edit_users
+            else reverse("user_activity", args=[pk]),
+            reference=f"User {pk}",
+            detail=f"{name}: leads {leading} open case{'s' if leading != 1 else ''}, "
+            f"on {on_taf} TAF{'s' if on_taf != 1 else ''}",
+        )
+        for pk, name, leading, on_taf, last_login, joined in leavers
+    ]
+
+
+# --- the tray ---------------------------------------------------------------------------
+
+
+def work_tray_for(user, *, today: datetime.date) -> Tray:
+    """Everything the signed-in person has to do, overdue first."""
+    parts = access.tray_parts_for(user)
+    items: list[TrayItem] = [
+        item for part in parts.items for item in ITEM_SOURCES[part](user, today)
+    ]
+    figures = FIGURE_SOURCES[parts.figures](user, today) if parts.figures else []
+    # One entry per (kind, record): a manager who also leads a case sees it once.
+    unique = {(i.kind, i.reference, i.due_date, i.detail): i for i in items}
+    return Tray(
+        figures_of=parts.figures,
+        items=sorted(unique.values(), key=TrayItem.sort_key),
+        today=today,
+        figures=figures,
+    )
+
+
+ITEM_SOURCES = {
+    "lead": lead_items,
+    "manager": manager_items,
+    "front_door": front_door_items,
+    "consultant": consultant_items,
+    "administrator": administrator_items,
+}
+FIGURE_SOURCES = {"triage": front_door_figures, "districts": strategic_figures}
