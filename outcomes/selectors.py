@@ -1,0 +1,440 @@
+"""Reads for the family outcomes pages, API, dashboard and return. Every read starts from
+the user's scope (outcomes/access.py). Eligibility and state are computed in SQL as
+annotations, so lists and figures cost a constant number of queries at county scale."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessments.models import (
+    AssessmentVersion,
+    FamilyPlan,
+    MeetingStatus,
+    OutcomeProgress,
+    PlanOutcome,
+)
+from cases.access import cases_visible_to
+from cases.models import EarlyHelpCase
+from outcomes import access
+from outcomes.models import (
+    Claim,
+    ClaimStatus,
+    FamilyNeed,
+    FamilyNetworkMeeting,
+    NeedProgress,
+    ProgrammeEpisode,
+    ProgressStatus,
+)
+
+
+class ProgrammeState:
+    NOT_ELIGIBLE = "not_eligible"
+    WORKING = "working"
+    READY = "ready"
+    CLAIMED = "claimed"
+    AUDIT_FAILED = "audit_failed"
+    NOT_CLAIMED = "not_claimed"
+
+    LABELS = {
+        NOT_ELIGIBLE: "Not eligible",
+        WORKING: "Working towards outcomes",
+        READY: "Ready to claim",
+        CLAIMED: "Claimed",
+        AUDIT_FAILED: "Audit failed",
+        NOT_CLAIMED: "Not claimed (reason recorded)",
+    }
+    ORDER = [NOT_ELIGIBLE, WORKING, READY, CLAIMED, AUDIT_FAILED, NOT_CLAIMED]
+
+
+PASSED = [ClaimStatus.AUDIT_PASSED, ClaimStatus.NOT_SAMPLED, ClaimStatus.BATCHED]
+MADE = [
+    ClaimStatus.PREPARED,
+    ClaimStatus.IN_SAMPLE,
+    ClaimStatus.NOT_SAMPLED,
+    ClaimStatus.AUDIT_PASSED,
+    ClaimStatus.AUDIT_FAILED,
+    ClaimStatus.BATCHED,
+]
+
+
+def _scope_cases(user) -> QuerySet:
+    """The cases whose programme figures the user may count: the authority for the
+    programme team and aggregate-only viewers, otherwise the cases the user may read."""
+    if access.is_programme_team(user) or access.figures_suppressed(user):
+        return EarlyHelpCase.objects.all()
+    return cases_visible_to(user)
+
+
+def with_state(episodes: QuerySet, today: datetime.date) -> QuerySet:
+    """Annotate eligibility (the programme's conditions) and the family's state."""
+    needs = (
+        FamilyNeed.objects.filter(episode=OuterRef("pk"))
+        .order_by()
+        .values("episode")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    latest_claim = (
+        Claim.objects.filter(episode=OuterRef("pk"))
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .order_by("-pk")
+        .values("status")[:1]
+    )
+    return episodes.annotate(
+        needs_count=Coalesce(Subquery(needs, output_field=IntegerField()), 0),
+        has_assessment=Exists(
+            AssessmentVersion.objects.filter(assessment__case_id=OuterRef("case_id"))
+        ),
+        has_plan=Exists(FamilyPlan.objects.filter(case_id=OuterRef("case_id"))),
+        claim_status=Subquery(latest_claim, output_field=CharField()),
+    ).annotate(
+        eligible=ExpressionWrapper(
+            Q(needs_count__gte=F("plan__min_needs"))
+            & Q(has_assessment=True)
+            & Q(has_plan=True)
+            & Q(case__lead_professional__isnull=False),
+            output_field=BooleanField(),
+        ),
+        state=Case(
+            When(claim_status=ClaimStatus.AUDIT_FAILED, then=Value(ProgrammeState.AUDIT_FAILED)),
+            When(claim_status=ClaimStatus.DECLINED, then=Value(ProgrammeState.NOT_CLAIMED)),
+            When(claim_status__isnull=False, then=Value(ProgrammeState.CLAIMED)),
+            When(eligible=True, ready_on__lte=today, then=Value(ProgrammeState.READY)),
+            When(eligible=True, then=Value(ProgrammeState.WORKING)),
+            default=Value(ProgrammeState.NOT_ELIGIBLE),
+            output_field=CharField(),
+        ),
+    )
+
+
+def programme_families_for(
+    user,
+    *,
+    state: str = "",
+    district_id: int | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[ProgrammeEpisode]:
+    """Programme episodes the user may read, with state; restricted families excluded."""
+    today = today or timezone.localdate()
+    cases = access.outcome_cases_visible_to(user).filter(family__restricted=False)
+    episodes = ProgrammeEpisode.objects.filter(case__in=cases)
+    if district_id:
+        episodes = episodes.filter(case__district_id=district_id)
+    episodes = with_state(episodes, today).select_related(
+        "case__family", "case__district", "case__lead_professional", "family_hub", "plan"
+    )
+    if state:
+        episodes = episodes.filter(state=state)
+    return episodes.order_by("case__district__name", "case_id")
+
+
+def ready_families_for(user, *, today: datetime.date | None = None) -> QuerySet:
+    """Families ready to claim, with their needs, for the list page and the API."""
+    return programme_families_for(user, state=ProgrammeState.READY, today=today).prefetch_related(
+        Prefetch("needs", queryset=FamilyNeed.objects.select_related("headline"))
+    )
+
+
+@dataclass
+class CaseOutcomes:
+    episode: ProgrammeEpisode | None
+    needs: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+    network_meetings: list = field(default_factory=list)
+    held_meetings: list = field(default_factory=list)
+
+
+def case_outcomes(case: EarlyHelpCase) -> CaseOutcomes:
+    """One family's outcomes record: needs with their progress history, claims, network
+    meetings, and the held reviews progress can be recorded at."""
+    from assessments.models import TafMeeting
+
+    episode = (
+        ProgrammeEpisode.objects.select_related("plan", "family_hub").filter(case=case).first()
+    )
+    meetings = list(FamilyNetworkMeeting.objects.filter(case=case))
+    held = list(
+        TafMeeting.objects.filter(case=case, status=MeetingStatus.HELD).order_by("-held_on")
+    )
+    if episode is None:
+        return CaseOutcomes(None, network_meetings=meetings, held_meetings=held)
+    needs = list(
+        episode.needs.select_related("headline").prefetch_related(
+            Prefetch(
+                "progress",
+                queryset=NeedProgress.objects.select_related("meeting", "recorded_by"),
+            )
+        )
+    )
+    claims = list(
+        episode.claims.select_related("prepared_by", "audited_by", "batch").prefetch_related(
+            "events__by"
+        )
+    )
+    return CaseOutcomes(episode, needs, claims, meetings, held)
+
+
+def claims_for(user, *, period: str = "", status: str = "") -> QuerySet[Claim]:
+    """Claims for the programme team and internal audit (restricted families excluded)."""
+    if not (access.is_programme_team(user) or access.is_internal_auditor(user)):
+        return Claim.objects.none()
+    claims = Claim.objects.filter(family__restricted=False).select_related(
+        "episode__case__district", "family", "prepared_by", "audited_by", "batch"
+    )
+    if period:
+        claims = claims.filter(period=period)
+    if status:
+        claims = claims.filter(status=status)
+    return claims.order_by("-prepared_on", "-pk")
+
+
+def get_claim_for(user, pk) -> Claim:
+    from django.http import Http404
+
+    try:
+        return claims_for(user).get(pk=pk)
+    except (Claim.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def claim_periods() -> list[str]:
+    return list(Claim.objects.order_by("-period").values_list("period", flat=True).distinct())
+
+
+# --- The cohort dashboard -----------------------------------------------------------------
+
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "<5"
+
+
+def suppress(value: int, on: bool):
+    """Small-number suppression for aggregate-only viewers (counts from 1 to 4 hidden)."""
+    return SUPPRESSED if on and 0 < value < SUPPRESSION_THRESHOLD else value
+
+
+@dataclass
+class Dashboard:
+    suppressed: bool
+    states: list
+    by_district: list
+    by_hub: list
+    needs: list
+    distance: list
+    totals: dict
+
+
+def _sustained_expression():
+    return ExpressionWrapper(
+        F("significant_since") + F("headline__sustain_days"), output_field=DateField()
+    )
+
+
+def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Dashboard:
+    """Families worked with, needs by headline outcome, progress, claims made and passed, by
+    district and family hub; distance travelled (latest review scaling against the start)."""
+    today = today or timezone.localdate()
+    on = access.figures_suppressed(user)
+    cases = _scope_cases(user)
+    if district_id:
+        cases = cases.filter(district_id=district_id)
+    episodes = with_state(ProgrammeEpisode.objects.filter(case__in=cases), today)
+
+    def pivot(key_fields, label_of):
+        rows = {}
+        for r in episodes.order_by().values(*key_fields, "state").annotate(n=Count("pk")):
+            key = tuple(r[k] for k in key_fields)
+            rows.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
+        return rows
+
+    district_states = pivot(["case__district__name"], None)
+    hub_states = pivot(["case__district__name", "family_hub__name"], None)
+    claim_rows = (
+        Claim.objects.filter(episode__case__in=cases)
+        .order_by()
+        .values("episode__case__district__name", "status")
+        .annotate(n=Count("pk"))
+    )
+    made, passed = {}, {}
+    for r in claim_rows:
+        name = r["episode__case__district__name"]
+        if r["status"] in MADE:
+            made[name] = made.get(name, 0) + r["n"]
+        if r["status"] in PASSED:
+            passed[name] = passed.get(name, 0) + r["n"]
+    network = dict(
+        FamilyNetworkMeeting.objects.filter(case__in=cases)
+        .order_by()
+        .values("case__district__name")
+        .annotate(n=Count("case", distinct=True))
+        .values_list("case__district__name", "n")
+    )
+    distance = _distance_travelled(cases)
+
+    def row(name, counts, extra=None):
+        families = sum(counts.values())
+        cells = {
+            "name": name or "No family hub recorded",
+            "families": suppress(families, on),
+            "states": [suppress(counts[s], on) for s in ProgrammeState.ORDER],
+        }
+        cells.update(extra or {})
+        return cells
+
+    by_district = [
+        row(
+            key[0],
+            counts,
+            {
+                "claims_made": suppress(made.get(key[0], 0), on),
+                "claims_passed": suppress(passed.get(key[0], 0), on),
+                "network": suppress(network.get(key[0], 0), on),
+            },
+        )
+        for key, counts in sorted(district_states.items(), key=lambda kv: kv[0][0] or "")
+    ]
+    by_hub = [
+        {**row(key[1], counts), "district": key[0]}
+        for key, counts in sorted(
+            hub_states.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
+        )
+    ]
+    need_rows = (
+        FamilyNeed.objects.filter(episode__case__in=cases)
+        .order_by()
+        .annotate(sustained_from=_sustained_expression())
+        .values("headline__code", "headline__label")
+        .annotate(
+            total=Count("pk"),
+            not_started=Count("pk", filter=Q(status=ProgressStatus.NOT_STARTED)),
+            improving=Count("pk", filter=Q(status=ProgressStatus.IMPROVING)),
+            significant=Count(
+                "pk",
+                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__gt=today),
+            ),
+            sustained=Count(
+                "pk",
+                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__lte=today),
+            ),
+        )
+    )
+    by_code = {}
+    for r in need_rows:
+        entry = by_code.setdefault(
+            r["headline__code"],
+            {
+                "label": r["headline__label"],
+                "total": 0,
+                "not_started": 0,
+                "improving": 0,
+                "significant": 0,
+                "sustained": 0,
+            },
+        )
+        for k in ("total", "not_started", "improving", "significant", "sustained"):
+            entry[k] += r[k]
+    needs = [
+        {
+            "label": e["label"],
+            **{
+                k: suppress(e[k], on)
+                for k in ("total", "not_started", "improving", "significant", "sustained")
+            },
+        }
+        for e in sorted(by_code.values(), key=lambda e: e["label"])
+    ]
+    state_totals = dict.fromkeys(ProgrammeState.ORDER, 0)
+    for counts in district_states.values():
+        for s, n in counts.items():
+            state_totals[s] += n
+    totals = {
+        "families": suppress(sum(state_totals.values()), on),
+        "claims_made": suppress(sum(made.values()), on),
+        "claims_passed": suppress(sum(passed.values()), on),
+        "network": suppress(sum(network.values()), on),
+    }
+    states = [
+        {"key": s, "label": ProgrammeState.LABELS[s], "value": suppress(state_totals[s], on)}
+        for s in ProgrammeState.ORDER
+    ]
+    return Dashboard(on, states, by_district, by_hub, needs, distance_rows(distance, on), totals)
+
+
+def _latest_scaling():
+    return Subquery(
+        OutcomeProgress.objects.filter(outcome=OuterRef("pk"), meeting__status=MeetingStatus.HELD)
+        .order_by("-meeting__held_on", "-pk")
+        .values("scaling")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _distance_travelled(cases: QuerySet) -> list[dict]:
+    """Per district: plan outcomes with a baseline and a review scaling, the points moved from
+    the start to the latest review, summed, and how many outcomes moved up."""
+    return list(
+        PlanOutcome.objects.filter(
+            plan__case__in=cases, baseline_scaling__isnull=False, removed_on__isnull=True
+        )
+        .annotate(latest=_latest_scaling())
+        .filter(latest__isnull=False)
+        .annotate(moved=F("latest") - F("baseline_scaling"))
+        .order_by()
+        .values("plan__case__district__name")
+        .annotate(
+            outcomes=Count("pk"),
+            points=Sum("moved"),
+            improved=Count("pk", filter=Q(moved__gt=0)),
+        )
+        .order_by("plan__case__district__name")
+    )
+
+
+def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
+    shown = []
+    for r in rows:
+        hidden = suppressed and r["outcomes"] < SUPPRESSION_THRESHOLD
+        shown.append(
+            {
+                "name": r["plan__case__district__name"],
+                "outcomes": suppress(r["outcomes"], suppressed),
+                "points": None if hidden else r["points"],
+                "average": None if hidden else round(r["points"] / r["outcomes"], 1),
+                "improved": suppress(r["improved"], suppressed),
+            }
+        )
+    return shown
+
+
+def distance_by_case(case_ids) -> dict[int, int]:
+    """Points moved from the start to the latest review, per case (for the return)."""
+    rows = (
+        PlanOutcome.objects.filter(plan__case_id__in=case_ids, baseline_scaling__isnull=False)
+        .annotate(latest=_latest_scaling())
+        .filter(latest__isnull=False)
+        .order_by()
+        .values("plan__case_id")
+        .annotate(points=Sum(F("latest") - F("baseline_scaling")))
+    )
+    return {r["plan__case_id"]: r["points"] for r in rows}
