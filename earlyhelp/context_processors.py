@@ -23,17 +23,20 @@ NAVIGATION = {
         ("Overdue", "overdue"),
         ("Indicators", "indicators"),
         ("Find a person", "person_search"),
+        ("Family outcomes", "outcomes_dashboard"),
     ],
     Role.CONSULTANT: [
         ("Cases", "case_list"),
         ("Quality audits", "qa_sample"),
         ("Indicators", "indicators"),
+        ("Family outcomes", "outcomes_dashboard"),
     ],
-    Role.STRATEGIC: [("Indicators", "indicators")],
+    Role.STRATEGIC: [("Indicators", "indicators"), ("Family outcomes", "outcomes_dashboard")],
     Role.ADMINISTRATOR: [
         ("Administration", "admin:index"),
         ("Break glass", "break_glass"),
         ("Audit trail", "audit_search"),
+        ("Outcomes plan", "outcomes_plan"),
     ],
 }
 
