@@ -20,7 +20,18 @@ def _words() -> dict[str, str]:
         "lead professional": lead,
         "lead professionals": f"{lead}s",
         "early help": help_name,
+        # The assessment's name is a proper noun either way.
+        "early help assessment": "Early Help Assessment"
+        if help_name == "early help"
+        else "Family Help assessment",
     }
+
+
+def term_lazy(key: str):
+    """term() for labels defined at import time (form fields, choices)."""
+    from django.utils.functional import lazy
+
+    return lazy(term, str)(key)
 
 
 def term(key: str) -> str:

@@ -90,7 +90,6 @@ def get_outcome_case_for(user, pk):
     """The case for its outcomes page; Http404 out of scope (as cases/access.get_case_for),
     RestrictedRecord for a restricted family the user is not named on."""
     from cases.access import get_case_for
-
     from cases.models import EarlyHelpCase
 
     if is_programme_team(user):

@@ -258,7 +258,9 @@ def load_demo_outcomes(rng: random.Random) -> dict:
 
 def _worker_in(district):
     return (
-        User.objects.filter(role=Role.PRACTITIONER, districts=district, agency__kind="early_help_team")
+        User.objects.filter(
+            role=Role.PRACTITIONER, districts=district, agency__kind="early_help_team"
+        )
         .order_by("pk")
         .first()
     )

@@ -291,6 +291,9 @@ class ClaimEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_status or '-'} -> {self.to_status}"
+
 
 class NetworkMeetingKind(models.TextChoices):
     FAMILY_NETWORK = "family_network", "Family network meeting"
@@ -343,3 +346,6 @@ class ReturnLayout(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return ", ".join(self.columns)

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term_lazy
 from reporting.models import ExportJob, ExportKind, ExportStatus
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -102,7 +103,7 @@ CASE_HEADER = [
     "Family",
     "District",
     "Lead agency",
-    "Lead professional",
+    term_lazy("Lead professional"),
     "Level of need",
     "Status",
     "Opened on",

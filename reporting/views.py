@@ -19,6 +19,7 @@ from earlyhelp import access_rules
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from partners.models import Role
 from reporting import exports, indicators, quality
 from reporting.charts import bar_chart
@@ -76,7 +77,7 @@ def dashboard(request):
         ),
         "worker": bar_chart(
             "chart-worker",
-            "Open cases by lead professional (caseload per worker)",
+            f"Open cases by {term('lead professional')} (caseload per worker)",
             [
                 (
                     r["lead_professional__full_name"] or "Awaiting allocation",
