@@ -3,7 +3,6 @@ return refused until every row passes, small numbers suppressed for strategic vi
 authority's Families First words on every page and export, constant queries per list."""
 
 import csv
-import datetime
 import io
 
 from django.test import override_settings
