@@ -50,6 +50,8 @@ demo-code: $(STAMP)
 county: $(STAMP)
 	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
 	  $(BIN)/python manage.py generate_county $(ARGS)
+	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
+	  $(BIN)/python manage.py generate_county_outcomes
 
 bench: $(STAMP)
 	DEBUG=false EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m earlyhelp.launcher with \
