@@ -261,15 +261,16 @@ def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Das
         cases = cases.filter(district_id=district_id)
     episodes = with_state(ProgrammeEpisode.objects.filter(case__in=cases), today)
 
-    def pivot(key_fields, label_of):
-        rows = {}
-        for r in episodes.order_by().values(*key_fields, "state").annotate(n=Count("pk")):
-            key = tuple(r[k] for k in key_fields)
-            rows.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
-        return rows
-
-    district_states = pivot(["case__district__name"], None)
-    hub_states = pivot(["case__district__name", "family_hub__name"], None)
+    # One grouped query by district, hub and state; district totals are summed from it.
+    district_states, hub_states = {}, {}
+    for r in (
+        episodes.order_by()
+        .values("case__district__name", "family_hub__name", "state")
+        .annotate(n=Count("pk"))
+    ):
+        district, hub = r["case__district__name"], r["family_hub__name"]
+        for table, key in ((district_states, (district,)), (hub_states, (district, hub))):
+            table.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
     claim_rows = (
         Claim.objects.filter(episode__case__in=cases)
         .order_by()

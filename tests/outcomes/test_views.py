@@ -3,6 +3,7 @@ return refused until every row passes, small numbers suppressed for strategic vi
 authority's Families First words on every page and export, constant queries per list."""
 
 import csv
+import datetime
 import io
 
 from django.test import override_settings
@@ -263,3 +264,19 @@ def test_list_pages_cost_the_same_queries_however_many_families(
     assert after == before
     with django_assert_max_num_queries(20):
         client.get(reverse("programme_families"))
+
+
+def test_the_family_network_plan_feeds_the_family_plan_page(client, working_case, practitioner):
+    services.network_meeting_record(
+        case=working_case,
+        acting_user=practitioner,
+        kind="family_network",
+        held_on=timezone.localdate() - datetime.timedelta(days=2),
+        participants="Nan (grandmother)",
+        family_plan="Nan does the school run on Mondays.",
+        network_commitments="Nan keeps the calendar of appointments.",
+    )
+    signed_in(client, practitioner)
+    page = client.get(reverse("family_plan", args=[working_case.pk])).content.decode()
+    assert "The family network&#x27;s plan" in page
+    assert "Nan does the school run on Mondays." in page
