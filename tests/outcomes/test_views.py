@@ -278,5 +278,5 @@ def test_the_family_network_plan_feeds_the_family_plan_page(client, working_case
     )
     signed_in(client, practitioner)
     page = client.get(reverse("family_plan", args=[working_case.pk])).content.decode()
-    assert "The family network&#x27;s plan" in page
+    assert "The family network's plan" in page
     assert "Nan does the school run on Mondays." in page
