@@ -102,3 +102,54 @@ def test_from_assessment_needs_through_reviews_to_a_passed_claim(
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.AUDIT_PASSED
     assert claim.prepared_on == timezone.localdate()
+
+
+@pytest.mark.browser
+def test_the_return_network_meeting_and_plan_pages_are_accessible(
+    browser,  # noqa: F811
+    live_server,
+    practitioner,
+    district_manager,
+    programme_officer,
+    administrator,
+):
+    from outcomes import services
+
+    _with_demo_key(practitioner, programme_officer, administrator)
+    case = worked_case(lead=practitioner, manager=district_manager)
+    services.needs_from_assessment(case=case, acting_user=practitioner)
+
+    page = _page(browser, live_server)
+    sign_in(page, practitioner.email, PASSWORD)
+    page.goto(f"/cases/{case.pk}/outcomes/")
+    page.get_by_role("link", name="Record a family network meeting").click()
+    page.get_by_role("button", name="Record the meeting").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Family group decision-making conference").check()
+    page.get_by_label("Date held").fill(timezone.localdate().isoformat())
+    page.get_by_label("Who from the family network took part").fill("Nan (grandmother)")
+    page.get_by_label("The family's own plan").fill("Nan does the Monday school run.")
+    page.get_by_label("What the family network will do").fill("Nan keeps the calendar.")
+    page.get_by_role("button", name="Record the meeting").click()
+    assert page.get_by_text("Family network meeting recorded.").is_visible()
+    page.context.close()
+
+    page = _page(browser, live_server)
+    sign_in(page, programme_officer.email, PASSWORD)
+    page.goto("/outcomes/return/")
+    page.get_by_role("button", name="Check the return").click()
+    assert page.get_by_text("No family hub recorded").is_visible()
+    assert_accessible(page)
+    page.goto("/outcomes/plan/")
+    assert_accessible(page)
+    page.context.close()
+
+    page = _page(browser, live_server)
+    sign_in(page, administrator.email, PASSWORD)
+    page.goto("/outcomes/plan/new-version/")
+    page.get_by_label("In force from").fill("2020-01-01")
+    page.get_by_role("button", name="Save as a new version").click()
+    assert page.get_by_text("A new version cannot start in the past").first.is_visible()
+    assert_accessible(page)
+    page.context.close()
