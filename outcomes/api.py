@@ -7,7 +7,7 @@
   programme period, 404 for a case out of the caller's scope.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -23,7 +23,7 @@ class _ByCase(CursorPagination):
     page_size = 50
 
 
-class NeedOutput(serializers.Serializer):
+class ProgrammeNeedOutput(serializers.Serializer):
     code = serializers.CharField(source="headline.code")
     label = serializers.CharField(source="headline.label")
     source = serializers.CharField()
@@ -31,18 +31,19 @@ class NeedOutput(serializers.Serializer):
     identified_on = serializers.DateField()
 
 
-class ProgressOutput(serializers.Serializer):
+class NeedProgressOutput(serializers.Serializer):
     need = serializers.CharField(source="headline.code")
     status = serializers.CharField()
     significant_since = serializers.DateField(allow_null=True)
     sustained_on = serializers.SerializerMethodField()
 
-    def get_sustained_on(self, need):
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_sustained_on(self, need) -> str | None:
         day = services.sustained_on(need)
         return day.isoformat() if day else None
 
 
-class FamilyOutput(serializers.Serializer):
+class ProgrammeFamilyOutput(serializers.Serializer):
     case = serializers.IntegerField(source="case_id")
     case_reference = serializers.CharField(source="case.reference")
     family = serializers.IntegerField(source="case.family_id")
@@ -50,13 +51,13 @@ class FamilyOutput(serializers.Serializer):
     state = serializers.CharField()
     plan_version = serializers.IntegerField(source="plan.number")
     ready_on = serializers.DateField(allow_null=True)
-    needs = NeedOutput(many=True, source="needs.all")
-    progress = ProgressOutput(many=True, source="needs.all")
+    needs = ProgrammeNeedOutput(many=True, source="needs.all")
+    progress = NeedProgressOutput(many=True, source="needs.all")
 
 
 class ProgrammeFamiliesApi(generics.ListAPIView):
     access_rule = access.PROGRAMME_TEAM
-    serializer_class = FamilyOutput
+    serializer_class = ProgrammeFamilyOutput
     pagination_class = _ByCase
 
     def get_queryset(self):
