@@ -133,7 +133,7 @@ def generate(seed: int = 2026, log=print) -> dict:
             if state != "not_started" and last is None and closed is None:
                 state = "not_started"
             if state == "significant":
-                span = max(1, ((last[1] if last else closed) - opened).days)
+                span = max(0, ((last[1] if last else closed) - opened).days)
                 since = opened + datetime.timedelta(days=rng.randint(0, span))
                 done = since + datetime.timedelta(days=days)
                 ready_on = max(ready_on or done, done)
@@ -246,7 +246,12 @@ def generate(seed: int = 2026, log=print) -> dict:
         ("claim events", events),
     ]:
         counts[name] = copier.finish()
+    import importlib
+
+    backfill = importlib.import_module("outcomes.migrations.0003_episode_counts").BACKFILL
     with connection.cursor() as cursor:
+        for statement in backfill:  # needs_count and claim_status, as the services keep them
+            cursor.execute(statement)
         for table in (
             "assessments_assessmentversion",
             "outcomes_programmeepisode",

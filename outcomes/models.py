@@ -95,6 +95,11 @@ class ProgrammeEpisode(models.Model):
         blank=True,
         help_text="When every need shows sustained progress; empty while one does not",
     )
+    # Kept by the services so the cohort figures read columns, not subqueries.
+    needs_count = models.PositiveSmallIntegerField(default=0)
+    claim_status = models.CharField(
+        max_length=20, blank=True, help_text="Status of the latest claim not withdrawn"
+    )
     enrolled_on = models.DateField()
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -3,8 +3,10 @@ the user's scope (outcomes/access.py). Eligibility and state are computed in SQL
 annotations, so lists and figures cost a constant number of queries at county scale."""
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,7 +26,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.models import (
@@ -78,50 +79,51 @@ MADE = [
 ]
 
 
-def _scope_cases(user) -> QuerySet:
-    """The cases whose programme figures the user may count: the authority for the
-    programme team and aggregate-only viewers, otherwise the cases the user may read."""
+def _scope_cases(user) -> QuerySet | None:
+    """The cases whose programme figures the user may count: None (the whole authority) for
+    the programme team and aggregate-only viewers, otherwise the cases the user may read."""
     if access.is_programme_team(user) or access.figures_suppressed(user):
-        return EarlyHelpCase.objects.all()
+        return None
     return cases_visible_to(user)
 
 
+def _within(queryset: QuerySet, path: str, cases: QuerySet | None) -> QuerySet:
+    return queryset if cases is None else queryset.filter(**{f"{path}__in": cases})
+
+
+@contextmanager
+def without_jit():
+    """PostgreSQL's JIT compiles these aggregate plans for longer than they run (their cost
+    estimate passes jit_above_cost); switch it off for this transaction only."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def with_state(episodes: QuerySet, today: datetime.date) -> QuerySet:
-    """Annotate eligibility (the programme's conditions) and the family's state."""
-    needs = (
-        FamilyNeed.objects.filter(episode=OuterRef("pk"))
-        .order_by()
-        .values("episode")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    latest_claim = (
-        Claim.objects.filter(episode=OuterRef("pk"))
-        .exclude(status=ClaimStatus.WITHDRAWN)
-        .order_by("-pk")
-        .values("status")[:1]
+    """Annotate eligibility (the programme's conditions) and the family's state. Needs and
+    claims are read from columns the services keep; the assessment and the plan, written by
+    other apps, are read live (two index probes per episode, evaluated once)."""
+    conditions = (
+        Q(needs_count__gte=F("plan__min_needs"))
+        & Q(case__lead_professional__isnull=False)
+        & Exists(AssessmentVersion.objects.filter(assessment__case_id=OuterRef("case_id")))
+        & Exists(FamilyPlan.objects.filter(case_id=OuterRef("case_id")))
     )
     return episodes.annotate(
-        needs_count=Coalesce(Subquery(needs, output_field=IntegerField()), 0),
-        has_assessment=Exists(
-            AssessmentVersion.objects.filter(assessment__case_id=OuterRef("case_id"))
-        ),
-        has_plan=Exists(FamilyPlan.objects.filter(case_id=OuterRef("case_id"))),
-        claim_status=Subquery(latest_claim, output_field=CharField()),
-    ).annotate(
-        eligible=ExpressionWrapper(
-            Q(needs_count__gte=F("plan__min_needs"))
-            & Q(has_assessment=True)
-            & Q(has_plan=True)
-            & Q(case__lead_professional__isnull=False),
-            output_field=BooleanField(),
-        ),
+        eligible=ExpressionWrapper(conditions, output_field=BooleanField()),
         state=Case(
             When(claim_status=ClaimStatus.AUDIT_FAILED, then=Value(ProgrammeState.AUDIT_FAILED)),
             When(claim_status=ClaimStatus.DECLINED, then=Value(ProgrammeState.NOT_CLAIMED)),
-            When(claim_status__isnull=False, then=Value(ProgrammeState.CLAIMED)),
-            When(eligible=True, ready_on__lte=today, then=Value(ProgrammeState.READY)),
-            When(eligible=True, then=Value(ProgrammeState.WORKING)),
+            When(~Q(claim_status=""), then=Value(ProgrammeState.CLAIMED)),
+            When(
+                conditions,
+                then=Case(
+                    When(ready_on__lte=today, then=Value(ProgrammeState.READY)),
+                    default=Value(ProgrammeState.WORKING),
+                    output_field=CharField(),
+                ),
+            ),
             default=Value(ProgrammeState.NOT_ELIGIBLE),
             output_field=CharField(),
         ),
@@ -254,12 +256,19 @@ def _sustained_expression():
 def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Dashboard:
     """Families worked with, needs by headline outcome, progress, claims made and passed, by
     district and family hub; distance travelled (latest review scaling against the start)."""
+    with without_jit():
+        return _cohort_dashboard(user, district_id=district_id, today=today)
+
+
+def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
     today = today or timezone.localdate()
     on = access.figures_suppressed(user)
     cases = _scope_cases(user)
     if district_id:
-        cases = cases.filter(district_id=district_id)
-    episodes = with_state(ProgrammeEpisode.objects.filter(case__in=cases), today)
+        cases = (cases if cases is not None else EarlyHelpCase.objects.all()).filter(
+            district_id=district_id
+        )
+    episodes = with_state(_within(ProgrammeEpisode.objects.all(), "case", cases), today)
 
     # One grouped query by district, hub and state; district totals are summed from it.
     district_states, hub_states = {}, {}
@@ -272,7 +281,7 @@ def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Das
         for table, key in ((district_states, (district,)), (hub_states, (district, hub))):
             table.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
     claim_rows = (
-        Claim.objects.filter(episode__case__in=cases)
+        _within(Claim.objects.all(), "episode__case", cases)
         .order_by()
         .values("episode__case__district__name", "status")
         .annotate(n=Count("pk"))
@@ -285,7 +294,7 @@ def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Das
         if r["status"] in PASSED:
             passed[name] = passed.get(name, 0) + r["n"]
     network = dict(
-        FamilyNetworkMeeting.objects.filter(case__in=cases)
+        _within(FamilyNetworkMeeting.objects.all(), "case", cases)
         .order_by()
         .values("case__district__name")
         .annotate(n=Count("case", distinct=True))
@@ -322,7 +331,7 @@ def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Das
         )
     ]
     need_rows = (
-        FamilyNeed.objects.filter(episode__case__in=cases)
+        _within(FamilyNeed.objects.all(), "episode__case", cases)
         .order_by()
         .annotate(sustained_from=_sustained_expression())
         .values("headline__code", "headline__label")
@@ -391,13 +400,12 @@ def _latest_scaling():
     )
 
 
-def _distance_travelled(cases: QuerySet) -> list[dict]:
+def _distance_travelled(cases: QuerySet | None) -> list[dict]:
     """Per district: plan outcomes with a baseline and a review scaling, the points moved from
     the start to the latest review, summed, and how many outcomes moved up."""
     return list(
-        PlanOutcome.objects.filter(
-            plan__case__in=cases, baseline_scaling__isnull=False, removed_on__isnull=True
-        )
+        _within(PlanOutcome.objects.all(), "plan__case", cases)
+        .filter(baseline_scaling__isnull=False, removed_on__isnull=True)
         .annotate(latest=_latest_scaling())
         .filter(latest__isnull=False)
         .annotate(moved=F("latest") - F("baseline_scaling"))

@@ -362,16 +362,30 @@ def progress_record(
 
 def _refresh_ready_on(episode: ProgrammeEpisode) -> None:
     """Keep `ready_on`: the day the last need's significant progress becomes sustained, if
-    every need shows significant progress; else empty. Lists filter on it at county scale."""
+    every need shows significant progress; else empty. Keep `needs_count` with it. Lists
+    and figures read these columns at county scale."""
     needs = list(episode.needs.select_related("headline"))
     ready_on = None
     if needs and all(n.status == ProgressStatus.SIGNIFICANT for n in needs):
         ready_on = max(
             n.significant_since + datetime.timedelta(days=n.headline.sustain_days) for n in needs
         )
-    if episode.ready_on != ready_on:
+    if episode.ready_on != ready_on or episode.needs_count != len(needs):
         episode.ready_on = ready_on
-        episode.save(update_fields=["ready_on"])
+        episode.needs_count = len(needs)
+        episode.save(update_fields=["ready_on", "needs_count"])
+
+
+def _refresh_claim_status(episode_id: int) -> None:
+    """Keep the episode's `claim_status`: its latest claim not withdrawn."""
+    latest = (
+        Claim.objects.filter(episode_id=episode_id)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .order_by("-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    ProgrammeEpisode.objects.filter(pk=episode_id).update(claim_status=latest or "")
 
 
 # --- Readiness ----------------------------------------------------------------------------
@@ -537,6 +551,7 @@ def claim_prepare(
     except IntegrityError:
         raise AlreadyClaimed(f"This family already has a claim in {period}.") from None
     ClaimEvent.objects.create(claim=claim, to_status=claim.status, by=acting_user)
+    _refresh_claim_status(episode.pk)
     audit(user=acting_user, action=AuditAction.CREATE, record=claim, request=request)
     return claim
 
@@ -562,6 +577,7 @@ def claim_decline(
         reason=reason,
     )
     ClaimEvent.objects.create(claim=claim, to_status=claim.status, by=acting_user, notes=reason)
+    _refresh_claim_status(episode.pk)
     audit(user=acting_user, action=AuditAction.CREATE, record=claim, request=request, reason=reason)
     return claim
 
@@ -596,6 +612,7 @@ def claims_sample(
             request=request,
         )
         claim.save(update_fields=["status"])
+        _refresh_claim_status(claim.episode_id)
         (sampled if index in chosen else unsampled).append(claim)
     return sampled, unsampled
 
@@ -621,6 +638,7 @@ def claim_audit(*, claim: Claim, acting_user, passed: bool, notes: str, request=
     claim.audited_by = acting_user
     claim.audited_at = timezone.now()
     claim.save(update_fields=["status", "audit_notes", "audited_by", "audited_at"])
+    _refresh_claim_status(claim.episode_id)
     if not passed:
         from django.urls import reverse
 
@@ -642,6 +660,7 @@ def claim_withdraw(*, claim: Claim, acting_user, reason: str, request=None) -> C
     _move(claim, "withdraw", acting_user=acting_user, notes=reason, request=request)
     claim.reason = reason
     claim.save(update_fields=["status", "reason"])
+    _refresh_claim_status(claim.episode_id)
     return claim
 
 
@@ -671,6 +690,7 @@ def claim_batch_create(*, period: str, acting_user, request=None) -> ClaimBatch:
         _move(claim, "batch", acting_user=acting_user, notes=str(batch), request=request)
         claim.batch = batch
         claim.save(update_fields=["status", "batch"])
+        _refresh_claim_status(claim.episode_id)
     audit(user=acting_user, action=AuditAction.CREATE, record=batch, request=request)
     return batch
 
