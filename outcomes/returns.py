@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import EarlyHelpCase
 from earlyhelp.wording import term
 from outcomes.models import Claim, ClaimStatus, FamilyNeed, NeedProgress, ProgrammeEpisode
 from outcomes.selectors import ProgrammeState, distance_by_case, with_state
@@ -158,7 +159,9 @@ def _build_return(start: datetime.date, end: datetime.date, *, today=None):
     columns = layout_columns()
     episodes = list(_episodes(start, end, today))
     distances = distance_by_case(
-        ProgrammeEpisode.objects.filter(_active(start, end)).values("case_id")
+        EarlyHelpCase.objects.filter(
+            pk__in=ProgrammeEpisode.objects.filter(_active(start, end)).values("case_id")
+        )
     )
     rows, problems = [], []
     for episode in episodes:

@@ -16,13 +16,10 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
@@ -32,8 +29,6 @@ from assessments.models import (
     AssessmentVersion,
     FamilyPlan,
     MeetingStatus,
-    OutcomeProgress,
-    PlanOutcome,
 )
 from cases.access import cases_visible_to
 from cases.models import EarlyHelpCase
@@ -391,33 +386,43 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
     return Dashboard(on, states, by_district, by_hub, needs, distance_rows(distance, on), totals)
 
 
-def _latest_scaling():
-    return Subquery(
-        OutcomeProgress.objects.filter(outcome=OuterRef("pk"), meeting__status=MeetingStatus.HELD)
-        .order_by("-meeting__held_on", "-pk")
-        .values("scaling")[:1],
-        output_field=IntegerField(),
-    )
+_DISTANCE_SQL = """
+WITH latest AS (
+    SELECT DISTINCT ON (op.outcome_id) op.outcome_id, op.scaling
+    FROM assessments_outcomeprogress op
+    JOIN assessments_tafmeeting m ON m.id = op.meeting_id AND m.status = 'held'
+    ORDER BY op.outcome_id, m.held_on DESC, op.id DESC
+)
+SELECT {key}, COUNT(*), SUM(l.scaling - o.baseline_scaling),
+       COUNT(*) FILTER (WHERE l.scaling > o.baseline_scaling)
+FROM latest l
+JOIN assessments_planoutcome o ON o.id = l.outcome_id
+JOIN assessments_familyplan p ON p.id = o.plan_id
+JOIN cases_earlyhelpcase c ON c.id = p.case_id
+JOIN partners_district d ON d.id = c.district_id
+WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL {scope}
+GROUP BY {key} ORDER BY {key}
+"""
+
+
+def _distance(key: str, cases: QuerySet | None) -> list[tuple]:
+    """Per `key` (district name or case id): plan outcomes with a baseline and a held review's
+    scaling, the points moved from the start to the latest review, and how many moved up.
+    One pass over the latest scaling per outcome (DISTINCT ON), not a subquery per outcome."""
+    scope, params = "", []
+    if cases is not None:
+        inner, params = cases.values("pk").query.sql_with_params()
+        scope = f"AND c.id IN ({inner})"
+    with connection.cursor() as cursor:
+        cursor.execute(_DISTANCE_SQL.format(key=key, scope=scope), params)
+        return cursor.fetchall()
 
 
 def _distance_travelled(cases: QuerySet | None) -> list[dict]:
-    """Per district: plan outcomes with a baseline and a review scaling, the points moved from
-    the start to the latest review, summed, and how many outcomes moved up."""
-    return list(
-        _within(PlanOutcome.objects.all(), "plan__case", cases)
-        .filter(baseline_scaling__isnull=False, removed_on__isnull=True)
-        .annotate(latest=_latest_scaling())
-        .filter(latest__isnull=False)
-        .annotate(moved=F("latest") - F("baseline_scaling"))
-        .order_by()
-        .values("plan__case__district__name")
-        .annotate(
-            outcomes=Count("pk"),
-            points=Sum("moved"),
-            improved=Count("pk", filter=Q(moved__gt=0)),
-        )
-        .order_by("plan__case__district__name")
-    )
+    return [
+        {"plan__case__district__name": name, "outcomes": n, "points": points, "improved": up}
+        for name, n, points, up in _distance("d.name", cases)
+    ]
 
 
 def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
@@ -436,14 +441,6 @@ def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
     return shown
 
 
-def distance_by_case(case_ids) -> dict[int, int]:
+def distance_by_case(cases: QuerySet) -> dict[int, int]:
     """Points moved from the start to the latest review, per case (for the return)."""
-    rows = (
-        PlanOutcome.objects.filter(plan__case_id__in=case_ids, baseline_scaling__isnull=False)
-        .annotate(latest=_latest_scaling())
-        .filter(latest__isnull=False)
-        .order_by()
-        .values("plan__case_id")
-        .annotate(points=Sum(F("latest") - F("baseline_scaling")))
-    )
-    return {r["plan__case_id"]: r["points"] for r in rows}
+    return {case_id: points for case_id, _, points, _ in _distance("c.id", cases)}
