@@ -59,6 +59,8 @@ demo-code: $(STAMP)
 county: $(STAMP)
 	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m config.launcher with \
 	  $(BIN)/python -m bench generate_county $(ARGS)
+	EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m config.launcher with \
+	  $(BIN)/python -m bench generate_county_outcomes
 
 bench: $(STAMP)
 	DEBUG=false EARLYHELP_DB_NAME=earlyhelp_county $(BIN)/python -m config.launcher with \

@@ -6,7 +6,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("generate_county", "run_benchmarks")
+COMMANDS = ("generate_county", "generate_county_outcomes", "run_benchmarks")
 
 
 def main(argv: list[str]) -> None:

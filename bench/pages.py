@@ -113,6 +113,7 @@ def benchmarks(runs: int):
         )
     )
     results.append(measure("reminder sweep (whole county)", _sweep, runs=3, warm=1))
+    results.extend(__import__("bench.outcomes").outcomes.benchmarks(runs, client_for=client_for))
     return results
 
 

@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from cases.models import (
     MAX_TEXT,
@@ -14,6 +15,7 @@ from cases.models import (
     LevelOfNeed,
     NoConsentDecision,
 )
+from earlyhelp.wording import term_lazy
 from partners.models import Agency
 
 TOO_LONG = (
@@ -221,10 +223,12 @@ class TafMemberForm(GovukForm):
 
 class HandoverForm(GovukForm):
     to_user = forms.TypedChoiceField(
-        label="New lead professional",
+        label=format_lazy("New {}", term_lazy("lead professional")),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the new lead professional"},
+        error_messages={
+            "required": format_lazy("Choose the new {}", term_lazy("lead professional"))
+        },
     )
     note = long_text("Handover note", help_text="What the new lead needs to know.")
 

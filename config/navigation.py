@@ -21,6 +21,8 @@ NAVIGATION = [
     ("Dashboard", "dashboard"),
     ("Overdue", "overdue"),
     ("Indicators", "indicators"),
+    ("Family outcomes", "outcomes_dashboard"),
+    ("Outcomes plan", "outcomes_plan"),
     ("Retention", "retention_list"),
     ("Quality audits", "qa_sample"),
     ("Consultation log", "consultation_log"),

@@ -34,6 +34,10 @@ else:
 # Continuum of need labels, per authority: LEVEL_OF_NEED_LABELS="1=Thriving,2=Getting help,..."
 LEVEL_OF_NEED_LABELS = {int(k): v for k, v in env.dict("LEVEL_OF_NEED_LABELS", default={}).items()}
 AUTHORITY_NAME = env.str("AUTHORITY_NAME", default="Demoshire County Council")
+# Families First (DfE 2025): the authority's words, used on every page, document and export
+# through earlyhelp/wording.py ({% term "lead professional" %} in templates).
+LEAD_TITLE = env.str("LEAD_TITLE", default="lead professional")
+HELP_NAME = env.str("HELP_NAME", default="early help")
 SAFEGUARDING_PHONE = env.str("SAFEGUARDING_PHONE", default="0300 123 4567")
 # Front door: working days to a triage decision (English bank holidays excluded).
 TRIAGE_TARGET_WORKING_DAYS = {
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
     "records",
     "oversight",
     "work",
+    "outcomes",
     "demo",
     "earlyhelp.outbox",
 ]
@@ -101,7 +106,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["cases.templatetags.levels"],
+            # Used on nearly every page: the authority's words and its level labels.
+            "builtins": ["earlyhelp.templatetags.wording", "cases.templatetags.levels"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

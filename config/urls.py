@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("records.urls")),
     path("", include("oversight.urls")),
+    path("", include("outcomes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="api_schema"),

@@ -72,4 +72,57 @@ REFERRAL_READERS = roles(
 )
 SOCIAL_CARE = Rule("children's social care staff", is_social_care)
 
+
+# --- Family outcomes (issue 15): the programme team and internal audit hold permissions
+# (granted in the admin), not roles.
+RUN_PROGRAMME = "outcomes.run_programme"
+AUDIT_CLAIMS = "outcomes.audit_claims"
+OUTCOMES_AGGREGATE_ONLY = frozenset({Role.STRATEGIC, Role.ADMINISTRATOR})
+
+
+def is_programme_team(user) -> bool:
+    return (
+        _active(user)
+        and user.role not in (Role.ADMINISTRATOR, Role.STRATEGIC)
+        and user.has_perm(RUN_PROGRAMME)
+    )
+
+
+def is_internal_auditor(user) -> bool:
+    return (
+        _active(user)
+        and user.role not in (Role.ADMINISTRATOR, Role.STRATEGIC)
+        and user.has_perm(AUDIT_CLAIMS)
+    )
+
+
+def sees_outcome_figures(user) -> bool:
+    return _active(user) and (
+        user.role in (Role.TEAM_MANAGER, Role.CONSULTANT, Role.STRATEGIC, Role.ADMINISTRATOR)
+        or is_programme_team(user)
+    )
+
+
+def figures_suppressed(user) -> bool:
+    """Aggregate-only viewers see counts under 5 as '<5'."""
+    return user.role in OUTCOMES_AGGREGATE_ONLY
+
+
+PROGRAMME_TEAM = Rule("the family outcomes programme team", is_programme_team)
+CLAIMS_READERS = Rule(
+    "the programme team and internal audit",
+    lambda user: is_programme_team(user) or is_internal_auditor(user),
+)
+INTERNAL_AUDIT = Rule("internal audit of claims", is_internal_auditor)
+OUTCOME_FIGURES = Rule("people who see outcome figures", sees_outcome_figures)
+CASE_OUTCOMES = Rule(
+    "case workers (scoped) and the programme team",
+    lambda user: CASE_WORKERS.allows(user) or is_programme_team(user),
+)
+PLAN_READERS = Rule(
+    "the programme team and administrators",
+    lambda user: is_programme_team(user) or ADMINISTRATORS.allows(user),
+)
+PLAN_EDITORS = ADMINISTRATORS
+
 NAMESPACE_RULES["admin"] = ADMINISTRATORS

@@ -3,9 +3,11 @@ the API checks the same things through referrals/rules.py."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
+from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 from referrals import rules
 from referrals.models import (
@@ -431,10 +433,12 @@ class DecisionForm(forms.Form):
         empty_label="Select a team",
     )
     lead_professional = forms.ModelChoiceField(
-        label="Lead professional",
+        label=term_lazy("Lead professional"),
         queryset=None,
         required=False,
-        empty_label="No lead professional yet: the team allocates from its queue",
+        empty_label=format_lazy(
+            "No {} yet: the team allocates from its queue", term_lazy("lead professional")
+        ),
         help_text="Someone who works for the agency or team you chose.",
     )
     case = forms.ModelChoiceField(

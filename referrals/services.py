@@ -29,6 +29,7 @@ from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify
+from earlyhelp.wording import term
 from earlyhelp.working_days import add_working_days
 from partners.models import Agency, AgencyKind, District
 from referrals import access, rules, transitions
@@ -572,7 +573,10 @@ def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> No
     if decision.outcome in ALLOCATING_OUTCOMES and case.lead_professional_id:
         notify(
             user=case.lead_professional,
-            subject=f"You are lead professional for a new early help case ({case.reference})",
+            subject=(
+                f"You are {term('lead professional')} for a new {term('early help')} case "
+                f"({case.reference})"
+            ),
             url=_url("case_detail", case.pk) or _url("referral_detail", referral.pk),
         )
     elif decision.outcome in ALLOCATING_OUTCOMES:

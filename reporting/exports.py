@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term_lazy
 from reporting.access import may_export
 from reporting.models import ExportJob, ExportKind, ExportStatus
 
@@ -116,7 +117,7 @@ CASE_HEADER = [
     "Family",
     "District",
     "Lead agency",
-    "Lead professional",
+    term_lazy("Lead professional"),
     "Level of need",
     "Status",
     "Opened on",

@@ -4,8 +4,10 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from cases.models import MAX_TEXT
+from earlyhelp.wording import term_lazy
 from reporting.models import ExportKind, Grade
 from reporting.selectors import Period
 
@@ -87,7 +89,7 @@ GRADE_HELP = "Outstanding, good, requires improvement or inadequate"
 
 class QualityAuditForm(forms.Form):
     assessment_grade = forms.ChoiceField(
-        label="Early Help Assessment",
+        label=term_lazy("Early Help Assessment"),
         choices=Grade.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a grade for the assessment"},
@@ -111,12 +113,12 @@ class QualityAuditForm(forms.Form):
         error_messages={"required": "Choose a grade for the case overall"},
     )
     feedback = forms.CharField(
-        label="Feedback for the lead professional",
+        label=format_lazy("Feedback for the {}", term_lazy("lead professional")),
         help_text="What is working well, and what would make the work better",
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={
-            "required": "Write feedback for the lead professional",
+            "required": format_lazy("Write feedback for the {}", term_lazy("lead professional")),
             "max_length": f"Feedback must be {MAX_TEXT:,} characters or fewer",
         },
     )

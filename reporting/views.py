@@ -18,6 +18,7 @@ from cases.models import LevelOfNeed
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from partners import doors
 from reporting import exports, indicators, quality
 from reporting.charts import bar_chart
@@ -73,7 +74,7 @@ def dashboard(request):
         ),
         "worker": bar_chart(
             "chart-worker",
-            "Open cases by lead professional (caseload per worker)",
+            f"Open cases by {term('lead professional')} (caseload per worker)",
             [
                 (
                     r["lead_professional__full_name"] or "Awaiting allocation",

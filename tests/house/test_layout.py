@@ -23,6 +23,7 @@ ALLOWED = {
     "reporting": KERNEL | {"partners", "cases", "referrals", "assessments"},
     "records": KERNEL | {"partners", "cases", "referrals", "assessments"},
     "oversight": KERNEL | {"partners", "cases", "referrals", "assessments"},
+    "outcomes": KERNEL | {"partners", "cases", "referrals", "assessments", "reporting"},
     "work": KERNEL
     | {"partners", "cases", "referrals", "assessments", "reminders", "oversight", "records"},
     "demo": KERNEL
@@ -36,6 +37,7 @@ ALLOWED = {
         "records",
         "oversight",
         "work",
+        "outcomes",
     },
 }
 ALLOWED["config"] = set(ALLOWED) - {"config"}  # the shell wires every app, never bench

@@ -33,6 +33,7 @@ EXPECTED_LINKS = {
         "Dashboard",
         "Overdue",
         "Indicators",
+        "Family outcomes",
         "Retention",
         "Consultation log",
         "Quality feedback",
@@ -48,7 +49,7 @@ EXPECTED_LINKS = {
         "Consultation log",
         "Quality feedback",
     ],
-    Role.STRATEGIC: ["Dashboard", "Indicators"],
+    Role.STRATEGIC: ["Dashboard", "Indicators", "Family outcomes"],
     Role.ADMINISTRATOR: ["Dashboard", "Indicators", "Administration", "Break glass", "Audit trail"],
 }
 

@@ -64,6 +64,7 @@ class DemoCounty:
         from demo.caseflow import load_demo_caseflow
         from demo.casework import load_demo_casework
         from demo.outbox import load_demo_outbox
+        from demo.outcomes import load_demo_outcomes
         from demo.records import load_demo_records
         from demo.referrals import load_demo_referrals
         from demo.restriction import load_demo_restrictions
@@ -78,6 +79,7 @@ class DemoCounty:
         load_demo_caseflow(self.rng, today=TODAY)
         load_demo_records()
         load_demo_work()
+        load_demo_outcomes(self.rng)
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []

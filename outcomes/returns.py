@@ -1,0 +1,258 @@
+"""The quarterly family-level data return: one row per programme episode active in the
+quarter, columns chosen by the programme team (ReturnLayout), every row validated before
+anything is exported. A return with a failing row is not exported: the page lists the rows
+and how to fix each."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import EarlyHelpCase
+from earlyhelp.wording import term
+from outcomes.models import Claim, ClaimStatus, FamilyNeed, NeedProgress, ProgrammeEpisode
+from outcomes.selectors import ProgrammeState, distance_by_case, with_state
+
+
+def _date(day):
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _yes(value) -> str:
+    return "Yes" if value else "No"
+
+
+def _sustained(need, today) -> bool:
+    return (
+        need.status == "significant"
+        and need.significant_since + datetime.timedelta(days=need.headline.sustain_days) <= today
+    )
+
+
+# key -> (header, value). Headers that name a role use the authority's words.
+COLUMNS = {
+    "case_reference": (lambda: "Case reference", lambda r: r.episode.case.reference),
+    "family_id": (lambda: "Family ID", lambda r: r.episode.case.family_id),
+    "district": (lambda: "District", lambda r: r.episode.case.district.name),
+    "family_hub": (
+        lambda: "Family hub",
+        lambda r: r.episode.family_hub.name if r.episode.family_hub else "",
+    ),
+    "episode_start": (lambda: "Episode start", lambda r: _date(r.episode.case.opened_on)),
+    "episode_end": (lambda: "Episode end", lambda r: _date(r.episode.case.closed_on)),
+    "lead": (
+        lambda: term("Lead professional"),
+        lambda r: str(r.episode.case.lead_professional or ""),
+    ),
+    "plan_version": (lambda: "Outcomes plan version", lambda r: r.episode.plan.number),
+    "needs_count": (lambda: "Number of needs", lambda r: len(r.needs)),
+    "needs": (
+        lambda: "Headline outcomes with a need",
+        lambda r: "; ".join(n.headline.code for n in r.needs),
+    ),
+    "needs_sustained": (
+        lambda: "Needs with sustained progress",
+        lambda r: sum(1 for n in r.needs if _sustained(n, r.today)),
+    ),
+    "eligible": (lambda: "Meets programme conditions", lambda r: _yes(r.episode.eligible)),
+    "state": (
+        lambda: "Programme status",
+        lambda r: ProgrammeState.LABELS[r.episode.state],
+    ),
+    "claim_period": (lambda: "Claim period", lambda r: r.claim.period if r.claim else ""),
+    "claim_status": (
+        lambda: "Claim status",
+        lambda r: r.claim.get_status_display() if r.claim else "",
+    ),
+    "network_meeting": (
+        lambda: "Family network meeting held",
+        lambda r: _yes(r.episode.has_network_meeting),
+    ),
+    "distance_travelled": (
+        lambda: "Distance travelled (scaling points)",
+        lambda r: "" if r.distance is None else r.distance,
+    ),
+}
+DEFAULT_COLUMNS = list(COLUMNS)
+
+
+def column_choices() -> list[tuple[str, str]]:
+    return [(key, header()) for key, (header, _) in COLUMNS.items()]
+
+
+def layout_columns() -> list[str]:
+    from outcomes.models import ReturnLayout
+
+    layout = ReturnLayout.objects.filter(pk=1).first()
+    columns = [c for c in (layout.columns if layout else []) if c in COLUMNS]
+    return columns or DEFAULT_COLUMNS
+
+
+@dataclass
+class Row:
+    episode: ProgrammeEpisode
+    needs: list
+    claim: Claim | None
+    distance: int | None
+    today: datetime.date
+
+
+@dataclass
+class RowProblem:
+    reference: str
+    message: str
+    fix_url: str
+
+
+def _active(start: datetime.date, end: datetime.date) -> Q:
+    return Q(case__opened_on__lte=end) & (
+        Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=start)
+    )
+
+
+def _episodes(start: datetime.date, end: datetime.date, today: datetime.date):
+    active = _active(start, end)
+    closure_progress = NeedProgress.objects.filter(need=OuterRef("pk"), at_closure=True)
+    from outcomes.models import FamilyNetworkMeeting
+
+    return (
+        with_state(ProgrammeEpisode.objects.filter(active), today)
+        .annotate(
+            has_network_meeting=Exists(
+                FamilyNetworkMeeting.objects.filter(case_id=OuterRef("case_id"), held_on__lte=end)
+            )
+        )
+        .select_related(
+            "case__family", "case__district", "case__lead_professional", "family_hub", "plan"
+        )
+        .prefetch_related(
+            Prefetch(
+                "needs",
+                queryset=FamilyNeed.objects.select_related("headline").annotate(
+                    closure_recorded=Exists(closure_progress)
+                ),
+            ),
+            Prefetch(
+                "claims",
+                queryset=Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).order_by("-pk"),
+            ),
+        )
+        .order_by("case__district__name", "case_id")
+    )
+
+
+def build_return(start: datetime.date, end: datetime.date, *, today=None):
+    """(header, rows, problems) for the quarter. Rows are only meant to be written when
+    there are no problems."""
+    from outcomes.selectors import without_jit
+
+    with without_jit():
+        return _build_return(start, end, today=today)
+
+
+def _build_return(start: datetime.date, end: datetime.date, *, today=None):
+    today = today or timezone.localdate()
+    columns = layout_columns()
+    episodes = list(_episodes(start, end, today))
+    distances = distance_by_case(
+        EarlyHelpCase.objects.filter(
+            pk__in=ProgrammeEpisode.objects.filter(_active(start, end)).values("case_id")
+        )
+    )
+    rows, problems = [], []
+    for episode in episodes:
+        needs = list(episode.needs.all())
+        claims = list(episode.claims.all())
+        row = Row(
+            episode, needs, claims[0] if claims else None, distances.get(episode.case_id), today
+        )
+        problems.extend(validate_row(row))
+        rows.append([COLUMNS[c][1](row) for c in columns])
+    header = [COLUMNS[c][0]() for c in columns]
+    return header, rows, problems
+
+
+def validate_row(row: Row) -> list[RowProblem]:
+    """What a national return would reject, said so the team can fix it."""
+    episode = row.episode
+    case = episode.case
+    outcomes_url = reverse("case_outcomes", args=[case.pk])
+    found = []
+    if case.is_open and case.lead_professional_id is None:
+        found.append(
+            RowProblem(
+                case.reference,
+                f"No {term('lead professional')}: allocate one on the case page.",
+                reverse("case_detail", args=[case.pk]),
+            )
+        )
+    if episode.family_hub_id is None:
+        found.append(
+            RowProblem(
+                case.reference,
+                "No family hub recorded: choose the hub on the family's outcomes page.",
+                outcomes_url,
+            )
+        )
+    if not row.needs:
+        found.append(
+            RowProblem(
+                case.reference,
+                "No needs recorded against the headline outcomes: record them, or the family "
+                "is not in the programme.",
+                outcomes_url,
+            )
+        )
+    if not case.is_open:
+        missing = [n.headline.label for n in row.needs if not n.closure_recorded]
+        if missing:
+            found.append(
+                RowProblem(
+                    case.reference,
+                    f"Closed on {case.closed_on:%-d %B %Y} without progress at closure for: "
+                    f"{', '.join(missing)}. Record it on the family's outcomes page.",
+                    outcomes_url,
+                )
+            )
+    return found
+
+
+def write_csv(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(v) for v in row])
+    return out.getvalue()
+
+
+def _safe(value):
+    """Spreadsheet formula injection guard: text starting with = + - @ is prefixed."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def quarter_bounds(label_start: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first_month = 3 * ((label_start.month - 1) // 3) + 1
+    start = datetime.date(label_start.year, first_month, 1)
+    index = start.year * 12 + start.month - 1 + 3
+    end = datetime.date(index // 12, index % 12 + 1, 1) - datetime.timedelta(days=1)
+    return start, end
+
+
+def quarter_choices(today: datetime.date, count: int = 6) -> list[tuple[str, str]]:
+    """Financial-year quarters, this one first: value is the first day (ISO)."""
+    choices = []
+    start, _ = quarter_bounds(today)
+    for _ in range(count):
+        fy = start.year if start.month >= 4 else start.year - 1
+        q = ((start.month - 4) % 12) // 3 + 1
+        choices.append((start.isoformat(), f"Q{q} {fy}-{str(fy + 1)[2:]}"))
+        index = start.year * 12 + start.month - 1 - 3
+        start = datetime.date(index // 12, index % 12 + 1, 1)
+    return choices

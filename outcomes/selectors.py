@@ -1,0 +1,446 @@
+"""Reads for the family outcomes pages, API, dashboard and return. Every read starts from
+the user's scope (outcomes/access.py). Eligibility and state are computed in SQL as
+annotations, so lists and figures cost a constant number of queries at county scale."""
+
+import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from assessments.models import (
+    AssessmentVersion,
+    FamilyPlan,
+    MeetingStatus,
+)
+from cases.access import cases_visible_to
+from cases.models import EarlyHelpCase
+from outcomes import access
+from outcomes.models import (
+    Claim,
+    ClaimStatus,
+    FamilyNeed,
+    FamilyNetworkMeeting,
+    NeedProgress,
+    ProgrammeEpisode,
+    ProgressStatus,
+)
+
+
+class ProgrammeState:
+    NOT_ELIGIBLE = "not_eligible"
+    WORKING = "working"
+    READY = "ready"
+    CLAIMED = "claimed"
+    AUDIT_FAILED = "audit_failed"
+    NOT_CLAIMED = "not_claimed"
+
+    LABELS = {
+        NOT_ELIGIBLE: "Not eligible",
+        WORKING: "Working towards outcomes",
+        READY: "Ready to claim",
+        CLAIMED: "Claimed",
+        AUDIT_FAILED: "Audit failed",
+        NOT_CLAIMED: "Not claimed (reason recorded)",
+    }
+    ORDER = [NOT_ELIGIBLE, WORKING, READY, CLAIMED, AUDIT_FAILED, NOT_CLAIMED]
+
+
+PASSED = [ClaimStatus.AUDIT_PASSED, ClaimStatus.NOT_SAMPLED, ClaimStatus.BATCHED]
+MADE = [
+    ClaimStatus.PREPARED,
+    ClaimStatus.IN_SAMPLE,
+    ClaimStatus.NOT_SAMPLED,
+    ClaimStatus.AUDIT_PASSED,
+    ClaimStatus.AUDIT_FAILED,
+    ClaimStatus.BATCHED,
+]
+
+
+def _scope_cases(user) -> QuerySet | None:
+    """The cases whose programme figures the user may count: None (the whole authority) for
+    the programme team and aggregate-only viewers, otherwise the cases the user may read."""
+    if access.is_programme_team(user) or access.figures_suppressed(user):
+        return None
+    return cases_visible_to(user)
+
+
+def _within(queryset: QuerySet, path: str, cases: QuerySet | None) -> QuerySet:
+    return queryset if cases is None else queryset.filter(**{f"{path}__in": cases})
+
+
+@contextmanager
+def without_jit():
+    """PostgreSQL's JIT compiles these aggregate plans for longer than they run (their cost
+    estimate passes jit_above_cost); switch it off for this transaction only."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def with_state(episodes: QuerySet, today: datetime.date) -> QuerySet:
+    """Annotate eligibility (the programme's conditions) and the family's state. Needs and
+    claims are read from columns the services keep; the assessment and the plan, written by
+    other apps, are read live (two index probes per episode, evaluated once)."""
+    conditions = (
+        Q(needs_count__gte=F("plan__min_needs"))
+        & Q(case__lead_professional__isnull=False)
+        & Exists(AssessmentVersion.objects.filter(assessment__case_id=OuterRef("case_id")))
+        & Exists(FamilyPlan.objects.filter(case_id=OuterRef("case_id")))
+    )
+    return episodes.annotate(
+        eligible=ExpressionWrapper(conditions, output_field=BooleanField()),
+        state=Case(
+            When(claim_status=ClaimStatus.AUDIT_FAILED, then=Value(ProgrammeState.AUDIT_FAILED)),
+            When(claim_status=ClaimStatus.DECLINED, then=Value(ProgrammeState.NOT_CLAIMED)),
+            When(~Q(claim_status=""), then=Value(ProgrammeState.CLAIMED)),
+            When(
+                conditions,
+                then=Case(
+                    When(ready_on__lte=today, then=Value(ProgrammeState.READY)),
+                    default=Value(ProgrammeState.WORKING),
+                    output_field=CharField(),
+                ),
+            ),
+            default=Value(ProgrammeState.NOT_ELIGIBLE),
+            output_field=CharField(),
+        ),
+    )
+
+
+def programme_families_for(
+    user,
+    *,
+    state: str = "",
+    district_id: int | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[ProgrammeEpisode]:
+    """Programme episodes the user may read, with state; restricted families excluded."""
+    today = today or timezone.localdate()
+    cases = access.outcome_cases_visible_to(user).filter(family__restricted=False)
+    episodes = ProgrammeEpisode.objects.filter(case__in=cases)
+    if district_id:
+        episodes = episodes.filter(case__district_id=district_id)
+    episodes = with_state(episodes, today).select_related(
+        "case__family", "case__district", "case__lead_professional", "family_hub", "plan"
+    )
+    if state:
+        episodes = episodes.filter(state=state)
+    return episodes.order_by("case__district__name", "case_id")
+
+
+def ready_families_for(user, *, today: datetime.date | None = None) -> QuerySet:
+    """Families ready to claim, with their needs, for the list page and the API."""
+    return programme_families_for(user, state=ProgrammeState.READY, today=today).prefetch_related(
+        Prefetch("needs", queryset=FamilyNeed.objects.select_related("headline"))
+    )
+
+
+@dataclass
+class CaseOutcomes:
+    episode: ProgrammeEpisode | None
+    needs: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+    network_meetings: list = field(default_factory=list)
+    held_meetings: list = field(default_factory=list)
+
+
+def case_outcomes(case: EarlyHelpCase) -> CaseOutcomes:
+    """One family's outcomes record: needs with their progress history, claims, network
+    meetings, and the held reviews progress can be recorded at."""
+    from assessments.models import TafMeeting
+
+    episode = (
+        ProgrammeEpisode.objects.select_related("plan", "family_hub").filter(case=case).first()
+    )
+    meetings = list(FamilyNetworkMeeting.objects.filter(case=case))
+    held = list(
+        TafMeeting.objects.filter(case=case, status=MeetingStatus.HELD).order_by("-held_on")
+    )
+    if episode is None:
+        return CaseOutcomes(None, network_meetings=meetings, held_meetings=held)
+    needs = list(
+        episode.needs.select_related("headline").prefetch_related(
+            Prefetch(
+                "progress",
+                queryset=NeedProgress.objects.select_related("meeting", "recorded_by"),
+            )
+        )
+    )
+    claims = list(
+        episode.claims.select_related("prepared_by", "audited_by", "batch").prefetch_related(
+            "events__by"
+        )
+    )
+    return CaseOutcomes(episode, needs, claims, meetings, held)
+
+
+def claims_for(user, *, period: str = "", status: str = "") -> QuerySet[Claim]:
+    """Claims for the programme team and internal audit (restricted families excluded)."""
+    if not (access.is_programme_team(user) or access.is_internal_auditor(user)):
+        return Claim.objects.none()
+    claims = Claim.objects.filter(family__restricted=False).select_related(
+        "episode__case__district", "family", "prepared_by", "audited_by", "batch"
+    )
+    if period:
+        claims = claims.filter(period=period)
+    if status:
+        claims = claims.filter(status=status)
+    return claims.order_by("-prepared_on", "-pk")
+
+
+def get_claim_for(user, pk) -> Claim:
+    from django.http import Http404
+
+    try:
+        return claims_for(user).get(pk=pk)
+    except (Claim.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def claim_periods() -> list[str]:
+    return list(Claim.objects.order_by("-period").values_list("period", flat=True).distinct())
+
+
+# --- The cohort dashboard -----------------------------------------------------------------
+
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "<5"
+
+
+def suppress(value: int, on: bool):
+    """Small-number suppression for aggregate-only viewers (counts from 1 to 4 hidden)."""
+    return SUPPRESSED if on and 0 < value < SUPPRESSION_THRESHOLD else value
+
+
+@dataclass
+class Dashboard:
+    suppressed: bool
+    states: list
+    by_district: list
+    by_hub: list
+    needs: list
+    distance: list
+    totals: dict
+
+
+def _sustained_expression():
+    return ExpressionWrapper(
+        F("significant_since") + F("headline__sustain_days"), output_field=DateField()
+    )
+
+
+def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Dashboard:
+    """Families worked with, needs by headline outcome, progress, claims made and passed, by
+    district and family hub; distance travelled (latest review scaling against the start)."""
+    with without_jit():
+        return _cohort_dashboard(user, district_id=district_id, today=today)
+
+
+def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
+    today = today or timezone.localdate()
+    on = access.figures_suppressed(user)
+    cases = _scope_cases(user)
+    if district_id:
+        cases = (cases if cases is not None else EarlyHelpCase.objects.all()).filter(
+            district_id=district_id
+        )
+    episodes = with_state(_within(ProgrammeEpisode.objects.all(), "case", cases), today)
+
+    # One grouped query by district, hub and state; district totals are summed from it.
+    district_states, hub_states = {}, {}
+    for r in (
+        episodes.order_by()
+        .values("case__district__name", "family_hub__name", "state")
+        .annotate(n=Count("pk"))
+    ):
+        district, hub = r["case__district__name"], r["family_hub__name"]
+        for table, key in ((district_states, (district,)), (hub_states, (district, hub))):
+            table.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
+    claim_rows = (
+        _within(Claim.objects.all(), "episode__case", cases)
+        .order_by()
+        .values("episode__case__district__name", "status")
+        .annotate(n=Count("pk"))
+    )
+    made, passed = {}, {}
+    for r in claim_rows:
+        name = r["episode__case__district__name"]
+        if r["status"] in MADE:
+            made[name] = made.get(name, 0) + r["n"]
+        if r["status"] in PASSED:
+            passed[name] = passed.get(name, 0) + r["n"]
+    network = dict(
+        _within(FamilyNetworkMeeting.objects.all(), "case", cases)
+        .order_by()
+        .values("case__district__name")
+        .annotate(n=Count("case", distinct=True))
+        .values_list("case__district__name", "n")
+    )
+    distance = _distance_travelled(cases)
+
+    def row(name, counts, extra=None):
+        families = sum(counts.values())
+        cells = {
+            "name": name or "No family hub recorded",
+            "families": suppress(families, on),
+            "states": [suppress(counts[s], on) for s in ProgrammeState.ORDER],
+        }
+        cells.update(extra or {})
+        return cells
+
+    by_district = [
+        row(
+            key[0],
+            counts,
+            {
+                "claims_made": suppress(made.get(key[0], 0), on),
+                "claims_passed": suppress(passed.get(key[0], 0), on),
+                "network": suppress(network.get(key[0], 0), on),
+            },
+        )
+        for key, counts in sorted(district_states.items(), key=lambda kv: kv[0][0] or "")
+    ]
+    by_hub = [
+        {**row(key[1], counts), "district": key[0]}
+        for key, counts in sorted(
+            hub_states.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
+        )
+    ]
+    need_rows = (
+        _within(FamilyNeed.objects.all(), "episode__case", cases)
+        .order_by()
+        .annotate(sustained_from=_sustained_expression())
+        .values("headline__code", "headline__label")
+        .annotate(
+            total=Count("pk"),
+            not_started=Count("pk", filter=Q(status=ProgressStatus.NOT_STARTED)),
+            improving=Count("pk", filter=Q(status=ProgressStatus.IMPROVING)),
+            significant=Count(
+                "pk",
+                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__gt=today),
+            ),
+            sustained=Count(
+                "pk",
+                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__lte=today),
+            ),
+        )
+    )
+    by_code = {}
+    for r in need_rows:
+        entry = by_code.setdefault(
+            r["headline__code"],
+            {
+                "label": r["headline__label"],
+                "total": 0,
+                "not_started": 0,
+                "improving": 0,
+                "significant": 0,
+                "sustained": 0,
+            },
+        )
+        for k in ("total", "not_started", "improving", "significant", "sustained"):
+            entry[k] += r[k]
+    needs = [
+        {
+            "label": e["label"],
+            **{
+                k: suppress(e[k], on)
+                for k in ("total", "not_started", "improving", "significant", "sustained")
+            },
+        }
+        for e in sorted(by_code.values(), key=lambda e: e["label"])
+    ]
+    state_totals = dict.fromkeys(ProgrammeState.ORDER, 0)
+    for counts in district_states.values():
+        for s, n in counts.items():
+            state_totals[s] += n
+    totals = {
+        "families": suppress(sum(state_totals.values()), on),
+        "claims_made": suppress(sum(made.values()), on),
+        "claims_passed": suppress(sum(passed.values()), on),
+        "network": suppress(sum(network.values()), on),
+    }
+    states = [
+        {"key": s, "label": ProgrammeState.LABELS[s], "value": suppress(state_totals[s], on)}
+        for s in ProgrammeState.ORDER
+    ]
+    return Dashboard(on, states, by_district, by_hub, needs, distance_rows(distance, on), totals)
+
+
+_DISTANCE_SQL = """
+WITH latest AS (
+    SELECT DISTINCT ON (op.outcome_id) op.outcome_id, op.scaling
+    FROM assessments_outcomeprogress op
+    JOIN assessments_tafmeeting m ON m.id = op.meeting_id AND m.status = 'held'
+    ORDER BY op.outcome_id, m.held_on DESC, op.id DESC
+)
+SELECT {key}, COUNT(*), SUM(l.scaling - o.baseline_scaling),
+       COUNT(*) FILTER (WHERE l.scaling > o.baseline_scaling)
+FROM latest l
+JOIN assessments_planoutcome o ON o.id = l.outcome_id
+JOIN assessments_familyplan p ON p.id = o.plan_id
+JOIN cases_earlyhelpcase c ON c.id = p.case_id
+JOIN partners_district d ON d.id = c.district_id
+WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL {scope}
+GROUP BY {key} ORDER BY {key}
+"""
+
+
+def _distance(key: str, cases: QuerySet | None) -> list[tuple]:
+    """Per `key` (district name or case id): plan outcomes with a baseline and a held review's
+    scaling, the points moved from the start to the latest review, and how many moved up.
+    One pass over the latest scaling per outcome (DISTINCT ON), not a subquery per outcome."""
+    scope, params = "", []
+    if cases is not None:
+        inner, params = cases.values("pk").query.sql_with_params()
+        scope = f"AND c.id IN ({inner})"
+    with connection.cursor() as cursor:
+        cursor.execute(_DISTANCE_SQL.format(key=key, scope=scope), params)
+        return cursor.fetchall()
+
+
+def _distance_travelled(cases: QuerySet | None) -> list[dict]:
+    return [
+        {"plan__case__district__name": name, "outcomes": n, "points": points, "improved": up}
+        for name, n, points, up in _distance("d.name", cases)
+    ]
+
+
+def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
+    shown = []
+    for r in rows:
+        hidden = suppressed and r["outcomes"] < SUPPRESSION_THRESHOLD
+        shown.append(
+            {
+                "name": r["plan__case__district__name"],
+                "outcomes": suppress(r["outcomes"], suppressed),
+                "points": None if hidden else r["points"],
+                "average": None if hidden else round(r["points"] / r["outcomes"], 1),
+                "improved": suppress(r["improved"], suppressed),
+            }
+        )
+    return shown
+
+
+def distance_by_case(cases: QuerySet) -> dict[int, int]:
+    """Points moved from the start to the latest review, per case (for the return)."""
+    return {case_id: points for case_id, _, points, _ in _distance("c.id", cases)}

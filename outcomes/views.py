@@ -1,0 +1,615 @@
+"""Family outcomes pages: the cohort dashboard, programme families, a family's outcomes
+(needs, progress, claim, family network meetings), claims and audit, batches, the quarterly
+return and the outcomes plan. Thin: parse input, call a selector or service, render."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from earlyhelp.audit import audit, audit_view
+from earlyhelp.errors import DomainError
+from earlyhelp.models import AuditAction
+from outcomes import access, returns, selectors, services
+from outcomes.forms import (
+    ClaimAuditForm,
+    ClaimDeclineForm,
+    ClaimWithdrawForm,
+    HubForm,
+    NeedForm,
+    NetworkMeetingForm,
+    PlanVersionForm,
+    ProgressForm,
+    ReturnColumnsForm,
+    ReturnForm,
+)
+from outcomes.models import ClaimBatch, ClaimStatus, FamilyNeed, OutcomesPlanVersion
+from partners.models import District, FamilyHub
+
+
+def _case(request, pk):
+    return access.get_outcome_case_for(request.user, pk)
+
+
+def _recordable_case(request, pk):
+    case = _case(request, pk)
+    access.require_record_outcomes(request.user, case)
+    return case
+
+
+# --- Dashboard and lists -----------------------------------------------------------------
+
+
+@access.OUTCOME_FIGURES
+def outcomes_dashboard(request):
+    """The cohort dashboard. Figures for strategic viewers are suppressed below 5."""
+    district_id = request.GET.get("district") or None
+    district = None
+    if district_id:
+        district = District.objects.filter(pk=district_id if district_id.isdigit() else 0).first()
+    dashboard = selectors.cohort_dashboard(
+        request.user, district_id=district.pk if district else None
+    )
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {
+            "dashboard": dashboard,
+            "districts": District.objects.all(),
+            "district": district,
+            "state_labels": [
+                selectors.ProgrammeState.LABELS[s] for s in selectors.ProgrammeState.ORDER
+            ],
+            "programme_team": access.is_programme_team(request.user),
+            "internal_auditor": access.is_internal_auditor(request.user),
+        },
+    )
+
+
+@access.PROGRAMME_TEAM
+def programme_families(request):
+    state = request.GET.get("state", "")
+    if state not in selectors.ProgrammeState.LABELS:
+        state = ""
+    episodes = selectors.programme_families_for(request.user, state=state)
+    page = Paginator(episodes, 50).get_page(request.GET.get("page"))
+    for episode in page:
+        episode.state_label = selectors.ProgrammeState.LABELS[episode.state]
+    return render(
+        request,
+        "outcomes/families.html",
+        {
+            "page": page,
+            "title": selectors.ProgrammeState.LABELS[state] if state else "Programme families",
+            "state": state,
+            "states": list(selectors.ProgrammeState.LABELS.items()),
+            "labels": selectors.ProgrammeState.LABELS,
+            "query": f"state={state}" if state else "",
+        },
+    )
+
+
+# --- A family's outcomes -----------------------------------------------------------------
+
+
+@access.CASE_OUTCOMES
+def case_outcomes(request, pk: int):
+    case = _case(request, pk)
+    audit_view(request, case)
+    record = selectors.case_outcomes(case)
+    judgement = services.judge(record.episode) if record.episode else None
+    state = None
+    if record.episode is not None:
+        state = (
+            selectors.with_state(
+                type(record.episode).objects.filter(pk=record.episode.pk), timezone.localdate()
+            )
+            .values_list("state", flat=True)
+            .first()
+        )
+    needs = [
+        {"need": n, "sustained_on": services.sustained_on(n), "progress": list(n.progress.all())}
+        for n in record.needs
+    ]
+    return render(
+        request,
+        "outcomes/case_outcomes.html",
+        {
+            "case": case,
+            "record": record,
+            "needs": needs,
+            "judgement": judgement,
+            "state": state,
+            "state_label": selectors.ProgrammeState.LABELS.get(state, "Not in the programme"),
+            "may_record": access.may_record_outcomes(request.user, case),
+            "programme_team": access.is_programme_team(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _plan_headlines(case):
+    episode = getattr(case, "programme", None)
+    plan = episode.plan if episode else services.plan_version_in_force(case.opened_on)
+    return plan.headlines.all()
+
+
+@access.CASE_OUTCOMES
+def add_need(request, pk: int):
+    case = _recordable_case(request, pk)
+    form = NeedForm(request.POST or None, headlines=_plan_headlines(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.need_add(
+                case=case,
+                acting_user=request.user,
+                headline_code=form.cleaned_data["headline"],
+                evidence=form.cleaned_data["evidence"],
+                source=form.cleaned_data["source"],
+                identified_on=form.cleaned_data["identified_on"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Need recorded.")
+            return redirect("case_outcomes", pk=case.pk)
+    return render(
+        request,
+        "outcomes/form_page.html",
+        {
+            "case": case,
+            "form": form,
+            "title": "Record a need",
+            "back": ("case_outcomes", case.pk),
+            "button": "Record the need",
+        },
+    )
+
+
+@access.CASE_OUTCOMES
+@require_POST
+def needs_from_assessment(request, pk: int):
+    case = _recordable_case(request, pk)
+    try:
+        created = services.needs_from_assessment(
+            case=case, acting_user=request.user, request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{len(created)} needs carried over from the assessment.")
+    return redirect("case_outcomes", pk=case.pk)
+
+
+@access.CASE_OUTCOMES
+def record_progress(request, pk: int, need_id: int):
+    case = _recordable_case(request, pk)
+    need = get_object_or_404(
+        FamilyNeed.objects.select_related("headline", "episode"), pk=need_id, episode__case=case
+    )
+    record = selectors.case_outcomes(case)
+    meetings = record.held_meetings
+    form = ProgressForm(request.POST or None, meetings=meetings, closed=not case.is_open)
+    if request.method == "POST" and form.is_valid():
+        meeting, at_closure = form.place(meetings)
+        try:
+            services.progress_record(
+                need=need,
+                acting_user=request.user,
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data["evidence"],
+                meeting=meeting,
+                at_closure=at_closure,
+                significant_since=form.cleaned_data["significant_since"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Progress recorded: {need.headline.label}.")
+            return redirect("case_outcomes", pk=case.pk)
+    return render(
+        request,
+        "outcomes/form_page.html",
+        {
+            "case": case,
+            "form": form,
+            "title": f"Record progress: {need.headline.label}",
+            "back": ("case_outcomes", case.pk),
+            "button": "Record progress",
+            "no_meetings": not meetings and case.is_open,
+        },
+    )
+
+
+@access.CASE_OUTCOMES
+def set_family_hub(request, pk: int):
+    case = _recordable_case(request, pk)
+    episode = getattr(case, "programme", None)
+    form = HubForm(
+        request.POST or None,
+        hubs=FamilyHub.objects.filter(district_id=case.district_id),
+        initial={"family_hub": episode.family_hub_id if episode else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_hub_set(
+                case=case,
+                acting_user=request.user,
+                family_hub=form.cleaned_data["family_hub"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Family hub saved.")
+            return redirect("case_outcomes", pk=case.pk)
+    return render(
+        request,
+        "outcomes/form_page.html",
+        {
+            "case": case,
+            "form": form,
+            "title": "Family hub",
+            "back": ("case_outcomes", case.pk),
+            "button": "Save",
+        },
+    )
+
+
+@access.CASE_OUTCOMES
+def add_network_meeting(request, pk: int):
+    case = _recordable_case(request, pk)
+    form = NetworkMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_meeting_record(
+                case=case, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Family network meeting recorded.")
+            return redirect("case_outcomes", pk=case.pk)
+    return render(
+        request,
+        "outcomes/form_page.html",
+        {
+            "case": case,
+            "form": form,
+            "title": "Record a family network meeting",
+            "back": ("case_outcomes", case.pk),
+            "button": "Record the meeting",
+        },
+    )
+
+
+# --- Claims ------------------------------------------------------------------------------
+
+
+@access.PROGRAMME_TEAM
+def prepare_claim(request, pk: int):
+    """Prepare the claim, or record why the family is not being claimed for."""
+    case = _case(request, pk)
+    record = selectors.case_outcomes(case)
+    if record.episode is None:
+        raise Http404
+    judgement = services.judge(record.episode)
+    decline = ClaimDeclineForm(request.POST if request.POST.get("action") == "decline" else None)
+    problem = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "decline":
+                if decline.is_valid():
+                    services.claim_decline(
+                        case=case,
+                        acting_user=request.user,
+                        reason=decline.cleaned_data["reason"],
+                        request=request,
+                    )
+                    messages.success(request, "Recorded why the family is not being claimed for.")
+                    return redirect("case_outcomes", pk=case.pk)
+            else:
+                claim = services.claim_prepare(case=case, acting_user=request.user, request=request)
+                messages.success(request, f"Claim {claim.reference} prepared.")
+                return redirect("claim_detail", pk=claim.pk)
+        except DomainError as error:
+            problem = str(error)
+            if request.POST.get("action") == "decline":
+                decline.add_error(None, problem)
+                problem = None
+    return render(
+        request,
+        "outcomes/prepare_claim.html",
+        {
+            "case": case,
+            "record": record,
+            "judgement": judgement,
+            "form": decline,
+            "problem": problem,
+        },
+    )
+
+
+@access.CLAIMS_READERS
+def claim_list(request):
+    period = request.GET.get("period", "") or services.programme_period(timezone.localdate())
+    status = request.GET.get("status", "")
+    if status not in ClaimStatus.values:
+        status = ""
+    claims = selectors.claims_for(request.user, period=period, status=status)
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    periods = sorted(set(selectors.claim_periods()) | {period}, reverse=True)
+    return render(
+        request,
+        "outcomes/claims.html",
+        {
+            "page": page,
+            "period": period,
+            "status": status,
+            "periods": periods,
+            "statuses": ClaimStatus.choices,
+            "batches": ClaimBatch.objects.filter(period=period),
+            "programme_team": access.is_programme_team(request.user),
+            "internal_auditor": access.is_internal_auditor(request.user),
+            "query": f"period={period}&status={status}",
+        },
+    )
+
+
+@access.CLAIMS_READERS
+def claim_detail(request, pk: int):
+    claim = selectors.get_claim_for(request.user, pk)
+    audit_view(request, claim)
+    audit_form = withdraw_form = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "audit":
+                audit_form = ClaimAuditForm(request.POST)
+                if audit_form.is_valid():
+                    services.claim_audit(
+                        claim=claim,
+                        acting_user=request.user,
+                        passed=audit_form.cleaned_data["result"] == "pass",
+                        notes=audit_form.cleaned_data["notes"],
+                        request=request,
+                    )
+                    messages.success(request, "Audit result recorded.")
+                    return redirect("claim_detail", pk=claim.pk)
+            elif action == "withdraw":
+                withdraw_form = ClaimWithdrawForm(request.POST)
+                if withdraw_form.is_valid():
+                    services.claim_withdraw(
+                        claim=claim,
+                        acting_user=request.user,
+                        reason=withdraw_form.cleaned_data["reason"],
+                        request=request,
+                    )
+                    messages.success(request, "Claim withdrawn.")
+                    return redirect("claim_detail", pk=claim.pk)
+            else:
+                raise PermissionDenied
+        except DomainError as error:
+            (audit_form if action == "audit" else withdraw_form).add_error(None, str(error))
+    user = request.user
+    may_audit = (
+        access.is_internal_auditor(user)
+        and claim.status == ClaimStatus.IN_SAMPLE
+        and claim.prepared_by_id != user.pk
+    )
+    may_withdraw = access.is_programme_team(user) and claim.status in services.MOVES["withdraw"][0]
+    return render(
+        request,
+        "outcomes/claim_detail.html",
+        {
+            "claim": claim,
+            "case": claim.episode.case,
+            "events": claim.events.select_related("by"),
+            "audit_form": audit_form or (ClaimAuditForm() if may_audit else None),
+            "withdraw_form": withdraw_form or (ClaimWithdrawForm() if may_withdraw else None),
+            "may_audit": may_audit,
+            "may_withdraw": may_withdraw,
+        },
+    )
+
+
+@access.INTERNAL_AUDIT
+@require_POST
+def sample_claims(request):
+    period = request.POST.get("period", "")
+    try:
+        sampled, unsampled = services.claims_sample(
+            period=period, acting_user=request.user, request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"{len(sampled)} claims sampled for audit; {len(unsampled)} go forward."
+        )
+    return redirect(f"{reverse('claim_list')}?{urlencode({'period': period})}")
+
+
+@access.PROGRAMME_TEAM
+@require_POST
+def create_batch(request):
+    period = request.POST.get("period", "")
+    try:
+        batch = services.claim_batch_create(
+            period=period, acting_user=request.user, request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('claim_list')}?{urlencode({'period': period})}")
+    messages.success(request, f"{batch} made with {batch.claims.count()} claims.")
+    return redirect("claim_batch", pk=batch.pk)
+
+
+@access.CLAIMS_READERS
+def claim_batch(request, pk: int):
+    batch = get_object_or_404(ClaimBatch, pk=pk)
+    claims = selectors.claims_for(request.user).filter(batch=batch)
+    if request.GET.get("format") == "csv":
+        rows = [
+            [
+                c.reference,
+                c.episode.case.reference,
+                c.family_id,
+                c.episode.case.district.name,
+                c.period,
+                c.get_status_display(),
+                f"{c.prepared_on:%d/%m/%Y}",
+            ]
+            for c in claims
+        ]
+        audit(user=request.user, action=AuditAction.EXPORT, record=batch, request=request)
+        body = returns.write_csv(
+            ["Claim", "Case reference", "Family ID", "District", "Period", "Status", "Prepared"],
+            rows,
+        )
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="claim-batch-{batch.period}-{batch.number}.csv"'
+        )
+        return response
+    audit_view(request, batch)
+    return render(request, "outcomes/batch.html", {"batch": batch, "claims": claims})
+
+
+# --- The quarterly return ----------------------------------------------------------------
+
+
+@access.PROGRAMME_TEAM
+def quarterly_return(request):
+    """Check the return for a quarter; download it only when every row passes."""
+    form = ReturnForm(request.GET or None)
+    context = {
+        "form": form,
+        "columns": returns.layout_columns(),
+        "column_labels": dict(returns.column_choices()),
+    }
+    if form.is_bound and form.is_valid():
+        start, end = returns.quarter_bounds(
+            datetime.date.fromisoformat(form.cleaned_data["quarter"])
+        )
+        header, rows, problems = returns.build_return(start, end)
+        label = dict(form.fields["quarter"].choices)[form.cleaned_data["quarter"]]
+        if not problems and request.GET.get("download"):
+            audit(
+                user=request.user,
+                action=AuditAction.EXPORT,
+                record_type="outcomes_return",
+                request=request,
+                reason=f"{label}: {len(rows)} rows",
+            )
+            response = HttpResponse(
+                returns.write_csv(header, rows), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="family-outcomes-return-{start:%Y-%m}.csv"'
+            )
+            return response
+        context.update(
+            {
+                "checked": True,
+                "label": label,
+                "row_count": len(rows),
+                "problems": problems,
+                "quarter": form.cleaned_data["quarter"],
+            }
+        )
+    return render(request, "outcomes/return.html", context)
+
+
+@access.PROGRAMME_TEAM
+def return_columns(request):
+    form = ReturnColumnsForm(request.POST or None, initial={"columns": returns.layout_columns()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_layout_set(
+                acting_user=request.user, columns=form.cleaned_data["columns"], request=request
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Return columns saved.")
+            return redirect("outcomes_return")
+    return render(
+        request,
+        "outcomes/simple_form.html",
+        {
+            "form": form,
+            "title": "Columns in the quarterly return",
+            "back": ("outcomes_return", None),
+            "button": "Save columns",
+        },
+    )
+
+
+# --- The outcomes plan -------------------------------------------------------------------
+
+
+@access.PLAN_READERS
+def outcomes_plan(request):
+    versions = OutcomesPlanVersion.objects.prefetch_related("headlines")
+    return render(
+        request,
+        "outcomes/plan.html",
+        {
+            "versions": versions,
+            "in_force": services.plan_version_in_force(timezone.localdate()),
+            "may_edit": access.PLAN_EDITORS.allows(request.user),
+        },
+    )
+
+
+@access.PLAN_EDITORS
+def new_plan_version(request):
+    latest = OutcomesPlanVersion.objects.order_by("-number").first()
+    headlines = latest.headlines.all() if latest else []
+    initial = {
+        "title": latest.title if latest else "",
+        "min_needs": latest.min_needs if latest else 3,
+        "audit_sample_percent": latest.audit_sample_percent if latest else 10,
+        "effective_from": timezone.localdate() + datetime.timedelta(days=1),
+    }
+    form = PlanVersionForm(request.POST or None, headlines=headlines, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_version_create(
+                acting_user=request.user,
+                title=data["title"],
+                effective_from=data["effective_from"],
+                min_needs=data["min_needs"],
+                audit_sample_percent=data["audit_sample_percent"],
+                headlines=form.headline_rows(),
+                note=data["note"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Version {plan.number} saved.")
+            return redirect("outcomes_plan")
+    return render(
+        request,
+        "outcomes/simple_form.html",
+        {
+            "form": form,
+            "title": "New version of the outcomes plan",
+            "back": ("outcomes_plan", None),
+            "button": "Save as a new version",
+            "intro": "Families already in the programme keep the version they were judged "
+            "against. This version applies to episodes that start on or after its date.",
+        },
+    )
