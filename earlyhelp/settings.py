@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assessments",
     "reporting",
     "reminders",
+    "directory",
 ]
 
 MIDDLEWARE = [

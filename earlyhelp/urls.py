@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reporting.urls")),
     path("", include("reminders.urls")),
+    path("", include("directory.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="api_schema"),
