@@ -17,6 +17,7 @@ from assessments.pdf import render_pdf
 from cases import access
 from cases import selectors as case_selectors
 from cases.models import NOTE_KINDS, ChronologyKind, Need
+from directory.selectors import services_for_signposting
 from earlyhelp import access_rules
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
@@ -491,7 +492,11 @@ def add_plan_action(request, case_id: int, outcome_id: int):
     plan = _plan_or_404(case)
     outcome = get_object_or_404(plan.outcomes.all(), pk=outcome_id)
     members = case_selectors.taf_members_for(case)
-    form = forms.ActionForm(request.POST or None, members=members)
+    form = forms.ActionForm(
+        request.POST or None,
+        members=members,
+        services=services_for_signposting(district_id=case.district_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         owner = next((m for m in members if str(m.pk) == data["owner"]), None)
@@ -503,6 +508,7 @@ def add_plan_action(request, case_id: int, outcome_id: int):
                 due_on=data["due_on"],
                 owner_member=owner,
                 owner_is_family=data["owner"] == "family",
+                services=data.get("services") or (),
                 request=request,
             )
         except DomainError as error:
@@ -709,7 +715,10 @@ def close_case(request, case_id: int):
     plan = selectors.plan_for(case)
     outcomes = list(plan.outcomes.all()) if plan else []
     form = forms.ClosureForm(
-        request.POST or None, outcomes=outcomes, initial={"closed_on": timezone.localdate()}
+        request.POST or None,
+        outcomes=outcomes,
+        initial={"closed_on": timezone.localdate()},
+        services=services_for_signposting(district_id=case.district_id),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -724,6 +733,7 @@ def close_case(request, case_id: int):
                 family_view_text=data.get("family_view_text", ""),
                 child_voice=data.get("child_voice", ""),
                 summary=data.get("summary", ""),
+                signposted_services=data.get("signposted_services") or (),
                 request=request,
             )
         except DomainError as error:

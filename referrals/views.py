@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cases import access as case_access
 from cases.models import Person
+from directory.selectors import services_for_signposting
 from earlyhelp import access_rules
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
@@ -424,6 +425,7 @@ def _decision_form(request, referral: Referral):
         teams=teams,
         leads=leads,
         cases=selectors.open_cases_of(referral.family),
+        services=services_for_signposting(district_id=referral.district_id),
     )
 
 
@@ -452,6 +454,7 @@ def referral_decide(request, pk: int):
                 lead_professional=d["lead_professional"],
                 case=d["case"],
                 signposted_to=d.get("signposted_to", ""),
+                signposted_services=d.get("signposted_services") or (),
                 request=request,
             )
         except EditConflict as error:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from assessments import deadlines as casework
 from assessments.models import Assessment, FamilyPlan, TafMeeting
 from cases.models import CaseStatus, EarlyHelpCase
+from directory.selectors import services_due_for_review
 from referrals.models import Referral, ReferralStatus
 from reminders import conf
 from reminders.models import DeadlineKind
@@ -34,6 +35,7 @@ RECORD_TYPES = {
     DeadlineKind.REVIEW: "assessments.tafmeeting",
     DeadlineKind.TRIAGE: "referrals.referral",
     DeadlineKind.DRIFT: "cases.earlyhelpcase",
+    DeadlineKind.SERVICE_REVIEW: "partners.service",
 }
 CASE_KINDS = (
     DeadlineKind.ASSESSMENT,
@@ -119,6 +121,16 @@ def deadlines_due_by(
     sender's re-check before a reminder goes out)."""
     for kind in kinds:
         record_type = RECORD_TYPES[kind]
+        if kind == DeadlineKind.SERVICE_REVIEW:
+            # Directory entries (directory/selectors.py): the editor's, never a case's.
+            if case_ids is not None or referral_ids is not None:
+                continue
+            ids = record_ids.get(kind, ()) if record_ids is not None else None
+            for due in services_due_for_review(due_by, service_ids=ids):
+                yield Deadline(
+                    kind, record_type, due.service_id, None, due.due_on, due.editor_id, None
+                )
+            continue
         if kind == DeadlineKind.TRIAGE:
             qs = _triage_queryset(due_by)
             if referral_ids is not None:

@@ -18,6 +18,7 @@ class DeadlineKind(models.TextChoices):
     REVIEW = "review", "TAF review"
     TRIAGE = "triage", "Triage decision"
     DRIFT = "drift", "Case activity (drift)"
+    SERVICE_REVIEW = "service_review", "Directory entry review"
 
 
 class Stage(models.TextChoices):

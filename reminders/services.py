@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.access import cases_visible_to
+from directory.access import is_directory_editor
 from earlyhelp.models import Notification
 from earlyhelp.notifications import notification_email_deliver
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 SWEEP_LOCK_KEY = 0x5E4D_0001  # pg advisory lock id for "reminders sweep"
 RESPONSIBLE_STAGES = (Stage.DUE_SOON, Stage.DUE_TODAY, Stage.OVERDUE)
+NOT_CASE_KINDS = (DeadlineKind.TRIAGE, DeadlineKind.SERVICE_REVIEW)
 
 
 # --- Stages ---
@@ -220,6 +222,10 @@ def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadli
     for deadline in deadlines_due_by(windows.soon_until):
         result.deadlines += 1
         for stage in windows.stages(deadline.due_on):
+            if deadline.kind == DeadlineKind.SERVICE_REVIEW:
+                if stage != Stage.ESCALATION and deadline.responsible_id:
+                    candidates.append((deadline, stage, deadline.responsible_id))
+                continue
             if stage == Stage.ESCALATION:
                 if managers is None:
                     managers = ManagerIndex()
@@ -273,6 +279,10 @@ def _allowed(candidates):
         seen_referrals = visible_ids(user, triage=True, ids=referral_ids)
         for r in rows:
             d = r[0]
+            if d.kind == DeadlineKind.SERVICE_REVIEW:
+                if is_directory_editor(user):
+                    allowed.append(r)
+                continue
             if (d.kind == DeadlineKind.TRIAGE and d.record_id in seen_referrals) or (
                 d.kind != DeadlineKind.TRIAGE and d.case_id in seen_cases
             ):
@@ -288,6 +298,7 @@ KIND_WORDS = {
     DeadlineKind.REVIEW: "A Team Around the Family review",
     DeadlineKind.TRIAGE: "A triage decision on a request for support",
     DeadlineKind.DRIFT: "A case with no recorded activity",
+    DeadlineKind.SERVICE_REVIEW: "A review of a directory entry you keep",
 }
 
 
@@ -313,7 +324,9 @@ def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, s
             Stage.ESCALATION: f"Escalation: {what.lower()[0]}{what[1:]} is overdue by "
             f"{late} working day{'s' if late != 1 else ''}",
         }[row.stage]
-    if row.kind == DeadlineKind.TRIAGE:
+    if row.kind == DeadlineKind.SERVICE_REVIEW:
+        reference = "Check the entry is still right, then mark it as reviewed"
+    elif row.kind == DeadlineKind.TRIAGE:
         reference = f"Request RFS-{row.record_id:06d}"
     else:
         reference = f"Case EH-{row.case_id:06d}"
@@ -321,7 +334,9 @@ def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, s
 
 
 def reminder_url(row: ReminderOccurrence) -> str:
-    if row.kind == DeadlineKind.TRIAGE:
+    if row.kind == DeadlineKind.SERVICE_REVIEW:
+        name, pk = "directory_service", row.record_id
+    elif row.kind == DeadlineKind.TRIAGE:
         name, pk = "referral_detail", row.record_id
     else:
         name, pk = "case_detail", row.case_id
@@ -400,7 +415,7 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
         visible[user.pk] = visible_ids(
             user,
             triage=False,
-            ids=[r.case_id for r in rows_of_user if r.kind != DeadlineKind.TRIAGE],
+            ids=[r.case_id for r in rows_of_user if r.kind not in NOT_CASE_KINDS],
         ) | {
             -i
             for i in visible_ids(
@@ -411,12 +426,16 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
         }
     for row in rows:
         user = row.recipient
-        subject_id = _subject_id(row.kind, row.record_id, row.case_id)
-        key = -subject_id if row.kind == DeadlineKind.TRIAGE else subject_id
         reason = ""
+        if row.kind == DeadlineKind.SERVICE_REVIEW:
+            key, may_see = None, is_directory_editor(user)
+        else:
+            subject_id = _subject_id(row.kind, row.record_id, row.case_id)
+            key = -subject_id if row.kind == DeadlineKind.TRIAGE else subject_id
+            may_see = key in visible[user.pk]
         if (row.kind, row.record_id, row.due_on) not in still_due:
             reason = "no_longer_due"
-        elif not user.is_active or key not in visible[user.pk]:
+        elif not user.is_active or not may_see:
             reason = "not_visible"
         if reason:
             row.status = OccurrenceStatus.CANCELLED
