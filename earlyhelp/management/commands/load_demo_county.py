@@ -67,6 +67,7 @@ class DemoCounty:
         open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
         load_demo_casework(self.rng, list(open_cases))
         load_demo_referrals(self.rng, count=60, today=TODAY)
+        __import__("directory.demo").demo.load_demo_directory(self.rng, today=TODAY)
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
