@@ -319,7 +319,8 @@ def location_edit(request, pk: int | None = None):
 
 @access.DIRECTORY_EDITORS
 def directory_import(request):
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = forms.ImportForm(request.POST if bound else None, request.FILES if bound else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         run = importer.directory_import(
