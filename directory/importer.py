@@ -200,6 +200,10 @@ def _import_one(item: dict, source: str, needs: dict, problems: list) -> bool | 
             "updated_at": timezone.now(),
         },
     )
+    phones = [p for p in item.get("phones") or [] if isinstance(p, dict) and p.get("number")]
+    if phones:
+        service.phone = _text(phones[0]["number"], 30)
+        service.save(update_fields=["phone"])
     costs = [c for c in item.get("cost_options") or [] if isinstance(c, dict)]
     if costs:
         service.free = False
@@ -291,11 +295,11 @@ def _import_one(item: dict, source: str, needs: dict, problems: list) -> bool | 
             },
         )
         ServiceAtLocation.objects.get_or_create(service=service, location=place)
-    if not (service.url or service.email or service.contacts.exists()):
+    if not (service.url or service.email or service.phone or service.contacts.exists()):
         problems.append(
             {
                 "item": name,
-                "problem": "no website, email or contact was given: "
+                "problem": "no website, email, phone or contact was given: "
                 "imported, but families cannot yet be told how to reach it",
             }
         )

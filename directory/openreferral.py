@@ -237,6 +237,15 @@ def service_full_json(service: Service) -> dict:
         )
         for c in service.contacts.all()
     ]
+    if service.phone:
+        # HSDS 3.0 service.phones (the UK profile's compiled schema leaves it open)
+        data["phones"] = [
+            {
+                "id": str(uuid.uuid5(service.uuid, "phone")),
+                "service_id": sid,
+                "number": service.phone,
+            }
+        ]
     data["cost_options"] = (
         []
         if service.free
