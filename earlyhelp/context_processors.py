@@ -10,12 +10,14 @@ NAVIGATION = {
         ("Request support", "referral_start"),
         ("My requests", "referral_list"),
         ("Quality feedback", "qa_feedback"),
+        ("Services directory", "directory_search"),
     ],
     Role.FRONT_DOOR: [
         ("Triage queue", "triage_queue"),
         ("Find a person", "person_search"),
         ("New request", "referral_start"),
         ("My cases", "case_list"),
+        ("Services directory", "directory_search"),
     ],
     Role.TEAM_MANAGER: [
         ("Cases", "case_list"),
@@ -23,17 +25,21 @@ NAVIGATION = {
         ("Overdue", "overdue"),
         ("Indicators", "indicators"),
         ("Find a person", "person_search"),
+        ("Hub reach", "hub_dashboard"),
+        ("Services directory", "directory_search"),
     ],
     Role.CONSULTANT: [
         ("Cases", "case_list"),
         ("Quality audits", "qa_sample"),
         ("Indicators", "indicators"),
+        ("Services directory", "directory_search"),
     ],
-    Role.STRATEGIC: [("Indicators", "indicators")],
+    Role.STRATEGIC: [("Indicators", "indicators"), ("Hub reach", "hub_dashboard")],
     Role.ADMINISTRATOR: [
         ("Administration", "admin:index"),
         ("Break glass", "break_glass"),
         ("Audit trail", "audit_search"),
+        ("Services directory", "directory_search"),
     ],
 }
 

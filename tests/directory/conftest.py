@@ -41,7 +41,10 @@ def organisation(db):
 @pytest.fixture
 def place(hub):
     return Location.objects.create(
-        name="Amberford Family Hub", address_1="1 Mill Lane", city="Amberford", postcode="ZZ1 1AB",
+        name="Amberford Family Hub",
+        address_1="1 Mill Lane",
+        city="Amberford",
+        postcode="ZZ1 1AB",
         family_hub=hub,
     )
 

@@ -33,15 +33,31 @@ FEED = {
             ],
             "schedules": [{"id": "s", "byday": "MO,WE", "opens_at": "09:30", "closes_at": "11:00"}],
             "service_at_locations": [
-                {"id": "l", "location": {"id": "loc-1", "location_type": "physical",
-                                         "name": "Neighbourshire Hub",
-                                         "addresses": [{"address_1": "2 Park Road",
-                                                        "city": "Neighbourton",
-                                                        "postal_code": "ZZ9 9ZZ"}]}}
+                {
+                    "id": "l",
+                    "location": {
+                        "id": "loc-1",
+                        "location_type": "physical",
+                        "name": "Neighbourshire Hub",
+                        "addresses": [
+                            {
+                                "address_1": "2 Park Road",
+                                "city": "Neighbourton",
+                                "postal_code": "ZZ9 9ZZ",
+                            }
+                        ],
+                    },
+                }
             ],
         },
-        {"id": "a2", "name": "Ages backwards", "status": "active", "minimum_age": 12,
-         "maximum_age": 3, "email": "ages@example.org"},
+        {
+            "id": "a2",
+            "name": "Ages backwards",
+            "status": "active",
+            "minimum_age": 12,
+            "maximum_age": 3,
+            "email": "ages@example.org",
+        },
         {"id": "a3", "name": "Odd status", "status": "open"},
         {"name": "No id at all", "status": "active"},
     ],
@@ -57,8 +73,10 @@ def test_a_file_import_creates_what_it_can_read_and_reports_the_rest(directory_e
     run = directory_import(acting_user=directory_editor, upload=_upload(FEED))
     assert (run.created, run.updated) == (2, 0)
     problems = [(p["item"], p["problem"]) for p in run.problems]
-    assert ("Odd status", "status “open” is not one of active, inactive, defunct, "
-            "temporarily closed") in problems
+    assert (
+        "Odd status",
+        "status “open” is not one of active, inactive, defunct, temporarily closed",
+    ) in problems
     assert any(item == "No id at all" for item, _ in problems)
     assert any("wrong way round" in p for item, p in problems if item == "Ages backwards")
     assert any("Toddler groups" in p for _, p in problems)
@@ -90,8 +108,11 @@ def test_a_url_import_reads_every_page_and_each_service_in_full(
 ):
     for i in range(3):
         make_service(
-            directory_editor, organisation, name=f"Published {i}",
-            needs=[need("health")], opening_times="Friday 9:00 to 12:00",
+            directory_editor,
+            organisation,
+            name=f"Published {i}",
+            needs=[need("health")],
+            opening_times="Friday 9:00 to 12:00",
         )
     url = f"{live_server.url}/openreferral/services"
     run = directory_import(acting_user=directory_editor, url=url)

@@ -64,7 +64,9 @@ def directory(directory_editor, organisation, place, hub, district):
     ]
     hidden = make_service(directory_editor, organisation, name="Closed group", status="inactive")
     imported = Service.objects.create(
-        name="Neighbour's service", source="https://elsewhere.example.org", external_id="1",
+        name="Neighbour's service",
+        source="https://elsewhere.example.org",
+        external_id="1",
         organisation=Organisation.objects.create(name="Elsewhere", source="x", external_id="1"),
     )
     return published, others, hidden, imported
@@ -88,7 +90,10 @@ def test_paging_follows_page_and_per_page(client, directory):
     validate_page(body, "compiled_service_list.json")
     assert [s["name"] for s in body["contents"]] == ["Service 02", "Service 03"]
     assert (body["total_items"], body["total_pages"], body["page_number"], body["size"]) == (
-        5, 3, 2, 2,
+        5,
+        3,
+        2,
+        2,
     )
     assert not body["first_page"] and not body["last_page"]
     beyond = client.get("/openreferral/services?page=9&per_page=2").json()
@@ -103,7 +108,8 @@ def test_service_detail_is_the_fully_nested_service(client, directory):
     validate(body, "compiled_service.json")
     assert body["organization"]["name"] == "Home-Start Amberford"
     assert [(s["byday"], s["opens_at"]) for s in body["schedules"]] == [
-        ("MO", "10:00"), ("TH", "13:30"),
+        ("MO", "10:00"),
+        ("TH", "13:30"),
     ]
     assert body["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] == "ZZ1 1AB"
     assert {a["taxonomy_term"]["term"] for a in body["attributes"]} == {"early_years", "send"}
@@ -135,7 +141,8 @@ def test_taxonomies_and_terms_publish_the_need_lists(client, directory):
     body = client.get("/openreferral/taxonomies").json()
     validate_page(body, "taxonomy.json")
     assert [t["name"] for t in body["contents"]] == [
-        "Supporting Families headline outcome", "Working Together vulnerability",
+        "Supporting Families headline outcome",
+        "Working Together vulnerability",
     ]
     detail = client.get(f"/openreferral/taxonomies/{body['contents'][0]['id']}").json()
     validate(detail, "taxonomy.json")

@@ -57,7 +57,10 @@ def test_bad_entries_are_refused_with_a_message_for_the_field_and_nothing_stored
 
 def test_a_contact_email_alone_is_a_way_in(directory_editor, organisation):
     service = make_service(
-        directory_editor, organisation, phone="", contact_name="Duty worker",
+        directory_editor,
+        organisation,
+        phone="",
+        contact_name="Duty worker",
         contact_email="duty@example.org",
     )
     assert service.contacts.get().email == "duty@example.org"
@@ -87,12 +90,22 @@ def test_search_by_need_age_district_hub_and_words(
 ):
     toddlers = make_service(directory_editor, organisation, family_hub=hub, districts=[district])
     debt = make_service(
-        directory_editor, organisation, name="Money advice", minimum_age=None, maximum_age=None,
-        needs=[need("financial_stability")], description="Debt and benefits",
+        directory_editor,
+        organisation,
+        name="Money advice",
+        minimum_age=None,
+        maximum_age=None,
+        needs=[need("financial_stability")],
+        description="Debt and benefits",
     )
     teens = make_service(
-        directory_editor, organisation, name="Youth club", minimum_age=11, maximum_age=18,
-        districts=[other_district], needs=[need("crime")],
+        directory_editor,
+        organisation,
+        name="Youth club",
+        minimum_age=11,
+        maximum_age=18,
+        districts=[other_district],
+        needs=[need("crime")],
     )
     inactive = make_service(directory_editor, organisation, name="Closed group", status="inactive")
 
@@ -133,8 +146,12 @@ def session(hub, hub_worker):
     import datetime
 
     return services.hub_session_create(
-        hub=hub, acting_user=hub_worker, kind="stay_and_play", title="Stay and play",
-        held_on=datetime.date(2026, 11, 2), starts_at=datetime.time(10),
+        hub=hub,
+        acting_user=hub_worker,
+        kind="stay_and_play",
+        title="Stay and play",
+        held_on=datetime.date(2026, 11, 2),
+        starts_at=datetime.time(10),
         ends_at=datetime.time(12),
     )
 
@@ -175,8 +192,12 @@ def test_a_session_must_end_after_it_starts(hub, hub_worker):
 
     with pytest.raises(services.InvalidEntry) as error:
         services.hub_session_create(
-            hub=hub, acting_user=hub_worker, kind="youth", title="Youth club",
-            held_on=datetime.date(2026, 11, 2), starts_at=datetime.time(19),
+            hub=hub,
+            acting_user=hub_worker,
+            kind="youth",
+            title="Youth club",
+            held_on=datetime.date(2026, 11, 2),
+            starts_at=datetime.time(19),
             ends_at=datetime.time(18),
         )
     assert "end after it starts" in error.value.errors["ends_at"]
@@ -195,8 +216,13 @@ def test_reach_counts_children_parents_group_parenting_and_deprived_families(
 
     def held(kind, people):
         s = services.hub_session_create(
-            hub=hub, acting_user=hub_worker, kind=kind, title=kind, held_on=day,
-            starts_at=datetime.time(10), ends_at=datetime.time(11),
+            hub=hub,
+            acting_user=hub_worker,
+            kind=kind,
+            title=kind,
+            held_on=day,
+            starts_at=datetime.time(10),
+            ends_at=datetime.time(11),
         )
         services.session_register_take(session=s, acting_user=hub_worker, person_ids=people)
 
