@@ -112,6 +112,7 @@ def benchmarks(runs: int):
         )
     )
     results.append(measure("reminder sweep (whole county)", _sweep, runs=3, warm=1))
+    results += __import__("bench.hubs").hubs.hub_dashboard_benchmarks(runs)
     return results
 
 
