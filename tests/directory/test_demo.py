@@ -17,9 +17,8 @@ def test_demo_county_holds_a_directory_and_a_year_of_hub_sessions(db):
     assert Service.objects.exclude(source="").exists()  # an imported entry
     assert list(services_due_for_review(datetime.date(2026, 11, 2)))  # some overdue review
     assert Agency.objects.filter(family_hub__isnull=False).exists()
-    first, last = HubSession.objects.order_by("held_on").values_list("held_on", flat=True)[::1][
-        :: HubSession.objects.count() - 1
-    ]
+    first = HubSession.objects.order_by("held_on").first().held_on
+    last = HubSession.objects.order_by("-held_on").first().held_on
     assert (last - first).days >= 350
     assert HubSession.objects.filter(register_taken_at__isnull=True).exists()
     assert SessionAttendance.objects.count() > 1000
