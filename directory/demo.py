@@ -558,11 +558,11 @@ def _hub_year(rng: random.Random, hubs, *, today: datetime.date, staff: User) ->
         families = by_hub[hub.pk]
         if not families:
             continue
-        for week in range(52):
+        for week in range(53):
             monday = start + datetime.timedelta(days=7 * week - start.weekday())
             for kind, title, weekday, (a, b) in SESSION_PLAN:
                 held_on = monday + datetime.timedelta(days=weekday)
-                if held_on > today or held_on < start:
+                if held_on > today + datetime.timedelta(days=7) or held_on < start:
                     continue
                 if kind == SessionKind.PARENTING and (week % 14) >= 10:
                     continue  # a 10-week programme, then a break
@@ -575,7 +575,7 @@ def _hub_year(rng: random.Random, hubs, *, today: datetime.date, staff: User) ->
                         starts_at=datetime.time(a),
                         ends_at=datetime.time(b),
                         created_by=staff,
-                        register_taken_at=None if held_on == today else timezone.now(),
+                        register_taken_at=None if held_on >= today else timezone.now(),
                     )
                 )
                 chosen = set()
