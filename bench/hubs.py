@@ -15,6 +15,7 @@ from django.db import transaction
 
 from cases.models import Family, FamilyMembership
 from directory.models import HubRegistration, HubSession, SessionAttendance, SessionKind
+from directory.services import is_child_on
 from partners.models import FamilyHub, User
 
 TODAY = datetime.date(2026, 11, 2)
@@ -52,13 +53,13 @@ def generate_hub_year(seed: int = 2026, share_registered: float = 0.4, log=print
             families_at[hub.pk].append(family_id)
         HubRegistration.objects.bulk_create(registrations, batch_size=5000)
         registered = {f for fs in families_at.values() for f in fs}
-        members: dict[int, list[int]] = {}
-        for family_id, person_id in (
+        members: dict[int, list[tuple[int, object]]] = {}
+        for family_id, person_id, born in (
             FamilyMembership.objects.filter(family_id__in=registered)
-            .values_list("family_id", "person_id")
+            .values_list("family_id", "person_id", "person__date_of_birth")
             .iterator(chunk_size=10000)
         ):
-            members.setdefault(family_id, []).append(person_id)
+            members.setdefault(family_id, []).append((person_id, born))
         start = TODAY - datetime.timedelta(days=364)
         sessions, people = [], []
         for hub in hubs:
@@ -84,16 +85,19 @@ def generate_hub_year(seed: int = 2026, share_registered: float = 0.4, log=print
                             created_by=staff,
                         )
                     )
-                    chosen = set()
+                    chosen = {}
                     for family_id in rng.sample(families, k=min(len(families), size // 2)):
-                        chosen.update(members.get(family_id, [])[: rng.randint(1, 3)])
+                        for person_id, born in members.get(family_id, [])[: rng.randint(1, 3)]:
+                            chosen[person_id] = (family_id, is_child_on(born, day))
                     people.append(chosen)
         HubSession.objects.bulk_create(sessions, batch_size=5000)
         SessionAttendance.objects.bulk_create(
             (
-                SessionAttendance(session=s, person_id=p, recorded_by=staff)
+                SessionAttendance(
+                    session=s, person_id=p, family_id=fc[0], child=fc[1], recorded_by=staff
+                )
                 for s, ps in zip(sessions, people, strict=True)
-                for p in ps
+                for p, fc in ps.items()
             ),
             batch_size=10000,
         )

@@ -578,19 +578,21 @@ def _hub_year(rng: random.Random, hubs, *, today: datetime.date, staff: User) ->
                         register_taken_at=None if held_on >= today else timezone.now(),
                     )
                 )
-                chosen = set()
+                chosen = {}
                 for family_id in rng.sample(families, k=min(len(families), rng.randint(1, 5))):
                     people = members.get(family_id, [])
                     if kind == SessionKind.YOUTH:
                         people = [p for p in people if p[1]]
-                    chosen.update(p for p, _ in people[: rng.randint(1, 3)])
-                people_at.append(chosen if held_on < today else set())
+                    chosen.update({p: (family_id, c) for p, c in people[: rng.randint(1, 3)]})
+                people_at.append(chosen if held_on < today else {})
     HubSession.objects.bulk_create(sessions, batch_size=2000)
     SessionAttendance.objects.bulk_create(
         [
-            SessionAttendance(session=s, person_id=p, recorded_by=staff)
+            SessionAttendance(
+                session=s, person_id=p, family_id=fc[0], child=fc[1], recorded_by=staff
+            )
             for s, ps in zip(sessions, people_at, strict=True)
-            for p in ps
+            for p, fc in ps.items()
         ],
         batch_size=5000,
     )

@@ -235,6 +235,13 @@ class HubSession(models.Model):
 class SessionAttendance(models.Model):
     session = models.ForeignKey(HubSession, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hub_attendances")
+    # Kept when the register is taken, so reach figures need no join to people or
+    # memberships: the family through which the person is registered at the hub, and
+    # whether they were a child (under 18) on the day.
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    child = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 
@@ -215,6 +216,44 @@ def hub_registrations(hub: FamilyHub) -> QuerySet[HubRegistration]:
 
 # --- Reach ---
 
+# One pass over the period's attendance: each person once per hub (hash aggregate), each
+# family once per hub; the child flag and the family are kept on the attendance row when
+# the register is taken, so there is no join to people or memberships.
+REACH_SQL = """
+    WITH att AS (
+        SELECT s.hub_id, s.kind, sa.person_id, sa.family_id, sa.child
+        FROM directory_sessionattendance sa
+        JOIN directory_hubsession s ON s.id = sa.session_id
+        WHERE s.hub_id = ANY(%(hubs)s) AND s.held_on BETWEEN %(start)s AND %(end)s
+    ),
+    people AS (
+        SELECT hub_id, person_id, count(*) AS n, bool_or(child) AS child,
+               bool_or(kind = ANY(%(group_kinds)s)) AS in_group,
+               bool_or(kind = %(parenting)s) AS in_parenting
+        FROM att GROUP BY hub_id, person_id
+    ),
+    families AS (
+        SELECT DISTINCT att.hub_id, att.family_id FROM att WHERE att.family_id IS NOT NULL
+    ),
+    by_person AS (
+        SELECT hub_id, sum(n)::int AS attendances,
+               count(*) FILTER (WHERE child) AS children,
+               count(*) FILTER (WHERE NOT child) AS adults,
+               count(*) FILTER (WHERE in_group) AS group_people,
+               count(*) FILTER (WHERE in_parenting) AS parenting_people
+        FROM people GROUP BY hub_id
+    ),
+    by_family AS (
+        SELECT f.hub_id, count(*) AS families,
+               count(*) FILTER (WHERE fam.deprivation_decile <= %(deprived)s) AS deprived
+        FROM families f JOIN cases_family fam ON fam.id = f.family_id
+        GROUP BY f.hub_id
+    )
+    SELECT p.hub_id, p.attendances, p.children, p.adults, p.group_people,
+           p.parenting_people, coalesce(f.families, 0), coalesce(f.deprived, 0)
+    FROM by_person p LEFT JOIN by_family f ON f.hub_id = p.hub_id
+"""
+
 
 @dataclass
 class HubReach:
@@ -234,62 +273,39 @@ class HubReach:
     extra: dict = field(default_factory=dict)
 
 
-def _eighteen_years_before(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 18)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 18, day=28)
-
-
 def hub_reach(
     hubs: Iterable[FamilyHub], *, start: datetime.date, end: datetime.date
 ) -> list[HubReach]:
     """The reach measures the seeds name, per hub, for sessions held from start to end:
     children and parents (adults) reached, group-based support, parenting programmes and
-    reach into the most deprived areas. Four grouped queries, whatever the number of hubs."""
+    reach into the most deprived areas. Three grouped queries, whatever the number of hubs;
+    a child is someone under 18 on the day they came."""
     hubs = list(hubs)
     by_hub = {h.pk: HubReach(hub=h) for h in hubs}
     ids = list(by_hub)
     if not ids:
         return []
-    adult_born_by = _eighteen_years_before(end)
-    child = Q(person__date_of_birth__gt=adult_born_by) | Q(person__date_of_birth__isnull=True)
-    in_period = {
-        "session__hub_id__in": ids,
-        "session__held_on__gte": start,
-        "session__held_on__lte": end,
+    params = {
+        "hubs": ids,
+        "start": start,
+        "end": end,
+        "group_kinds": list(GROUP_KINDS),
+        "parenting": SessionKind.PARENTING,
+        "deprived": conf.deprived_deciles(),
     }
-    for row in (
-        SessionAttendance.objects.filter(**in_period)
-        .values("session__hub_id")
-        .annotate(
-            attendances=Count("pk"),
-            children=Count("person_id", distinct=True, filter=child),
-            adults=Count("person_id", distinct=True, filter=~child),
-            group_people=Count("person_id", distinct=True, filter=Q(session__kind__in=GROUP_KINDS)),
-            parenting_people=Count(
-                "person_id", distinct=True, filter=Q(session__kind=SessionKind.PARENTING)
-            ),
-        )
-    ):
-        r = by_hub[row["session__hub_id"]]
-        r.attendances = row["attendances"]
-        r.children_reached = row["children"]
-        r.adults_reached = row["adults"]
-        r.group_people = row["group_people"]
-        r.parenting_people = row["parenting_people"]
-    deprived = Q(person__memberships__family__deprivation_decile__lte=conf.deprived_deciles())
-    for row in (
-        SessionAttendance.objects.filter(**in_period)
-        .values("session__hub_id")
-        .annotate(
-            families=Count("person__memberships__family_id", distinct=True),
-            deprived=Count("person__memberships__family_id", distinct=True, filter=deprived),
-        )
-    ):
-        r = by_hub[row["session__hub_id"]]
-        r.families_reached = row["families"]
-        r.families_reached_deprived = row["deprived"]
+    with connection.cursor() as cursor:
+        cursor.execute(REACH_SQL, params)
+        for row in cursor.fetchall():
+            r = by_hub[row[0]]
+            (
+                r.attendances,
+                r.children_reached,
+                r.adults_reached,
+                r.group_people,
+                r.parenting_people,
+                r.families_reached,
+                r.families_reached_deprived,
+            ) = row[1:]
     for row in (
         HubSession.objects.filter(hub_id__in=ids, held_on__gte=start, held_on__lte=end)
         .values("hub_id")

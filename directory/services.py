@@ -321,6 +321,18 @@ def location_save(*, acting_user, location: Location | None = None, request=None
 # --- Family hubs ---
 
 
+def is_child_on(date_of_birth: datetime.date | None, day: datetime.date) -> bool:
+    """Under 18 on the day (an unborn child counts as a child)."""
+    if date_of_birth is None:
+        return True
+    years = (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+    return years < 18
+
+
 @transaction.atomic
 def hub_family_register(
     *, hub: FamilyHub, family: Family, acting_user, registered_on=None, request=None
@@ -384,11 +396,14 @@ def session_register_take(
     A person who is not registered stops the whole register (nothing is saved) with their
     name in the message, so the ticks can be kept and the family registered first."""
     wanted = set(person_ids)
-    allowed = set(
-        FamilyMembership.objects.filter(
-            person_id__in=wanted, family__hub_registrations__hub=session.hub
-        ).values_list("person_id", flat=True)
-    )
+    family_of: dict[int, int] = {}
+    born: dict[int, datetime.date | None] = {}
+    for person_id, family_id, dob in FamilyMembership.objects.filter(
+        person_id__in=wanted, family__hub_registrations__hub=session.hub
+    ).values_list("person_id", "family_id", "person__date_of_birth"):
+        family_of.setdefault(person_id, family_id)
+        born[person_id] = dob
+    allowed = set(family_of)
     missing = wanted - allowed
     if missing:
         from cases.models import Person
@@ -407,7 +422,13 @@ def session_register_take(
     SessionAttendance.objects.filter(session=session, person_id__in=current - wanted).delete()
     SessionAttendance.objects.bulk_create(
         [
-            SessionAttendance(session=session, person_id=pk, recorded_by=acting_user)
+            SessionAttendance(
+                session=session,
+                person_id=pk,
+                family_id=family_of[pk],
+                child=is_child_on(born[pk], session.held_on),
+                recorded_by=acting_user,
+            )
             for pk in sorted(wanted - current)
         ],
         ignore_conflicts=True,
