@@ -220,20 +220,15 @@ def hub_registrations(hub: FamilyHub) -> QuerySet[HubRegistration]:
 # family once per hub; the child flag and the family are kept on the attendance row when
 # the register is taken, so there is no join to people or memberships.
 REACH_SQL = """
-    WITH att AS (
-        SELECT s.hub_id, s.kind, sa.person_id, sa.family_id, sa.child
+    WITH people AS (
+        SELECT s.hub_id, sa.person_id, max(sa.family_id) AS family_id, count(*) AS n,
+               bool_or(sa.child) AS child,
+               bool_or(s.kind = ANY(%(group_kinds)s)) AS in_group,
+               bool_or(s.kind = %(parenting)s) AS in_parenting
         FROM directory_sessionattendance sa
         JOIN directory_hubsession s ON s.id = sa.session_id
         WHERE s.hub_id = ANY(%(hubs)s) AND s.held_on BETWEEN %(start)s AND %(end)s
-    ),
-    people AS (
-        SELECT hub_id, person_id, count(*) AS n, bool_or(child) AS child,
-               bool_or(kind = ANY(%(group_kinds)s)) AS in_group,
-               bool_or(kind = %(parenting)s) AS in_parenting
-        FROM att GROUP BY hub_id, person_id
-    ),
-    families AS (
-        SELECT DISTINCT att.hub_id, att.family_id FROM att WHERE att.family_id IS NOT NULL
+        GROUP BY s.hub_id, sa.person_id
     ),
     by_person AS (
         SELECT hub_id, sum(n)::int AS attendances,
@@ -246,7 +241,8 @@ REACH_SQL = """
     by_family AS (
         SELECT f.hub_id, count(*) AS families,
                count(*) FILTER (WHERE fam.deprivation_decile <= %(deprived)s) AS deprived
-        FROM families f JOIN cases_family fam ON fam.id = f.family_id
+        FROM (SELECT DISTINCT hub_id, family_id FROM people WHERE family_id IS NOT NULL) f
+        JOIN cases_family fam ON fam.id = f.family_id
         GROUP BY f.hub_id
     )
     SELECT p.hub_id, p.attendances, p.children, p.adults, p.group_people,
