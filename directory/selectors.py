@@ -207,7 +207,11 @@ def register_rows(session: HubSession, *, text: str = "", limit: int = 60) -> li
 
 
 def sessions_of(hub: FamilyHub) -> QuerySet[HubSession]:
-    return HubSession.objects.filter(hub=hub).annotate(attended=Count("attendances"))
+    return (
+        HubSession.objects.filter(hub=hub)
+        .annotate(attended=Count("attendances"))
+        .order_by("-held_on", "-starts_at", "-pk")
+    )
 
 
 def hub_registrations(hub: FamilyHub) -> QuerySet[HubRegistration]:
