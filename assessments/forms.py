@@ -8,6 +8,7 @@ from assessments.sections import AREAS, SCALING, area_field
 from assessments.services import OUTCOME_RESULTS
 from cases.forms import GovukForm, date_field, long_text
 from cases.models import ClosureReason, FamilyView, Need
+from partners.models import Service
 
 
 def need_choices():
@@ -132,9 +133,17 @@ class ActionForm(GovukForm):
         error_messages={"required": "Choose who will do it"},
     )
     due_on = date_field("Date it is due by")
+    services = forms.ModelMultipleChoiceField(
+        label="Services from the directory this action uses (optional)",
+        queryset=Service.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), services=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["services"].queryset = services
         self.fields["owner"].choices = [("family", "The family")] + [
             (str(m.pk), f"{m.name} ({m.agency})") for m in members
         ]
@@ -307,9 +316,18 @@ class ClosureForm(GovukForm):
     family_view_text = long_text("The family's view, in their words", required=False, rows=3)
     child_voice = long_text("The child's voice at closure", required=False, rows=3)
     summary = long_text("Closing summary", required=False, rows=4)
+    signposted_services = forms.ModelMultipleChoiceField(
+        label="Universal services the family has been signposted to",
+        queryset=Service.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From the directory, when stepping down; say anything else in the summary.",
+    )
 
-    def __init__(self, *args, outcomes=(), **kwargs):
+    def __init__(self, *args, outcomes=(), services=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["signposted_services"].queryset = services
         self.outcome_ids = []
         for outcome in outcomes:
             self.fields[f"result_{outcome.pk}"] = forms.ChoiceField(

@@ -227,6 +227,7 @@ class PlanAction(models.Model):
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
     completed_on = models.DateField(null=True, blank=True)
+    services = models.ManyToManyField("partners.Service", blank=True, related_name="plan_actions")
 
     class Meta:
         ordering = ["due_on", "pk"]

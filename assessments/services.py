@@ -581,6 +581,7 @@ def action_add(
     owner_member=None,
     owner_is_family: bool = False,
     set_on: datetime.date | None = None,
+    services=(),
     request=None,
 ) -> PlanAction:
     """An action: what, who (a current TAF member, or the family), by when."""
@@ -606,6 +607,8 @@ def action_add(
         set_on=set_on,
         due_on=due_on,
     )
+    if services:
+        action.services.set(services)
     chronology_add(
         case=case,
         kind=ChronologyKind.PLAN,

@@ -24,6 +24,7 @@ from assessments.pdf import render_pdf
 from cases import access
 from cases import selectors as case_selectors
 from cases.models import Need
+from directory.selectors import services_for_signposting
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
@@ -463,7 +464,11 @@ def add_plan_action(request, case_id: int, outcome_id: int):
     plan = _plan_or_404(case)
     outcome = get_object_or_404(plan.outcomes.all(), pk=outcome_id)
     members = case_selectors.taf_members_for(case)
-    form = forms.ActionForm(request.POST or None, members=members)
+    form = forms.ActionForm(
+        request.POST or None,
+        members=members,
+        services=services_for_signposting(district_id=case.district_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         owner = next((m for m in members if str(m.pk) == data["owner"]), None)
@@ -475,6 +480,7 @@ def add_plan_action(request, case_id: int, outcome_id: int):
                 due_on=data["due_on"],
                 owner_member=owner,
                 owner_is_family=data["owner"] == "family",
+                services=data.get("services") or (),
                 request=request,
             )
         except DomainError as error:
@@ -803,7 +809,12 @@ def close_case(request, case_id: int):
     review = _review_decision(case, request.GET.get("review"))
     if review is not None:  # pre-filled from the TAF review that decided to close
         initial.update(reason="needs_met", summary=review.decision_reason)
-    form = forms.ClosureForm(request.POST or None, outcomes=outcomes, initial=initial)
+    form = forms.ClosureForm(
+        request.POST or None,
+        outcomes=outcomes,
+        initial=initial,
+        services=services_for_signposting(district_id=case.district_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -817,6 +828,7 @@ def close_case(request, case_id: int):
                 family_view_text=data.get("family_view_text", ""),
                 child_voice=data.get("child_voice", ""),
                 summary=data.get("summary", ""),
+                signposted_services=data.get("signposted_services") or (),
                 request=request,
             )
         except DomainError as error:

@@ -92,6 +92,7 @@ class CountyGenerator:
             self._timed("casework", self.casework)
             self._timed("requests for support", self.referrals)
             self._timed("audit trail", self.audit)
+            self._timed("family hubs", __import__("bench.hubs").hubs.generate_hub_year)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.timings["total"] = time.monotonic() - started

@@ -114,6 +114,7 @@ def benchmarks(runs: int):
     )
     results.append(measure("reminder sweep (whole county)", _sweep, runs=3, warm=1))
     results.extend(__import__("bench.outcomes").outcomes.benchmarks(runs, client_for=client_for))
+    results += __import__("bench.hubs").hubs.hub_dashboard_benchmarks(runs)
     return results
 
 

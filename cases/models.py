@@ -243,6 +243,7 @@ class ClosureReason(models.TextChoices):
     CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn or family disengaged"
     MOVED_AWAY = "moved_away", "Moved out of area"
     TRANSFERRED = "transferred", "Transferred to another service"
+    STEPPED_DOWN = "stepped_down", "Stepped down to universal services"
 
 
 class EarlyHelpCase(models.Model):
@@ -597,6 +598,9 @@ class CaseClosure(models.Model):
     family_view_text = models.TextField(blank=True, max_length=MAX_TEXT)
     child_voice = models.TextField(blank=True, max_length=MAX_TEXT)
     summary = models.TextField(blank=True, max_length=MAX_TEXT)
+    signposted_services = models.ManyToManyField(
+        "partners.Service", blank=True, related_name="closures"
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

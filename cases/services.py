@@ -751,6 +751,7 @@ def case_close(
     child_voice: str = "",
     summary: str = "",
     outcomes: list[dict] | None = None,
+    signposted_services=(),
     request=None,
 ) -> CaseClosure:
     """Close the episode. `outcomes` is a snapshot of each plan outcome's words and result
@@ -787,6 +788,8 @@ def case_close(
         summary=summary,
         closed_by=acting_user,
     )
+    if signposted_services:
+        closure.signposted_services.set(signposted_services)
     chronology_add(
         case=case,
         kind=ChronologyKind.STATUS,

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "assessments",
     "reporting",
     "reminders",
+    "directory",
     "records",
     "oversight",
     "work",

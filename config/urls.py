@@ -62,6 +62,7 @@ urlpatterns = [
     path("", include("records.urls")),
     path("", include("oversight.urls")),
     path("", include("outcomes.urls")),
+    path("", include("directory.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="api_schema"),

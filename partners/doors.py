@@ -125,4 +125,42 @@ PLAN_READERS = Rule(
 )
 PLAN_EDITORS = ADMINISTRATORS
 
+
+# --- The services directory and family hubs (issue 18): editors and hub staff hold
+# permissions (granted in the admin) as well as roles.
+EDIT_PERMISSION = "directory.edit_directory"
+HUB_PERMISSION = "directory.run_hub"
+FIGURE_ROLES = (Role.TEAM_MANAGER, Role.CONSULTANT, Role.STRATEGIC, Role.ADMINISTRATOR)
+
+
+def is_directory_editor(user) -> bool:
+    if not _active(user):
+        return False
+    if user.role == Role.ADMINISTRATOR and user.is_staff:
+        return True
+    return user.role != Role.STRATEGIC and user.has_perm(EDIT_PERMISSION)
+
+
+def is_hub_staff(user) -> bool:
+    return (
+        _active(user)
+        and user.role in ROLES_SEEING_CASE_DATA
+        and user.role != Role.ADMINISTRATOR
+        and user.has_perm(HUB_PERMISSION)
+    )
+
+
+def may_see_hub_figures(user) -> bool:
+    return _active(user) and (user.role in FIGURE_ROLES or is_hub_staff(user))
+
+
+def suppresses_small_numbers(user) -> bool:
+    """Strategic viewers see aggregates only, with counts under 5 hidden."""
+    return user.role == Role.STRATEGIC
+
+
+DIRECTORY_EDITORS = Rule("directory editors and administrators", is_directory_editor)
+HUB_STAFF = Rule("family hub staff", is_hub_staff)
+HUB_FIGURES = Rule("people who see hub figures", may_see_hub_figures)
+
 NAMESPACE_RULES["admin"] = ADMINISTRATORS

@@ -3,8 +3,12 @@
 A user's place (agency, districts, role) is what every access rule is computed from.
 """
 
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -56,6 +60,14 @@ class Agency(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     active = models.BooleanField(default=True)
+    family_hub = models.ForeignKey(
+        FamilyHub,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        help_text="The family hub this agency or team works from, if any.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -78,12 +90,61 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
 
 
-class Service(models.Model):
-    """A services directory entry, for information and signposting (Open Referral UK shape)."""
+class Organisation(models.Model):
+    """An organisation that provides services in the directory (Open Referral UK
+    `organization`). Often one of our partner agencies; imported voluntary-sector
+    organisations need not be, so they never appear where agencies are chosen."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=5000, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    agency = models.OneToOneField(
+        Agency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisation",
+    )
+    source = models.CharField(max_length=500, blank=True, help_text="Feed it was imported from")
+    external_id = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(source=""),
+                name="unique_imported_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A services directory entry, for information and signposting (Open Referral UK shape).
+
+    Its locations, contacts, opening times and eligible needs live in the directory app;
+    what is here is what every app may link to (signposting from a decision, a plan action
+    or a closure) without importing the directory."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services", null=True
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="services", null=True, blank=True
+    )
+    family_hub = models.ForeignKey(
+        FamilyHub, on_delete=models.SET_NULL, null=True, blank=True, related_name="services"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=5000, blank=True)
     status = models.CharField(
         max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
     )
@@ -91,9 +152,40 @@ class Service(models.Model):
     url = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    free = models.BooleanField(default=True)
+    cost = models.CharField(max_length=300, blank=True, help_text="What it costs, if anything")
+    how_to_access = models.TextField(max_length=5000, blank=True)
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="edited_services",
+        help_text="Who keeps this entry up to date (and is reminded to review it).",
+    )
+    source = models.CharField(max_length=500, blank=True, help_text="Feed it was imported from")
+    external_id = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_age__isnull=True)
+                | Q(maximum_age__isnull=True)
+                | Q(minimum_age__lte=F("maximum_age")),
+                name="service_age_range_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(source=""),
+                name="unique_imported_service",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "name"])]
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
 from earlyhelp.wording import term_lazy
-from partners.models import Agency, District
+from partners.models import Agency, District, Service
 from referrals import rules
 from referrals.models import (
     SOURCE_FOR_AGENCY_KIND,
@@ -444,7 +444,18 @@ class DecisionForm(forms.Form):
     case = forms.ModelChoiceField(
         label="Open case", queryset=None, required=False, empty_label="Select a case"
     )
-    signposted_to = text("Services the family has been signposted to", rows=3)
+    signposted_services = forms.ModelMultipleChoiceField(
+        label="Services from the directory",
+        queryset=Service.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Active services for families in this district.",
+    )
+    signposted_to = text(
+        "Other services the family has been signposted to",
+        rows=3,
+        help_text="For anything not in the directory.",
+    )
     rationale = text(
         "Rationale",
         required=True,
@@ -453,8 +464,10 @@ class DecisionForm(forms.Form):
         help_text="Why this level of need and outcome, with reference to the continuum of need.",
     )
 
-    def __init__(self, *args, partner_agencies, teams, leads, cases, **kwargs):
+    def __init__(self, *args, partner_agencies, teams, leads, cases, services=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["signposted_services"].queryset = services
         self.fields["level_of_need"].choices = LevelOfNeed.configured_choices()
         self.fields["partner_agency"].queryset = partner_agencies
         self.fields["team"].queryset = teams
@@ -476,8 +489,16 @@ class DecisionForm(forms.Form):
             self.add_error("team", "Select the district team to allocate to")
         if outcome == Outcome.ADD_TO_OPEN_CASE and not data.get("case"):
             self.add_error("case", "Select the open case to add this request to")
-        if outcome == Outcome.SIGNPOSTING and not data.get("signposted_to"):
-            self.add_error("signposted_to", "Enter the services the family has been signposted to")
+        if (
+            outcome == Outcome.SIGNPOSTING
+            and not data.get("signposted_to")
+            and not data.get("signposted_services")
+        ):
+            self.add_error(
+                "signposted_services",
+                "Choose the services from the directory, or enter the services the family "
+                "has been signposted to",
+            )
         return data
 
 

@@ -323,6 +323,9 @@ class TriageDecision(models.Model):
         EarlyHelpCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signposted_to = models.TextField(max_length=MAX_TEXT, blank=True)
+    signposted_services = models.ManyToManyField(
+        "partners.Service", blank=True, related_name="signposting_decisions"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

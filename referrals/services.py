@@ -416,6 +416,7 @@ def referral_decide(
     lead_professional=None,
     case: EarlyHelpCase | None = None,
     signposted_to: str = "",
+    signposted_services=(),
     request=None,
 ) -> TriageDecision:
     """The threshold decision. Allocating outcomes open the early help case (with its lead
@@ -441,8 +442,12 @@ def referral_decide(
         raise DomainError("Select the outcome")
     if not (rationale or "").strip():
         raise DomainError("Enter the rationale for the decision")
-    if outcome == Outcome.SIGNPOSTING and not signposted_to.strip():
-        raise DomainError("Enter the services the family has been signposted to")
+    signposted_services = list(signposted_services or ())
+    if outcome == Outcome.SIGNPOSTING and not signposted_to.strip() and not signposted_services:
+        raise DomainError(
+            "Choose the services from the directory, or enter the services the family "
+            "has been signposted to"
+        )
 
     if outcome in ALLOCATING_OUTCOMES:
         if allocated_agency is None:
@@ -513,6 +518,8 @@ def referral_decide(
         decided_by=acting_user,
         decided_at=timezone.now(),
     )
+    if outcome == Outcome.SIGNPOSTING and signposted_services:
+        decision.signposted_services.set(signposted_services)
     audit(user=acting_user, action=AuditAction.CREATE, record=decision, request=request)
     transitions.decide(
         referral,

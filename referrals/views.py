@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cases import access as case_access
 from cases import restriction
+from directory.selectors import services_for_signposting
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
@@ -428,6 +429,7 @@ def _decision_form(request, referral: Referral):
         teams=teams,
         leads=leads,
         cases=selectors.open_cases_of(referral.family),
+        services=services_for_signposting(district_id=referral.district_id),
     )
 
 
@@ -456,6 +458,7 @@ def referral_decide(request, pk: int):
                 lead_professional=d["lead_professional"],
                 case=d["case"],
                 signposted_to=d.get("signposted_to", ""),
+                signposted_services=d.get("signposted_services") or (),
                 request=request,
             )
         except EditConflict as error:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from assessments import deadlines as casework
 from assessments.models import ActionStatus, Assessment, FamilyPlan, PlanAction, TafMeeting
 from cases.models import CaseStatus, EarlyHelpCase
+from directory.selectors import services_due_for_review
 from earlyhelp.working_days import add_working_days, is_working_day
 from referrals.models import Referral, ReferralStatus
 from reminders import conf
@@ -39,6 +40,7 @@ RECORD_TYPES = {
     DeadlineKind.DRIFT: "cases.earlyhelpcase",
     DeadlineKind.ALLOCATION: "cases.earlyhelpcase",
     DeadlineKind.ACTION: "assessments.planaction",
+    DeadlineKind.SERVICE_REVIEW: "partners.service",
 }
 CASE_KINDS = (
     DeadlineKind.ASSESSMENT,
@@ -164,6 +166,16 @@ def deadlines_due_by(
     sender's re-check before a reminder goes out)."""
     for kind in kinds:
         record_type = RECORD_TYPES[kind]
+        if kind == DeadlineKind.SERVICE_REVIEW:
+            # Directory entries (directory/selectors.py): the editor's, never a case's.
+            if case_ids is not None or referral_ids is not None:
+                continue
+            ids = record_ids.get(kind, ()) if record_ids is not None else None
+            for due in services_due_for_review(due_by, service_ids=ids):
+                yield Deadline(
+                    kind, record_type, due.service_id, None, due.due_on, due.editor_id, None
+                )
+            continue
         if kind == DeadlineKind.TRIAGE:
             qs = _triage_queryset(due_by)
             if referral_ids is not None:

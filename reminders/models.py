@@ -20,6 +20,7 @@ class DeadlineKind(models.TextChoices):
     DRIFT = "drift", "Case activity (drift)"
     ALLOCATION = "allocation", "Allocation of a waiting case"
     ACTION = "action", "Family plan action"
+    SERVICE_REVIEW = "service_review", "Directory entry review"
 
 
 class Stage(models.TextChoices):

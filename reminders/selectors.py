@@ -69,7 +69,7 @@ def overdue_for(user, *, today: datetime.date, kind: str = "") -> list[OverdueIt
 
 
 def overdue_counts(items: list[OverdueItem]) -> list[tuple[str, str, int]]:
-    counts = {k: 0 for k in DeadlineKind.values}
+    counts = {k: 0 for k in DeadlineKind.values if k != DeadlineKind.SERVICE_REVIEW}
     for item in items:
         counts[item.deadline.kind] += 1
     return [(k, DeadlineKind(k).label, n) for k, n in counts.items()]

@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.access import cases_visible_to, team_managers
+from directory.access import is_directory_editor
 from earlyhelp.models import Notification
 from earlyhelp.notifications import notification_email_enqueue
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 SWEEP_LOCK_KEY = 0x5E4D_0001  # pg advisory lock id for "reminders sweep"
 RESPONSIBLE_STAGES = (Stage.DUE_SOON, Stage.DUE_TODAY, Stage.OVERDUE)
+NOT_CASE_KINDS = (DeadlineKind.TRIAGE, DeadlineKind.SERVICE_REVIEW)
 
 
 # --- Stages ---
@@ -222,6 +224,10 @@ def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadli
     for deadline in deadlines_due_by(windows.soon_until):
         result.deadlines += 1
         for stage in windows.stages(deadline.due_on):
+            if deadline.kind == DeadlineKind.SERVICE_REVIEW:
+                if stage != Stage.ESCALATION and deadline.responsible_id:
+                    candidates.append((deadline, stage, deadline.responsible_id))
+                continue
             waiting = deadline.kind == DeadlineKind.ALLOCATION
             if waiting and stage not in (Stage.OVERDUE, Stage.ESCALATION):
                 # Nobody leads a waiting case: only its lateness goes to the team's managers
@@ -280,6 +286,10 @@ def _allowed(candidates):
         seen_referrals = visible_ids(user, triage=True, ids=referral_ids)
         for r in rows:
             d = r[0]
+            if d.kind == DeadlineKind.SERVICE_REVIEW:
+                if is_directory_editor(user):
+                    allowed.append(r)
+                continue
             if (d.kind == DeadlineKind.TRIAGE and d.record_id in seen_referrals) or (
                 d.kind != DeadlineKind.TRIAGE and d.case_id in seen_cases
             ):
@@ -297,6 +307,7 @@ KIND_WORDS = {
     DeadlineKind.DRIFT: "A case with no recorded activity",
     DeadlineKind.ALLOCATION: "Allocating a lead professional to a waiting case",
     DeadlineKind.ACTION: "A family plan action you own",
+    DeadlineKind.SERVICE_REVIEW: "A review of a directory entry you keep",
 }
 
 
@@ -322,7 +333,9 @@ def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, s
             Stage.ESCALATION: f"Escalation: {what.lower()[0]}{what[1:]} is overdue by "
             f"{late} working day{'s' if late != 1 else ''}",
         }[row.stage]
-    if row.kind == DeadlineKind.TRIAGE:
+    if row.kind == DeadlineKind.SERVICE_REVIEW:
+        reference = "Check the entry is still right, then mark it as reviewed"
+    elif row.kind == DeadlineKind.TRIAGE:
         reference = f"Request RFS-{row.record_id:06d}"
     else:
         reference = f"Case EH-{row.case_id:06d}"
@@ -330,7 +343,9 @@ def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, s
 
 
 def reminder_url(row: ReminderOccurrence) -> str:
-    if row.kind == DeadlineKind.TRIAGE:
+    if row.kind == DeadlineKind.SERVICE_REVIEW:
+        name, pk = "directory_service", row.record_id
+    elif row.kind == DeadlineKind.TRIAGE:
         name, pk = "referral_detail", row.record_id
     elif row.kind == DeadlineKind.ACTION:
         name, pk = "family_plan", row.case_id
@@ -417,7 +432,7 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
         visible[user.pk] = visible_ids(
             user,
             triage=False,
-            ids=[r.case_id for r in rows_of_user if r.kind != DeadlineKind.TRIAGE],
+            ids=[r.case_id for r in rows_of_user if r.kind not in NOT_CASE_KINDS],
         ) | {
             -i
             for i in visible_ids(
@@ -429,12 +444,16 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
     deliveries = deliveries_for({row.recipient_id: row.recipient for row in rows}.values())
     for row in rows:
         user = row.recipient
-        subject_id = _subject_id(row.kind, row.record_id, row.case_id)
-        key = -subject_id if row.kind == DeadlineKind.TRIAGE else subject_id
         reason = ""
+        if row.kind == DeadlineKind.SERVICE_REVIEW:
+            key, may_see = None, is_directory_editor(user)
+        else:
+            subject_id = _subject_id(row.kind, row.record_id, row.case_id)
+            key = -subject_id if row.kind == DeadlineKind.TRIAGE else subject_id
+            may_see = key in visible[user.pk]
         if (row.kind, row.record_id, row.due_on) not in still_due:
             reason = "no_longer_due"
-        elif not user.is_active or key not in visible[user.pk]:
+        elif not user.is_active or not may_see:
             reason = "not_visible"
         if reason:
             row.status = OccurrenceStatus.CANCELLED

@@ -17,29 +17,20 @@ ALLOWED = {
     "earlyhelp": set(),
     "partners": KERNEL,
     "cases": KERNEL | {"partners"},
-    "referrals": KERNEL | {"partners", "cases"},
-    "assessments": KERNEL | {"partners", "cases"},
-    "reminders": KERNEL | {"partners", "cases", "referrals", "assessments"},
-    "reporting": KERNEL | {"partners", "cases", "referrals", "assessments"},
-    "records": KERNEL | {"partners", "cases", "referrals", "assessments"},
-    "oversight": KERNEL | {"partners", "cases", "referrals", "assessments"},
-    "outcomes": KERNEL | {"partners", "cases", "referrals", "assessments", "reporting"},
-    "work": KERNEL
-    | {"partners", "cases", "referrals", "assessments", "reminders", "oversight", "records"},
-    "demo": KERNEL
-    | {
-        "partners",
-        "cases",
-        "referrals",
-        "assessments",
-        "reminders",
-        "reporting",
-        "records",
-        "oversight",
-        "work",
-        "outcomes",
-    },
+    "directory": KERNEL | {"partners", "cases"},  # the services directory and family hubs
 }
+CASEWORK = KERNEL | {"partners", "cases", "directory"}
+ALLOWED |= {
+    "referrals": CASEWORK,
+    "assessments": CASEWORK,
+    "reminders": CASEWORK | {"referrals", "assessments"},
+    "reporting": CASEWORK | {"referrals", "assessments"},
+    "records": CASEWORK | {"referrals", "assessments"},
+    "oversight": CASEWORK | {"referrals", "assessments"},
+    "outcomes": CASEWORK | {"referrals", "assessments", "reporting"},
+}
+ALLOWED["work"] = CASEWORK | {"referrals", "assessments", "reminders", "oversight", "records"}
+ALLOWED["demo"] = set(ALLOWED)  # the demo county is built through every app's services
 ALLOWED["config"] = set(ALLOWED) - {"config"}  # the shell wires every app, never bench
 ALLOWED["bench"] = set(ALLOWED)  # benchmarks may use anything; nothing imports them
 PACKAGES = set(ALLOWED)

@@ -63,6 +63,7 @@ class DemoCounty:
         self._families(family_count)
         from demo.caseflow import load_demo_caseflow
         from demo.casework import load_demo_casework
+        from demo.directory import load_demo_directory
         from demo.outbox import load_demo_outbox
         from demo.outcomes import load_demo_outcomes
         from demo.records import load_demo_records
@@ -80,6 +81,7 @@ class DemoCounty:
         load_demo_records()
         load_demo_work()
         load_demo_outcomes(self.rng)
+        load_demo_directory(self.rng, today=TODAY)
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []

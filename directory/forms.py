@@ -1,0 +1,284 @@
+"""Input checking for the directory and hub pages. The services re-check every rule; the
+forms keep what was typed and put each message next to its field."""
+
+from django import forms
+
+from cases.forms import GovukForm, date_field, long_text
+from directory.models import Location, LocationType, SessionKind
+from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus, User
+
+
+def line(label, *, required=False, max_length=200, **kwargs):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+        **kwargs,
+    )
+
+
+def age_field(label):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=25,
+        error_messages={
+            "invalid": f"{label} must be a whole number of years, for example 5",
+            "min_value": "Ages must be between 0 and 25",
+            "max_value": "Ages must be between 0 and 25",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Words", required=False, max_length=100)
+    need = forms.TypedMultipleChoiceField(
+        label="Needs", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    age = forms.IntegerField(
+        label="Child's age (years)",
+        required=False,
+        min_value=0,
+        max_value=25,
+        error_messages={
+            "invalid": "Enter the child's age as a whole number of years, for example 4",
+            "min_value": "Enter an age from 0 to 25",
+            "max_value": "Enter an age from 0 to 25",
+        },
+    )
+    district = forms.ModelChoiceField(
+        label="District", queryset=District.objects.all(), required=False, empty_label="Any"
+    )
+    hub = forms.ModelChoiceField(
+        label="Family hub",
+        queryset=FamilyHub.objects.select_related("district"),
+        required=False,
+        empty_label="Any",
+    )
+
+    def __init__(self, *args, need_options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = list(need_options)
+        self.fields["age"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+        self.fields["q"].widget.attrs["class"] = "govuk-input"
+        for name in ("district", "hub"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+
+
+class ServiceForm(GovukForm):
+    name = line("Name of the service", required=True)
+    organisation = forms.ModelChoiceField(
+        label="Organisation that provides it",
+        queryset=Organisation.objects.all(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the organisation that provides the service"},
+    )
+    description = long_text("What the service does", required=False, rows=4)
+    status = forms.ChoiceField(
+        label="Is it running?", choices=ServiceStatus.choices, widget=forms.RadioSelect
+    )
+    family_hub = forms.ModelChoiceField(
+        label="Family hub it belongs to",
+        queryset=FamilyHub.objects.all(),
+        required=False,
+        empty_label="Not a family hub service",
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label="Districts it serves",
+        queryset=District.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for a county-wide service.",
+    )
+    minimum_age = age_field("Youngest age")
+    maximum_age = age_field("Oldest age")
+    needs_sf = forms.TypedMultipleChoiceField(
+        label="Needs it helps with: Supporting Families headline outcomes",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs_vulnerability = forms.TypedMultipleChoiceField(
+        label="Vulnerabilities it supports",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    free = forms.BooleanField(label="It is free", required=False)
+    cost = line("What it costs", max_length=300, help_text="For example, £2 a session")
+    how_to_access = long_text(
+        "How to access it",
+        required=False,
+        rows=3,
+        help_text="Referral needed, drop in, or book by phone.",
+    )
+    opening_times = forms.CharField(
+        label="Opening times",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line, for example: Monday 9:00 to 17:00, or Tue 09:30-12:00 term time",
+    )
+    locations = forms.ModelMultipleChoiceField(
+        label="Where it runs",
+        queryset=Location.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    phone = line("Phone number", max_length=30)
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        error_messages={"invalid": "Enter a website address like https://example.org"},
+        assume_scheme="https",
+    )
+    contact_name = line(
+        "Contact: team or role",
+        max_length=150,
+        help_text="Published openly: a team or role, never a person's own details.",
+    )
+    contact_title = line("Contact: job title", max_length=150)
+    contact_phone = line("Contact: phone number", max_length=30)
+    contact_email = forms.EmailField(
+        label="Contact: email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+    editor = forms.ModelChoiceField(
+        label="Who keeps this entry up to date",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="You",
+        help_text="They are reminded when it is due for review.",
+    )
+    reviewed = forms.BooleanField(
+        label="I have checked every detail of this entry is current", required=False
+    )
+
+    def __init__(self, *args, need_options=((), ()), editors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs_sf"].choices = list(need_options[0])
+        self.fields["needs_vulnerability"].choices = list(need_options[1])
+        if editors is not None:
+            self.fields["editor"].queryset = editors
+        self.fields["locations"].label_from_instance = lambda loc: loc.one_line
+
+
+class OrganisationForm(GovukForm):
+    name = line("Name of the organisation", required=True)
+    description = long_text("What it does", required=False, rows=3)
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a website address like https://example.org"},
+    )
+    phone = line("Phone number", max_length=30)
+
+
+class LocationForm(GovukForm):
+    name = line("Name of the place", required=True)
+    location_type = forms.ChoiceField(
+        label="Kind of place", choices=LocationType.choices, widget=forms.RadioSelect
+    )
+    address_1 = line("Address")
+    city = line("Town or city", max_length=100)
+    postcode = line("Postcode", max_length=10)
+    family_hub = forms.ModelChoiceField(
+        label="Family hub building",
+        queryset=FamilyHub.objects.all(),
+        required=False,
+        empty_label="Not a family hub",
+    )
+    description = long_text("Getting there and access", required=False, rows=3)
+
+
+class ImportForm(forms.Form):
+    url = forms.URLField(
+        label="Address of the feed",
+        required=False,
+        assume_scheme="https",
+        help_text="The Open Referral UK API of the other directory, for example "
+        "https://example.org/openreferral/services",
+        error_messages={"invalid": "Enter a web address like https://example.org/services"},
+    )
+    file = forms.FileField(
+        label="Or a file exported from it (JSON)",
+        required=False,
+        help_text="A page of services, or a list of services, in Open Referral UK JSON.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("url") and not data.get("file") and not self.errors:
+            self.add_error("url", "Enter the address of the feed, or choose a file to import")
+        return data
+
+
+class RegisterFamilyForm(forms.Form):
+    q = forms.CharField(label="Family name or postcode", max_length=100, required=False)
+
+
+class SessionForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Kind of session",
+        choices=SessionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of session"},
+    )
+    title = line("Name of the session", required=True, max_length=150)
+    held_on = date_field("Date of the session")
+    starts_at = forms.TimeField(
+        label="Starts at",
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
+        ),
+        error_messages={
+            "required": "Enter the time it starts",
+            "invalid": "Enter a time like 10:00",
+        },
+    )
+    ends_at = forms.TimeField(
+        label="Ends at",
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
+        ),
+        error_messages={"required": "Enter the time it ends", "invalid": "Enter a time like 11:30"},
+    )
+    service = forms.ModelChoiceField(
+        label="Directory service it delivers",
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+
+    def __init__(self, *args, services=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].queryset = services
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["starts_at"] >= data["ends_at"]:
+            self.add_error("ends_at", "The session must end after it starts")
+        return data
+
+
+class HubDashboardForm(forms.Form):
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)

@@ -1,0 +1,271 @@
+"""Directory and hub pages through the test client: bad input keeps what was typed, lists
+stay a constant number of queries, reviews reach the editor through the reminders engine,
+and strategic viewers see small numbers suppressed."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from directory import services
+from earlyhelp.models import Notification
+from partners.models import Service
+from reminders import services as reminders
+from reminders.models import DeadlineKind, ReminderOccurrence, Stage
+from tests import factories
+from tests.conftest import signed_in
+
+from .conftest import age_review, make_service, need
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(organisation, **overrides):
+    data = {
+        "name": "Dads' group",
+        "organisation": organisation.pk,
+        "status": "active",
+        "minimum_age": "",
+        "maximum_age": "",
+        "free": "on",
+        "phone": "0300 555 0102",
+        "opening_times": "Saturday 10:00 to 12:00",
+        "how_to_access": "Drop in",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_adds_a_service_and_sees_it(client, directory_editor, organisation):
+    c = signed_in(client, directory_editor)
+    response = c.post(
+        reverse("directory_service_new"),
+        _form(organisation, needs_sf=[need("family_relationships").pk]),
+    )
+    service = Service.objects.get()
+    assert response.url == reverse("directory_service", args=[service.pk])
+    page = c.get(response.url).content.decode()
+    assert "Dads&#x27; group" in page and "Saturday 10:00 to 12:00" in page
+    assert "Improved family relationships" in page
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"phone": ""}, "Give at least one way to contact the service"),
+        ({"minimum_age": "12", "maximum_age": "5"}, "check they are not the wrong way round"),
+        ({"minimum_age": "five"}, "Youngest age must be a whole number of years"),
+        ({"opening_times": "Saturday morning"}, "Line 1 of the opening times"),
+        ({"email": "not-an-email"}, "Enter an email address like name@example.org"),
+    ],
+)
+def test_bad_input_is_explained_next_to_the_field_and_kept(
+    client, directory_editor, organisation, overrides, message
+):
+    c = signed_in(client, directory_editor)
+    response = c.post(reverse("directory_service_new"), _form(organisation, **overrides))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert "govuk-error-summary" in page
+    assert 'value="Dads&#x27; group"' in page  # what was typed is still there
+    assert "Saturday" in page
+    assert not Service.objects.exists()
+
+
+def test_search_page_filters_and_pages_in_constant_queries(
+    client, practitioner, directory_editor, organisation, hub
+):
+    c = signed_in(client, practitioner)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get(url).status_code == 200
+        return len(captured)
+
+    url = reverse("directory_search") + f"?need={need('early_years').pk}&age=3"
+    make_service(directory_editor, organisation, name="Service 000")
+    few = queries(url)
+    for i in range(1, 30):
+        make_service(
+            directory_editor,
+            organisation,
+            name=f"Service {i:03d}",
+            family_hub=hub,
+            contact_name="Reception",
+            contact_phone="0300 555 0000",
+        )
+    many = queries(url)
+    assert many <= few + 1
+    page = c.get(url).content.decode()
+    assert "30 services" in page and "page 1 of 2" in page
+    assert "Service 019" in page and "Service 020" not in page
+    assert "Service 020" in c.get(url + "&page=2").content.decode()
+    bad = c.get(reverse("directory_search") + "?age=-3").content.decode()
+    assert "Enter an age from 0 to 25" in bad
+
+
+def test_search_shows_inactive_services_to_nobody_but_editors(
+    client, practitioner, directory_editor, organisation
+):
+    closed = make_service(directory_editor, organisation, name="Closed group", status="inactive")
+    c = signed_in(client, practitioner)
+    assert c.get(reverse("directory_service", args=[closed.pk])).status_code == 404
+    signed_in(client, directory_editor)
+    assert client.get(reverse("directory_service", args=[closed.pk])).status_code == 200
+
+
+@pytest.fixture(autouse=True)
+def locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_an_entry_not_reviewed_for_a_year_reminds_its_editor(
+    client, directory_editor, organisation, practitioner
+):
+    stale = make_service(directory_editor, organisation, name="Stale entry")
+    fresh = make_service(directory_editor, organisation, name="Fresh entry")
+    age_review(stale, 400)
+    today = timezone.localdate()
+
+    reminders.reminders_sweep(today=today)
+    rows = list(ReminderOccurrence.objects.values_list("kind", "record_id", "stage", "recipient"))
+    assert rows == [(DeadlineKind.SERVICE_REVIEW, stale.pk, Stage.OVERDUE, directory_editor.pk)]
+    assert fresh.pk not in [r[1] for r in rows]
+    reminders.reminders_send_pending(max_seconds=5)
+    note = Notification.objects.get(user=directory_editor)
+    assert "directory entry" in note.subject and "overdue" in note.subject
+    assert note.url == reverse("directory_service", args=[stale.pk])
+
+    signed_in(client, directory_editor)
+    assert "Stale entry" in client.get(reverse("directory_reviews")).content.decode()
+    client.post(reverse("directory_service_reviewed", args=[stale.pk]))
+    stale.refresh_from_db()
+    assert stale.last_reviewed_on == today
+    listed = client.get(reverse("directory_reviews")).content.decode()
+    assert reverse("directory_service", args=[stale.pk]) not in listed
+
+
+def test_a_former_editor_is_not_reminded(directory_editor, organisation):
+    stale = make_service(directory_editor, organisation)
+    age_review(stale, 400)
+    directory_editor.user_permissions.clear()
+    reminders.reminders_sweep(today=timezone.localdate())
+    assert not ReminderOccurrence.objects.exists()
+
+
+# --- Hubs ---
+
+
+@pytest.fixture
+def session(hub, hub_worker):
+    return services.hub_session_create(
+        hub=hub,
+        acting_user=hub_worker,
+        kind="stay_and_play",
+        title="Stay and play",
+        held_on=datetime.date(2026, 11, 2),
+        starts_at=datetime.time(10),
+        ends_at=datetime.time(12),
+    )
+
+
+def test_register_page_ticks_saves_and_refuses_unregistered_people_keeping_ticks(
+    client, hub, hub_worker, session, district
+):
+    family = factories.family_with_children(district=district, children=1)
+    other = factories.family_with_children(district=district)
+    services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    child = family.memberships.get(relationship="child").person
+    stranger = other.memberships.first().person
+    c = signed_in(client, hub_worker)
+    url = reverse("hub_session_register", args=[session.pk])
+    found = c.get(url + f"?q={child.first_name}").content.decode()
+    assert child.full_name in found and stranger.full_name not in found
+
+    refused = c.post(
+        url + f"?q={child.first_name}", {"people": [child.pk], "add_person": f"P-{stranger.pk:06d}"}
+    )
+    page = refused.content.decode()
+    assert f"{stranger.full_name} is not registered at Amberford Family Hub" in page
+    assert f'value="{child.pk}" checked' in page
+    assert f"P-{stranger.pk:06d}" in page
+    assert not session.attendances.exists()
+
+    saved = c.post(url, {"people": [child.pk]})
+    assert saved.status_code == 302
+    assert list(session.attendances.values_list("person_id", flat=True)) == [child.pk]
+    again = c.get(url).content.decode()  # the regulars come back ticked
+    assert f'value="{child.pk}" checked' in again
+
+
+def test_hub_staff_work_only_with_the_hubs_of_their_districts(
+    client, hub_worker, other_hub, hub, district
+):
+    c = signed_in(client, hub_worker)
+    assert c.get(reverse("hub_detail", args=[hub.pk])).status_code == 200
+    assert c.get(reverse("hub_detail", args=[other_hub.pk])).status_code == 404
+    family = factories.family_with_children(district=district, name="Quill household")
+    page = c.get(reverse("hub_register_family", args=[hub.pk]) + "?q=quill").content.decode()
+    assert "Quill household" in page
+    response = c.post(reverse("hub_register_family", args=[hub.pk]), {"family": family.pk})
+    assert response.status_code == 302
+    assert hub.registrations.get().family == family
+
+
+def test_session_form_explains_bad_times(client, hub, hub_worker):
+    c = signed_in(client, hub_worker)
+    response = c.post(
+        reverse("hub_session_new", args=[hub.pk]),
+        {
+            "kind": "youth",
+            "title": "Youth club",
+            "held_on": "2026-11-02",
+            "starts_at": "19:00",
+            "ends_at": "18:00",
+        },
+    )
+    page = response.content.decode()
+    assert "The session must end after it starts" in page and 'value="Youth club"' in page
+
+
+def test_dashboard_suppresses_small_numbers_for_strategic_viewers_only(
+    client, hub, hub_worker, session, district, strategic_viewer, district_manager
+):
+    family = factories.family_with_children(district=district, children=2)
+    services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    people = [m.person_id for m in family.memberships.all()]
+    services.session_register_take(session=session, acting_user=hub_worker, person_ids=people)
+    url = reverse("hub_dashboard") + "?start=2026-01-01&end=2026-12-31"
+
+    def cells(user):
+        page = signed_in(client, user).get(url).content.decode()
+        row = page.split("Amberford Family Hub</th>")[1].split("</tr>")[0]
+        return [c.split(">")[1].split("<")[0] for c in row.split("<td")[1:]]
+
+    assert cells(district_manager)[:4] == ["1", "1", "2", "1"]
+    assert cells(strategic_viewer)[:4] == ["&lt;5", "&lt;5", "&lt;5", "&lt;5"]
+    assert (
+        "No family can be identified"
+        not in signed_in(client, district_manager).get(url).content.decode()
+    )
+
+
+def test_dashboard_is_a_constant_number_of_queries(client, district_manager, district):
+    from partners.models import FamilyHub
+
+    c = signed_in(client, district_manager)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get(reverse("hub_dashboard")).status_code == 200
+        return len(captured)
+
+    FamilyHub.objects.create(district=district, name="Hub A")
+    few = queries()
+    for i in range(10):
+        FamilyHub.objects.create(district=district, name=f"Hub {i}")
+    assert queries() == few
