@@ -175,6 +175,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Argon2id tuned for sign-in under load (earlyhelp/hashers.py, ADR 0010); older hashes are
+# still checked and upgraded at the next sign-in.
+PRODUCTION_PASSWORD_HASHERS = [
+    "earlyhelp.hashers.TunedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
