@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assessments",
     "reporting",
     "reminders",
+    "summaries",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "earlyhelp.middleware.AccessRuleMiddleware",
+    "earlyhelp.db_routers.ReplicaReadsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -107,9 +109,9 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict:
+def _database_from_env(var: str = "DATABASE_URL") -> dict:
     """DATABASE_URL, with a Unix-socket host given as ?host=/path moved where Django reads it."""
-    config = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/earlyhelp")
+    config = env.db_url(var, default="postgres://postgres@127.0.0.1:5432/earlyhelp")
     options = config.setdefault("OPTIONS", {})
     if not config.get("HOST") and "host" in options:
         config["HOST"] = options.pop("host")
@@ -120,6 +122,20 @@ def _database_from_env() -> dict:
 
 
 DATABASES = {"default": _database_from_env()}
+# A streaming read replica for reports, exports and dashboards (earlyhelp/db_routers.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _database_from_env("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["earlyhelp.db_routers.ReplicaRouter"]
+REPLICA_READ_URL_NAMES = [
+    "dashboard",
+    "dashboard_cases",
+    "dashboard_referrals",
+    "indicators",
+    "indicators_download",
+    "api_indicators",
+    "api_caseload",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: redis://host:port/n for a server, redis+socket:///path for the embedded one.

@@ -50,6 +50,12 @@ def _scope_and_period(request):
     return scope, period, data
 
 
+def _as_at():
+    """When the summaries behind the figures were rebuilt (None: counted live)."""
+    refresh = indicators.summaries_as_at()
+    return refresh.refreshed_at if refresh else None
+
+
 class IndicatorsAPI(APIView):
     """GET /api/v1/reporting/indicators/?start=&end=&district=&agency=
 
@@ -75,6 +81,7 @@ class IndicatorsAPI(APIView):
                 "scope": "authority" if scope.aggregate_only else "own",
                 "district": data["district"].code if data.get("district") else None,
                 "suppressed": scope.suppress,
+                "figures_as_at": _as_at(),
                 "sections": [
                     {
                         "key": s.key,
@@ -99,7 +106,7 @@ class IndicatorsAPI(APIView):
                             for label, n in b.rows
                         ],
                     }
-                    for b in indicators.breakdowns(scope.cases, period)
+                    for b in indicators.breakdowns_for(scope, period)
                 ],
             }
         )
@@ -114,7 +121,7 @@ class CaseloadAPI(APIView):
     @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         scope, _period, _data = _scope_and_period(request)
-        load = indicators.caseload(scope.cases, scope.referrals, datetime.date.today())
+        load = indicators.caseload_for(scope, datetime.date.today())
         audit(
             user=request.user,
             action=AuditAction.EXPORT,
@@ -124,6 +131,7 @@ class CaseloadAPI(APIView):
         )
         return Response(
             {
+                "figures_as_at": _as_at(),
                 "open_cases": load["total"],
                 "by_level_of_need": [
                     {"code": code, "label": label, "cases": n}

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reporting.charts import bar_chart
-from reporting.indicators import breakdowns, indicators_for, present_figure, suppress
+from reporting.indicators import breakdowns_for, indicators_for, present_figure, suppress
 from reporting.selectors import Period, Scope
 
 TREND_KEYS = [
@@ -90,7 +90,7 @@ def report_context(scope: Scope, period: Period, progress: Callable[[int], None]
             f"Children worked with by {b.title.lower()}",
             [(label, suppress(n)) for label, n in b.rows],
         )
-        for b in breakdowns(scope.cases, period)
+        for b in breakdowns_for(scope, period)
     ]
     progress(90)
     return {
