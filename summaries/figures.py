@@ -9,16 +9,27 @@ facts by district and agency columns; everyone else by `case_id IN cases_visible
 
 import datetime
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    PositiveSmallIntegerField,
+    Q,
+    Value,
+    When,
+)
 
+from cases.access import case_columns_visible_to
 from cases.codes import Ethnicity, Gender
 from cases.models import CaseStatus, ClosureReason, FamilyView, LevelOfNeed
 from earlyhelp.working_days import add_working_days
+from referrals.access import referral_columns_visible_to
 from summaries.models import (
     AssessmentFact,
     CaseChildFact,
     CaseFact,
-    ChildDecileFact,
     ChildFact,
     DeadlineFact,
     DeadlineKind,
@@ -30,32 +41,33 @@ from summaries.models import (
 OPEN_STATUSES = [CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION]
 
 
-def _case_columns(scope) -> Q:
-    """The scope as a filter on CaseFact's own columns."""
+def _case_ids(scope) -> Q:
+    """The scope as a filter on any case-based fact: the access rules of cases/access.py
+    applied to the fact's copies of the case columns, narrowed by the filters."""
     if scope.aggregate_only:
         q = Q()
-        if scope.district is not None:
-            q &= Q(district_id=scope.district.pk)
-        if scope.agency is not None:
-            q &= Q(lead_agency_id=scope.agency.pk)
-        return q
-    return Q(case_id__in=scope.cases.values("pk"))
-
-
-def _case_ids(scope) -> Q:
-    """The scope as a filter on any fact with a case_id column."""
-    if scope.aggregate_only and scope.district is None and scope.agency is None:
-        return Q()
-    if scope.aggregate_only:
-        return Q(case_id__in=CaseFact.objects.filter(_case_columns(scope)).values("case_id"))
-    return Q(case_id__in=scope.cases.values("pk"))
+    elif scope.user is None:
+        q = Q(case_id__in=scope.cases.values("pk"))
+    else:
+        q = case_columns_visible_to(scope.user, case_id="case_id")
+        if q is None:
+            return Q(pk__in=[])
+    if scope.district is not None:
+        q &= Q(district_id=scope.district.pk)
+    if scope.agency is not None:
+        q &= Q(lead_agency_id=scope.agency.pk)
+    return q
 
 
 def _referrals(scope):
     facts = ReferralFact.objects.all()
     if not scope.aggregate_only:
-        return facts.filter(referral_id__in=scope.referrals.values("pk"))
-    facts = facts.exclude(status="draft")
+        if scope.user is None:
+            return facts.filter(referral_id__in=scope.referrals.values("pk"))
+        q = referral_columns_visible_to(scope.user)
+        facts = facts.filter(q) if q is not None else facts.none()
+    else:
+        facts = facts.exclude(status="draft")
     if scope.district is not None:
         facts = facts.filter(district_id=scope.district.pk)
     if scope.agency is not None:
@@ -125,7 +137,7 @@ def re_referrals(scope, period) -> dict:
 
 def _active(scope, period):
     return (
-        CaseFact.objects.filter(_case_columns(scope))
+        CaseFact.objects.filter(_case_ids(scope))
         .filter(opened_on__lte=period.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
         .exclude(status=CaseStatus.AWAITING_ALLOCATION)
@@ -141,10 +153,21 @@ def worked_with(scope, period) -> dict:
         universal_plus=Count("pk", filter=Q(level_of_need=LevelOfNeed.UNIVERSAL_PLUS)),
         targeted=Count("pk", filter=Q(level_of_need=LevelOfNeed.TARGETED)),
     )
-    row["children"] = CaseChildFact.objects.filter(case_id__in=active.values("case_id")).aggregate(
+    row["children"] = _active_children(scope, period).aggregate(
         n=Count("person_id", distinct=True)
     )["n"]
     return row
+
+
+def _active_children(scope, period):
+    """Children on cases worked at some time in the period (reporting.indicators.active_in),
+    from the copies of the case's status and dates on CaseChildFact."""
+    return (
+        CaseChildFact.objects.filter(_case_ids(scope))
+        .filter(opened_on__lte=period.end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+        .exclude(case_status=CaseStatus.AWAITING_ALLOCATION)
+    )
 
 
 def assessments_completed(scope, period) -> dict:
@@ -159,7 +182,7 @@ def assessments_completed(scope, period) -> dict:
 
 
 def closures(scope, period) -> dict:
-    closed = CaseFact.objects.filter(_case_columns(scope)).filter(
+    closed = CaseFact.objects.filter(_case_ids(scope)).filter(
         _in(period, "closed_on"), status=CaseStatus.CLOSED
     )
     row = closed.aggregate(
@@ -209,9 +232,7 @@ def breakdowns(scope, period):
     from reporting.indicators import AGE_BANDS, Breakdown, _years_before
 
     children = ChildFact.objects.filter(
-        person_id__in=CaseChildFact.objects.filter(
-            case_id__in=_active(scope, period).values("case_id")
-        ).values("person_id")
+        person_id__in=_active_children(scope, period).values("person_id")
     )
     end = period.end
     whens = [When(date_of_birth__isnull=True, then=Value("unborn"))]
@@ -239,10 +260,12 @@ def breakdowns(scope, period):
         for key in counts:
             counts[key][row[key]] = counts[key].get(row[key], 0) + row["n"]
     decile_rows = {
-        row["decile"]: row["n"]
-        for row in ChildDecileFact.objects.filter(person_id__in=children.values("person_id"))
+        row["decile"] or None: row["n"]
+        for row in children.annotate(
+            decile=Func(F("deciles"), function="unnest", output_field=PositiveSmallIntegerField())
+        )
         .values("decile")
-        .annotate(n=Count("person_id", distinct=True))
+        .annotate(n=Count("pk"))
     }
     decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
     if decile_rows.get(None):
@@ -265,7 +288,7 @@ def breakdowns(scope, period):
 
 
 def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:
-    open_cases = CaseFact.objects.filter(_case_columns(scope), status__in=OPEN_STATUSES)
+    open_cases = CaseFact.objects.filter(_case_ids(scope), status__in=OPEN_STATUSES)
     soon = add_working_days(today, due_soon_working_days)
     by_level = {
         row["level_of_need"]: row["n"]

@@ -9,6 +9,7 @@ tables are a derived copy, rebuilt as a whole, and must never block a change to 
 records themselves. Scoping works as everywhere else: `case_id IN cases_visible_to(user)`.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -38,7 +39,20 @@ class SummaryRefresh(models.Model):
         return f"{self.name} at {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
-class CaseFact(_Fact):
+class _CaseColumns(_Fact):
+    """Copies of the case columns the access rules read (cases.access
+    .case_columns_visible_to), so each fact is scoped without joining back to the cases."""
+
+    family = _ref("cases.Family")
+    district = _ref("partners.District")
+    lead_agency = _ref("partners.Agency")
+    family_restricted = models.BooleanField()
+
+    class Meta:
+        abstract = True
+
+
+class CaseFact(_CaseColumns):
     case = models.OneToOneField(
         "cases.EarlyHelpCase",
         primary_key=True,
@@ -46,9 +60,6 @@ class CaseFact(_Fact):
         db_constraint=False,
         related_name="+",
     )
-    family = _ref("cases.Family")
-    district = _ref("partners.District")
-    lead_agency = _ref("partners.Agency")
     lead_professional = _ref("partners.User", null=True)
     status = models.CharField(max_length=30)
     level_of_need = models.PositiveSmallIntegerField(null=True)
@@ -62,14 +73,17 @@ class CaseFact(_Fact):
         indexes = [models.Index(fields=["opened_on", "closed_on"]), models.Index(fields=["status"])]
 
 
-class CaseChildFact(_Fact):
+class CaseChildFact(_CaseColumns):
     """A child on a case (EarlyHelpCase.children)."""
 
     case = _ref("cases.EarlyHelpCase")
     person = _ref("cases.Person")
+    case_status = models.CharField(max_length=30)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "person"])]
+        indexes = [models.Index(fields=["case", "person"]), models.Index(fields=["opened_on"])]
 
 
 class ChildFact(_Fact):
@@ -86,16 +100,7 @@ class ChildFact(_Fact):
     gender = models.CharField(max_length=10)
     ethnicity = models.CharField(max_length=10)
     send = models.BooleanField()
-
-
-class ChildDecileFact(_Fact):
-    """Each deprivation decile a child's households have (null: not known)."""
-
-    person = _ref("cases.Person")
-    decile = models.PositiveSmallIntegerField(null=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["person"])]
+    deciles = ArrayField(models.PositiveSmallIntegerField())  # 0: not known
 
 
 class ReferralFact(_Fact):
@@ -108,6 +113,9 @@ class ReferralFact(_Fact):
     )
     district = _ref("partners.District", null=True)
     family = _ref("cases.Family", null=True)
+    created_by = _ref("partners.User", null=True)
+    referrer_user = _ref("partners.User", null=True)
+    referrer_agency = _ref("partners.Agency", null=True)
     status = models.CharField(max_length=30)
     channel = models.CharField(max_length=30)
     urgency = models.CharField(max_length=20)
@@ -126,7 +134,7 @@ class ReferralFact(_Fact):
         ]
 
 
-class AssessmentFact(_Fact):
+class AssessmentFact(_CaseColumns):
     """The first sign-off of each assessment."""
 
     version = models.OneToOneField(
@@ -144,7 +152,7 @@ class AssessmentFact(_Fact):
         indexes = [models.Index(fields=["signed_date"])]
 
 
-class ReviewFact(_Fact):
+class ReviewFact(_CaseColumns):
     """A held review, and the date it was due by (set at the held meeting before)."""
 
     meeting = models.OneToOneField(
@@ -185,7 +193,7 @@ class DeadlineKind(models.TextChoices):
     REVIEW = "review", "Next review set at the case's latest held meeting"
 
 
-class DeadlineFact(_Fact):
+class DeadlineFact(_CaseColumns):
     """Outstanding casework on open and awaiting cases, with its due date: the dashboard
     compares the dates with today when it is drawn, so the figures move with the calendar
     between refreshes."""

@@ -24,6 +24,9 @@ from summaries import models as facts
 logger = logging.getLogger(__name__)
 
 REFRESH_LOCK_KEY = 0x5E4D_0016
+# The copies of the case columns each case-based fact carries (summaries.models._CaseColumns),
+# from `c` (the case) and `f` (its family); first in each SELECT, as in the models' fields.
+CASE_COLUMNS = "c.family_id, c.district_id, c.lead_agency_id, f.restricted"
 NAME = "reporting"
 
 
@@ -42,44 +45,47 @@ def _statements() -> list[tuple[type, str]]:
     referral, decision = _t(Referral), _t(TriageDecision)
     assessment, version, meeting = _t(Assessment), _t(AssessmentVersion), _t(TafMeeting)
     education = _t(EducationEvent)
-    return [
+    statements = [
         (
             facts.CaseFact,
             f"""
-            SELECT c.id, c.family_id, c.district_id, c.lead_agency_id, c.lead_professional_id,
+            SELECT CASE_COLUMNS, c.id, c.lead_professional_id,
                    c.status, c.level_of_need, c.opened_on, c.closed_on, c.closure_reason,
                    cl.family_view, (p.id IS NOT NULL)
-            FROM {case} c
+            FROM {case} c JOIN {family} f ON f.id = c.family_id
             LEFT JOIN {closure} cl ON cl.case_id = c.id
             LEFT JOIN {plan} p ON p.case_id = c.id
             """,  # noqa: S608 - table names from the models, values as parameters
         ),
-        (facts.CaseChildFact, f"SELECT earlyhelpcase_id, person_id FROM {children}"),  # noqa: S608
+        (
+            facts.CaseChildFact,
+            f"""
+            SELECT CASE_COLUMNS, ch.earlyhelpcase_id, ch.person_id, c.status, c.opened_on,
+                   c.closed_on
+            FROM {children} ch JOIN {case} c ON c.id = ch.earlyhelpcase_id
+            JOIN {family} f ON f.id = c.family_id
+            """,  # noqa: S608 - table names from the models, values as parameters
+        ),
         (
             facts.ChildFact,
             f"""
             SELECT p.id, p.date_of_birth, p.gender, p.ethnicity,
                    (p.sen_status <> %(sen_none)s
                     OR (coalesce(array_length(p.disabilities, 1), 0) > 0
-                        AND p.disabilities <> ARRAY['NONE']::varchar[]))
+                        AND p.disabilities <> ARRAY['NONE']::varchar[])),
+                   ARRAY(SELECT DISTINCT coalesce(f.deprivation_decile, 0)
+                         FROM (SELECT p.id) one
+                         LEFT JOIN {membership} m ON m.person_id = p.id
+                         LEFT JOIN {family} f ON f.id = m.family_id)
             FROM {person} p
-            WHERE p.id IN (SELECT person_id FROM {children})
-            """,  # noqa: S608 - table names from the models, values as parameters
-        ),
-        (
-            facts.ChildDecileFact,
-            f"""
-            SELECT DISTINCT p.id, f.deprivation_decile
-            FROM {person} p
-            LEFT JOIN {membership} m ON m.person_id = p.id
-            LEFT JOIN {family} f ON f.id = m.family_id
             WHERE p.id IN (SELECT person_id FROM {children})
             """,  # noqa: S608 - table names from the models, values as parameters
         ),
         (
             facts.ReferralFact,
             f"""
-            SELECT r.id, r.district_id, r.family_id, r.status, r.channel, r.urgency,
+            SELECT r.id, r.district_id, r.family_id, r.created_by_id, r.referrer_user_id,
+                   r.referrer_agency_id, r.status, r.channel, r.urgency,
                    (r.received_at AT TIME ZONE %(tz)s)::date, r.due_on,
                    (d.decided_at AT TIME ZONE %(tz)s)::date, d.outcome, d.allocated_agency_id,
                    (r.family_id IS NOT NULL AND r.received_at IS NOT NULL AND EXISTS (
@@ -94,16 +100,19 @@ def _statements() -> list[tuple[type, str]]:
         (
             facts.AssessmentFact,
             f"""
-            SELECT v.id, a.case_id, (v.signed_off_at AT TIME ZONE %(tz)s)::date, a.due_on
+            SELECT CASE_COLUMNS,
+                   v.id, a.case_id, (v.signed_off_at AT TIME ZONE %(tz)s)::date, a.due_on
             FROM {version} v JOIN {assessment} a ON a.id = v.assessment_id
+            JOIN {case} c ON c.id = a.case_id JOIN {family} f ON f.id = c.family_id
             WHERE v.number = 1
             """,  # noqa: S608 - table names from the models, values as parameters
         ),
         (
             facts.ReviewFact,
             f"""
-            SELECT m.id, m.case_id, m.held_on, prev.due
+            SELECT CASE_COLUMNS, m.id, m.case_id, m.held_on, prev.due
             FROM {meeting} m
+            JOIN {case} c ON c.id = m.case_id JOIN {family} f ON f.id = c.family_id
             LEFT JOIN LATERAL (
                 SELECT coalesce(b.next_review_on, b.held_on + 42) AS due
                 FROM {meeting} b
@@ -129,17 +138,20 @@ def _statements() -> list[tuple[type, str]]:
         (
             facts.DeadlineFact,
             f"""
-            SELECT 'assessment', a.id, a.case_id, c.status, a.due_on
+            SELECT CASE_COLUMNS, 'assessment', a.id, a.case_id, c.status, a.due_on
             FROM {assessment} a JOIN {case} c ON c.id = a.case_id
+            JOIN {family} f ON f.id = c.family_id
             WHERE a.status = 'draft' AND a.version_number = 1
               AND c.status IN ('open', 'awaiting_allocation')
             UNION ALL
-            SELECT 'first_taf', p.id, p.case_id, c.status, p.first_taf_due_on
+            SELECT CASE_COLUMNS, 'first_taf', p.id, p.case_id, c.status, p.first_taf_due_on
             FROM {plan} p JOIN {case} c ON c.id = p.case_id
+            JOIN {family} f ON f.id = c.family_id
             WHERE p.agreed_on IS NULL AND c.status IN ('open', 'awaiting_allocation')
             UNION ALL
-            SELECT 'review', m.id, m.case_id, c.status, m.next_review_on
+            SELECT CASE_COLUMNS, 'review', m.id, m.case_id, c.status, m.next_review_on
             FROM {meeting} m JOIN {case} c ON c.id = m.case_id
+            JOIN {family} f ON f.id = c.family_id
             WHERE m.status = 'held' AND m.next_review_on IS NOT NULL
               AND c.status IN ('open', 'awaiting_allocation')
               AND NOT EXISTS (SELECT 1 FROM {meeting} l WHERE l.case_id = m.case_id
@@ -147,6 +159,7 @@ def _statements() -> list[tuple[type, str]]:
             """,  # noqa: S608 - table names from the models, values as parameters
         ),
     ]
+    return [(model, sql.replace("CASE_COLUMNS", CASE_COLUMNS)) for model, sql in statements]
 
 
 def _columns(model) -> str:
