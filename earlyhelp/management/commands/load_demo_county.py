@@ -67,6 +67,9 @@ class DemoCounty:
         open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
         load_demo_casework(self.rng, list(open_cases))
         load_demo_referrals(self.rng, count=60, today=TODAY)
+        from summaries.demo import load_demo_summaries
+
+        load_demo_summaries()
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []
