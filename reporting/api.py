@@ -50,12 +50,6 @@ def _scope_and_period(request):
     return scope, period, data
 
 
-def _as_at():
-    """When the summaries behind the figures were rebuilt (None: counted live)."""
-    refresh = indicators.summaries_as_at()
-    return refresh.refreshed_at if refresh else None
-
-
 class IndicatorsAPI(APIView):
     """GET /api/v1/reporting/indicators/?start=&end=&district=&agency=
 
@@ -67,7 +61,8 @@ class IndicatorsAPI(APIView):
     @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         scope, period, data = _scope_and_period(request)
-        sections = indicators.indicators_for(scope, period)
+        as_at = indicators.summaries_as_at()
+        sections = indicators.indicators_for(scope, period, live=as_at is None)
         audit(
             user=request.user,
             action=AuditAction.EXPORT,
@@ -81,7 +76,7 @@ class IndicatorsAPI(APIView):
                 "scope": "authority" if scope.aggregate_only else "own",
                 "district": data["district"].code if data.get("district") else None,
                 "suppressed": scope.suppress,
-                "figures_as_at": _as_at(),
+                "figures_as_at": as_at.refreshed_at if as_at else None,
                 "sections": [
                     {
                         "key": s.key,
@@ -106,7 +101,7 @@ class IndicatorsAPI(APIView):
                             for label, n in b.rows
                         ],
                     }
-                    for b in indicators.breakdowns_for(scope, period)
+                    for b in indicators.breakdowns_for(scope, period, live=as_at is None)
                 ],
             }
         )
@@ -121,7 +116,8 @@ class CaseloadAPI(APIView):
     @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         scope, _period, _data = _scope_and_period(request)
-        load = indicators.caseload_for(scope, datetime.date.today())
+        as_at = indicators.summaries_as_at()
+        load = indicators.caseload_for(scope, datetime.date.today(), live=as_at is None)
         audit(
             user=request.user,
             action=AuditAction.EXPORT,
@@ -131,7 +127,7 @@ class CaseloadAPI(APIView):
         )
         return Response(
             {
-                "figures_as_at": _as_at(),
+                "figures_as_at": as_at.refreshed_at if as_at else None,
                 "open_cases": load["total"],
                 "by_level_of_need": [
                     {"code": code, "label": label, "cases": n}

@@ -454,11 +454,15 @@ def summaries_as_at():
     return last_refresh()
 
 
-def _use_summaries(live: bool) -> bool:
-    return not live and summaries_as_at() is not None
+def _use_summaries(live: bool | None) -> bool:
+    """live=None: from the summaries if they have been built; False: from the summaries
+    (the caller has checked); True: counted from the records."""
+    if live is None:
+        return summaries_as_at() is not None
+    return not live
 
 
-def indicators_for(scope: Scope, period: Period, *, live: bool = False) -> list[Section]:
+def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) -> list[Section]:
     """Every strategy indicator for (period, scope): from the summary tables (as of their
     last refresh) unless `live`, counted from the records."""
     cases, referrals = scope.cases, scope.referrals
@@ -638,7 +642,7 @@ def indicators_for(scope: Scope, period: Period, *, live: bool = False) -> list[
     ]
 
 
-def breakdowns_for(scope: Scope, period: Period, *, live: bool = False) -> list[Breakdown]:
+def breakdowns_for(scope: Scope, period: Period, *, live: bool | None = None) -> list[Breakdown]:
     if _use_summaries(live):
         from summaries import figures
 
@@ -646,7 +650,7 @@ def breakdowns_for(scope: Scope, period: Period, *, live: bool = False) -> list[
     return breakdowns(scope.cases, period)
 
 
-def decision_timeliness_for(scope: Scope, period: Period, *, live: bool = False) -> dict:
+def decision_timeliness_for(scope: Scope, period: Period, *, live: bool | None = None) -> dict:
     if _use_summaries(live):
         from summaries import figures
 
@@ -654,7 +658,7 @@ def decision_timeliness_for(scope: Scope, period: Period, *, live: bool = False)
     return decision_timeliness(scope.referrals, period)
 
 
-def caseload_for(scope: Scope, today: datetime.date, *, live: bool = False) -> dict:
+def caseload_for(scope: Scope, today: datetime.date, *, live: bool | None = None) -> dict:
     """The caseload dashboard's figures: from the summaries unless `live`. The drill-down
     lists behind them (cases_behind) are always live and scoped."""
     if _use_summaries(live):
