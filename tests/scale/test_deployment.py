@@ -78,7 +78,7 @@ def test_an_s3_compatible_bucket_is_used_when_one_is_set():
     }
     code = (
         "import django, json; django.setup();"
-        "from django.core.files.storage import default_storage as s;"
+        "from django.core.files.storage import storages; s = storages['default'];"
         "print(json.dumps([type(s).__module__ + '.' + type(s).__name__, s.bucket_name,"
         " s.endpoint_url, s.default_acl, s.querystring_auth, s.file_overwrite]))"
     )
