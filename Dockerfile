@@ -7,7 +7,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
       libharfbuzz-subset0 fonts-liberation curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --create-home --uid 1000 earlyhelp
+ && useradd --create-home --uid 1000 earlyhelp \
+ && mkdir -p /data/media && chown earlyhelp /data/media
 
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./

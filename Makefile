@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run dev test test-fast install browser lint vendor demo-code bench county loadtest clean-data
+.PHONY: run dev test test-fast install browser compose lint vendor demo-code bench county loadtest clean-data
 
 # `make run`: the product as people meet it (DEBUG off, real error pages, static files
 # through WhiteNoise). `make dev`: the same with DEBUG on, for developers only.
@@ -18,7 +18,7 @@ run: $(STAMP)
 dev: $(STAMP)
 	$(BIN)/python -m config.launcher dev
 
-test: $(STAMP) browser
+test: $(STAMP) browser compose
 	$(BIN)/python -m config.launcher test -- $(PYTEST_ARGS)
 
 # Everything but the browser journeys and the real-worker tests: the quick loop while coding.
@@ -44,6 +44,19 @@ browser:
 	  else \
 	    echo "The browser tests need Chromium at $(CHROMIUM). Install it with:"; \
 	    echo "    sudo apt-get install chromium      (or set CHROMIUM=/path/to/chromium)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# The compose file is validated in the tests with Debian's docker-compose (no engine needed).
+compose:
+	@if ! command -v docker-compose >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's docker-compose for the compose file test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; \
+	  else \
+	    echo "The deployment tests need docker-compose. Install it with:"; \
+	    echo "    sudo apt-get install docker-compose"; \
 	    exit 1; \
 	  fi; \
 	fi

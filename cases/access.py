@@ -78,23 +78,25 @@ def _own_case_ids(user) -> QuerySet:
     return led.union(on_taf, all=True)
 
 
-def _case_scope(user) -> Q | None:
-    """The Q that selects a user's cases before restriction, or None for no cases at all."""
+def _case_scope(user, case_id: str = "pk") -> Q | None:
+    """The Q that selects a user's cases before restriction, or None for no cases at all.
+    `case_id` names the case's id column (another table copying a case's columns)."""
     if not _active(user):
         return None
     own = _own_case_ids(user)
+    mine = Q(**{f"{case_id}__in": own})
     role = user.role
     if role in (Role.PRACTITIONER, Role.FRONT_DOOR):
-        return Q(pk__in=own)
+        return mine
     # Wide scopes stay plain column filters (index-friendly for a whole authority); the
     # user's own cases are added as ids.
     if role == Role.TEAM_MANAGER:
         agency = user.agency
         if agency is not None and agency.is_council_early_help:
-            return Q(district_id__in=_user_district_ids(user)) | Q(pk__in=own)
-        return Q(lead_agency_id=user.agency_id) | Q(pk__in=own)
+            return Q(district_id__in=_user_district_ids(user)) | mine
+        return Q(lead_agency_id=user.agency_id) | mine
     if role == Role.CONSULTANT:
-        return Q(district_id__in=_user_district_ids(user)) | Q(pk__in=own)
+        return Q(district_id__in=_user_district_ids(user)) | mine
     if role == Role.ADMINISTRATOR:
         return Q(family_id__in=_break_glass_family_ids(user))
     return None
@@ -132,6 +134,17 @@ def cases_visible_to(user) -> QuerySet[EarlyHelpCase]:
             )
         )
     )
+
+
+def case_columns_visible_to(user, *, case_id: str) -> Q | None:
+    """cases_visible_to(user) as a filter over copies of a case's own columns (`case_id`,
+    district_id, lead_agency_id, family_id, family_restricted), for the reporting summaries:
+    the same rules, without joining back to the cases. None: no cases at all."""
+    scope = _case_scope(user, case_id)
+    if scope is None:
+        return None
+    named = Family.named_people.through.objects.filter(user_id=user.pk).values("family_id")
+    return scope & (Q(family_restricted=False) | Q(family_id__in=named))
 
 
 def get_case_for(user, pk) -> EarlyHelpCase:

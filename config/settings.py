@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "oversight",
     "work",
     "outcomes",
+    "reporting.summaries",
     "demo",
     "earlyhelp.outbox",
 ]
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "earlyhelp.middleware.AccessRuleMiddleware",
+    "earlyhelp.db_routers.ReplicaReadsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -121,9 +123,9 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict:
+def _database_from_env(var: str = "DATABASE_URL") -> dict:
     """DATABASE_URL, with a Unix-socket host given as ?host=/path moved where Django reads it."""
-    config = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/earlyhelp")
+    config = env.db_url(var, default="postgres://postgres@127.0.0.1:5432/earlyhelp")
     options = config.setdefault("OPTIONS", {})
     if not config.get("HOST") and "host" in options:
         config["HOST"] = options.pop("host")
@@ -134,6 +136,20 @@ def _database_from_env() -> dict:
 
 
 DATABASES = {"default": _database_from_env()}
+# A streaming read replica for reports, exports and dashboards (earlyhelp/db_routers.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _database_from_env("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["earlyhelp.db_routers.ReplicaRouter"]
+REPLICA_READ_URL_NAMES = [
+    "dashboard",
+    "dashboard_cases",
+    "dashboard_referrals",
+    "indicators",
+    "indicators_download",
+    "api_indicators",
+    "api_caseload",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: redis://host:port/n for a server, redis+socket:///path for the embedded one.
@@ -190,6 +206,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Argon2id tuned for sign-in under load (earlyhelp/hashers.py, ADR 0010); older hashes are
+# still checked and upgraded at the next sign-in.
+PRODUCTION_PASSWORD_HASHERS = [
+    "earlyhelp.hashers.TunedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -289,6 +312,7 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".local" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -304,6 +328,25 @@ if DJANGO_ENV == "local":
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
 EXPORT_KEEP_HOURS = env.float("EXPORT_KEEP_HOURS", default=24)  # export files deleted after
+# Uploads and exports go through default_storage: local disk (MEDIA_ROOT) by default, shared
+# by web and worker through a volume on one host; an S3-compatible bucket (django-storages)
+# when STORAGE_BUCKET is set, so web processes and workers on different hosts share files.
+if env.str("STORAGE_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("STORAGE_BUCKET"),
+            "endpoint_url": env.str("STORAGE_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_REGION", default="") or None,
+            "access_key": env.str("STORAGE_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("STORAGE_SECRET_KEY", default="") or None,
+            "location": env.str("STORAGE_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

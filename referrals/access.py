@@ -30,7 +30,7 @@ def _own(user) -> Q:
     return Q(created_by_id=user.pk) | Q(referrer_user_id=user.pk)
 
 
-def _scope(user) -> Q | None:
+def _scope(user, allocated_agency: str = "decision__allocated_agency_id") -> Q | None:
     if not _active(user):
         return None
     role = user.role
@@ -46,10 +46,7 @@ def _scope(user) -> Q | None:
             return _own(user) | in_districts
         return _own(user) | (
             not_draft
-            & (
-                Q(referrer_agency_id=user.agency_id)
-                | Q(decision__allocated_agency_id=user.agency_id)
-            )
+            & (Q(referrer_agency_id=user.agency_id) | Q(**{allocated_agency: user.agency_id}))
         )
     if role == Role.CONSULTANT:
         return _own(user) | in_districts
@@ -64,6 +61,16 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     return Referral.objects.filter(scope).exclude(
         Q(status=ReferralStatus.DRAFT) & ~Q(created_by_id=user.pk)
     )
+
+
+def referral_columns_visible_to(user) -> Q | None:
+    """referrals_visible_to(user) as a filter over copies of a request's columns (status,
+    district_id, created_by_id, referrer_user_id, referrer_agency_id, allocated_agency_id),
+    for the reporting summaries: the same rules without joining back. None: no requests."""
+    scope = _scope(user, "allocated_agency_id")
+    if scope is None:
+        return None
+    return scope & ~(Q(status=ReferralStatus.DRAFT) & ~Q(created_by_id=user.pk))
 
 
 def get_referral_for(user, pk) -> Referral:

@@ -31,7 +31,8 @@ from earlyhelp.working_days import add_working_days, is_working_day, working_day
 from partners.models import User
 from referrals.access import front_door_officers, oversees_triage, referrals_visible_to
 from reminders import conf
-from reminders.deadlines import CASE_KINDS, Deadline, deadlines_due_by
+from reminders.access import triage_reminder_pairs, visible_case_pairs
+from reminders.deadlines import Deadline, deadlines_due_by
 from reminders.models import (
     DeadlineKind,
     Delivery,
@@ -271,30 +272,32 @@ def _without_existing(candidates):
 
 
 def _allowed(candidates):
-    """Keep only reminders about records the recipient may see (cases/access.py,
-    referrals/access.py), checked per recipient in one query each."""
-    by_recipient: dict[int, list] = defaultdict(list)
-    for c in candidates:
-        by_recipient[c[2]].append(c)
-    users = User.objects.filter(pk__in=list(by_recipient), is_active=True).select_related("agency")
-    allowed = []
-    for user in users:
-        rows = by_recipient[user.pk]
-        case_ids = {r[0].case_id for r in rows if r[0].kind in CASE_KINDS}
-        referral_ids = {r[0].record_id for r in rows if r[0].kind == DeadlineKind.TRIAGE}
-        seen_cases = visible_ids(user, triage=False, ids=case_ids)
-        seen_referrals = visible_ids(user, triage=True, ids=referral_ids)
-        for r in rows:
-            d = r[0]
-            if d.kind == DeadlineKind.SERVICE_REVIEW:
-                if is_directory_editor(user):
-                    allowed.append(r)
-                continue
-            if (d.kind == DeadlineKind.TRIAGE and d.record_id in seen_referrals) or (
-                d.kind != DeadlineKind.TRIAGE and d.case_id in seen_cases
-            ):
-                allowed.append(r)
-    return allowed
+    """Keep only reminders about records the recipient may see (the rules of cases/access.py
+    and referrals/access.py), checked for every recipient at once in a constant number of
+    queries (reminders/access.py), not one query per person. A directory entry's review
+    goes to its editor while they still keep the directory."""
+    service_reviews = [r for r in candidates if r[0].kind == DeadlineKind.SERVICE_REVIEW]
+    candidates = [r for r in candidates if r[0].kind != DeadlineKind.SERVICE_REVIEW]
+    case_pairs = {(r[2], r[0].case_id) for r in candidates if r[0].kind != DeadlineKind.TRIAGE}
+    referral_pairs = {
+        (r[2], r[0].record_id) for r in candidates if r[0].kind == DeadlineKind.TRIAGE
+    }
+    seen_cases = visible_case_pairs(case_pairs)
+    seen_referrals = triage_reminder_pairs(referral_pairs)
+    editors = {
+        user.pk
+        for user in User.objects.filter(pk__in={r[2] for r in service_reviews}, is_active=True)
+        if is_directory_editor(user)
+    }
+    return [r for r in service_reviews if r[2] in editors] + [
+        r
+        for r in candidates
+        if (
+            (r[2], r[0].record_id) in seen_referrals
+            if r[0].kind == DeadlineKind.TRIAGE
+            else (r[2], r[0].case_id) in seen_cases
+        )
+    ]
 
 
 # --- Sending ---

@@ -61,7 +61,8 @@ class IndicatorsAPI(APIView):
     @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         scope, period, data = _scope_and_period(request)
-        sections = indicators.indicators_for(scope, period)
+        as_at = indicators.summaries_as_at()
+        sections = indicators.indicators_for(scope, period, live=as_at is None)
         audit(
             user=request.user,
             action=AuditAction.EXPORT,
@@ -75,6 +76,7 @@ class IndicatorsAPI(APIView):
                 "scope": "authority" if scope.aggregate_only else "own",
                 "district": data["district"].code if data.get("district") else None,
                 "suppressed": scope.suppress,
+                "figures_as_at": as_at.refreshed_at if as_at else None,
                 "sections": [
                     {
                         "key": s.key,
@@ -95,7 +97,7 @@ class IndicatorsAPI(APIView):
                             )
                         ],
                     }
-                    for b in indicators.breakdowns(scope.cases, period)
+                    for b in indicators.breakdowns_for(scope, period, live=as_at is None)
                 ],
             }
         )
@@ -110,7 +112,8 @@ class CaseloadAPI(APIView):
     @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         scope, _period, _data = _scope_and_period(request)
-        load = indicators.caseload(scope.cases, scope.referrals, datetime.date.today())
+        as_at = indicators.summaries_as_at()
+        load = indicators.caseload_for(scope, datetime.date.today(), live=as_at is None)
         audit(
             user=request.user,
             action=AuditAction.EXPORT,
@@ -120,6 +123,7 @@ class CaseloadAPI(APIView):
         )
         return Response(
             {
+                "figures_as_at": as_at.refreshed_at if as_at else None,
                 "open_cases": load["total"],
                 "by_level_of_need": [
                     {"code": code, "label": label, "cases": n}

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from reporting.charts import bar_chart
 from reporting.indicators import (
-    breakdowns,
+    breakdowns_for,
     indicators_for,
     present_figure,
     present_figures,
@@ -97,7 +97,7 @@ def report_context(scope: Scope, period: Period, progress: Callable[[int], None]
             f"Children worked with by {b.title.lower()}",
             suppress_rows(b.rows, suppressed=True),
         )
-        for b in breakdowns(scope.cases, period)
+        for b in breakdowns_for(scope, period)
     ]
     progress(90)
     return {

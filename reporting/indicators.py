@@ -512,19 +512,49 @@ def breakdowns(cases: QuerySet, period: Period) -> list[Breakdown]:
 # --- All indicators for a period and scope ---------------------------------------------
 
 
-def indicators_for(scope: Scope, period: Period) -> list[Section]:
-    """Every strategy indicator for (period, scope): about 14 queries whatever the data."""
+def summaries_as_at():
+    """When the summary tables were last rebuilt, or None if they never have been (a new
+    installation before beat's first run: figures are then counted live)."""
+    from reporting.summaries.refresh import last_refresh
+
+    return last_refresh()
+
+
+def _use_summaries(live: bool | None) -> bool:
+    """live=None: from the summaries if they have been built; False: from the summaries
+    (the caller has checked); True: counted from the records."""
+    if live is None:
+        return summaries_as_at() is not None
+    return not live
+
+
+def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) -> list[Section]:
+    """Every strategy indicator for (period, scope): from the summary tables (as of their
+    last refresh) unless `live`, counted from the records."""
     cases, referrals = scope.cases, scope.referrals
-    req = requests_received(referrals, period)
-    timely = decision_timeliness(referrals, period)
-    rerefs = re_referrals(referrals, period)
-    worked = worked_with(cases, period)
-    eha = assessments_completed(cases, period)
-    closed = closures(cases, period)
-    step = steps(cases, period)
-    reviews = reviews_on_time(cases, period)
-    ehc = plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
-    excl = plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
+    if _use_summaries(live):
+        from reporting.summaries import figures
+
+        req = figures.requests_received(scope, period)
+        timely = figures.decision_timeliness(scope, period)
+        rerefs = figures.re_referrals(scope, period)
+        worked = figures.worked_with(scope, period)
+        eha = figures.assessments_completed(scope, period)
+        closed = figures.closures(scope, period)
+        reviews = figures.reviews_on_time(scope, period)
+        ehc = figures.plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
+        excl = figures.plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
+    else:
+        req = requests_received(referrals, period)
+        timely = decision_timeliness(referrals, period)
+        rerefs = re_referrals(referrals, period)
+        worked = worked_with(cases, period)
+        eha = assessments_completed(cases, period)
+        closed = closures(cases, period)
+        reviews = reviews_on_time(cases, period)
+        ehc = plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
+        excl = plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
+    step = steps(cases, period)  # a few rows a year, indexed: always live
     qa = quality_audits(cases, period)
     return [
         Section(
@@ -676,6 +706,32 @@ def indicators_for(scope: Scope, period: Period) -> list[Section]:
             ],
         ),
     ]
+
+
+def breakdowns_for(scope: Scope, period: Period, *, live: bool | None = None) -> list[Breakdown]:
+    if _use_summaries(live):
+        from reporting.summaries import figures
+
+        return figures.breakdowns(scope, period)
+    return breakdowns(scope.cases, period)
+
+
+def decision_timeliness_for(scope: Scope, period: Period, *, live: bool | None = None) -> dict:
+    if _use_summaries(live):
+        from reporting.summaries import figures
+
+        return figures.decision_timeliness(scope, period)
+    return decision_timeliness(scope.referrals, period)
+
+
+def caseload_for(scope: Scope, today: datetime.date, *, live: bool | None = None) -> dict:
+    """The caseload dashboard's figures: from the summaries unless `live`. The drill-down
+    lists behind them (cases_behind) are always live and scoped."""
+    if _use_summaries(live):
+        from reporting.summaries import figures
+
+        return figures.caseload(scope, today, DUE_SOON_WORKING_DAYS)
+    return caseload(scope.cases, scope.referrals, today)
 
 
 # --- The caseload dashboard -------------------------------------------------------------

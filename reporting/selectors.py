@@ -92,6 +92,7 @@ class Scope:
     description: str = ""
     districts: list = field(default_factory=list)
     agencies: list = field(default_factory=list)
+    user: object = None  # whose scope (the summaries apply the same rules to their copies)
 
     @property
     def suppress(self) -> bool:
@@ -140,6 +141,7 @@ def reporting_scope_for(
         district=district,
         agency=agency,
         description=description,
+        user=user,
     )
 
 

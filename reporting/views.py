@@ -55,8 +55,9 @@ def dashboard(request):
     form, scope = _filters(request)
     period = form.period()
     today = timezone.localdate()
-    load = indicators.caseload(scope.cases, scope.referrals, today)
-    timely = indicators.decision_timeliness(scope.referrals, period)
+    as_at = indicators.summaries_as_at()
+    load = indicators.caseload_for(scope, today, live=as_at is None)
+    timely = indicators.decision_timeliness_for(scope, period, live=as_at is None)
     base = {
         "district": scope.district.pk if scope.district else None,
         "agency": scope.agency.pk if scope.agency else None,
@@ -143,6 +144,7 @@ def dashboard(request):
             "tiles": tiles,
             "charts": charts,
             "timely": timely,
+            "summaries_as_at": as_at,
             "timely_percentage": round(100 * timely["on_time"] / timely["decided"], 1)
             if timely["decided"]
             else None,
@@ -252,7 +254,8 @@ def indicator_list(request):
     numbers suppressed; nobody sees names here."""
     form, scope = _filters(request)
     period = form.period()
-    sections = indicators.indicators_for(scope, period)
+    as_at = indicators.summaries_as_at()
+    sections = indicators.indicators_for(scope, period, live=as_at is None)
     shown = [
         {
             "key": s.key,
@@ -268,7 +271,7 @@ def indicator_list(request):
             f"Children worked with by {b.title[0].lower()}{b.title[1:]}",
             indicators.suppress_rows(b.rows, suppressed=scope.suppress),
         )
-        for b in indicators.breakdowns(scope.cases, period)
+        for b in indicators.breakdowns_for(scope, period, live=as_at is None)
     ]
     return render(
         request,
@@ -279,6 +282,7 @@ def indicator_list(request):
             "period": period,
             "sections": shown,
             "breakdown_charts": breakdown_charts,
+            "summaries_as_at": as_at,
             "params": form.params(),
             "may_export_annex_a": exports.may_export(request.user, ExportKind.ANNEX_A_XLSX),
             "export_kinds": ExportKind,

@@ -24,7 +24,7 @@ ALLOWED |= {
     "referrals": CASEWORK,
     "assessments": CASEWORK,
     "reminders": CASEWORK | {"referrals", "assessments"},
-    "reporting": CASEWORK | {"referrals", "assessments"},
+    "reporting": CASEWORK | {"referrals", "assessments"},  # with its summaries app
     "records": CASEWORK | {"referrals", "assessments"},
     "oversight": CASEWORK | {"referrals", "assessments"},
     "outcomes": CASEWORK | {"referrals", "assessments", "reporting"},

@@ -69,6 +69,7 @@ class DemoCounty:
         from demo.records import load_demo_records
         from demo.referrals import load_demo_referrals
         from demo.restriction import load_demo_restrictions
+        from demo.summaries import load_demo_summaries
         from demo.work import load_demo_work
 
         open_cases = EarlyHelpCase.objects.filter(status=CaseStatus.OPEN).order_by("pk")
@@ -82,6 +83,7 @@ class DemoCounty:
         load_demo_work()
         load_demo_outcomes(self.rng)
         load_demo_directory(self.rng, today=TODAY)
+        load_demo_summaries()  # last: the figures of everything above
 
     def _agencies(self) -> None:
         self.eh_teams, self.partner_agencies = [], []

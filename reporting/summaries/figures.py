@@ -1,0 +1,335 @@
+"""The indicator and dashboard figures, counted from the summary tables.
+
+Each function returns exactly what its live twin in reporting/indicators.py returns, for the
+same scope and period, as of the last refresh (tests/summaries proves it). The scope is
+applied as everywhere else: aggregate-only viewers (strategic, administrator) filter the
+facts by district and agency columns; everyone else by `case_id IN cases_visible_to(user)`
+(and the same for requests), so a manager's figures never count a record they cannot see.
+"""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    PositiveSmallIntegerField,
+    Q,
+    Value,
+    When,
+)
+
+from cases.access import case_columns_visible_to
+from cases.codes import Ethnicity, Gender
+from cases.models import CaseStatus, ClosureReason, FamilyView, LevelOfNeed
+from earlyhelp.working_days import add_working_days
+from referrals.access import referral_columns_visible_to
+from reporting.summaries.models import (
+    AssessmentFact,
+    CaseChildFact,
+    CaseFact,
+    ChildFact,
+    DeadlineFact,
+    DeadlineKind,
+    EducationFact,
+    ReferralFact,
+    ReviewFact,
+)
+
+OPEN_STATUSES = [CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION]
+
+
+def _case_ids(scope) -> Q:
+    """The scope as a filter on any case-based fact: the access rules of cases/access.py
+    applied to the fact's copies of the case columns, narrowed by the filters."""
+    if scope.aggregate_only:
+        q = Q()
+    elif scope.user is None:
+        q = Q(case_id__in=scope.cases.values("pk"))
+    else:
+        q = case_columns_visible_to(scope.user, case_id="case_id")
+        if q is None:
+            return Q(pk__in=[])
+    if scope.district is not None:
+        q &= Q(district_id=scope.district.pk)
+    if scope.agency is not None:
+        q &= Q(lead_agency_id=scope.agency.pk)
+    return q
+
+
+def _referrals(scope):
+    facts = ReferralFact.objects.all()
+    if not scope.aggregate_only:
+        if scope.user is None:
+            return facts.filter(referral_id__in=scope.referrals.values("pk"))
+        q = referral_columns_visible_to(scope.user)
+        facts = facts.filter(q) if q is not None else facts.none()
+    else:
+        facts = facts.exclude(status="draft")
+    if scope.district is not None:
+        facts = facts.filter(district_id=scope.district.pk)
+    if scope.agency is not None:
+        facts = facts.filter(allocated_agency_id=scope.agency.pk)
+    return facts
+
+
+def _in(period, field: str) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def requests_received(scope, period) -> dict:
+    from referrals.models import Outcome
+
+    row = (
+        _referrals(scope)
+        .filter(_in(period, "received_date"))
+        .aggregate(
+            total=Count("pk"),
+            undecided=Count(
+                "pk", filter=Q(outcome__isnull=True, status__in=["submitted", "in_triage"])
+            ),
+            closed_without_decision=Count("pk", filter=Q(outcome__isnull=True, status="closed")),
+            step_down=Count("pk", filter=Q(channel="step_down")),
+            **{o.value: Count("pk", filter=Q(outcome=o.value)) for o in Outcome},
+        )
+    )
+    return {
+        "total": row["total"],
+        "undecided": row["undecided"],
+        "closed_without_decision": row["closed_without_decision"],
+        "step_down": row["step_down"],
+        "outcomes": [(o.label, row[o.value]) for o in Outcome],
+    }
+
+
+def decision_timeliness(scope, period) -> dict:
+    return (
+        _referrals(scope)
+        .filter(_in(period, "decided_date"))
+        .aggregate(
+            decided=Count("pk"),
+            on_time=Count("pk", filter=Q(due_on__isnull=False, decided_date__lte=F("due_on"))),
+        )
+    )
+
+
+def awaiting_triage(scope, today: datetime.date) -> dict:
+    return (
+        _referrals(scope)
+        .filter(status__in=["submitted", "in_triage"])
+        .aggregate(
+            waiting=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            urgent=Count("pk", filter=Q(urgency="urgent")),
+        )
+    )
+
+
+def re_referrals(scope, period) -> dict:
+    return (
+        _referrals(scope)
+        .filter(_in(period, "received_date"))
+        .aggregate(received=Count("pk"), re_referrals=Count("pk", filter=Q(re_referral=True)))
+    )
+
+
+def _active(scope, period):
+    return (
+        CaseFact.objects.filter(_case_ids(scope))
+        .filter(opened_on__lte=period.end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
+    )
+
+
+def worked_with(scope, period) -> dict:
+    active = _active(scope, period)
+    row = active.aggregate(
+        cases=Count("pk"),
+        families=Count("family_id", distinct=True),
+        families_with_plan=Count("family_id", distinct=True, filter=Q(has_plan=True)),
+        universal_plus=Count("pk", filter=Q(level_of_need=LevelOfNeed.UNIVERSAL_PLUS)),
+        targeted=Count("pk", filter=Q(level_of_need=LevelOfNeed.TARGETED)),
+    )
+    row["children"] = _active_children(scope, period).aggregate(
+        n=Count("person_id", distinct=True)
+    )["n"]
+    return row
+
+
+def _active_children(scope, period):
+    """Children on cases worked at some time in the period (reporting.indicators.active_in),
+    from the copies of the case's status and dates on CaseChildFact."""
+    return (
+        CaseChildFact.objects.filter(_case_ids(scope))
+        .filter(opened_on__lte=period.end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+        .exclude(case_status=CaseStatus.AWAITING_ALLOCATION)
+    )
+
+
+def assessments_completed(scope, period) -> dict:
+    return (
+        AssessmentFact.objects.filter(_case_ids(scope))
+        .filter(_in(period, "signed_date"))
+        .aggregate(
+            completed=Count("pk"),
+            within_20_working_days=Count("pk", filter=Q(signed_date__lte=F("due_on"))),
+        )
+    )
+
+
+def closures(scope, period) -> dict:
+    closed = CaseFact.objects.filter(_case_ids(scope)).filter(
+        _in(period, "closed_on"), status=CaseStatus.CLOSED
+    )
+    row = closed.aggregate(
+        closed=Count("pk"),
+        improved_family_life=Count("pk", filter=Q(family_view=FamilyView.IMPROVED)),
+        families_asked=Count(
+            "pk", filter=Q(family_view__isnull=False) & ~Q(family_view=FamilyView.NOT_ASKED)
+        ),
+        **{r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason},
+    )
+    row["by_reason"] = [(r.label, row[r.value]) for r in ClosureReason]
+    return row
+
+
+def reviews_on_time(scope, period) -> dict:
+    return (
+        ReviewFact.objects.filter(_case_ids(scope))
+        .filter(_in(period, "held_on"))
+        .aggregate(
+            held=Count("pk"),
+            with_due_date=Count("pk", filter=Q(due__isnull=False)),
+            on_time=Count("pk", filter=Q(due__isnull=False, held_on__lte=F("due"))),
+        )
+    )
+
+
+def plan_before_education_event(scope, period, kind: str) -> dict:
+    from cases.models import FamilyMembership
+
+    events = EducationFact.objects.filter(kind=kind).filter(_in(period, "occurred_on"))
+    if scope.aggregate_only and scope.district is None and scope.agency is None:
+        pass
+    elif scope.aggregate_only and scope.district is not None:
+        events = events.filter(
+            person_id__in=FamilyMembership.objects.filter(family__district=scope.district).values(
+                "person_id"
+            )
+        )
+    else:
+        events = events.filter(
+            person_id__in=CaseChildFact.objects.filter(_case_ids(scope)).values("person_id")
+        )
+    return events.aggregate(events=Count("pk"), with_plan=Count("pk", filter=Q(with_plan=True)))
+
+
+def breakdowns(scope, period):
+    from reporting.indicators import AGE_BANDS, Breakdown, _years_before
+
+    children = ChildFact.objects.filter(
+        person_id__in=_active_children(scope, period).values("person_id")
+    )
+    end = period.end
+    whens = [When(date_of_birth__isnull=True, then=Value("unborn"))]
+    for low, high, label in AGE_BANDS:
+        whens.append(
+            When(
+                date_of_birth__gt=_years_before(end, high + 1),
+                date_of_birth__lte=_years_before(end, low),
+                then=Value(label),
+            )
+        )
+    band = Case(*whens, default=Value("18 and over"), output_field=CharField())
+    age_labels = {
+        "unborn": "Unborn",
+        **{b[2]: b[2] for b in AGE_BANDS},
+        "18 and over": "18 and over",
+    }
+    counts = {"band": {}, "gender": {}, "ethnicity": {}, "send": {}}
+    for row in (
+        children.annotate(band=band)
+        .values("band", "gender", "ethnicity", "send")
+        .annotate(n=Count("pk"))
+    ):
+        row["send"] = "send" if row["send"] else "none"
+        for key in counts:
+            counts[key][row[key]] = counts[key].get(row[key], 0) + row["n"]
+    decile_rows = {
+        row["decile"] or None: row["n"]
+        for row in children.annotate(
+            decile=Func(F("deciles"), function="unnest", output_field=PositiveSmallIntegerField())
+        )
+        .values("decile")
+        .annotate(n=Count("pk"))
+    }
+    decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
+    if decile_rows.get(None):
+        decile_list.append(("Not known", decile_rows[None]))
+
+    def labelled(key: str, labels: dict) -> list[tuple[str, int]]:
+        return [(label, counts[key][k]) for k, label in labels.items() if counts[key].get(k)]
+
+    return [
+        Breakdown("age_band", "Age band", labelled("band", age_labels)),
+        Breakdown("gender", "Gender", labelled("gender", dict(Gender.choices))),
+        Breakdown("ethnicity", "Ethnicity", labelled("ethnicity", dict(Ethnicity.choices))),
+        Breakdown(
+            "send",
+            "Special educational needs or disability",
+            labelled("send", {"send": "SEND recorded", "none": "None recorded"}),
+        ),
+        Breakdown("deprivation", "Deprivation decile (1 most deprived)", decile_list),
+    ]
+
+
+def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:
+    open_cases = CaseFact.objects.filter(_case_ids(scope), status__in=OPEN_STATUSES)
+    soon = add_working_days(today, due_soon_working_days)
+    by_level = {
+        row["level_of_need"]: row["n"]
+        for row in open_cases.values("level_of_need").annotate(n=Count("pk"))
+    }
+    by_worker = list(
+        open_cases.values("lead_professional_id", "lead_professional__full_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "lead_professional__full_name")
+    )
+    by_agency = list(
+        open_cases.values("lead_agency_id", "lead_agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "lead_agency__name")
+    )
+    by_district = list(
+        open_cases.values("district_id", "district__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "district__name")
+    )
+    window = Q(due_on__gte=today, due_on__lte=soon)
+    overdue = Q(due_on__lt=today, case_status=CaseStatus.OPEN)
+    row = DeadlineFact.objects.filter(_case_ids(scope)).aggregate(
+        assessments_due=Count("pk", filter=Q(kind=DeadlineKind.ASSESSMENT) & window),
+        assessments_overdue=Count("pk", filter=Q(kind=DeadlineKind.ASSESSMENT) & overdue),
+        first_taf_overdue=Count("pk", filter=Q(kind=DeadlineKind.FIRST_TAF) & overdue),
+        reviews_due=Count("pk", filter=Q(kind=DeadlineKind.REVIEW) & window),
+        reviews_overdue=Count("pk", filter=Q(kind=DeadlineKind.REVIEW) & overdue),
+    )
+    triage = awaiting_triage(scope, today)
+    return {
+        "total": sum(by_level.values()),
+        "by_level": [
+            (code, label, by_level.get(code, 0)) for code, label in LevelOfNeed.configured_choices()
+        ],
+        "by_worker": by_worker,
+        "by_agency": by_agency,
+        "by_district": by_district,
+        **row,
+        "triage_waiting": triage["waiting"],
+        "triage_overdue": triage["overdue"],
+        "triage_urgent": triage["urgent"],
+        "due_soon_until": soon,
+    }

@@ -1,0 +1,62 @@
+"""The dashboard, indicators page and API count from the summaries and say when they were
+rebuilt; the lists behind a figure stay live."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+
+from reporting.summaries import tasks
+from reporting.summaries.models import SummaryRefresh
+from tests import factories
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def open_cases_tile(html: str) -> int:
+    match = re.search(r'eh-figure__number">(\d+)</span> Open cases<', html)
+    assert match, "the open cases tile"
+    return int(match.group(1))
+
+
+def test_figures_are_counted_live_until_the_first_rebuild(client, district_manager, practitioner):
+    factories.open_case(lead=practitioner)
+    html = signed_in(client, district_manager).get(reverse("dashboard")).content.decode()
+    assert "Figures counted live from the records." in html
+
+
+def test_dashboard_shows_the_rebuild_time_and_its_drill_down_stays_live(
+    client, district_manager, practitioner
+):
+    factories.open_case(lead=practitioner)
+    assert tasks.refresh.apply().get()["refreshed"] is True
+    late = factories.open_case(lead=practitioner)
+    client = signed_in(client, district_manager)
+
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Figures as at" in html and "brought up to date every 10 minutes" in html
+    assert open_cases_tile(html) == 1  # as at the rebuild
+
+    listed = client.get(reverse("dashboard_cases") + "?figure=open").content.decode()
+    assert late.reference in listed  # the list behind the figure is live
+
+    tasks.refresh.apply()
+    html = client.get(reverse("dashboard")).content.decode()
+    assert open_cases_tile(html) == 2
+
+
+def test_indicators_page_and_api_say_when_the_figures_were_built(client, strategic_viewer):
+    tasks.refresh.apply()
+    built = SummaryRefresh.objects.get()
+    client = signed_in(client, strategic_viewer)
+    assert "Figures as at" in client.get(reverse("indicators")).content.decode()
+    body = client.get(reverse("api_indicators")).json()
+    assert body["figures_as_at"].startswith(built.refreshed_at.isoformat()[:16])
+
+
+def test_beat_rebuilds_the_summaries_every_10_minutes(db):
+    task = PeriodicTask.objects.get(task="summaries.refresh")
+    assert (task.interval.every, task.interval.period) == (10, "minutes")
+    assert task.enabled
