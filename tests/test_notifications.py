@@ -1,5 +1,7 @@
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
+from django.utils import timezone
 
 from earlyhelp.models import Notification
 from earlyhelp.notifications import notification_email_send, notify
@@ -57,3 +59,37 @@ def test_a_notification_without_email_owes_none(practitioner, settings):
     notify(user=practitioner, subject="In the app only", url="/", email=False)
     assert owed_emails_send() == 0
     assert mail.outbox == []
+
+
+def test_the_catch_up_never_repeats_an_email_when_one_mailbox_is_refused(
+    practitioner, district_manager, front_door_officer, settings
+):
+    from earlyhelp.notifications import owed_emails_send
+    from outbox.models import OutboxMessage
+
+    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingRelay"
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    RefusingRelay.refuse = district_manager.email
+    for user in (practitioner, district_manager, front_door_officer):
+        notify(user=user, subject="A request was decided", url="/requests/1/")
+    for _ in range(3):  # three catch-up runs, the refused one due again each time
+        owed_emails_send()
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [practitioner.email, front_door_officer.email]
+    )
+    refused = OutboxMessage.objects.get(to_address=district_manager.email)
+    assert (refused.status, refused.attempts) == ("failed", 2)
+
+
+class RefusingRelay(LocmemBackend):
+    """A relay that refuses one mailbox (550), as it does for someone who has left."""
+
+    refuse = ""
+
+    def send_messages(self, messages):
+        import smtplib
+
+        if messages and messages[0].to == [self.refuse]:
+            raise smtplib.SMTPRecipientsRefused({self.refuse: (550, b"Mailbox unavailable")})
+        return super().send_messages(messages)

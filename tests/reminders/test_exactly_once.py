@@ -82,10 +82,11 @@ def test_two_concurrent_sweeps_and_senders_on_two_workers_send_each_reminder_onc
         reminder_tasks.reminders_send_pending.apply_async(queue=workers.queue)
     expected = 5 * 3 + 5
     # Under load the senders may all run before the sweep commits: beat's next minute.
-    wait_until(lambda: ReminderOccurrence.objects.count() == expected)
+    wait_until(lambda: ReminderOccurrence.objects.count() == expected, timeout=120)
     reminder_tasks.reminders_send_pending.apply_async(queue=workers.queue)
     wait_until(
-        lambda: ReminderOccurrence.objects.filter(status=OccurrenceStatus.SENT).count() == expected
+        lambda: ReminderOccurrence.objects.filter(status=OccurrenceStatus.SENT).count() == expected,
+        timeout=120,
     )
     for _ in range(2):
         barrier(workers.queue)
