@@ -46,16 +46,6 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
-@access_rules.SIGNED_IN
-def home(request):
-    user = request.user
-    return render(
-        request,
-        "home.html",
-        {"districts": user.districts.all(), "agency": user.agency},
-    )
-
-
 class SignInView(auth_views.LoginView):
     access_rule = access_rules.PUBLIC
     template_name = "registration/login.html"
