@@ -121,6 +121,7 @@ def users_who_may_join(case: EarlyHelpCase) -> QuerySet[User]:
             is_active=True,
             agency__in=consented_agencies(case),
             role__in=["practitioner", "team_manager", "front_door"],
+            service_account__isnull=True,  # a partner system's account is not a person
         )
         .exclude(pk__in=current)
         .exclude(pk=case.lead_professional_id)

@@ -158,7 +158,10 @@ def referral_draft_save(
 
 def _notify_front_door_of_harm(referral: Referral) -> None:
     officers = User.objects.filter(
-        role=Role.FRONT_DOOR, is_active=True, districts=referral.district_id
+        role=Role.FRONT_DOOR,
+        is_active=True,
+        districts=referral.district_id,
+        service_account__isnull=True,  # partner systems are not told anything
     ).distinct()
     for officer in officers:
         notify(
@@ -388,7 +391,11 @@ def _children_of(referral: Referral) -> list[Person]:
 
 def eligible_leads_any():
     """Everyone who can lead a case."""
-    return User.objects.filter(is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER])
+    return User.objects.filter(
+        is_active=True,
+        role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER],
+        service_account__isnull=True,  # a partner system's account is not a person
+    )
 
 
 def eligible_leads(agency: Agency):
@@ -562,7 +569,10 @@ def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> No
         )
     elif decision.outcome in ALLOCATING_OUTCOMES:
         managers = User.objects.filter(
-            role=Role.TEAM_MANAGER, is_active=True, agency=case.lead_agency
+            role=Role.TEAM_MANAGER,
+            is_active=True,
+            agency=case.lead_agency,
+            service_account__isnull=True,
         )
         for manager in managers:
             notify(

@@ -105,7 +105,9 @@ class ManagerIndex:
     def __init__(self):
         self.by_district: dict[int, set[int]] = defaultdict(set)
         self.by_agency: dict[int, set[int]] = defaultdict(set)
-        managers = User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+        managers = User.objects.filter(
+            role=Role.TEAM_MANAGER, is_active=True, service_account__isnull=True
+        )
         for user_id, agency_id in managers.values_list("pk", "agency_id"):
             if agency_id:
                 self.by_agency[agency_id].add(user_id)
