@@ -328,23 +328,27 @@ def sees_own_cases_only(user) -> bool:
 def staff_who_may_join_teams() -> QuerySet:
     """Professionals who can sit on a Team Around the Family (consultants advise, strategic
     viewers and administrators do not work with families)."""
-    return User.objects.filter(
-        is_active=True, role__in=(Role.PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR)
-    )
+    return people().filter(role__in=(Role.PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR))
 
 
 def staff_who_may_lead() -> QuerySet:
     """Who can be a lead professional: practitioners and team managers."""
-    return User.objects.filter(is_active=True, role__in=(Role.PRACTITIONER, Role.TEAM_MANAGER))
+    return people().filter(role__in=(Role.PRACTITIONER, Role.TEAM_MANAGER))
 
 
 def team_managers_of(agency) -> QuerySet:
     """The managers told when a case waits for allocation in their agency."""
-    return User.objects.filter(role=Role.TEAM_MANAGER, is_active=True, agency=agency)
+    return team_managers().filter(agency=agency)
 
 
 def team_managers() -> QuerySet:
-    return User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+    return people().filter(role=Role.TEAM_MANAGER)
+
+
+def people() -> QuerySet:
+    """Active users who are people: a partner system's service account is never told,
+    offered as a lead or added to a team."""
+    return User.objects.filter(is_active=True, service_account__isnull=True)
 
 
 # --- Allocation and step-up requests (issue 12) -------------------------------------------

@@ -145,4 +145,4 @@ def oversees_triage(user) -> bool:
 
 
 def front_door_officers() -> QuerySet:
-    return User.objects.filter(role=Role.FRONT_DOOR, is_active=True)
+    return User.objects.filter(role=Role.FRONT_DOOR, is_active=True, service_account__isnull=True)

@@ -40,9 +40,11 @@ QUERY_NAMES = [
     "quarter", "record_id", "record_type", "start", "state", "status", "step_down",
     "take_over", "upn", "urgency", "user", "version", "worker",
 ]  # fmt: skip
+# The first two sets leave out `figure`, so views with a default for it still read the
+# other values (a drill-down's level, for one); the third sends it malformed too.
 QUERIES = [
-    {name: "-1" for name in QUERY_NAMES},
-    {name: HUGE for name in QUERY_NAMES},
+    {name: "-1" for name in QUERY_NAMES if name != "figure"},
+    {name: HUGE for name in QUERY_NAMES if name != "figure"},
     {**{name: "not a value" for name in QUERY_NAMES}, "start": "2026-13-45", "end": "31/02/2026"},
 ]
 
@@ -91,6 +93,18 @@ def _server_errors(client: Client, routes, existing_id: int, variants: int = 3) 
                 if status >= 500:
                     failures.append(f"{url[:120]}: {status}")
     return failures
+
+
+def test_the_two_reported_server_errors_are_not_found_pages(client, practitioner, district_manager):
+    """An assessment version of a case with no assessment, and a dashboard drill-down by a
+    level of need that does not exist, were 500s."""
+    case = factories.open_case(lead=practitioner)
+    signed_in(client, practitioner)
+    assert client.get(f"/cases/{case.pk}/assessment/versions/1/").status_code == 404
+    signed_in(client, district_manager)
+    for level in ("9", "-1", HUGE):
+        response = client.get("/reporting/dashboard/cases/", {"level": level})
+        assert response.status_code == 404
 
 
 def test_every_url_pattern_survives_malformed_path_and_query_values(

@@ -127,3 +127,14 @@ def test_throttling_is_configured_for_every_endpoint(settings):
 
     assert api_settings.DEFAULT_THROTTLE_CLASSES, "rates without a throttle class do nothing"
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"] == "600/minute"
+
+
+def test_a_service_account_is_never_offered_as_a_person(partner_system, practitioner):
+    """A partner system's account has a role and a place, but is not someone to lead a
+    case, join a team or be told about one."""
+    from cases import selectors as case_selectors
+    from referrals import services as referral_services
+
+    case = factories.open_case(lead=practitioner, consent_agencies=[practitioner.agency])
+    assert partner_system.user not in referral_services.eligible_leads_any()
+    assert partner_system.user not in case_selectors.users_who_may_join(case)
