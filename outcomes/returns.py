@@ -5,6 +5,7 @@ and how to fix each."""
 
 import csv
 import datetime
+import functools
 import io
 from dataclasses import dataclass
 
@@ -132,9 +133,17 @@ def _episodes(start: datetime.date, end: datetime.date, today: datetime.date):
         .prefetch_related(
             Prefetch(
                 "needs",
-                queryset=FamilyNeed.objects.select_related("headline").annotate(
-                    closure_recorded=Exists(closure_progress)
-                ),
+                queryset=FamilyNeed.objects.select_related("headline")
+                .only(
+                    "episode_id",
+                    "status",
+                    "significant_since",
+                    "headline__code",
+                    "headline__label",
+                    "headline__order",
+                    "headline__sustain_days",
+                )
+                .annotate(closure_recorded=Exists(closure_progress)),
             ),
             Prefetch(
                 "claims",
@@ -176,18 +185,28 @@ def _build_return(start: datetime.date, end: datetime.date, *, today=None):
     return header, rows, problems
 
 
+@functools.cache
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def _url(name: str, pk: int) -> str:
+    """reverse() once per URL name, not once per row of a county's return."""
+    return _url_pattern(name).format(pk)
+
+
 def validate_row(row: Row) -> list[RowProblem]:
     """What a national return would reject, said so the team can fix it."""
     episode = row.episode
     case = episode.case
-    outcomes_url = reverse("case_outcomes", args=[case.pk])
+    outcomes_url = _url("case_outcomes", case.pk)
     found = []
     if case.is_open and case.lead_professional_id is None:
         found.append(
             RowProblem(
                 case.reference,
                 f"No {term('lead professional')}: allocate one on the case page.",
-                reverse("case_detail", args=[case.pk]),
+                _url("case_detail", case.pk),
             )
         )
     if episode.family_hub_id is None:
