@@ -119,9 +119,7 @@ def records_on_behalf(user) -> bool:
 
 def front_door_officers_for(district_id: int) -> QuerySet:
     """Who is told at once about a request in their district (significant harm)."""
-    return User.objects.filter(
-        role=Role.FRONT_DOOR, is_active=True, districts=district_id
-    ).distinct()
+    return front_door_officers().filter(districts=district_id).distinct()
 
 
 def front_door_agencies() -> QuerySet:
