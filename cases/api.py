@@ -337,6 +337,7 @@ class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
         family = serializers.CharField(source="family.name")
         district = serializers.SlugRelatedField(slug_field="code", read_only=True)
         case = serializers.PrimaryKeyRelatedField(read_only=True)
+        source = serializers.CharField(read_only=True, help_text="case, review or front_door")
 
         class Meta:
             model = StepUpRequest

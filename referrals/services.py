@@ -17,6 +17,7 @@ from cases import services as case_services
 from cases.codes import Relationship
 from cases.models import (
     CaseStatus,
+    ChronologyKind,
     EarlyHelpCase,
     Family,
     FamilyMembership,
@@ -498,6 +499,13 @@ def referral_decide(
     elif outcome == Outcome.ADD_TO_OPEN_CASE:
         _family_for(referral, acting_user, request)
         case.children.add(*_children_of(referral))
+        case_services.chronology_add(
+            case=case,
+            kind=ChronologyKind.DECISION,
+            title=f"Request for support {referral.reference} added to this case",
+            text=f"Worries: {referral.worries}\n\nTriage rationale: {rationale.strip()}",
+            author=acting_user,
+        )
         audit(
             user=acting_user,
             action=AuditAction.CHANGE,

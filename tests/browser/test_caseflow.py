@@ -125,3 +125,56 @@ def test_social_care_declines_one_step_up_and_accepts_another(page, lead, distri
     assert harm.status == StepUpStatus.ACCEPTED and other.status == StepUpStatus.DECLINED
     harm.case.refresh_from_db()
     assert harm.case.status == CaseStatus.STEPPED_UP
+
+
+def test_lead_reads_the_request_behind_her_case_and_a_review_decision_steps_up(
+    page, lead, front_door_officer, school, district
+):
+    """Point 3: the request is on the case page; point 6: a review that decides step up
+    opens the step-up request pre-filled, and sending it reaches social care."""
+    from django.utils import timezone
+
+    from referrals import services as referral_services
+    from tests.referrals import factories as referral_factories
+
+    social_care_worker(district)
+    referrer = factories.UserFactory(agency=school, districts=[district])
+    referral = referral_factories.matched(
+        by=referrer, officer=front_door_officer, district=district
+    )
+    referral_services.referral_decide(
+        referral=referral,
+        acting_user=front_door_officer,
+        expected_version=referral.version,
+        level_of_need=2,
+        outcome="targeted",
+        rationale="Several agencies worried.",
+        allocated_agency=lead.agency,
+        lead_professional=lead,
+    )
+    referral.refresh_from_db()
+    case = referral.case
+    today = timezone.localdate()
+    plan = assessment_services.plan_create(case=case, acting_user=lead)
+    assessment_services.outcome_add(plan=plan, acting_user=lead, text="Calmer", baseline_scaling=3)
+    meeting = assessment_services.meeting_schedule(case=case, acting_user=lead, scheduled_for=today)
+    assessment_services.meeting_record(
+        meeting=meeting,
+        acting_user=lead,
+        held_on=today,
+        decision="step_up",
+        decision_reason="Dad's drinking has escalated; the team agreed to step up.",
+    )
+    _signed_in(page, "lead@example.test")
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("heading", name="Requests for support behind this case").wait_for()
+    assert page.get_by_text("Lily is often late and hungry.").is_visible()
+    assert_accessible(page)
+    page.goto(f"/cases/{case.pk}/step-up/?review={meeting.pk}")
+    reason = page.get_by_label("Why is the case stepping up?")
+    assert "the team agreed to step up" in reason.input_value()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send step-up request").click()
+    page.get_by_text("Step-up request sent to children's social care.").wait_for()
+    step = case.step_up_requests.get()
+    assert step.status == StepUpStatus.PENDING and step.source == "review"

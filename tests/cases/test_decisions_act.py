@@ -107,3 +107,47 @@ def test_closing_as_needs_met_with_outcomes_not_achieved_asks_to_explain(case, p
     )
     case.refresh_from_db()
     assert case.status == "closed"
+
+
+def test_the_lead_reads_the_request_behind_her_case_and_it_is_in_the_chronology(
+    practitioner, front_door_officer, school, district, client
+):
+    from referrals import services as referral_services
+    from tests.referrals import factories as referral_factories
+
+    referrer = factories.UserFactory(agency=school, districts=[district])
+    first = referral_factories.matched(by=referrer, officer=front_door_officer, district=district)
+    referral_services.referral_decide(
+        referral=first,
+        acting_user=front_door_officer,
+        expected_version=first.version,
+        level_of_need=2,
+        outcome="targeted",
+        rationale="Several agencies worried.",
+        allocated_agency=practitioner.agency,
+        lead_professional=practitioner,
+    )
+    first.refresh_from_db()
+    case = first.case
+    second = referral_factories.matched(
+        by=referrer,
+        officer=front_door_officer,
+        district=district,
+        family=case.family,
+        worries="Now missing school on Mondays.",
+    )
+    referral_services.referral_decide(
+        referral=second,
+        acting_user=front_door_officer,
+        expected_version=second.version,
+        level_of_need=2,
+        outcome="add_to_case",
+        rationale="Same family, open case.",
+        case=case,
+    )
+    page = signed_in(client, practitioner).get(reverse("case_detail", args=[case.pk]))
+    html = page.content.decode()
+    assert first.reference in html and "Lily is often late and hungry." in html
+    assert "Several agencies worried." in html
+    assert second.reference in html and "Now missing school on Mondays." in html
+    assert case.chronology.filter(title__contains=second.reference).exists()
