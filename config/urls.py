@@ -15,7 +15,10 @@ from earlyhelp import views
 from partners import doors
 from referrals.api import ReferralViewSet, TriageViewSet
 
+# No `.json` suffix routes: one URL per resource, and no action can be reached with an
+# argument it does not take.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("people", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
 router.register("referrals", ReferralViewSet, basename="referral")

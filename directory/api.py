@@ -41,11 +41,13 @@ def _uuid(value: str) -> uuid.UUID:
         raise Http404 from error
 
 
-def _int(value):
+def _age(value):
+    """An age in years for a filter; nonsense (or an age no one reaches) is no filter."""
     try:
-        return int(float(value))
-    except (TypeError, ValueError):
+        age = int(float(value))
+    except (TypeError, ValueError, OverflowError):
         return None
+    return age if 0 <= age <= 150 else None
 
 
 def _filtered_services(request):
@@ -64,7 +66,7 @@ def _filtered_services(request):
             f for f in NeedFramework.values if oruk.taxonomy_id(f) == params["taxonomy_id"]
         ]
         qs = qs.filter(eligible_needs__need__framework__in=frameworks or ["none"])
-    low, high = _int(params.get("minimum_age")), _int(params.get("maximum_age"))
+    low, high = _age(params.get("minimum_age")), _age(params.get("maximum_age"))
     if low is not None:
         qs = qs.exclude(maximum_age__lt=low)
     if high is not None:

@@ -36,6 +36,9 @@ def term_id(need: Need) -> str:
     return str(uuid.uuid5(NAMESPACE, f"term:{need.framework}:{need.code}"))
 
 
+MAX_PAGE = 100_000
+
+
 def page_params(params) -> tuple[int, int]:
     """page (from 1) and per_page, as the profile's API names them; bad values fall back."""
 
@@ -46,7 +49,9 @@ def page_params(params) -> tuple[int, int]:
             return default
         return value if value > 0 else default
 
-    return number("page", 1), min(number("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+    # A page past any real directory is simply empty; beyond this it would overflow SQL.
+    page = min(number("page", 1), MAX_PAGE)
+    return page, min(number("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
 
 
 def paged(items, *, total: int, page: int, per_page: int) -> dict:

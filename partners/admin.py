@@ -34,7 +34,8 @@ class AgencyAdmin(AdministratorAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(AdministratorAdmin):
-    list_display = ["name", "agency", "status"]
+    list_display = ["name", "organisation", "status"]
+    readonly_fields = ["updated_at"]
     list_filter = ["status", "districts"]
     search_fields = ["name", "description"]
     filter_horizontal = ["districts"]

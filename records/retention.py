@@ -146,9 +146,8 @@ def _blank_text(family: Family) -> dict[str, int]:
             for path in _paths_to(model, (Family, EarlyHelpCase)):
                 n = model.objects.filter(**{path: family}).update(**updates)
                 if n:
-                    counts[model._meta.verbose_name_plural] = (
-                        counts.get(model._meta.verbose_name_plural, 0) + n
-                    )
+                    name = str(model._meta.verbose_name_plural)  # may be a lazy translation
+                    counts[name] = counts.get(name, 0) + n
     return counts
 
 

@@ -128,18 +128,18 @@ def front_door_agencies() -> QuerySet:
     return Agency.objects.filter(staff__role=Role.FRONT_DOOR).values("pk")
 
 
-def oversees_triage(user) -> bool:
-    """Triage is the council front door's work: its officers, and the managers of the
-    council's own early help teams, are told about it; a partner agency's manager is not."""
-    if not _active(user):
-        return False
-    if user.role == Role.FRONT_DOOR:
-        return True
+def is_council_manager(user) -> bool:
+    """A manager of one of the council's own early help teams: triage's overseer."""
     return (
         user.role == Role.TEAM_MANAGER
         and bool(user.agency_id)
         and user.agency.is_council_early_help
     )
+
+
+def is_partner_manager(user) -> bool:
+    """A partner agency's manager (a school's, a trust's): triage is not their work."""
+    return user.role == Role.TEAM_MANAGER and not is_council_manager(user)
 
 
 def front_door_officers() -> QuerySet:

@@ -44,6 +44,7 @@ from reminders.models import (
     OccurrenceStatus,
 )
 from reminders.preferences import deliveries_for
+from reminders.services import reminder_emails_send
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +316,14 @@ def _why_not(notice: Notice, record, visible: set[int], externals=frozenset()) -
     return ""
 
 
-def notices_send_pending(*, max_seconds: float = 45.0, batch: int = 50) -> NoticeResult:
+def notices_send_pending(
+    *, max_seconds: float = 45.0, batch: int = 50, email: bool = True
+) -> NoticeResult:
+    """Claim pending notices (SKIP LOCKED), check each may still go, then notify in-app and
+    owe the email in the outbox under the key f"notice:{pk}", marking the notice sent in the
+    same transaction. After the batches have committed, the owed emails are handed to the
+    mail server (outbox_send, outside any transaction) in the time left to this run; what
+    does not fit is sent by the outbox's own sender. `email=False` leaves them all to it."""
     result = NoticeResult()
     started = time.monotonic()
     while time.monotonic() - started < max_seconds:
@@ -329,6 +337,8 @@ def notices_send_pending(*, max_seconds: float = 45.0, batch: int = 50) -> Notic
             if not rows:
                 break
             _send_batch(rows, result)
+    if email:
+        reminder_emails_send(started=started, max_seconds=max_seconds)
     return result
 
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from cases.access import cases_visible_to
 from earlyhelp.working_days import working_days_between
 from partners.models import User
-from referrals.access import oversees_triage, referrals_visible_to
+from referrals.access import is_council_manager, referrals_visible_to
 from reminders.deadlines import Deadline, overdue_deadlines
 from reminders.models import DeadlineKind, ReminderOccurrence
 from reminders.services import reminder_url
@@ -41,7 +41,7 @@ class OverdueItem:
 
 def _triage_scope(user) -> QuerySet | None:
     """Triage decisions belong to the council's front door: its managers see them."""
-    if oversees_triage(user):
+    if is_council_manager(user):
         return referrals_visible_to(user).values("pk")
     return None
 

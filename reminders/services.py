@@ -29,7 +29,7 @@ from earlyhelp.models import Notification
 from earlyhelp.notifications import notification_email_enqueue
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
 from partners.models import User
-from referrals.access import front_door_officers, oversees_triage, referrals_visible_to
+from referrals.access import front_door_officers, is_partner_manager, referrals_visible_to
 from reminders import conf
 from reminders.access import triage_reminder_pairs, visible_case_pairs
 from reminders.deadlines import Deadline, deadlines_due_by
@@ -136,8 +136,8 @@ def visible_ids(user, *, triage: bool, ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     if triage:
-        if not oversees_triage(user):
-            return set()
+        if is_partner_manager(user):
+            return set()  # triage is the council front door's work, not a partner's
         qs = referrals_visible_to(user)
     else:
         qs = cases_visible_to(user)
@@ -284,11 +284,15 @@ def _allowed(candidates):
     }
     seen_cases = visible_case_pairs(case_pairs)
     seen_referrals = triage_reminder_pairs(referral_pairs)
-    editors = {
-        user.pk
-        for user in User.objects.filter(pk__in={r[2] for r in service_reviews}, is_active=True)
-        if is_directory_editor(user)
-    }
+    editors = (
+        {
+            user.pk
+            for user in User.objects.filter(pk__in={r[2] for r in service_reviews}, is_active=True)
+            if is_directory_editor(user)
+        }
+        if service_reviews
+        else set()
+    )
     return [r for r in service_reviews if r[2] in editors] + [
         r
         for r in candidates

@@ -17,8 +17,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 @pytest.fixture(autouse=True)
 def _code_lists_for_transactional_tests(request):
-    """Transactional tests empty every table afterwards, the code lists seeded by migration
-    included: seed them again so no such test depends on running first."""
+    """Transactional tests empty every table afterwards, the data seeded by migration included
+    (the code lists, the outcomes plan and its groups): seed it again so no such test depends
+    on running first."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
@@ -28,6 +29,8 @@ def _code_lists_for_transactional_tests(request):
     from django.apps import apps
 
     importlib.import_module("cases.migrations.0004_need_lists").load(apps, None)
+    # the outcomes plan and the programme team and internal audit groups with their permissions
+    importlib.import_module("outcomes.migrations.0002_default_plan").load(apps, None)
 
 
 def signed_in(client, user, *, verified: bool = True):

@@ -64,9 +64,8 @@ def test_a_notification_without_email_owes_none(practitioner, settings):
 def test_the_catch_up_never_repeats_an_email_when_one_mailbox_is_refused(
     practitioner, district_manager, front_door_officer, settings
 ):
-    from outbox.models import OutboxMessage
-
     from earlyhelp.notifications import owed_emails_send
+    from earlyhelp.outbox.models import OutboxMessage
 
     settings.EMAIL_BACKEND = "tests.test_notifications.RefusingRelay"
     settings.OUTBOX_MAX_ATTEMPTS = 2

@@ -28,8 +28,10 @@ def test_sign_in_page_has_no_accessibility_violations(page):
 
 def test_practitioner_signs_in_and_sees_an_accessible_home_page(page, user_with_demo_key):
     sign_in(page, "priya@example.test", "correct-horse-battery")
-    page.get_by_role("heading", name="Hello, Priya").wait_for()
-    assert "Amberford Early Help Team" in page.content()
+    # the home page is the work tray, captioned with who is signed in
+    page.get_by_role("heading", name="Your work").wait_for()
+    html = page.content()
+    assert "Priya Shah" in html and "Amberford Early Help Team" in html
     assert_accessible(page)
 
 

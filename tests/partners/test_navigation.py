@@ -13,6 +13,7 @@ EXPECTED_LINKS = {
         "My cases",
         "Request support",
         "My requests",
+        "Services directory",
         "Quality feedback",
     ],
     Role.FRONT_DOOR: [
@@ -47,14 +48,24 @@ EXPECTED_LINKS = {
         "My requests",
         "Find a person",
         "Services directory",
-        "Dashboard",
         "Indicators",
+        "Family outcomes",
+        "Hub reach",
         "Quality audits",
         "Consultation log",
         "Quality feedback",
     ],
-    Role.STRATEGIC: ["Dashboard", "Indicators", "Family outcomes", "Hub reach"],
-    Role.ADMINISTRATOR: ["Dashboard", "Indicators", "Administration", "Break glass", "Audit trail"],
+    Role.STRATEGIC: ["Services directory", "Indicators", "Family outcomes", "Hub reach"],
+    Role.ADMINISTRATOR: [
+        "Services directory",
+        "Indicators",
+        "Family outcomes",
+        "Hub reach",
+        "Outcomes plan",
+        "Administration",
+        "Break glass",
+        "Audit trail",
+    ],
 }
 
 

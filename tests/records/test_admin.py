@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import BreakGlass, ConsentRecord, EarlyHelpCase, Family, Person
 from earlyhelp.models import AuditAction, AuditEvent
-from partners.models import Agency, District, FamilyHub, Role, Service, User
+from partners.models import Agency, District, FamilyHub, Organisation, Role, Service, User
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -159,10 +159,11 @@ def test_administrators_manage_districts_hubs_agencies_services_and_schedules_au
         == 302
     )
     agency = Agency.objects.get(name="Newtown Academy")
+    organisation = Organisation.objects.create(name=agency.name, agency=agency)
     assert (
         admin_client.post(
             reverse("admin:partners_service_add"),
-            {"agency": agency.pk, "name": "Homework club", "status": "active"},
+            {"organisation": organisation.pk, "name": "Homework club", "status": "active"},
         ).status_code
         == 302
     )

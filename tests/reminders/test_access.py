@@ -173,4 +173,5 @@ def test_the_sweep_makes_the_same_number_of_queries_for_3_or_12_staff(district, 
     many_queries, many_written = _sweep_queries()
     assert many_written > 3 * few_written  # managers and front door see every new record
     assert many_queries == few_queries
-    assert few_queries <= 20
+    # A few queries per deadline kind (eight kinds) and a fixed set for the access check.
+    assert few_queries <= 25
