@@ -9,8 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo import synthetic as demo
 from outcomes.models import Claim, ClaimStatus
-from tests.browser.conftest import assert_accessible, browser, sign_in  # noqa: F401
-from tests.outcomes.conftest import worked_case
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.outcomes.conftest import auditor, programme_officer, worked_case  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct-horse-battery"
@@ -30,8 +30,8 @@ def test_from_assessment_needs_through_reviews_to_a_passed_claim(
     live_server,
     practitioner,
     district_manager,
-    programme_officer,
-    auditor,
+    programme_officer,  # noqa: F811  (fixtures imported from tests/outcomes)
+    auditor,  # noqa: F811  (fixtures imported from tests/outcomes)
 ):
     _with_demo_key(practitioner, programme_officer, auditor)
     case = worked_case(lead=practitioner, manager=district_manager)
@@ -110,7 +110,7 @@ def test_the_return_network_meeting_and_plan_pages_are_accessible(
     live_server,
     practitioner,
     district_manager,
-    programme_officer,
+    programme_officer,  # noqa: F811  (fixtures imported from tests/outcomes)
     administrator,
 ):
     from outcomes import services
