@@ -752,6 +752,7 @@ class LevelOfNeedChange(models.Model):
 
     class Cause(models.TextChoices):
         REVIEW = "review", "Judgement of the lead professional or manager"
+        TRIAGE = "triage", "Front door decision on a request added to the case"
         STEP_UP = "step_up", "Step up accepted by social care"
         STEP_DOWN = "step_down", "Step down or step across"
 

@@ -706,20 +706,6 @@ def _step(
         recorded_by=acting_user,
     )
     before = case.level_of_need
-    case.level_of_need = level_after
-    case.save(update_fields=["level_of_need"])
-    if before != level_after:
-        LevelOfNeedChange.objects.create(
-            case=case,
-            level_before=before,
-            level_after=level_after,
-            cause=LevelOfNeedChange.Cause.STEP_UP
-            if direction == StepDirection.UP
-            else LevelOfNeedChange.Cause.STEP_DOWN,
-            reason=reason,
-            changed_by=acting_user,
-            changed_on=occurred_on,
-        )
     chronology_add(
         case=case,
         kind=ChronologyKind.STEP,
@@ -728,6 +714,16 @@ def _step(
         occurred_on=occurred_on,
         author=acting_user,
         source=event,
+    )
+    level_of_need_set(
+        case=case,
+        level_of_need=level_after,
+        cause=LevelOfNeedChange.Cause.STEP_UP
+        if direction == StepDirection.UP
+        else LevelOfNeedChange.Cause.STEP_DOWN,
+        reason=reason,
+        acting_user=acting_user,
+        changed_on=occurred_on,
     )
     audit(
         user=acting_user,
@@ -1144,6 +1140,47 @@ def case_start_by_partner(
     return case
 
 
+def level_of_need_set(
+    *,
+    case: EarlyHelpCase,
+    level_of_need: int,
+    cause: str,
+    reason: str,
+    acting_user,
+    changed_on: datetime.date | None = None,
+) -> LevelOfNeedChange | None:
+    """Move the case to `level_of_need`, inside the caller's transaction, whatever caused it
+    (a judgement, a front door decision, a step up or down): one LevelOfNeedChange row (the
+    indicators count them) and one chronology event, in the authority's own labels. None
+    when the level does not change."""
+    before, after = case.level_of_need, int(level_of_need)
+    if before == after:
+        return None
+    changed_on = changed_on or timezone.localdate()
+    case.level_of_need = after
+    case.save(update_fields=["level_of_need"])
+    change = LevelOfNeedChange.objects.create(
+        case=case,
+        level_before=before,
+        level_after=after,
+        cause=cause,
+        reason=reason,
+        changed_by=acting_user,
+        changed_on=changed_on,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Level of need changed from {LevelOfNeed.label_for(before)} to "
+        f"{LevelOfNeed.label_for(after)}",
+        text=f"{change.get_cause_display()}. {reason}".strip(),
+        occurred_on=changed_on,
+        author=acting_user,
+        source=change,
+    )
+    return change
+
+
 @transaction.atomic
 def case_level_change(
     *, case: EarlyHelpCase, level_of_need: int, reason: str, acting_user, request=None
@@ -1165,25 +1202,12 @@ def case_level_change(
         raise FieldError("reason", "Enter why the level of need is changing.")
     reason = _check_text(reason, "the reason")
     before = case.level_of_need
-    case.level_of_need = int(level_of_need)
-    case.save(update_fields=["level_of_need"])
-    change = LevelOfNeedChange.objects.create(
+    change = level_of_need_set(
         case=case,
-        level_before=before,
-        level_after=int(level_of_need),
+        level_of_need=level_of_need,
         cause=LevelOfNeedChange.Cause.REVIEW,
         reason=reason,
-        changed_by=acting_user,
-        changed_on=timezone.localdate(),
-    )
-    chronology_add(
-        case=case,
-        kind=ChronologyKind.STATUS,
-        title=f"Level of need changed from {LevelOfNeed.label_for(before)} to "
-        f"{LevelOfNeed.label_for(int(level_of_need))}",
-        text=reason,
-        author=acting_user,
-        source=change,
+        acting_user=acting_user,
     )
     audit(
         user=acting_user,
