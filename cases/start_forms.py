@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from cases.codes import Relationship
-from cases.forms import GovukForm, date_field, long_text
-from cases.models import ConsentRecord, LevelOfNeed
+from cases.forms import ConsentForm, GovukForm, date_field, long_text
+from cases.models import LevelOfNeed
 from cases.validators import normalise_postcode
 
 # (slot, relationship, heading, required)
@@ -53,13 +53,9 @@ class StartEarlyHelpForm(GovukForm):
         help_text="Record consent first: early help is voluntary.",
         error_messages={"required": "Choose who gave consent"},
     )
-    consent_given_on = date_field("Date consent was given")
-    consent_method = forms.ChoiceField(
-        label="How was consent recorded?",
-        choices=ConsentRecord.Method.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how consent was recorded"},
-    )
+    # The consent page's own fields (cases.forms.ConsentForm), so both say the same.
+    consent_given_on = ConsentForm.base_fields["given_on"]
+    consent_method = ConsentForm.base_fields["method"]
     level_of_need = forms.TypedChoiceField(
         label="Level of need",
         coerce=int,

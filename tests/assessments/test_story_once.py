@@ -11,7 +11,6 @@ from django.utils import timezone
 from assessments import services
 from cases import services as case_services
 from cases.models import Need
-from referrals import services as referral_services
 from tests import factories
 from tests.conftest import signed_in
 from tests.referrals import factories as referral_factories
@@ -23,19 +22,6 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def referrer(school, district):
     return factories.UserFactory(full_name="Tom Barnes", agency=school, districts=[district])
-
-
-def _decide(referral, officer, **decision):
-    referral_services.referral_decide(
-        referral=referral,
-        acting_user=officer,
-        expected_version=referral.version,
-        level_of_need=2,
-        rationale="Several agencies worried.",
-        **decision,
-    )
-    referral.refresh_from_db()
-    return referral
 
 
 def _consent(case, lead):
@@ -54,7 +40,7 @@ def test_the_assessment_starts_from_every_request_behind_the_case(
     practitioner, front_door_officer, referrer, district, client
 ):
     needs = list(Need.objects.filter(active=True).order_by("pk")[:3])
-    first = _decide(
+    first = referral_factories.decided(
         referral_factories.matched(
             by=referrer,
             officer=front_door_officer,
@@ -62,13 +48,13 @@ def test_the_assessment_starts_from_every_request_behind_the_case(
             needs=needs[:2],
             support_requested="A parenting course in the evenings.",
         ),
-        front_door_officer,
+        officer=front_door_officer,
         outcome="targeted",
         allocated_agency=practitioner.agency,
         lead_professional=practitioner,
     )
     case = first.case
-    _decide(
+    referral_factories.decided(
         referral_factories.matched(
             by=referrer,
             officer=front_door_officer,
@@ -78,7 +64,7 @@ def test_the_assessment_starts_from_every_request_behind_the_case(
             worries="Now missing school on Mondays.",
             working_well="Gran helps after school.",
         ),
-        front_door_officer,
+        officer=front_door_officer,
         outcome="add_to_case",
         case=case,
     )
@@ -166,9 +152,9 @@ def test_the_decision_page_shows_the_whole_request_open(
 def test_a_team_member_from_another_agency_reads_the_request_on_the_case_page(
     practitioner, front_door_officer, referrer, district, school, client
 ):
-    case = _decide(
+    case = referral_factories.decided(
         referral_factories.matched(by=referrer, officer=front_door_officer, district=district),
-        front_door_officer,
+        officer=front_door_officer,
         outcome="targeted",
         allocated_agency=practitioner.agency,
         lead_professional=practitioner,

@@ -35,26 +35,29 @@ def _level_events(case):
     )
 
 
+def _add_request(case, officer, school, district, *, level_of_need):
+    """A new request for the family, added to its open case at `level_of_need`."""
+    from tests.referrals import factories as referral_factories
+
+    referral_factories.decided(
+        referral_factories.matched(
+            by=factories.UserFactory(agency=school, districts=[district]),
+            officer=officer,
+            district=district,
+            family=case.family,
+        ),
+        officer=officer,
+        level_of_need=level_of_need,
+        outcome="add_to_case",
+        case=case,
+    )
+
+
 @override_settings(LEVEL_OF_NEED_LABELS=LABELS)
 def test_a_front_door_decision_adding_a_request_moves_the_open_case_to_its_level(
     case, practitioner, front_door_officer, school, district
 ):
-    from referrals import services as referral_services
-    from tests.referrals import factories as referral_factories
-
-    referrer = factories.UserFactory(agency=school, districts=[district])
-    request = referral_factories.matched(
-        by=referrer, officer=front_door_officer, district=district, family=case.family
-    )
-    referral_services.referral_decide(
-        referral=request,
-        acting_user=front_door_officer,
-        expected_version=request.version,
-        level_of_need=3,
-        outcome="add_to_case",
-        rationale="Worries now across school and home.",
-        case=case,
-    )
+    _add_request(case, front_door_officer, school, district, level_of_need=3)
     case.refresh_from_db()
     assert case.level_of_need == 3
     change = case.level_changes.get()
@@ -66,24 +69,7 @@ def test_a_front_door_decision_adding_a_request_moves_the_open_case_to_its_level
 def test_a_request_added_at_the_same_level_changes_nothing(
     case, front_door_officer, school, district
 ):
-    from referrals import services as referral_services
-    from tests.referrals import factories as referral_factories
-
-    request = referral_factories.matched(
-        by=factories.UserFactory(agency=school, districts=[district]),
-        officer=front_door_officer,
-        district=district,
-        family=case.family,
-    )
-    referral_services.referral_decide(
-        referral=request,
-        acting_user=front_door_officer,
-        expected_version=request.version,
-        level_of_need=2,
-        outcome="add_to_case",
-        rationale="Same worries.",
-        case=case,
-    )
+    _add_request(case, front_door_officer, school, district, level_of_need=2)
     assert not case.level_changes.exists() and _level_events(case) == []
 
 
