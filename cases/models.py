@@ -7,9 +7,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -140,6 +141,14 @@ class Person(models.Model):
             ),
             GinIndex(
                 fields=["first_name"], name="person_first_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            # "Starts with" in any case is UPPER(name) LIKE 'X%': without these the one-word
+            # search (first name or surname) scans every person.
+            GinIndex(
+                OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_upper_trgm"
+            ),
+            GinIndex(
+                OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_upper_trgm"
             ),
         ]
         constraints = [
