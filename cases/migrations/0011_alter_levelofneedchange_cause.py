@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_merge_20261126_0940"),
+        ("cases", "0010_person_name_upper_trgm"),
     ]
 
     operations = [
