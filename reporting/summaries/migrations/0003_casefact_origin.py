@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('summaries', '0002_beat_schedule'),
+        ("summaries", "0002_beat_schedule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casefact',
-            name='origin',
-            field=models.CharField(default='front_door', max_length=20),
+            model_name="casefact",
+            name="origin",
+            field=models.CharField(default="front_door", max_length=20),
         ),
     ]
