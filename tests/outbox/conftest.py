@@ -186,9 +186,10 @@ class MailWorkers:
         self.smtp = smtp
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, name: str = "w", **env: str) -> subprocess.Popen:
+    def start(self, name: str = "w", queue: str = "", **env: str) -> subprocess.Popen:
+        """A worker on the pool's queue, or on `queue` (one started early to take over)."""
         proc = start_worker(
-            self.queue,
+            queue or self.queue,
             f"{self.queue}-{name}-{len(self.procs)}",
             **{**FAST, **self.smtp.env(), **env},
         )
