@@ -27,6 +27,23 @@ FOREIGN_COLUMN_OPTIONS = re.compile(
 THROWAWAY = "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
 
 
+def run(*args: str, user=None, stdin: str | None = None, env=None) -> str:
+    """One of the embedded PostgreSQL programs; its output, or an error with its message."""
+    result = subprocess.run(  # noqa: S603 - our own binaries
+        [str(BIN / args[0]), *args[1:]],
+        user=user,
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode:
+        raise AssertionError(f"{args[0]} failed: {result.stderr[-3000:]}")
+    return result.stdout
+
+
 class Cluster:
     """Servers named by their data folder ("primary", "replica"), each with its socket
     folder beside it ("primary.sock")."""
@@ -50,18 +67,7 @@ class Cluster:
         return path
 
     def run(self, *args: str, stdin: str | None = None) -> str:
-        result = subprocess.run(  # noqa: S603 - our own binaries
-            [str(BIN / args[0]), *args[1:]],
-            user=self.user,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if result.returncode:
-            raise AssertionError(f"{args[0]} failed: {result.stderr[-3000:]}")
-        return result.stdout
+        return run(*args, user=self.user, stdin=stdin)
 
     def socket(self, name: str) -> Path:
         return self.base / f"{name}.sock"
@@ -174,26 +180,17 @@ def dump_test_database() -> str:
     from django.db import connection
 
     db = connection.settings_dict
-    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
-    result = subprocess.run(  # noqa: S603
-        [
-            str(BIN / "pg_dump"),
-            "--no-owner",
-            "--no-privileges",
-            "-h",
-            db["HOST"] or "127.0.0.1",
-            "-p",
-            str(db.get("PORT") or 5432),
-            "-U",
-            db["USER"] or "postgres",
-            db["NAME"],
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    dump = run(
+        "pg_dump",
+        "--no-owner",
+        "--no-privileges",
+        "-h",
+        db["HOST"] or "127.0.0.1",
+        "-p",
+        str(db.get("PORT") or 5432),
+        "-U",
+        db["USER"] or "postgres",
+        db["NAME"],
+        env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
     )
-    if result.returncode:
-        raise AssertionError(f"pg_dump failed: {result.stderr[-3000:]}")
-    return FOREIGN_COLUMN_OPTIONS.sub("", result.stdout)
+    return FOREIGN_COLUMN_OPTIONS.sub("", dump)
