@@ -110,6 +110,16 @@ def services_for_signposting(*, district_id: int | None = None) -> QuerySet[Serv
     return qs.order_by("name", "pk")
 
 
+def signposting_choices(ids: Iterable[int], *, district_id: int | None):
+    """(the services with these ids a family in the district may be signposted to, in the
+    order given; the ids that are not among them). One query."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return [], []
+    found = services_for_signposting(district_id=district_id).in_bulk(wanted)
+    return [found[i] for i in wanted if i in found], [i for i in wanted if i not in found]
+
+
 # --- Reviews (for the reminders engine) ---
 
 
