@@ -321,7 +321,7 @@ def load_demo_directory(rng: random.Random, *, today: datetime.date) -> None:
         Role.PRACTITIONER,
         Agency.objects.filter(kind=AgencyKind.EARLY_HELP_TEAM).exclude(pk=team.pk).first(),
         districts,
-        ["edit_directory"],
+        ["edit_directory", "edit_whole_directory"],
     )
     hub_worker = _user(
         "hubworker@demo.test",
