@@ -4,14 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0002_attendance_family_child'),
+        ("directory", "0002_attendance_family_child"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='location',
-            options={'ordering': ['name'], 'permissions': [('edit_directory', 'Can keep the services directory'), ('edit_whole_directory', 'Can keep every entry in the directory, whatever hub it belongs to')]},
+            name="location",
+            options={
+                "ordering": ["name"],
+                "permissions": [
+                    ("edit_directory", "Can keep the services directory"),
+                    (
+                        "edit_whole_directory",
+                        "Can keep every entry in the directory, whatever hub it belongs to",
+                    ),
+                ],
+            },
         ),
     ]
