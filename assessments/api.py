@@ -22,6 +22,11 @@ from assessments.models import (
 )
 from cases import selectors as case_selectors
 from cases.models import MAX_TEXT
+from directory.serializers import (
+    services_from_ids,
+    signposted_services_field,
+    signposted_services_output,
+)
 from earlyhelp.audit import audit
 from earlyhelp.errors import EditConflict
 from earlyhelp.models import AuditAction
@@ -212,10 +217,20 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
         class PlanOutcomeOutput(serializers.ModelSerializer):
             class PlanActionOutput(serializers.ModelSerializer):
                 owner = serializers.CharField(source="owner_name")
+                signposted_services = signposted_services_output(source="services")
 
                 class Meta:
                     model = PlanAction
-                    fields = ["id", "what", "owner", "set_on", "due_on", "status", "completed_on"]
+                    fields = [
+                        "id",
+                        "what",
+                        "owner",
+                        "set_on",
+                        "due_on",
+                        "status",
+                        "completed_on",
+                        "signposted_services",
+                    ]
 
             needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
             actions = PlanActionOutput(many=True)
@@ -248,6 +263,49 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
 
     def get_one(self, pk):
         return selectors.get_plan_for(self.request.user, pk)
+
+    class ActionInput(serializers.Serializer):
+        outcome = serializers.IntegerField(help_text="The plan outcome the action is for.")
+        what = serializers.CharField(max_length=MAX_TEXT)
+        owner = serializers.CharField(
+            max_length=20, help_text='"family", or the id of a current TAF member.'
+        )
+        due_on = serializers.DateField()
+        signposted_services = signposted_services_field()
+
+    @extend_schema(request=ActionInput, responses={201: FamilyPlanOutput})
+    @action(detail=True, methods=["post"], url_path="actions")
+    def add_action(self, request, pk=None):
+        """Add an action to one of the plan's outcomes, with the directory services it uses
+        (as the plan page's "Add an action")."""
+        plan = self.get_object()
+        case = self._work_case(plan)
+        data = self._valid(self.ActionInput, request)
+        outcome = plan.outcomes.filter(pk=data["outcome"], removed_on__isnull=True).first()
+        if outcome is None:
+            raise serializers.ValidationError({"outcome": ["Not an outcome of this plan"]})
+        owner = None
+        if data["owner"] != "family":
+            members = case_selectors.taf_members_for(case)
+            owner = next((m for m in members if str(m.pk) == data["owner"]), None)
+            if owner is None:
+                raise serializers.ValidationError(
+                    {"owner": ['Give "family" or the id of a current member of the TAF']}
+                )
+        services.action_add(
+            outcome=outcome,
+            acting_user=request.user,
+            what=data["what"],
+            due_on=data["due_on"],
+            owner_member=owner,
+            owner_is_family=owner is None,
+            services=services_from_ids(data["signposted_services"], district_id=case.district_id),
+            request=request,
+        )
+        return Response(
+            self.FamilyPlanOutput(selectors.get_plan_for(request.user, pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     class ActionStatusInput(serializers.Serializer):
         status = serializers.ChoiceField(choices=["in_progress", "done", "stopped"])
@@ -482,17 +540,21 @@ class CaseClosureViewSet(viewsets.ViewSet):
             max_length=MAX_TEXT, required=False, default="", allow_blank=True
         )
         outcome_results = OutcomeResultInput(many=True, required=False, default=list)
+        signposted_services = signposted_services_field()
 
     class ClosureOutput(serializers.Serializer):
         case = serializers.IntegerField(source="case_id")
         reason = serializers.CharField()
         closed_on = serializers.DateField()
         family_view = serializers.CharField()
+        summary = serializers.CharField()
+        signposted_services = signposted_services_output()
 
     @extend_schema(request=ClosureInput, responses={201: ClosureOutput})
     def create(self, request):
         data = _ScopedReadViewSet._valid(self.ClosureInput, request)
         case = case_selectors.get_case_for_work(request.user, data["case"])
+        signposted = services_from_ids(data["signposted_services"], district_id=case.district_id)
         closure = services.case_close_with_plan(
             case=case,
             acting_user=request.user,
@@ -505,6 +567,7 @@ class CaseClosureViewSet(viewsets.ViewSet):
             family_view=data["family_view"],
             family_view_text=data["family_view_text"],
             summary=data["summary"],
+            signposted_services=signposted,
             request=request,
         )
         return Response(self.ClosureOutput(closure).data, status=status.HTTP_201_CREATED)

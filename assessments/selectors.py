@@ -42,7 +42,7 @@ def plan_for(case: EarlyHelpCase) -> FamilyPlan | None:
                         "actions",
                         PlanAction.objects.select_related(
                             "owner_member__user", "owner_member__agency"
-                        ),
+                        ).prefetch_related("services"),
                     ),
                     Prefetch("progress", queryset=_progress_qs()),
                 ),
@@ -133,7 +133,7 @@ def plans_visible_to(user):
                         "actions",
                         PlanAction.objects.select_related(
                             "owner_member__user", "owner_member__agency"
-                        ),
+                        ).prefetch_related("services"),
                     ),
                 ),
             )

@@ -25,6 +25,7 @@ NAVIGATION = [
     ("Indicators", "indicators"),
     ("Family outcomes", "outcomes_dashboard"),
     ("Hub reach", "hub_dashboard"),
+    ("Signposting", "signposting_report"),
     ("Outcomes plan", "outcomes_plan"),
     ("Retention", "retention_list"),
     ("Quality audits", "qa_sample"),

@@ -321,7 +321,7 @@ def load_demo_directory(rng: random.Random, *, today: datetime.date) -> None:
         Role.PRACTITIONER,
         Agency.objects.filter(kind=AgencyKind.EARLY_HELP_TEAM).exclude(pk=team.pk).first(),
         districts,
-        ["edit_directory"],
+        ["edit_directory", "edit_whole_directory"],
     )
     hub_worker = _user(
         "hubworker@demo.test",
@@ -516,6 +516,80 @@ def load_demo_directory(rng: random.Random, *, today: datetime.date) -> None:
         ]
     )
     _hub_year(rng, hubs, today=today, staff=hub_worker)
+    _signposting(rng, fallback_author=hub_worker)
+
+
+def _signposting(rng: random.Random, *, fallback_author: User) -> None:
+    """Families signposted to directory services (so the signposting report has figures):
+    every "information and signposting" decision, a closure record for each case stepped
+    down to universal services, and about one plan action in four."""
+    from assessments.models import PlanAction
+    from cases.models import CaseClosure, ClosureReason, EarlyHelpCase, FamilyView
+    from referrals.models import Outcome, TriageDecision
+
+    by_district: dict[int | None, list[int]] = {}
+    county_wide = list(
+        Service.objects.filter(status=ServiceStatus.ACTIVE, districts__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk, district_id in Service.districts.through.objects.filter(
+        service__status=ServiceStatus.ACTIVE
+    ).values_list("service_id", "district_id"):
+        by_district.setdefault(district_id, []).append(pk)
+
+    def pick(district_id, most=2):
+        choices = by_district.get(district_id, []) + county_wide
+        return rng.sample(choices, min(len(choices), rng.randint(1, most))) if choices else []
+
+    decisions = TriageDecision.objects.filter(outcome=Outcome.SIGNPOSTING).values_list(
+        "pk", "referral__district_id"
+    )
+    TriageDecision.signposted_services.through.objects.bulk_create(
+        [
+            TriageDecision.signposted_services.through(triagedecision_id=pk, service_id=s)
+            for pk, district_id in decisions
+            for s in pick(district_id, 3)
+        ],
+        ignore_conflicts=True,
+    )
+    stepped_down = EarlyHelpCase.objects.filter(
+        status="closed", closure_reason=ClosureReason.STEPPED_DOWN, closure__isnull=True
+    ).values_list("pk", "closed_on", "lead_professional_id", "district_id")
+    closures = CaseClosure.objects.bulk_create(
+        [
+            CaseClosure(
+                case_id=pk,
+                reason=ClosureReason.STEPPED_DOWN,
+                closed_on=closed_on,
+                family_view=rng.choice(list(FamilyView)).value,
+                summary="Stepped down to universal services in the family's area.",
+                closed_by_id=lead_id or fallback_author.pk,
+            )
+            for pk, closed_on, lead_id, _district in stepped_down
+        ]
+    )
+    district_of = {pk: district for pk, _c, _l, district in stepped_down}
+    CaseClosure.signposted_services.through.objects.bulk_create(
+        [
+            CaseClosure.signposted_services.through(caseclosure_id=c.pk, service_id=s)
+            for c in closures
+            for s in pick(district_of[c.case_id])
+        ],
+        ignore_conflicts=True,
+    )
+    actions = PlanAction.objects.order_by("pk").values_list(
+        "pk", "outcome__plan__case__district_id"
+    )
+    PlanAction.services.through.objects.bulk_create(
+        [
+            PlanAction.services.through(planaction_id=pk, service_id=s)
+            for i, (pk, district_id) in enumerate(actions)
+            if i % 4 == 0
+            for s in pick(district_id, 1)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 SESSION_PLAN = [

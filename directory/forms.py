@@ -165,8 +165,10 @@ class ServiceForm(GovukForm):
         label="I have checked every detail of this entry is current", required=False
     )
 
-    def __init__(self, *args, need_options=((), ()), editors=None, **kwargs):
+    def __init__(self, *args, need_options=((), ()), editors=None, hubs=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if hubs is not None:  # a hub-bound editor chooses among their own hubs
+            self.fields["family_hub"].queryset = hubs
         self.fields["needs_sf"].choices = list(need_options[0])
         self.fields["needs_vulnerability"].choices = list(need_options[1])
         if editors is not None:

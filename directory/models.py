@@ -43,7 +43,13 @@ class Location(models.Model):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("edit_directory", "Can keep the services directory")]
+        permissions = [
+            ("edit_directory", "Can keep the services directory"),
+            (
+                "edit_whole_directory",
+                "Can keep every entry in the directory, whatever hub it belongs to",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

@@ -3,10 +3,13 @@ register lists and hub reach figures. Each list is a fixed number of queries wha
 the data."""
 
 import datetime
+import hashlib
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 
@@ -21,6 +24,8 @@ from directory.models import (
     SessionKind,
 )
 from partners.models import FamilyHub, Service, ServiceStatus
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,16 @@ def services_for_signposting(*, district_id: int | None = None) -> QuerySet[Serv
     if district_id:
         qs = qs.filter(_in_district(district_id))
     return qs.order_by("name", "pk")
+
+
+def signposting_choices(ids: Iterable[int], *, district_id: int | None):
+    """(the services with these ids a family in the district may be signposted to, in the
+    order given; the ids that are not among them). One query."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return [], []
+    found = services_for_signposting(district_id=district_id).in_bulk(wanted)
+    return [found[i] for i in wanted if i in found], [i for i in wanted if i not in found]
 
 
 # --- Reviews (for the reminders engine) ---
@@ -220,15 +235,18 @@ def hub_registrations(hub: FamilyHub) -> QuerySet[HubRegistration]:
 
 # --- Reach ---
 
-# One pass over the period's attendance: each person once per hub (hash aggregate), each
-# family once per hub; the child flag and the family are kept on the attendance row when
-# the register is taken, so there is no join to people or memberships.
+# Everything on the hub dashboard in one statement (one round trip), whatever the number of
+# hubs. One pass over the period's attendance: each person once per hub (hash aggregate),
+# then each family once per hub; the child flag and the family are kept on the attendance
+# row when the register is taken, so there is no join to people or memberships. The three
+# "did they ..." flags are folded into one bit_or (1 child, 2 group-based, 4 parenting):
+# one aggregate instead of three over the largest input.
 REACH_SQL = """
     WITH people AS (
         SELECT s.hub_id, sa.person_id, max(sa.family_id) AS family_id, count(*) AS n,
-               bool_or(sa.child) AS child,
-               bool_or(s.kind = ANY(%(group_kinds)s)) AS in_group,
-               bool_or(s.kind = %(parenting)s) AS in_parenting
+               bit_or(sa.child::int
+                      | ((s.kind = ANY(%(group_kinds)s))::int << 1)
+                      | ((s.kind = %(parenting)s)::int << 2)) AS flags
         FROM directory_sessionattendance sa
         JOIN directory_hubsession s ON s.id = sa.session_id
         WHERE s.hub_id = ANY(%(hubs)s) AND s.held_on BETWEEN %(start)s AND %(end)s
@@ -236,10 +254,10 @@ REACH_SQL = """
     ),
     by_person AS (
         SELECT hub_id, sum(n)::int AS attendances,
-               count(*) FILTER (WHERE child) AS children,
-               count(*) FILTER (WHERE NOT child) AS adults,
-               count(*) FILTER (WHERE in_group) AS group_people,
-               count(*) FILTER (WHERE in_parenting) AS parenting_people
+               count(*) FILTER (WHERE flags & 1 = 1) AS children,
+               count(*) FILTER (WHERE flags & 1 = 0) AS adults,
+               count(*) FILTER (WHERE flags & 2 = 2) AS group_people,
+               count(*) FILTER (WHERE flags & 4 = 4) AS parenting_people
         FROM people GROUP BY hub_id
     ),
     by_family AS (
@@ -248,10 +266,65 @@ REACH_SQL = """
         FROM (SELECT DISTINCT hub_id, family_id FROM people WHERE family_id IS NOT NULL) f
         JOIN cases_family fam ON fam.id = f.family_id
         GROUP BY f.hub_id
+    ),
+    by_session AS (
+        SELECT hub_id, count(*) AS sessions,
+               count(*) FILTER (WHERE kind = ANY(%(group_kinds)s)) AS group_sessions,
+               count(*) FILTER (WHERE kind = %(parenting)s) AS parenting_sessions
+        FROM directory_hubsession
+        WHERE hub_id = ANY(%(hubs)s) AND held_on BETWEEN %(start)s AND %(end)s
+        GROUP BY hub_id
+    ),
+    by_registration AS (
+        SELECT hub_id, count(*) AS families,
+               count(*) FILTER (WHERE registered_on >= %(start)s) AS new
+        FROM directory_hubregistration
+        WHERE hub_id = ANY(%(hubs)s) AND registered_on <= %(end)s
+        GROUP BY hub_id
     )
-    SELECT p.hub_id, p.attendances, p.children, p.adults, p.group_people,
-           p.parenting_people, coalesce(f.families, 0), coalesce(f.deprived, 0)
-    FROM by_person p LEFT JOIN by_family f ON f.hub_id = p.hub_id
+    SELECT h.id, coalesce(p.attendances, 0), coalesce(p.children, 0), coalesce(p.adults, 0),
+           coalesce(p.group_people, 0), coalesce(p.parenting_people, 0),
+           coalesce(f.families, 0), coalesce(f.deprived, 0),
+           coalesce(s.sessions, 0), coalesce(s.group_sessions, 0),
+           coalesce(s.parenting_sessions, 0),
+           coalesce(r.families, 0), coalesce(r.new, 0)
+    FROM unnest(%(hubs)s::int[]) AS h(id)
+    LEFT JOIN by_person p ON p.hub_id = h.id
+    LEFT JOIN by_family f ON f.hub_id = h.id
+    LEFT JOIN by_session s ON s.hub_id = h.id
+    LEFT JOIN by_registration r ON r.hub_id = h.id
+"""
+REACH_FIELDS = (
+    "attendances",
+    "children_reached",
+    "adults_reached",
+    "group_people",
+    "parenting_people",
+    "families_reached",
+    "families_reached_deprived",
+    "sessions",
+    "group_sessions",
+    "parenting_sessions",
+    "families_registered",
+    "families_registered_in_period",
+)
+# The per-person aggregate of a whole county's year (a quarter of a million attendances)
+# needs ~30 MB; at the server's default 4 MB it spilled to disk in batches (EXPLAIN ANALYZE:
+# "Batches: 5, Disk Usage: 7384kB"). Raised for this one statement only.
+REACH_WORK_MEM = "64MB"
+REACH_CACHE_SECONDS = 600
+# What a hub's figures were computed from: its sessions (how many, the newest, the last
+# register taken or changed, which is every change to attendance through the register)
+# and its registrations. A change at one hub recomputes that hub alone. Two index lookups
+# per hub.
+FINGERPRINT_SQL = """
+    SELECT h.id, d.oid,
+           (SELECT concat_ws('/', count(*), max(id), max(register_taken_at))
+              FROM directory_hubsession WHERE hub_id = h.id),
+           (SELECT concat_ws('/', count(*), max(id))
+              FROM directory_hubregistration WHERE hub_id = h.id)
+    FROM unnest(%(hubs)s::int[]) AS h(id)
+    CROSS JOIN (SELECT oid FROM pg_database WHERE datname = current_database()) AS d
 """
 
 
@@ -273,64 +346,82 @@ class HubReach:
     extra: dict = field(default_factory=dict)
 
 
-def hub_reach(
-    hubs: Iterable[FamilyHub], *, start: datetime.date, end: datetime.date
-) -> list[HubReach]:
-    """The reach measures the seeds name, per hub, for sessions held from start to end:
-    children and parents (adults) reached, group-based support, parenting programmes and
-    reach into the most deprived areas. Three grouped queries, whatever the number of hubs;
-    a child is someone under 18 on the day they came."""
-    hubs = list(hubs)
-    by_hub = {h.pk: HubReach(hub=h) for h in hubs}
-    ids = list(by_hub)
-    if not ids:
-        return []
+def _cached(operation, *args):
+    """The cache saves work; when Redis is unreachable the figures are computed anyway."""
+    try:
+        return operation(*args)
+    except Exception:  # noqa: BLE001  (any cache outage: compute, never fail the page)
+        logger.warning("hub reach cache unavailable", exc_info=True)
+        return None
+
+
+def _reach_keys(ids: list[int], start, end, deprived: int) -> dict[int, str]:
+    """Each hub's cache key: the hub, the period, the deprivation setting and what its
+    figures were computed from (FINGERPRINT_SQL), so no figure outlives a change."""
+    with connection.cursor() as cursor:
+        cursor.execute(FINGERPRINT_SQL, {"hubs": ids})
+        rows = cursor.fetchall()
+    keys = {}
+    for hub_id, database, sessions, registrations in rows:
+        # The database's oid: a database made again (tests, a new bench county) with the
+        # same ids never takes figures cached from the old one.
+        digest = hashlib.sha256(
+            f"{database}|{start}|{end}|{deprived}|{sessions}|{registrations}".encode()
+        ).hexdigest()
+        keys[hub_id] = f"directory:reach:{hub_id}:{digest}"
+    return keys
+
+
+def _reach_rows(ids: list[int], start, end, deprived: int) -> dict[int, tuple]:
     params = {
         "hubs": ids,
         "start": start,
         "end": end,
         "group_kinds": list(GROUP_KINDS),
         "parenting": SessionKind.PARENTING,
-        "deprived": conf.deprived_deciles(),
+        "deprived": deprived,
     }
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{REACH_WORK_MEM}'")
         cursor.execute(REACH_SQL, params)
-        for row in cursor.fetchall():
-            r = by_hub[row[0]]
-            (
-                r.attendances,
-                r.children_reached,
-                r.adults_reached,
-                r.group_people,
-                r.parenting_people,
-                r.families_reached,
-                r.families_reached_deprived,
-            ) = row[1:]
-    for row in (
-        HubSession.objects.filter(hub_id__in=ids, held_on__gte=start, held_on__lte=end)
-        .values("hub_id")
-        .annotate(
-            sessions=Count("pk"),
-            group=Count("pk", filter=Q(kind__in=GROUP_KINDS)),
-            parenting=Count("pk", filter=Q(kind=SessionKind.PARENTING)),
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def hub_reach(
+    hubs: Iterable[FamilyHub], *, start: datetime.date, end: datetime.date
+) -> list[HubReach]:
+    """The reach measures the seeds name, per hub, for sessions held from start to end:
+    children and parents (adults) reached, group-based support, parenting programmes and
+    reach into the most deprived areas; a child is someone under 18 on the day they came.
+
+    Each hub's figures are kept in the cache (at most REACH_CACHE_SECONDS) until that hub's
+    sessions, registers or registrations change: many managers open the same period, and a
+    register taken at one hub recomputes that hub only. At most three statements (what the
+    figures come from, the cache, the hubs not cached), whatever the number of hubs."""
+    hubs = list(hubs)
+    ids = [h.pk for h in hubs]
+    if not ids:
+        return []
+    deprived = conf.deprived_deciles()
+    keys = _reach_keys(ids, start, end, deprived)
+    found = _cached(cache.get_many, list(keys.values())) or {}
+    rows = {hub_id: found[key] for hub_id, key in keys.items() if key in found}
+    missing = [hub_id for hub_id in ids if hub_id not in rows]
+    if missing:
+        computed = _reach_rows(missing, start, end, deprived)
+        rows.update(computed)
+        _cached(
+            cache.set_many,
+            {keys[hub_id]: computed[hub_id] for hub_id in missing if hub_id in keys},
+            REACH_CACHE_SECONDS,
         )
-    ):
-        r = by_hub[row["hub_id"]]
-        r.sessions = row["sessions"]
-        r.group_sessions = row["group"]
-        r.parenting_sessions = row["parenting"]
-    for row in (
-        HubRegistration.objects.filter(hub_id__in=ids, registered_on__lte=end)
-        .values("hub_id")
-        .annotate(
-            families=Count("pk"),
-            new=Count("pk", filter=Q(registered_on__gte=start)),
-        )
-    ):
-        r = by_hub[row["hub_id"]]
-        r.families_registered = row["families"]
-        r.families_registered_in_period = row["new"]
-    return [by_hub[h.pk] for h in hubs]
+    result = []
+    for hub in hubs:
+        reach = HubReach(hub=hub)
+        for name, value in zip(REACH_FIELDS, rows.get(hub.pk, ()), strict=False):
+            setattr(reach, name, value)
+        result.append(reach)
+    return result
 
 
 def signposting_counts(*, since: datetime.date) -> QuerySet[Service]:

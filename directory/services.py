@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Family, FamilyMembership, Need
+from directory import access
 from directory.models import (
     Contact,
     HubRegistration,
@@ -184,6 +185,15 @@ def service_save(
     """Create or update a directory entry with its needs, districts, locations, opening
     times and main contact. Saving with "reviewed" ticked restarts the review clock."""
     openings = check_service(data)
+    if not access.may_place_service(
+        acting_user, family_hub=data.family_hub, organisation=data.organisation
+    ):
+        raise InvalidEntry(
+            {
+                "family_hub": "Choose one of your family hubs: you keep the entries of your "
+                "own hubs and your agency only"
+            }
+        )
     creating = service is None
     service = service or Service()
     before = {} if creating else {"name": service.name, "status": service.status}
@@ -302,6 +312,10 @@ def location_save(*, acting_user, location: Location | None = None, request=None
         errors["name"] = "Enter the name of the place"
     if fields.get("location_type") == "physical" and not (fields.get("address_1") or "").strip():
         errors["address_1"] = "Enter the address people go to"
+    if not access.may_place_location(acting_user, family_hub=fields.get("family_hub")):
+        errors["family_hub"] = (
+            "Choose one of your family hubs: you keep the places of your own hubs only"
+        )
     if errors:
         raise InvalidEntry(errors)
     creating = location is None

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.models import Family, Need
 from directory import access, forms, importer, selectors, services
-from directory.models import DirectoryImport, HubSession, Location
+from directory.models import DirectoryImport, HubSession
 from directory.selectors import DirectoryQuery
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.models import AuditAction
@@ -86,7 +86,7 @@ def directory_service(request, pk: int):
         "directory/service_detail.html",
         {
             "service": service,
-            "is_editor": editor,
+            "is_editor": editor and access.services_kept_by(request.user).filter(pk=pk).exists(),
             "review_due_on": selectors.review_due_on(
                 service.last_reviewed_on, timezone.localdate(service.updated_at)
             ),
@@ -169,6 +169,7 @@ def _service_edit(request, service: Service | None):
         initial=initial,
         need_options=selectors.need_options(),
         editors=_editors(),
+        hubs=access.hubs_kept_by(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,12 +199,12 @@ def service_create(request):
 
 @access.DIRECTORY_EDITORS
 def service_edit(request, pk: int):
-    return _service_edit(request, get_object_or_404(Service, pk=pk))
+    return _service_edit(request, access.get_service_to_keep(request.user, pk))
 
 
 @access.DIRECTORY_EDITORS
 def service_reviewed(request, pk: int):
-    service = get_object_or_404(Service, pk=pk)
+    service = access.get_service_to_keep(request.user, pk)
     if request.method == "POST":
         services.service_mark_reviewed(service=service, acting_user=request.user, request=request)
         messages.success(request, f"{service.name} is marked as reviewed today.")
@@ -214,8 +215,11 @@ def service_reviewed(request, pk: int):
 def directory_reviews(request):
     """The editor's list: entries due for review in the next 30 days, or overdue."""
     today = timezone.localdate()
+    kept = None
+    if not access.keeps_whole_directory(request.user):
+        kept = access.services_kept_by(request.user).values_list("pk", flat=True)
     due = sorted(
-        selectors.services_due_for_review(today + datetime.timedelta(days=30)),
+        selectors.services_due_for_review(today + datetime.timedelta(days=30), service_ids=kept),
         key=lambda r: r.due_on,
     )
     page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -228,9 +232,8 @@ def directory_reviews(request):
 
 @access.DIRECTORY_EDITORS
 def organisation_list(request):
-    page = Paginator(Organisation.objects.order_by("name", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    organisations = access.organisations_kept_by(request.user).order_by("name", "pk")
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     return render(request, "directory/organisations.html", {"page": page})
 
 
@@ -257,7 +260,7 @@ def _simple_edit(request, *, form_class, instance, save, template_title, back, f
 
 @access.DIRECTORY_EDITORS
 def organisation_edit(request, pk: int | None = None):
-    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
+    organisation = access.get_organisation_to_keep(request.user, pk) if pk else None
     fields = ["name", "description", "email", "website", "phone"]
     return _simple_edit(
         request,
@@ -278,14 +281,15 @@ def organisation_edit(request, pk: int | None = None):
 @access.DIRECTORY_EDITORS
 def location_list(request):
     page = Paginator(
-        Location.objects.select_related("family_hub").order_by("name", "pk"), 50
+        access.locations_kept_by(request.user).select_related("family_hub").order_by("name", "pk"),
+        50,
     ).get_page(request.GET.get("page"))
     return render(request, "directory/locations.html", {"page": page})
 
 
 @access.DIRECTORY_EDITORS
 def location_edit(request, pk: int | None = None):
-    location = get_object_or_404(Location, pk=pk) if pk else None
+    location = access.get_location_to_keep(request.user, pk) if pk else None
     fields = ["name", "location_type", "address_1", "city", "postcode", "description"]
 
     def save(d):
@@ -308,7 +312,7 @@ def location_edit(request, pk: int | None = None):
     )
 
 
-@access.DIRECTORY_EDITORS
+@access.WHOLE_DIRECTORY_EDITORS
 def directory_import(request):
     bound = request.method == "POST"
     form = forms.ImportForm(request.POST if bound else None, request.FILES if bound else None)
@@ -325,7 +329,7 @@ def directory_import(request):
     return render(request, "directory/import.html", {"form": form, "recent": recent})
 
 
-@access.DIRECTORY_EDITORS
+@access.WHOLE_DIRECTORY_EDITORS
 def directory_import_result(request, pk: int):
     run = get_object_or_404(DirectoryImport, pk=pk)
     return render(request, "directory/import_result.html", {"run": run})

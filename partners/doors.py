@@ -176,7 +176,27 @@ def suppresses_small_numbers(user) -> bool:
     return user.role == Role.STRATEGIC
 
 
+WHOLE_DIRECTORY_PERMISSION = "directory.edit_whole_directory"
+
+
+def is_hub_bound(user) -> bool:
+    """A directory editor who works for family hubs (hub staff, or on a team that works from
+    a hub) keeps only their hubs' and their agency's entries."""
+    return is_hub_staff(user) or bool(user.agency_id and user.agency.family_hub_id)
+
+
+def keeps_whole_directory(user) -> bool:
+    """Administrators, holders of edit_whole_directory (the council's directory team) and
+    editors bound to no hub keep every entry in the authority's directory."""
+    if not is_directory_editor(user):
+        return False
+    if user.role == Role.ADMINISTRATOR or user.has_perm(WHOLE_DIRECTORY_PERMISSION):
+        return True
+    return not is_hub_bound(user)
+
+
 DIRECTORY_EDITORS = Rule("directory editors and administrators", is_directory_editor)
+WHOLE_DIRECTORY_EDITORS = Rule("editors of the whole directory", keeps_whole_directory)
 HUB_STAFF = Rule("family hub staff", is_hub_staff)
 HUB_FIGURES = Rule("people who see hub figures", may_see_hub_figures)
 

@@ -10,6 +10,11 @@ from rest_framework.response import Response
 from cases import restriction
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, LevelOfNeed, Need
+from directory.serializers import (
+    services_from_ids,
+    signposted_services_field,
+    signposted_services_output,
+)
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -180,6 +185,8 @@ class ReferralOutput(serializers.ModelSerializer):
         rationale = serializers.CharField()
         allocated_agency = serializers.CharField(allow_null=True)
         case = serializers.CharField(source="case.reference", allow_null=True, default=None)
+        signposted_services = signposted_services_output()
+        signposted_to = serializers.CharField()
         decided_at = serializers.DateTimeField()
 
     reference = serializers.CharField(read_only=True)
@@ -246,7 +253,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 "decision__case",
                 "decision__allocated_agency",
             )
-            .prefetch_related("people")
+            .prefetch_related("people", "decision__signposted_services")
         )
 
     def get_object(self):
@@ -342,7 +349,20 @@ class DecideInput(serializers.Serializer):
     )
     lead_professional = serializers.IntegerField(allow_null=True, default=None)
     case = serializers.IntegerField(allow_null=True, default=None)
-    signposted_to = _text()
+    signposted_services = signposted_services_field()
+    signposted_to = _text(help_text="Services not in the directory, in words.")
+
+    def validate(self, data):
+        if data["signposted_services"] and data["outcome"] != Outcome.SIGNPOSTING:
+            raise serializers.ValidationError(
+                {
+                    "signposted_services": [
+                        "Services from the directory are recorded with the "
+                        f"“{Outcome.SIGNPOSTING.label}” outcome only"
+                    ]
+                }
+            )
+        return data
 
 
 class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -355,9 +375,13 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Referral.objects.none()
-        return selectors.triage_queue_for(
-            self.request.user, urgency=self.request.query_params.get("urgency", "")
-        ).select_related("decision")
+        return (
+            selectors.triage_queue_for(
+                self.request.user, urgency=self.request.query_params.get("urgency", "")
+            )
+            .select_related("decision")
+            .prefetch_related("decision__signposted_services")
+        )
 
     def _referral(self, pk) -> Referral:
         referral = access.get_referral_for(self.request.user, pk)
@@ -437,6 +461,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             case = selectors.open_cases_of(referral.family).filter(pk=d["case"]).first()
             if case is None:
                 raise serializers.ValidationError({"case": "Not an open case of this family"})
+        signposted = services_from_ids(d["signposted_services"], district_id=referral.district_id)
         services.referral_decide(
             referral=referral,
             acting_user=request.user,
@@ -448,6 +473,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             lead_professional=lead,
             case=case,
             signposted_to=d["signposted_to"],
+            signposted_services=signposted,
             request=request,
         )
         referral = Referral.objects.select_related("decision", "district").get(pk=referral.pk)

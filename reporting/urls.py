@@ -8,6 +8,12 @@ urlpatterns = [
     path("reporting/dashboard/requests/", views.dashboard_referrals, name="dashboard_referrals"),
     path("reporting/indicators/", views.indicator_list, name="indicators"),
     path("reporting/indicators.<str:fmt>", views.indicators_download, name="indicators_download"),
+    path("reporting/signposting/", views.signposting_report, name="signposting_report"),
+    path(
+        "reporting/signposting.<str:fmt>",
+        views.signposting_download,
+        name="signposting_download",
+    ),
     path("reporting/exports/", views.export_list, name="export_list"),
     path("reporting/exports/new/", views.export_start, name="export_start"),
     path("reporting/exports/<int:pk>/", views.export_status, name="export_status"),

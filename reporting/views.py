@@ -20,7 +20,7 @@ from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
-from reporting import exports, indicators, quality
+from reporting import exports, indicators, quality, signposting
 from reporting.charts import bar_chart
 from reporting.forms import ExportRequestForm, QualityAuditForm, ReportFilterForm
 from reporting.models import ExportJob, ExportKind, QualityAudit
@@ -300,25 +300,79 @@ def indicators_download(request, fmt: str):
     rows = exports.indicator_rows(
         indicators.indicators_for(scope, period), suppressed=scope.suppress
     )
-    name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    return _download(
+        request,
+        fmt=fmt,
+        kind="indicators",
+        period=period,
+        params=form.params(),
+        header=exports.INDICATOR_HEADER,
+        rows=rows,
+        sheet="Indicators",
+    )
+
+
+def _download(request, *, fmt, kind, period, params, header, rows, sheet):
+    """Figures on screen as a CSV or Excel file, straight away, audited as an export."""
+    name = f"{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
     audit(
         user=request.user,
         action=AuditAction.EXPORT,
-        record_type="indicators",
+        record_type=kind,
         request=request,
-        changes={"format": [None, fmt], "params": [None, str(form.params())]},
+        changes={"format": [None, fmt], "params": [None, str(params)]},
     )
     if fmt == "csv":
-        data, content_type = (
-            exports.csv_bytes(exports.INDICATOR_HEADER, rows),
-            "text/csv; charset=utf-8",
-        )
+        data, content_type = exports.csv_bytes(header, rows), "text/csv; charset=utf-8"
     else:
-        data = exports.xlsx_bytes(exports.INDICATOR_HEADER, rows, sheet="Indicators")
+        data = exports.xlsx_bytes(header, rows, sheet=sheet)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- Signposting (issue 18) -----------------------------------------------------------
+
+
+def _signposting(request):
+    """The filters (district and period: signposting is counted wherever the family was
+    sent from, so no lead agency filter) and the report as this viewer may see it."""
+    districts, agencies = filter_choices_for(request.user)
+    form = ReportFilterForm(request.GET or None, districts=districts, agencies=agencies)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope = reporting_scope_for(request.user, district=data.get("district"))
+    period = form.period()
+    report = signposting.signposting_for(scope, period).shown(suppressed=scope.suppress)
+    return form, scope, period, report
+
+
+@doors.FIGURES
+def signposting_report(request):
+    """Services families were signposted to, by service, headline need, district and hub."""
+    form, scope, period, report = _signposting(request)
+    return render(
+        request,
+        "reporting/signposting.html",
+        {"form": form, "scope": scope, "period": period, "report": report},
+    )
+
+
+@doors.FIGURES
+def signposting_download(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, scope, period, report = _signposting(request)
+    return _download(
+        request,
+        fmt=fmt,
+        kind="signposting",
+        period=period,
+        params=form.params(),
+        header=signposting.HEADER,
+        rows=report.rows(),
+        sheet="Signposting",
+    )
 
 
 @require_POST

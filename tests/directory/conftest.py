@@ -86,3 +86,23 @@ def age_review(service, days):
         last_reviewed_on=timezone.localdate() - datetime.timedelta(days=days),
         status=ServiceStatus.ACTIVE,
     )
+
+
+@pytest.fixture
+def referrer(school, district):
+    return factories.UserFactory(full_name="Tom Barnes", agency=school, districts=[district])
+
+
+@pytest.fixture
+def listed(directory_editor, organisation, district, other_district):
+    here = make_service(
+        directory_editor, organisation, name="Amberford stay and play", districts=[district]
+    )
+    county = make_service(directory_editor, organisation, name="Money advice line")
+    there = make_service(
+        directory_editor, organisation, name="Brackenmoor youth club", districts=[other_district]
+    )
+    closed = make_service(
+        directory_editor, organisation, name="Closed group", districts=[district], status="inactive"
+    )
+    return here, county, there, closed

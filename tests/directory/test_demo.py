@@ -25,4 +25,14 @@ def test_demo_county_holds_a_directory_and_a_year_of_hub_sessions(db):
     assert HubRegistration.objects.exists()
     manager = User.objects.get(email="hubmanager@demo.test")
     assert manager.has_perm("directory.run_hub") and manager.has_perm("directory.edit_directory")
-    assert User.objects.get(email="directory@demo.test").has_perm("directory.edit_directory")
+    county_editor = User.objects.get(email="directory@demo.test")
+    assert county_editor.has_perm("directory.edit_directory")
+    assert county_editor.has_perm("directory.edit_whole_directory")
+    # Families were signposted to services by each route, so the report has figures.
+    from assessments.models import PlanAction
+    from cases.models import CaseClosure
+    from referrals.models import TriageDecision
+
+    assert TriageDecision.signposted_services.through.objects.exists()
+    assert PlanAction.services.through.objects.exists()
+    assert CaseClosure.signposted_services.through.objects.exists()

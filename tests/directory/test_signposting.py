@@ -16,29 +16,7 @@ from tests import factories
 from tests.conftest import signed_in
 from tests.referrals.factories import matched
 
-from .conftest import make_service
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def referrer(school, district):
-    return factories.UserFactory(full_name="Tom Barnes", agency=school, districts=[district])
-
-
-@pytest.fixture
-def listed(directory_editor, organisation, district, other_district):
-    here = make_service(
-        directory_editor, organisation, name="Amberford stay and play", districts=[district]
-    )
-    county = make_service(directory_editor, organisation, name="Money advice line")
-    there = make_service(
-        directory_editor, organisation, name="Brackenmoor youth club", districts=[other_district]
-    )
-    closed = make_service(
-        directory_editor, organisation, name="Closed group", districts=[district], status="inactive"
-    )
-    return here, county, there, closed
 
 
 def test_front_door_signposts_to_directory_services_through_the_page(

@@ -269,3 +269,39 @@ def test_dashboard_is_a_constant_number_of_queries(client, district_manager, dis
     for i in range(10):
         FamilyHub.objects.create(district=district, name=f"Hub {i}")
     assert queries() == few
+
+
+def test_dashboard_figures_follow_the_registers_as_they_are_taken(
+    client, hub, hub_worker, session, district, district_manager
+):
+    """Each hub's figures are kept in the cache between views (many managers open the same
+    period), but never outlive a register taken or changed at that hub."""
+    from directory import selectors
+
+    family = factories.family_with_children(district=district, children=2)
+    services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    people = [m.person_id for m in family.memberships.all()]
+    url = reverse("hub_dashboard") + "?start=2026-01-01&end=2026-12-31"
+    c = signed_in(client, district_manager)
+
+    def reached():
+        row = c.get(url).context["rows"][0][1]
+        return row["children_reached"], row["adults_reached"]
+
+    assert reached() == (0, 0)
+    services.session_register_take(session=session, acting_user=hub_worker, person_ids=people)
+    assert reached() == (2, 1)
+    with CaptureQueriesContext(connection) as captured:
+        assert reached() == (2, 1)
+    assert not any("directory_sessionattendance sa" in q["sql"] for q in captured.captured_queries)
+    # A child unticked: rows deleted, none added.
+    services.session_register_take(session=session, acting_user=hub_worker, person_ids=people[:2])
+    assert reached() == (1, 1)
+    # With the cache emptied the figures are computed again, the same.
+    selectors.cache.clear()
+    assert (
+        selectors.hub_reach(
+            [hub], start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)
+        )[0].children_reached
+        == 1
+    )
