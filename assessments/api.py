@@ -481,10 +481,16 @@ class CaseClosureViewSet(viewsets.ViewSet):
         summary = serializers.CharField(
             max_length=MAX_TEXT, required=False, default="", allow_blank=True
         )
+        unmet_outcomes_explanation = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
         outcome_results = OutcomeResultInput(many=True, required=False, default=list)
 
     class ClosureOutput(serializers.Serializer):
         case = serializers.IntegerField(source="case_id")
+        status = serializers.CharField(
+            source="case.status", help_text="closed, or closure_pending awaiting a manager"
+        )
         reason = serializers.CharField()
         closed_on = serializers.DateField()
         family_view = serializers.CharField()
@@ -505,6 +511,7 @@ class CaseClosureViewSet(viewsets.ViewSet):
             family_view=data["family_view"],
             family_view_text=data["family_view_text"],
             summary=data["summary"],
+            unmet_outcomes_explanation=data["unmet_outcomes_explanation"],
             request=request,
         )
         return Response(self.ClosureOutput(closure).data, status=status.HTTP_201_CREATED)
