@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from cases import services as case_services
 from cases.models import ChronologyKind, LevelOfNeedChange
-from earlyhelp.errors import DomainError, FieldError
+from earlyhelp.errors import FieldError
 from tests import factories
 from tests.conftest import signed_in
 
