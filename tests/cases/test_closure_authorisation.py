@@ -112,6 +112,8 @@ def test_a_targeted_closure_waits_for_the_manager_who_authorises_it(
     assert client.get(url).status_code == 302
 
     signed_in(client, district_manager)
+    case_page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert reverse("authorise_closure", args=[case.pk]) in case_page
     queue = client.get(reverse("closure_queue")).content.decode()
     assert case.reference in queue and practitioner.full_name in queue
     page = client.get(reverse("authorise_closure", args=[case.pk]))
@@ -153,14 +155,13 @@ def test_a_returned_closure_reopens_the_case_and_tells_the_lead_why(
     told = Notification.objects.get(user=practitioner, subject__contains="returned")
     assert told.body == reason
     assert case.chronology.filter(title__contains="returned", text=reason).exists()
-    # Open again: the lead can close it once more.
+    # Open again: the lead reads why on the case page and can close it once more.
     signed_in(client, practitioner)
+    assert reason in client.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert client.get(reverse("close_case", args=[case.pk])).status_code == 200
 
 
-def test_which_levels_need_authorisation_is_configurable(
-    practitioner, district_manager, settings
-):
+def test_which_levels_need_authorisation_is_configurable(practitioner, district_manager, settings):
     settings.CLOSURE_AUTHORISATION_LEVELS = (2,)
     case = pending_closure(lead=practitioner, case=_case(practitioner, 2))
     assert case.status == CaseStatus.CLOSURE_PENDING
