@@ -47,7 +47,7 @@ def test_a_review_closes_a_targeted_case_once_the_manager_authorises_it(page, le
     assert page.get_by_text("The family's needs are met; all agreed.").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Send for authorisation").click()
-    page.get_by_text("The closure is waiting for a team manager's authorisation.").wait_for()
+    page.get_by_text("You will be told when they authorise it or return it.").wait_for()
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSURE_PENDING
 
