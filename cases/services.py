@@ -893,20 +893,13 @@ def _closure_request(*, case, acting_user, answers, signposted_services, request
     pending = ClosureRequest.objects.create(case=case, requested_by=acting_user, **answers)
     if signposted_services:
         pending.signposted_services.set(signposted_services)
-    chronology_add(
-        case=case,
-        kind=ChronologyKind.STATUS,
-        title=f"Closure awaiting a manager's authorisation: {pending.get_reason_display()}",
-        text=answers["summary"],
-        author=acting_user,
-        source=pending,
-    )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
-        request=request,
-        changes={"status": ["open", CaseStatus.CLOSURE_PENDING]},
+    _closure_step_recorded(
+        pending,
+        acting_user,
+        f"Closure awaiting a manager's authorisation: {pending.get_reason_display()}",
+        answers["summary"],
+        ["open", CaseStatus.CLOSURE_PENDING],
+        request,
     )
     for manager in access.closure_authorisers_for(case).exclude(pk=acting_user.pk):
         notify(
@@ -915,6 +908,35 @@ def _closure_request(*, case, acting_user, answers, signposted_services, request
             url=_url("authorise_closure", case.pk),
         )
     return pending
+
+
+def _closure_step_recorded(pending, acting_user, title, text, statuses, request) -> None:
+    chronology_add(
+        case=pending.case,
+        kind=ChronologyKind.STATUS,
+        title=title,
+        text=text,
+        author=acting_user,
+        source=pending,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=pending.case,
+        request=request,
+        changes={"status": statuses},
+    )
+
+
+def _decide(pending: ClosureRequest, acting_user, decision: str, **fields) -> None:
+    for name, value in {
+        "decision": decision,
+        "decided_by": acting_user,
+        "decided_at": timezone.now(),
+        **fields,
+    }.items():
+        setattr(pending, name, value)
+    pending.save()
 
 
 def _pending_closure(case: EarlyHelpCase, acting_user, verb: str) -> ClosureRequest:
@@ -930,10 +952,7 @@ def closure_authorise(*, case: EarlyHelpCase, acting_user, request=None) -> Case
     the lead is told."""
     case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
     pending = _pending_closure(case, acting_user, "authorise_closure")
-    pending.decision = ClosureRequest.Decision.AUTHORISED
-    pending.decided_by = acting_user
-    pending.decided_at = timezone.now()
-    pending.save(update_fields=["decision", "decided_by", "decided_at"])
+    _decide(pending, acting_user, ClosureRequest.Decision.AUTHORISED)
     closure = _close(
         case=case,
         verb="authorise_closure",
@@ -964,25 +983,14 @@ def closure_return(
     except DomainError as error:
         raise FieldError("reason", str(error)) from None
     transitions.CASE.move(case, "return_closure", acting_user=acting_user, reason=reason)
-    pending.decision = ClosureRequest.Decision.RETURNED
-    pending.decided_by = acting_user
-    pending.decided_at = timezone.now()
-    pending.return_reason = reason
-    pending.save(update_fields=["decision", "decided_by", "decided_at", "return_reason"])
-    chronology_add(
-        case=case,
-        kind=ChronologyKind.STATUS,
-        title="Closure returned to the lead professional",
-        text=reason,
-        author=acting_user,
-        source=pending,
-    )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
-        request=request,
-        changes={"status": [CaseStatus.CLOSURE_PENDING, "open"]},
+    _decide(pending, acting_user, ClosureRequest.Decision.RETURNED, return_reason=reason)
+    _closure_step_recorded(
+        pending,
+        acting_user,
+        "Closure returned to the lead professional",
+        reason,
+        [CaseStatus.CLOSURE_PENDING, "open"],
+        request,
     )
     notify(
         user=pending.requested_by,
