@@ -539,11 +539,17 @@ class CaseClosureViewSet(viewsets.ViewSet):
         summary = serializers.CharField(
             max_length=MAX_TEXT, required=False, default="", allow_blank=True
         )
+        unmet_outcomes_explanation = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
         outcome_results = OutcomeResultInput(many=True, required=False, default=list)
         signposted_services = signposted_services_field()
 
     class ClosureOutput(serializers.Serializer):
         case = serializers.IntegerField(source="case_id")
+        status = serializers.CharField(
+            source="case.status", help_text="closed, or closure_pending awaiting a manager"
+        )
         reason = serializers.CharField()
         closed_on = serializers.DateField()
         family_view = serializers.CharField()
@@ -568,6 +574,7 @@ class CaseClosureViewSet(viewsets.ViewSet):
             family_view_text=data["family_view_text"],
             summary=data["summary"],
             signposted_services=signposted,
+            unmet_outcomes_explanation=data["unmet_outcomes_explanation"],
             request=request,
         )
         return Response(self.ClosureOutput(closure).data, status=status.HTTP_201_CREATED)

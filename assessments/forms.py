@@ -140,12 +140,20 @@ class ActionForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, members=(), services=None, **kwargs):
+    def __init__(self, *args, members=(), lead=None, services=None, **kwargs):
         super().__init__(*args, **kwargs)
         if services is not None:
             self.fields["services"].queryset = services
-        self.fields["owner"].choices = [("family", "The family")] + [
-            (str(m.pk), f"{m.name} ({m.agency})") for m in members
+        lead_id = getattr(lead, "pk", None)
+        choices = [("family", "The family")]
+        if lead is not None and not any(m.user_id == lead_id for m in members):
+            choices.append(("lead", f"{lead.full_name} (lead professional)"))
+        self.fields["owner"].choices = choices + [
+            (
+                str(m.pk),
+                f"{m.name} ({m.agency})" + (" (lead professional)" if m.user_id == lead_id else ""),
+            )
+            for m in members
         ]
 
     def clean_due_on(self):
@@ -316,6 +324,12 @@ class ClosureForm(GovukForm):
     family_view_text = long_text("The family's view, in their words", required=False, rows=3)
     child_voice = long_text("The child's voice at closure", required=False, rows=3)
     summary = long_text("Closing summary", required=False, rows=4)
+    unmet_outcomes_explanation = long_text(
+        "If you are closing as 'needs met' but an outcome was not achieved, explain why the "
+        "family's needs are met",
+        required=False,
+        rows=3,
+    )
     signposted_services = forms.ModelMultipleChoiceField(
         label="Universal services the family has been signposted to",
         queryset=Service.objects.none(),

@@ -38,6 +38,8 @@ from cases.services import (
     _require_worker,
     case_close,
     chronology_add,
+    closure_check,
+    taf_member_add,
 )
 from earlyhelp import events
 from earlyhelp.audit import audit
@@ -597,13 +599,18 @@ def action_add(
     due_on: datetime.date,
     owner_member=None,
     owner_is_family: bool = False,
+    owner_is_lead: bool = False,
     set_on: datetime.date | None = None,
     services=(),
     request=None,
 ) -> PlanAction:
-    """An action: what, who (a current TAF member, or the family), by when."""
+    """An action: what, who (a current TAF member, the lead professional, or the family), by
+    when. The lead owning an action joins the TAF as its lead if not already on it, so the
+    action shows on their work tray like any member's."""
     case = outcome.plan.case
     _require_worker(acting_user, case)
+    if owner_is_lead:
+        owner_member = _lead_as_member(case, acting_user, request)
     what = _check_text(what, "what will happen")
     set_on = set_on or timezone.localdate()
     if due_on < set_on:
@@ -638,6 +645,21 @@ def action_add(
     audit(user=acting_user, action=AuditAction.CREATE, record=action, request=request)
     events.emit("plan_action_assigned", action=action, acting_user=acting_user)
     return action
+
+
+def _lead_as_member(case: EarlyHelpCase, acting_user, request):
+    lead = case.lead_professional
+    if lead is None or not lead.is_active:
+        raise DomainError("This case has no lead professional to own the action.")
+    member = case.taf_members.filter(user=lead, left_on__isnull=True).first()
+    return member or taf_member_add(
+        case=case,
+        user=lead,
+        agency=case.lead_agency,
+        role_in_team="Lead professional",
+        acting_user=acting_user,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -924,16 +946,14 @@ def meeting_record(
 
 
 @transaction.atomic
-def meeting_cancel(
-    *, meeting: TafMeeting, acting_user, reason: str = "", request=None
-) -> TafMeeting:
+def meeting_cancel(*, meeting: TafMeeting, acting_user, reason: str, request=None) -> TafMeeting:
     """Cancel a scheduled meeting, with the reason; every member is told and their
     calendars drop it."""
     _require_worker(acting_user, meeting.case)
     meeting = TafMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in CANCEL_FROM:
         raise InvalidTransition("Only a scheduled meeting can be cancelled.")
-    reason = _check_text(reason, "the reason for cancelling", required=False)
+    reason = _check_text(reason, "the reason for cancelling")
     # A new sequence number tells calendars the invitation they hold is cancelled.
     MEETING.move(
         meeting,
@@ -971,12 +991,11 @@ OUTCOME_RESULTS = {
 }
 
 
-@transaction.atomic
-def case_close_with_plan(
-    *, case: EarlyHelpCase, acting_user, outcome_results: dict[int, dict], request=None, **closure
-):
-    """Close the case with a result for each plan outcome (a snapshot of its words), and
-    cancel any meeting still scheduled. Everything else: cases.services.case_close."""
+def closure_prepare(
+    *, case: EarlyHelpCase, acting_user, outcome_results: dict[int, dict], **closure
+) -> dict:
+    """The closure's answers with a result for each plan outcome (a snapshot of its words),
+    checked, nothing written: the closure page shows them back for confirmation."""
     outcomes = []
     plan = FamilyPlan.objects.filter(case=case).first()
     if plan is not None:
@@ -994,18 +1013,36 @@ def case_close_with_plan(
                     ),
                 }
             )
-    if (
-        closure.get("reason") == "needs_met"
-        and any(o["result"] == "not_achieved" for o in outcomes)
-        and not (closure.get("summary") or "").strip()
-    ):
-        raise DomainError(
-            "You are closing the case as 'needs met' but some outcomes were not achieved. "
-            "Explain in the closing summary why the needs are met."
-        )
-    closed = case_close(
-        case=case, acting_user=acting_user, outcomes=outcomes, request=request, **closure
+    return closure_check(case=case, acting_user=acting_user, outcomes=outcomes, **closure)
+
+
+@transaction.atomic
+def case_close_with_plan(
+    *,
+    case: EarlyHelpCase,
+    acting_user,
+    outcome_results: dict[int, dict],
+    signposted_services=(),
+    request=None,
+    **closure,
+):
+    """Close the case with a result for each plan outcome. Everything else, including a
+    manager's authorisation where the level needs it: cases.services.case_close."""
+    answers = closure_prepare(
+        case=case, acting_user=acting_user, outcome_results=outcome_results, **closure
     )
+    return case_close(
+        case=case,
+        acting_user=acting_user,
+        signposted_services=signposted_services,
+        request=request,
+        **answers,
+    )
+
+
+def on_case_closed(*, case: EarlyHelpCase, acting_user) -> None:
+    """A closed case has no meetings to come: each one still scheduled is cancelled and its
+    members told (registered in AssessmentsConfig.ready)."""
     for meeting in TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED):
         MEETING.move(
             meeting,
@@ -1016,4 +1053,3 @@ def case_close_with_plan(
             change_reason="The case has closed.",
         )
         events.emit("meeting_cancelled", meeting=meeting, acting_user=acting_user)
-    return closed

@@ -23,7 +23,7 @@ from assessments.models import (
 from assessments.pdf import render_pdf
 from cases import access
 from cases import selectors as case_selectors
-from cases.models import Need
+from cases.models import CaseStatus, ClosureReason, ClosureRequest, FamilyView, Need
 from directory.selectors import services_for_signposting
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
@@ -467,6 +467,7 @@ def add_plan_action(request, case_id: int, outcome_id: int):
     form = forms.ActionForm(
         request.POST or None,
         members=members,
+        lead=case.lead_professional,
         services=services_for_signposting(district_id=case.district_id),
     )
     if request.method == "POST" and form.is_valid():
@@ -480,6 +481,7 @@ def add_plan_action(request, case_id: int, outcome_id: int):
                 due_on=data["due_on"],
                 owner_member=owner,
                 owner_is_family=data["owner"] == "family",
+                owner_is_lead=data["owner"] == "lead",
                 services=data.get("services") or (),
                 request=request,
             )
@@ -794,11 +796,15 @@ def review_pdf(request, case_id: int, meeting_id: int):
 
 @doors.CASE_WORKERS
 def close_case(request, case_id: int):
+    """Close the case in two steps: the answers, then a check-your-answers page that closes
+    it on confirmation (or sends it to a manager to authorise, when its level needs that)."""
     case = _case(request, case_id)
-    if not case.is_open:
+    if not case.is_open or case.status == CaseStatus.CLOSURE_PENDING:
         messages.error(
             request,
-            "This case is closed. To work with the family again, make a new request for "
+            "This case's closure is waiting for a team manager's authorisation."
+            if case.is_open
+            else "This case is closed. To work with the family again, make a new request for "
             "support; the history is kept.",
         )
         return redirect("case_detail", pk=case.pk)
@@ -808,39 +814,85 @@ def close_case(request, case_id: int):
     initial = {"closed_on": timezone.localdate()}
     review = _review_decision(case, request.GET.get("review"))
     if review is not None:  # pre-filled from the TAF review that decided to close
-        initial.update(reason="needs_met", summary=review.decision_reason)
+        reason = "stepped_down" if review.decision == MeetingDecision.STEP_DOWN else "needs_met"
+        initial.update(reason=reason, summary=review.decision_reason)
     form = forms.ClosureForm(
         request.POST or None,
         outcomes=outcomes,
         initial=initial,
         services=services_for_signposting(district_id=case.district_id),
     )
-    if request.method == "POST" and form.is_valid():
+    needs_authorisation = access.closure_needs_authorisation(request.user, case)
+    if request.method == "POST" and "change" not in request.POST and form.is_valid():
         data = form.cleaned_data
+        answers = {
+            "outcome_results": form.outcome_results(),
+            "reason": data["reason"],
+            "closed_on": data["closed_on"],
+            "family_view": data["family_view"],
+            "family_view_text": data.get("family_view_text", ""),
+            "child_voice": data.get("child_voice", ""),
+            "summary": data.get("summary", ""),
+            "unmet_outcomes_explanation": data.get("unmet_outcomes_explanation", ""),
+        }
         try:
-            services.case_close_with_plan(
+            if request.POST.get("confirm") != "yes":
+                checked = services.closure_prepare(case=case, acting_user=request.user, **answers)
+                return _confirm_closure(request, case, form, checked, needs_authorisation)
+            closed = services.case_close_with_plan(
                 case=case,
                 acting_user=request.user,
-                outcome_results=form.outcome_results(),
-                reason=data["reason"],
-                closed_on=data["closed_on"],
-                family_view=data["family_view"],
-                family_view_text=data.get("family_view_text", ""),
-                child_voice=data.get("child_voice", ""),
-                summary=data.get("summary", ""),
                 signposted_services=data.get("signposted_services") or (),
                 request=request,
+                **answers,
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
         else:
-            messages.success(request, "Case closed.")
+            if isinstance(closed, ClosureRequest):
+                messages.success(
+                    request,
+                    "The closure is waiting for a team manager's authorisation. You will be "
+                    "told when they authorise it or return it.",
+                )
+            else:
+                messages.success(request, "Case closed.")
             return redirect("case_detail", pk=case.pk)
     return render(
         request,
         "assessments/close.html",
-        {"case": case, "form": form, "outcome_fields": [form[f"result_{o.pk}"] for o in outcomes]},
+        {
+            "case": case,
+            "form": form,
+            "outcome_fields": [form[f"result_{o.pk}"] for o in outcomes],
+            "needs_authorisation": needs_authorisation,
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _confirm_closure(request, case, form, answers, needs_authorisation):
+    """Check your answers: what was entered, shown back, posted again on confirmation."""
+    posted = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirm", "change")
+        for value in values
+    ]
+    return render(
+        request,
+        "assessments/close_confirm.html",
+        {
+            "case": case,
+            "answers": answers,
+            "reason": ClosureReason(answers["reason"]).label,
+            "family_view": FamilyView(answers["family_view"]).label,
+            "results": services.OUTCOME_RESULTS,
+            "signposted": form.cleaned_data.get("signposted_services") or (),
+            "posted": posted,
+            "needs_authorisation": needs_authorisation,
+        },
     )
 
 

@@ -362,6 +362,49 @@ def may_allocate(user, case: EarlyHelpCase) -> bool:
     return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
+def may_authorise_closure(user, case: EarlyHelpCase) -> bool:
+    """A team manager whose scope holds the case authorises (or returns) a lead's closure."""
+    return may_allocate(user, case)
+
+
+def closure_needs_authorisation(user, case: EarlyHelpCase) -> bool:
+    """A closure at a level the authority names (settings.CLOSURE_AUTHORISATION_LEVELS,
+    default the targeted level) waits for a manager, unless that manager closes it."""
+    from django.conf import settings
+
+    from cases.models import LevelOfNeed
+
+    levels = getattr(settings, "CLOSURE_AUTHORISATION_LEVELS", (LevelOfNeed.TARGETED,))
+    return case.level_of_need in levels and not may_authorise_closure(user, case)
+
+
+def closure_authorisers_for(case: EarlyHelpCase) -> QuerySet:
+    """The team managers told that a closure waits for them (see may_allocate's scope)."""
+    return (
+        team_managers()
+        .filter(
+            Q(agency_id=case.lead_agency_id)
+            | Q(districts=case.district_id, agency__kind=AgencyKind.EARLY_HELP_TEAM)
+        )
+        .distinct()
+    )
+
+
+def closures_awaiting_authorisation_for(user) -> QuerySet:
+    """Lead professionals' closures this manager may authorise, the longest waiting first."""
+    from cases.models import ClosureRequest
+
+    if not _active(user) or user.role != Role.TEAM_MANAGER:
+        return ClosureRequest.objects.none()
+    return (
+        ClosureRequest.objects.filter(
+            decision="", case__status="closure_pending", case__in=cases_visible_to(user)
+        )
+        .select_related("case__family", "case__district", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
 def step_up_requests_visible_to(user) -> QuerySet:
     """Social care staff see the step-up requests for their districts."""
     from cases.models import StepUpRequest

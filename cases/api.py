@@ -327,6 +327,50 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         leads = selectors.eligible_leads_for(case)
         return Response(self.LeadOutput(leads, many=True).data)
 
+    class ReturnClosureInput(serializers.Serializer):
+        reason = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+
+    def _case_for_closure_decision(self, request, pk):
+        case = access.get_case_for(request.user, pk)
+        if not access.may_authorise_closure(request.user, case):
+            from django.http import Http404
+
+            raise Http404
+        return case
+
+    @extend_schema(request=None, responses={200: CaseOutput})
+    @action(detail=True, methods=["post"], url_path="authorise-closure")
+    def authorise_closure(self, request, pk=None):
+        """Authorise a lead professional's closure (cases.services.closure_authorise): 200
+        with the closed case; 409 if no closure is awaiting authorisation; 404 out of the
+        caller's scope (or not a manager who may authorise it)."""
+        from earlyhelp.errors import InvalidTransition
+
+        case = self._case_for_closure_decision(request, pk)
+        try:
+            services.closure_authorise(case=case, acting_user=request.user, request=request)
+        except InvalidTransition as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(request=ReturnClosureInput, responses={200: CaseOutput})
+    @action(detail=True, methods=["post"], url_path="return-closure")
+    def return_closure(self, request, pk=None):
+        """Return a lead professional's closure with a reason (cases.services.closure_return):
+        200 with the case open again; 400 with a field message when the reason is missing;
+        409 if no closure is awaiting authorisation; 404 out of scope."""
+        from earlyhelp.errors import InvalidTransition
+
+        case = self._case_for_closure_decision(request, pk)
+        data = self._valid(self.ReturnClosureInput, request)
+        try:
+            services.closure_return(
+                case=case, acting_user=request.user, reason=data.get("reason", ""), request=request
+            )
+        except InvalidTransition as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
+
     @staticmethod
     def _valid(serializer_class, request) -> dict:
         serializer = serializer_class(data=request.data)

@@ -372,3 +372,28 @@ class LevelChangeForm(GovukForm):
         self.fields["level_of_need"].choices = [
             (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
         ]
+
+
+class ClosureDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Do you authorise this closure?",
+        choices=[
+            ("authorise", "Authorise: the case closes"),
+            ("return", "Return it to the lead professional"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you authorise the closure"},
+    )
+    reason = long_text(
+        "Why are you returning it?",
+        required=False,
+        help_text="Required when returning: the lead professional reads this.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason", "Enter why the closure is returned, so the lead knows what to do"
+            )
+        return data

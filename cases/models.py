@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
@@ -235,6 +236,9 @@ class CaseStatus(models.TextChoices):
     # Social care accepted a step up and the authority keeps early help open alongside:
     # early help deadlines pause (they count open cases only) until the lead closes it.
     STEPPED_UP = "stepped_up", "Stepped up (open alongside social care)"
+    # The lead asked to close a case at a level that needs a manager's authorisation
+    # (settings.CLOSURE_AUTHORISATION_LEVELS): the manager authorises (closed) or returns it.
+    CLOSURE_PENDING = "closure_pending", "Closure awaiting authorisation"
     CLOSED = "closed", "Closed"
 
 
@@ -607,11 +611,17 @@ class CaseClosure(models.Model):
     family_view_text = models.TextField(blank=True, max_length=MAX_TEXT)
     child_voice = models.TextField(blank=True, max_length=MAX_TEXT)
     summary = models.TextField(blank=True, max_length=MAX_TEXT)
+    # Why the needs are met although some plan outcomes were not achieved (asked for then).
+    unmet_outcomes_explanation = models.TextField(blank=True, max_length=MAX_TEXT)
     signposted_services = models.ManyToManyField(
         "partners.Service", blank=True, related_name="closures"
     )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The manager who authorised the lead's closure, when its level needed it.
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -620,6 +630,50 @@ class CaseClosure(models.Model):
 
     def __str__(self) -> str:
         return f"Closure of {self.case}"
+
+
+class ClosureRequest(models.Model):
+    """A lead's closure of a case whose level needs a manager's authorisation: the answers
+    as confirmed, kept whether the manager authorises it (the case closes with them) or
+    returns it with a reason (the case is open again and the lead is told)."""
+
+    class Decision(models.TextChoices):
+        AUTHORISED = "authorised", "Authorised"
+        RETURNED = "returned", "Returned to the lead professional"
+
+    case = models.ForeignKey(
+        EarlyHelpCase, on_delete=models.CASCADE, related_name="closure_requests"
+    )
+    reason = models.CharField(max_length=20, choices=ClosureReason.choices)
+    closed_on = models.DateField()
+    outcomes = models.JSONField(default=list, blank=True)
+    family_view = models.CharField(max_length=20, choices=FamilyView.choices)
+    family_view_text = models.TextField(blank=True, max_length=MAX_TEXT)
+    child_voice = models.TextField(blank=True, max_length=MAX_TEXT)
+    summary = models.TextField(blank=True, max_length=MAX_TEXT)
+    unmet_outcomes_explanation = models.TextField(blank=True, max_length=MAX_TEXT)
+    signposted_services = models.ManyToManyField("partners.Service", blank=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True, max_length=MAX_TEXT)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(decision=""), name="one_pending_closure_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.case} awaiting authorisation"
 
 
 class NoConsentDecision(models.Model):

@@ -1,5 +1,6 @@
 """Hand-over pages: a team manager's allocation queue (allocate a lead professional or send
-the case to another team) and children's social care's step-up queue (accept or decline).
+the case to another team) and closures awaiting their authorisation, and children's social
+care's step-up queue (accept or decline).
 
 Thin views: a form checks input, a service (cases/services.py) makes the move; a DomainError
 appears in the error summary (next to its field when it names one) with the input kept."""
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cases import access, forms, selectors, services
+from cases.models import CaseStatus
 from earlyhelp.audit import audit_view
 from earlyhelp.errors import DomainError
 from earlyhelp.working_days import working_days_between
@@ -149,5 +151,63 @@ def stepup_decide(request, pk: int):
         request,
         "cases/stepup_decide.html",
         {"step": step, "form": form, "children": children},
+        status=400 if form.errors else 200,
+    )
+
+
+@doors.MANAGERS
+def closure_queue(request):
+    """Lead professionals' closures waiting for this manager's authorisation, the longest
+    waiting first; one query for the page, whatever its length."""
+    today = timezone.localdate()
+    closures = list(access.closures_awaiting_authorisation_for(request.user)[:200])
+    for closure in closures:
+        closure.days_waiting = working_days_between(timezone.localdate(closure.requested_at), today)
+    return render(request, "cases/closure_queue.html", {"closures": closures})
+
+
+@doors.MANAGERS
+def authorise_closure(request, case_id: int):
+    """The lead's closure as they confirmed it: authorise it (the case closes) or return it
+    with a reason (the lead is told)."""
+    case = access.get_case_for(request.user, case_id)
+    if not access.may_authorise_closure(request.user, case):
+        from django.http import Http404
+
+        raise Http404
+    audit_view(request, case)
+    pending = case.closure_requests.filter(decision="").select_related("requested_by").first()
+    if pending is None or case.status != CaseStatus.CLOSURE_PENDING:
+        messages.info(request, f"{case.reference} is {case.get_status_display().lower()}.")
+        return redirect("case_detail", pk=case.pk)
+    form = forms.ClosureDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def save(data):
+            if data["decision"] == "authorise":
+                return services.closure_authorise(
+                    case=case, acting_user=request.user, request=request
+                )
+            return services.closure_return(
+                case=case, acting_user=request.user, reason=data["reason"], request=request
+            )
+
+        if _run(form, save) is not None:
+            if form.cleaned_data["decision"] == "authorise":
+                messages.success(request, f"Closure authorised: {case.reference} is closed.")
+            else:
+                messages.success(
+                    request, f"Closure returned: {case.reference} is open and the lead is told."
+                )
+            return redirect("closure_queue")
+    return render(
+        request,
+        "cases/authorise_closure.html",
+        {
+            "case": case,
+            "pending": pending,
+            "form": form,
+            "signposted": list(pending.signposted_services.all()),
+        },
         status=400 if form.errors else 200,
     )

@@ -18,6 +18,7 @@ from cases.models import (
     ChronologyEntry,
     ChronologyKind,
     ClosureReason,
+    ClosureRequest,
     ConsentRecord,
     EarlyHelpCase,
     Family,
@@ -735,8 +736,19 @@ def _step(
     return event
 
 
-@transaction.atomic
-def case_close(
+CLOSURE_FIELDS = (
+    "reason",
+    "closed_on",
+    "outcomes",
+    "family_view",
+    "family_view_text",
+    "child_voice",
+    "summary",
+    "unmet_outcomes_explanation",
+)
+
+
+def closure_check(
     *,
     case: EarlyHelpCase,
     acting_user,
@@ -746,43 +758,101 @@ def case_close(
     family_view_text: str = "",
     child_voice: str = "",
     summary: str = "",
+    unmet_outcomes_explanation: str = "",
     outcomes: list[dict] | None = None,
-    signposted_services=(),
-    request=None,
-) -> CaseClosure:
-    """Close the episode. `outcomes` is a snapshot of each plan outcome's words and result
-    (assessments.services.case_close_with_plan fills it from the plan). A closed case is
-    reopened only through a new request for support, so its history stays as it was."""
-    case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
+) -> dict:
+    """The closure's answers, checked and cleaned, nothing written: the closure page checks
+    them before asking the closer to confirm, and case_close checks them again."""
     transitions.CASE.check(case, "close")
     _require_worker(acting_user, case)
     if reason not in ClosureReason.values:
-        raise DomainError("Choose the reason for closing the case.")
+        raise FieldError("reason", "Choose the reason for closing the case.")
     if family_view not in FamilyView.values:
-        raise DomainError("Say whether the family feels family life has improved.")
+        raise FieldError("family_view", "Say whether the family feels family life has improved.")
     _check_past_date(closed_on, case, "closure date")
-    family_view_text = _check_text(family_view_text, "the family's view", required=False)
-    child_voice = _check_text(child_voice, "the child's voice", required=False)
-    summary = _check_text(summary, "the closing summary", required=False)
+    explanation = _check_text(unmet_outcomes_explanation, "the explanation", required=False)
+    outcomes = outcomes or []
+    if reason == ClosureReason.NEEDS_MET and any(
+        o.get("result") == "not_achieved" for o in outcomes
+    ):
+        if not explanation:
+            raise FieldError(
+                "unmet_outcomes_explanation",
+                "You are closing the case as 'needs met' but some outcomes were not achieved. "
+                "Explain why the family's needs are met.",
+            )
+    else:
+        explanation = ""
+    return {
+        "reason": reason,
+        "closed_on": closed_on,
+        "outcomes": outcomes,
+        "family_view": family_view,
+        "family_view_text": _check_text(family_view_text, "the family's view", required=False),
+        "child_voice": _check_text(child_voice, "the child's voice", required=False),
+        "summary": _check_text(summary, "the closing summary", required=False),
+        "unmet_outcomes_explanation": explanation,
+    }
+
+
+@transaction.atomic
+def case_close(
+    *,
+    case: EarlyHelpCase,
+    acting_user,
+    signposted_services=(),
+    ask_authorisation: bool = True,
+    request=None,
+    **answers,
+) -> CaseClosure | ClosureRequest:
+    """Close the episode (answers: see closure_check). `outcomes` is a snapshot of each plan
+    outcome's words and result (assessments.services.case_close_with_plan fills it). At a
+    level that needs a manager's authorisation (cases.access.closure_needs_authorisation) the
+    lead's closure waits for it instead: the case is 'closure awaiting authorisation', the
+    managers are told, and a ClosureRequest holding the answers is returned (unless
+    `ask_authorisation` is False: a recorded fact such as a move out of area). A closed case
+    is reopened only through a new request for support, so its history stays as it was."""
+    case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
+    answers = closure_check(case=case, acting_user=acting_user, **answers)
+    if (
+        ask_authorisation
+        and case.status == CaseStatus.OPEN
+        and access.closure_needs_authorisation(acting_user, case)
+    ):
+        return _closure_request(
+            case=case,
+            acting_user=acting_user,
+            answers=answers,
+            signposted_services=signposted_services,
+            request=request,
+        )
+    return _close(
+        case=case,
+        verb="close",
+        acting_user=acting_user,
+        closed_by=acting_user,
+        answers=answers,
+        signposted_services=signposted_services,
+        request=request,
+    )
+
+
+def _close(*, case, verb, acting_user, closed_by, answers, signposted_services, request):
     before = case.status
+    reason = answers["reason"]
     transitions.CASE.move(
         case,
-        "close",
+        verb,
         acting_user=acting_user,
         reason=ClosureReason(reason).label,
-        closed_on=closed_on,
+        closed_on=answers["closed_on"],
         closure_reason=reason,
     )
     closure = CaseClosure.objects.create(
         case=case,
-        reason=reason,
-        closed_on=closed_on,
-        outcomes=outcomes or [],
-        family_view=family_view,
-        family_view_text=family_view_text,
-        child_voice=child_voice,
-        summary=summary,
-        closed_by=acting_user,
+        closed_by=closed_by,
+        authorised_by=acting_user if acting_user != closed_by else None,
+        **answers,
     )
     if signposted_services:
         closure.signposted_services.set(signposted_services)
@@ -790,9 +860,11 @@ def case_close(
         case=case,
         kind=ChronologyKind.STATUS,
         title=f"Case closed: {ClosureReason(reason).label}",
-        text=summary,
-        occurred_on=closed_on,
-        author=acting_user,
+        text="\n\n".join(
+            text for text in (answers["summary"], answers["unmet_outcomes_explanation"]) if text
+        ),
+        occurred_on=answers["closed_on"],
+        author=closed_by,
         source=closure,
     )
     audit(
@@ -802,7 +874,127 @@ def case_close(
         request=request,
         changes={"status": [before, "closed"], "closure_reason": [None, reason]},
     )
+    # Meetings still scheduled are cancelled, members told (assessments listens).
+    events.emit("case_closed", case=case, acting_user=acting_user)
     return closure
+
+
+def _closure_request(*, case, acting_user, answers, signposted_services, request):
+    transitions.CASE.move(
+        case,
+        "request_closure",
+        acting_user=acting_user,
+        reason=ClosureReason(answers["reason"]).label,
+    )
+    pending = ClosureRequest.objects.create(case=case, requested_by=acting_user, **answers)
+    if signposted_services:
+        pending.signposted_services.set(signposted_services)
+    _closure_step_recorded(
+        pending,
+        acting_user,
+        f"Closure awaiting a manager's authorisation: {pending.get_reason_display()}",
+        answers["summary"],
+        ["open", CaseStatus.CLOSURE_PENDING],
+        request,
+    )
+    for manager in access.closure_authorisers_for(case).exclude(pk=acting_user.pk):
+        notify(
+            user=manager,
+            subject=f"{case.reference}: a closure is waiting for your authorisation",
+            url=_url("authorise_closure", case.pk),
+        )
+    return pending
+
+
+def _closure_step_recorded(pending, acting_user, title, text, statuses, request) -> None:
+    chronology_add(
+        case=pending.case,
+        kind=ChronologyKind.STATUS,
+        title=title,
+        text=text,
+        author=acting_user,
+        source=pending,
+    )
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=pending.case,
+        request=request,
+        changes={"status": statuses},
+    )
+
+
+def _decide(pending: ClosureRequest, acting_user, decision: str, **fields) -> None:
+    for name, value in {
+        "decision": decision,
+        "decided_by": acting_user,
+        "decided_at": timezone.now(),
+        **fields,
+    }.items():
+        setattr(pending, name, value)
+    pending.save()
+
+
+def _pending_closure(case: EarlyHelpCase, acting_user, verb: str) -> ClosureRequest:
+    if not access.may_authorise_closure(acting_user, case):
+        raise DomainError("Only a team manager for this case authorises its closure.")
+    transitions.CASE.check(case, verb)
+    return ClosureRequest.objects.select_for_update().get(case=case, decision="")
+
+
+@transaction.atomic
+def closure_authorise(*, case: EarlyHelpCase, acting_user, request=None) -> CaseClosure:
+    """A manager authorises a lead's closure: the case closes with the lead's answers, and
+    the lead is told."""
+    case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
+    pending = _pending_closure(case, acting_user, "authorise_closure")
+    _decide(pending, acting_user, ClosureRequest.Decision.AUTHORISED)
+    closure = _close(
+        case=case,
+        verb="authorise_closure",
+        acting_user=acting_user,
+        closed_by=pending.requested_by,
+        answers={field: getattr(pending, field) for field in CLOSURE_FIELDS},
+        signposted_services=list(pending.signposted_services.all()),
+        request=request,
+    )
+    notify(
+        user=pending.requested_by,
+        subject=f"{acting_user.full_name} authorised the closure of {case.reference}",
+        url=_url("case_detail", case.pk),
+    )
+    return closure
+
+
+@transaction.atomic
+def closure_return(
+    *, case: EarlyHelpCase, acting_user, reason: str, request=None
+) -> ClosureRequest:
+    """A manager returns a lead's closure with a reason: the case is open again, its
+    answers are kept with the reason, and the lead is told what to do."""
+    case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
+    pending = _pending_closure(case, acting_user, "return_closure")
+    try:
+        reason = _check_text(reason, "why the closure is returned, so the lead knows what to do")
+    except DomainError as error:
+        raise FieldError("reason", str(error)) from None
+    transitions.CASE.move(case, "return_closure", acting_user=acting_user, reason=reason)
+    _decide(pending, acting_user, ClosureRequest.Decision.RETURNED, return_reason=reason)
+    _closure_step_recorded(
+        pending,
+        acting_user,
+        "Closure returned to the lead professional",
+        reason,
+        [CaseStatus.CLOSURE_PENDING, "open"],
+        request,
+    )
+    notify(
+        user=pending.requested_by,
+        subject=f"{acting_user.full_name} returned the closure of {case.reference}",
+        body=reason,
+        url=_url("case_detail", case.pk),
+    )
+    return pending
 
 
 @transaction.atomic

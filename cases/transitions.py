@@ -4,6 +4,9 @@
     awaiting_allocation --allocate--> open --accept step up--> stepped_up
             |  (send_to_team keeps it waiting, in another team's queue)    |
             +-------------------------- close ----------------------------+--> closed
+    open --request_closure--> closure_pending --authorise_closure--> closed
+                                              --return_closure--> open
+    (a lead's closure at a level that needs a manager's authorisation)
 
     step-up request: pending --accept--> accepted
                              --decline--> declined
@@ -31,6 +34,9 @@ CASE = Machine(
         "send_to_team": Move((S.AWAITING_ALLOCATION,), None, "sent to another team"),
         "step_up_accepted": Move((S.OPEN, S.AWAITING_ALLOCATION), S.STEPPED_UP, "stepped up"),
         "close": Move((S.OPEN, S.AWAITING_ALLOCATION, S.STEPPED_UP), S.CLOSED, "closed"),
+        "request_closure": Move((S.OPEN,), S.CLOSURE_PENDING, "sent for closure authorisation"),
+        "authorise_closure": Move((S.CLOSURE_PENDING,), S.CLOSED, "authorised for closure"),
+        "return_closure": Move((S.CLOSURE_PENDING,), S.OPEN, "returned to the lead"),
     },
     final=(S.CLOSED,),
 )

@@ -568,6 +568,7 @@ def family_transfer_out(
             closed_on=max(moved_on, case.opened_on),
             family_view=FamilyView.NOT_ASKED,
             summary=f"Moved out of area to {moved_to}. {note}".strip(),
+            ask_authorisation=False,
             request=request,
         )
         closed.append(case)

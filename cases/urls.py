@@ -34,6 +34,12 @@ urlpatterns = [
     path("cases/<int:case_id>/step-down/", views.step_down_case, name="step_down_case"),
     path("cases/<int:case_id>/level/", views.change_level_of_need, name="change_level_of_need"),
     path("allocation/", queue_views.allocation_queue, name="allocation_queue"),
+    path("closures/", queue_views.closure_queue, name="closure_queue"),
+    path(
+        "cases/<int:case_id>/closure/authorise/",
+        queue_views.authorise_closure,
+        name="authorise_closure",
+    ),
     path("cases/<int:case_id>/allocate/", queue_views.allocate_case, name="allocate_case"),
     path(
         "cases/<int:case_id>/send-to-team/",

@@ -122,6 +122,13 @@ def case_detail(request, pk: int):
         "level_label": LevelOfNeed.label_for(case.level_of_need),
         "closure": getattr(case, "closure", None) if not case.is_open else None,
         "may_allocate": case.awaiting_allocation and access.may_allocate(request.user, case),
+        "may_authorise_closure": case.status == CaseStatus.CLOSURE_PENDING
+        and access.may_authorise_closure(request.user, case),
+        "last_closure_request": case.closure_requests.select_related(
+            "decided_by", "requested_by"
+        ).last()
+        if case.status in (CaseStatus.OPEN, CaseStatus.CLOSURE_PENDING)
+        else None,
         "step_ups": list(selectors.step_up_requests_for_case(case)[:5]),
         **case_page.sections_context(case, request.user, timezone.localdate()),
     }

@@ -15,6 +15,7 @@ NAVIGATION = [
     (lambda user: "My cases" if sees_own_cases_only(user) else "Cases", "case_list"),
     ("Allocation", "allocation_queue"),
     ("Sign-off", "signoff_queue"),
+    ("Closures", "closure_queue"),
     ("Request support", "referral_start"),
     ("Start early help", "start_early_help"),
     ("My requests", "referral_list"),

@@ -1,7 +1,8 @@
 """Hand-overs in the demo county (issue 12), through the real services: cases waiting in the
 teams' allocation queues (some overdue for escalation, one with significant harm), one sent
-on to another team, step-up requests for social care (pending, accepted, declined) and an
-assessment waiting for sign-off. Called by demo/management/commands/load_demo_county.py."""
+on to another team, step-up requests for social care (pending, accepted, declined), an
+assessment waiting for sign-off and a targeted case's closure awaiting the demo manager's
+authorisation. Called by demo/management/commands/load_demo_county.py."""
 
 import datetime
 import random
@@ -155,6 +156,7 @@ def load_demo_caseflow(rng: random.Random, today: datetime.date | None = None) -
     counts["submitted"] += _one_submitted_assessment(today)
     counts["partner_started"] = _one_started_by_a_school(rng, today)
     counts["level_changes"] = _one_level_change()
+    counts["closure_pending"] = _one_closure_awaiting_authorisation(today)
     return counts
 
 
@@ -217,6 +219,39 @@ def _one_level_change() -> int:
         acting_user=lead,
     )
     return 1
+
+
+def _one_closure_awaiting_authorisation(today) -> int:
+    """A lead's closure of a targeted case, waiting for the demo manager (manager@demo.test)
+    to authorise it or return it (issue 12, point 6)."""
+    from cases.access import can_work_on_case, cases_visible_to, closure_needs_authorisation
+
+    manager = User.objects.filter(email="manager@demo.test").first()
+    if manager is None:
+        return 0
+    candidates = (
+        cases_visible_to(manager)
+        .filter(status=CaseStatus.OPEN, lead_professional__is_active=True)
+        .select_related("lead_professional")
+        .order_by("-opened_on", "pk")
+    )
+    for case in candidates[:50]:
+        lead = case.lead_professional
+        if lead.role != Role.PRACTITIONER or not closure_needs_authorisation(lead, case):
+            continue
+        if not can_work_on_case(lead, case):
+            continue
+        case_services.case_close(
+            case=case,
+            acting_user=lead,
+            reason="needs_met",
+            closed_on=max(case.opened_on, today - datetime.timedelta(days=2)),
+            family_view="improved",
+            family_view_text="Mum says the mornings are calm and she knows who to call.",
+            summary="Attendance is back above 95% and the family plan's actions are done.",
+        )
+        return 1
+    return 0
 
 
 def _one_submitted_assessment(today) -> int:

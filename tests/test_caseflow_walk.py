@@ -27,7 +27,12 @@ from referrals import services as referral_services
 from referrals.models import Referral
 from tests import factories
 from tests.assessments.test_signoff_queue import complete
-from tests.cases.factories import pending_step_up, social_care_worker, waiting_case
+from tests.cases.factories import (
+    pending_closure,
+    pending_step_up,
+    social_care_worker,
+    waiting_case,
+)
 from tests.conftest import signed_in
 from tests.referrals import factories as referral_factories
 
@@ -183,6 +188,12 @@ ROUTES: dict[tuple[str, str], Route] = {
         "lead",
         lambda c: reverse("close_case", args=[c.pk]),
         lambda c, a: ("/api/v1/closures/", _closure_body(c)),
+    ),
+    ("case", "closure_pending"): Route(
+        lambda a: pending_closure(lead=a["lead"]),
+        "manager",
+        lambda c: reverse("authorise_closure", args=[c.pk]),
+        lambda c, a: (f"/api/v1/cases/{c.pk}/authorise-closure/", {}),
     ),
     ("step_up_request", "pending"): Route(
         lambda a: pending_step_up(lead=a["lead"]),

@@ -48,6 +48,9 @@ def test_demo_county_holds_every_hand_over_state(db):
     assert Assessment.objects.filter(status="submitted").exists()
     manager = User.objects.get(email="manager@demo.test")
     assert cases_awaiting_allocation_for(manager).exists()
+    from cases.access import closures_awaiting_authorisation_for
+
+    assert closures_awaiting_authorisation_for(manager).exists()
     import datetime
 
     overdue = overdue_for(manager, today=datetime.date(2026, 11, 2), kind=DeadlineKind.ALLOCATION)

@@ -18,6 +18,7 @@ class TrayKind(TextChoices):
     # team manager
     ALLOCATION = "allocation", "Allocate a lead professional"
     SIGNOFF = "signoff", "Sign off the Early Help Assessment"
+    CLOSURE = "closure", "Authorise the closure of a case"
     OVERDUE_WORK = "overdue_work", "Overdue work in the team"
     DRIFT = "drift", "Case drifting: no recorded activity"
     NO_PROGRESS = "no_progress", "Repeated reviews without progress"

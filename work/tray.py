@@ -32,7 +32,7 @@ from assessments.models import (
     SignOffDecision,
     TafMeeting,
 )
-from cases.access import cases_visible_to
+from cases.access import cases_visible_to, closures_awaiting_authorisation_for
 from cases.models import CaseStatus, EarlyHelpCase, LeadProfessionalHandover
 from earlyhelp.working_days import add_working_days, working_days_between
 from oversight import selectors as oversight
@@ -421,6 +421,20 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             family,
             url=reverse("sign_off_assessment", args=[case_id]),
             detail=f"Lead: {lead}" if lead else "",
+        )
+
+    for case_id, requested, family, lead in (
+        closures_awaiting_authorisation_for(user)
+        .values_list("case_id", "requested_at", "case__family__name", "requested_by__full_name")
+        .order_by("requested_at")[:LIMIT]
+    ):
+        case_item(
+            TrayKind.CLOSURE,
+            add_working_days(timezone.localdate(requested), signoff_working_days()),
+            case_id,
+            family,
+            url=reverse("authorise_closure", args=[case_id]),
+            detail=f"Lead: {lead}",
         )
 
     overdue = _deadline_items(user, today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK, {})

@@ -7,7 +7,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.access.conftest import ROLES
-from tests.cases.factories import pending_step_up, social_care_worker, waiting_case
+from tests.cases.factories import (
+    pending_closure,
+    pending_step_up,
+    social_care_worker,
+    waiting_case,
+)
 from tests.conftest import signed_in
 
 OK, DENIED, HIDDEN = 200, 403, 404
@@ -24,7 +29,8 @@ def flow(world):
     actors["social_care_elsewhere"] = social_care_worker(elsewhere)
     waiting = waiting_case(team=lead.agency, queued_by=actors["front_door"], district=district)
     step = pending_step_up(lead=lead, case=world.cases["in_scope"])
-    return {"actors": actors, "waiting": waiting, "step": step, "lead": lead}
+    closing = pending_closure(lead=lead)
+    return {"actors": actors, "waiting": waiting, "step": step, "lead": lead, "closing": closing}
 
 
 def _only(allowed: dict, default=DENIED) -> dict:
@@ -35,6 +41,11 @@ MANAGERS_ONLY = _only({"team_manager": OK, "partner_manager": OK})
 PAGES = {
     "allocation_queue": (lambda f: reverse("allocation_queue"), MANAGERS_ONLY),
     "signoff_queue": (lambda f: reverse("signoff_queue"), MANAGERS_ONLY),
+    "closure_queue": (lambda f: reverse("closure_queue"), MANAGERS_ONLY),
+    "authorise_closure": (
+        lambda f: reverse("authorise_closure", args=[f["closing"].pk]),
+        _only({"team_manager": OK, "partner_manager": HIDDEN}),
+    ),
     "allocate_case": (
         lambda f: reverse("allocate_case", args=[f["waiting"].pk]),
         _only({"team_manager": OK, "partner_manager": HIDDEN}),
@@ -119,3 +130,14 @@ def test_step_up_decision_api_matrix(flow, role):
     assert response.status_code == expected, role
     flow["step"].refresh_from_db()
     assert (flow["step"].status == "declined") == (expected == OK)
+
+
+@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("verb", ["authorise-closure", "return-closure"])
+def test_closure_decision_api_matrix(flow, role, verb):
+    response = signed_in(APIClient(), flow["actors"][role]).post(
+        f"/api/v1/cases/{flow['closing'].pk}/{verb}/", {"reason": "Ask again"}, format="json"
+    )
+    assert response.status_code == CASE_API[role], role
+    flow["closing"].refresh_from_db()
+    assert (flow["closing"].status != "closure_pending") == (CASE_API[role] == OK)

@@ -78,3 +78,21 @@ def stepped_up_case(*, lead, social_worker) -> EarlyHelpCase:
     step = accepted_step_up(lead=lead, social_worker=social_worker)
     step.case.refresh_from_db()
     return step.case
+
+
+def pending_closure(*, lead, case=None) -> EarlyHelpCase:
+    """A targeted case whose lead's closure waits for a manager's authorisation."""
+    today = timezone.localdate()
+    case = case or factories.open_case(
+        lead=lead, level_of_need=3, opened_on=today - datetime.timedelta(days=60)
+    )
+    case_services.case_close(
+        case=case,
+        acting_user=lead,
+        reason="needs_met",
+        closed_on=today,
+        family_view="improved",
+        summary="Mornings are calm and school attendance is back above 95%.",
+    )
+    case.refresh_from_db()
+    return case

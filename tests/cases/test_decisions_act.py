@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from cases import services as case_services
 from cases.models import ChronologyKind, LevelOfNeedChange
-from earlyhelp.errors import DomainError, FieldError
+from earlyhelp.errors import FieldError
 from tests import factories
 from tests.conftest import signed_in
 
@@ -94,19 +94,25 @@ def test_closing_as_needs_met_with_outcomes_not_achieved_asks_to_explain(case, p
         "family_view": "improved",
     }
     results = {outcome.pk: {"result": "not_achieved"}}
-    with pytest.raises(DomainError, match="Explain in the closing summary"):
+    with pytest.raises(FieldError, match="Explain why the family's needs are met") as error:
         assessment_services.case_close_with_plan(
-            case=case, acting_user=practitioner, outcome_results=results, **closure
+            case=case,
+            acting_user=practitioner,
+            outcome_results=results,
+            summary="A summary is not the explanation.",
+            **closure,
         )
+    assert error.value.field == "unmet_outcomes_explanation"
     assessment_services.case_close_with_plan(
         case=case,
         acting_user=practitioner,
         outcome_results=results,
-        summary="The school now meets the need.",
+        unmet_outcomes_explanation="The school now meets the need.",
         **closure,
     )
     case.refresh_from_db()
     assert case.status == "closed"
+    assert case.closure.unmet_outcomes_explanation == "The school now meets the need."
 
 
 def test_the_lead_reads_the_request_behind_her_case_and_it_is_in_the_chronology(

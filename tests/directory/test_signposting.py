@@ -120,6 +120,7 @@ def test_plan_action_and_stepped_down_closure_record_services(client, practition
             f"result_{outcome.pk}": "achieved",
             "signposted_services": [here.pk],
             "summary": "Also told about the library rhyme time.",
+            "confirm": "yes",  # answers checked on the confirmation page
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -29,6 +29,7 @@ EXPECTED_LINKS = {
         "Cases",
         "Allocation",
         "Sign-off",
+        "Closures",
         "Request support",
         "My requests",
         "Find a person",
