@@ -5,15 +5,27 @@ import io
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
+from psycopg2 import sql
 from pypdf import PdfReader
 
+from assessments.models import MeetingAttendance, TafMeeting
 from cases import upkeep
-from cases.models import ChronologyEntry, EarlyHelpCase, Family, Person, RecordChange
+from cases.models import (
+    ChronologyEntry,
+    EarlyHelpCase,
+    Family,
+    Person,
+    RecordChange,
+    TeamAroundFamilyMember,
+)
 from earlyhelp.models import AuditAction, AuditEvent
+from oversight.models import Consultation, ConsultationOutcome, Supervision, SupervisionKind
 from records import retention
 from records.models import RetentionReview, RetentionSchedule, ReviewStatus
+from referrals.models import Referral, ReferralPerson, ReferralStatus
 from tests import factories
 from tests.conftest import signed_in
 
@@ -165,3 +177,105 @@ def test_a_manager_of_another_district_cannot_decide(client, practitioner, other
     signed_in(client, elsewhere)
     assert client.get(reverse("retention_decide", args=[review.pk])).status_code == 404
     assert RetentionReview.objects.get(pk=review.pk).status == ReviewStatus.PENDING
+
+
+def _rows_mentioning(needle: str) -> list[str]:
+    """Tables (the append-only audit trail aside) with a row whose text holds `needle`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' "
+            "AND table_name <> 'earlyhelp_auditevent'"
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        found = []
+        for table in tables:
+            query = sql.SQL("SELECT count(*) FROM {} t WHERE t::text ILIKE %s")
+            cursor.execute(query.format(sql.Identifier(table)), [needle])
+            if cursor.fetchone()[0]:
+                found.append(table)
+    return found
+
+
+def test_disposal_leaves_no_name_address_or_contact_anywhere(
+    practitioner, district_manager, consultant
+):
+    family = _old_closed_family(practitioner)
+    case = family.cases.get()
+    child = Person.objects.get(memberships__family=family, memberships__relationship="child")
+    Person.objects.filter(memberships__family=family).update(last_name="Quarrington")
+    Person.objects.filter(pk=child.pk).update(first_name="Ottoline")
+    Family.objects.filter(pk=family.pk).update(name="Quarrington", postcode="LA1 4XQ")
+    factories.PersonFactory(first_name="Ottoline", last_name="Quarrington", merged_into=child)
+    referral = Referral.objects.create(
+        status=ReferralStatus.DECIDED,
+        received_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+        due_on=datetime.date(2000, 1, 3),
+        created_by=practitioner,
+        district=family.district,
+        family=family,
+        referrer_name="Wilhelmina Referrer",
+        referrer_role="Wilhelmina's role",
+        referrer_email="wilhelmina@example.org",
+        referrer_phone="07700 900461",
+        address_line_1="12 Zanzibar Row",
+        postcode="LA1 4XQ",
+        worries="Ottoline is often hungry",
+    )
+    ReferralPerson.objects.create(
+        referral=referral, first_name="Ottoline", last_name="Quarrington", relationship="child"
+    )
+    TeamAroundFamilyMember.objects.create(
+        case=case,
+        agency=practitioner.agency,
+        contact_name="Xanthe Outsider",
+        contact_email="xanthe@example.org",
+        contact_phone="07700 900462",
+        joined_on=datetime.date(2000, 1, 1),
+    )
+    meeting = TafMeeting.objects.create(
+        case=case,
+        kind="review",
+        scheduled_for=datetime.date(2000, 3, 1),
+        location="12 Zanzibar Row",
+        scheduled_by=practitioner,
+    )
+    MeetingAttendance.objects.create(
+        meeting=meeting, person=child, name="Yolanda Quarrington", attendance="present"
+    )
+    Consultation.objects.create(
+        consultant=consultant,
+        district=family.district,
+        asked_on=datetime.date(2000, 1, 1),
+        asked_by_name="Wilhelmina Referrer",
+        family=family,
+        question="Should I refer Ottoline?",
+        advice="Yes",
+        outcome=ConsultationOutcome.choices[0][0],
+    )
+    Supervision.objects.create(
+        case=case,
+        kind=SupervisionKind.choices[0][0],
+        held_on=datetime.date(2000, 2, 1),
+        discussion="Ottoline's school",
+        decisions="Carry on",
+        recorded_by=district_manager,
+    )
+    needles = [
+        "Ottoline",
+        "Quarrington",
+        "LA1 4XQ",
+        "Zanzibar",
+        "Wilhelmina",
+        "900461",
+        "Xanthe",
+        "900462",
+    ]
+    assert all(_rows_mentioning(f"%{needle}%") for needle in needles)
+    [review] = retention.retention_list_due(today=TODAY)
+    retention.retention_decide(review=review, acting_user=district_manager, approve=True)
+    left = {needle: _rows_mentioning(f"%{needle}%") for needle in needles}
+    assert left == {needle: [] for needle in needles}
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DISPOSED
+    assert Referral.objects.filter(family=family).count() == 1  # the row stays, emptied
