@@ -297,7 +297,16 @@ def dispose_family(family: Family) -> dict:
     reports still add up) but say nothing about anyone: what remains is the stub."""
     from cases.selectors import record_and_merged_ids
 
-    members = Person.objects.filter(memberships__family=family).values_list("pk", flat=True)
+    # A member who also belongs to a household still kept (a parent in two homes) keeps
+    # their details there; this household's own rows are emptied all the same.
+    kept_elsewhere = Family.objects.exclude(pk=family.pk).exclude(
+        retention_reviews__status=ReviewStatus.DISPOSED
+    )
+    members = (
+        Person.objects.filter(memberships__family=family)
+        .exclude(memberships__family__in=kept_elsewhere)
+        .values_list("pk", flat=True)
+    )
     # Records merged into a member carry the same person's details.
     people = Person.objects.filter(
         pk__in={pk for member in members for pk in record_and_merged_ids(member)}

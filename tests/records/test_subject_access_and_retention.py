@@ -17,6 +17,7 @@ from cases.models import (
     ChronologyEntry,
     EarlyHelpCase,
     Family,
+    FamilyMembership,
     Person,
     RecordChange,
     TeamAroundFamilyMember,
@@ -25,9 +26,10 @@ from earlyhelp.models import AuditAction, AuditEvent
 from oversight.models import Consultation, ConsultationOutcome, Supervision, SupervisionKind
 from records import retention
 from records.models import RetentionReview, RetentionSchedule, ReviewStatus
-from referrals.models import Referral, ReferralPerson, ReferralStatus
+from referrals.models import Referral, ReferralPerson
 from tests import factories
 from tests.conftest import signed_in
+from tests.reporting import factories as build
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -207,13 +209,10 @@ def test_disposal_leaves_no_name_address_or_contact_anywhere(
     Person.objects.filter(pk=child.pk).update(first_name="Ottoline")
     Family.objects.filter(pk=family.pk).update(name="Quarrington", postcode="LA1 4XQ")
     factories.PersonFactory(first_name="Ottoline", last_name="Quarrington", merged_into=child)
-    referral = Referral.objects.create(
-        status=ReferralStatus.DECIDED,
-        received_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
-        due_on=datetime.date(2000, 1, 3),
-        created_by=practitioner,
-        district=family.district,
-        family=family,
+    referral = build.referral(
+        by=practitioner, received_on=datetime.date(2000, 1, 1), family=family, status="decided"
+    )
+    Referral.objects.filter(pk=referral.pk).update(
         referrer_name="Wilhelmina Referrer",
         referrer_role="Wilhelmina's role",
         referrer_email="wilhelmina@example.org",
@@ -279,3 +278,18 @@ def test_disposal_leaves_no_name_address_or_contact_anywhere(
     review.refresh_from_db()
     assert review.status == ReviewStatus.DISPOSED
     assert Referral.objects.filter(family=family).count() == 1  # the row stays, emptied
+
+
+def test_a_parent_who_also_lives_in_a_household_still_kept_keeps_their_details(
+    practitioner, district_manager
+):
+    family = _old_closed_family(practitioner)
+    parent = Person.objects.get(memberships__family=family, memberships__relationship="parent")
+    other_home = factories.open_case(lead=practitioner).family
+    FamilyMembership.objects.create(family=other_home, person=parent, relationship="parent")
+    [review] = retention.retention_list_due(today=TODAY)
+    retention.retention_decide(review=review, acting_user=district_manager, approve=True)
+    kept = Person.objects.get(pk=parent.pk)
+    assert (kept.first_name, kept.date_of_birth) == (parent.first_name, parent.date_of_birth)
+    child = Person.objects.get(memberships__family=family, memberships__relationship="child")
+    assert child.first_name == "Disposed"
