@@ -51,6 +51,7 @@ def test_a_manager_downloads_everything_held_as_json_and_pdf_and_it_is_audited(
     assert response.status_code == 200
     data = json.loads(response.content.decode("utf-8"))
     assert data["person"]["first name"] == "Zoë-Siân"
+    assert data["person"]["first language (DfE code's name)"] == "Information not obtained"
     assert data["cases"][0]["reference"].startswith("EH-")
     assert data["history_of_changes"][0]["changes"]["First name"][1] == "Zoë-Siân"
     pdf = client.get(reverse("subject_access_download", args=[child.pk, "pdf"]))
