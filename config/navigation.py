@@ -16,6 +16,7 @@ NAVIGATION = [
     ("Allocation", "allocation_queue"),
     ("Sign-off", "signoff_queue"),
     ("Request support", "referral_start"),
+    ("Start early help", "start_early_help"),
     ("My requests", "referral_list"),
     ("Find a person", "person_search"),
     ("Services directory", "directory_search"),
