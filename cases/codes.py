@@ -63,7 +63,7 @@ class SenStatus(models.TextChoices):
 
 class Language(models.TextChoices):
     """First-language codes the code refers to by name. The full DfE list is data:
-    cases.models.FirstLanguage, loaded by migration 0010."""
+    cases.models.FirstLanguage, loaded by migration 0012."""
 
     ENG = "ENG", "English"
     NOT_OBTAINED = "NOT", "Information not obtained"

@@ -356,7 +356,7 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_merge_20261126_0940'),
+        ('cases', '0011_alter_levelofneedchange_cause'),
     ]
 
     operations = [
