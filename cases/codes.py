@@ -62,37 +62,12 @@ class SenStatus(models.TextChoices):
 
 
 class Language(models.TextChoices):
-    """First language, DfE school census codes (the common ones; extend as data)."""
+    """First-language codes the code refers to by name. The full DfE list is data:
+    cases.models.FirstLanguage, loaded by migration 0012."""
 
     ENG = "ENG", "English"
-    ENB = "ENB", "Not known but believed to be English"
-    OTB = "OTB", "Not known but believed to be other than English"
     NOT_OBTAINED = "NOT", "Information not obtained"
     REF = "REF", "Refused"
-    ARA = "ARA", "Arabic"
-    BNG = "BNG", "Bengali"
-    BSL = "BSL", "British Sign Language"
-    CHI = "CHI", "Chinese"
-    FRN = "FRN", "French"
-    GUJ = "GUJ", "Gujarati"
-    HIN = "HIN", "Hindi"
-    KUR = "KUR", "Kurdish"
-    LIT = "LIT", "Lithuanian"
-    PNJ = "PNJ", "Panjabi"
-    PER = "PER", "Persian/Farsi"
-    POL = "POL", "Polish"
-    POR = "POR", "Portuguese"
-    RMN = "RMN", "Romanian"
-    RUS = "RUS", "Russian"
-    SOM = "SOM", "Somali"
-    SPA = "SPA", "Spanish"
-    TAM = "TAM", "Tamil"
-    TIG = "TIG", "Tigrinya"
-    TUR = "TUR", "Turkish"
-    UKR = "UKR", "Ukrainian"
-    URD = "URD", "Urdu"
-    WEL = "WEL", "Welsh/Cymraeg"
-    OTL = "OTL", "Other language"
 
 
 class Relationship(models.TextChoices):

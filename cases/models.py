@@ -107,9 +107,8 @@ class Person(models.Model):
         unique=True,
         validators=[validate_upn],
     )
-    first_language = models.CharField(
-        max_length=3, choices=Language.choices, default=Language.NOT_OBTAINED
-    )
+    # A code from FirstLanguage (the DfE list, kept as data); checked by cases/upkeep.py.
+    first_language = models.CharField(max_length=4, default=Language.NOT_OBTAINED)
     interpreter_needed = models.BooleanField(default=False)
     interpreter_notes = models.CharField(
         max_length=200, blank=True, help_text="Language or dialect, sign language, preferences"
@@ -180,6 +179,10 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def first_language_label(self) -> str:
+        return FirstLanguage.label_for(self.first_language)
 
     @property
     def is_unborn(self) -> bool:
@@ -433,6 +436,33 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"Break glass by {self.user_id} on family {self.family_id}"
+
+
+class FirstLanguage(models.Model):
+    """DfE first-language codes (the Common Basic Data Set list the school census uses),
+    loaded by migration; an entry can be switched off or added without a code change."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    label = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return list(cls.objects.filter(active=True).values_list("code", "label"))
+
+    @classmethod
+    def codes(cls) -> set[str]:
+        return set(cls.objects.filter(active=True).values_list("code", flat=True))
+
+    @classmethod
+    def label_for(cls, code: str) -> str:
+        return cls.objects.filter(pk=code).values_list("label", flat=True).first() or code
 
 
 class NeedFramework(models.TextChoices):

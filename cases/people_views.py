@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from cases import access, restriction, upkeep_access
 from cases.models import FamilyMembership, Person
+from cases.selectors import record_and_merged_ids
 from earlyhelp.audit import audit_view
 from earlyhelp.models import AuditAction, AuditEvent
 from partners import doors
@@ -89,11 +90,13 @@ def person_audit(request, pk: int):
         person = access.get_person_for(request.user, pk)
         audit_view(request, person)
         show_identity = True
+    # A merged-away record's trail belongs to the kept record while the merge stands.
+    person_ids = record_and_merged_ids(pk)
     family_ids = list(
         FamilyMembership.objects.filter(person_id=pk).values_list("family_id", flat=True)
     )
     events = (
-        AuditEvent.objects.filter(Q(person_id=pk) | Q(family_id__in=family_ids))
+        AuditEvent.objects.filter(Q(person_id__in=person_ids) | Q(family_id__in=family_ids))
         .exclude(action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_OUT])
         .select_related("user", "user__agency")
     )

@@ -13,6 +13,7 @@ from cases.models import (
     Family,
     FamilyMembership,
     NoteCorrection,
+    Person,
     TeamAroundFamilyMember,
 )
 from partners import doors
@@ -62,6 +63,18 @@ def case_list_for(
     if district:
         cases = cases.filter(district_id=district)
     return cases
+
+
+def record_and_merged_ids(person_pk: int) -> list[int]:
+    """The person and every record merged into them (directly or through another merge)."""
+    ids, frontier = [person_pk], [person_pk]
+    while frontier:
+        frontier = list(
+            Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = [pk for pk in frontier if pk not in ids]
+        ids += frontier
+    return ids
 
 
 def get_case_for_work(user, pk) -> EarlyHelpCase:

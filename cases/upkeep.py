@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import access, eligibility
-from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
+from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
 from cases.models import (
     ChronologyKind,
     EarlyHelpCase,
     Family,
     FamilyMembership,
+    FirstLanguage,
     Person,
     RecordChange,
 )
@@ -89,7 +90,8 @@ def _choice(data: dict, name: str, choices, label: str, errors: dict) -> str | N
     if name not in data:
         return None
     value = data.get(name) or ""
-    if value not in choices.values:
+    valid = choices.values if isinstance(choices, type) else choices()
+    if value not in valid:
         errors[name] = f"Choose the {label} from the list"
     return value
 
@@ -121,7 +123,7 @@ def clean_person(
     for name, choices, label in (
         ("gender", Gender, "gender"),
         ("ethnicity", Ethnicity, "ethnicity"),
-        ("first_language", Language, "first language"),
+        ("first_language", FirstLanguage.codes, "first language"),
         ("sen_status", SenStatus, "SEN status"),
     ):
         value = _choice(data, name, choices, label, errors)
@@ -231,6 +233,8 @@ def _display(person_or_family, name: str, value) -> str:
         return ", ".join(Disability(v).label for v in value)
     if isinstance(value, District):
         return value.name
+    if name == "first_language":
+        return FirstLanguage.label_for(value)
     field = type(person_or_family)._meta.get_field(name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

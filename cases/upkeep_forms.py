@@ -4,8 +4,9 @@ the API say the same, and every message lands next to its field with the input k
 
 from django import forms
 
-from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
+from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
 from cases.forms import GovukForm, date_field
+from cases.models import FirstLanguage
 from partners.models import District
 
 OUTSIDE = "outside"
@@ -32,7 +33,9 @@ class PersonForm(GovukForm):
     expected_date = date_field("Expected date of delivery", required=False)
     gender = forms.ChoiceField(label="Gender", choices=Gender.choices, widget=forms.RadioSelect)
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices)
-    first_language = forms.ChoiceField(label="First language", choices=Language.choices)
+    first_language = forms.ChoiceField(
+        label="First language", choices=FirstLanguage.choices, help_text="DfE language codes"
+    )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     interpreter_notes = _text("Interpreter needs", hint="Language or dialect, sign language")
     sen_status = forms.ChoiceField(label="SEN status", choices=SenStatus.choices)

@@ -95,6 +95,14 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
         opened_on=recent,
         street="3 Quarry Row",
     )
+    # A first language from the full DfE list, with an interpreter (recorded on the page).
+    parent = guarded.family.memberships.get(relationship=P).person
+    upkeep.person_update(
+        person=parent,
+        acting_user=lead,
+        lock_version=parent.lock_version,
+        data={"first_language": "VIE", "interpreter_needed": True},
+    )
     upkeep.record_restrict(
         record=guarded.children.get(first_name="Minh"),
         acting_user=manager,

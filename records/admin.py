@@ -14,6 +14,7 @@ from django_celery_beat.models import (
 )
 
 from cases import staff
+from cases.models import FirstLanguage
 from earlyhelp.errors import DomainError
 from partners import admin as partners_admin
 from partners.admin_audit import AdministratorAdmin, ReadOnlyAdmin
@@ -118,3 +119,13 @@ class RetentionReviewAdmin(ReadOnlyAdmin):
 class PersonMergeAdmin(ReadOnlyAdmin):
     list_display = ["kept_id", "retired_id", "merged_by", "merged_at", "undone_at"]
     fields = ["kept", "retired", "merged_by", "merged_at", "undone_by", "undone_at"]
+
+
+@admin.register(FirstLanguage)
+class FirstLanguageAdmin(AdministratorAdmin):
+    """The DfE first-language list (loaded by migration): a new edition's codes are added,
+    an entry no longer used is switched off (records keep the code they hold)."""
+
+    list_display = ["code", "label", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "label"]

@@ -7,7 +7,7 @@ import datetime
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,8 +21,41 @@ from partners import doors
 from records.models import RetentionReview, RetentionSchedule, ReviewStatus
 
 DISPOSED = "Disposed"
-# Apps whose records hang off a family or a case and hold what people wrote.
-CASE_DATA_APPS = ("cases", "assessments", "referrals")
+# Apps whose records can hang off a family, a case, a person or a request for support.
+# (reporting.summaries holds only codes and counts, and is rebuilt from these.)
+CASE_DATA_APPS = (
+    "cases",
+    "referrals",
+    "assessments",
+    "reporting",
+    "directory",
+    "oversight",
+    "outcomes",
+    "records",
+)
+# Rows that are the stub itself, or that disposal rewrites on its own terms.
+NOT_SWEPT = ("cases.Family", "cases.Person", "cases.RecordChange", "records.RetentionReview")
+# Text fields that hold codes, states or structure, never anything about a person. Every
+# other text, e-mail, JSON or free-standing character field (one without choices) in a row
+# linked to the family is emptied: a new personal field is disposed of without code changes.
+NOT_PERSONAL = {
+    "cases.CaseStatusChange": ("from_status", "to_status", "verb"),
+    "cases.StepUpRequestStatusChange": ("from_status", "to_status", "verb"),
+    "cases.ChronologyEntry": ("source_type",),
+    "cases.StepEvent": ("other_service",),
+    "cases.StepUpRequest": ("social_care_team",),
+    "cases.TeamAroundFamilyMember": ("role_in_team",),
+    "assessments.AssessmentVersion": ("need_codes", "field_labels"),
+    "assessments.AssessmentStatusChange": ("from_status", "to_status", "verb"),
+    "assessments.PlanActionStatusChange": ("from_status", "to_status", "verb"),
+    "assessments.MeetingStatusChange": ("from_status", "to_status", "verb"),
+    "referrals.ReferralStatusHistory": ("verb",),
+    "reporting.EducationEvent": ("source",),
+    "outcomes.ProgrammeEpisode": ("claim_status",),
+    "outcomes.Claim": ("period", "rules"),
+    "records.PersonMerge": ("moved",),
+}
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -107,8 +140,12 @@ def reviews_for(user):
     ).select_related("family", "family__district")
 
 
-def _paths_to(model, targets, depth: int = 3):
-    """Lookups from `model` to Family or EarlyHelpCase through foreign keys."""
+def _paths_to(model, depth: int = 3) -> list[tuple[str, type]]:
+    """(lookup, target) from `model` to a Family, case, person or request through foreign
+    keys, following links within the case data apps."""
+    from referrals.models import Referral
+
+    targets = (Family, EarlyHelpCase, Person, Referral)
     found = []
 
     def walk(current, prefix, left):
@@ -117,38 +154,94 @@ def _paths_to(model, targets, depth: int = 3):
                 continue
             target = field.related_model
             path = f"{prefix}{field.name}"
-            if target is Family:
-                found.append(path)
-            elif target is EarlyHelpCase:
-                found.append(f"{path}__family")
-            elif left > 1 and target._meta.app_label in CASE_DATA_APPS and target is not Person:
+            if target in targets:
+                found.append((path, target))
+            elif left > 1 and target._meta.app_label in CASE_DATA_APPS:
                 walk(target, f"{path}__", left - 1)
 
     walk(model, "", depth)
+    if model in targets:
+        found.append(("pk", model))
     return found
 
 
-def _blank_text(family: Family) -> dict[str, int]:
-    """Empty every free-text and JSON field in records hanging off the family's cases."""
+def _emptied(field):
+    """What a personal field holds after disposal: free text and JSON empty; a short field
+    that held something says "Disposed" (a row may need a value there to stay valid)."""
+    if isinstance(field, models.JSONField):
+        return field.get_default()
+    if isinstance(field, models.TextField | models.EmailField):
+        return "" if field.blank else DISPOSED
+    placeholder = Value(DISPOSED[: field.max_length or None])
+    return Case(When(**{field.name: ""}, then=Value("")), default=placeholder)
+
+
+def _personal_fields(model) -> dict:
+    keep = NOT_PERSONAL.get(model._meta.label, ())
+    return {
+        field.name: _emptied(field)
+        for field in model._meta.concrete_fields
+        if isinstance(field, TEXT_FIELDS)
+        and not field.choices
+        and not field.unique
+        and field.name not in keep
+    }
+
+
+def _blank_personal(family: Family, people) -> dict[str, int]:
+    """Empty every personal field in rows hanging off the family, its cases, its people and
+    the requests for support about them; the rows stay so past figures still add up."""
+    from referrals.models import Referral
+
+    people_ids = list(people.values_list("pk", flat=True))
+    ids = {
+        Family: [family.pk],
+        EarlyHelpCase: list(
+            EarlyHelpCase.objects.filter(family=family).values_list("pk", flat=True)
+        ),
+        Person: people_ids,
+        Referral: list(
+            Referral.objects.filter(
+                Q(family=family) | Q(case__family=family) | Q(people__person__in=people_ids)
+            ).values_list("pk", flat=True)
+        ),
+    }
     counts = {}
     for app_label in CASE_DATA_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model in (Family, Person, RecordChange):
+            if model._meta.label in NOT_SWEPT:
                 continue
-            updates = {}
-            for field in model._meta.concrete_fields:
-                if isinstance(field, models.JSONField):
-                    updates[field.name] = field.get_default()
-                elif isinstance(field, models.TextField):
-                    updates[field.name] = "" if field.blank else DISPOSED
-            if not updates:
+            updates = _personal_fields(model)
+            paths = _paths_to(model)
+            if not updates or not paths:
                 continue
-            for path in _paths_to(model, (Family, EarlyHelpCase)):
-                n = model.objects.filter(**{path: family}).update(**updates)
-                if n:
-                    name = str(model._meta.verbose_name_plural)  # may be a lazy translation
-                    counts[name] = counts.get(name, 0) + n
+            linked = Q()
+            for path, target in paths:
+                linked |= Q(**{f"{path}__in": ids[target]})
+            n = model.objects.filter(pk__in=model.objects.filter(linked).values("pk")).update(
+                **updates
+            )
+            if n:
+                name = str(model._meta.verbose_name_plural)  # may be a lazy translation
+                counts[name] = counts.get(name, 0) + n
+    counts.update(_blank_messages(ids[EarlyHelpCase]))
     return counts
+
+
+def _blank_messages(case_ids: list[int]) -> dict[str, int]:
+    """The e-mails owed or sent about the family's cases (meeting places, notes to external
+    members) and the addresses of members without an account."""
+    from earlyhelp.outbox.models import OutboxMessage
+
+    # Found from the registry, as the rows above are: records builds on no app's messages.
+    Notice = apps.get_model("reminders", "Notice")  # noqa: N806 - a model class
+    notices = Notice.objects.filter(case_id__in=case_ids)
+    keys = [f"notice:{pk}" for pk in notices.values_list("pk", flat=True)]
+    emails = OutboxMessage.objects.filter(key__in=keys).update(
+        to_address=DISPOSED, body="", attachments=[]
+    )
+    notices.exclude(recipient_email="").update(recipient_email="")
+    return {"e-mails about the family": emails} if emails else {}
 
 
 @transaction.atomic
@@ -202,7 +295,22 @@ def retention_decide(
 def dispose_family(family: Family) -> dict:
     """Remove the personal data of a family past retention. The rows stay (so counts in past
     reports still add up) but say nothing about anyone: what remains is the stub."""
-    people = Person.objects.filter(memberships__family=family).distinct()
+    from cases.selectors import record_and_merged_ids
+
+    # A member who also belongs to a household still kept (a parent in two homes) keeps
+    # their details there; this household's own rows are emptied all the same.
+    kept_elsewhere = Family.objects.exclude(pk=family.pk).exclude(
+        retention_reviews__status=ReviewStatus.DISPOSED
+    )
+    members = (
+        Person.objects.filter(memberships__family=family)
+        .exclude(memberships__family__in=kept_elsewhere)
+        .values_list("pk", flat=True)
+    )
+    # Records merged into a member carry the same person's details.
+    people = Person.objects.filter(
+        pk__in={pk for member in members for pk in record_and_merged_ids(member)}
+    )
     n_people = 0
     for person in people:
         born = person.date_of_birth or person.expected_date
@@ -222,12 +330,7 @@ def dispose_family(family: Family) -> dict:
         person.named_people.clear()
         RecordChange.objects.filter(person=person).delete()
         n_people += 1
-    from referrals.models import ReferralPerson
-
-    referral_people = ReferralPerson.objects.filter(person__in=people).update(
-        first_name=DISPOSED, last_name="", nhs_number="", upn=""
-    )
-    texts = _blank_text(family)
+    texts = _blank_personal(family, people)
     Family.objects.filter(pk=family.pk).update(
         name=f"{DISPOSED} household",
         address_line_1=DISPOSED,
@@ -241,7 +344,6 @@ def dispose_family(family: Family) -> dict:
     RecordChange.objects.filter(family=family).delete()
     return {
         "people": n_people,
-        "people named in requests": referral_people,
         "household": "name and address",
-        "free text emptied": texts,
+        "personal details emptied": texts,
     }

@@ -38,7 +38,10 @@ def subject_access_data(person: Person) -> dict:
     from referrals.models import ReferralPerson
 
     return {
-        "person": {f.verbose_name: _value(getattr(person, f.attname)) for f in fields},
+        "person": {
+            **{f.verbose_name: _value(getattr(person, f.attname)) for f in fields},
+            "first language (DfE code's name)": person.first_language_label,
+        },
         "households": [
             {
                 "household": m.family.name,

@@ -33,6 +33,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from assessments.deadlines import overdue_assessments, overdue_first_taf_meetings, overdue_reviews
 from assessments.models import Assessment, AssessmentVersion, FamilyPlan, TafMeeting
@@ -461,6 +462,29 @@ def quality_audits(cases: QuerySet, period: Period) -> dict:
     return row
 
 
+def supervised_within_interval(cases: QuerySet, period: Period, today: datetime.date) -> dict:
+    """Cases open at the end of the period (or today, for a period still running), and
+    those with case supervision or management oversight recorded in the authority's
+    interval before that day (settings.SUPERVISION_INTERVAL_DAYS): issue 14, point 4."""
+    from oversight.conf import supervision_interval_days
+    from oversight.models import Supervision
+
+    days = supervision_interval_days()
+    as_at = min(period.end, today)
+    supervised = Supervision.objects.filter(
+        case_id=OuterRef("pk"),
+        held_on__gte=as_at - datetime.timedelta(days=days),
+        held_on__lte=as_at,
+    )
+    row = (
+        cases.filter(opened_on__lte=as_at)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_at))
+        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
+        .aggregate(open=Count("pk"), supervised=Count("pk", filter=Q(Exists(supervised))))
+    )
+    return {**row, "days": days, "as_at": as_at}
+
+
 # --- Breakdowns of children worked with ------------------------------------------------
 
 AGE_BANDS = [(0, 4, "0 to 4"), (5, 10, "5 to 10"), (11, 15, "11 to 15"), (16, 17, "16 to 17")]
@@ -591,6 +615,7 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
     step = steps(cases, period)  # a few rows a year, indexed: always live
     moves = level_changes(cases, period)  # likewise
     qa = quality_audits(cases, period)
+    supervision = supervised_within_interval(cases, period, timezone.localdate())  # live too
     return [
         Section(
             "requests",
@@ -762,6 +787,14 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                     "Reviews graded good or outstanding",
                     qa["review_good"],
                     qa["audits"],
+                ),
+                Figure(
+                    "supervised_within_interval",
+                    "Open cases supervised within the authority's interval",
+                    supervision["supervised"],
+                    supervision["open"],
+                    note=f"Cases open on {supervision['as_at']:%-d %B %Y} with case supervision "
+                    f"or management oversight recorded in the {supervision['days']} days before",
                 ),
             ],
         ),

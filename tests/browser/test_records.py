@@ -45,16 +45,19 @@ def test_a_practitioner_corrects_a_childs_record_and_sees_the_history(page, prac
     assert_accessible(page)
     page.get_by_label("Date of birth").fill("2018-05-04")
     page.get_by_label("NHS number").fill("943 476 5919")
+    page.get_by_label("First language").select_option("PRSD")  # a DfE regional code
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("heading", name="Zoë-Siân Testfamily").wait_for()
+    page.get_by_text("Dari Persian").first.wait_for()
     page.get_by_role("heading", name="History of changes").wait_for()
     assert page.get_by_role("cell", name="Caribbean").count() == 1
     assert_accessible(page)
     child.refresh_from_db()
-    assert (child.first_name, child.nhs_number, child.ethnicity) == (
+    assert (child.first_name, child.nhs_number, child.ethnicity, child.first_language) == (
         "Zoë-Siân",
         "9434765919",
         "BCRB",
+        "PRSD",
     )
 
 

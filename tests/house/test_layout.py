@@ -24,9 +24,10 @@ ALLOWED |= {
     "referrals": CASEWORK,
     "assessments": CASEWORK,
     "reminders": CASEWORK | {"referrals", "assessments"},
-    "reporting": CASEWORK | {"referrals", "assessments"},  # with its summaries app
-    "records": CASEWORK | {"referrals", "assessments"},
     "oversight": CASEWORK | {"referrals", "assessments"},
+    # with its summaries app; reports on supervision too
+    "reporting": CASEWORK | {"referrals", "assessments", "oversight"},
+    "records": CASEWORK | {"referrals", "assessments"},
     "outcomes": CASEWORK | {"referrals", "assessments", "reporting"},
 }
 ALLOWED["work"] = CASEWORK | {"referrals", "assessments", "reminders", "oversight", "records"}

@@ -2,12 +2,15 @@
 page (issue 13: until now every child read "NOBT")."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from cases.models import EarlyHelpCase
-from reporting import annex_a
+from reporting import annex_a, exports
+from reporting.models import ExportKind
 from reporting.selectors import Period
 from tests.conftest import signed_in
 from tests.reporting import factories as build
@@ -15,7 +18,9 @@ from tests.reporting import factories as build
 pytestmark = pytest.mark.django_db
 
 
-def test_ethnicity_and_gender_recorded_on_the_page_reach_annex_a(client, practitioner, case, child):
+def test_ethnicity_and_gender_recorded_on_the_page_reach_the_annex_a_workbook(
+    client, practitioner, district_manager, case, child
+):
     build.assessment(case, started_on=case.opened_on)
     signed_in(client, practitioner)
     url = reverse("person_edit", args=[child.pk])
@@ -29,10 +34,18 @@ def test_ethnicity_and_gender_recorded_on_the_page_reach_annex_a(client, practit
     )
     assert client.post(url, data).status_code == 302
 
-    period = Period(
-        case.opened_on - datetime.timedelta(days=30), case.opened_on + datetime.timedelta(days=30)
+    # The manager's Annex A List 2 workbook, built as the export worker builds it.
+    start, end = (case.opened_on + datetime.timedelta(days=d) for d in (-30, 30))
+    job = exports.export_request(
+        acting_user=district_manager,
+        kind=ExportKind.ANNEX_A_XLSX,
+        params={"start": start.isoformat(), "end": end.isoformat()},
     )
-    [row] = [r for r in annex_a.rows(EarlyHelpCase.objects.all(), period) if r[0] == str(child.pk)]
+    assert exports.export_build(job.pk).status == "ready"
+    signed_in(client, district_manager)
+    response = client.get(reverse("export_download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["List 2"]
+    [row] = [r for r in sheet.iter_rows(values_only=True) if r[0] == str(child.pk)]
     assert row[1] == "b) Female"
     assert row[2] == "n) BCRB"
 

@@ -19,3 +19,4 @@ def test_the_demo_county_holds_every_records_state(db):
     assert [p.first_name for p in duplicates] == ["Zofia"]
     assert RetentionReview.objects.filter(status=ReviewStatus.PENDING).count() >= 2
     assert "Ó Súilleabháin" in set(Person.objects.values_list("last_name", flat=True))
+    assert Person.objects.get(first_name="Thảo").first_language_label == "Vietnamese"

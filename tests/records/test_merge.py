@@ -160,3 +160,26 @@ def test_the_merge_page_confirms_then_merges_and_the_self_merge_gets_a_message(
     assert done.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.merged_into_id == child.pk
+
+
+def test_who_has_seen_the_kept_record_lists_the_retired_records_views_until_undone(
+    client, practitioner, district_manager, child, duplicate
+):
+    signed_in(client, practitioner)
+    assert client.get(reverse("person_detail", args=[duplicate.pk])).status_code == 200
+    seen = AuditEvent.objects.filter(action=AuditAction.VIEW, person_id=duplicate.pk).latest("pk")
+
+    def trail_of(person):
+        signed_in(client, district_manager)
+        response = client.get(reverse("person_audit", args=[person.pk]))
+        assert response.status_code == 200
+        return {event.pk for event in response.context["page"].object_list}
+
+    assert seen.pk not in trail_of(child)
+    done = merge.person_merge(
+        kept=child, retired=duplicate, acting_user=district_manager, reason="Same child twice"
+    )
+    assert seen.pk in trail_of(child)
+    merge.merge_undo(merge=done, acting_user=district_manager, reason="They are twins")
+    assert seen.pk not in trail_of(child)
+    assert seen.pk in trail_of(duplicate)

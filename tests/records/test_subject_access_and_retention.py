@@ -5,17 +5,31 @@ import io
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
+from psycopg2 import sql
 from pypdf import PdfReader
 
+from assessments.models import MeetingAttendance, TafMeeting
 from cases import upkeep
-from cases.models import ChronologyEntry, EarlyHelpCase, Family, Person, RecordChange
+from cases.models import (
+    ChronologyEntry,
+    EarlyHelpCase,
+    Family,
+    FamilyMembership,
+    Person,
+    RecordChange,
+    TeamAroundFamilyMember,
+)
 from earlyhelp.models import AuditAction, AuditEvent
+from oversight.models import Consultation, ConsultationOutcome, Supervision, SupervisionKind
 from records import retention
 from records.models import RetentionReview, RetentionSchedule, ReviewStatus
+from referrals.models import Referral, ReferralPerson
 from tests import factories
 from tests.conftest import signed_in
+from tests.reporting import factories as build
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -37,6 +51,7 @@ def test_a_manager_downloads_everything_held_as_json_and_pdf_and_it_is_audited(
     assert response.status_code == 200
     data = json.loads(response.content.decode("utf-8"))
     assert data["person"]["first name"] == "Zoë-Siân"
+    assert data["person"]["first language (DfE code's name)"] == "Information not obtained"
     assert data["cases"][0]["reference"].startswith("EH-")
     assert data["history_of_changes"][0]["changes"]["First name"][1] == "Zoë-Siân"
     pdf = client.get(reverse("subject_access_download", args=[child.pk, "pdf"]))
@@ -165,3 +180,117 @@ def test_a_manager_of_another_district_cannot_decide(client, practitioner, other
     signed_in(client, elsewhere)
     assert client.get(reverse("retention_decide", args=[review.pk])).status_code == 404
     assert RetentionReview.objects.get(pk=review.pk).status == ReviewStatus.PENDING
+
+
+def _rows_mentioning(needle: str) -> list[str]:
+    """Tables (the append-only audit trail aside) with a row whose text holds `needle`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' "
+            "AND table_name <> 'earlyhelp_auditevent'"
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        found = []
+        for table in tables:
+            query = sql.SQL("SELECT count(*) FROM {} t WHERE t::text ILIKE %s")
+            cursor.execute(query.format(sql.Identifier(table)), [needle])
+            if cursor.fetchone()[0]:
+                found.append(table)
+    return found
+
+
+def test_disposal_leaves_no_name_address_or_contact_anywhere(
+    practitioner, district_manager, consultant
+):
+    family = _old_closed_family(practitioner)
+    case = family.cases.get()
+    child = Person.objects.get(memberships__family=family, memberships__relationship="child")
+    Person.objects.filter(memberships__family=family).update(last_name="Quarrington")
+    Person.objects.filter(pk=child.pk).update(first_name="Ottoline")
+    Family.objects.filter(pk=family.pk).update(name="Quarrington", postcode="LA1 4XQ")
+    factories.PersonFactory(first_name="Ottoline", last_name="Quarrington", merged_into=child)
+    referral = build.referral(
+        by=practitioner, received_on=datetime.date(2000, 1, 1), family=family, status="decided"
+    )
+    Referral.objects.filter(pk=referral.pk).update(
+        referrer_name="Wilhelmina Referrer",
+        referrer_role="Wilhelmina's role",
+        referrer_email="wilhelmina@example.org",
+        referrer_phone="07700 900461",
+        address_line_1="12 Zanzibar Row",
+        postcode="LA1 4XQ",
+        worries="Ottoline is often hungry",
+    )
+    ReferralPerson.objects.create(
+        referral=referral, first_name="Ottoline", last_name="Quarrington", relationship="child"
+    )
+    TeamAroundFamilyMember.objects.create(
+        case=case,
+        agency=practitioner.agency,
+        contact_name="Xanthe Outsider",
+        contact_email="xanthe@example.org",
+        contact_phone="07700 900462",
+        joined_on=datetime.date(2000, 1, 1),
+    )
+    meeting = TafMeeting.objects.create(
+        case=case,
+        kind="review",
+        scheduled_for=datetime.date(2000, 3, 1),
+        location="12 Zanzibar Row",
+        scheduled_by=practitioner,
+    )
+    MeetingAttendance.objects.create(
+        meeting=meeting, person=child, name="Yolanda Quarrington", attendance="present"
+    )
+    Consultation.objects.create(
+        consultant=consultant,
+        district=family.district,
+        asked_on=datetime.date(2000, 1, 1),
+        asked_by_name="Wilhelmina Referrer",
+        family=family,
+        question="Should I refer Ottoline?",
+        advice="Yes",
+        outcome=ConsultationOutcome.choices[0][0],
+    )
+    Supervision.objects.create(
+        case=case,
+        kind=SupervisionKind.choices[0][0],
+        held_on=datetime.date(2000, 2, 1),
+        discussion="Ottoline's school",
+        decisions="Carry on",
+        recorded_by=district_manager,
+    )
+    needles = [
+        "Ottoline",
+        "Quarrington",
+        "LA1 4XQ",
+        "Zanzibar",
+        "Wilhelmina",
+        "900461",
+        "Xanthe",
+        "900462",
+    ]
+    assert all(_rows_mentioning(f"%{needle}%") for needle in needles)
+    [review] = retention.retention_list_due(today=TODAY)
+    retention.retention_decide(review=review, acting_user=district_manager, approve=True)
+    left = {needle: _rows_mentioning(f"%{needle}%") for needle in needles}
+    assert left == {needle: [] for needle in needles}
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DISPOSED
+    assert Referral.objects.filter(family=family).count() == 1  # the row stays, emptied
+
+
+def test_a_parent_who_also_lives_in_a_household_still_kept_keeps_their_details(
+    practitioner, district_manager
+):
+    family = _old_closed_family(practitioner)
+    parent = Person.objects.get(memberships__family=family, memberships__relationship="parent")
+    other_home = factories.open_case(lead=practitioner).family
+    FamilyMembership.objects.create(family=other_home, person=parent, relationship="parent")
+    [review] = retention.retention_list_due(today=TODAY)
+    retention.retention_decide(review=review, acting_user=district_manager, approve=True)
+    kept = Person.objects.get(pk=parent.pk)
+    assert (kept.first_name, kept.date_of_birth) == (parent.first_name, parent.date_of_birth)
+    child = Person.objects.get(memberships__family=family, memberships__relationship="child")
+    assert child.first_name == "Disposed"

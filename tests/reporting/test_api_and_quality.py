@@ -9,7 +9,7 @@ from earlyhelp.errors import DomainError
 from earlyhelp.models import Notification
 from reporting import quality
 from reporting.models import QualityAudit
-from reporting.selectors import reporting_scope_for
+from reporting.selectors import Period, reporting_scope_for
 from tests.conftest import signed_in
 from tests.reporting import factories as build
 
@@ -171,3 +171,36 @@ def test_only_consultants_in_the_district_may_audit(consultant, practitioner, ot
             feedback="x",
             audited_on=D(2026, 11, 2),
         )
+
+
+def test_the_indicators_count_open_cases_supervised_within_the_authoritys_interval(
+    client, district_manager, practitioner
+):
+    from oversight import services as oversight
+
+    today = datetime.date.today()
+    recent, stale, never, closed = (
+        build.case(lead=practitioner, opened_on=today - datetime.timedelta(days=90))
+        for _ in range(4)
+    )
+    for the_case, days_ago in ((recent, 3), (stale, 45), (closed, 5)):
+        oversight.supervision_record(
+            case=the_case,
+            acting_user=district_manager,
+            kind="supervision",
+            held_on=today - datetime.timedelta(days=days_ago),
+            discussion="Progress against the plan",
+            decisions="Carry on",
+            next_supervision_on=today + datetime.timedelta(days=20),
+        )
+    build.close(closed, closed_on=today - datetime.timedelta(days=1))
+    quarter = Period.quarter_of(today)
+    signed_in(client, district_manager)
+
+    response = client.get(reverse("api_indicators"), {"start": quarter.start, "end": quarter.end})
+
+    figure = _figures(response.json())["supervised_within_interval"]
+    assert (figure["value"], figure["denominator"]) == (1, 3)
+    assert "in the 30 days before" in figure["note"]
+    page = client.get(reverse("indicators"), {"start": quarter.start, "end": quarter.end})
+    assert "Open cases supervised within the authority&#x27;s interval" in page.content.decode()

@@ -44,6 +44,8 @@ def test_every_role_has_every_kind_of_work_some_overdue():
         tray = work_tray_for(User.objects.get(email=email), today=today)
         assert kinds <= {i.kind for i in tray.items}, email
         assert tray.overdue_count > 0, email
+    manager = work_tray_for(User.objects.get(email="manager@demo.test"), today=today)
+    assert any(i.overdue for i in manager.items if i.kind == "supervision")  # overdue shows
     strategic = work_tray_for(User.objects.get(email="strategic@demo.test"), today=today)
     figures = dict(strategic.figures)
     assert figures["Open cases"] > 0

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests import factories
 from tests.conftest import signed_in
+from work.kinds import TrayKind
 from work.tray import work_tray_for
 
 from .conftest import build_lead_work, days
@@ -56,8 +57,13 @@ def test_my_work_api_gives_the_contract_fields_overdue_first(client, practitione
     assert response.status_code == 200
     results = response.json()["results"]
     assert results
+    kinds = set(TrayKind.values)
     for row in results:
         assert {"kind", "due_date", "overdue", "working_days", "case", "url"} <= set(row)
+        assert row["kind"] in kinds and isinstance(row["overdue"], bool)
+        assert isinstance(row["working_days"], int) and row["url"].startswith("/")
+        assert row["case"] is None or row["case"].startswith("EH-")
+        assert client.get(row["url"]).status_code == 200, row  # one click to the work
         assert (row["working_days"] < 0) == row["overdue"] or row["due_date"] == str(
             timezone.localdate()
         )
