@@ -54,7 +54,7 @@ def _code_lists_for_transactional_tests(request):
     from django.apps import apps
 
     importlib.import_module("cases.migrations.0004_need_lists").load(apps, None)
-    importlib.import_module("cases.migrations.0012_first_languages").load(apps, None)
+    importlib.import_module("cases.migrations.0013_first_languages").load(apps, None)
     # the outcomes plan and the programme team and internal audit groups with their permissions
     importlib.import_module("outcomes.migrations.0002_default_plan").load(apps, None)
 

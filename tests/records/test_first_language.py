@@ -12,7 +12,7 @@ from cases.models import FirstLanguage, Person
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("cases.migrations.0012_first_languages")
+migration = importlib.import_module("cases.migrations.0013_first_languages")
 
 
 def test_the_full_dfe_first_language_list_is_loaded():

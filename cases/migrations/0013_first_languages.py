@@ -356,7 +356,7 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_alter_levelofneedchange_cause'),
+        ('cases', '0012_closure_authorisation'),
     ]
 
     operations = [
