@@ -11,6 +11,7 @@ from demo import synthetic as demo
 from partners.models import Role
 from tests import factories
 from tests.assessments.test_signoff_queue import complete
+from tests.assessments.test_story_once import _consent
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.cases.factories import pending_step_up, social_care_worker, waiting_case
 
@@ -130,7 +131,8 @@ def test_social_care_declines_one_step_up_and_accepts_another(page, lead, distri
 def test_lead_reads_the_request_behind_her_case_and_a_review_decision_steps_up(
     page, lead, front_door_officer, school, district
 ):
-    """Point 3: the request is on the case page; point 6: a review that decides step up
+    """Point 3: the request is on the case page and pre-fills the assessment; point 6: a
+    review that decides step up
     opens the step-up request pre-filled, and sending it reaches social care."""
     from django.utils import timezone
 
@@ -169,6 +171,13 @@ def test_lead_reads_the_request_behind_her_case_and_a_review_decision_steps_up(
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("heading", name="Requests for support behind this case").wait_for()
     assert page.get_by_text("Lily is often late and hungry.").is_visible()
+    assert_accessible(page)
+    # Told once: the assessment she starts opens with the referrer's words, for her to edit.
+    _consent(case, lead)
+    page.reload()
+    page.get_by_role("button", name="Start the assessment").click()
+    page.wait_for_url(f"**/cases/{case.pk}/assessment/edit/")
+    assert "Lily is often late and hungry." in page.get_by_label("Family history").input_value()
     assert_accessible(page)
     page.goto(f"/cases/{case.pk}/step-up/?review={meeting.pk}")
     reason = page.get_by_label("Why is the case stepping up?")
