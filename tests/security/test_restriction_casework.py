@@ -66,8 +66,8 @@ def worked(record, practitioner, district_manager, school):  # noqa: F811
         held_on=case.opened_on,
         decision="continue",
         attendance=[
-            {"person": record["child"], "name": record["child"].full_name, "attendance": "present"},
-            {"person": record["parent"], "name": record["parent"].full_name, "attendance": "present"},
+            {"person": p, "name": p.full_name, "attendance": "present"}
+            for p in (record["child"], record["parent"])
         ],
     )
     scheduled = case.taf_meetings.filter(status="scheduled").first() or eha.meeting_schedule(
@@ -80,11 +80,13 @@ CASEWORK_SURFACES = {
     "assessment_page": lambda w: reverse("assessment_detail", args=[w["case"].pk]),
     "assessment_form": lambda w: reverse("edit_assessment", args=[w["case"].pk]),
     "assessment_version": lambda w: reverse("assessment_version", args=[w["case"].pk, 1]),
-    "assessment_compare": lambda w: reverse("compare_assessment_versions", args=[w["case"].pk])
-    + "?a=1&b=current",
+    "assessment_compare": lambda w: (
+        reverse("compare_assessment_versions", args=[w["case"].pk]) + "?a=1&b=current"
+    ),
     "assessment_pdf": lambda w: reverse("assessment_pdf", args=[w["case"].pk]),
-    "assessment_version_pdf": lambda w: reverse("assessment_pdf", args=[w["case"].pk])
-    + "?version=1",
+    "assessment_version_pdf": lambda w: (
+        reverse("assessment_pdf", args=[w["case"].pk]) + "?version=1"
+    ),
     "family_plan_pdf": lambda w: reverse("family_plan_pdf", args=[w["case"].pk]),
     "review_pdf": lambda w: reverse("review_pdf", args=[w["case"].pk, w["held"].pk]),
     "meeting_page": lambda w: reverse("taf_meeting_detail", args=[w["case"].pk, w["held"].pk]),
@@ -146,9 +148,7 @@ def test_merge_suggestions_do_not_name_a_restricted_person(
     )
     from cases.models import FamilyMembership
 
-    FamilyMembership.objects.create(
-        family=record["family"], person=duplicate, relationship="child"
-    )
+    FamilyMembership.objects.create(family=record["family"], person=duplicate, relationship="child")
     signed_in(client, district_manager)
     page = client.get(reverse("person_merge", args=[duplicate.pk]))
     assert page.status_code == 200
