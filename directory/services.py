@@ -408,8 +408,11 @@ def session_register_take(
     if missing:
         from cases.models import Person
 
+        from cases import restriction
+
+        unregistered = Person.objects.filter(pk__in=missing).order_by("last_name")[:5]
         names = ", ".join(
-            p.full_name for p in Person.objects.filter(pk__in=missing).order_by("last_name")[:5]
+            restriction.shown_name(p) for p in restriction.mask_people(acting_user, unregistered)
         )
         raise InvalidEntry(
             {

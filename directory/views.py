@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import restriction
 from cases.models import Family, Need
 from directory import access, forms, importer, selectors, services
 from directory.models import DirectoryImport, HubSession, Location
@@ -475,6 +476,10 @@ def hub_session_register(request, pk: int):
     else:
         rows = selectors.register_rows(session, text=text)
         extra_value = ""
+    # A restricted person is on the register as whom to contact; a name search never finds
+    # them (that would say who is registered here).
+    restriction.mask_people(request.user, rows)
+    rows = [p for p in rows if not (p.restriction.hidden and p.found_by_search)]
     audit_view(request, session)
     return render(
         request,

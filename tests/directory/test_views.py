@@ -269,3 +269,40 @@ def test_dashboard_is_a_constant_number_of_queries(client, district_manager, dis
     for i in range(10):
         FamilyHub.objects.create(district=district, name=f"Hub {i}")
     assert queries() == few
+
+
+@pytest.mark.parametrize("situation", ["restricted_person", "named", "restricted_household"])
+def test_the_register_shows_a_restricted_person_only_as_whom_to_contact(
+    client, hub, hub_worker, session, district, situation
+):
+    """Issue 17, point 1: a restricted regular is on the register as 'a restricted record:
+    contact X' (still tickable), a name search does not find them, and a number typed for an
+    unregistered restricted person is refused without their name. Named people see them."""
+    family = factories.family_with_children(district=district, children=1)
+    services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    child = family.memberships.get(relationship="child").person
+    stranger = factories.PersonFactory(first_name="Zebedee", restricted=True)
+    services.session_register_take(session=session, acting_user=hub_worker, person_ids=[child.pk])
+    restricted = family if situation == "restricted_household" else child
+    restricted.restricted = stranger.restricted = True
+    restricted.restricted_contact = stranger.restricted_contact = "Marta Quince"
+    restricted.save()
+    stranger.save()
+    if situation == "named":
+        child.named_people.add(hub_worker)
+        stranger.named_people.add(hub_worker)
+    c = signed_in(client, hub_worker)
+    url = reverse("hub_session_register", args=[session.pk])
+    page = c.get(url).content.decode()
+    found = c.get(url + f"?q={child.first_name}").content.decode()
+    refused = c.post(url, {"people": [child.pk], "add_person": f"P-{stranger.pk:06d}"})
+    refused_text = refused.content.decode()
+    if situation == "named":
+        assert child.full_name in page and child.full_name in found
+        assert "Zebedee" in refused_text
+        return
+    assert child.full_name not in page and family.name not in page
+    assert "Restricted record: contact Marta Quince" in page
+    assert f'value="{child.pk}" checked' in page  # still on the register, still ticked
+    assert child.full_name not in found
+    assert "Zebedee" not in refused_text and "Restricted record: contact Marta Quince" in refused_text
