@@ -406,9 +406,8 @@ def session_register_take(
     allowed = set(family_of)
     missing = wanted - allowed
     if missing:
-        from cases.models import Person
-
         from cases import restriction
+        from cases.models import Person
 
         unregistered = Person.objects.filter(pk__in=missing).order_by("last_name")[:5]
         names = ", ".join(
