@@ -307,3 +307,37 @@ def test_the_register_shows_a_restricted_person_only_as_whom_to_contact(
     assert child.full_name not in found
     assert "Zebedee" not in refused_text
     assert "Restricted record: contact Marta Quince" in refused_text
+
+
+def test_dashboard_hides_a_second_hub_so_a_small_number_cannot_be_rebuilt_from_the_total(
+    client, hub, hub_worker, district, strategic_viewer, district_manager
+):
+    """Issue 17, point 8: with a '<5' hub and a total on the page, the total minus the other
+    hub rebuilt it; the smallest other hub in that column is hidden too, as '[c]'."""
+    from partners.models import FamilyHub
+
+    brook = FamilyHub.objects.create(district=district, name="Brook Family Hub")
+    for at, n in ((hub, 2), (brook, 6)):
+        for _ in range(n):
+            family = factories.family_with_children(district=district, children=1)
+            services.hub_family_register(hub=at, family=family, acting_user=hub_worker)
+    url = reverse("hub_dashboard") + "?start=2026-01-01&end=2026-12-31"
+
+    def first_column(user):
+        page = signed_in(client, user).get(url).content.decode()
+        cells = {}
+        for name in ("Amberford Family Hub", "Brook Family Hub", "All hubs shown"):
+            row = page.split(f"{name}</th>")[1].split("</tr>")[0]
+            cells[name] = row.split("<td")[1].split(">")[1].split("<")[0]
+        return cells
+
+    assert first_column(district_manager) == {
+        "Amberford Family Hub": "2",
+        "Brook Family Hub": "6",
+        "All hubs shown": "8",
+    }
+    assert first_column(strategic_viewer) == {
+        "Amberford Family Hub": "&lt;5",
+        "Brook Family Hub": "[c]",
+        "All hubs shown": "8",
+    }
