@@ -173,3 +173,44 @@ def test_the_outcomes_dashboard_cannot_be_rebuilt_by_district_hub_or_state():
         sums.append((("t", column), [("d", d, column) for (d,) in district_states]))
     sums.append((("n", "edu", "total"), [("n", "edu", k) for k in selectors.NEED_COLUMNS[1:]]))
     assert _rebuildable(shown, values, sums) == []
+
+
+@pytest.fixture
+def twelve_children(practitioner):
+    """12 children worked with: 3 boys ('<5') and 9 girls (rebuilt as 12 - 3 without
+    secondary suppression)."""
+    cases = [build.case(lead=practitioner, opened_on=datetime.date(2026, 1, 1)) for _ in range(12)]
+    children = Person.objects.filter(
+        memberships__relationship=Relationship.CHILD, cases__in=cases
+    ).order_by("pk")
+    for index, child in enumerate(children):
+        child.gender = Gender.MALE if index < 3 else Gender.FEMALE
+        child.save()
+    return cases
+
+
+def test_the_indicators_page_and_board_report_hide_the_rebuildable_cell(
+    client, strategic_viewer, twelve_children, settings, tmp_path
+):
+    """The same breakdown on the strategic viewer's indicators page and in the board report
+    PDF (read back): the girls are '[c]' beside the boys' '<5' and the total of 12."""
+    from pypdf import PdfReader
+
+    from reporting import exports
+    from reporting.models import ExportKind, ExportStatus
+
+    period = {"start": "2026-07-01", "end": "2026-09-30"}
+    page = signed_in(client, strategic_viewer).get(reverse("indicators"), period)
+    text = " ".join(page.content.decode().split())
+    gender = text.lower().split("by gender", 1)[1].split("by ethnicity", 1)[0]
+    assert "&lt;5" in gender and "[c]" in gender and ">9<" not in gender
+
+    settings.MEDIA_ROOT = tmp_path
+    job = exports.export_request(
+        acting_user=strategic_viewer, kind=ExportKind.BOARD_REPORT, params=period
+    )
+    job = exports.export_build(job.pk)
+    assert job.status == ExportStatus.READY, job.error
+    reader = PdfReader(tmp_path / job.file_path)
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "[c]" in pdf
