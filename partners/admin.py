@@ -84,6 +84,12 @@ class UserAdmin(AdministratorAdmin, BaseUserAdmin):
 SERVICE_ROLES = [(r.value, r.label) for r in Role if r != Role.ADMINISTRATOR]
 
 
+def _expiry_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=1, max_value=service_accounts.MAX_TOKEN_DAYS, initial=90
+    )
+
+
 class ServiceAccountAddForm(forms.ModelForm):
     """A partner system and its first token: the place (agency, districts, role) scopes what
     the token reaches; the scope and expiry bound what it may do and for how long."""
@@ -93,12 +99,7 @@ class ServiceAccountAddForm(forms.ModelForm):
     role = forms.ChoiceField(choices=SERVICE_ROLES, initial=Role.PRACTITIONER)
     districts = forms.ModelMultipleChoiceField(queryset=District.objects.all(), required=False)
     scope = forms.ChoiceField(choices=ApiScope.choices, initial=ApiScope.READ)
-    days = forms.IntegerField(
-        label="Token expires after (days)",
-        min_value=1,
-        max_value=service_accounts.MAX_TOKEN_DAYS,
-        initial=90,
-    )
+    days = _expiry_field("Token expires after (days)")
 
     class Meta:
         model = ServiceAccount
@@ -112,12 +113,7 @@ class ServiceAccountAddForm(forms.ModelForm):
 
 
 class TokenIssueForm(forms.ModelForm):
-    days = forms.IntegerField(
-        label="Expires after (days)",
-        min_value=1,
-        max_value=service_accounts.MAX_TOKEN_DAYS,
-        initial=90,
-    )
+    days = _expiry_field("Expires after (days)")
 
     class Meta:
         model = ApiToken

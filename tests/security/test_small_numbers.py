@@ -65,16 +65,8 @@ def test_request_outcomes_are_suppressed_together():
 
 
 def test_a_strategic_viewer_cannot_rebuild_a_suppressed_breakdown_cell(
-    client, strategic_viewer, practitioner
+    client, strategic_viewer, twelve_children
 ):
-    cases = [build.case(lead=practitioner, opened_on=datetime.date(2026, 1, 1)) for _ in range(12)]
-    children = Person.objects.filter(
-        memberships__relationship=Relationship.CHILD, cases__in=cases
-    ).order_by("pk")
-    for index, child in enumerate(children):
-        child.gender = Gender.MALE if index < 3 else Gender.FEMALE
-        child.save()
-
     payload = (
         signed_in(client, strategic_viewer)
         .get(reverse("api_indicators"), {"start": "2026-07-01", "end": "2026-09-30"})
