@@ -165,3 +165,27 @@ def test_a_manager_of_another_district_cannot_decide(client, practitioner, other
     signed_in(client, elsewhere)
     assert client.get(reverse("retention_decide", args=[review.pk])).status_code == 404
     assert RetentionReview.objects.get(pk=review.pk).status == ReviewStatus.PENDING
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_restricted_family_past_retention_is_listed_by_record_number_only(
+    client, practitioner, district_manager, named
+):
+    """Issue 17, point 1: the retention pages name a restricted family only to the people
+    named on it; a manager who is not named decides by record number and whom to contact."""
+    family = _old_closed_family(practitioner)
+    family.name, family.restricted = "Quillfeather household", True
+    family.restricted_contact = "Hollis Grange on 0300 555 0101"
+    family.save()
+    if named:
+        family.named_people.add(district_manager)
+    review = retention.retention_list_due(today=TODAY)[0]
+    signed_in(client, district_manager)
+    pages = [
+        client.get(reverse("retention_list")).content.decode(),
+        client.get(reverse("retention_decide", args=[review.pk])).content.decode(),
+    ]
+    for page in pages:
+        assert ("Quillfeather household" in page) is named
+        assert ("Restricted record: contact Hollis Grange" in page) is not named
+        assert str(review.family_number) in page

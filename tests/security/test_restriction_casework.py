@@ -159,3 +159,30 @@ def test_merge_suggestions_do_not_name_a_restricted_person(
     # Named on the restriction, the manager sees whom they merge.
     record["child"].named_people.add(district_manager)
     assert "Zebedee" in client.get(reverse("person_merge", args=[duplicate.pk])).content.decode()
+
+
+@pytest.mark.parametrize("situation", ["restricted_household", "restricted_person"])
+def test_the_work_tray_outcomes_pages_and_notifications_never_name_a_restricted_record(
+    situation, worked, client, practitioner, district_manager
+):
+    """The lead's work tray and notifications, the case's outcomes page, and every
+    notification and email the casework above sent (sign-off, meetings): no name of a record
+    restricted from the reader. (These held on today's code: items name cases and families
+    only, from the cases the reader may read, and messages name references.)"""
+    from earlyhelp.models import Notification
+    from earlyhelp.outbox.models import OutboxMessage
+
+    _situate(situation, worked, [])
+    signed_in(client, practitioner)
+    pages = [
+        client.get(reverse("home")),
+        client.get(reverse("notification_list")),
+        client.get(reverse("case_outcomes", args=[worked["case"].pk])),
+    ]
+    messages = [f"{n.subject} {n.body}" for n in Notification.objects.all()]
+    messages += [f"{m.subject} {m.body}" for m in OutboxMessage.objects.all()]
+    assert messages
+    for text in [p.content.decode() for p in pages] + messages:
+        assert "Zebedee" not in text
+        if situation == "restricted_household":
+            assert "Quillfeather household" not in text and "Ottoline" not in text
