@@ -81,7 +81,11 @@ class UserAdmin(AdministratorAdmin, BaseUserAdmin):
 
 # --- Service accounts for partner systems (issue 17, point 5) ------------------------------
 
-SERVICE_ROLES = [(r.value, r.label) for r in Role if r != Role.ADMINISTRATOR]
+# The places a partner system may hold: never an administrator's.
+SERVICE_ROLES = [
+    (r.value, r.label)
+    for r in (Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT, Role.STRATEGIC)
+]
 
 
 def _expiry_field(label: str) -> forms.IntegerField:
