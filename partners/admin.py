@@ -84,8 +84,8 @@ class UserAdmin(AdministratorAdmin, BaseUserAdmin):
 # The places a partner system may hold: never an administrator's.
 SERVICE_ROLES = [
     (r.value, r.label)
-    for r in (Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT, Role.STRATEGIC)
-]
+    for r in (Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT)
+] + [(Role.STRATEGIC.value, Role.STRATEGIC.label)]
 
 
 def _expiry_field(label: str) -> forms.IntegerField:
