@@ -82,10 +82,14 @@ class UserAdmin(AdministratorAdmin, BaseUserAdmin):
 # --- Service accounts for partner systems (issue 17, point 5) ------------------------------
 
 # The places a partner system may hold: never an administrator's.
-SERVICE_ROLES = [
-    (r.value, r.label)
-    for r in (Role.PRACTITIONER, Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.CONSULTANT)
-] + [(Role.STRATEGIC.value, Role.STRATEGIC.label)]
+SERVICE_ACCOUNT_ROLES = (
+    Role.PRACTITIONER,
+    Role.FRONT_DOOR,
+    Role.TEAM_MANAGER,
+    Role.CONSULTANT,
+    Role.STRATEGIC,
+)
+SERVICE_ROLES = [(r.value, r.label) for r in SERVICE_ACCOUNT_ROLES]
 
 
 def _expiry_field(label: str) -> forms.IntegerField:
