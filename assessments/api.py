@@ -20,6 +20,7 @@ from assessments.models import (
     PlanOutcome,
     TafMeeting,
 )
+from cases import restriction
 from cases import selectors as case_selectors
 from cases.models import MAX_TEXT
 from directory.serializers import (
@@ -329,6 +330,21 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
 # --- TAF meetings and reviews ---------------------------------------------------------------
 
 
+def _hidden_attendees(context, meetings) -> dict[int, str]:
+    request = context.get("request")
+    user = request.user if request is not None else None
+    return restriction.people_labels(
+        user, (row.person_id for m in meetings for row in m.attendance.all())
+    )
+
+
+class ReviewListOutput(serializers.ListSerializer):
+    def to_representation(self, data):
+        meetings = list(data.all() if hasattr(data, "all") else data)
+        self.context["hidden_people"] = _hidden_attendees(self.context, meetings)
+        return super().to_representation(meetings)
+
+
 class ReviewViewSet(_ScopedReadViewSet):
     """TAF meetings: the first (agrees the plan) and the reviews every 4 to 6 weeks."""
 
@@ -351,7 +367,20 @@ class ReviewViewSet(_ScopedReadViewSet):
         progress = ReviewProgressOutput(many=True)
         recorded_by = serializers.CharField(source="recorded_by.full_name", default=None)
 
+        def to_representation(self, meeting):
+            """An attendee restricted from the reader is named as whom to contact
+            (cases/restriction.py); a list masks all its meetings in two queries."""
+            data = super().to_representation(meeting)
+            hidden = self.context.get("hidden_people")
+            if hidden is None:
+                hidden = _hidden_attendees(self.context, [meeting])
+            for shown, row in zip(data["attendance"], meeting.attendance.all(), strict=True):
+                if row.person_id in hidden:
+                    shown["name"] = hidden[row.person_id]
+            return data
+
         class Meta:
+            list_serializer_class = ReviewListOutput
             model = TafMeeting
             fields = [
                 "id",
@@ -453,7 +482,7 @@ class ReviewViewSet(_ScopedReadViewSet):
             progress=progress,
             request=request,
         )
-        return Response(self.ReviewOutput(self.get_one(meeting.pk)).data)
+        return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
     class ReviewRescheduleInput(serializers.Serializer):
         scheduled_for = serializers.DateField()
@@ -483,7 +512,7 @@ class ReviewViewSet(_ScopedReadViewSet):
             reason=data["reason"],
             request=request,
         )
-        return Response(self.ReviewOutput(self.get_one(meeting.pk)).data)
+        return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
     @extend_schema(request=ReviewCancelInput, responses={200: ReviewOutput})
     @action(detail=True, methods=["post"], url_path="cancel")
@@ -496,7 +525,7 @@ class ReviewViewSet(_ScopedReadViewSet):
         services.meeting_cancel(
             meeting=meeting, acting_user=request.user, reason=data["reason"], request=request
         )
-        return Response(self.ReviewOutput(self.get_one(meeting.pk)).data)
+        return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
     @staticmethod
     def _lookup(found: dict, key, field: str, subfield: str):

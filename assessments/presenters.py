@@ -5,6 +5,7 @@ import datetime
 from assessments import deadlines, selectors
 from assessments.models import AssessmentStatus
 from assessments.sections import AREAS
+from cases import restriction
 from cases.models import LevelOfNeed
 
 _AREA_TITLES = {a.code: a.title for a in AREAS}
@@ -23,6 +24,32 @@ def _group_for(key: str) -> tuple[str, str]:
         return "voices", "The voice of each child and each parent or carer"
     code = key.split("__", 1)[0]
     return code, _AREA_TITLES.get(code, code)
+
+
+def _voice_person(key: str) -> int | None:
+    rest = key.split("__", 1)[1] if key.startswith("voice__") else ""
+    return int(rest) if rest.isdigit() else None
+
+
+def shown_labels(user, labels) -> list[tuple[str, str]]:
+    """Field labels as `user` may read them: the voice of a person restricted from them is
+    'the voice of a restricted record: contact X' (cases/restriction.py), in the live form
+    and in the labels a signed-off version keeps."""
+    hidden = restriction.people_labels(user, (_voice_person(k) for k, _ in labels))
+    return [
+        (key, f"Voice of {hidden[_voice_person(key)]}" if _voice_person(key) in hidden else label)
+        for key, label in labels
+    ]
+
+
+def attendance_rows(user, meeting) -> list:
+    """A meeting's attendance, each row with `.shown_name`: the name recorded, or whom to
+    contact for a person restricted from `user`."""
+    rows = list(meeting.attendance.all())
+    hidden = restriction.people_labels(user, (a.person_id for a in rows))
+    for row in rows:
+        row.shown_name = hidden.get(row.person_id, row.name)
+    return rows
 
 
 def sections(labels, content: dict) -> list[dict]:

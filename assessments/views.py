@@ -21,7 +21,7 @@ from assessments.models import (
     TafMeeting,
 )
 from assessments.pdf import render_pdf
-from cases import access
+from cases import access, restriction
 from cases import selectors as case_selectors
 from cases.models import CaseStatus, ClosureReason, ClosureRequest, FamilyView, Need
 from directory.selectors import services_for_signposting
@@ -43,6 +43,11 @@ def _work_case(request, case_id):
 # --- Early Help Assessment ------------------------------------------------------------------
 
 
+def _labels(user, case):
+    """The assessment's field labels as `user` may read them (restricted voices masked)."""
+    return presenters.shown_labels(user, services.field_labels_for(case))
+
+
 @doors.CASE_DATA
 def assessment_detail(request, case_id: int):
     case = _case(request, case_id)
@@ -50,7 +55,7 @@ def assessment_detail(request, case_id: int):
     if assessment is None:
         raise Http404
     audit_view(request, assessment)
-    labels = services.field_labels_for(case)
+    labels = _labels(request.user, case)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -95,7 +100,7 @@ def edit_assessment(request, case_id: int):
     if assessment.status != AssessmentStatus.DRAFT:
         messages.error(request, "This assessment is locked. Start a new version to change it.")
         return redirect("assessment_detail", case_id=case.pk)
-    labels = services.field_labels_for(case)
+    labels = _labels(request.user, case)
     # A save sent as the page closes may come as a beacon, which cannot set headers.
     autosave = request.headers.get("X-Autosave") == "1" or request.POST.get("_autosave") == "1"
     if request.method == "POST":
@@ -237,7 +242,7 @@ def sign_off_assessment(request, case_id: int):
             return redirect("assessment_detail", case_id=case.pk)
         except DomainError as error:
             form.add_error(None, str(error))
-    labels = services.field_labels_for(case)
+    labels = _labels(request.user, case)
     return render(
         request,
         "assessments/sign_off.html",
@@ -282,7 +287,9 @@ def assessment_version(request, case_id: int, number: int):
             "case": case,
             "assessment": assessment,
             "version": version,
-            "sections": presenters.sections(version.field_labels, version.content),
+            "sections": presenters.sections(
+                presenters.shown_labels(request.user, version.field_labels), version.content
+            ),
             "needs": Need.objects.filter(code__in=version.need_codes).order_by(
                 "framework", "order"
             ),
@@ -306,13 +313,17 @@ def compare_assessment_versions(request, case_id: int):
             return (
                 f"Current working copy (version {assessment.version_number})",
                 assessment.content,
-                services.field_labels_for(case),
+                _labels(request.user, case),
             )
         try:
             v = versions[int(value)]
         except (KeyError, TypeError, ValueError):
             return None
-        return f"Version {v.number}", v.content, v.field_labels
+        return (
+            f"Version {v.number}",
+            v.content,
+            presenters.shown_labels(request.user, v.field_labels),
+        )
 
     default_a = str(min(versions)) if versions else "current"
     a = side(request.GET.get("a", default_a))
@@ -345,13 +356,14 @@ def assessment_pdf(request, case_id: int):
     number = request.GET.get("version")
     if number:
         version = get_object_or_404(assessment.versions, number=number if number.isdigit() else 0)
-        labels, content = version.field_labels, version.content
+        labels = presenters.shown_labels(request.user, version.field_labels)
+        content = version.content
         needs = Need.objects.filter(code__in=version.need_codes)
         version_label = f"Version {version.number}, signed off"
         signed = {"signed_off_at": version.signed_off_at, "signed_off_by": version.signed_off_by}
         record = version
     else:
-        labels, content = services.field_labels_for(case), assessment.content
+        labels, content = _labels(request.user, case), assessment.content
         needs = assessment.needs.all()
         version_label = (
             f"Version {assessment.version_number}, {assessment.get_status_display().lower()}"
@@ -678,11 +690,19 @@ def invite_contributor(request, case_id: int):
     )
 
 
-def _attendees(case):
+def _attendees(user, case):
+    """(key, name, row) for the register: TAF members, then the family, a person restricted
+    from `user` by whom to contact (cases/restriction.py); the record keeps their name."""
     people = [(f"m{m.pk}", m.name, {"member": m}) for m in case_selectors.taf_members_for(case)]
+    family = case_selectors.family_members(case)
+    restriction.mask_people(user, [m.person for m in family])
     people += [
-        (f"p{m.person_id}", m.person.full_name, {"person": m.person})
-        for m in case_selectors.family_members(case)
+        (
+            f"p{m.person_id}",
+            restriction.shown_name(m.person),
+            {"person": m.person, "name": m.person.full_name},
+        )
+        for m in family
     ]
     return people
 
@@ -695,7 +715,7 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
         return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
     plan = selectors.plan_for(case)
     outcomes = list(plan.outcomes.all()) if plan else []
-    attendees = _attendees(case)
+    attendees = _attendees(request.user, case)
     form = forms.MeetingRecordForm(
         request.POST or None,
         attendees=[(k, n) for k, n, _ in attendees],
@@ -705,7 +725,7 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         attendance = [
-            {**ref, "name": name, "attendance": data.get(f"attend_{key}")}
+            {"name": name, **ref, "attendance": data.get(f"attend_{key}")}
             for key, name, ref in attendees
             if data.get(f"attend_{key}")
         ]
@@ -767,6 +787,7 @@ def taf_meeting_detail(request, case_id: int, meeting_id: int):
         {
             "case": case,
             "meeting": meeting,
+            "attendance": presenters.attendance_rows(request.user, meeting),
             "progress": presenters.progress_rows(meeting),
             "can_work": access.can_work_on_case(request.user, case),
         },
@@ -783,6 +804,7 @@ def review_pdf(request, case_id: int, meeting_id: int):
             "title": "Team Around the Family meeting record",
             "case": case,
             "meeting": meeting,
+            "attendance": presenters.attendance_rows(request.user, meeting),
             "progress": presenters.progress_rows(meeting),
             "version_label": f"Record of {meeting.held_on:%-d %B %Y}",
         },

@@ -16,6 +16,8 @@ Every surface asks this module, through one of:
   record (uses ``.restriction`` when a list was masked already);
 - ``person_hidden_q(user)`` / ``family_hidden_q(user)``: the same rule as a filter, for
   querysets that must leave hidden records out;
+- ``shown_name(person)`` (after mask_people) and ``people_labels(user, ids)``: the name to
+  print, for names built in code or copied into a record (attendance, signed-off labels);
 - ``masked_person_data(data, restriction)``: an API representation with every identifying
   field emptied, so API fields stay the same shape.
 
@@ -158,6 +160,24 @@ def mask_candidates(user, candidates, *, known_families=(), keep_family_id=None)
         if family.pk in via_hidden - via_shown and family.pk != keep_family_id:
             family.restriction = Restriction(True, contact[family.pk])
     mask_families(user, families)
+
+
+def shown_name(person: Person) -> str:
+    """The name a masked person (see mask_people) is shown by: theirs, or whom to contact."""
+    restriction = getattr(person, "restriction", None)
+    if restriction is None or restriction.hidden:
+        return restriction.label if restriction else RESTRICTED_LABEL
+    return person.full_name
+
+
+def people_labels(user, person_ids: Iterable[int]) -> dict[int, str]:
+    """{person id: label} for the hidden ones among `person_ids` (two queries): for names
+    copied into a record (an attendance row, a signed-off version's field labels)."""
+    ids = {i for i in person_ids if i is not None}
+    if not ids:
+        return {}
+    people = mask_people(user, Person.objects.filter(pk__in=ids))
+    return {p.pk: p.restriction.label for p in people if p.restriction.hidden}
 
 
 def restriction_for_person(user, person: Person) -> Restriction:

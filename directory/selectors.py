@@ -217,6 +217,7 @@ def register_rows(session: HubSession, *, text: str = "", limit: int = 60) -> li
     result = list(people)
     for person in result:
         person.ticked = person.pk in ticked
+        person.found_by_search = person.pk not in ticked | regulars
         person.family_name = person.hub_memberships[0].family.name if person.hub_memberships else ""
     return result
 

@@ -420,10 +420,12 @@ def session_register_take(
     allowed = set(family_of)
     missing = wanted - allowed
     if missing:
+        from cases import restriction
         from cases.models import Person
 
+        unregistered = Person.objects.filter(pk__in=missing).order_by("last_name")[:5]
         names = ", ".join(
-            p.full_name for p in Person.objects.filter(pk__in=missing).order_by("last_name")[:5]
+            restriction.shown_name(p) for p in restriction.mask_people(acting_user, unregistered)
         )
         raise InvalidEntry(
             {

@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import restriction
 from cases.models import Family, Need
 from directory import access, forms, importer, selectors, services
 from directory.models import DirectoryImport, HubSession
 from directory.selectors import DirectoryQuery
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.models import AuditAction
+from earlyhelp.small_numbers import suppress_linked
 from partners import doors
 from partners.models import Organisation, Service
 
@@ -479,6 +481,10 @@ def hub_session_register(request, pk: int):
     else:
         rows = selectors.register_rows(session, text=text)
         extra_value = ""
+    # A restricted person is on the register as whom to contact; a name search never finds
+    # them (that would say who is registered here).
+    restriction.mask_people(request.user, rows)
+    rows = [p for p in rows if not (p.restriction.hidden and p.found_by_search)]
     audit_view(request, session)
     return render(
         request,
@@ -495,12 +501,6 @@ def hub_session_register(request, pk: int):
 
 
 # --- Figures ---
-
-
-def _suppress(value: int, suppressed: bool):
-    if suppressed and 0 < value < 5:
-        return "<5"
-    return value
 
 
 def _percent(part: int, whole: int, suppressed: bool):
@@ -539,14 +539,21 @@ def hub_dashboard(request):
         "parenting_sessions",
         "parenting_people",
     )
+    # Each column adds up to the totals row: suppressed together, so that no '<5' can be
+    # worked out from the total and the other hubs (issue 17, point 8).
+    values = {(i, name): getattr(r, name) for i, r in enumerate(reach) for name in counts}
+    values |= {("total", name): sum(getattr(r, name) for r in reach) for name in counts}
+    if suppressed:
+        sums = [(("total", n), [(i, n) for i in range(len(reach))]) for n in counts]
+        values = suppress_linked(values, sums, zero_is_small=False)
     rows = []
-    for r in reach:
-        shown = {name: _suppress(getattr(r, name), suppressed) for name in counts}
+    for i, r in enumerate(reach):
+        shown = {name: values[(i, name)] for name in counts}
         shown["deprived_percent"] = _percent(
             r.families_reached_deprived, r.families_reached, suppressed
         )
         rows.append((r.hub, shown))
-    totals = {name: _suppress(sum(getattr(r, name) for r in reach), suppressed) for name in counts}
+    totals = {name: values[("total", name)] for name in counts}
     totals["deprived_percent"] = _percent(
         sum(r.families_reached_deprived for r in reach),
         sum(r.families_reached for r in reach),

@@ -32,6 +32,7 @@ from assessments.models import (
 )
 from cases.access import cases_visible_to
 from cases.models import EarlyHelpCase
+from earlyhelp.small_numbers import suppress_linked
 from outcomes import access
 from outcomes.models import (
     Claim,
@@ -248,6 +249,73 @@ def _sustained_expression():
     )
 
 
+NEED_COLUMNS = ("total", "not_started", "improving", "significant", "sustained")
+DISTRICT_EXTRA = ("claims_made", "claims_passed", "network")
+
+
+def need_rows(cases, today):
+    """Needs by headline outcome and progress, one grouped query."""
+    return (
+        _within(FamilyNeed.objects.all(), "episode__case", cases)
+        .order_by()
+        .annotate(sustained_from=_sustained_expression())
+        .values("headline__code", "headline__label")
+        .annotate(
+            total=Count("pk"),
+            not_started=Count("pk", filter=Q(status=ProgressStatus.NOT_STARTED)),
+            improving=Count("pk", filter=Q(status=ProgressStatus.IMPROVING)),
+            significant=Count(
+                "pk",
+                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__gt=today),
+            ),
+            sustained=Count(
+                "pk",
+                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__lte=today),
+            ),
+        )
+    )
+
+
+def _shown_cells(on, district_states, hub_states, made, passed, network, by_code) -> dict:
+    """Every count of the dashboard by cell key, with the sums that link them (each district's
+    states to its families, each column to its total, each district's hubs to the district,
+    each headline's progress to its needs): suppressed for aggregate-only viewers so that no
+    hidden count can be worked out from the others (issue 17, point 8)."""
+    states = ProgrammeState.ORDER
+    values, sums = {}, []
+    extra = {"claims_made": made, "claims_passed": passed, "network": network}
+    for (district,), counts in district_states.items():
+        values[("d", district, "families")] = sum(counts.values())
+        for s in states:
+            values[("d", district, s)] = counts[s]
+        for name, table in extra.items():
+            values[("d", district, name)] = table.get(district, 0)
+        sums.append((("d", district, "families"), [("d", district, s) for s in states]))
+    for (district, hub), counts in hub_states.items():
+        values[("h", district, hub, "families")] = sum(counts.values())
+        for s in states:
+            values[("h", district, hub, s)] = counts[s]
+        sums.append((("h", district, hub, "families"), [("h", district, hub, s) for s in states]))
+    for column in ("families", *states):
+        for (district,) in district_states:
+            hubs = [("h", *key, column) for key in hub_states if key[0] == district]
+            sums.append((("d", district, column), hubs))
+        districts = [("d", district, column) for (district,) in district_states]
+        values[("t", column)] = sum(values[k] for k in districts)
+        sums.append((("t", column), districts))
+    sums.append((("t", "families"), [("t", s) for s in states]))
+    for name, table in extra.items():
+        values[("t", name)] = sum(table.values())
+        sums.append((("t", name), [("d", district, name) for (district,) in district_states]))
+    for code, entry in by_code.items():
+        for k in NEED_COLUMNS:
+            values[("n", code, k)] = entry[k]
+        sums.append((("n", code, "total"), [("n", code, k) for k in NEED_COLUMNS[1:]]))
+    if not on:
+        return values
+    return suppress_linked(values, sums, zero_is_small=False)
+
+
 def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Dashboard:
     """Families worked with, needs by headline outcome, progress, claims made and passed, by
     district and family hub; distance travelled (latest review scaling against the start)."""
@@ -297,91 +365,38 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
     )
     distance = _distance_travelled(cases)
 
-    def row(name, counts, extra=None):
-        families = sum(counts.values())
-        cells = {
-            "name": name or "No family hub recorded",
-            "families": suppress(families, on),
-            "states": [suppress(counts[s], on) for s in ProgrammeState.ORDER],
+    by_code = {}
+    for r in need_rows(cases, today):
+        entry = by_code.setdefault(
+            r["headline__code"], {"label": r["headline__label"], **dict.fromkeys(NEED_COLUMNS, 0)}
+        )
+        for k in NEED_COLUMNS:
+            entry[k] += r[k]
+    shown = _shown_cells(on, district_states, hub_states, made, passed, network, by_code)
+    state_keys = ProgrammeState.ORDER
+
+    def row(*key, extra=()):
+        return {
+            "families": shown[(*key, "families")],
+            "states": [shown[(*key, s)] for s in state_keys],
+            **{name: shown[(*key, name)] for name in extra},
         }
-        cells.update(extra or {})
-        return cells
 
     by_district = [
-        row(
-            key[0],
-            counts,
-            {
-                "claims_made": suppress(made.get(key[0], 0), on),
-                "claims_passed": suppress(passed.get(key[0], 0), on),
-                "network": suppress(network.get(key[0], 0), on),
-            },
-        )
-        for key, counts in sorted(district_states.items(), key=lambda kv: kv[0][0] or "")
+        {"name": key[0] or "No family hub recorded", **row("d", key[0], extra=DISTRICT_EXTRA)}
+        for key in sorted(district_states, key=lambda k: k[0] or "")
     ]
     by_hub = [
-        {**row(key[1], counts), "district": key[0]}
-        for key, counts in sorted(
-            hub_states.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
-        )
+        {"name": key[1] or "No family hub recorded", **row("h", *key), "district": key[0]}
+        for key in sorted(hub_states, key=lambda k: (k[0] or "", k[1] or ""))
     ]
-    need_rows = (
-        _within(FamilyNeed.objects.all(), "episode__case", cases)
-        .order_by()
-        .annotate(sustained_from=_sustained_expression())
-        .values("headline__code", "headline__label")
-        .annotate(
-            total=Count("pk"),
-            not_started=Count("pk", filter=Q(status=ProgressStatus.NOT_STARTED)),
-            improving=Count("pk", filter=Q(status=ProgressStatus.IMPROVING)),
-            significant=Count(
-                "pk",
-                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__gt=today),
-            ),
-            sustained=Count(
-                "pk",
-                filter=Q(status=ProgressStatus.SIGNIFICANT, sustained_from__lte=today),
-            ),
-        )
-    )
-    by_code = {}
-    for r in need_rows:
-        entry = by_code.setdefault(
-            r["headline__code"],
-            {
-                "label": r["headline__label"],
-                "total": 0,
-                "not_started": 0,
-                "improving": 0,
-                "significant": 0,
-                "sustained": 0,
-            },
-        )
-        for k in ("total", "not_started", "improving", "significant", "sustained"):
-            entry[k] += r[k]
     needs = [
-        {
-            "label": e["label"],
-            **{
-                k: suppress(e[k], on)
-                for k in ("total", "not_started", "improving", "significant", "sustained")
-            },
-        }
-        for e in sorted(by_code.values(), key=lambda e: e["label"])
+        {"label": e["label"], **{k: shown[("n", code, k)] for k in NEED_COLUMNS}}
+        for code, e in sorted(by_code.items(), key=lambda kv: kv[1]["label"])
     ]
-    state_totals = dict.fromkeys(ProgrammeState.ORDER, 0)
-    for counts in district_states.values():
-        for s, n in counts.items():
-            state_totals[s] += n
-    totals = {
-        "families": suppress(sum(state_totals.values()), on),
-        "claims_made": suppress(sum(made.values()), on),
-        "claims_passed": suppress(sum(passed.values()), on),
-        "network": suppress(sum(network.values()), on),
-    }
+    totals = {k: shown[("t", k)] for k in ("families", *DISTRICT_EXTRA)}
     states = [
-        {"key": s, "label": ProgrammeState.LABELS[s], "value": suppress(state_totals[s], on)}
-        for s in ProgrammeState.ORDER
+        {"key": s, "label": ProgrammeState.LABELS[s], "value": shown[("t", s)]} for s in state_keys
     ]
     return Dashboard(on, states, by_district, by_hub, needs, distance_rows(distance, on), totals)
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from cases import access, upkeep, upkeep_access
+from cases import access, restriction, upkeep, upkeep_access
 from earlyhelp.errors import DomainError
 from partners import doors
 from records import forms, merge, retention
@@ -123,6 +123,7 @@ def subject_access_download(request, pk: int, fmt: str):
 @doors.MANAGERS
 def retention_list(request):
     reviews = list(retention.reviews_for(request.user))
+    restriction.mask_families(request.user, [r.family for r in reviews])
     return render(request, "records/retention.html", {"reviews": reviews})
 
 
@@ -144,6 +145,7 @@ def retention_decide(request, review_id: int):
         else:
             messages.success(request, "Decision recorded.")
             return redirect("retention_list")
+    restriction.mask_families(request.user, [review.family])
     return render(
         request,
         "records/retention_decide.html",

@@ -124,16 +124,18 @@ CASE_HEADER = [
 ]
 
 
-def case_rows(cases) -> Iterable[list]:
+def case_rows(cases, user) -> Iterable[list]:
+    """One row per case; a family restricted from `user` is 'Restricted record: contact X'
+    and its name to the people named on it (cases/restriction.py)."""
+    from cases import restriction
     from cases.models import LevelOfNeed
 
-    for case in cases.select_related("family", "district", "lead_agency", "lead_professional"):
+    cases = list(cases.select_related("family", "district", "lead_agency", "lead_professional"))
+    restriction.mask_families(user, [case.family for case in cases])
+    for case in cases:
         yield [
             case.reference,
-            case.family.name
-            if not case.family.restricted
-            else "Restricted record: contact "
-            + (case.family.restricted_contact or "your team manager"),
+            case.family.restriction.label if case.family.restriction.hidden else case.family.name,
             case.district.name,
             case.lead_agency.name,
             case.lead_professional.full_name if case.lead_professional_id else "",
@@ -369,7 +371,7 @@ def export_build(job_id: int) -> ExportJob:
                 _date(params.get("today")) or timezone.localdate(),
                 **_drill_filters(params),
             )
-            rows = list(case_rows(cases))
+            rows = list(case_rows(cases, user))
             extension = "xlsx" if kind == ExportKind.CASES_XLSX else "csv"
             data = (
                 xlsx_bytes(CASE_HEADER, rows, sheet="Cases")

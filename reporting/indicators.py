@@ -50,19 +50,19 @@ from cases.models import (
     StepDirection,
     StepEvent,
 )
+from earlyhelp.small_numbers import (  # noqa: F401  (re-exported)
+    HIDDEN_VALUES,
+    SECONDARY_SUPPRESSED,
+    SUPPRESSED,
+    SUPPRESSION_THRESHOLD,
+    suppress_linked,
+)
 from earlyhelp.working_days import add_working_days
 from reporting.models import GOOD_OR_BETTER, EducationEventKind, Grade, QualityAudit
 from reporting.selectors import Period, Scope
 
 RE_REFERRAL_DAYS = 365  # "within 12 months of closure": day 365 counts, day 366 does not
 DUE_SOON_WORKING_DAYS = 10
-SUPPRESSION_THRESHOLD = 5
-SUPPRESSED = "<5"
-# Secondary suppression: a figure of 5 or more hidden so that a '<5' beside it cannot be
-# worked out by subtraction from a total on the same page or export ("[c]": confidential,
-# as the Government Statistical Service marks it).
-SECONDARY_SUPPRESSED = "[c]"
-HIDDEN_VALUES = (SUPPRESSED, SECONDARY_SUPPRESSED)
 # Figures that add up to another figure shown beside them: (total key, member keys or a
 # prefix ending in "_"). Members of a group are suppressed together (suppress_group).
 ADDITIVE_GROUPS = (

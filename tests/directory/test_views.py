@@ -305,3 +305,75 @@ def test_dashboard_figures_follow_the_registers_as_they_are_taken(
         )[0].children_reached
         == 1
     )
+
+
+@pytest.mark.parametrize("situation", ["restricted_person", "named", "restricted_household"])
+def test_the_register_shows_a_restricted_person_only_as_whom_to_contact(
+    client, hub, hub_worker, session, district, situation
+):
+    """Issue 17, point 1: a restricted regular is on the register as 'a restricted record:
+    contact X' (still tickable), a name search does not find them, and a number typed for an
+    unregistered restricted person is refused without their name. Named people see them."""
+    family = factories.family_with_children(district=district, children=1)
+    services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    child = family.memberships.get(relationship="child").person
+    stranger = factories.PersonFactory(first_name="Zebedee", restricted=True)
+    services.session_register_take(session=session, acting_user=hub_worker, person_ids=[child.pk])
+    restricted = family if situation == "restricted_household" else child
+    restricted.restricted = stranger.restricted = True
+    restricted.restricted_contact = stranger.restricted_contact = "Marta Quince"
+    restricted.save()
+    stranger.save()
+    if situation == "named":
+        child.named_people.add(hub_worker)
+        stranger.named_people.add(hub_worker)
+    c = signed_in(client, hub_worker)
+    url = reverse("hub_session_register", args=[session.pk])
+    page = c.get(url).content.decode()
+    found = c.get(url + f"?q={child.first_name}").content.decode()
+    refused = c.post(url, {"people": [child.pk], "add_person": f"P-{stranger.pk:06d}"})
+    refused_text = refused.content.decode()
+    if situation == "named":
+        assert child.full_name in page and child.full_name in found
+        assert "Zebedee" in refused_text
+        return
+    assert child.full_name not in page and family.name not in page
+    assert "Restricted record: contact Marta Quince" in page
+    assert f'value="{child.pk}" checked' in page  # still on the register, still ticked
+    assert child.full_name not in found
+    assert "Zebedee" not in refused_text
+    assert "Restricted record: contact Marta Quince" in refused_text
+
+
+def test_dashboard_hides_a_second_hub_so_a_small_number_cannot_be_rebuilt_from_the_total(
+    client, hub, hub_worker, district, strategic_viewer, district_manager
+):
+    """Issue 17, point 8: with a '<5' hub and a total on the page, the total minus the other
+    hub rebuilt it; the smallest other hub in that column is hidden too, as '[c]'."""
+    from partners.models import FamilyHub
+
+    brook = FamilyHub.objects.create(district=district, name="Brook Family Hub")
+    for at, n in ((hub, 2), (brook, 6)):
+        for _ in range(n):
+            family = factories.family_with_children(district=district, children=1)
+            services.hub_family_register(hub=at, family=family, acting_user=hub_worker)
+    url = reverse("hub_dashboard") + "?start=2026-01-01&end=2026-12-31"
+
+    def first_column(user):
+        page = signed_in(client, user).get(url).content.decode()
+        cells = {}
+        for name in ("Amberford Family Hub", "Brook Family Hub", "All hubs shown"):
+            row = page.split(f"{name}</th>")[1].split("</tr>")[0]
+            cells[name] = row.split("<td")[1].split(">")[1].split("<")[0]
+        return cells
+
+    assert first_column(district_manager) == {
+        "Amberford Family Hub": "2",
+        "Brook Family Hub": "6",
+        "All hubs shown": "8",
+    }
+    assert first_column(strategic_viewer) == {
+        "Amberford Family Hub": "&lt;5",
+        "Brook Family Hub": "[c]",
+        "All hubs shown": "8",
+    }

@@ -294,3 +294,27 @@ def test_a_parent_who_also_lives_in_a_household_still_kept_keeps_their_details(
     assert (kept.first_name, kept.date_of_birth) == (parent.first_name, parent.date_of_birth)
     child = Person.objects.get(memberships__family=family, memberships__relationship="child")
     assert child.first_name == "Disposed"
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_restricted_family_past_retention_is_listed_by_record_number_only(
+    client, practitioner, district_manager, named
+):
+    """Issue 17, point 1: the retention pages name a restricted family only to the people
+    named on it; a manager who is not named decides by record number and whom to contact."""
+    family = _old_closed_family(practitioner)
+    family.name, family.restricted = "Quillfeather household", True
+    family.restricted_contact = "Hollis Grange on 0300 555 0101"
+    family.save()
+    if named:
+        family.named_people.add(district_manager)
+    review = retention.retention_list_due(today=TODAY)[0]
+    signed_in(client, district_manager)
+    pages = [
+        client.get(reverse("retention_list")).content.decode(),
+        client.get(reverse("retention_decide", args=[review.pk])).content.decode(),
+    ]
+    for page in pages:
+        assert ("Quillfeather household" in page) is named
+        assert ("Restricted record: contact Hollis Grange" in page) is not named
+        assert str(review.family_number) in page

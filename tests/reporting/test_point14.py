@@ -72,3 +72,27 @@ def test_the_board_report_title_names_the_period_chosen(
     assert f"Early help partnership board report: {title}" in text
     assert title in reader.metadata.title
     assert Period(D.fromisoformat(start), D.fromisoformat(end)).report_label == title
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_the_case_list_export_masks_a_restricted_family_through_the_presenter(
+    media, district_manager, practitioner, named
+):
+    """Issue 17, point 1: the case list export follows the one presenter: a restricted
+    household is left out (or masked) for those not named, and named to the people named on
+    the restriction, as on every page (today it said 'Restricted record' to them too)."""
+    hidden = build.case(lead=practitioner, opened_on=D(2026, 7, 1))
+    family = hidden.family
+    family.name, family.restricted = "Quillfeather household", True
+    family.restricted_contact = "Hollis Grange on 0300 555 0101"
+    family.save()
+    if named:
+        family.named_people.add(district_manager)
+    job = exports.export_request(
+        acting_user=district_manager, kind=ExportKind.CASES_CSV, params={"figure": "open"}
+    )
+    text = (media / exports.export_build(job.pk).file_path).read_text("utf-8-sig")
+    if named:
+        assert hidden.reference in text and "Quillfeather household" in text
+    else:
+        assert "Quillfeather household" not in text
