@@ -47,6 +47,7 @@ from cases.models import (
     StepDirection,
     StepEvent,
 )
+from earlyhelp.wording import term
 from earlyhelp.working_days import add_working_days
 from reporting.models import GOOD_OR_BETTER, EducationEventKind, Grade, QualityAudit
 from reporting.selectors import Period, Scope
@@ -597,7 +598,7 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                 Figure("families_worked_with", "Families worked with", worked["families"]),
                 Figure(
                     "families_with_plan",
-                    "Families with a multi-agency early help plan",
+                    f"Families with a multi-agency {term('early help')} plan",
                     worked["families_with_plan"],
                     worked["families"],
                 ),
@@ -659,14 +660,15 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                 ),
                 Figure(
                     "plan_before_ehc",
-                    "Early help plan in place before a request for an EHC needs assessment",
+                    f"{term('Early help')} plan in place before a request for an EHC needs "
+                    "assessment",
                     ehc["with_plan"],
                     ehc["events"],
                     note="Where requests are recorded",
                 ),
                 Figure(
                     "plan_before_exclusion",
-                    "Early help plan in place before an exclusion",
+                    f"{term('Early help')} plan in place before an exclusion",
                     excl["with_plan"],
                     excl["events"],
                     note="Where exclusions are recorded",
