@@ -144,10 +144,12 @@ def _episodes(start: datetime.date, end: datetime.date, today: datetime.date):
                     "headline__sustain_days",
                 )
                 .annotate(closure_recorded=Exists(closure_progress)),
+                to_attr="return_needs",
             ),
             Prefetch(
                 "claims",
                 queryset=Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).order_by("-pk"),
+                to_attr="return_claims",
             ),
         )
         .order_by("case__district__name", "case_id")
@@ -174,8 +176,9 @@ def _build_return(start: datetime.date, end: datetime.date, *, today=None):
     )
     rows, problems = [], []
     for episode in episodes:
-        needs = list(episode.needs.all())
-        claims = list(episode.claims.all())
+        # Plain lists (to_attr), not a related manager per episode: a county's return has
+        # thousands of rows and .all() on a prefetched relation builds a queryset each time.
+        needs, claims = episode.return_needs, episode.return_claims
         row = Row(
             episode, needs, claims[0] if claims else None, distances.get(episode.case_id), today
         )

@@ -42,6 +42,7 @@ from outcomes.models import (
     ProgrammeEpisode,
     ProgressStatus,
 )
+from partners.models import District, FamilyHub
 
 
 class ProgrammeState:
@@ -265,37 +266,42 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
         )
     episodes = with_state(_within(ProgrammeEpisode.objects.all(), "case", cases), today)
 
-    # One grouped query by district, hub and state; district totals are summed from it.
+    # One grouped query by district, hub and state (grouped by ids: the names are looked up
+    # once, not joined to every episode); district totals are summed from it.
+    districts = dict(District.objects.values_list("pk", "name"))
+    hubs = dict(FamilyHub.objects.values_list("pk", "name"))
     district_states, hub_states = {}, {}
     for r in (
         episodes.order_by()
-        .values("case__district__name", "family_hub__name", "state")
+        .values("case__district_id", "family_hub_id", "state")
         .annotate(n=Count("pk"))
     ):
-        district, hub = r["case__district__name"], r["family_hub__name"]
+        district = districts.get(r["case__district_id"])
+        hub = hubs.get(r["family_hub_id"])
         for table, key in ((district_states, (district,)), (hub_states, (district, hub))):
             table.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
     claim_rows = (
         _within(Claim.objects.all(), "episode__case", cases)
         .order_by()
-        .values("episode__case__district__name", "status")
+        .values("episode__case__district_id", "status")
         .annotate(n=Count("pk"))
     )
     made, passed = {}, {}
     for r in claim_rows:
-        name = r["episode__case__district__name"]
+        name = districts.get(r["episode__case__district_id"])
         if r["status"] in MADE:
             made[name] = made.get(name, 0) + r["n"]
         if r["status"] in PASSED:
             passed[name] = passed.get(name, 0) + r["n"]
-    network = dict(
-        _within(FamilyNetworkMeeting.objects.all(), "case", cases)
+    network = {
+        districts.get(pk): n
+        for pk, n in _within(FamilyNetworkMeeting.objects.all(), "case", cases)
         .order_by()
-        .values("case__district__name")
+        .values("case__district_id")
         .annotate(n=Count("case", distinct=True))
-        .values_list("case__district__name", "n")
-    )
-    distance = _distance_travelled(cases)
+        .values_list("case__district_id", "n")
+    }
+    distance = _distance_travelled(cases, districts)
 
     def row(name, counts, extra=None):
         families = sum(counts.values())
@@ -387,28 +393,32 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
 
 
 _DISTANCE_SQL = """
-WITH latest AS (
+WITH outcomes AS (
+    SELECT o.id, o.baseline_scaling, {key} AS key
+    FROM assessments_planoutcome o
+    JOIN assessments_familyplan p ON p.id = o.plan_id
+    JOIN cases_earlyhelpcase c ON c.id = p.case_id
+    WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL {scope}
+), latest AS (
     SELECT DISTINCT ON (op.outcome_id) op.outcome_id, op.scaling
     FROM assessments_outcomeprogress op
+    JOIN outcomes ON outcomes.id = op.outcome_id
     JOIN assessments_tafmeeting m ON m.id = op.meeting_id AND m.status = 'held'
     ORDER BY op.outcome_id, m.held_on DESC, op.id DESC
 )
-SELECT {key}, COUNT(*), SUM(l.scaling - o.baseline_scaling),
+SELECT o.key, COUNT(*), SUM(l.scaling - o.baseline_scaling),
        COUNT(*) FILTER (WHERE l.scaling > o.baseline_scaling)
-FROM latest l
-JOIN assessments_planoutcome o ON o.id = l.outcome_id
-JOIN assessments_familyplan p ON p.id = o.plan_id
-JOIN cases_earlyhelpcase c ON c.id = p.case_id
-JOIN partners_district d ON d.id = c.district_id
-WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL {scope}
-GROUP BY {key} ORDER BY {key}
+FROM latest l JOIN outcomes o ON o.id = l.outcome_id
+GROUP BY o.key ORDER BY o.key
 """
 
 
 def _distance(key: str, cases: QuerySet | None) -> list[tuple]:
-    """Per `key` (district name or case id): plan outcomes with a baseline and a held review's
+    """Per `key` (district id or case id): plan outcomes with a baseline and a held review's
     scaling, the points moved from the start to the latest review, and how many moved up.
-    One pass over the latest scaling per outcome (DISTINCT ON), not a subquery per outcome."""
+    The scope is applied first, so the latest scaling (DISTINCT ON) is found only for the
+    outcomes counted (a quarter's return reads its own families' reviews, not the county's);
+    grouped by id, with no join to the district (its name is looked up once)."""
     scope, params = "", []
     if cases is not None:
         inner, params = cases.values("pk").query.sql_with_params()
@@ -418,11 +428,17 @@ def _distance(key: str, cases: QuerySet | None) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _distance_travelled(cases: QuerySet | None) -> list[dict]:
-    return [
-        {"plan__case__district__name": name, "outcomes": n, "points": points, "improved": up}
-        for name, n, points, up in _distance("d.name", cases)
+def _distance_travelled(cases: QuerySet | None, names: dict[int, str]) -> list[dict]:
+    rows = [
+        {
+            "plan__case__district__name": names.get(pk),
+            "outcomes": n,
+            "points": points,
+            "improved": up,
+        }
+        for pk, n, points, up in _distance("c.district_id", cases)
     ]
+    return sorted(rows, key=lambda r: r["plan__case__district__name"] or "")
 
 
 def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
