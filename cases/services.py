@@ -1170,7 +1170,9 @@ def case_level_change(
             f"Only a case at level 2 or 3 ({term('early help')}) can change level here."
         )
     if int(level_of_need) not in early_help:
-        raise FieldError("level_of_need", f"Choose a level of need in {term('early help')} (2 or 3).")
+        raise FieldError(
+            "level_of_need", f"Choose a level of need in {term('early help')} (2 or 3)."
+        )
     if int(level_of_need) == case.level_of_need:
         raise FieldError("level_of_need", "The case is already at this level of need.")
     reason = (reason or "").strip()

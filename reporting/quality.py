@@ -109,7 +109,7 @@ def quality_audit_record(
         notify(
             user=case.lead_professional,
             subject=f"Quality audit feedback on {case.reference}",
-            body=f"{term('Early help')} quality assurance has audited this case. Read the feedback.",
+            body=f"{term('Early help')} quality assurance has audited this case. Read it.",
             url=reverse("qa_feedback_detail", args=[record.pk]),
         )
     return record
