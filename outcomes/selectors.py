@@ -393,38 +393,42 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
 
 
 _DISTANCE_SQL = """
-WITH outcomes AS (
-    SELECT o.id, o.baseline_scaling, {key} AS key
-    FROM assessments_planoutcome o
-    JOIN assessments_familyplan p ON p.id = o.plan_id
-    JOIN cases_earlyhelpcase c ON c.id = p.case_id
-    WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL {scope}
-), latest AS (
+WITH latest AS (
     SELECT DISTINCT ON (op.outcome_id) op.outcome_id, op.scaling
     FROM assessments_outcomeprogress op
-    JOIN outcomes ON outcomes.id = op.outcome_id
     JOIN assessments_tafmeeting m ON m.id = op.meeting_id AND m.status = 'held'
+    {latest_scope}
     ORDER BY op.outcome_id, m.held_on DESC, op.id DESC
 )
-SELECT o.key, COUNT(*), SUM(l.scaling - o.baseline_scaling),
+SELECT {key}, COUNT(*), SUM(l.scaling - o.baseline_scaling),
        COUNT(*) FILTER (WHERE l.scaling > o.baseline_scaling)
-FROM latest l JOIN outcomes o ON o.id = l.outcome_id
-GROUP BY o.key ORDER BY o.key
+FROM latest l
+JOIN assessments_planoutcome o ON o.id = l.outcome_id
+JOIN assessments_familyplan p ON p.id = o.plan_id
+JOIN cases_earlyhelpcase c ON c.id = p.case_id
+WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL {scope}
+GROUP BY {key} ORDER BY {key}
+"""
+_DISTANCE_SCOPE = """
+    WHERE m.case_id IN ({cases})
 """
 
 
 def _distance(key: str, cases: QuerySet | None) -> list[tuple]:
     """Per `key` (district id or case id): plan outcomes with a baseline and a held review's
     scaling, the points moved from the start to the latest review, and how many moved up.
-    The scope is applied first, so the latest scaling (DISTINCT ON) is found only for the
-    outcomes counted (a quarter's return reads its own families' reviews, not the county's);
-    grouped by id, with no join to the district (its name is looked up once)."""
-    scope, params = "", []
+    A scoped read (a quarter's return, one district) finds the latest scaling (DISTINCT ON)
+    only among its own cases' meetings, not the county's; grouped by id, with no join to
+    the district (its name is looked up once)."""
+    scope, latest_scope, params = "", "", []
     if cases is not None:
-        inner, params = cases.values("pk").query.sql_with_params()
+        inner, inner_params = cases.values("pk").query.sql_with_params()
+        latest_scope = _DISTANCE_SCOPE.format(cases=inner)
         scope = f"AND c.id IN ({inner})"
+        params = [*inner_params, *inner_params]
     with connection.cursor() as cursor:
-        cursor.execute(_DISTANCE_SQL.format(key=key, scope=scope), params)
+        sql = _DISTANCE_SQL.format(key=key, scope=scope, latest_scope=latest_scope)
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
