@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import EarlyHelpCase
 from earlyhelp.wording import term
 from outcomes.models import Claim, ClaimStatus, FamilyNeed, NeedProgress, ProgrammeEpisode
 from outcomes.selectors import ProgrammeState, distance_by_case, with_state
@@ -187,11 +186,7 @@ def _build_return(start: datetime.date, end: datetime.date, *, today=None):
     today = today or timezone.localdate()
     columns = layout_columns()
     episodes = list(_episodes(start, end, today))
-    distances = distance_by_case(
-        EarlyHelpCase.objects.filter(
-            pk__in=ProgrammeEpisode.objects.filter(_active(start, end)).values("case_id")
-        )
-    )
+    distances = distance_by_case([episode.case_id for episode in episodes])
     rows, problems = [], []
     for episode in episodes:
         # Plain lists (to_attr), not a related manager per episode: a county's return has

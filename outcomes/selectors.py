@@ -414,15 +414,19 @@ _DISTANCE_SCOPE = """
 """
 
 
-def _distance(key: str, cases: QuerySet | None) -> list[tuple]:
+def _distance(key: str, cases: QuerySet | list[int] | None) -> list[tuple]:
     """Per `key` (district id or case id): plan outcomes with a baseline and a held review's
     scaling, the points moved from the start to the latest review, and how many moved up.
     A scoped read (a quarter's return, one district) finds the latest scaling (DISTINCT ON)
     only among its own cases' meetings, not the county's; grouped by id, with no join to
     the district (its name is looked up once)."""
     scope, latest_scope, params = "", "", []
-    if cases is not None:
-        inner, inner_params = cases.values("pk").query.sql_with_params()
+    if isinstance(cases, list):  # case ids: probes of the held meetings' (case, date) index
+        latest_scope = _DISTANCE_SCOPE.format(cases="SELECT unnest(%s::bigint[])")
+        scope = "AND c.id = ANY(%s::bigint[])"
+        params = [cases, cases]
+    elif cases is not None:
+        inner, inner_params = cases.order_by().values("pk").query.sql_with_params()
         latest_scope = _DISTANCE_SCOPE.format(cases=inner)
         scope = f"AND c.id IN ({inner})"
         params = [*inner_params, *inner_params]
@@ -461,6 +465,6 @@ def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
     return shown
 
 
-def distance_by_case(cases: QuerySet) -> dict[int, int]:
+def distance_by_case(cases: QuerySet | list[int]) -> dict[int, int]:
     """Points moved from the start to the latest review, per case (for the return)."""
     return {case_id: points for case_id, _, points, _ in _distance("c.id", cases)}
