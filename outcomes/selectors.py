@@ -20,6 +20,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -43,6 +44,8 @@ from outcomes.models import (
     ProgressStatus,
 )
 from partners.models import District, FamilyHub
+from reporting.indicators import summaries_as_at
+from reporting.summaries.models import PlanOutcomeFact
 
 
 class ProgrammeState:
@@ -241,6 +244,8 @@ class Dashboard:
     needs: list
     distance: list
     totals: dict
+    # When the distance travelled was counted (the summaries' last rebuild); None: live.
+    distance_as_at: object = None
 
 
 def _sustained_expression():
@@ -301,7 +306,8 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
         .annotate(n=Count("case", distinct=True))
         .values_list("case__district_id", "n")
     }
-    distance = _distance_travelled(cases, districts)
+    as_at = summaries_as_at()
+    distance = _distance_travelled(cases, districts, from_summaries=as_at is not None)
 
     def row(name, counts, extra=None):
         families = sum(counts.values())
@@ -389,7 +395,16 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
         {"key": s, "label": ProgrammeState.LABELS[s], "value": suppress(state_totals[s], on)}
         for s in ProgrammeState.ORDER
     ]
-    return Dashboard(on, states, by_district, by_hub, needs, distance_rows(distance, on), totals)
+    return Dashboard(
+        on,
+        states,
+        by_district,
+        by_hub,
+        needs,
+        distance_rows(distance, on),
+        totals,
+        as_at.refreshed_at if as_at else None,
+    )
 
 
 _DISTANCE_SQL = """
@@ -436,7 +451,26 @@ def _distance(key: str, cases: QuerySet | list[int] | None) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _distance_travelled(cases: QuerySet | None, names: dict[int, str]) -> list[dict]:
+def _distance_travelled(
+    cases: QuerySet | None, names: dict[int, str], *, from_summaries: bool
+) -> list[dict]:
+    """Per district. From the summary tables once they have been built (reporting/summaries:
+    the latest scaling of every plan outcome is worked out at each rebuild, not sorted out of
+    every review in the county on each view); counted live before the first rebuild."""
+    if from_summaries:
+        facts = _within(PlanOutcomeFact.objects.all(), "case", cases)
+        grouped = (
+            facts.order_by()
+            .values("district_id")
+            .annotate(
+                n=Count("pk"),
+                points=Sum(F("latest") - F("baseline")),
+                up=Count("pk", filter=Q(latest__gt=F("baseline"))),
+            )
+            .values_list("district_id", "n", "points", "up")
+        )
+    else:
+        grouped = _distance("c.district_id", cases)
     rows = [
         {
             "plan__case__district__name": names.get(pk),
@@ -444,7 +478,7 @@ def _distance_travelled(cases: QuerySet | None, names: dict[int, str]) -> list[d
             "points": points,
             "improved": up,
         }
-        for pk, n, points, up in _distance("c.district_id", cases)
+        for pk, n, points, up in grouped
     ]
     return sorted(rows, key=lambda r: r["plan__case__district__name"] or "")
 

@@ -170,6 +170,23 @@ class ReviewFact(_CaseColumns):
         indexes = [models.Index(fields=["held_on"])]
 
 
+class PlanOutcomeFact(_CaseColumns):
+    """A family plan outcome with a baseline, and its scaling at the latest held review:
+    "distance travelled" for the outcomes dashboard (issue 15), which would otherwise sort
+    every review's scaling in the county on each view."""
+
+    outcome = models.OneToOneField(
+        "assessments.PlanOutcome",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    case = _ref("cases.EarlyHelpCase")
+    baseline = models.PositiveSmallIntegerField()
+    latest = models.PositiveSmallIntegerField()
+
+
 class EducationFact(_Fact):
     event = models.OneToOneField(
         "reporting.EducationEvent",
