@@ -191,7 +191,7 @@ def test_distance_travelled_is_read_from_the_summaries_once_built_and_says_when(
 
     # A later review (scaling 9) counts from the next rebuild, as the page says.
     outcome = ready_case.family_plan.outcomes.get()
-    review = eha.meeting_schedule(
+    review = ready_case.taf_meetings.filter(status="scheduled").first() or eha.meeting_schedule(
         case=ready_case, acting_user=practitioner, scheduled_for=timezone.localdate()
     )
     eha.meeting_record(
