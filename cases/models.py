@@ -684,7 +684,7 @@ class StepUpStatus(models.TextChoices):
 
 
 class StepUpSource(models.TextChoices):
-    CASE = "case", format_lazy("From a case in {}", term_lazy("early help"))
+    CASE = "case", format_lazy("From {} case", term_lazy("an early help"))
     REVIEW = "review", "From a TAF review"
     FRONT_DOOR = "front_door", "From a front door decision"
 
