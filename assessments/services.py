@@ -30,6 +30,7 @@ from assessments.models import (
 from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field_labels
 from assessments.transitions import ASSESSMENT, MEETING, PLAN_ACTION, PLAN_ACTION_VERB_FOR
 from cases import access
+from cases.case_page import stories_for
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need
 from cases.services import (
     _check_past_date,
@@ -128,18 +129,34 @@ def assessment_start(
     _require_consent_to_assessment(case, "started")
     started_on = started_on or timezone.localdate()
     _check_past_date(started_on, case, "assessment start date")
+    # Tell your story once: the family's story and needs as the requests (or the partner who
+    # started early help) told them, for the lead to edit (issue 12, point 3).
+    stories = stories_for(case)
     assessment = Assessment.objects.create(
         case=case,
         started_on=started_on,
         due_on=deadlines.assessment_due_on(started_on),
         created_by=acting_user,
         last_saved_by=acting_user,
+        content={"family_history": "\n\n".join(s.as_text() for s in stories)[:MAX_TEXT]}
+        if stories
+        else {},
+    )
+    need_ids = {pk for story in stories for pk in story.need_ids}
+    if need_ids:
+        assessment.needs.set(Need.objects.filter(pk__in=need_ids, active=True))
+    pre_filled = (
+        " Started from what the family's helpers already wrote: "
+        + "; ".join(s.heading for s in stories)
+        + "."
+        if stories
+        else ""
     )
     chronology_add(
         case=case,
         kind=ChronologyKind.ASSESSMENT,
         title=f"{term('Early Help Assessment')} started",
-        text=f"Due by {assessment.due_on:%-d %B %Y} (20 working days).",
+        text=f"Due by {assessment.due_on:%-d %B %Y} (20 working days).{pre_filled}",
         occurred_on=started_on,
         author=acting_user,
         source=assessment,

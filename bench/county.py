@@ -173,6 +173,11 @@ class CountyGenerator:
             aid = partners[(n // 12) % len(partners)] if use_partner else team_id
             uid = add_user(f"worker{n + 1}@county.test", Role.PRACTITIONER, aid, [did])
             self.workers_by_district[did].append((uid, aid))
+        team_of = {did: aid for aid, did in self.eh_teams}
+        self.family_workers = {
+            did: [w for w in workers if w[1] == team_of.get(did)][:4]
+            for did, workers in self.workers_by_district.items()
+        }
         self.managers = {}
         for aid, did in self.eh_teams:
             self.managers[did] = add_user(
@@ -304,9 +309,15 @@ class CountyGenerator:
                 fid = rng.choice(family_ids)
             district_id = self.family_district[fid]
             workers = self.workers_by_district[district_id]
-            # Skewed caseloads: the busiest workers carry several times the median.
-            skewed = int(rng.expovariate(3 / len(workers)))
-            lead_id, agency_id = workers[skewed % len(workers)]
+            family_team = self.family_workers[district_id]
+            if is_open and family_team and rng.random() < 0.55:
+                # Half the open cases are led by the council's family workers, who carry
+                # 30 to 50 cases each (issue 14 measures a practitioner with 40).
+                lead_id, agency_id = family_team[rng.randrange(len(family_team))]
+            else:
+                # Skewed caseloads: the busiest workers carry several times the median.
+                skewed = int(rng.expovariate(3 / len(workers)))
+                lead_id, agency_id = workers[skewed % len(workers)]
             if is_open:
                 opened = TODAY - datetime.timedelta(days=rng.randint(1, 270))
                 closed = None

@@ -386,15 +386,9 @@ def may_decide_step_up(user, step) -> bool:
 
 def may_start_early_help(user) -> bool:
     """Any practitioner or manager of an agency that works with families may start early help
-    with a family they know; not social care (it steps down) nor the front door (it triages)."""
-    from partners.models import AgencyKind
-
-    return (
-        _active(user)
-        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
-        and user.agency is not None
-        and user.agency.kind != AgencyKind.SOCIAL_CARE
-    )
+    with a family they know; not social care (it steps down) nor the front door (it triages).
+    The same rule is the door of the page (partners.doors.EARLY_HELP_STARTERS)."""
+    return doors.EARLY_HELP_STARTERS.allows(user)
 
 
 def social_care_staff_for(district_id: int) -> QuerySet[User]:

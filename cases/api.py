@@ -215,6 +215,15 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 max_length=10, required=False, allow_blank=True, default=""
             )
             upn = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")
+            person_id = serializers.IntegerField(
+                required=False,
+                allow_null=True,
+                default=None,
+                help_text="A possible match (from the 400 answer) who is this person",
+            )
+            new_person = serializers.BooleanField(
+                default=False, help_text="None of the possible matches is this person"
+            )
 
         class ConsentInput(serializers.Serializer):
             given_by = serializers.IntegerField(

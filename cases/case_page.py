@@ -8,8 +8,10 @@ A section takes the case, the signed-in user and today's date and returns templa
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from cases.models import EarlyHelpCase
+from earlyhelp.wording import term
 
 Section = Callable[[EarlyHelpCase, object, datetime.date], dict]
 
@@ -45,3 +47,53 @@ def register_due_dates(provider: DueDates) -> DueDates:
 
 def next_due_expressions() -> list:
     return [expression for provider in _due_dates for expression in provider()]
+
+
+# "Tell your story once" (issue 12, point 3): what the family's helpers already wrote - the
+# requests for support behind the case, a partner's reason for starting early help - starts
+# the Early Help Assessment (assessments.services.assessment_start), for the lead to edit.
+# Apps holding such words register a function returning [Story] for a case.
+
+
+@dataclass(frozen=True)
+class Story:
+    heading: str  # where the words come from: "Request for support RFS-000012, ..."
+    parts: tuple[tuple[str, str], ...]  # (what it is, the words), in reading order
+    need_ids: tuple[int, ...] = ()
+
+    def as_text(self) -> str:
+        lines = [self.heading]
+        lines += [f"{label}:\n{text.strip()}" for label, text in self.parts if text.strip()]
+        return "\n\n".join(lines)
+
+
+StoryProvider = Callable[[EarlyHelpCase], list[Story]]
+
+_stories: list[StoryProvider] = []
+
+
+def register_story(provider: StoryProvider) -> StoryProvider:
+    if provider not in _stories:
+        _stories.append(provider)
+    return provider
+
+
+def _partner_story(case: EarlyHelpCase) -> list[Story]:
+    """The practitioner who started early help without the front door: why, in their words
+    (cases.services.case_start_by_partner writes it as the chronology's first event)."""
+    from cases.models import CaseOrigin, ChronologyEntry
+
+    if case.origin != CaseOrigin.PARTNER:
+        return []
+    entry = (
+        ChronologyEntry.objects.filter(case=case, source_type="earlyhelpcase", source_id=case.pk)
+        .order_by("occurred_at", "pk")
+        .first()
+    )
+    if entry is None or not entry.text.strip():
+        return []
+    return [Story(entry.title, ((f"Why the family needs {term('early help')}", entry.text),))]
+
+
+def stories_for(case: EarlyHelpCase) -> list[Story]:
+    return _partner_story(case) + [story for provider in _stories for story in provider(case)]

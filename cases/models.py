@@ -7,9 +7,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import format_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -143,6 +144,14 @@ class Person(models.Model):
             ),
             GinIndex(
                 fields=["first_name"], name="person_first_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            # "Starts with" in any case is UPPER(name) LIKE 'X%': without these the one-word
+            # search (first name or surname) scans every person.
+            GinIndex(
+                OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_upper_trgm"
+            ),
+            GinIndex(
+                OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_upper_trgm"
             ),
         ]
         constraints = [
@@ -763,6 +772,7 @@ class LevelOfNeedChange(models.Model):
             "review",
             format_lazy("Judgement of the {} or manager", term_lazy("lead professional")),
         )
+        TRIAGE = "triage", "Front door decision on a request added to the case"
         STEP_UP = "step_up", "Step up accepted by social care"
         STEP_DOWN = "step_down", "Step down or step across"
 

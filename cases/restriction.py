@@ -139,7 +139,7 @@ def mask_people(user, people: Iterable[Person]) -> list[Person]:
 
 
 def mask_candidates(user, candidates, *, known_families=(), keep_family_id=None) -> None:
-    """Matching (referrals.selectors.Candidate: .person, .families): mask the people, their
+    """Matching (cases.matching.Candidate: .person, .families): mask the people, their
     households, and a household reached only through a hidden person, which would otherwise
     say where that person lives. The household the request is already linked to stays as it
     is, so matching never moves a request out of its officer's reach."""

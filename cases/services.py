@@ -708,20 +708,6 @@ def _step(
         recorded_by=acting_user,
     )
     before = case.level_of_need
-    case.level_of_need = level_after
-    case.save(update_fields=["level_of_need"])
-    if before != level_after:
-        LevelOfNeedChange.objects.create(
-            case=case,
-            level_before=before,
-            level_after=level_after,
-            cause=LevelOfNeedChange.Cause.STEP_UP
-            if direction == StepDirection.UP
-            else LevelOfNeedChange.Cause.STEP_DOWN,
-            reason=reason,
-            changed_by=acting_user,
-            changed_on=occurred_on,
-        )
     chronology_add(
         case=case,
         kind=ChronologyKind.STEP,
@@ -730,6 +716,16 @@ def _step(
         occurred_on=occurred_on,
         author=acting_user,
         source=event,
+    )
+    level_of_need_set(
+        case=case,
+        level_of_need=level_after,
+        cause=LevelOfNeedChange.Cause.STEP_UP
+        if direction == StepDirection.UP
+        else LevelOfNeedChange.Cause.STEP_DOWN,
+        reason=reason,
+        acting_user=acting_user,
+        changed_on=occurred_on,
     )
     audit(
         user=acting_user,
@@ -1012,20 +1008,48 @@ def case_send_to_team(
 # --- Early help started by a partner (issue 12, point 2) -----------------------------------
 
 
-def _match_person(entry: dict) -> Person | None:
-    """The front door's identity rule for a certain match, without a person to choose: the
-    same NHS number or UPN, or the same names and date of birth. No match: a new person."""
-    for key in ("nhs_number", "upn"):
-        if entry.get(key):
-            found = Person.objects.filter(**{key: entry[key]}).first()
-            if found is not None:
-                return found
-    if entry.get("date_of_birth"):
-        return Person.objects.filter(
-            first_name__iexact=entry["first_name"].strip(),
-            last_name__iexact=entry["last_name"].strip(),
-            date_of_birth=entry["date_of_birth"],
-        ).first()
+def _person_for(entry: dict, postcode: str) -> Person | None:
+    """The front door's matching (cases.matching.candidates_for) for one person as the
+    partner described them. `person_id`: the possible match they chose; `new_person`: they
+    checked and none is this person. Neither: a certain match (same NHS number or UPN, or
+    the same names and date of birth) is linked, and any other possible match must be
+    chosen or ruled out first, so no second record is made of someone already known.
+    None: a new person."""
+    from cases.matching import Described, candidates_for
+
+    described = Described(
+        first_name=entry["first_name"].strip(),
+        last_name=entry["last_name"].strip(),
+        date_of_birth=entry.get("date_of_birth"),
+        nhs_number=entry.get("nhs_number") or "",
+        upn=entry.get("upn") or "",
+    )
+    candidates = candidates_for(described, postcode)
+    name = f"{described.first_name} {described.last_name}"
+    if entry.get("person_id"):
+        chosen = next((c.person for c in candidates if c.person.pk == entry["person_id"]), None)
+        if chosen is None:
+            raise FieldError("people", f"Person {entry['person_id']} may not be {name}.")
+        return chosen
+    if entry.get("new_person"):
+        return None
+    for candidate in candidates:
+        person = candidate.person
+        same = (
+            person.first_name.lower() == described.first_name.lower()
+            and person.last_name.lower() == described.last_name.lower()
+            and described.date_of_birth is not None
+            and person.date_of_birth == described.date_of_birth
+        )
+        if candidate.exact or same:
+            return person
+    if candidates:
+        ids = ", ".join(str(c.person.pk) for c in candidates)
+        raise FieldError(
+            "people",
+            f"{name} may already be known (people {ids}): choose one as person_id, "
+            "or set new_person if none of them is this person.",
+        )
     return None
 
 
@@ -1047,8 +1071,8 @@ def case_start_by_partner(
     starts early help without the front door: people matched as the front door would (no
     duplicates), consent recorded first, the practitioner leads, and the district's front
     door and team managers are told. `people`: [{first_name, last_name, date_of_birth,
-    relationship, nhs_number?, upn?}]; `consent`: {given_by (index in people), given_on,
-    method}."""
+    relationship, nhs_number?, upn?, person_id?, new_person?}] (see _person_for); `consent`:
+    {given_by (index in people), given_on, method}."""
     from cases.access import may_start_early_help
     from cases.codes import Relationship
     from cases.models import FamilyMembership
@@ -1069,7 +1093,7 @@ def case_start_by_partner(
     reason = _check_text(reason, f"why the family needs {term('early help')}")
     persons = []
     for entry in people:
-        person = _match_person(entry)
+        person = _person_for(entry, postcode)
         if person is None:
             if not entry.get("date_of_birth"):
                 raise FieldError(
@@ -1153,6 +1177,47 @@ def case_start_by_partner(
     return case
 
 
+def level_of_need_set(
+    *,
+    case: EarlyHelpCase,
+    level_of_need: int,
+    cause: str,
+    reason: str,
+    acting_user,
+    changed_on: datetime.date | None = None,
+) -> LevelOfNeedChange | None:
+    """Move the case to `level_of_need`, inside the caller's transaction, whatever caused it
+    (a judgement, a front door decision, a step up or down): one LevelOfNeedChange row (the
+    indicators count them) and one chronology event, in the authority's own labels. None
+    when the level does not change."""
+    before, after = case.level_of_need, int(level_of_need)
+    if before == after:
+        return None
+    changed_on = changed_on or timezone.localdate()
+    case.level_of_need = after
+    case.save(update_fields=["level_of_need"])
+    change = LevelOfNeedChange.objects.create(
+        case=case,
+        level_before=before,
+        level_after=after,
+        cause=cause,
+        reason=reason,
+        changed_by=acting_user,
+        changed_on=changed_on,
+    )
+    chronology_add(
+        case=case,
+        kind=ChronologyKind.STATUS,
+        title=f"Level of need changed from {LevelOfNeed.label_for(before)} to "
+        f"{LevelOfNeed.label_for(after)}",
+        text=f"{change.get_cause_display()}. {reason}".strip(),
+        occurred_on=changed_on,
+        author=acting_user,
+        source=change,
+    )
+    return change
+
+
 @transaction.atomic
 def case_level_change(
     *, case: EarlyHelpCase, level_of_need: int, reason: str, acting_user, request=None
@@ -1180,25 +1245,12 @@ def case_level_change(
         raise FieldError("reason", "Enter why the level of need is changing.")
     reason = _check_text(reason, "the reason")
     before = case.level_of_need
-    case.level_of_need = int(level_of_need)
-    case.save(update_fields=["level_of_need"])
-    change = LevelOfNeedChange.objects.create(
+    change = level_of_need_set(
         case=case,
-        level_before=before,
-        level_after=int(level_of_need),
+        level_of_need=level_of_need,
         cause=LevelOfNeedChange.Cause.REVIEW,
         reason=reason,
-        changed_by=acting_user,
-        changed_on=timezone.localdate(),
-    )
-    chronology_add(
-        case=case,
-        kind=ChronologyKind.STATUS,
-        title=f"Level of need changed from {LevelOfNeed.label_for(before)} to "
-        f"{LevelOfNeed.label_for(int(level_of_need))}",
-        text=reason,
-        author=acting_user,
-        source=change,
+        acting_user=acting_user,
     )
     audit(
         user=acting_user,

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from cases import queue_views, views
+from cases import queue_views, start_views, views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
+    path("cases/start/", start_views.start_early_help, name="start_early_help"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notes/add/", views.add_case_note, name="add_case_note"),
     path(

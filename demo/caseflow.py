@@ -153,7 +153,70 @@ def load_demo_caseflow(rng: random.Random, today: datetime.date | None = None) -
                     "with a safety plan; call us again if anything changes.",
                 )
     counts["submitted"] += _one_submitted_assessment(today)
+    counts["partner_started"] = _one_started_by_a_school(rng, today)
+    counts["level_changes"] = _one_level_change()
     return counts
+
+
+def _one_started_by_a_school(rng: random.Random, today) -> int:
+    """Early help started by the demo teacher (teacher@demo.test) with a family the school
+    knows, without the front door: a partner-started episode on the indicators."""
+    teacher = User.objects.filter(email="teacher@demo.test", is_active=True).first()
+    district = teacher.districts.order_by("pk").first() if teacher else None
+    if district is None:
+        return 0
+    last = rng.choice(demo.LAST_NAMES)
+    case_services.case_start_by_partner(
+        acting_user=teacher,
+        district=district,
+        address_line_1=f"{rng.randint(1, 99)} {rng.choice(demo.STREETS)}",
+        town=district.name,
+        postcode=demo.postcode(rng, 0),
+        people=[
+            {
+                "first_name": rng.choice(demo.FIRST_NAMES_M),
+                "last_name": last,
+                "date_of_birth": today - datetime.timedelta(days=365 * 9),
+                "relationship": Relationship.CHILD,
+                "new_person": True,
+            },
+            {
+                "first_name": rng.choice(demo.FIRST_NAMES_F),
+                "last_name": last,
+                "date_of_birth": today - datetime.timedelta(days=365 * 34),
+                "relationship": Relationship.PARENT,
+                "new_person": True,
+            },
+        ],
+        consent={"given_by": 1, "given_on": today, "method": "in_person"},
+        level_of_need=2,
+        reason="He has been late most mornings since the spring; mum asked the school for "
+        "help with routines and with the debt letters that worry her.",
+    )
+    return 1
+
+
+def _one_level_change() -> int:
+    """A case moved from level 2 to 3 by its lead, with a reason (issue 12, point 8)."""
+    lead = User.objects.filter(email="practitioner@demo.test").first()
+    case = (
+        EarlyHelpCase.objects.filter(
+            lead_professional=lead, status=CaseStatus.OPEN, level_of_need=2
+        )
+        .order_by("pk")
+        .first()
+        if lead
+        else None
+    )
+    if case is None:
+        return 0
+    case_services.case_level_change(
+        case=case,
+        level_of_need=3,
+        reason="Dad has left and mum is not coping: the family needs a key worker.",
+        acting_user=lead,
+    )
+    return 1
 
 
 def _one_submitted_assessment(today) -> int:

@@ -73,6 +73,23 @@ REFERRAL_READERS = roles(
 SOCIAL_CARE = Rule("children's social care staff", is_social_care)
 
 
+def starts_early_help(user) -> bool:
+    """A practitioner or manager of an agency that works with families (a school, health)
+    starts early help with a family they know; not social care (it steps down) nor the front
+    door (it triages). Issue 12, point 2."""
+    return (
+        _active(user)
+        and user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+        and user.agency is not None
+        and user.agency.kind != AgencyKind.SOCIAL_CARE
+    )
+
+
+EARLY_HELP_STARTERS = Rule(
+    "practitioners and managers of agencies that work with families", starts_early_help
+)
+
+
 # --- Family outcomes (issue 15): the programme team and internal audit hold permissions
 # (granted in the admin), not roles.
 RUN_PROGRAMME = "outcomes.run_programme"

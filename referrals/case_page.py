@@ -4,6 +4,7 @@ Registered with cases/case_page.py in ReferralsConfig.ready(); shown to everyone
 read the case (the case page's own access rule), so the lead professional reads what the
 referrer said without asking the front door again."""
 
+from cases.case_page import Story
 from referrals.models import Referral
 
 
@@ -15,3 +16,32 @@ def case_page_section(case, user, today) -> dict:
         .order_by("received_at", "pk")
     )
     return {"case_requests": requests}
+
+
+def case_stories(case) -> list[Story]:
+    """The requests behind the case, in the order they came, as the assessment's starting
+    point: what the referrer said (the worries, what is working well, the support that would
+    help) and the needs they chose."""
+    stories = []
+    requests = (
+        Referral.objects.filter(case=case)
+        .select_related("referrer_agency")
+        .prefetch_related("needs")
+        .order_by("received_at", "pk")
+    )
+    for request in requests:
+        received = f", received {request.received_at:%-d %B %Y}" if request.received_at else ""
+        by = f" from {request.referrer_display}" if request.referrer_display else ""
+        stories.append(
+            Story(
+                f"Request for support {request.reference}{received}{by}",
+                (
+                    ("What they are worried about", request.worries),
+                    ("What is working well", request.working_well),
+                    ("Support that would help", request.support_requested),
+                    ("Social care's step-down summary", request.step_down_summary),
+                ),
+                tuple(n.pk for n in request.needs.all()),
+            )
+        )
+    return stories

@@ -1,13 +1,14 @@
 """Every read of requests for support a person may make; each starts from the user's scope."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from cases.matching import Candidate, candidates_for  # noqa: F401  (the front door's matching)
 from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
 from cases.validators import normalise_postcode
 from earlyhelp.working_days import working_days_between
@@ -15,7 +16,6 @@ from referrals.access import referrals_visible_to
 from referrals.models import Referral, ReferralPerson, ReferralStatus, Urgency
 
 QUEUE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE)
-FUZZY_THRESHOLD = 0.3
 
 
 def triage_queue_for(
@@ -102,79 +102,11 @@ def referrals_made_by(user) -> QuerySet[Referral]:
 
 
 @dataclass
-class Candidate:
-    person: Person
-    reason: str
-    exact: bool
-    score: float = 0.0
-    families: list = field(default_factory=list)
-
-
-@dataclass
 class FamilyKnown:
     family: Family
     open_cases: list[EarlyHelpCase]
     recently_closed: list[EarlyHelpCase]
     restricted: bool
-
-
-def candidates_for(entry: ReferralPerson, postcode: str = "", limit: int = 5) -> list[Candidate]:
-    """Existing people who may be this person: exact identifiers first (NHS number, UPN),
-    then trigram-similar names with the same date of birth or a household at the postcode."""
-    found: dict[int, Candidate] = {}
-    identifiers = Q()
-    if entry.nhs_number:
-        identifiers |= Q(nhs_number=entry.nhs_number)
-    if entry.upn:
-        identifiers |= Q(upn=entry.upn)
-    if identifiers:
-        # A record retired by a merge (records/merge.py) is never offered again.
-        for person in Person.objects.filter(identifiers, merged_into__isnull=True)[:limit]:
-            label = "NHS number" if person.nhs_number == entry.nhs_number else "UPN"
-            found[person.pk] = Candidate(person, f"Same {label}", exact=True, score=3.0)
-    born = entry.date_of_birth or entry.expected_date
-    near = Q()
-    if born:
-        near |= Q(date_of_birth=born) | Q(expected_date=born)
-    if postcode:
-        near |= Q(memberships__family__postcode=normalise_postcode(postcode))
-    if near:
-        fuzzy = (
-            Person.objects.filter(last_name__trigram_similar=entry.last_name)
-            .filter(near, merged_into__isnull=True)
-            .annotate(
-                last_sim=TrigramSimilarity("last_name", entry.last_name),
-                first_sim=TrigramSimilarity("first_name", entry.first_name),
-            )
-            .exclude(pk__in=list(found))
-            .distinct()
-            .order_by("-last_sim", "-first_sim", "pk")[: limit * 2]
-        )
-        for person in fuzzy:
-            same_date = born is not None and born in (person.date_of_birth, person.expected_date)
-            score = person.last_sim + person.first_sim + (1.0 if same_date else 0.0)
-            if person.first_sim < FUZZY_THRESHOLD and not same_date:
-                continue
-            reason = (
-                "Similar name, same date of birth" if same_date else "Similar name, same postcode"
-            )
-            found[person.pk] = Candidate(person, reason, exact=False, score=score)
-    ranked = sorted(found.values(), key=lambda c: (-c.score, c.person.pk))[:limit]
-    _attach_families(ranked)
-    return ranked
-
-
-def _attach_families(candidates: list[Candidate]) -> None:
-    if not candidates:
-        return
-    memberships = FamilyMembership.objects.filter(
-        person__in=[c.person for c in candidates]
-    ).select_related("family", "family__district")
-    by_person: dict[int, list[Family]] = {}
-    for m in memberships:
-        by_person.setdefault(m.person_id, []).append(m.family)
-    for c in candidates:
-        c.families = by_person.get(c.person.pk, [])
 
 
 def families_known(families: list[Family], today: datetime.date | None = None) -> list[FamilyKnown]:

@@ -22,6 +22,7 @@ from cases.models import (
     Family,
     FamilyMembership,
     LevelOfNeed,
+    LevelOfNeedChange,
     Need,
     Person,
     StepUpSource,
@@ -507,7 +508,18 @@ def referral_decide(
             title=f"Request for support {referral.reference} added to this case",
             text=f"Worries: {referral.worries}\n\nTriage rationale: {rationale.strip()}",
             author=acting_user,
+            source=referral,
         )
+        if int(level_of_need) in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+            # The front door's level for the new request moves the open case along the
+            # continuum (2 to 3, 3 to 2): a recorded change, like any other.
+            case_services.level_of_need_set(
+                case=case,
+                level_of_need=level_of_need,
+                cause=LevelOfNeedChange.Cause.TRIAGE,
+                reason=f"Request for support {referral.reference}: {rationale.strip()}",
+                acting_user=acting_user,
+            )
         audit(
             user=acting_user,
             action=AuditAction.CHANGE,

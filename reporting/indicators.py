@@ -38,11 +38,13 @@ from assessments.deadlines import overdue_assessments, overdue_first_taf_meeting
 from assessments.models import Assessment, AssessmentVersion, FamilyPlan, TafMeeting
 from cases.codes import Ethnicity, Gender, SenStatus
 from cases.models import (
+    CaseOrigin,
     CaseStatus,
     ClosureReason,
     EarlyHelpCase,
     FamilyView,
     LevelOfNeed,
+    LevelOfNeedChange,
     Person,
     StepDirection,
     StepEvent,
@@ -66,6 +68,7 @@ HIDDEN_VALUES = (SUPPRESSED, SECONDARY_SUPPRESSED)
 ADDITIVE_GROUPS = (
     ("requests_received", ("outcome_", "requests_undecided", "requests_closed")),
     ("cases_worked_with", ("universal_plus_cases", "targeted_cases")),
+    ("episodes_started", ("episodes_front_door", "episodes_partner")),
 )
 
 
@@ -352,6 +355,35 @@ def steps(cases: QuerySet, period: Period) -> dict:
     )
 
 
+def episodes_started(cases: QuerySet, period: Period) -> dict:
+    """Early help episodes started in the period, by the front door's decision or by a
+    partner who knows the family (Lancashire: 'reduction of contacts to the front door' as
+    families are helped by those who know them; issue 12, point 2)."""
+    return cases.filter(opened_on__gte=period.start, opened_on__lte=period.end).aggregate(
+        started=Count("pk"),
+        front_door=Count("pk", filter=Q(origin=CaseOrigin.FRONT_DOOR)),
+        partner=Count("pk", filter=Q(origin=CaseOrigin.PARTNER)),
+    )
+
+
+LEVEL_MOVES = (
+    (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED),
+    (LevelOfNeed.TARGETED, LevelOfNeed.UNIVERSAL_PLUS),
+)
+
+
+def level_changes(cases: QuerySet, period: Period) -> dict:
+    """Moves along the continuum within early help recorded in the period, whatever caused
+    them (a judgement, a front door decision on a request added to the case): {(from, to): n}
+    for 2 to 3 and 3 to 2. Steps to and from social care are counted by steps()."""
+    row = LevelOfNeedChange.objects.filter(
+        case__in=_case_ids(cases), changed_on__gte=period.start, changed_on__lte=period.end
+    ).aggregate(
+        **{f"{a}_{b}": Count("pk", filter=Q(level_before=a, level_after=b)) for a, b in LEVEL_MOVES}
+    )
+    return {(a, b): row[f"{a}_{b}"] for a, b in LEVEL_MOVES}
+
+
 def reviews_on_time(cases: QuerySet, period: Period) -> dict:
     """Reviews held in the period, and those held by the date set at the meeting before
     (6 weeks on when none was set): Blackpool Appendix 1, 'reviews every 4-6 weeks'."""
@@ -545,6 +577,7 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
         reviews = figures.reviews_on_time(scope, period)
         ehc = figures.plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
         excl = figures.plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
+        started = figures.episodes_started(scope, period)
     else:
         req = requests_received(referrals, period)
         timely = decision_timeliness(referrals, period)
@@ -555,7 +588,9 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
         reviews = reviews_on_time(cases, period)
         ehc = plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
         excl = plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
+        started = episodes_started(cases, period)
     step = steps(cases, period)  # a few rows a year, indexed: always live
+    moves = level_changes(cases, period)  # likewise
     qa = quality_audits(cases, period)
     return [
         Section(
@@ -587,6 +622,23 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                     rerefs["re_referrals"],
                     rerefs["received"],
                 ),
+                Figure(
+                    "episodes_started",
+                    f"{term('Early help')} episodes started",
+                    started["started"],
+                ),
+                Figure(
+                    "episodes_front_door",
+                    "Episodes started by a front door decision",
+                    started["front_door"],
+                    started["started"],
+                ),
+                Figure(
+                    "episodes_partner",
+                    "Episodes started by a partner agency who knows the family",
+                    started["partner"],
+                    started["started"],
+                ),
             ],
         ),
         Section(
@@ -604,13 +656,25 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                 ),
                 Figure(
                     "universal_plus_cases",
-                    "Cases at Universal Plus level",
+                    f"Cases at {LevelOfNeed.label_for(LevelOfNeed.UNIVERSAL_PLUS)} level",
                     worked["universal_plus"],
                     worked["cases"],
                 ),
                 Figure(
-                    "targeted_cases", "Cases at targeted level", worked["targeted"], worked["cases"]
+                    "targeted_cases",
+                    f"Cases at {LevelOfNeed.label_for(LevelOfNeed.TARGETED)} level",
+                    worked["targeted"],
+                    worked["cases"],
                 ),
+                *[
+                    Figure(
+                        f"level_change_{a}_{b}",
+                        f"Level of need changed from {LevelOfNeed.label_for(a)} to "
+                        f"{LevelOfNeed.label_for(b)}",
+                        n,
+                    )
+                    for (a, b), n in moves.items()
+                ],
                 Figure("assessments_completed", "Assessments completed", eha["completed"]),
                 Figure(
                     "assessments_on_time",

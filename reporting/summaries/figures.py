@@ -23,7 +23,7 @@ from django.db.models import (
 
 from cases.access import case_columns_visible_to
 from cases.codes import Ethnicity, Gender
-from cases.models import CaseStatus, ClosureReason, FamilyView, LevelOfNeed
+from cases.models import CaseOrigin, CaseStatus, ClosureReason, FamilyView, LevelOfNeed
 from earlyhelp.working_days import add_working_days
 from referrals.access import referral_columns_visible_to
 from reporting.summaries.models import (
@@ -167,6 +167,18 @@ def _active_children(scope, period):
         .filter(opened_on__lte=period.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
         .exclude(case_status=CaseStatus.AWAITING_ALLOCATION)
+    )
+
+
+def episodes_started(scope, period) -> dict:
+    return (
+        CaseFact.objects.filter(_case_ids(scope))
+        .filter(_in(period, "opened_on"))
+        .aggregate(
+            started=Count("pk"),
+            front_door=Count("pk", filter=Q(origin=CaseOrigin.FRONT_DOOR)),
+            partner=Count("pk", filter=Q(origin=CaseOrigin.PARTNER)),
+        )
     )
 
 

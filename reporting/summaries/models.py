@@ -68,6 +68,7 @@ class CaseFact(_CaseColumns):
     closure_reason = models.CharField(max_length=40, blank=True)
     family_view = models.CharField(max_length=20, null=True)  # null: no closure record
     has_plan = models.BooleanField()
+    origin = models.CharField(max_length=20, default="front_door")  # cases.models.CaseOrigin
 
     class Meta:
         indexes = [models.Index(fields=["opened_on", "closed_on"]), models.Index(fields=["status"])]

@@ -59,7 +59,7 @@ def _statements() -> list[tuple[type, str]]:
             f"""
             SELECT CASE_COLUMNS, c.id, c.lead_professional_id,
                    c.status, c.level_of_need, c.opened_on, c.closed_on, c.closure_reason,
-                   cl.family_view, (p.id IS NOT NULL)
+                   cl.family_view, (p.id IS NOT NULL), c.origin
             FROM {case} c JOIN {family} f ON f.id = c.family_id
             LEFT JOIN {closure} cl ON cl.case_id = c.id
             LEFT JOIN {plan} p ON p.case_id = c.id

@@ -43,6 +43,10 @@ PAGES = {
         lambda f: reverse("send_case_to_team", args=[f["waiting"].pk]),
         _only({"team_manager": OK, "partner_manager": HIDDEN}),
     ),
+    "start_early_help": (
+        lambda f: reverse("start_early_help"),
+        _only({"practitioner": OK, "team_manager": OK, "partner_manager": OK}),
+    ),
     "stepup_queue": (
         lambda f: reverse("stepup_queue"),
         _only({"social_care": OK, "social_care_elsewhere": OK}),

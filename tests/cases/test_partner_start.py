@@ -102,3 +102,123 @@ def test_only_team_managers_of_the_district_are_told(dsl, district, other_distri
     elsewhere = factories.UserFactory(role=Role.FRONT_DOOR, districts=[other_district])
     signed_in(APIClient(), dsl).post("/api/v1/cases/", body(district), format="json")
     assert not Notification.objects.filter(user=elsewhere).exists()
+
+
+# --- The page ---------------------------------------------------------------------------
+
+
+def form_data(district, **overrides):
+    data = {
+        "child_first_name": "Lily",
+        "child_last_name": "Marsh",
+        "child_date_of_birth": "2017-03-02",
+        "parent_first_name": "Dawn",
+        "parent_last_name": "Marsh",
+        "parent_date_of_birth": "1990-02-03",
+        "address_line_1": "4 Mill Lane",
+        "town": "Amberford",
+        "postcode": "zz1 4ab",
+        "district": district.pk,
+        "consent_given_by": "parent",
+        "consent_given_on": datetime.date.today().isoformat(),
+        "consent_method": "in_person",
+        "level_of_need": 2,
+        "reason": "Lily is late most days; mum asked the school for help.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_school_starts_early_help_from_the_page_and_leads_it(
+    client, dsl, district, front_door_officer, district_manager, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    signed_in(client, dsl)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("start_early_help"))
+    assert page.status_code == 200 and "Start early help" in page.content.decode()
+    response = client.post(reverse("start_early_help"), form_data(district))
+    case = EarlyHelpCase.objects.get()
+    assert response.status_code == 302 and response.url == reverse("case_detail", args=[case.pk])
+    assert case.lead_professional == dsl and case.origin == CaseOrigin.PARTNER
+    assert case.consents.get().given_by.first_name == "Dawn"
+    assert [c.first_name for c in case.children.all()] == ["Lily"]
+    for told in (front_door_officer, district_manager):
+        assert Notification.objects.filter(user=told, subject__contains=case.reference).exists()
+    nav = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "Start early help" in nav  # the navigation links the page for those it admits
+
+
+def test_someone_already_known_is_offered_as_a_match_and_never_copied(client, dsl, district):
+    from django.urls import reverse
+
+    known = factories.PersonFactory(
+        first_name="Lilly", last_name="Marsh", date_of_birth=datetime.date(2017, 3, 2)
+    )
+    signed_in(client, dsl)
+    first = client.post(reverse("start_early_help"), form_data(district))
+    html = first.content.decode()
+    assert first.status_code == 200 and "Check whether they are already known" in html
+    assert "Lilly Marsh" in html and 'value="Lily"' in html  # what was typed is kept
+    assert not EarlyHelpCase.objects.exists()
+    second = client.post(
+        reverse("start_early_help"),
+        form_data(district, matches_shown="1", match_child=str(known.pk)),
+    )
+    assert second.status_code == 302
+    case = EarlyHelpCase.objects.get()
+    assert list(case.children.all()) == [known]
+    assert Person.objects.filter(last_name="Marsh").count() == 2  # Lilly and Dawn
+
+
+def test_a_match_must_be_chosen_once_shown(client, dsl, district):
+    from django.urls import reverse
+
+    factories.PersonFactory(
+        first_name="Lilly", last_name="Marsh", date_of_birth=datetime.date(2017, 3, 2)
+    )
+    response = signed_in(client, dsl).post(
+        reverse("start_early_help"), form_data(district, matches_shown="1")
+    )
+    assert response.status_code == 400 and "Choose who Lily Marsh is" in response.content.decode()
+    assert not EarlyHelpCase.objects.exists()
+
+
+def test_missing_details_get_a_message_beside_the_field_and_keep_what_was_typed(
+    client, dsl, district
+):
+    from django.urls import reverse
+
+    response = signed_in(client, dsl).post(
+        reverse("start_early_help"),
+        form_data(district, parent_last_name="", child2_first_name="Tom"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the parent or carer: last name" in html
+    assert "Enter the other child&#x27;s date of birth, or leave all three empty" in html
+    assert "Lily is late most days" in html
+    assert not EarlyHelpCase.objects.exists()
+
+
+def test_the_front_door_and_social_care_cannot_open_the_page(client, front_door_officer, district):
+    from django.urls import reverse
+
+    from tests.cases.factories import social_care_worker
+
+    for user in (front_door_officer, social_care_worker(district)):
+        assert signed_in(client, user).get(reverse("start_early_help")).status_code == 403
+
+
+def test_the_api_asks_to_choose_between_possible_matches_as_the_front_door_does(dsl, district):
+    known = factories.PersonFactory(
+        first_name="Lilly", last_name="Marsh", date_of_birth=datetime.date(2017, 3, 2)
+    )
+    api = signed_in(APIClient(), dsl)
+    response = api.post("/api/v1/cases/", body(district), format="json")
+    assert response.status_code == 400 and str(known.pk) in str(response.json()["people"])
+    chosen = body(district)
+    chosen["people"][0]["person_id"] = known.pk
+    response = api.post("/api/v1/cases/", chosen, format="json")
+    assert response.status_code == 201 and response.json()["children"] == [known.pk]

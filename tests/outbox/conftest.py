@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 
 from earlyhelp.outbox.models import MessageStatus, OutboxMessage
 from tests.conftest import start_worker
+from tests.private_postgres import DATABASE, Cluster, dump_test_database
 
 KEY_HEADER = "X-Earlyhelp-Message"
 
@@ -139,6 +140,30 @@ def local_redis():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture
+def private_database(transactional_db):
+    """The test database (schema and seeded rows) copied to a PostgreSQL server of our own
+    (tests/private_postgres.py), which the test may stop and start: the test process and the
+    workers it starts use that server instead. List it before the fixtures that write."""
+    from django.db import connection
+
+    cluster = Cluster()
+    settings_dict = connection.settings_dict  # the same dict the workers' URL is made from
+    saved = {key: settings_dict[key] for key in ("NAME", "HOST", "PORT", "USER", "PASSWORD")}
+    try:
+        cluster.primary(dump=dump_test_database())
+        connection.close()
+        settings_dict.update(
+            NAME=DATABASE, HOST=str(cluster.socket("primary")), PORT="", USER="postgres"
+        )
+        settings_dict["PASSWORD"] = ""
+        yield cluster
+    finally:
+        connection.close()
+        settings_dict.update(saved)
+        cluster.close()
+
+
 # Timings shortened through settings so each fault takes seconds.
 FAST = {
     "OUTBOX_SMTP_TIMEOUT": "1.5",
@@ -161,9 +186,10 @@ class MailWorkers:
         self.smtp = smtp
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, name: str = "w", **env: str) -> subprocess.Popen:
+    def start(self, name: str = "w", queue: str = "", **env: str) -> subprocess.Popen:
+        """A worker on the pool's queue, or on `queue` (one started early to take over)."""
         proc = start_worker(
-            self.queue,
+            queue or self.queue,
             f"{self.queue}-{name}-{len(self.procs)}",
             **{**FAST, **self.smtp.env(), **env},
         )

@@ -73,3 +73,20 @@ def matched(*, by, officer, district, family=None, links=None, **kwargs) -> Refe
         links={p.pk: links.get(p.pk) for p in referral.people.all()},
         family=family,
     )
+
+
+def decided(
+    referral: Referral, *, officer, level_of_need=2, rationale="Several agencies worried.", **kw
+):
+    """A matched request decided by the officer who picked it up (outcome, agency, case...
+    as keyword arguments of referral_decide); the request, refreshed."""
+    services.referral_decide(
+        referral=referral,
+        acting_user=officer,
+        expected_version=referral.version,
+        level_of_need=level_of_need,
+        rationale=rationale,
+        **kw,
+    )
+    referral.refresh_from_db()
+    return referral

@@ -281,3 +281,75 @@ def test_every_indicator_is_computed_for_a_scope_and_period(district_manager, pe
         "plan_before_exclusion",
         "qa_good_or_better",
     } <= keys
+
+
+def test_episodes_started_by_the_front_door_and_by_partners_are_counted_apart(practitioner, period):
+    from cases.models import CaseOrigin
+
+    for opened_on, origin in [
+        (D(2026, 7, 1), CaseOrigin.FRONT_DOOR),
+        (D(2026, 8, 1), CaseOrigin.PARTNER),
+        (D(2026, 9, 30), CaseOrigin.PARTNER),
+        (D(2026, 6, 30), CaseOrigin.PARTNER),  # before the period
+    ]:
+        EarlyHelpCase.objects.filter(
+            pk=build.case(lead=practitioner, opened_on=opened_on).pk
+        ).update(origin=origin)
+
+    assert indicators.episodes_started(cases(), period) == {
+        "started": 3,
+        "front_door": 1,
+        "partner": 2,
+    }
+
+
+def test_level_changes_in_the_period_count_each_move_along_the_continuum(practitioner, period):
+    from cases.models import LevelOfNeedChange
+
+    episode = build.case(lead=practitioner, opened_on=D(2026, 1, 1))
+    for before, after, day in [
+        (2, 3, D(2026, 7, 1)),
+        (3, 2, D(2026, 8, 1)),
+        (2, 3, D(2026, 9, 30)),
+        (2, 3, D(2026, 10, 1)),  # after the period
+        (3, 4, D(2026, 8, 2)),  # a step up: counted by the step figures
+    ]:
+        LevelOfNeedChange.objects.create(
+            case=episode,
+            level_before=before,
+            level_after=after,
+            cause="review",
+            reason="x",
+            changed_by=practitioner,
+            changed_on=day,
+        )
+
+    assert indicators.level_changes(cases(), period) == {(2, 3): 2, (3, 2): 1}
+
+
+def test_the_new_figures_are_on_the_indicators_page_and_api_in_the_authoritys_words(
+    practitioner, district_manager, client, period
+):
+    from django.test import override_settings
+    from rest_framework.test import APIClient
+
+    from cases import services as case_services
+    from tests.conftest import signed_in
+
+    episode = build.case(lead=practitioner, opened_on=D(2026, 1, 1))
+    case_services.case_level_change(
+        case=episode, level_of_need=3, reason="Worse at home", acting_user=practitioner
+    )
+    params = {"start": "2026-01-01", "end": datetime.date.today().isoformat()}
+    with override_settings(LEVEL_OF_NEED_LABELS={2: "Getting help", 3: "Getting more help"}):
+        page = signed_in(client, district_manager).get("/reporting/indicators/", params)
+        api = signed_in(APIClient(), district_manager).get("/api/v1/reporting/indicators/", params)
+    html = page.content.decode()
+    assert "Level of need changed from Getting help to Getting more help" in html
+    assert "Episodes started by a partner agency who knows the family" in html
+    figures = {f["key"]: f for s in api.json()["sections"] for f in s["figures"]}
+    assert figures["level_change_2_3"]["value"] == 1
+    assert figures["level_change_2_3"]["label"].endswith("Getting help to Getting more help")
+    assert figures["episodes_started"]["value"] == 1
+    assert figures["episodes_front_door"]["value"] == 1
+    assert figures["episodes_partner"]["value"] == 0

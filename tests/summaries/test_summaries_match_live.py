@@ -28,7 +28,14 @@ days = st.integers(min_value=0, max_value=(TODAY - START).days)
 pick = st.integers(min_value=0, max_value=50)
 
 actions = st.one_of(
-    st.tuples(st.just("open"), pick, days, st.sampled_from([2, 3]), st.integers(1, 3)),
+    st.tuples(
+        st.just("open"),
+        pick,
+        days,
+        st.sampled_from([2, 3]),
+        st.integers(1, 3),
+        st.sampled_from(["front_door", "partner"]),
+    ),
     st.tuples(
         st.just("close"),
         pick,
@@ -77,15 +84,15 @@ class World:
         leads = [self.people["lead"], self.people["away_lead"], self.people["teacher"]]
         the_case = self.case(n)
         if kind == "open":
-            day, level, children = rest
-            self.cases.append(
-                build.case(
-                    lead=leads[n % 3],
-                    opened_on=START + datetime.timedelta(days=day),
-                    level_of_need=level,
-                    children=children,
-                )
+            day, level, children, origin = rest
+            opened = build.case(
+                lead=leads[n % 3],
+                opened_on=START + datetime.timedelta(days=day),
+                level_of_need=level,
+                children=children,
             )
+            EarlyHelpCase.objects.filter(pk=opened.pk).update(origin=origin)
+            self.cases.append(opened)
         elif kind == "referral":
             day, status, known = rest
             self.referrals.append(
@@ -250,7 +257,7 @@ def test_a_busy_world_has_figures_to_compare(people, district, other_district):
     summaries hold is non-zero somewhere."""
     world = World(people, [district, other_district])
     for i in range(6):
-        world.apply(("open", i, 300 + i * 20, 2 + i % 2, 2))
+        world.apply(("open", i, 300 + i * 20, 2 + i % 2, 2, ["front_door", "partner"][i % 2]))
         world.apply(("assessment", i, 310 + i * 20, True, 15 + i))
         world.apply(("plan", i, 320 + i * 20, i % 2 == 0))
         world.apply(("meeting", i, 330 + i * 20, "review", True))
@@ -277,5 +284,7 @@ def test_a_busy_world_has_figures_to_compare(people, district, other_district):
         "cases_closed",
         "re_referrals",
         "plan_before_exclusion",
+        "episodes_front_door",
+        "episodes_partner",
     ):
         assert figures[key] > 0, key
