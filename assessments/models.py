@@ -8,6 +8,7 @@ from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Need, Person, TeamAroundFamilyMember
 from earlyhelp.transitions import StatusHistory
+from earlyhelp.wording import term
 
 
 class AssessmentStatus(models.TextChoices):
@@ -53,7 +54,7 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Early Help Assessment for {self.case} (version {self.version_number})"
+        return f"{term('Early Help Assessment')} for {self.case} (version {self.version_number})"
 
     @property
     def is_locked(self) -> bool:

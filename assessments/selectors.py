@@ -18,6 +18,7 @@ from assessments.models import (
 )
 from cases import access
 from cases.models import EarlyHelpCase
+from earlyhelp.wording import term
 from partners import doors
 
 
@@ -75,9 +76,11 @@ def due_next(
         return []
     items = []
     if assessment is None:
-        items.append({"label": "Start the Early Help Assessment", "due_on": None})
+        items.append({"label": f"Start the {term('Early Help Assessment')}", "due_on": None})
     elif assessment.status == AssessmentStatus.DRAFT and assessment.version_number == 1:
-        items.append({"label": "Complete the Early Help Assessment", "due_on": assessment.due_on})
+        items.append(
+            {"label": f"Complete the {term('Early Help Assessment')}", "due_on": assessment.due_on}
+        )
     elif assessment.status == AssessmentStatus.SUBMITTED:
         items.append({"label": "Manager sign-off of the assessment", "due_on": None})
     if plan is None and assessment is not None:

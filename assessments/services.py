@@ -46,6 +46,7 @@ from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify
+from earlyhelp.wording import term
 
 # --- Early Help Assessment ----------------------------------------------------------------
 
@@ -126,7 +127,7 @@ def assessment_start(
     """Start the EHA. It is due 20 working days later (deadlines.assessment_due_on)."""
     _require_worker(acting_user, case)
     if Assessment.objects.filter(case=case).exists():
-        raise DomainError("This case already has an Early Help Assessment.")
+        raise DomainError(f"This case already has {term('an early help assessment')}.")
     _require_consent_to_assessment(case, "started")
     started_on = started_on or timezone.localdate()
     _check_past_date(started_on, case, "assessment start date")
@@ -156,7 +157,7 @@ def assessment_start(
     chronology_add(
         case=case,
         kind=ChronologyKind.ASSESSMENT,
-        title="Early Help Assessment started",
+        title=f"{term('Early Help Assessment')} started",
         text=f"Due by {assessment.due_on:%-d %B %Y} (20 working days).{pre_filled}",
         occurred_on=started_on,
         author=acting_user,
@@ -279,7 +280,7 @@ def contributor_invite(
     chronology_add(
         case=case,
         kind=ChronologyKind.ASSESSMENT,
-        title=f"{user} invited to help complete the Early Help Assessment",
+        title=f"{user} invited to help complete the {term('Early Help Assessment')}",
         author=acting_user,
         source=invitation,
     )
@@ -351,7 +352,8 @@ def assessment_submit(
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
-        title=f"Early Help Assessment version {current.version_number} submitted for sign-off",
+        title=f"{term('Early Help Assessment')} version {current.version_number} submitted "
+        "for sign-off",
         author=acting_user,
         source=current,
     )
@@ -367,8 +369,8 @@ def assessment_submit(
     for manager in sign_off_managers_for(current):
         notify(
             user=manager,
-            subject=f"An Early Help Assessment for {current.case.reference} is waiting for your "
-            "sign-off",
+            subject=f"{term('An early help assessment')} for {current.case.reference} is waiting "
+            "for your sign-off",
             url=_url("signoff_queue"),
         )
     return current
@@ -414,7 +416,8 @@ def assessment_sign_off(
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
-        title=f"Early Help Assessment version {version.number} signed off by {acting_user}",
+        title=f"{term('Early Help Assessment')} version {version.number} signed off by "
+        f"{acting_user}",
         text=comment,
         author=acting_user,
         source=version,
@@ -458,7 +461,7 @@ def assessment_return(
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
-        title="Early Help Assessment returned for changes",
+        title=f"{term('Early Help Assessment')} returned for changes",
         text=comment,
         author=acting_user,
         source=current,
@@ -474,8 +477,8 @@ def assessment_return(
     if author is not None and author.is_active:
         notify(
             user=author,
-            subject=f"The Early Help Assessment for {current.case.reference} has been returned "
-            "for changes",
+            subject=f"The {term('Early Help Assessment')} for {current.case.reference} has been "
+            "returned for changes",
             body=f"What to change: {comment}",
             url=_url("edit_assessment", current.case_id),
         )
@@ -504,7 +507,7 @@ def assessment_revise(*, assessment: Assessment, acting_user, request=None) -> A
     chronology_add(
         case=current.case,
         kind=ChronologyKind.ASSESSMENT,
-        title=f"Early Help Assessment version {current.version_number} started",
+        title=f"{term('Early Help Assessment')} version {current.version_number} started",
         author=acting_user,
         source=current,
     )

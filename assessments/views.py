@@ -28,6 +28,7 @@ from directory.selectors import services_for_signposting
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from earlyhelp.working_days import working_days_between
 from partners import doors
 
@@ -373,7 +374,7 @@ def assessment_pdf(request, case_id: int):
     pdf = render_pdf(
         "assessments/pdf/assessment.html",
         {
-            "title": "Early Help Assessment",
+            "title": term("Early Help Assessment"),
             "case": case,
             "version_label": version_label,
             "sections": presenters.sections(labels, content),

@@ -22,6 +22,7 @@ from cases.models import (
 from cases.serializers import FamilyOutput, FamilyPatchInput, PersonOutput, PersonPatchInput
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from partners import doors
 
 
@@ -247,7 +248,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         from partners.models import District
 
         if not access.may_start_early_help(request.user):
-            return Response({"detail": "You cannot start early help."}, status=403)
+            return Response({"detail": f"You cannot start {term('early help')}."}, status=403)
         data = self._valid(self.StartInput, request)
         district = District.objects.filter(
             code=data["district"], pk__in=request.user.districts.values("pk")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cases.models import EarlyHelpCase
+from earlyhelp.wording import term
 
 Section = Callable[[EarlyHelpCase, object, datetime.date], dict]
 
@@ -91,7 +92,7 @@ def _partner_story(case: EarlyHelpCase) -> list[Story]:
     )
     if entry is None or not entry.text.strip():
         return []
-    return [Story(entry.title, (("Why the family needs early help", entry.text),))]
+    return [Story(entry.title, ((f"Why the family needs {term('early help')}", entry.text),))]
 
 
 def stories_for(case: EarlyHelpCase) -> list[Story]:

@@ -4,17 +4,21 @@ educational needs or a disability (SEND Code of Practice, 0 to 25) or as a care 
 
 import datetime
 
+from django.utils.text import format_lazy
+
 from cases.codes import Disability, SenStatus
+from earlyhelp.wording import term_lazy
 
 ADULT_AGE = 18
 MAX_AGE = 25
 
-OVER_18 = (
-    "A young person aged 18 or over can have early help only with special educational "
+OVER_18 = format_lazy(
+    "A young person aged 18 or over can have {} only with special educational "
     "needs or a disability (up to 25), or as a care leaver (up to 25). Record their SEN "
-    "status, a disability, or that they are a care leaver"
+    "status, a disability, or that they are a care leaver",
+    term_lazy("early help"),
 )
-OVER_25 = "Early help is for children and young people up to 25"
+OVER_25 = format_lazy("{} is for children and young people up to 25", term_lazy("Early help"))
 
 
 def age_on(born: datetime.date, day: datetime.date) -> int:

@@ -24,6 +24,9 @@ TOO_LONG = (
 )
 
 
+EH = term_lazy("early help")
+
+
 class GovukForm(forms.Form):
     """Adds GOV.UK classes to widgets, and a clear message for over-long text."""
 
@@ -142,7 +145,9 @@ class ConsentForm(GovukForm):
         error_messages={"required": "Choose how consent was recorded"},
     )
     to_assessment = forms.BooleanField(
-        label="They consent to an Early Help Assessment", required=False, initial=True
+        label=format_lazy("They consent to {}", term_lazy("an early help assessment")),
+        required=False,
+        initial=True,
     )
     shared_with = forms.ModelMultipleChoiceField(
         label="Which agencies may information be shared with?",
@@ -174,7 +179,9 @@ class ConsentWithdrawForm(GovukForm):
 class NoConsentForm(GovukForm):
     decided_on = date_field("Date of your decision")
     escalation = forms.ChoiceField(
-        label="In your judgement, will the needs escalate without early help?",
+        label=format_lazy(
+            "In your judgement, will the needs escalate without {}?", term_lazy("early help")
+        ),
         choices=NoConsentDecision.Escalation.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the needs are likely to escalate"},
@@ -251,7 +258,7 @@ class StepDownForm(GovukForm):
         label="Where does the family come from?",
         choices=[
             ("down", "Step down: children's social care has been working with the family"),
-            ("across", "Step across: a statutory assessment ended in early help"),
+            ("across", format_lazy("Step across: a statutory assessment ended in {}", EH)),
         ],
         initial="down",
         widget=forms.RadioSelect,
@@ -305,13 +312,19 @@ def today() -> datetime.date:
 
 class AllocateForm(GovukForm):
     lead_professional = forms.TypedChoiceField(
-        label="Lead professional",
+        label=term_lazy("Lead professional"),
         coerce=int,
         choices=[],
-        error_messages={"required": "Choose who will be the lead professional"},
+        error_messages={
+            "required": format_lazy("Choose who will be the {}", term_lazy("lead professional"))
+        },
         help_text="Practitioners and managers who work for the team the case is allocated to.",
     )
-    note = long_text("Note for the lead professional (optional)", required=False, rows=3)
+    note = long_text(
+        format_lazy("Note for the {} (optional)", term_lazy("lead professional")),
+        required=False,
+        rows=3,
+    )
 
     def __init__(self, *args, leads=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -337,7 +350,7 @@ class SendToTeamForm(GovukForm):
 class StepUpDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Does children's social care accept this step up?",
-        choices=[("accept", "Accept"), ("decline", "Decline: early help carries on")],
+        choices=[("accept", "Accept"), ("decline", format_lazy("Decline: {} carries on", EH))],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether social care accepts the step up"},
     )
@@ -347,7 +360,9 @@ class StepUpDecisionForm(GovukForm):
     reason = long_text(
         "Reasons",
         required=False,
-        help_text="Required when declining: the lead professional reads this.",
+        help_text=format_lazy(
+            "Required when declining: the {} reads this.", term_lazy("lead professional")
+        ),
     )
 
     def clean(self):

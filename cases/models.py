@@ -13,11 +13,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
 from cases.validators import validate_nhs_number, validate_postcode, validate_upn
 from earlyhelp.transitions import StatusHistory
+from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
 MAX_TEXT = 20_000  # a long note is fine; 100 KB pasted by mistake is not
@@ -114,7 +116,8 @@ class Person(models.Model):
         max_length=200, blank=True, help_text="Language or dialect, sign language, preferences"
     )
     care_leaver = models.BooleanField(
-        default=False, help_text="A care leaver may have early help up to 25"
+        default=False,
+        help_text=format_lazy("A care leaver may have {} up to 25", term_lazy("early help")),
     )
     restricted = models.BooleanField(default=False)
     restricted_contact = models.CharField(max_length=200, blank=True)
@@ -592,7 +595,12 @@ class NoteCorrection(models.Model):
 class StepDirection(models.TextChoices):
     UP = "up", "Step up to children's social care"
     DOWN = "down", "Step down from children's social care"
-    ACROSS = "across", "Step across: a statutory assessment that ended in early help"
+    ACROSS = (
+        "across",
+        format_lazy(
+            "Step across: a statutory assessment that ended in {}", term_lazy("early help")
+        ),
+    )
 
 
 class StepEvent(models.Model):
@@ -769,7 +777,7 @@ class StepUpStatus(models.TextChoices):
 
 
 class StepUpSource(models.TextChoices):
-    CASE = "case", "From an early help case"
+    CASE = "case", format_lazy("From {} case", term_lazy("an early help"))
     REVIEW = "review", "From a TAF review"
     FRONT_DOOR = "front_door", "From a front door decision"
 
@@ -844,7 +852,10 @@ class LevelOfNeedChange(models.Model):
     count it (issue 12, point 8)."""
 
     class Cause(models.TextChoices):
-        REVIEW = "review", "Judgement of the lead professional or manager"
+        REVIEW = (
+            "review",
+            format_lazy("Judgement of the {} or manager", term_lazy("lead professional")),
+        )
         TRIAGE = "triage", "Front door decision on a request added to the case"
         STEP_UP = "step_up", "Step up accepted by social care"
         STEP_DOWN = "step_down", "Step down or step across"

@@ -40,6 +40,7 @@ from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify
+from earlyhelp.wording import term
 from earlyhelp.working_days import add_working_days
 from partners.models import Agency
 
@@ -644,7 +645,8 @@ def step_up_decline(
     if told.is_active:
         notify(
             user=told,
-            subject=f"Social care declined step-up request {step.reference}: early help carries on",
+            subject=f"Social care declined step-up request {step.reference}: "
+            f"{term('early help')} carries on",
             body=reason,
             url=_url("case_detail", case.pk) if case is not None else "",
             email=True,
@@ -679,7 +681,7 @@ def step_down(
     _check_past_date(occurred_on, case, "date of the step down")
     reason = _check_text(reason, "the reason for stepping down")
     if level_of_need not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
-        raise DomainError("Choose the early help level of need after stepping down.")
+        raise DomainError(f"Choose the {term('early help')} level of need after stepping down.")
     return _step(
         case=case,
         direction=StepDirection.ACROSS if across else StepDirection.DOWN,
@@ -1012,18 +1014,22 @@ def lead_professional_handover(
     _require_worker(acting_user, case)
     if case.lead_professional_id is None:
         raise DomainError(
-            "This case has no lead professional yet, so there is nothing to hand over. A team "
-            "manager allocates it from the allocation queue."
+            f"This case has no {term('lead professional')} yet, so there is nothing to hand "
+            "over. A team manager allocates it from the allocation queue."
         )
     if not access.may_hand_over(acting_user, case):
-        raise DomainError("Only the lead professional or a team manager can hand over the case.")
+        raise DomainError(
+            f"Only the {term('lead professional')} or a team manager can hand over the case."
+        )
     note = _check_text(note, "a handover note")
     handed_over_on = handed_over_on or timezone.localdate()
     _check_past_date(handed_over_on, case, "handover date")
     if to_user.pk == case.lead_professional_id:
-        raise DomainError(f"{to_user} is already the lead professional.")
+        raise DomainError(f"{to_user} is already the {term('lead professional')}.")
     if not case.taf_members.filter(user=to_user, left_on__isnull=True).exists():
-        raise DomainError("The new lead professional must be a current member of the TAF.")
+        raise DomainError(
+            f"The new {term('lead professional')} must be a current member of the TAF."
+        )
     previous = case.lead_professional
     handover = LeadProfessionalHandover.objects.create(
         case=case,
@@ -1038,7 +1044,7 @@ def lead_professional_handover(
             case=case,
             user=previous,
             agency=previous.agency,
-            role_in_team="Previous lead professional",
+            role_in_team=f"Previous {term('lead professional')}",
             joined_on=handed_over_on,
         )
         assign_perm(PERMISSION, previous, case)
@@ -1048,7 +1054,7 @@ def lead_professional_handover(
     chronology_add(
         case=case,
         kind=ChronologyKind.TEAM,
-        title=f"Lead professional handed over from {previous} to {to_user}",
+        title=f"{term('Lead professional')} handed over from {previous} to {to_user}",
         text=note,
         occurred_on=handed_over_on,
         author=acting_user,
@@ -1071,7 +1077,7 @@ def _eligible_lead_error(case: EarlyHelpCase, user) -> str:
     from cases.selectors import eligible_leads_for
 
     if user is None:
-        return "Choose who will be the lead professional."
+        return f"Choose who will be the {term('lead professional')}."
     if not user.is_active:
         return f"{user} has left and cannot lead a case. Choose someone else."
     if not eligible_leads_for(case).filter(pk=user.pk).exists():
@@ -1114,7 +1120,7 @@ def case_allocate(
         kind=ChronologyKind.STATUS,
         title=f"Case allocated to {lead_professional} ({case.lead_agency})",
         text=(note + "\n" if note else "")
-        + f"The Early Help Assessment is due by {due:%-d %B %Y} (20 working days).",
+        + f"The {term('Early Help Assessment')} is due by {due:%-d %B %Y} (20 working days).",
         author=acting_user,
         source=case,
     )
@@ -1130,8 +1136,8 @@ def case_allocate(
     )
     notify(
         user=lead_professional,
-        subject=f"You are lead professional for {case.reference}: the assessment is due by "
-        f"{due:%-d %B %Y}",
+        subject=f"You are {term('lead professional')} for {case.reference}: the assessment is "
+        f"due by {due:%-d %B %Y}",
         url=_url("case_detail", case.pk),
     )
     return case
@@ -1265,16 +1271,18 @@ def case_start_by_partner(
 
     if not may_start_early_help(acting_user):
         raise DomainError(
-            "Only a practitioner or manager of a partner agency can start early help."
+            f"Only a practitioner or manager of a partner agency can start {term('early help')}."
         )
     if int(level_of_need) not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
-        raise FieldError("level_of_need", "Choose level 2 or 3: early help levels of need.")
+        raise FieldError(
+            "level_of_need", f"Choose level 2 or 3: {term('early help')} levels of need."
+        )
     if not people or not any(p.get("relationship") == Relationship.CHILD for p in people):
         raise FieldError("people", "Add at least one child.")
     index = consent.get("given_by")
     if not isinstance(index, int) or not 0 <= index < len(people):
         raise FieldError("consent", "Say which of the people gave consent.")
-    reason = _check_text(reason, "why the family needs early help")
+    reason = _check_text(reason, f"why the family needs {term('early help')}")
     persons = []
     for entry in people:
         person = _person_for(entry, postcode)
@@ -1314,7 +1322,8 @@ def case_start_by_partner(
             )
     if family.cases.exclude(status=CaseStatus.CLOSED).exists():
         raise DomainError(
-            "This family already has an open early help case. Ask its lead professional to add "
+            f"This family already has an open {term('early help')} case. Ask its "
+            f"{term('lead professional')} to add "
             "you to the Team Around the Family instead."
         )
     children = [
@@ -1344,7 +1353,7 @@ def case_start_by_partner(
     chronology_add(
         case=case,
         kind=ChronologyKind.STATUS,
-        title=f"Early help started by {acting_user} ({acting_user.agency})",
+        title=f"{term('Early help')} started by {acting_user} ({acting_user.agency})",
         text=reason,
         author=acting_user,
         source=case,
@@ -1354,7 +1363,7 @@ def case_start_by_partner(
         if user.pk != acting_user.pk:
             notify(
                 user=user,
-                subject=f"{acting_user.agency} has started early help ({case.reference})",
+                subject=f"{acting_user.agency} has started {term('early help')} ({case.reference})",
                 url=_url("case_detail", case.pk),
             )
     return case
@@ -1409,12 +1418,18 @@ def case_level_change(
     its lead professional or a team manager. Recorded in the chronology and the indicators."""
     _require_worker(acting_user, case)
     if not access.may_change_level(acting_user, case):
-        raise DomainError("Only the lead professional or a team manager can change the level.")
+        raise DomainError(
+            f"Only the {term('lead professional')} or a team manager can change the level."
+        )
     early_help = (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
     if case.level_of_need not in early_help:
-        raise DomainError("Only a case at an early help level (2 or 3) can change level here.")
+        raise DomainError(
+            f"Only a case at level 2 or 3 ({term('early help')}) can change level here."
+        )
     if int(level_of_need) not in early_help:
-        raise FieldError("level_of_need", "Choose an early help level of need (2 or 3).")
+        raise FieldError(
+            "level_of_need", f"Choose a level of need in {term('early help')} (2 or 3)."
+        )
     if int(level_of_need) == case.level_of_need:
         raise FieldError("level_of_need", "The case is already at this level of need.")
     reason = (reason or "").strip()

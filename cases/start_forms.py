@@ -4,11 +4,13 @@ matching finds people who may already be known, a choice for each."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from cases.codes import Relationship
 from cases.forms import ConsentForm, GovukForm, date_field, long_text
 from cases.models import LevelOfNeed
 from cases.validators import normalise_postcode
+from earlyhelp.wording import term_lazy
 
 # (slot, relationship, heading, required)
 PEOPLE = [
@@ -31,6 +33,9 @@ def _name(label: str, required: bool) -> forms.CharField:
     )
 
 
+EH = term_lazy("early help")
+
+
 class StartEarlyHelpForm(GovukForm):
     district = forms.TypedChoiceField(
         label="District", coerce=int, widget=forms.RadioSelect, choices=[]
@@ -47,10 +52,10 @@ class StartEarlyHelpForm(GovukForm):
         label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"}
     )
     consent_given_by = forms.ChoiceField(
-        label="Who gave consent to early help?",
+        label=format_lazy("Who gave consent to {}?", EH),
         choices=CONSENT_BY,
         widget=forms.RadioSelect,
-        help_text="Record consent first: early help is voluntary.",
+        help_text=format_lazy("Record consent first: {} is voluntary.", EH),
         error_messages={"required": "Choose who gave consent"},
     )
     # The consent page's own fields (cases.forms.ConsentForm), so both say the same.
@@ -64,7 +69,7 @@ class StartEarlyHelpForm(GovukForm):
         error_messages={"required": "Choose the level of need"},
     )
     reason = long_text(
-        "Why does the family need early help?",
+        format_lazy("Why does the family need {}?", EH),
         help_text="What you know of the family's story: the worries, what is working well, "
         "and the support that would help. It starts their assessment.",
     )

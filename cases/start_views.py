@@ -14,6 +14,7 @@ from cases.start_forms import PEOPLE, StartEarlyHelpForm
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from partners import doors
 
 
@@ -40,7 +41,7 @@ def _possible_matches(request, form) -> dict:
             action=AuditAction.SEARCH,
             record_type="person",
             request=request,
-            reason=f"starting early help: {len(everyone)} possible matches shown",
+            reason=f"starting {term('early help')}: {len(everyone)} possible matches shown",
         )
     return found
 
@@ -92,13 +93,14 @@ def start_early_help(request):
             if case is not None:
                 messages.success(
                     request,
-                    f"Early help started ({case.reference}). You are the lead professional; "
+                    f"{term('Early help')} started ({case.reference}). You are the "
+                    f"{term('lead professional')}; "
                     "the front door and the team manager have been told.",
                 )
                 return redirect("case_detail", pk=case.pk)
     return render(
         request,
         "cases/start_early_help.html",
-        {"form": form, "title": "Start early help with a family you know"},
+        {"form": form, "title": f"Start {term('early help')} with a family you know"},
         status=400 if form.errors else 200,
     )

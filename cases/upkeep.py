@@ -37,6 +37,7 @@ from cases.validators import (
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from partners.models import District
 
 MAX_AGE = 120
@@ -480,8 +481,10 @@ def _tell_district_team(district_id: int, case_ids: list[int]) -> None:
         for case_id in case_ids:
             notify(
                 user=manager,
-                subject="A family with an open early help case has moved into your district",
-                body="Check who leads the case and whether it needs a new lead professional.",
+                subject=f"A family with an open {term('early help')} case has moved into your "
+                "district",
+                body="Check who leads the case and whether it needs a new "
+                f"{term('lead professional')}.",
                 url=reverse("case_detail", args=[case_id]),
             )
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from cases import access, upkeep, upkeep_access, upkeep_forms
 from cases.models import Family, FamilyMembership, Person
 from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp.wording import term
 from partners import doors
 from partners.models import District, User
 
@@ -249,7 +250,8 @@ def family_transfer_out(request, pk: int):
         record=family,
         title="Moved out of area",
         lede=(
-            "Record the authority the family moved to. Their open early help cases close as "
+            f"Record the authority the family moved to. Their open {term('early help')} cases "
+            "close as "
             "'moved out of area'; the history is kept."
         ),
         action=save,

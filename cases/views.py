@@ -26,6 +26,7 @@ from cases.models import (
 )
 from earlyhelp.audit import audit_view
 from earlyhelp.errors import DomainError
+from earlyhelp.wording import term
 from earlyhelp.working_days import working_days_between
 from partners import doors
 from partners.models import District
@@ -302,9 +303,9 @@ def record_no_consent(request, case_id: int):
         title="The family has not given consent",
         action=save,
         extra={
-            "lede": "Without consent, early help cannot go ahead. Record your judgement on "
-            "whether the needs will escalate. If a child is at risk of significant harm, "
-            "step up to children's social care now."
+            "lede": f"Without consent, {term('early help')} cannot go ahead. Record your "
+            "judgement on whether the needs will escalate. If a child is at risk of significant "
+            "harm, step up to children's social care now."
         },
     )
 
@@ -386,13 +387,13 @@ def handover_lead_professional(request, case_id: int):
             note=data["note"],
             request=request,
         )
-        return f"{users[data['to_user']].full_name} is now the lead professional."
+        return f"{users[data['to_user']].full_name} is now the {term('lead professional')}."
 
     return _form_page(
         request,
         case=case,
         form=form,
-        title="Hand over the lead professional role",
+        title=f"Hand over the {term('lead professional')} role",
         action=save,
         button="Hand over",
         extra={"empty": not members},

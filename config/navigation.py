@@ -4,9 +4,11 @@ to a user whom the door of the page it leads to lets in, so links and doors cann
 from functools import cache
 
 from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.text import format_lazy
 
 from cases.access import sees_own_cases_only
 from earlyhelp.access_rules import Rule, rule_for
+from earlyhelp.wording import term_lazy
 
 # In the order they appear; a label may depend on the user.
 NAVIGATION = [
@@ -17,7 +19,7 @@ NAVIGATION = [
     ("Sign-off", "signoff_queue"),
     ("Closures", "closure_queue"),
     ("Request support", "referral_start"),
-    ("Start early help", "start_early_help"),
+    (format_lazy("Start {}", term_lazy("early help")), "start_early_help"),
     ("My requests", "referral_list"),
     ("Find a person", "person_search"),
     ("Services directory", "directory_search"),

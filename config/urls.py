@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -12,6 +13,7 @@ from assessments.api import (
 from cases import audit_views
 from cases.api import CaseViewSet, FamilyViewSet, PersonViewSet, StepUpRequestViewSet
 from earlyhelp import views
+from earlyhelp.wording import term_lazy
 from partners import doors
 from referrals.api import ReferralViewSet, TriageViewSet
 
@@ -40,8 +42,8 @@ class SchemaDocsView(SpectacularSwaggerSplitView):
     access_rule = doors.SIGNED_IN
 
 
-admin.site.site_header = "Early help administration"
-admin.site.site_title = "Early help administration"
+admin.site.site_header = format_lazy("{} administration", term_lazy("Early help"))
+admin.site.site_title = admin.site.site_header
 
 urlpatterns = [
     path("", include("work.urls")),

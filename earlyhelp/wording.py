@@ -24,6 +24,10 @@ def _words() -> dict[str, str]:
         "early help assessment": "Early Help Assessment"
         if help_name == "early help"
         else "Family Help assessment",
+        "an early help": "an early help" if help_name == "early help" else f"a {help_name}",
+        "an early help assessment": "an Early Help Assessment"
+        if help_name == "early help"
+        else "a Family Help assessment",
     }
 
 

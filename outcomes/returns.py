@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import EarlyHelpCase
 from earlyhelp.wording import term
 from outcomes.models import Claim, ClaimStatus, FamilyNeed, NeedProgress, ProgrammeEpisode
 from outcomes.selectors import ProgrammeState, distance_by_case, with_state
@@ -115,6 +114,23 @@ def _active(start: datetime.date, end: datetime.date) -> Q:
     )
 
 
+RETURN_FIELDS = (
+    "case_id",
+    "plan__number",
+    "family_hub__name",
+    "needs_count",
+    "claim_status",
+    "ready_on",
+    "case__family_id",
+    "case__status",
+    "case__opened_on",
+    "case__closed_on",
+    "case__district__name",
+    "case__lead_professional__full_name",
+    "case__lead_professional__email",
+)
+
+
 def _episodes(start: datetime.date, end: datetime.date, today: datetime.date):
     active = _active(start, end)
     closure_progress = NeedProgress.objects.filter(need=OuterRef("pk"), at_closure=True)
@@ -127,9 +143,10 @@ def _episodes(start: datetime.date, end: datetime.date, today: datetime.date):
                 FamilyNetworkMeeting.objects.filter(case_id=OuterRef("case_id"), held_on__lte=end)
             )
         )
-        .select_related(
-            "case__family", "case__district", "case__lead_professional", "family_hub", "plan"
-        )
+        .select_related("case__district", "case__lead_professional", "family_hub", "plan")
+        # Only what the columns and the checks read: a county's return builds thousands of
+        # rows, and every loaded field of a case and a user costs time per row.
+        .only(*RETURN_FIELDS)
         .prefetch_related(
             Prefetch(
                 "needs",
@@ -144,10 +161,12 @@ def _episodes(start: datetime.date, end: datetime.date, today: datetime.date):
                     "headline__sustain_days",
                 )
                 .annotate(closure_recorded=Exists(closure_progress)),
+                to_attr="return_needs",
             ),
             Prefetch(
                 "claims",
                 queryset=Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).order_by("-pk"),
+                to_attr="return_claims",
             ),
         )
         .order_by("case__district__name", "case_id")
@@ -167,15 +186,12 @@ def _build_return(start: datetime.date, end: datetime.date, *, today=None):
     today = today or timezone.localdate()
     columns = layout_columns()
     episodes = list(_episodes(start, end, today))
-    distances = distance_by_case(
-        EarlyHelpCase.objects.filter(
-            pk__in=ProgrammeEpisode.objects.filter(_active(start, end)).values("case_id")
-        )
-    )
+    distances = distance_by_case([episode.case_id for episode in episodes])
     rows, problems = [], []
     for episode in episodes:
-        needs = list(episode.needs.all())
-        claims = list(episode.claims.all())
+        # Plain lists (to_attr), not a related manager per episode: a county's return has
+        # thousands of rows and .all() on a prefetched relation builds a queryset each time.
+        needs, claims = episode.return_needs, episode.return_claims
         row = Row(
             episode, needs, claims[0] if claims else None, distances.get(episode.case_id), today
         )

@@ -20,6 +20,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -43,6 +44,9 @@ from outcomes.models import (
     ProgrammeEpisode,
     ProgressStatus,
 )
+from partners.models import District, FamilyHub
+from reporting.indicators import summaries_as_at
+from reporting.summaries.models import PlanOutcomeFact
 
 
 class ProgrammeState:
@@ -241,6 +245,8 @@ class Dashboard:
     needs: list
     distance: list
     totals: dict
+    # When the distance travelled was counted (the summaries' last rebuild); None: live.
+    distance_as_at: object = None
 
 
 def _sustained_expression():
@@ -333,37 +339,43 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
         )
     episodes = with_state(_within(ProgrammeEpisode.objects.all(), "case", cases), today)
 
-    # One grouped query by district, hub and state; district totals are summed from it.
+    # One grouped query by district, hub and state (grouped by ids: the names are looked up
+    # once, not joined to every episode); district totals are summed from it.
+    districts = dict(District.objects.values_list("pk", "name"))
+    hubs = dict(FamilyHub.objects.values_list("pk", "name"))
     district_states, hub_states = {}, {}
     for r in (
         episodes.order_by()
-        .values("case__district__name", "family_hub__name", "state")
+        .values("case__district_id", "family_hub_id", "state")
         .annotate(n=Count("pk"))
     ):
-        district, hub = r["case__district__name"], r["family_hub__name"]
+        district = districts.get(r["case__district_id"])
+        hub = hubs.get(r["family_hub_id"])
         for table, key in ((district_states, (district,)), (hub_states, (district, hub))):
             table.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
     claim_rows = (
         _within(Claim.objects.all(), "episode__case", cases)
         .order_by()
-        .values("episode__case__district__name", "status")
+        .values("episode__case__district_id", "status")
         .annotate(n=Count("pk"))
     )
     made, passed = {}, {}
     for r in claim_rows:
-        name = r["episode__case__district__name"]
+        name = districts.get(r["episode__case__district_id"])
         if r["status"] in MADE:
             made[name] = made.get(name, 0) + r["n"]
         if r["status"] in PASSED:
             passed[name] = passed.get(name, 0) + r["n"]
-    network = dict(
-        _within(FamilyNetworkMeeting.objects.all(), "case", cases)
+    network = {
+        districts.get(pk): n
+        for pk, n in _within(FamilyNetworkMeeting.objects.all(), "case", cases)
         .order_by()
-        .values("case__district__name")
+        .values("case__district_id")
         .annotate(n=Count("case", distinct=True))
-        .values_list("case__district__name", "n")
-    )
-    distance = _distance_travelled(cases)
+        .values_list("case__district_id", "n")
+    }
+    as_at = summaries_as_at()
+    distance = _distance_travelled(cases, districts, from_summaries=as_at is not None)
 
     by_code = {}
     for r in need_rows(cases, today):
@@ -398,7 +410,16 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
     states = [
         {"key": s, "label": ProgrammeState.LABELS[s], "value": shown[("t", s)]} for s in state_keys
     ]
-    return Dashboard(on, states, by_district, by_hub, needs, distance_rows(distance, on), totals)
+    return Dashboard(
+        on,
+        states,
+        by_district,
+        by_hub,
+        needs,
+        distance_rows(distance, on),
+        totals,
+        as_at.refreshed_at if as_at else None,
+    )
 
 
 _DISTANCE_SQL = """
@@ -406,6 +427,7 @@ WITH latest AS (
     SELECT DISTINCT ON (op.outcome_id) op.outcome_id, op.scaling
     FROM assessments_outcomeprogress op
     JOIN assessments_tafmeeting m ON m.id = op.meeting_id AND m.status = 'held'
+    {latest_scope}
     ORDER BY op.outcome_id, m.held_on DESC, op.id DESC
 )
 SELECT {key}, COUNT(*), SUM(l.scaling - o.baseline_scaling),
@@ -414,30 +436,66 @@ FROM latest l
 JOIN assessments_planoutcome o ON o.id = l.outcome_id
 JOIN assessments_familyplan p ON p.id = o.plan_id
 JOIN cases_earlyhelpcase c ON c.id = p.case_id
-JOIN partners_district d ON d.id = c.district_id
 WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL {scope}
 GROUP BY {key} ORDER BY {key}
 """
+_DISTANCE_SCOPE = """
+    WHERE m.case_id IN ({cases})
+"""
 
 
-def _distance(key: str, cases: QuerySet | None) -> list[tuple]:
-    """Per `key` (district name or case id): plan outcomes with a baseline and a held review's
+def _distance(key: str, cases: QuerySet | list[int] | None) -> list[tuple]:
+    """Per `key` (district id or case id): plan outcomes with a baseline and a held review's
     scaling, the points moved from the start to the latest review, and how many moved up.
-    One pass over the latest scaling per outcome (DISTINCT ON), not a subquery per outcome."""
-    scope, params = "", []
-    if cases is not None:
-        inner, params = cases.values("pk").query.sql_with_params()
+    A scoped read (a quarter's return, one district) finds the latest scaling (DISTINCT ON)
+    only among its own cases' meetings, not the county's; grouped by id, with no join to
+    the district (its name is looked up once)."""
+    scope, latest_scope, params = "", "", []
+    if isinstance(cases, list):  # case ids: probes of the held meetings' (case, date) index
+        latest_scope = _DISTANCE_SCOPE.format(cases="SELECT unnest(%s::bigint[])")
+        scope = "AND c.id = ANY(%s::bigint[])"
+        params = [cases, cases]
+    elif cases is not None:
+        inner, inner_params = cases.order_by().values("pk").query.sql_with_params()
+        latest_scope = _DISTANCE_SCOPE.format(cases=inner)
         scope = f"AND c.id IN ({inner})"
+        params = [*inner_params, *inner_params]
     with connection.cursor() as cursor:
-        cursor.execute(_DISTANCE_SQL.format(key=key, scope=scope), params)
+        sql = _DISTANCE_SQL.format(key=key, scope=scope, latest_scope=latest_scope)
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _distance_travelled(cases: QuerySet | None) -> list[dict]:
-    return [
-        {"plan__case__district__name": name, "outcomes": n, "points": points, "improved": up}
-        for name, n, points, up in _distance("d.name", cases)
+def _distance_travelled(
+    cases: QuerySet | None, names: dict[int, str], *, from_summaries: bool
+) -> list[dict]:
+    """Per district. From the summary tables once they have been built (reporting/summaries:
+    the latest scaling of every plan outcome is worked out at each rebuild, not sorted out of
+    every review in the county on each view); counted live before the first rebuild."""
+    if from_summaries:
+        facts = _within(PlanOutcomeFact.objects.all(), "case", cases)
+        grouped = (
+            facts.order_by()
+            .values("district_id")
+            .annotate(
+                n=Count("pk"),
+                points=Sum(F("latest") - F("baseline")),
+                up=Count("pk", filter=Q(latest__gt=F("baseline"))),
+            )
+            .values_list("district_id", "n", "points", "up")
+        )
+    else:
+        grouped = _distance("c.district_id", cases)
+    rows = [
+        {
+            "plan__case__district__name": names.get(pk),
+            "outcomes": n,
+            "points": points,
+            "improved": up,
+        }
+        for pk, n, points, up in grouped
     ]
+    return sorted(rows, key=lambda r: r["plan__case__district__name"] or "")
 
 
 def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
@@ -456,6 +514,6 @@ def distance_rows(rows: list[dict], suppressed: bool) -> list[dict]:
     return shown
 
 
-def distance_by_case(cases: QuerySet) -> dict[int, int]:
+def distance_by_case(cases: QuerySet | list[int]) -> dict[int, int]:
     """Points moved from the start to the latest review, per case (for the return)."""
     return {case_id: points for case_id, _, points, _ in _distance("c.id", cases)}

@@ -252,7 +252,9 @@ def needs_from_assessment(*, case: EarlyHelpCase, acting_user, request=None) -> 
     access.require_record_outcomes(acting_user, case)
     version = AssessmentVersion.objects.filter(assessment__case=case).order_by("-number").first()
     if version is None:
-        raise DomainError("The family's Early Help Assessment has not been signed off yet.")
+        raise DomainError(
+            f"The family's {term('Early Help Assessment')} has not been signed off yet."
+        )
     episode = _episode_for(case, acting_user)
     have = set(FamilyNeed.objects.filter(episode=episode).values_list("headline__code", flat=True))
     created = []
@@ -264,7 +266,7 @@ def needs_from_assessment(*, case: EarlyHelpCase, acting_user, request=None) -> 
                 episode=episode,
                 headline=headline,
                 evidence=(
-                    f"Early Help Assessment version {version.number}, signed off on "
+                    f"{term('Early Help Assessment')} version {version.number}, signed off on "
                     f"{_d(timezone.localtime(version.signed_off_at).date())}."
                 ),
                 source=EvidenceSource.PRACTITIONER,

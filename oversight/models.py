@@ -10,8 +10,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
+from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
 
@@ -50,7 +52,7 @@ class Supervision(models.Model):
 class ConsultationOutcome(models.TextChoices):
     PENDING = "pending", "Not decided yet"
     MAKE_REQUEST = "make_request", "Make a request for support"
-    PARTNER_LED = "partner_led", "Partner-led early help, with advice"
+    PARTNER_LED = "partner_led", format_lazy("Partner-led {}, with advice", term_lazy("early help"))
     SIGNPOST = "signpost", "Information and signposting"
     SOCIAL_CARE = "social_care", "Contact children's social care now"
     NO_ACTION = "no_action", "No further action"

@@ -11,6 +11,7 @@ from cases.services import _check_text, chronology_add
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from oversight.access import keeps_consultation_log, may_supervise
 from oversight.models import Consultation, ConsultationOutcome, Supervision, SupervisionKind
 from partners.models import Agency
@@ -82,7 +83,7 @@ def consultation_record(
     """A consultant records advice given. A named family must be one the consultant can
     read (cases/access.py); otherwise the consultation is anonymous."""
     if not keeps_consultation_log(acting_user):
-        raise DomainError("Only early help consultants keep a consultation log.")
+        raise DomainError(f"Only {term('early help')} consultants keep a consultation log.")
     if asked_on > timezone.localdate():
         raise DomainError("The date of the consultation cannot be in the future.")
     if outcome not in ConsultationOutcome.values:

@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import format_lazy
+
+from earlyhelp.wording import term_lazy
 
 
 class District(models.Model):
@@ -44,7 +47,7 @@ class AgencyKind(models.TextChoices):
     EARLY_YEARS = "early_years", "Early years setting"
     HEALTH = "health", "Health"
     POLICE = "police", "Police"
-    EARLY_HELP_TEAM = "early_help_team", "Council early help team"
+    EARLY_HELP_TEAM = "early_help_team", format_lazy("Council {} team", term_lazy("early help"))
     SOCIAL_CARE = "social_care", "Children's social care"
     HOUSING = "housing", "Housing"
     VOLUNTARY = "voluntary", "Voluntary and community sector"
@@ -195,7 +198,7 @@ class Role(models.TextChoices):
     PRACTITIONER = "practitioner", "Practitioner"
     FRONT_DOOR = "front_door", "Front door officer"
     TEAM_MANAGER = "team_manager", "Team manager"
-    CONSULTANT = "consultant", "Early help consultant"
+    CONSULTANT = "consultant", format_lazy("{} consultant", term_lazy("Early help"))
     STRATEGIC = "strategic", "Strategic viewer"
     ADMINISTRATOR = "administrator", "Administrator"
 

@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
-from earlyhelp.wording import term_lazy
+from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
 from referrals import rules
 from referrals.models import (
@@ -165,8 +165,11 @@ class ReferralForm(forms.Form):
     )
     no_consent_reason = text(
         "Why has the family not agreed, or not been told?",
-        help_text="Early help is voluntary. If you have not asked, say why "
-        "(for example, asking would put a child at risk).",
+        help_text=format_lazy(
+            "{} is voluntary. If you have not asked, say why "
+            "(for example, asking would put a child at risk).",
+            term_lazy("Early help"),
+        ),
     )
     urgency = forms.ChoiceField(
         label="How urgent is this?",
@@ -186,8 +189,10 @@ class ReferralForm(forms.Form):
     step_down_summary = text(
         "Social care summary for the step down",
         rows=8,
-        help_text="Why social care is closing, what has changed, "
-        "and what early help should focus on.",
+        help_text=format_lazy(
+            "Why social care is closing, what has changed, and what {} should focus on.",
+            term_lazy("early help"),
+        ),
     )
 
     def __init__(self, *args, door: str = Channel.WEB, **kwargs):
@@ -427,7 +432,7 @@ class DecisionForm(forms.Form):
         help_text="Usually the referrer's agency.",
     )
     team = forms.ModelChoiceField(
-        label="District early help team",
+        label=format_lazy("District {} team", term_lazy("early help")),
         queryset=Agency.objects.none(),
         required=False,
         empty_label="Select a team",
@@ -477,7 +482,8 @@ class DecisionForm(forms.Form):
         )
         self.fields["case"].queryset = cases
         self.fields["case"].label_from_instance = lambda c: (
-            f"{c.reference}, lead professional {c.lead_professional or 'not yet allocated'}"
+            f"{c.reference}, {term('lead professional')} "
+            f"{c.lead_professional or 'not yet allocated'}"
         )
 
     def clean(self):

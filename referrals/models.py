@@ -8,9 +8,11 @@ closed with a reason.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, EarlyHelpCase, Family, LevelOfNeed, Need, Person
+from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
 
@@ -33,7 +35,7 @@ class ReferralSource(models.TextChoices):
     LA_SOCIAL_CARE = "5A", "Local authority children's social care"
     LA_INTERNAL = "5B", "Other internal local authority department"
     LA_EXTERNAL = "5C", "External local authority"
-    LA_EARLY_HELP = "5D", "Early help"
+    LA_EARLY_HELP = "5D", term_lazy("Early help")
     POLICE = "6", "Police"
     OTHER_LEGAL = "7", "Other legal agency"
     OTHER = "8", "Other (children's centre, voluntary sector and others)"
@@ -294,7 +296,10 @@ class Outcome(models.TextChoices):
     NO_FURTHER_ACTION = "nfa", "No further action"
     SIGNPOSTING = "signposting", "Information and signposting"
     UNIVERSAL_PLUS = "universal_plus", "Universal Plus: allocate to a partner agency"
-    TARGETED = "targeted", "Targeted early help: allocate to a district team"
+    TARGETED = (
+        "targeted",
+        format_lazy("Targeted {}: allocate to a district team", term_lazy("early help")),
+    )
     STEP_UP = "step_up", "Step up to children's social care"
     ADD_TO_OPEN_CASE = "add_to_case", "Add to an already-open case"
 

@@ -455,7 +455,9 @@ def referral_decide(
         if allocated_agency is None:
             raise DomainError("Select the agency or team to allocate to")
         if outcome == Outcome.TARGETED and not allocated_agency.is_council_early_help:
-            raise DomainError("Targeted early help is allocated to a council early help team")
+            raise DomainError(
+                f"Targeted {term('early help')} is allocated to a council {term('early help')} team"
+            )
         if (
             lead_professional is not None
             and not eligible_leads(allocated_agency).filter(pk=lead_professional.pk).exists()
@@ -611,7 +613,8 @@ def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> No
         for manager in managers:
             notify(
                 user=manager,
-                subject=f"A new early help case ({case.reference}) is waiting for allocation",
+                subject=f"A new {term('early help')} case ({case.reference}) is waiting for "
+                "allocation",
                 url=_url("case_detail", case.pk) or "",
             )
     elif decision.outcome == Outcome.ADD_TO_OPEN_CASE and case.lead_professional_id:

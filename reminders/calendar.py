@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from earlyhelp.wording import term
+
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Early help case management//TAF meetings//EN"
 
@@ -45,7 +47,7 @@ def meeting_ics(meeting, *, cancelled: bool = False, description: str = "") -> b
     if description:
         event.add("description", description)
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-    organizer.params["cn"] = vText("Early help")
+    organizer.params["cn"] = vText(term("Early help"))
     event["organizer"] = organizer
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, TextChoices
 
+from earlyhelp.wording import term_lazy
+
 
 class DeadlineKind(models.TextChoices):
-    ASSESSMENT = "assessment", "Early Help Assessment"
+    ASSESSMENT = "assessment", term_lazy("Early Help Assessment")
     FIRST_TAF = "first_taf", "First TAF meeting"
     REVIEW = "review", "TAF review"
     TRIAGE = "triage", "Triage decision"

@@ -35,6 +35,7 @@ from earlyhelp.notifications import (
     publish,
 )
 from earlyhelp.outbox.models import MessageKind as OutboxKind
+from earlyhelp.wording import term
 from reminders.calendar import meeting_ics
 from reminders.models import (
     NOTICE_MESSAGE_KIND,
@@ -154,7 +155,8 @@ def on_contributor_invited(*, invitation, **_):
     case = invitation.assessment.case
     return notify(
         user=invitation.user,
-        subject=f"You are invited to help complete an Early Help Assessment ({case.reference})",
+        subject=f"You are invited to help complete {term('an early help assessment')} "
+        f"({case.reference})",
         body=f"{invitation.invited_by} invited you. {invitation.note}".strip(),
         url=reverse("edit_assessment", args=[case.pk]),
     )
@@ -192,7 +194,7 @@ def _lead_line(case) -> str:
     if lead is None:
         return ""
     agency = f", {lead.agency}" if lead.agency_id else ""
-    return f"The lead professional is {lead.full_name}{agency} ({lead.email})."
+    return f"The {term('lead professional')} is {lead.full_name}{agency} ({lead.email})."
 
 
 def message_for(notice: Notice, record) -> Message:
@@ -395,7 +397,7 @@ def _deliver(notice: Notice, record, now, deliveries, result: NoticeResult) -> N
             key=f"notice:{notice.pk}",
             kind=OutboxKind.NOTICE,
             to=notice.recipient_email,
-            subject=f"Early help: {message.subject}",
+            subject=f"{term('Early help')}: {message.subject}",
             body=message.body + "\n\nDo not reply to this email.",
             attachments=attachments,
         )

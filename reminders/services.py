@@ -22,11 +22,13 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from cases.access import cases_visible_to, team_managers
 from directory.access import is_directory_editor
 from earlyhelp.models import Notification
 from earlyhelp.notifications import notification_email_enqueue
+from earlyhelp.wording import term_lazy
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
 from partners.models import User
 from referrals.access import front_door_officers, is_partner_manager, referrals_visible_to
@@ -307,12 +309,14 @@ def _allowed(candidates):
 # --- Sending ---
 
 KIND_WORDS = {
-    DeadlineKind.ASSESSMENT: "An Early Help Assessment",
+    DeadlineKind.ASSESSMENT: term_lazy("An early help assessment"),
     DeadlineKind.FIRST_TAF: "A first Team Around the Family meeting",
     DeadlineKind.REVIEW: "A Team Around the Family review",
     DeadlineKind.TRIAGE: "A triage decision on a request for support",
     DeadlineKind.DRIFT: "A case with no recorded activity",
-    DeadlineKind.ALLOCATION: "Allocating a lead professional to a waiting case",
+    DeadlineKind.ALLOCATION: format_lazy(
+        "Allocating a {} to a waiting case", term_lazy("lead professional")
+    ),
     DeadlineKind.ACTION: "A family plan action you own",
     DeadlineKind.SERVICE_REVIEW: "A review of a directory entry you keep",
 }

@@ -57,6 +57,7 @@ from earlyhelp.small_numbers import (  # noqa: F401  (re-exported)
     SUPPRESSION_THRESHOLD,
     suppress_linked,
 )
+from earlyhelp.wording import term
 from earlyhelp.working_days import add_working_days
 from reporting.models import GOOD_OR_BETTER, EducationEventKind, Grade, QualityAudit
 from reporting.selectors import Period, Scope
@@ -646,7 +647,11 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                     rerefs["re_referrals"],
                     rerefs["received"],
                 ),
-                Figure("episodes_started", "Early help episodes started", started["started"]),
+                Figure(
+                    "episodes_started",
+                    f"{term('Early help')} episodes started",
+                    started["started"],
+                ),
                 Figure(
                     "episodes_front_door",
                     "Episodes started by a front door decision",
@@ -670,7 +675,7 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                 Figure("families_worked_with", "Families worked with", worked["families"]),
                 Figure(
                     "families_with_plan",
-                    "Families with a multi-agency early help plan",
+                    f"Families with a multi-agency {term('early help')} plan",
                     worked["families_with_plan"],
                     worked["families"],
                 ),
@@ -744,14 +749,15 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
                 ),
                 Figure(
                     "plan_before_ehc",
-                    "Early help plan in place before a request for an EHC needs assessment",
+                    f"{term('Early help')} plan in place before a request for an EHC needs "
+                    "assessment",
                     ehc["with_plan"],
                     ehc["events"],
                     note="Where requests are recorded",
                 ),
                 Figure(
                     "plan_before_exclusion",
-                    "Early help plan in place before an exclusion",
+                    f"{term('Early help')} plan in place before an exclusion",
                     excl["with_plan"],
                     excl["events"],
                     note="Where exclusions are recorded",

@@ -18,6 +18,7 @@ from cases.models import MAX_TEXT, CaseStatus, EarlyHelpCase
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import term
 from reporting.access import may_audit_quality
 from reporting.models import Grade, QualityAudit
 
@@ -78,13 +79,13 @@ def quality_audit_record(
     from earlyhelp.notifications import notify
 
     if not may_audit_quality(acting_user):
-        raise DomainError("Only early help consultants audit cases.")
+        raise DomainError(f"Only {term('early help')} consultants audit cases.")
     case = get_case_for(acting_user, case.pk)
     if not acting_user.districts.filter(pk=case.district_id).exists():
         raise DomainError("You can audit cases in your own districts only.")
     feedback = (feedback or "").strip()
     if not feedback:
-        raise DomainError("Write feedback for the lead professional.")
+        raise DomainError(f"Write feedback for the {term('lead professional')}.")
     if len(feedback) > MAX_TEXT:
         raise DomainError(f"Feedback must be {MAX_TEXT:,} characters or fewer.")
     month = sample_month(audited_on)
@@ -108,7 +109,7 @@ def quality_audit_record(
         notify(
             user=case.lead_professional,
             subject=f"Quality audit feedback on {case.reference}",
-            body="An early help consultant has audited this case. Read the feedback.",
+            body=f"{term('Early help')} quality assurance has audited this case. Read it.",
             url=reverse("qa_feedback_detail", args=[record.pk]),
         )
     return record

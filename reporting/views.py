@@ -482,7 +482,8 @@ def qa_audit_new(request, case_id: int):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, f"Audit of {case.reference} saved. The lead professional has been told."
+                request,
+                f"Audit of {case.reference} saved. The {term('lead professional')} has been told.",
             )
             return redirect("qa_feedback_detail", pk=record.pk)
     audit(user=request.user, action=AuditAction.VIEW, record=case, request=request)

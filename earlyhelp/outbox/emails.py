@@ -7,6 +7,8 @@ the link applies the access rules when it is opened.
 
 from django.conf import settings
 
+from earlyhelp.wording import term
+
 FOOTER = "This email contains no personal details. Do not reply to it."
 
 
@@ -17,7 +19,7 @@ def _link(path: str) -> str:
 def notification_email(*, subject: str, url: str) -> tuple[str, str]:
     """A link-only email for an in-app notification (reminders, triage outcomes, audits)."""
     return (
-        f"Early help: {subject}",
+        f"{term('Early help')}: {subject}",
         f"{subject}\n\nSign in to see the details: {_link(url)}\n\n{FOOTER}",
     )
 
@@ -26,7 +28,7 @@ def digest_email(*, total: int, counts: dict[str, int], url: str) -> tuple[str, 
     """The daily digest: how many reminders of which stage, never which family."""
     lines = "\n".join(f"- {label}: {n}" for label, n in counts.items())
     return (
-        f"Early help: your daily reminders ({total})",
+        f"{term('Early help')}: your daily reminders ({total})",
         f"You have {total} new reminder{'s' if total != 1 else ''}:\n{lines}\n\n"
         f"Sign in to see them: {_link(url)}\n\n{FOOTER}",
     )
@@ -36,7 +38,8 @@ def referrer_outcome_email(*, reference: str, outcome: str) -> tuple[str, str]:
     """To a referrer without an account: the reference and the outcome only."""
     return (
         f"Your request for support {reference}",
-        f"The early help front door has made a decision on request {reference}: {outcome}.\n\n"
+        f"The {term('early help')} front door has made a decision on request {reference}: "
+        f"{outcome}.\n\n"
         "Someone will contact you if anything more is needed. If a child is at risk of "
         f"significant harm, call the safeguarding line now: {settings.SAFEGUARDING_PHONE}."
         f"\n\n{FOOTER}",
@@ -46,7 +49,7 @@ def referrer_outcome_email(*, reference: str, outcome: str) -> tuple[str, str]:
 def meeting_invitation_email(*, what: str, when: str, url: str) -> tuple[str, str]:
     """An invitation to a Team Around the Family meeting: the date, never the family."""
     return (
-        f"Early help: you are invited to {what} on {when}",
+        f"{term('Early help')}: you are invited to {what} on {when}",
         f"You are invited to {what} on {when}.\n\nSign in to see the details: {_link(url)}"
         f"\n\n{FOOTER}",
     )

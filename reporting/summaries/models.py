@@ -19,6 +19,13 @@ def _ref(model: str, **kwargs):
     )
 
 
+def _key(model: str):
+    """The record a fact is one row for, as its primary key (no database constraint)."""
+    return models.OneToOneField(
+        model, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+
 class _Fact(models.Model):
     class Meta:
         abstract = True
@@ -169,6 +176,17 @@ class ReviewFact(_CaseColumns):
 
     class Meta:
         indexes = [models.Index(fields=["held_on"])]
+
+
+class PlanOutcomeFact(_CaseColumns):
+    """A family plan outcome with a baseline, and its scaling at the latest held review:
+    "distance travelled" for the outcomes dashboard (issue 15), which would otherwise sort
+    every review's scaling in the county on each view."""
+
+    outcome = _key("assessments.PlanOutcome")
+    case = _ref("cases.EarlyHelpCase")
+    baseline = models.PositiveSmallIntegerField()
+    latest = models.PositiveSmallIntegerField()
 
 
 class EducationFact(_Fact):

@@ -14,7 +14,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.models import Assessment, AssessmentVersion, FamilyPlan, TafMeeting
+from assessments.models import (
+    Assessment,
+    AssessmentVersion,
+    FamilyPlan,
+    OutcomeProgress,
+    PlanOutcome,
+    TafMeeting,
+)
 from cases.codes import SenStatus
 from cases.models import CaseClosure, EarlyHelpCase, Family, FamilyMembership, Person
 from referrals.models import Referral, TriageDecision
@@ -45,6 +52,7 @@ def _statements() -> list[tuple[type, str]]:
     referral, decision = _t(Referral), _t(TriageDecision)
     assessment, version, meeting = _t(Assessment), _t(AssessmentVersion), _t(TafMeeting)
     education = _t(EducationEvent)
+    outcome, progress = _t(PlanOutcome), _t(OutcomeProgress)
     statements = [
         (
             facts.CaseFact,
@@ -121,6 +129,22 @@ def _statements() -> list[tuple[type, str]]:
                 LIMIT 1
             ) prev ON true
             WHERE m.kind = 'review' AND m.status = 'held' AND m.held_on IS NOT NULL
+            """,  # noqa: S608 - table names from the models, values as parameters
+        ),
+        (
+            facts.PlanOutcomeFact,
+            f"""
+            SELECT CASE_COLUMNS, l.outcome_id, c.id, o.baseline_scaling, l.scaling
+            FROM (
+                SELECT DISTINCT ON (op.outcome_id) op.outcome_id, op.scaling
+                FROM {progress} op
+                JOIN {meeting} m ON m.id = op.meeting_id AND m.status = 'held'
+                ORDER BY op.outcome_id, m.held_on DESC, op.id DESC
+            ) l
+            JOIN {outcome} o ON o.id = l.outcome_id
+            JOIN {plan} p ON p.id = o.plan_id
+            JOIN {case} c ON c.id = p.case_id JOIN {family} f ON f.id = c.family_id
+            WHERE o.baseline_scaling IS NOT NULL AND o.removed_on IS NULL
             """,  # noqa: S608 - table names from the models, values as parameters
         ),
         (

@@ -175,6 +175,37 @@ def test_distance_travelled_sums_the_reviews_against_the_start(
     ]
 
 
+def test_distance_travelled_is_read_from_the_summaries_once_built_and_says_when(
+    client, ready_case, practitioner, district_manager
+):
+    from assessments import services as eha
+    from outcomes.selectors import cohort_dashboard
+    from reporting.summaries.refresh import summaries_refresh
+
+    live = cohort_dashboard(district_manager).distance
+    summaries_refresh()
+    assert cohort_dashboard(district_manager).distance == live
+    signed_in(client, district_manager)
+    page = client.get(reverse("outcomes_dashboard")).content.decode()
+    assert "As at the last rebuild of the reporting figures" in page
+
+    # A later review (scaling 9) counts from the next rebuild, as the page says.
+    outcome = ready_case.family_plan.outcomes.get()
+    review = ready_case.taf_meetings.filter(status="scheduled").first() or eha.meeting_schedule(
+        case=ready_case, acting_user=practitioner, scheduled_for=timezone.localdate()
+    )
+    eha.meeting_record(
+        meeting=review,
+        acting_user=practitioner,
+        held_on=timezone.localdate(),
+        decision="continue",
+        progress=[{"outcome": outcome, "scaling": 9}],
+    )
+    assert cohort_dashboard(district_manager).distance[0]["points"] == 4
+    summaries_refresh()
+    assert cohort_dashboard(district_manager).distance[0]["points"] == 6
+
+
 @override_settings(**FAMILIES_FIRST)
 def test_the_authoritys_families_first_words_are_used_on_pages_and_exports(
     client, ready_case, practitioner, programme_officer
@@ -252,6 +283,7 @@ def test_list_pages_cost_the_same_queries_however_many_families(
         (programme_officer, reverse("claim_list")),
         (programme_officer, reverse("outcomes_dashboard")),
         (programme_officer, "/api/v1/outcomes/families/"),
+        (programme_officer, f"{reverse('outcomes_return')}?quarter={_quarter()}"),
     ]
     before = [load(user, url) for user, url in pages]
     for _ in range(2):
@@ -264,6 +296,10 @@ def test_list_pages_cost_the_same_queries_however_many_families(
     assert after == before
     with django_assert_max_num_queries(20):
         client.get(reverse("programme_families"))
+    with django_assert_max_num_queries(25):  # the dashboard: a few grouped queries
+        client.get(reverse("outcomes_dashboard"))
+    with django_assert_max_num_queries(25):  # the return: episodes, needs, claims, distance
+        client.get(reverse("outcomes_return"), {"quarter": _quarter()})
 
 
 def test_the_family_network_plan_feeds_the_family_plan_page(client, working_case, practitioner):
