@@ -8,6 +8,7 @@ from assessments.sections import AREAS, SCALING, area_field
 from assessments.services import OUTCOME_RESULTS
 from cases.forms import GovukForm, date_field, long_text
 from cases.models import ClosureReason, FamilyView, Need
+from earlyhelp.wording import term
 from partners.models import Service
 
 
@@ -147,11 +148,12 @@ class ActionForm(GovukForm):
         lead_id = getattr(lead, "pk", None)
         choices = [("family", "The family")]
         if lead is not None and not any(m.user_id == lead_id for m in members):
-            choices.append(("lead", f"{lead.full_name} (lead professional)"))
+            choices.append(("lead", f"{lead.full_name} ({term('lead professional')})"))
         self.fields["owner"].choices = choices + [
             (
                 str(m.pk),
-                f"{m.name} ({m.agency})" + (" (lead professional)" if m.user_id == lead_id else ""),
+                f"{m.name} ({m.agency})"
+                + (f" ({term('lead professional')})" if m.user_id == lead_id else ""),
             )
             for m in members
         ]

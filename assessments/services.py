@@ -653,13 +653,13 @@ def action_add(
 def _lead_as_member(case: EarlyHelpCase, acting_user, request):
     lead = case.lead_professional
     if lead is None or not lead.is_active:
-        raise DomainError("This case has no lead professional to own the action.")
+        raise DomainError(f"This case has no {term('lead professional')} to own the action.")
     member = case.taf_members.filter(user=lead, left_on__isnull=True).first()
     return member or taf_member_add(
         case=case,
         user=lead,
         agency=case.lead_agency,
-        role_in_team="Lead professional",
+        role_in_team=term("Lead professional"),
         acting_user=acting_user,
         request=request,
     )

@@ -394,7 +394,7 @@ class ClosureDecisionForm(GovukForm):
         label="Do you authorise this closure?",
         choices=[
             ("authorise", "Authorise: the case closes"),
-            ("return", "Return it to the lead professional"),
+            ("return", format_lazy("Return it to the {}", term_lazy("lead professional"))),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you authorise the closure"},
@@ -402,7 +402,9 @@ class ClosureDecisionForm(GovukForm):
     reason = long_text(
         "Why are you returning it?",
         required=False,
-        help_text="Required when returning: the lead professional reads this.",
+        help_text=format_lazy(
+            "Required when returning: the {} reads this.", term_lazy("lead professional")
+        ),
     )
 
     def clean(self):

@@ -677,7 +677,7 @@ class ClosureRequest(models.Model):
 
     class Decision(models.TextChoices):
         AUTHORISED = "authorised", "Authorised"
-        RETURNED = "returned", "Returned to the lead professional"
+        RETURNED = "returned", format_lazy("Returned to the {}", term_lazy("lead professional"))
 
     case = models.ForeignKey(
         EarlyHelpCase, on_delete=models.CASCADE, related_name="closure_requests"

@@ -985,7 +985,7 @@ def closure_return(
     _closure_step_recorded(
         pending,
         acting_user,
-        "Closure returned to the lead professional",
+        f"Closure returned to the {term('lead professional')}",
         reason,
         [CaseStatus.CLOSURE_PENDING, "open"],
         request,
