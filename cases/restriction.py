@@ -170,6 +170,31 @@ def shown_name(person: Person) -> str:
     return person.full_name
 
 
+def hidden_names(user, people: Iterable[Person]) -> dict[str, str]:
+    """{full name: whom to contact} for the people hidden from `user`: names written into a
+    record's text when it was made ("Consent given by ..."), which `redact` then hides."""
+    return {
+        p.full_name: p.restriction.label
+        for p in mask_people(user, people)
+        if p.restriction.hidden and p.full_name.strip()
+    }
+
+
+def redact(text: str, names: dict[str, str]) -> str:
+    for name in sorted(names, key=len, reverse=True):  # "Ann Lee-Ward" before "Ann Lee"
+        text = text.replace(name, names[name])
+    return text
+
+
+def redact_entries(entries: Iterable, names: dict[str, str]) -> list:
+    """Chronology entries (not saved) with hidden people's names replaced in title and text."""
+    entries = list(entries)
+    if names:
+        for entry in entries:
+            entry.title, entry.text = redact(entry.title, names), redact(entry.text, names)
+    return entries
+
+
 def people_labels(user, person_ids: Iterable[int]) -> dict[int, str]:
     """{person id: label} for the hidden ones among `person_ids` (two queries): for names
     copied into a record (an attendance row, a signed-off version's field labels)."""

@@ -101,9 +101,11 @@ def case_detail(request, pk: int):
     chronology = Paginator(selectors.chronology_for(case, kind=kind), CHRONOLOGY_PAGE)
     members = selectors.family_members(case)
     consents = selectors.consents_for(case)
-    restriction.mask_people(
+    names = restriction.hidden_names(
         request.user, [m.person for m in members] + [c.given_by for c in consents]
     )
+    page = chronology.get_page(request.GET.get("page"))
+    page.object_list = restriction.redact_entries(page.object_list, names)
     context = {
         "case": case,
         "can_work": access.can_work_on_case(request.user, case),
@@ -115,7 +117,7 @@ def case_detail(request, pk: int):
         "has_consent": selectors.has_active_consent(case),
         "consent_to_assessment": selectors.has_consent_to_assessment(case),
         "step_events": list(case.step_events.all()),
-        "page": chronology.get_page(request.GET.get("page")),
+        "page": page,
         "kind": kind,
         "kinds": ChronologyKind.choices,
         "note_kinds": [k.value for k in NOTE_KINDS],

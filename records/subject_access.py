@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Q
 
 from cases.models import ChronologyEntry, ConsentRecord, EarlyHelpCase, Person
+from cases.restriction import hidden_names, people_labels, redact_entries
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 
@@ -16,9 +17,10 @@ def _value(value):
     return value
 
 
-def subject_access_data(person: Person) -> dict:
+def subject_access_data(person: Person, *, user) -> dict:
     """Plain data: the person, their households, cases, consent, chronology, requests for
-    support and the history of changes to their record. Names are kept exactly as typed."""
+    support and the history of changes to their record. Names are kept exactly as typed,
+    except other people's restricted records, which `user` sees only as whom to contact."""
     fields = [
         f for f in Person._meta.concrete_fields if f.name not in ("merged_into", "lock_version")
     ]
@@ -37,6 +39,15 @@ def subject_access_data(person: Person) -> dict:
     )
     from referrals.models import ReferralPerson
 
+    consents = list(ConsentRecord.objects.filter(case__in=cases).select_related("given_by"))
+    hidden = people_labels(user, [c.given_by_id for c in consents])
+    names = hidden_names(
+        user,
+        Person.objects.filter(memberships__family__cases__in=cases)
+        .exclude(pk=person.pk)
+        .distinct(),
+    )
+    chronology = redact_entries(chronology, names)
     return {
         "person": {
             **{f.verbose_name: _value(getattr(person, f.attname)) for f in fields},
@@ -74,12 +85,12 @@ def subject_access_data(person: Person) -> dict:
         ],
         "consent": [
             {
-                "given_by": c.given_by.full_name,
+                "given_by": hidden.get(c.given_by_id, c.given_by.full_name),
                 "given_on": _value(c.given_on),
                 "method": c.get_method_display(),
                 "withdrawn_on": _value(c.withdrawn_on),
             }
-            for c in ConsentRecord.objects.filter(case__in=cases).select_related("given_by")
+            for c in consents
         ],
         "chronology": [
             {
@@ -117,7 +128,7 @@ def subject_access_export(*, person: Person, acting_user, fmt: str, request=None
     """The export as bytes (fmt 'pdf' or 'json'), audited."""
     import json
 
-    data = subject_access_data(person)
+    data = subject_access_data(person, user=acting_user)
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     else:

@@ -318,3 +318,45 @@ def test_a_restricted_family_past_retention_is_listed_by_record_number_only(
         assert ("Quillfeather household" in page) is named
         assert ("Restricted record: contact Hollis Grange" in page) is not named
         assert str(review.family_number) in page
+
+
+def test_a_restricted_parent_in_a_childs_export_is_only_whom_to_contact(
+    client, practitioner, district_manager, case, child
+):
+    """Issue 17, point 1: another person's restricted record stays restricted in a subject
+    access export and in the case's chronology (names written into it when consent was
+    recorded); a manager named on the restriction sees the name."""
+    from cases import services as case_services
+
+    parent = factories.PersonFactory(first_name="Philippa", last_name="Quennell-Voss")
+    FamilyMembership.objects.create(family=case.family, person=parent, relationship="parent")
+    case_services.consent_record(
+        case=case,
+        given_by=parent,
+        given_on=TODAY,
+        method="in_person",
+        shared_with=[],
+        acting_user=practitioner,
+    )
+    Person.objects.filter(pk=parent.pk).update(
+        restricted=True, restricted_contact="Marta Quince, 01632 960000"
+    )
+    signed_in(client, district_manager)
+    url = reverse("subject_access_download", args=[child.pk, "json"])
+    given_by = json.loads(client.get(url).content)["consent"][0]["given_by"]
+    assert "Quennell-Voss" not in given_by and "Marta Quince" in given_by
+    pdf = client.get(reverse("subject_access_download", args=[child.pk, "pdf"]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Quennell-Voss" not in text and "Marta Quince" in text
+    # The same on the case page, whose chronology says who gave consent.
+    page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert (
+        "Quennell-Voss" not in page and "Consent given by Restricted record: contact Marta" in page
+    )
+    parent.named_people.add(district_manager)
+    assert (
+        "Consent given by Philippa Quennell-Voss"
+        in client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    )
+    given_by = json.loads(client.get(url).content)["consent"][0]["given_by"]
+    assert given_by == "Philippa Quennell-Voss"
