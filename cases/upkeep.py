@@ -47,7 +47,7 @@ class RecordErrors(DomainError):
     """Input that breaks a rule, field by field ({field: message}); nothing was saved."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
+        super().__init__("; ".join(str(message) for message in errors.values()))
         self.errors = errors
 
 
