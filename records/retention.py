@@ -4,9 +4,10 @@ families past retention; a manager approves; disposal removes personal data and 
 review row and an audit entry as the stub (what, when, on whose approval)."""
 
 import datetime
+import json
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -342,8 +343,30 @@ def dispose_family(family: Family) -> dict:
     )
     family.named_people.clear()
     RecordChange.objects.filter(family=family).delete()
+    redacted = _redact_audit_values(family, [p.pk for p in people])
     return {
         "people": n_people,
         "household": "name and address",
         "personal details emptied": texts,
+        "audit rows whose quoted values were removed": redacted,
     }
+
+
+DISPOSED_VALUES = {"disposed": "values removed with the record"}
+
+
+def _redact_audit_values(family: Family, person_ids: list[int]) -> int:
+    """The audit rows about the family and its people keep who, what, which record and when,
+    but lose the old and new values they quoted (names, addresses): the one change the
+    append-only trigger allows, and only in this transaction (earlyhelp migration 0008)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL earlyhelp.audit_redaction = 'disposal'")
+        cursor.execute(
+            "UPDATE earlyhelp_auditevent SET changes = %s::jsonb "
+            "WHERE (family_id = %s OR person_id = ANY(%s)) AND changes <> '{}'::jsonb "
+            "AND changes <> %s::jsonb",
+            [json.dumps(DISPOSED_VALUES), family.pk, person_ids, json.dumps(DISPOSED_VALUES)],
+        )
+        redacted = cursor.rowcount
+        cursor.execute("SET LOCAL earlyhelp.audit_redaction = ''")
+    return redacted

@@ -183,7 +183,8 @@ def test_a_manager_of_another_district_cannot_decide(client, practitioner, other
 
 
 def _rows_mentioning(needle: str) -> list[str]:
-    """Tables (the append-only audit trail aside) with a row whose text holds `needle`."""
+    """Tables with a row whose text holds `needle` (the audit trail's values are checked on
+    their own: its rows stay, and so does the name of whoever acted)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables "
@@ -272,10 +273,20 @@ def test_disposal_leaves_no_name_address_or_contact_anywhere(
         "900462",
     ]
     assert all(_rows_mentioning(f"%{needle}%") for needle in needles)
+    # An earlier correction quoted the old and new names in the audit trail.
+    upkeep.person_update(
+        person=child, acting_user=practitioner, lock_version=1, data={"first_name": "Ottilie"}
+    )
+    audit_rows = AuditEvent.objects.filter(person_id=child.pk).count()
     [review] = retention.retention_list_due(today=TODAY)
     retention.retention_decide(review=review, acting_user=district_manager, approve=True)
-    left = {needle: _rows_mentioning(f"%{needle}%") for needle in needles}
-    assert left == {needle: [] for needle in needles}
+    left = {needle: _rows_mentioning(f"%{needle}%") for needle in needles + ["Ottilie"]}
+    assert left == {needle: [] for needle in needles + ["Ottilie"]}
+    # The audit trail keeps every row (who, what, when) but not the values it quoted.
+    about_child = AuditEvent.objects.filter(person_id=child.pk)
+    assert about_child.count() == audit_rows
+    assert not about_child.filter(changes__icontains="Ottilie").exists()
+    assert not AuditEvent.objects.filter(changes__icontains="Quarrington").exists()
     review.refresh_from_db()
     assert review.status == ReviewStatus.DISPOSED
     assert Referral.objects.filter(family=family).count() == 1  # the row stays, emptied
@@ -360,3 +371,35 @@ def test_a_restricted_parent_in_a_childs_export_is_only_whom_to_contact(
     )
     given_by = json.loads(client.get(url).content)["consent"][0]["given_by"]
     assert given_by == "Philippa Quennell-Voss"
+
+
+def test_disposal_may_remove_quoted_values_from_the_audit_trail_and_nothing_else(child):
+    """The append-only trigger lets a disposal replace an audit row's quoted values with the
+    marker, and refuses every other change, even inside a disposal."""
+    from django.db import DatabaseError, transaction
+
+    event = AuditEvent.objects.create(
+        action=AuditAction.CHANGE, person_id=child.pk, changes={"First name": ["Ann", "Anna"]}
+    )
+    marker = json.dumps(retention.DISPOSED_VALUES)
+    for sql_text, params in (
+        ("UPDATE earlyhelp_auditevent SET changes = %s::jsonb WHERE id = %s", [marker, event.pk]),
+        (
+            "UPDATE earlyhelp_auditevent SET reason = 'x', changes = %s::jsonb WHERE id = %s",
+            [marker, event.pk],
+        ),
+        ("UPDATE earlyhelp_auditevent SET changes = '{}'::jsonb WHERE id = %s", [event.pk]),
+        ("DELETE FROM earlyhelp_auditevent WHERE id = %s", [event.pk]),
+    ):
+        redaction = sql_text.startswith("UPDATE") and "reason" not in sql_text
+        for setting in ("",) if redaction else ("", "disposal"):
+            with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+                c.execute(f"SET LOCAL earlyhelp.audit_redaction = '{setting}'")
+                c.execute(sql_text, params)
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute("SET LOCAL earlyhelp.audit_redaction = 'disposal'")
+        c.execute(
+            "UPDATE earlyhelp_auditevent SET changes = %s::jsonb WHERE id = %s", [marker, event.pk]
+        )
+    event.refresh_from_db()
+    assert event.changes == retention.DISPOSED_VALUES and event.person_id == child.pk
