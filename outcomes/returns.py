@@ -9,10 +9,11 @@ import functools
 import io
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import CaseStatus
 from earlyhelp.wording import term
 from outcomes.models import Claim, ClaimStatus, FamilyNeed, NeedProgress, ProgrammeEpisode
 from outcomes.selectors import ProgrammeState, distance_by_case, with_state
@@ -35,20 +36,20 @@ def _sustained(need, today) -> bool:
 
 # key -> (header, value). Headers that name a role use the authority's words.
 COLUMNS = {
-    "case_reference": (lambda: "Case reference", lambda r: r.episode.case.reference),
-    "family_id": (lambda: "Family ID", lambda r: r.episode.case.family_id),
-    "district": (lambda: "District", lambda r: r.episode.case.district.name),
+    "case_reference": (lambda: "Case reference", lambda r: r.episode.reference),
+    "family_id": (lambda: "Family ID", lambda r: r.episode.family_id),
+    "district": (lambda: "District", lambda r: r.episode.district),
     "family_hub": (
         lambda: "Family hub",
-        lambda r: r.episode.family_hub.name if r.episode.family_hub else "",
+        lambda r: r.episode.family_hub,
     ),
-    "episode_start": (lambda: "Episode start", lambda r: _date(r.episode.case.opened_on)),
-    "episode_end": (lambda: "Episode end", lambda r: _date(r.episode.case.closed_on)),
+    "episode_start": (lambda: "Episode start", lambda r: _date(r.episode.opened_on)),
+    "episode_end": (lambda: "Episode end", lambda r: _date(r.episode.closed_on)),
     "lead": (
         lambda: term("Lead professional"),
-        lambda r: str(r.episode.case.lead_professional or ""),
+        lambda r: r.episode.lead,
     ),
-    "plan_version": (lambda: "Outcomes plan version", lambda r: r.episode.plan.number),
+    "plan_version": (lambda: "Outcomes plan version", lambda r: r.episode.plan_number),
     "needs_count": (lambda: "Number of needs", lambda r: len(r.needs)),
     "needs": (
         lambda: "Headline outcomes with a need",
@@ -94,7 +95,7 @@ def layout_columns() -> list[str]:
 
 @dataclass
 class Row:
-    episode: ProgrammeEpisode
+    episode: "EpisodeRow"
     needs: list
     claim: Claim | None
     distance: int | None
@@ -114,63 +115,169 @@ def _active(start: datetime.date, end: datetime.date) -> Q:
     )
 
 
-RETURN_FIELDS = (
+@dataclass(frozen=True)
+class EpisodeRow:
+    """What the return reads of a programme episode and its case: plain rows, because a
+    county's return has thousands and a model instance per episode, case, district, lead,
+    hub and plan took most of its time."""
+
+    pk: int
+    case_id: int
+    family_id: int
+    status: str
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+    district: str
+    lead_professional_id: int | None
+    lead_name: str
+    lead_email: str
+    family_hub_id: int | None
+    family_hub: str
+    plan_number: int
+    eligible: bool
+    state: str
+    has_network_meeting: bool
+
+    @property
+    def reference(self) -> str:
+        return f"EH-{self.case_id:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    @property
+    def lead(self) -> str:
+        return self.lead_name or self.lead_email
+
+
+EPISODE_VALUES = (
+    "pk",
     "case_id",
-    "plan__number",
-    "family_hub__name",
-    "needs_count",
-    "claim_status",
-    "ready_on",
     "case__family_id",
     "case__status",
     "case__opened_on",
     "case__closed_on",
     "case__district__name",
+    "case__lead_professional_id",
     "case__lead_professional__full_name",
     "case__lead_professional__email",
+    "family_hub_id",
+    "family_hub__name",
+    "plan__number",
+    "eligible",
+    "state",
+    "has_network_meeting",
 )
 
 
-def _episodes(start: datetime.date, end: datetime.date, today: datetime.date):
-    active = _active(start, end)
-    closure_progress = NeedProgress.objects.filter(need=OuterRef("pk"), at_closure=True)
+def _episodes(start: datetime.date, end: datetime.date, today: datetime.date) -> list:
     from outcomes.models import FamilyNetworkMeeting
 
-    return (
-        with_state(ProgrammeEpisode.objects.filter(active), today)
+    rows = (
+        with_state(ProgrammeEpisode.objects.filter(_active(start, end)), today)
         .annotate(
             has_network_meeting=Exists(
                 FamilyNetworkMeeting.objects.filter(case_id=OuterRef("case_id"), held_on__lte=end)
             )
         )
-        .select_related("case__district", "case__lead_professional", "family_hub", "plan")
-        # Only what the columns and the checks read: a county's return builds thousands of
-        # rows, and every loaded field of a case and a user costs time per row.
-        .only(*RETURN_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "needs",
-                queryset=FamilyNeed.objects.select_related("headline")
-                .only(
-                    "episode_id",
-                    "status",
-                    "significant_since",
-                    "headline__code",
-                    "headline__label",
-                    "headline__order",
-                    "headline__sustain_days",
-                )
-                .annotate(closure_recorded=Exists(closure_progress)),
-                to_attr="return_needs",
-            ),
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).order_by("-pk"),
-                to_attr="return_claims",
-            ),
-        )
         .order_by("case__district__name", "case_id")
+        .values_list(*EPISODE_VALUES)
     )
+    return [_episode_row(row) for row in rows]
+
+
+def _episode_row(row) -> EpisodeRow:
+    (
+        pk,
+        case_id,
+        family_id,
+        status,
+        opened,
+        closed,
+        district,
+        lead_id,
+        lead_name,
+        lead_email,
+        hub_id,
+        hub,
+        plan_number,
+        eligible,
+        state,
+        network,
+    ) = row
+    return EpisodeRow(
+        pk,
+        case_id,
+        family_id,
+        status,
+        opened,
+        closed,
+        district or "",
+        lead_id,
+        lead_name or "",
+        lead_email or "",
+        hub_id,
+        hub or "",
+        plan_number,
+        bool(eligible),
+        state,
+        bool(network),
+    )
+
+
+def _claims_by_episode(episode_ids: list[int]) -> dict[int, Claim]:
+    """Each episode's latest claim that was not withdrawn."""
+    claims: dict[int, Claim] = {}
+    for claim in (
+        Claim.objects.filter(episode_id__in=episode_ids)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .order_by("-pk")
+    ):
+        claims.setdefault(claim.episode_id, claim)
+    return claims
+
+
+@dataclass(frozen=True)
+class _Headline:
+    code: str
+    label: str
+    sustain_days: int
+
+
+@dataclass(frozen=True)
+class _Need:
+    """What the return reads of a family need: plain rows, because a county's return holds
+    tens of thousands of needs and building a model instance for each took most of its time."""
+
+    status: str
+    significant_since: datetime.date | None
+    closure_recorded: bool
+    headline: _Headline
+
+
+def _needs_by_episode(episode_ids: list[int]) -> dict[int, list[_Need]]:
+    closure_progress = NeedProgress.objects.filter(need=OuterRef("pk"), at_closure=True)
+    rows = (
+        FamilyNeed.objects.filter(episode_id__in=episode_ids)
+        .annotate(closure_recorded=Exists(closure_progress))
+        .order_by("episode_id", "headline__order", "pk")
+        .values_list(
+            "episode_id",
+            "status",
+            "significant_since",
+            "closure_recorded",
+            "headline__code",
+            "headline__label",
+            "headline__sustain_days",
+        )
+    )
+    headlines: dict[str, _Headline] = {}
+    needs: dict[int, list[_Need]] = {}
+    for episode_id, status, since, recorded, code, label, days in rows:
+        headline = headlines.setdefault(code, _Headline(code, label, days))
+        needs.setdefault(episode_id, []).append(_Need(status, since, recorded, headline))
+    return needs
 
 
 def build_return(start: datetime.date, end: datetime.date, *, today=None):
@@ -185,15 +292,20 @@ def build_return(start: datetime.date, end: datetime.date, *, today=None):
 def _build_return(start: datetime.date, end: datetime.date, *, today=None):
     today = today or timezone.localdate()
     columns = layout_columns()
-    episodes = list(_episodes(start, end, today))
+    episodes = _episodes(start, end, today)
     distances = distance_by_case([episode.case_id for episode in episodes])
+    needs_of = _needs_by_episode([episode.pk for episode in episodes])
+    claims = _claims_by_episode([episode.pk for episode in episodes])
     rows, problems = [], []
     for episode in episodes:
         # Plain lists (to_attr), not a related manager per episode: a county's return has
         # thousands of rows and .all() on a prefetched relation builds a queryset each time.
-        needs, claims = episode.return_needs, episode.return_claims
         row = Row(
-            episode, needs, claims[0] if claims else None, distances.get(episode.case_id), today
+            episode,
+            needs_of.get(episode.pk, []),
+            claims.get(episode.pk),
+            distances.get(episode.case_id),
+            today,
         )
         problems.extend(validate_row(row))
         rows.append([COLUMNS[c][1](row) for c in columns])
@@ -213,19 +325,18 @@ def _url(name: str, pk: int) -> str:
 
 def validate_row(row: Row) -> list[RowProblem]:
     """What a national return would reject, said so the team can fix it."""
-    episode = row.episode
-    case = episode.case
-    outcomes_url = _url("case_outcomes", case.pk)
+    case = row.episode
+    outcomes_url = _url("case_outcomes", case.case_id)
     found = []
     if case.is_open and case.lead_professional_id is None:
         found.append(
             RowProblem(
                 case.reference,
                 f"No {term('lead professional')}: allocate one on the case page.",
-                _url("case_detail", case.pk),
+                _url("case_detail", case.case_id),
             )
         )
-    if episode.family_hub_id is None:
+    if case.family_hub_id is None:
         found.append(
             RowProblem(
                 case.reference,
