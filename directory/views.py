@@ -540,25 +540,29 @@ def hub_dashboard(request):
         "parenting_people",
     )
     # Each column adds up to the totals row: suppressed together, so that no '<5' can be
-    # worked out from the total and the other hubs (issue 17, point 8).
-    values = {(i, name): getattr(r, name) for i, r in enumerate(reach) for name in counts}
-    values |= {("total", name): sum(getattr(r, name) for r in reach) for name in counts}
+    # worked out from the total and the other hubs (issue 17, point 8). The families reached
+    # in deprived areas are not shown as a count, but their percentage would give them away:
+    # it is shown only where that count would be.
+    linked = (*counts, "families_reached_deprived")
+    values = {(i, name): getattr(r, name) for i, r in enumerate(reach) for name in linked}
+    values |= {("total", name): sum(getattr(r, name) for r in reach) for name in linked}
     if suppressed:
-        sums = [(("total", n), [(i, n) for i in range(len(reach))]) for n in counts]
+        sums = [(("total", n), [(i, n) for i in range(len(reach))]) for n in linked]
         values = suppress_linked(values, sums, zero_is_small=False)
+
+    def deprived_percent(key):
+        part, whole = values[(key, "families_reached_deprived")], values[(key, "families_reached")]
+        if not (isinstance(part, int) and isinstance(whole, int)):
+            return None
+        return _percent(part, whole, suppressed)
+
     rows = []
     for i, r in enumerate(reach):
         shown = {name: values[(i, name)] for name in counts}
-        shown["deprived_percent"] = _percent(
-            r.families_reached_deprived, r.families_reached, suppressed
-        )
+        shown["deprived_percent"] = deprived_percent(i)
         rows.append((r.hub, shown))
     totals = {name: values[("total", name)] for name in counts}
-    totals["deprived_percent"] = _percent(
-        sum(r.families_reached_deprived for r in reach),
-        sum(r.families_reached for r in reach),
-        suppressed,
-    )
+    totals["deprived_percent"] = deprived_percent("total")
     return render(
         request,
         "directory/hub_dashboard.html",

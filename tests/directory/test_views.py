@@ -377,3 +377,27 @@ def test_dashboard_hides_a_second_hub_so_a_small_number_cannot_be_rebuilt_from_t
         "Brook Family Hub": "[c]",
         "All hubs shown": "8",
     }
+
+
+def test_a_hubs_deprived_share_cannot_be_worked_out_from_the_totals(
+    client, strategic_viewer, district, monkeypatch
+):
+    """Issue 17, point 8: one hub reached 3 families in deprived areas (a small number). Its
+    share is hidden, and so is the other hub's, or the total's share minus the other hub's
+    would give the 3 away."""
+    from directory import views
+    from directory.selectors import HubReach
+    from partners.models import FamilyHub
+
+    small = FamilyHub.objects.create(district=district, name="Aldbridge Hub")
+    large = FamilyHub.objects.create(district=district, name="Brockwell Hub")
+    figures = [
+        HubReach(hub=small, families_reached=20, families_reached_deprived=3),
+        HubReach(hub=large, families_reached=30, families_reached_deprived=10),
+    ]
+    monkeypatch.setattr(views.selectors, "hub_reach", lambda hubs, start, end: figures)
+    monkeypatch.setattr(views.access, "hubs_with_figures_for", lambda user: FamilyHub.objects)
+    page = signed_in(client, strategic_viewer).get(reverse("hub_dashboard"))
+    shares = {hub.name: shown["deprived_percent"] for hub, shown in page.context["rows"]}
+    assert shares == {"Aldbridge Hub": None, "Brockwell Hub": None}
+    assert page.context["totals"]["deprived_percent"] == 26  # 13 of 50: neither hub's share
