@@ -141,36 +141,46 @@ def _plan_headlines(case):
     return plan.headlines.all()
 
 
+def _case_form_page(request, case, form, save, *, title: str, button: str, done: str, **extra):
+    """The outcomes pages that record one thing on a case: a valid form is saved through
+    `save(cleaned_data)`, a domain refusal is shown on the form (what was typed is kept),
+    and success goes back to the family's outcomes page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("case_outcomes", pk=case.pk)
+    context = {"case": case, "form": form, "title": title, "back": ("case_outcomes", case.pk)}
+    return render(request, "outcomes/form_page.html", {**context, "button": button, **extra})
+
+
 @access.CASE_OUTCOMES
 def add_need(request, pk: int):
     case = _recordable_case(request, pk)
     form = NeedForm(request.POST or None, headlines=_plan_headlines(case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.need_add(
-                case=case,
-                acting_user=request.user,
-                headline_code=form.cleaned_data["headline"],
-                evidence=form.cleaned_data["evidence"],
-                source=form.cleaned_data["source"],
-                identified_on=form.cleaned_data["identified_on"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Need recorded.")
-            return redirect("case_outcomes", pk=case.pk)
-    return render(
+
+    def save(data):
+        services.need_add(
+            case=case,
+            acting_user=request.user,
+            headline_code=data["headline"],
+            evidence=data["evidence"],
+            source=data["source"],
+            identified_on=data["identified_on"],
+            request=request,
+        )
+
+    return _case_form_page(
         request,
-        "outcomes/form_page.html",
-        {
-            "case": case,
-            "form": form,
-            "title": "Record a need",
-            "back": ("case_outcomes", case.pk),
-            "button": "Record the need",
-        },
+        case,
+        form,
+        save,
+        title="Record a need",
+        button="Record the need",
+        done="Need recorded.",
     )
 
 
@@ -198,35 +208,29 @@ def record_progress(request, pk: int, need_id: int):
     record = selectors.case_outcomes(case)
     meetings = record.held_meetings
     form = ProgressForm(request.POST or None, meetings=meetings, closed=not case.is_open)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         meeting, at_closure = form.place(meetings)
-        try:
-            services.progress_record(
-                need=need,
-                acting_user=request.user,
-                status=form.cleaned_data["status"],
-                evidence=form.cleaned_data["evidence"],
-                meeting=meeting,
-                at_closure=at_closure,
-                significant_since=form.cleaned_data["significant_since"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Progress recorded: {need.headline.label}.")
-            return redirect("case_outcomes", pk=case.pk)
-    return render(
+        services.progress_record(
+            need=need,
+            acting_user=request.user,
+            status=data["status"],
+            evidence=data["evidence"],
+            meeting=meeting,
+            at_closure=at_closure,
+            significant_since=data["significant_since"],
+            request=request,
+        )
+
+    return _case_form_page(
         request,
-        "outcomes/form_page.html",
-        {
-            "case": case,
-            "form": form,
-            "title": f"Record progress: {need.headline.label}",
-            "back": ("case_outcomes", case.pk),
-            "button": "Record progress",
-            "no_meetings": not meetings and case.is_open,
-        },
+        case,
+        form,
+        save,
+        title=f"Record progress: {need.headline.label}",
+        button="Record progress",
+        done=f"Progress recorded: {need.headline.label}.",
+        no_meetings=not meetings and case.is_open,
     )
 
 
@@ -239,29 +243,14 @@ def set_family_hub(request, pk: int):
         hubs=FamilyHub.objects.filter(district_id=case.district_id),
         initial={"family_hub": episode.family_hub_id if episode else None},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_hub_set(
-                case=case,
-                acting_user=request.user,
-                family_hub=form.cleaned_data["family_hub"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Family hub saved.")
-            return redirect("case_outcomes", pk=case.pk)
-    return render(
-        request,
-        "outcomes/form_page.html",
-        {
-            "case": case,
-            "form": form,
-            "title": "Family hub",
-            "back": ("case_outcomes", case.pk),
-            "button": "Save",
-        },
+
+    def save(data):
+        services.episode_hub_set(
+            case=case, acting_user=request.user, family_hub=data["family_hub"], request=request
+        )
+
+    return _case_form_page(
+        request, case, form, save, title="Family hub", button="Save", done="Family hub saved."
     )
 
 
@@ -269,26 +258,20 @@ def set_family_hub(request, pk: int):
 def add_network_meeting(request, pk: int):
     case = _recordable_case(request, pk)
     form = NetworkMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.network_meeting_record(
-                case=case, acting_user=request.user, request=request, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Family network meeting recorded.")
-            return redirect("case_outcomes", pk=case.pk)
-    return render(
+
+    def save(data):
+        services.network_meeting_record(
+            case=case, acting_user=request.user, request=request, **data
+        )
+
+    return _case_form_page(
         request,
-        "outcomes/form_page.html",
-        {
-            "case": case,
-            "form": form,
-            "title": "Record a family network meeting",
-            "back": ("case_outcomes", case.pk),
-            "button": "Record the meeting",
-        },
+        case,
+        form,
+        save,
+        title="Record a family network meeting",
+        button="Record the meeting",
+        done="Family network meeting recorded.",
     )
 
 

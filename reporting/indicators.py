@@ -836,13 +836,9 @@ def caseload_for(scope: Scope, today: datetime.date, *, live: bool | None = None
 # --- The caseload dashboard -------------------------------------------------------------
 
 
-def caseload(cases: QuerySet, referrals: QuerySet, today: datetime.date) -> dict:
-    """A manager's caseload today: open cases by level of need, lead professional, lead agency
-    and district; assessments, first TAF meetings and reviews due and overdue; requests
-    waiting for triage. Eight queries whatever the number of cases."""
-    open_cases = cases.filter(status__in=[CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION])
-    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
-
+def open_case_breakdowns(open_cases: QuerySet) -> tuple[dict, list, list, list]:
+    """Open cases by level of need, lead professional, lead agency and district: four
+    grouped queries over the cases themselves or their summary rows (the same field names)."""
     by_level = {
         row["level_of_need"]: row["n"]
         for row in open_cases.values("level_of_need").annotate(n=Count("pk"))
@@ -862,6 +858,17 @@ def caseload(cases: QuerySet, referrals: QuerySet, today: datetime.date) -> dict
         .annotate(n=Count("pk"))
         .order_by("-n", "district__name")
     )
+    return by_level, by_worker, by_agency, by_district
+
+
+def caseload(cases: QuerySet, referrals: QuerySet, today: datetime.date) -> dict:
+    """A manager's caseload today: open cases by level of need, lead professional, lead agency
+    and district; assessments, first TAF meetings and reviews due and overdue; requests
+    waiting for triage. Eight queries whatever the number of cases."""
+    open_cases = cases.filter(status__in=[CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION])
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+    by_level, by_worker, by_agency, by_district = open_case_breakdowns(open_cases)
     assessments = Assessment.objects.filter(case__in=_case_ids(open_cases))
     eha = assessments.aggregate(
         due=Count(

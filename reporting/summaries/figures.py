@@ -26,6 +26,7 @@ from cases.codes import Ethnicity, Gender
 from cases.models import CaseOrigin, CaseStatus, ClosureReason, FamilyView, LevelOfNeed
 from earlyhelp.working_days import add_working_days
 from referrals.access import referral_columns_visible_to
+from reporting.indicators import open_case_breakdowns
 from reporting.summaries.models import (
     AssessmentFact,
     CaseChildFact,
@@ -302,25 +303,7 @@ def breakdowns(scope, period):
 def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:
     open_cases = CaseFact.objects.filter(_case_ids(scope), status__in=OPEN_STATUSES)
     soon = add_working_days(today, due_soon_working_days)
-    by_level = {
-        row["level_of_need"]: row["n"]
-        for row in open_cases.values("level_of_need").annotate(n=Count("pk"))
-    }
-    by_worker = list(
-        open_cases.values("lead_professional_id", "lead_professional__full_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "lead_professional__full_name")
-    )
-    by_agency = list(
-        open_cases.values("lead_agency_id", "lead_agency__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "lead_agency__name")
-    )
-    by_district = list(
-        open_cases.values("district_id", "district__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "district__name")
-    )
+    by_level, by_worker, by_agency, by_district = open_case_breakdowns(open_cases)
     window = Q(due_on__gte=today, due_on__lte=soon)
     overdue = Q(due_on__lt=today, case_status=CaseStatus.OPEN)
     row = DeadlineFact.objects.filter(_case_ids(scope)).aggregate(
