@@ -663,34 +663,50 @@ def member_add(
             f"{person.full_name} ({membership.get_relationship_display()})",
         ]
     }
-    current.lock_version += 1
-    current.save(update_fields=["lock_version", "updated_at"])
-    _history(
-        acting_user=acting_user, family=current, summary="Household member added", changes=changed
-    )
-    _history(
+    relationship_said = membership.get_relationship_display().lower()
+    _household_changed(
+        current,
+        person,
+        changed=changed,
+        family_summary="Household member added",
+        person_summary=f"Joined the household as {relationship_said}",
+        title=f"{person.full_name} joined the household ({relationship_said})",
         acting_user=acting_user,
-        person=person,
-        summary=f"Joined the household as {membership.get_relationship_display().lower()}",
-        changes={},
-    )
-    _chronology_on_open_cases(
-        current.pk,
-        title=f"{person.full_name} joined the household "
-        f"({membership.get_relationship_display().lower()})",
-        acting_user=acting_user,
+        request=request,
     )
     audit(
         user=acting_user, action=AuditAction.CREATE, record=person, request=request, changes=changed
     )
+    return membership
+
+
+def _household_changed(
+    family: Family,
+    person: Person,
+    *,
+    changed: dict,
+    family_summary: str,
+    person_summary: str,
+    title: str,
+    acting_user,
+    request,
+    reason: str = "",
+) -> None:
+    """Someone joined or left: both records' histories, the open cases' chronology and the
+    family's audit row, and a new lock_version so an editor holding the old one is told."""
+    family.lock_version += 1
+    family.save(update_fields=["lock_version", "updated_at"])
+    _history(acting_user=acting_user, family=family, summary=family_summary, changes=changed)
+    _history(acting_user=acting_user, person=person, summary=person_summary, changes={})
+    _chronology_on_open_cases(family.pk, title=title, acting_user=acting_user, text=reason)
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
-        record=current,
+        record=family,
         request=request,
         changes=changed,
+        reason=reason,
     )
-    return membership
 
 
 @transaction.atomic
@@ -720,29 +736,15 @@ def member_remove(
     label = f"{person.full_name} ({membership.get_relationship_display()})"
     membership.delete()
     changed = {"Household member removed": [label, ""]}
-    current.lock_version += 1
-    current.save(update_fields=["lock_version", "updated_at"])
-    _history(
-        acting_user=acting_user, family=current, summary="Household member removed", changes=changed
-    )
-    _history(
-        acting_user=acting_user,
-        person=person,
-        summary=f"Left the {current.name}: {reason}",
-        changes={},
-    )
-    _chronology_on_open_cases(
-        current.pk,
+    _household_changed(
+        current,
+        person,
+        changed=changed,
+        family_summary="Household member removed",
+        person_summary=f"Left the {current.name}: {reason}",
         title=f"{person.full_name} left the household",
         acting_user=acting_user,
-        text=reason,
-    )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
         request=request,
-        changes=changed,
         reason=reason,
     )
 
