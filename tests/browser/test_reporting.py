@@ -69,3 +69,7 @@ def test_the_export_progress_page_is_accessible(page, eh_team, district):
     page.goto(f"/reporting/exports/{job.pk}/")
     page.get_by_text("30% done").wait_for()
     assert_accessible(page)
+    # The signposting report (issue 18) on the same visit: counts, suppressed, accessible.
+    page.goto("/reporting/signposting/")
+    page.get_by_role("heading", name="Signposting to services").wait_for()
+    assert_accessible(page)
