@@ -1,7 +1,7 @@
 """The indicator and dashboard figures, counted from the summary tables.
 
 Each function returns exactly what its live twin in reporting/indicators.py returns, for the
-same scope and period, as of the last refresh (tests/summaries proves it). The scope is
+same scope and period, as of the last refresh (tests/reporting/summaries proves it). The scope is
 applied as everywhere else: aggregate-only viewers (strategic, administrator) filter the
 facts by district and agency columns; everyone else by `case_id IN cases_visible_to(user)`
 (and the same for requests), so a manager's figures never count a record they cannot see.

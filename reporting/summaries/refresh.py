@@ -4,7 +4,7 @@ One transaction: every table is emptied and refilled with INSERT ... SELECT, so 
 sees either the old summaries or the new ones, never half of each (PostgreSQL MVCC: readers
 are not blocked). A PostgreSQL advisory lock keeps two refreshes from running at once.
 Each SELECT states the same rule as the live figure in reporting/indicators.py; the
-property-based test (tests/summaries) proves the two agree after every kind of change.
+property-based test (tests/reporting/summaries) proves the two agree after every kind of change.
 """
 
 import logging

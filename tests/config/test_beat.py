@@ -15,7 +15,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 from config.celery import app as celery_app
 from earlyhelp.beat import CatchUpScheduler
-from tests.outbox.conftest import LocalRedis
+from tests.earlyhelp.outbox.conftest import LocalRedis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 QUEUE = "beat-catch-up-test"

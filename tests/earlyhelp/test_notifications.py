@@ -67,7 +67,7 @@ def test_the_catch_up_never_repeats_an_email_when_one_mailbox_is_refused(
     from earlyhelp.notifications import owed_emails_send
     from earlyhelp.outbox.models import OutboxMessage
 
-    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingRelay"
+    settings.EMAIL_BACKEND = "tests.earlyhelp.test_notifications.RefusingRelay"
     settings.OUTBOX_MAX_ATTEMPTS = 2
     RefusingRelay.refuse = district_manager.email
     for user in (practitioner, district_manager, front_door_officer):
