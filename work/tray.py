@@ -156,6 +156,36 @@ def _case_url(case_id: int) -> str:
     return reverse("case_detail", args=[case_id])
 
 
+def _case_item(
+    kind, due, today, case_id, family="", *, url=None, detail="", harm=False
+) -> TrayItem:
+    """An item about one case, shown by its reference and family; it links to the case
+    unless `url` says where the work is done."""
+    return TrayItem(
+        kind=kind,
+        due_date=due,
+        today=today,
+        url=url or _case_url(case_id),
+        case_id=case_id,
+        reference=_ref(case_id),
+        family=family,
+        detail=detail,
+        significant_harm=harm,
+    )
+
+
+def _with_families(items: list[TrayItem]) -> list[TrayItem]:
+    """`items` with their cases' family names filled in, in one query."""
+    families = dict(
+        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in items}).values_list(
+            "pk", "family__name"
+        )
+    )
+    for item in items:
+        item.family = families.get(item.case_id, "")
+    return items
+
+
 # --- practitioner / lead professional ---------------------------------------------------
 
 
@@ -173,17 +203,7 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
 
     def add(kind, due, case_id, family, url, harm=False, detail=""):
         items.append(
-            TrayItem(
-                kind=kind,
-                due_date=due,
-                today=today,
-                url=url,
-                case_id=case_id,
-                reference=_ref(case_id),
-                family=family,
-                detail=detail,
-                significant_harm=harm,
-            )
+            _case_item(kind, due, today, case_id, family, url=url, detail=detail, harm=harm)
         )
 
     for pk, opened, family, harm in (
@@ -319,14 +339,13 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
 
 def _contribution_items(user, today) -> list[TrayItem]:
     return [
-        TrayItem(
-            kind=TrayKind.CONTRIBUTION,
-            due_date=due,
-            today=today,
+        _case_item(
+            TrayKind.CONTRIBUTION,
+            due,
+            today,
+            case_id,
+            family,
             url=reverse("edit_assessment", args=[case_id]),
-            case_id=case_id,
-            reference=_ref(case_id),
-            family=family,
             detail=f"Invited by {invited_by}",
         )
         for case_id, due, family, invited_by in AssessmentContributor.objects.filter(
@@ -355,20 +374,13 @@ OVERDUE_KINDS = (
 )
 
 
-def _deadline_items(user, today, scope, kinds, tray_kind, names: dict) -> list[TrayItem]:
+def _deadline_items(today, scope, kinds, tray_kind) -> list[TrayItem]:
+    """Overdue deadlines of `kinds` on the cases in `scope` (no family names yet)."""
     deadlines = itertools.islice(
         overdue_deadlines(today, kinds=list(kinds), case_ids=scope.values("pk")), LIMIT * len(kinds)
     )
     return [
-        TrayItem(
-            kind=tray_kind,
-            due_date=d.due_on,
-            today=today,
-            url=_case_url(d.case_id),
-            case_id=d.case_id,
-            reference=_ref(d.case_id),
-            detail=DeadlineKind(d.kind).label,
-        )
+        _case_item(tray_kind, d.due_on, today, d.case_id, detail=DeadlineKind(d.kind).label)
         for d in deadlines
     ]
 
@@ -377,20 +389,8 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
     scope = cases_visible_to(user)
     items: list[TrayItem] = []
 
-    def case_item(kind, due, pk, family, url=None, detail="", harm=False):
-        items.append(
-            TrayItem(
-                kind=kind,
-                due_date=due,
-                today=today,
-                url=url or _case_url(pk),
-                case_id=pk,
-                reference=_ref(pk),
-                family=family,
-                detail=detail,
-                significant_harm=harm,
-            )
-        )
+    def case_item(kind, due, pk, family, **more):
+        items.append(_case_item(kind, due, today, pk, family, **more))
 
     for pk, opened, family, harm in (
         scope.filter(status=CaseStatus.AWAITING_ALLOCATION)
@@ -437,16 +437,9 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             detail=f"Lead: {lead}",
         )
 
-    overdue = _deadline_items(user, today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK, {})
-    overdue += _deadline_items(user, today, scope, (DeadlineKind.DRIFT,), TrayKind.DRIFT, {})
-    families = dict(
-        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in overdue}).values_list(
-            "pk", "family__name"
-        )
-    )
-    for item in overdue:
-        item.family = families.get(item.case_id, "")
-    items.extend(overdue)
+    overdue = _deadline_items(today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK)
+    overdue += _deadline_items(today, scope, (DeadlineKind.DRIFT,), TrayKind.DRIFT)
+    items.extend(_with_families(overdue))
 
     longest = today - datetime.timedelta(days=case_length_days())
     for pk, opened, family in (
@@ -577,16 +570,11 @@ def consultant_items(user, today: datetime.date) -> list[TrayItem]:
         .filter(district_id__in=districts)
         .exclude(lead_agency__kind=AgencyKind.EARLY_HELP_TEAM)
     )
-    items = _deadline_items(
-        user, today, partner_led, (DeadlineKind.DRIFT, *OVERDUE_KINDS), TrayKind.PARTNER_DRIFT, {}
-    )
-    families = dict(
-        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in items}).values_list(
-            "pk", "family__name"
+    items = _with_families(
+        _deadline_items(
+            today, partner_led, (DeadlineKind.DRIFT, *OVERDUE_KINDS), TrayKind.PARTNER_DRIFT
         )
     )
-    for item in items:
-        item.family = families.get(item.case_id, "")
     for pk, due, asked_by in (
         oversight.follow_ups_for(user)
         .values_list("pk", "follow_up_on", "asked_by_name")
