@@ -62,19 +62,18 @@ def _family(rng: random.Random, district: District, index: int):
         district=district,
     )
     today = timezone.localdate()
-    parent = Person.objects.create(
-        first_name=rng.choice(demo.FIRST_NAMES_F),
-        last_name=last,
-        date_of_birth=today - datetime.timedelta(days=365 * 34),
-        gender=Gender.FEMALE,
-        ethnicity=Ethnicity.WBRI,
-    )
-    child = Person.objects.create(
-        first_name=rng.choice(demo.FIRST_NAMES_M),
-        last_name=last,
-        date_of_birth=today - datetime.timedelta(days=365 * 9),
-        gender=Gender.MALE,
-        ethnicity=Ethnicity.WBRI,
+    parent, child = (
+        Person.objects.create(
+            first_name=rng.choice(first_names),
+            last_name=last,
+            date_of_birth=today - datetime.timedelta(days=365 * age),
+            gender=gender,
+            ethnicity=Ethnicity.WBRI,
+        )
+        for first_names, age, gender in (
+            (demo.FIRST_NAMES_F, 34, Gender.FEMALE),
+            (demo.FIRST_NAMES_M, 9, Gender.MALE),
+        )
     )
     FamilyMembership.objects.create(family=family, person=parent, relationship=Relationship.PARENT)
     FamilyMembership.objects.create(family=family, person=child, relationship=Relationship.CHILD)

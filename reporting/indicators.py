@@ -337,14 +337,19 @@ def closures(cases: QuerySet, period: Period) -> dict:
     closed = cases.filter(
         status=CaseStatus.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end
     )
-    reasons = {r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason}
+    return count_closures(closed, family_view="closure__family_view", no_view="closure__isnull")
+
+
+def count_closures(closed: QuerySet, *, family_view: str, no_view: str) -> dict:
+    """The closures figures over `closed`: `family_view` is the field holding the family's
+    view of the help, `no_view` the lookup true where no closure record holds one."""
     row = closed.aggregate(
         closed=Count("pk"),
-        improved_family_life=Count("pk", filter=Q(closure__family_view=FamilyView.IMPROVED)),
+        improved_family_life=Count("pk", filter=Q(**{family_view: FamilyView.IMPROVED})),
         families_asked=Count(
-            "pk", filter=Q(closure__isnull=False) & ~Q(closure__family_view=FamilyView.NOT_ASKED)
+            "pk", filter=Q(**{no_view: False}) & ~Q(**{family_view: FamilyView.NOT_ASKED})
         ),
-        **reasons,
+        **{r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason},
     )
     row["by_reason"] = [(r.label, row[r.value]) for r in ClosureReason]
     return row

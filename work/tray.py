@@ -152,6 +152,10 @@ def _harm(case_field: str = "pk"):
     return Exists(Referral.objects.filter(case_id=OuterRef(case_field), significant_harm=True))
 
 
+def _districts_of(user):
+    return user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+
+
 def _case_url(case_id: int) -> str:
     return reverse("case_detail", args=[case_id])
 
@@ -511,15 +515,18 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
 # --- front door --------------------------------------------------------------------------
 
 
+def _waiting_for_triage(user) -> QuerySet:
+    """Requests waiting for a decision in the front door officer's districts."""
+    return referrals_visible_to(user).filter(
+        status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
+        district_id__in=_districts_of(user),
+    )
+
+
 def front_door_items(user, today: datetime.date) -> list[TrayItem]:
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
     rows = (
-        referrals_visible_to(user)
-        .filter(
-            status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
-            district_id__in=districts,
-            due_on__isnull=False,
-        )
+        _waiting_for_triage(user)
+        .filter(due_on__isnull=False)
         .values_list("pk", "due_on", "significant_harm", "picked_up_by__full_name")
         .order_by("-significant_harm", "due_on")[: LIMIT * 2]
     )
@@ -538,19 +545,11 @@ def front_door_items(user, today: datetime.date) -> list[TrayItem]:
 
 
 def front_door_figures(user, today: datetime.date) -> list[tuple[str, int]]:
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
-    figures = (
-        referrals_visible_to(user)
-        .filter(
-            status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
-            district_id__in=districts,
-        )
-        .aggregate(
-            waiting=Count("pk"),
-            overdue=Count("pk", filter=Q(due_on__lt=today)),
-            today=Count("pk", filter=Q(due_on=today)),
-            harm=Count("pk", filter=Q(significant_harm=True)),
-        )
+    figures = _waiting_for_triage(user).aggregate(
+        waiting=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        today=Count("pk", filter=Q(due_on=today)),
+        harm=Count("pk", filter=Q(significant_harm=True)),
     )
     return [
         ("Requests waiting for a decision", figures["waiting"]),
@@ -564,7 +563,7 @@ def front_door_figures(user, today: datetime.date) -> list[tuple[str, int]]:
 
 
 def consultant_items(user, today: datetime.date) -> list[TrayItem]:
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    districts = _districts_of(user)
     partner_led = (
         cases_visible_to(user)
         .filter(district_id__in=districts)
@@ -599,7 +598,7 @@ def consultant_items(user, today: datetime.date) -> list[TrayItem]:
 
 def strategic_figures(user, today: datetime.date) -> list[tuple[str, int]]:
     """Numbers only, never names: the county's (or their districts') overdue work."""
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    districts = _districts_of(user)
     cases = EarlyHelpCase.objects.filter(district_id__in=districts)
     open_count = cases.filter(status__in=OPEN).count()
     counts = {k: 0 for k in (*OVERDUE_KINDS, DeadlineKind.DRIFT)}

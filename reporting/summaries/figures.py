@@ -18,12 +18,13 @@ from django.db.models import (
 )
 
 from cases.access import case_columns_visible_to
-from cases.models import CaseOrigin, CaseStatus, ClosureReason, FamilyView, LevelOfNeed
+from cases.models import CaseOrigin, CaseStatus, LevelOfNeed
 from earlyhelp.working_days import add_working_days
 from referrals.access import referral_columns_visible_to
 from reporting.indicators import (
     age_band,
     children_breakdowns,
+    count_closures,
     count_requests,
     open_case_breakdowns,
 )
@@ -116,13 +117,19 @@ def re_referrals(scope, period) -> dict:
     )
 
 
-def _active(scope, period):
+def _worked_in(period, facts, status: str = "status"):
+    """The `facts` about cases worked at some time in the period (reporting.indicators.
+    active_in): opened by its end, not closed before its start, and allocated; `status`
+    names the fact's copy of the case's status."""
     return (
-        CaseFact.objects.filter(_case_ids(scope))
-        .filter(opened_on__lte=period.end)
+        facts.filter(opened_on__lte=period.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
+        .exclude(**{status: CaseStatus.AWAITING_ALLOCATION})
     )
+
+
+def _active(scope, period):
+    return _worked_in(period, CaseFact.objects.filter(_case_ids(scope)))
 
 
 def worked_with(scope, period) -> dict:
@@ -141,14 +148,9 @@ def worked_with(scope, period) -> dict:
 
 
 def _active_children(scope, period):
-    """Children on cases worked at some time in the period (reporting.indicators.active_in),
-    from the copies of the case's status and dates on CaseChildFact."""
-    return (
-        CaseChildFact.objects.filter(_case_ids(scope))
-        .filter(opened_on__lte=period.end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-        .exclude(case_status=CaseStatus.AWAITING_ALLOCATION)
-    )
+    """Children on cases worked at some time in the period, from the copies of the case's
+    status and dates on CaseChildFact."""
+    return _worked_in(period, CaseChildFact.objects.filter(_case_ids(scope)), "case_status")
 
 
 def episodes_started(scope, period) -> dict:
@@ -178,16 +180,7 @@ def closures(scope, period) -> dict:
     closed = CaseFact.objects.filter(_case_ids(scope)).filter(
         _in(period, "closed_on"), status=CaseStatus.CLOSED
     )
-    row = closed.aggregate(
-        closed=Count("pk"),
-        improved_family_life=Count("pk", filter=Q(family_view=FamilyView.IMPROVED)),
-        families_asked=Count(
-            "pk", filter=Q(family_view__isnull=False) & ~Q(family_view=FamilyView.NOT_ASKED)
-        ),
-        **{r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason},
-    )
-    row["by_reason"] = [(r.label, row[r.value]) for r in ClosureReason]
-    return row
+    return count_closures(closed, family_view="family_view", no_view="family_view__isnull")
 
 
 def reviews_on_time(scope, period) -> dict:
