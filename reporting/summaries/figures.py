@@ -153,45 +153,36 @@ def _active_children(scope, period):
     return _worked_in(period, CaseChildFact.objects.filter(_case_ids(scope)), "case_status")
 
 
+def _dated_in(facts, scope, period, field: str):
+    """The `facts` (a fact model) of cases in scope whose `field` falls in the period."""
+    return facts.objects.filter(_case_ids(scope)).filter(_in(period, field))
+
+
 def episodes_started(scope, period) -> dict:
-    return (
-        CaseFact.objects.filter(_case_ids(scope))
-        .filter(_in(period, "opened_on"))
-        .aggregate(
-            started=Count("pk"),
-            front_door=Count("pk", filter=Q(origin=CaseOrigin.FRONT_DOOR)),
-            partner=Count("pk", filter=Q(origin=CaseOrigin.PARTNER)),
-        )
+    return _dated_in(CaseFact, scope, period, "opened_on").aggregate(
+        started=Count("pk"),
+        front_door=Count("pk", filter=Q(origin=CaseOrigin.FRONT_DOOR)),
+        partner=Count("pk", filter=Q(origin=CaseOrigin.PARTNER)),
     )
 
 
 def assessments_completed(scope, period) -> dict:
-    return (
-        AssessmentFact.objects.filter(_case_ids(scope))
-        .filter(_in(period, "signed_date"))
-        .aggregate(
-            completed=Count("pk"),
-            within_20_working_days=Count("pk", filter=Q(signed_date__lte=F("due_on"))),
-        )
+    return _dated_in(AssessmentFact, scope, period, "signed_date").aggregate(
+        completed=Count("pk"),
+        within_20_working_days=Count("pk", filter=Q(signed_date__lte=F("due_on"))),
     )
 
 
 def closures(scope, period) -> dict:
-    closed = CaseFact.objects.filter(_case_ids(scope)).filter(
-        _in(period, "closed_on"), status=CaseStatus.CLOSED
-    )
+    closed = _dated_in(CaseFact, scope, period, "closed_on").filter(status=CaseStatus.CLOSED)
     return count_closures(closed, family_view="family_view", no_view="family_view__isnull")
 
 
 def reviews_on_time(scope, period) -> dict:
-    return (
-        ReviewFact.objects.filter(_case_ids(scope))
-        .filter(_in(period, "held_on"))
-        .aggregate(
-            held=Count("pk"),
-            with_due_date=Count("pk", filter=Q(due__isnull=False)),
-            on_time=Count("pk", filter=Q(due__isnull=False, held_on__lte=F("due"))),
-        )
+    return _dated_in(ReviewFact, scope, period, "held_on").aggregate(
+        held=Count("pk"),
+        with_due_date=Count("pk", filter=Q(due__isnull=False)),
+        on_time=Count("pk", filter=Q(due__isnull=False, held_on__lte=F("due"))),
     )
 
 
