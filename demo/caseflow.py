@@ -49,14 +49,8 @@ def _manager_and_team(district):
 
 def _new_family(rng: random.Random, district, d_index: int, today) -> Family:
     """A household not yet known to early help (synthetic names and address)."""
-    last = rng.choice(demo.LAST_NAMES)
-    family = Family.objects.create(
-        name=f"{last} household",
-        address_line_1=f"{rng.randint(1, 99)} {rng.choice(demo.STREETS)}",
-        town=district.name,
-        postcode=demo.postcode(rng, d_index),
-        district=district,
-    )
+    last, address = demo.household(rng, district, d_index, numbers=99)
+    family = Family.objects.create(**address)
     parent = Person.objects.create(
         first_name=rng.choice(demo.FIRST_NAMES_F),
         last_name=last,

@@ -53,14 +53,8 @@ def _content() -> dict:
 
 
 def _family(rng: random.Random, district: District, index: int):
-    last = rng.choice(demo.LAST_NAMES)
-    family = Family.objects.create(
-        name=f"{last} household",
-        address_line_1=f"{rng.randint(1, 180)} {rng.choice(demo.STREETS)}",
-        town=district.name,
-        postcode=demo.postcode(rng, index % len(demo.DISTRICTS)),
-        district=district,
-    )
+    last, address = demo.household(rng, district, index % len(demo.DISTRICTS))
+    family = Family.objects.create(**address)
     today = timezone.localdate()
     parent, child = (
         Person.objects.create(

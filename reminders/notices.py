@@ -44,7 +44,7 @@ from reminders.models import (
     OccurrenceStatus,
 )
 from reminders.preferences import deliveries_for
-from reminders.services import cancel_unsent, send_claimed
+from reminders.services import Delivered, cancel_unsent, send_claimed
 
 logger = logging.getLogger(__name__)
 
@@ -250,12 +250,8 @@ def message_for(notice: Notice, record) -> Message:
 # --- Sending ---
 
 
-@dataclass
-class NoticeResult:
-    sent: int = 0
-    emailed: int = 0
-    cancelled: int = 0
-    failed: int = 0
+class NoticeResult(Delivered):
+    pass
 
 
 def _records(rows: list[Notice]) -> dict[tuple[str, int], object]:

@@ -370,11 +370,18 @@ def reminder_url(row: ReminderOccurrence) -> str:
 
 
 @dataclass
-class SendResult:
+class Delivered:
+    """What a sending run did with the rows it claimed (reminders here, notices in
+    reminders/notices.py)."""
+
     sent: int = 0
     emailed: int = 0
     cancelled: int = 0
     failed: int = 0
+
+
+@dataclass
+class SendResult(Delivered):
     batches: int = 0
 
 
