@@ -9,8 +9,6 @@ import random
 
 from django.utils import timezone
 
-from assessments import services as assessment_services
-from assessments.sections import AREAS, PROMPTS, SCALING, area_field
 from cases import services as case_services
 from cases.codes import Relationship
 from cases.models import (
@@ -24,6 +22,7 @@ from cases.models import (
     StepUpSource,
 )
 from demo import synthetic as demo
+from demo.casework import assessment_content, submitted_assessment
 from partners.models import AgencyKind, Role, User
 
 REASONS = [
@@ -50,14 +49,8 @@ def _manager_and_team(district):
 
 def _new_family(rng: random.Random, district, d_index: int, today) -> Family:
     """A household not yet known to early help (synthetic names and address)."""
-    last = rng.choice(demo.LAST_NAMES)
-    family = Family.objects.create(
-        name=f"{last} household",
-        address_line_1=f"{rng.randint(1, 99)} {rng.choice(demo.STREETS)}",
-        town=district.name,
-        postcode=demo.postcode(rng, d_index),
-        district=district,
-    )
+    last, address = demo.household(rng, district, d_index, numbers=99)
+    family = Family.objects.create(**address)
     parent = Person.objects.create(
         first_name=rng.choice(demo.FIRST_NAMES_F),
         last_name=last,
@@ -281,20 +274,11 @@ def _one_submitted_assessment(today) -> int:
             acting_user=lead,
         )
     start = max(case.opened_on, today - datetime.timedelta(days=12))
-    a = assessment_services.assessment_start(case=case, acting_user=lead, started_on=start)
-    content = {"analysis": "Mum and the school agree the mornings are the hardest time."}
-    for area in AREAS:
-        for prompt, _ in PROMPTS:
-            content[area_field(area.code, prompt)] = f"Discussed with the family: {area.title}."
-        content[area_field(area.code, SCALING[0])] = "5"
-    a = assessment_services.assessment_save(
-        assessment=a,
-        acting_user=lead,
-        lock_version=a.lock_version,
-        content=content,
-        need_ids=list(Need.objects.filter(active=True).values_list("pk", flat=True)[:2]),
+    content = assessment_content(
+        lambda area: f"Discussed with the family: {area.title}.",
+        lambda: "5",
+        analysis="Mum and the school agree the mornings are the hardest time.",
     )
-    assessment_services.assessment_submit(
-        assessment=a, acting_user=lead, lock_version=a.lock_version
-    )
+    need_ids = list(Need.objects.filter(active=True).values_list("pk", flat=True)[:2])
+    submitted_assessment(case, lead, start, content=content, need_ids=need_ids)
     return 1

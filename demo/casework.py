@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.sections import AREAS, PROMPTS, SCALING, area_field
+from cases import services as case_services
 from cases.models import Need
 from partners.models import Role, User
 
@@ -27,16 +28,73 @@ ACTIONS = [
 ]
 
 
-def _content(rng: random.Random) -> dict:
-    content = {
-        "family_history": "Moved to the area two years ago.",
-        "analysis": "The family are motivated; routines and money worries are the focus.",
-    }
+def assessment_content(notes, scaling, **answers) -> dict:
+    """Demo answers for a whole assessment: `answers` (family_history, analysis ...), then
+    for every area `notes(area)` at each prompt and `scaling()` as its score."""
+    content = dict(answers)
     for area in AREAS:
         for prompt, _ in PROMPTS:
-            content[area_field(area.code, prompt)] = f"Demo notes: {area.title.lower()}."
-        content[area_field(area.code, SCALING[0])] = str(rng.randint(2, 8))
+            content[area_field(area.code, prompt)] = notes(area)
+        content[area_field(area.code, SCALING[0])] = scaling()
     return content
+
+
+def _content(rng: random.Random) -> dict:
+    return assessment_content(
+        lambda area: f"Demo notes: {area.title.lower()}.",
+        lambda: str(rng.randint(2, 8)),
+        family_history="Moved to the area two years ago.",
+        analysis="The family are motivated; routines and money worries are the focus.",
+    )
+
+
+def submitted_assessment(case, lead, started_on, *, content: dict, need_ids: list):
+    """An assessment on `case` started on `started_on`, filled in and submitted by `lead`."""
+    a = services.assessment_start(case=case, acting_user=lead, started_on=started_on)
+    a = services.assessment_save(
+        assessment=a,
+        acting_user=lead,
+        lock_version=a.lock_version,
+        content=content,
+        need_ids=need_ids,
+    )
+    return services.assessment_submit(assessment=a, acting_user=lead, lock_version=a.lock_version)
+
+
+def open_case(
+    *,
+    family,
+    children,
+    lead,
+    opened_on,
+    level_of_need=2,
+    lead_agency=None,
+    acting_user=None,
+    consent_by=None,
+    shared_with=None,
+):
+    """A case led by `lead`, opened on `opened_on` (by `acting_user`, else the lead); with
+    `consent_by`, that person's consent given in person the same day, shared with
+    `shared_with` (else the lead's agency)."""
+    case = case_services.case_open(
+        family=family,
+        children=children,
+        lead_agency=lead_agency or lead.agency,
+        lead_professional=lead,
+        level_of_need=level_of_need,
+        opened_on=opened_on,
+        acting_user=acting_user or lead,
+    )
+    if consent_by is not None:
+        case_services.consent_record(
+            case=case,
+            given_by=consent_by,
+            given_on=opened_on,
+            method="in_person",
+            shared_with=[lead.agency] if shared_with is None else shared_with,
+            acting_user=lead,
+        )
+    return case
 
 
 def load_demo_casework(rng: random.Random, cases) -> dict:

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import services as eha
-from assessments.sections import AREAS, PROMPTS, SCALING, area_field
-from cases import services as case_services
 from cases.codes import Ethnicity, Gender, Relationship
 from cases.models import Family, FamilyMembership, Need, Person
 from demo import synthetic as demo
+from demo.casework import assessment_content, open_case, submitted_assessment
 from outcomes import services
 from outcomes.models import EvidenceSource, ProgressStatus
 from partners.models import Agency, AgencyKind, District, FamilyHub, Role, User
@@ -45,40 +44,30 @@ def _user(email, name, group, agency, districts) -> User:
 
 
 def _content() -> dict:
-    content = {
-        "family_history": "Moved to the area three years ago.",
-        "analysis": "School attendance, arguments at home and money worries are linked.",
-    }
-    for area in AREAS:
-        for prompt, _ in PROMPTS:
-            content[area_field(area.code, prompt)] = f"Demo notes: {area.title.lower()}."
-        content[area_field(area.code, SCALING[0])] = "4"
-    return content
+    return assessment_content(
+        lambda area: f"Demo notes: {area.title.lower()}.",
+        lambda: "4",
+        family_history="Moved to the area three years ago.",
+        analysis="School attendance, arguments at home and money worries are linked.",
+    )
 
 
 def _family(rng: random.Random, district: District, index: int):
-    last = rng.choice(demo.LAST_NAMES)
-    family = Family.objects.create(
-        name=f"{last} household",
-        address_line_1=f"{rng.randint(1, 180)} {rng.choice(demo.STREETS)}",
-        town=district.name,
-        postcode=demo.postcode(rng, index % len(demo.DISTRICTS)),
-        district=district,
-    )
+    last, address = demo.household(rng, district, index % len(demo.DISTRICTS))
+    family = Family.objects.create(**address)
     today = timezone.localdate()
-    parent = Person.objects.create(
-        first_name=rng.choice(demo.FIRST_NAMES_F),
-        last_name=last,
-        date_of_birth=today - datetime.timedelta(days=365 * 34),
-        gender=Gender.FEMALE,
-        ethnicity=Ethnicity.WBRI,
-    )
-    child = Person.objects.create(
-        first_name=rng.choice(demo.FIRST_NAMES_M),
-        last_name=last,
-        date_of_birth=today - datetime.timedelta(days=365 * 9),
-        gender=Gender.MALE,
-        ethnicity=Ethnicity.WBRI,
+    parent, child = (
+        Person.objects.create(
+            first_name=rng.choice(first_names),
+            last_name=last,
+            date_of_birth=today - datetime.timedelta(days=365 * age),
+            gender=gender,
+            ethnicity=Ethnicity.WBRI,
+        )
+        for first_names, age, gender in (
+            (demo.FIRST_NAMES_F, 34, Gender.FEMALE),
+            (demo.FIRST_NAMES_M, 9, Gender.MALE),
+        )
     )
     FamilyMembership.objects.create(family=family, person=parent, relationship=Relationship.PARENT)
     FamilyMembership.objects.create(family=family, person=child, relationship=Relationship.CHILD)
@@ -91,38 +80,21 @@ def worked_case(*, rng, lead, manager, district, index, needs, opened_days_ago=4
     today = timezone.localdate()
     family, parent, child = _family(rng, district, index)
     opened = today - datetime.timedelta(days=opened_days_ago)
-    case = case_services.case_open(
+    case = open_case(
         family=family,
         children=[child],
-        lead_agency=lead.agency,
-        lead_professional=lead,
-        level_of_need=3,
+        lead=lead,
         opened_on=opened,
-        acting_user=lead,
-    )
-    case_services.consent_record(
-        case=case,
-        given_by=parent,
-        given_on=opened,
-        method="in_person",
-        shared_with=[lead.agency],
-        acting_user=lead,
+        level_of_need=3,
+        consent_by=parent,
     )
     start = opened + datetime.timedelta(days=7)
-    a = eha.assessment_start(case=case, acting_user=lead, started_on=start)
     need_ids = list(
         Need.objects.filter(framework="supporting_families", code__in=needs).values_list(
             "pk", flat=True
         )
     )
-    a = eha.assessment_save(
-        assessment=a,
-        acting_user=lead,
-        lock_version=a.lock_version,
-        content=_content(),
-        need_ids=need_ids,
-    )
-    a = eha.assessment_submit(assessment=a, acting_user=lead, lock_version=a.lock_version)
+    a = submitted_assessment(case, lead, start, content=_content(), need_ids=need_ids)
     eha.assessment_sign_off(assessment=a, acting_user=manager, comment="Agreed.")
     plan = eha.plan_create(case=case, acting_user=lead, created_on=start)
     outcome = eha.outcome_add(

@@ -11,6 +11,7 @@ from cases import services as case_services
 from cases import upkeep
 from cases.codes import Ethnicity, Gender, Relationship
 from cases.models import Family, FamilyMembership, Person
+from demo.casework import open_case
 from partners.models import User
 from records.retention import retention_list_due
 
@@ -36,24 +37,9 @@ def _household(*, surname, lead, adults, children, opened_on, street):
         FamilyMembership.objects.create(family=family, person=person, relationship=relationship)
         people.append(person)
     kids = people[len(adults) :]
-    case = case_services.case_open(
-        family=family,
-        children=kids,
-        lead_agency=lead.agency,
-        lead_professional=lead,
-        level_of_need=2,
-        opened_on=opened_on,
-        acting_user=lead,
+    return open_case(
+        family=family, children=kids, lead=lead, opened_on=opened_on, consent_by=people[0]
     )
-    case_services.consent_record(
-        case=case,
-        given_by=people[0],
-        given_on=opened_on,
-        method="in_person",
-        shared_with=[lead.agency],
-        acting_user=lead,
-    )
-    return case
 
 
 def load_demo_records(today: datetime.date | None = None) -> dict:

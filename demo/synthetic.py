@@ -131,6 +131,19 @@ def postcode(rng: random.Random, district_index: int) -> str:
     )
 
 
+def household(rng: random.Random, district, district_index: int, *, numbers: int = 180):
+    """A synthetic surname, and the name and address of a household with it in `district`
+    (the fields of a cases.Family)."""
+    last = rng.choice(LAST_NAMES)
+    return last, {
+        "name": f"{last} household",
+        "address_line_1": f"{rng.randint(1, numbers)} {rng.choice(STREETS)}",
+        "town": district.name,
+        "postcode": postcode(rng, district_index),
+        "district": district,
+    }
+
+
 def nhs_number(rng: random.Random) -> str:
     """A random 10-digit number that passes the NHS modulus 11 check."""
     while True:

@@ -11,6 +11,7 @@ from assessments.models import TafMeeting
 from cases import services as case_services
 from cases.models import EarlyHelpCase, Family, Need
 from demo.casework import _content as demo_content
+from demo.casework import open_case, submitted_assessment
 from oversight import services as oversight
 from partners.models import Agency, AgencyKind, Role, User
 
@@ -27,28 +28,32 @@ def _quiet(case, days: int, today) -> None:
 
 
 def _case(family, lead, agency, opened, *, consent=None, acting=None):
-    children = [m.person for m in family.memberships.filter(relationship="child")]
-    case = case_services.case_open(
-        family=family,
-        children=children,
-        lead_agency=agency,
-        lead_professional=lead,
-        level_of_need=2,
-        opened_on=opened,
-        acting_user=acting or lead,
-    )
+    """A case opened by `acting` (else the lead); with `consent`, the parent's consent
+    shared with those agencies."""
+    parent = None
     if consent is not None:
         parent = family.memberships.exclude(relationship="child").first()
-        if parent is not None:
-            case_services.consent_record(
-                case=case,
-                given_by=parent.person,
-                given_on=opened,
-                method="in_person",
-                shared_with=consent,
-                acting_user=lead,
-            )
-    return case
+    return open_case(
+        family=family,
+        children=[m.person for m in family.memberships.filter(relationship="child")],
+        lead=lead,
+        opened_on=opened,
+        lead_agency=agency,
+        acting_user=acting,
+        consent_by=parent.person if parent is not None else None,
+        shared_with=consent,
+    )
+
+
+def _submitted_assessment(case, lead, started_on, *, seed: int):
+    """An assessment on `case`, filled in with demo content and submitted for sign-off."""
+    return submitted_assessment(
+        case,
+        lead,
+        started_on,
+        content=demo_content(random.Random(seed)),
+        need_ids=list(Need.objects.filter(active=True).values_list("pk", flat=True)[:2]),
+    )
 
 
 SURNAMES = [
@@ -124,30 +129,14 @@ def load_demo_work(today: datetime.date | None = None) -> dict:
     made["draft"] = c
     # Returned by the manager for corrections.
     c = _case(next(families), priya, team, _ago(today, 20), consent=[team, school])
-    a = eha.assessment_start(case=c, acting_user=priya, started_on=_ago(today, 15))
-    a = eha.assessment_save(
-        assessment=a,
-        acting_user=priya,
-        lock_version=a.lock_version,
-        content=demo_content(random.Random(14)),
-        need_ids=list(Need.objects.filter(active=True).values_list("pk", flat=True)[:2]),
-    )
-    a = eha.assessment_submit(assessment=a, acting_user=priya, lock_version=a.lock_version)
+    a = _submitted_assessment(c, priya, _ago(today, 15), seed=14)
     eha.assessment_return(
         assessment=a, acting_user=morag, comment="Add what the children said, in their words."
     )
     made["returned"] = c
     # Submitted and waiting for the manager's sign-off.
     c = _case(next(families), priya, team, _ago(today, 25), consent=[team, school])
-    a = eha.assessment_start(case=c, acting_user=priya, started_on=_ago(today, 20))
-    a = eha.assessment_save(
-        assessment=a,
-        acting_user=priya,
-        lock_version=a.lock_version,
-        content=demo_content(random.Random(15)),
-        need_ids=list(Need.objects.filter(active=True).values_list("pk", flat=True)[:2]),
-    )
-    eha.assessment_submit(assessment=a, acting_user=priya, lock_version=a.lock_version)
+    _submitted_assessment(c, priya, _ago(today, 20), seed=15)
     made["submitted"] = c
     # A plan whose first TAF meeting is overdue, and a meeting booked with the team
     # (a member with an account, one without, one without an email address).

@@ -126,6 +126,30 @@ def _triage_queryset(due_by: datetime.date) -> QuerySet:
     )
 
 
+def _narrowed(qs: QuerySet, kind: str, case_field: str, case_ids, record_ids) -> QuerySet:
+    """`qs` narrowed to the cases (or referrals) in `case_ids`, found through `case_field`,
+    and to the records of `kind` in `record_ids`; None leaves it as it is."""
+    if case_ids is not None:
+        qs = qs.filter(**{f"{case_field}__in": case_ids})
+    if record_ids is not None:
+        qs = qs.filter(pk__in=record_ids.get(kind, ()))
+    return qs
+
+
+def _rows(qs: QuerySet, *columns: str) -> Iterator[tuple]:
+    return qs.values_list(*columns).iterator(chunk_size=5000)
+
+
+def _case_columns(kind: str) -> tuple[str, ...]:
+    """A case-based kind's columns: record, case, due date, the user chased, the case's
+    district and lead agency."""
+    if kind == DeadlineKind.ACTION:
+        case, due, chased = "outcome__plan__case", "due_on", "owner_member__user_id"
+    else:
+        case, due, chased = "case", "deadline", "case__lead_professional_id"
+    return ("pk", f"{case}_id", due, chased, f"{case}__district_id", f"{case}__lead_agency_id")
+
+
 def _allocation_deadlines(due_by: datetime.date, case_ids, record_ids) -> Iterator[Deadline]:
     """Cases waiting for a lead professional: due ALLOCATION_ESCALATION_WORKING_DAYS (5)
     working days after they joined the team's queue. No one leads them yet, so every stage
@@ -140,13 +164,11 @@ def _allocation_deadlines(due_by: datetime.date, case_ids, record_ids) -> Iterat
     qs = EarlyHelpCase.objects.filter(
         status=CaseStatus.AWAITING_ALLOCATION, queued_on__isnull=False, queued_on__lte=latest_start
     )
-    if case_ids is not None:
-        qs = qs.filter(pk__in=case_ids)
-    if record_ids is not None:
-        qs = qs.filter(pk__in=record_ids.get(DeadlineKind.ALLOCATION, ()))
+    qs = _narrowed(qs, DeadlineKind.ALLOCATION, "pk", case_ids, record_ids)
     record_type = RECORD_TYPES[DeadlineKind.ALLOCATION]
-    rows = qs.values_list("pk", "queued_on", "district_id", "lead_agency_id")
-    for pk, queued_on, district, agency in rows.iterator(chunk_size=5000):
+    for pk, queued_on, district, agency in _rows(
+        qs, "pk", "queued_on", "district_id", "lead_agency_id"
+    ):
         due_on = add_working_days(queued_on, margin)
         yield Deadline(DeadlineKind.ALLOCATION, record_type, pk, pk, due_on, None, district, agency)
 
@@ -177,69 +199,37 @@ def deadlines_due_by(
                 )
             continue
         if kind == DeadlineKind.TRIAGE:
-            qs = _triage_queryset(due_by)
-            if referral_ids is not None:
-                qs = qs.filter(pk__in=referral_ids)
-            if record_ids is not None:
-                qs = qs.filter(pk__in=record_ids.get(kind, ()))
-            for pk, due_on, responsible, district in qs.values_list(
-                "pk", "due_on", "picked_up_by_id", "district_id"
-            ).iterator(chunk_size=5000):
+            qs = _narrowed(_triage_queryset(due_by), kind, "pk", referral_ids, record_ids)
+            for pk, due_on, responsible, district in _rows(
+                qs, "pk", "due_on", "picked_up_by_id", "district_id"
+            ):
                 yield Deadline(kind, record_type, pk, None, due_on, responsible, district)
             continue
         if kind == DeadlineKind.ALLOCATION:
             yield from _allocation_deadlines(due_by, case_ids, record_ids)
             continue
         if kind == DeadlineKind.DRIFT:
-            qs = _drift_queryset(due_by)
-            if case_ids is not None:
-                qs = qs.filter(pk__in=case_ids)
-            if record_ids is not None:
-                qs = qs.filter(pk__in=record_ids.get(kind, ()))
-            rows = qs.values_list(
+            qs = _narrowed(_drift_queryset(due_by), kind, "pk", case_ids, record_ids)
+            for pk, last, opened, lead, district, agency in _rows(
+                qs,
                 "pk",
                 "last_activity_at",
                 "opened_on",
                 "lead_professional_id",
                 "district_id",
                 "lead_agency_id",
-            )
-            for pk, last, opened, lead, district, agency in rows.iterator(chunk_size=5000):
+            ):
                 due_on = drift_due_on(last, opened)
                 yield Deadline(kind, record_type, pk, pk, due_on, lead, district, agency)
             continue
         if kind == DeadlineKind.ACTION:
             qs = _action_queryset(due_by)
-            if case_ids is not None:
-                qs = qs.filter(outcome__plan__case_id__in=case_ids)
-            if record_ids is not None:
-                qs = qs.filter(pk__in=record_ids.get(kind, ()))
-            rows = qs.values_list(
-                "pk",
-                "outcome__plan__case_id",
-                "due_on",
-                "owner_member__user_id",
-                "outcome__plan__case__district_id",
-                "outcome__plan__case__lead_agency_id",
-            )
-            for pk, case_id, due_on, owner, district, agency in rows.iterator(chunk_size=5000):
-                yield Deadline(kind, record_type, pk, case_id, due_on, owner, district, agency)
-            continue
-        qs = _case_queryset(kind, due_by)
-        if case_ids is not None:
-            qs = qs.filter(case_id__in=case_ids)
-        if record_ids is not None:
-            qs = qs.filter(pk__in=record_ids.get(kind, ()))
-        rows = qs.values_list(
-            "pk",
-            "case_id",
-            "deadline",
-            "case__lead_professional_id",
-            "case__district_id",
-            "case__lead_agency_id",
-        )
-        for pk, case_id, due_on, lead, district, agency in rows.iterator(chunk_size=5000):
-            yield Deadline(kind, record_type, pk, case_id, due_on, lead, district, agency)
+        else:
+            qs = _case_queryset(kind, due_by)
+        columns = _case_columns(kind)
+        qs = _narrowed(qs, kind, columns[1], case_ids, record_ids)
+        for pk, case_id, due_on, chased, district, agency in _rows(qs, *columns):
+            yield Deadline(kind, record_type, pk, case_id, due_on, chased, district, agency)
 
 
 def overdue_deadlines(today: datetime.date, **scope) -> Iterator[Deadline]:

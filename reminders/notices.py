@@ -14,7 +14,6 @@ only what the lead chose to tell them (TafMeeting.note_for_external): never the 
 """
 
 import logging
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -45,7 +44,7 @@ from reminders.models import (
     OccurrenceStatus,
 )
 from reminders.preferences import deliveries_for
-from reminders.services import reminder_emails_send
+from reminders.services import Delivered, cancel_unsent, send_claimed
 
 logger = logging.getLogger(__name__)
 
@@ -251,12 +250,8 @@ def message_for(notice: Notice, record) -> Message:
 # --- Sending ---
 
 
-@dataclass
-class NoticeResult:
-    sent: int = 0
-    emailed: int = 0
-    cancelled: int = 0
-    failed: int = 0
+class NoticeResult(Delivered):
+    pass
 
 
 def _records(rows: list[Notice]) -> dict[tuple[str, int], object]:
@@ -327,20 +322,13 @@ def notices_send_pending(
     mail server (outbox_send, outside any transaction) in the time left to this run; what
     does not fit is sent by the outbox's own sender. `email=False` leaves them all to it."""
     result = NoticeResult()
-    started = time.monotonic()
-    while time.monotonic() - started < max_seconds:
-        with transaction.atomic():
-            rows = list(
-                Notice.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(status=OccurrenceStatus.PENDING)
-                .order_by("pk")[:batch]
-            )
-            if not rows:
-                break
-            _send_batch(rows, result)
-    if email:
-        reminder_emails_send(started=started, max_seconds=max_seconds)
+    send_claimed(
+        Notice.objects.select_related("recipient"),
+        lambda rows: _send_batch(rows, result),
+        batch=batch,
+        max_seconds=max_seconds,
+        email=email,
+    )
     return result
 
 
@@ -371,10 +359,7 @@ def _send_batch(rows: list[Notice], result: NoticeResult) -> None:
         record = records.get((notice.record_type, notice.record_id))
         reason = _why_not(notice, record, visible.get(notice.recipient_id, set()), externals)
         if reason:
-            notice.status = OccurrenceStatus.CANCELLED
-            notice.cancelled_reason = reason
-            notice.save(update_fields=["status", "cancelled_reason"])
-            result.cancelled += 1
+            cancel_unsent(notice, reason, result)
             continue
         try:
             with transaction.atomic():

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -369,11 +370,18 @@ def reminder_url(row: ReminderOccurrence) -> str:
 
 
 @dataclass
-class SendResult:
+class Delivered:
+    """What a sending run did with the rows it claimed (reminders here, notices in
+    reminders/notices.py)."""
+
     sent: int = 0
     emailed: int = 0
     cancelled: int = 0
     failed: int = 0
+
+
+@dataclass
+class SendResult(Delivered):
     batches: int = 0
 
 
@@ -409,25 +417,51 @@ def reminders_send_pending(
     link-only email in the outbox (or leave it for the daily digest), marking the row sent in
     the same transaction. The emails are handed to the mail server afterwards, outside any
     transaction (outbox/services.py), so a crash repeats at most the message in flight."""
-    batch = batch or conf.send_batch()
     result = SendResult()
+
+    def send_batch(rows: list[ReminderOccurrence]) -> None:
+        result.batches += 1
+        _test_pause()
+        _send_batch(rows, result)
+
+    send_claimed(
+        ReminderOccurrence.objects.select_related("recipient", "recipient__agency"),
+        send_batch,
+        batch=batch or conf.send_batch(),
+        max_seconds=max_seconds,
+        email=email,
+    )
+    return result
+
+
+def send_claimed(
+    rows: QuerySet, send_batch, *, batch: int, max_seconds: float, email: bool
+) -> None:
+    """Claim pending `rows` a batch at a time (SKIP LOCKED, so two senders never take the
+    same row) and hand each batch to `send_batch` inside its claim transaction, until none
+    are left or `max_seconds` have gone; then, with `email`, hand the owed emails to the
+    mail server in the time left (reminder_emails_send)."""
     started = time.monotonic()
     while time.monotonic() - started < max_seconds:
         with transaction.atomic():
-            rows = list(
-                ReminderOccurrence.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient", "recipient__agency")
+            claimed = list(
+                rows.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=OccurrenceStatus.PENDING)
                 .order_by("pk")[:batch]
             )
-            if not rows:
+            if not claimed:
                 break
-            result.batches += 1
-            _test_pause()
-            _send_batch(rows, result)
+            send_batch(claimed)
     if email:
         reminder_emails_send(started=started, max_seconds=max_seconds)
-    return result
+
+
+def cancel_unsent(row, reason: str, result) -> None:
+    """A pending reminder or notice that must not go: cancelled for `reason`, and counted."""
+    row.status = OccurrenceStatus.CANCELLED
+    row.cancelled_reason = reason
+    row.save(update_fields=["status", "cancelled_reason"])
+    result.cancelled += 1
 
 
 def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
@@ -467,10 +501,7 @@ def _send_batch(rows: list[ReminderOccurrence], result: SendResult) -> None:
         elif not user.is_active or not may_see:
             reason = "not_visible"
         if reason:
-            row.status = OccurrenceStatus.CANCELLED
-            row.cancelled_reason = reason
-            row.save(update_fields=["status", "cancelled_reason"])
-            result.cancelled += 1
+            cancel_unsent(row, reason, result)
             continue
         try:
             kind = MessageKind.ACTIONS if row.kind == DeadlineKind.ACTION else MessageKind.DEADLINES

@@ -329,6 +329,22 @@ def export_path(job: ExportJob, extension: str) -> Path:
     return Path("exports") / str(job.requested_by_id) / f"{job.pk}-{job.kind}.{extension}"
 
 
+XLSX_KINDS = {
+    ExportKind.INDICATORS_XLSX,
+    ExportKind.CASES_XLSX,
+    ExportKind.REQUESTS_XLSX,
+    ExportKind.ANNEX_A_XLSX,
+}
+
+
+def table_file(kind: str, header: Sequence[str], rows: list, sheet: str) -> tuple[bytes, str]:
+    """The rows as the file an export of `kind` gives: an Excel sheet for the Excel kinds,
+    otherwise CSV; and the file's extension."""
+    if kind in XLSX_KINDS:
+        return xlsx_bytes(header, rows, sheet=sheet), "xlsx"
+    return csv_bytes(header, rows), "csv"
+
+
 def job_progress(job_id: int, progress: int) -> None:
     ExportJob.objects.filter(pk=job_id).update(progress=min(100, max(0, progress)))
 
@@ -354,13 +370,8 @@ def export_build(job_id: int) -> ExportJob:
         kind = job.kind
         if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
             cases = annex_a.cases_counted(user, scope)
-            header, rows = annex_a.HEADER, list(annex_a.rows(cases, period))
-            data = (
-                xlsx_bytes(header, rows, sheet=annex_a.SHEET_NAME)
-                if kind == ExportKind.ANNEX_A_XLSX
-                else csv_bytes(header, rows)
-            )
-            extension = "xlsx" if kind == ExportKind.ANNEX_A_XLSX else "csv"
+            rows = list(annex_a.rows(cases, period))
+            data, extension = table_file(kind, annex_a.HEADER, rows, annex_a.SHEET_NAME)
             name = f"annex-a-list-2-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         elif kind in (ExportKind.CASES_CSV, ExportKind.CASES_XLSX):
             from reporting.indicators import cases_behind
@@ -372,32 +383,17 @@ def export_build(job_id: int) -> ExportJob:
                 **_drill_filters(params),
             )
             rows = list(case_rows(cases, user))
-            extension = "xlsx" if kind == ExportKind.CASES_XLSX else "csv"
-            data = (
-                xlsx_bytes(CASE_HEADER, rows, sheet="Cases")
-                if extension == "xlsx"
-                else csv_bytes(CASE_HEADER, rows)
-            )
+            data, extension = table_file(kind, CASE_HEADER, rows, "Cases")
             name = f"cases-{timezone.localdate():%Y%m%d}.{extension}"
         elif kind in (ExportKind.REQUESTS_CSV, ExportKind.REQUESTS_XLSX):
             rows = list(request_rows(requests_in(scope, period.start, period.end)))
-            extension = "xlsx" if kind == ExportKind.REQUESTS_XLSX else "csv"
-            data = (
-                xlsx_bytes(REQUEST_HEADER, rows, sheet="Requests")
-                if extension == "xlsx"
-                else csv_bytes(REQUEST_HEADER, rows)
-            )
+            data, extension = table_file(kind, REQUEST_HEADER, rows, "Requests")
             name = f"requests-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         elif kind in (ExportKind.INDICATORS_CSV, ExportKind.INDICATORS_XLSX):
             from reporting.indicators import indicators_for
 
             rows = indicator_rows(indicators_for(scope, period), suppressed=scope.suppress)
-            extension = "xlsx" if kind == ExportKind.INDICATORS_XLSX else "csv"
-            data = (
-                xlsx_bytes(INDICATOR_HEADER, rows, sheet="Indicators")
-                if extension == "xlsx"
-                else csv_bytes(INDICATOR_HEADER, rows)
-            )
+            data, extension = table_file(kind, INDICATOR_HEADER, rows, "Indicators")
             name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         else:
             data = board_report.render_pdf(

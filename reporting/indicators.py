@@ -226,18 +226,22 @@ def _received_in(referrals: QuerySet, period: Period) -> QuerySet:
 def requests_received(referrals: QuerySet, period: Period) -> dict:
     """Requests received in the period and what was decided (Lancashire: 'reduction of
     contacts to the front door'; 'responding at Universal+ level')."""
+    return count_requests(
+        _received_in(referrals, period), undecided="decision__isnull", outcome="decision__outcome"
+    )
+
+
+def count_requests(received: QuerySet, *, undecided: str, outcome: str) -> dict:
+    """The requests-received figures over `received`: `undecided` is the lookup true of a
+    request not yet decided, `outcome` the field holding the decision's outcome."""
     from referrals.models import Outcome
 
-    received = _received_in(referrals, period)
-    outcome_filters = {o.value: Count("pk", filter=Q(decision__outcome=o.value)) for o in Outcome}
     row = received.aggregate(
         total=Count("pk"),
-        undecided=Count(
-            "pk", filter=Q(decision__isnull=True, status__in=["submitted", "in_triage"])
-        ),
-        closed_without_decision=Count("pk", filter=Q(decision__isnull=True, status="closed")),
+        undecided=Count("pk", filter=Q(**{undecided: True}, status__in=["submitted", "in_triage"])),
+        closed_without_decision=Count("pk", filter=Q(**{undecided: True}, status="closed")),
         step_down=Count("pk", filter=Q(channel="step_down")),
-        **outcome_filters,
+        **{o.value: Count("pk", filter=Q(**{outcome: o.value})) for o in Outcome},
     )
     return {
         "total": row["total"],
@@ -333,14 +337,19 @@ def closures(cases: QuerySet, period: Period) -> dict:
     closed = cases.filter(
         status=CaseStatus.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end
     )
-    reasons = {r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason}
+    return count_closures(closed, family_view="closure__family_view", no_view="closure__isnull")
+
+
+def count_closures(closed: QuerySet, *, family_view: str, no_view: str) -> dict:
+    """The closures figures over `closed`: `family_view` is the field holding the family's
+    view of the help, `no_view` the lookup true where no closure record holds one."""
     row = closed.aggregate(
         closed=Count("pk"),
-        improved_family_life=Count("pk", filter=Q(closure__family_view=FamilyView.IMPROVED)),
+        improved_family_life=Count("pk", filter=Q(**{family_view: FamilyView.IMPROVED})),
         families_asked=Count(
-            "pk", filter=Q(closure__isnull=False) & ~Q(closure__family_view=FamilyView.NOT_ASKED)
+            "pk", filter=Q(**{no_view: False}) & ~Q(**{family_view: FamilyView.NOT_ASKED})
         ),
-        **reasons,
+        **{r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason},
     )
     row["by_reason"] = [(r.label, row[r.value]) for r in ClosureReason]
     return row
@@ -502,13 +511,11 @@ def _children(cases: QuerySet, period: Period) -> QuerySet:
     return Person.objects.filter(pk__in=active_in(cases, period).values("children"))
 
 
-def breakdowns(cases: QuerySet, period: Period) -> list[Breakdown]:
-    """Children worked with in the period by age band (at the period's end), gender,
-    ethnicity, SEND and the family's deprivation decile: one GROUP BY query each."""
+def age_band(end: datetime.date) -> tuple:
+    """A child's age band on `end`, as a CASE over date_of_birth, and the bands' labels
+    in the order they are listed."""
     from django.db.models import Case, CharField, When
 
-    children = _children(cases, period)
-    end = period.end
     whens = [When(date_of_birth__isnull=True, then=Value("unborn"))]
     for low, high, label in AGE_BANDS:
         whens.append(
@@ -519,33 +526,21 @@ def breakdowns(cases: QuerySet, period: Period) -> list[Breakdown]:
             )
         )
     band = Case(*whens, default=Value("18 and over"), output_field=CharField())
-    age_labels = {
+    labels = {
         "unborn": "Unborn",
         **{b[2]: b[2] for b in AGE_BANDS},
         "18 and over": "18 and over",
     }
+    return band, labels
 
-    send = Case(
-        When(~Q(sen_status=SenStatus.NONE), then=Value("send")),
-        When(Q(disabilities__len__gt=0) & ~Q(disabilities=["NONE"]), then=Value("send")),
-        default=Value("none"),
-        output_field=CharField(),
-    )
-    deciles = children.values("memberships__family__deprivation_decile").annotate(
-        n=Count("pk", distinct=True)
-    )
-    decile_rows = {row["memberships__family__deprivation_decile"]: row["n"] for row in deciles}
-    decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
-    if decile_rows.get(None):
-        decile_list.append(("Not known", decile_rows[None]))
-    # One GROUP BY over all four person attributes (a few hundred rows at most), summed
-    # here, rather than scanning the children in scope once per breakdown.
+
+def children_breakdowns(
+    rows, age_labels: dict[str, str], decile_rows: dict[int | None, int]
+) -> list[Breakdown]:
+    """The five breakdowns of children worked with, from `rows` (band, gender, ethnicity,
+    send "send"/"none", and the count n of children with those four) and the children
+    per deprivation decile (None: not known)."""
     counts = {"band": {}, "gender": {}, "ethnicity": {}, "send": {}}
-    rows = (
-        children.annotate(band=band, send=send)
-        .values("band", "gender", "ethnicity", "send")
-        .annotate(n=Count("pk"))
-    )
     for row in rows:
         for key in counts:
             counts[key][row[key]] = counts[key].get(row[key], 0) + row["n"]
@@ -553,6 +548,9 @@ def breakdowns(cases: QuerySet, period: Period) -> list[Breakdown]:
     def labelled(key: str, labels: dict) -> list[tuple[str, int]]:
         return [(label, counts[key][k]) for k, label in labels.items() if counts[key].get(k)]
 
+    decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
+    if decile_rows.get(None):
+        decile_list.append(("Not known", decile_rows[None]))
     return [
         Breakdown("age_band", "Age band", labelled("band", age_labels)),
         Breakdown("gender", "Gender", labelled("gender", dict(Gender.choices))),
@@ -564,6 +562,33 @@ def breakdowns(cases: QuerySet, period: Period) -> list[Breakdown]:
         ),
         Breakdown("deprivation", "Deprivation decile (1 most deprived)", decile_list),
     ]
+
+
+def breakdowns(cases: QuerySet, period: Period) -> list[Breakdown]:
+    """Children worked with in the period by age band (at the period's end), gender,
+    ethnicity, SEND and the family's deprivation decile: one GROUP BY query each."""
+    from django.db.models import Case, CharField, When
+
+    children = _children(cases, period)
+    band, age_labels = age_band(period.end)
+    send = Case(
+        When(~Q(sen_status=SenStatus.NONE), then=Value("send")),
+        When(Q(disabilities__len__gt=0) & ~Q(disabilities=["NONE"]), then=Value("send")),
+        default=Value("none"),
+        output_field=CharField(),
+    )
+    deciles = children.values("memberships__family__deprivation_decile").annotate(
+        n=Count("pk", distinct=True)
+    )
+    decile_rows = {row["memberships__family__deprivation_decile"]: row["n"] for row in deciles}
+    # One GROUP BY over all four person attributes (a few hundred rows at most), summed
+    # here, rather than scanning the children in scope once per breakdown.
+    rows = (
+        children.annotate(band=band, send=send)
+        .values("band", "gender", "ethnicity", "send")
+        .annotate(n=Count("pk"))
+    )
+    return children_breakdowns(rows, age_labels, decile_rows)
 
 
 # --- All indicators for a period and scope ---------------------------------------------

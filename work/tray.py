@@ -152,8 +152,42 @@ def _harm(case_field: str = "pk"):
     return Exists(Referral.objects.filter(case_id=OuterRef(case_field), significant_harm=True))
 
 
+def _districts_of(user):
+    return user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+
+
 def _case_url(case_id: int) -> str:
     return reverse("case_detail", args=[case_id])
+
+
+def _case_item(
+    kind, due, today, case_id, family="", *, url=None, detail="", harm=False
+) -> TrayItem:
+    """An item about one case, shown by its reference and family; it links to the case
+    unless `url` says where the work is done."""
+    return TrayItem(
+        kind=kind,
+        due_date=due,
+        today=today,
+        url=url or _case_url(case_id),
+        case_id=case_id,
+        reference=_ref(case_id),
+        family=family,
+        detail=detail,
+        significant_harm=harm,
+    )
+
+
+def _with_families(items: list[TrayItem]) -> list[TrayItem]:
+    """`items` with their cases' family names filled in, in one query."""
+    families = dict(
+        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in items}).values_list(
+            "pk", "family__name"
+        )
+    )
+    for item in items:
+        item.family = families.get(item.case_id, "")
+    return items
 
 
 # --- practitioner / lead professional ---------------------------------------------------
@@ -173,17 +207,7 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
 
     def add(kind, due, case_id, family, url, harm=False, detail=""):
         items.append(
-            TrayItem(
-                kind=kind,
-                due_date=due,
-                today=today,
-                url=url,
-                case_id=case_id,
-                reference=_ref(case_id),
-                family=family,
-                detail=detail,
-                significant_harm=harm,
-            )
+            _case_item(kind, due, today, case_id, family, url=url, detail=detail, harm=harm)
         )
 
     for pk, opened, family, harm in (
@@ -319,14 +343,13 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
 
 def _contribution_items(user, today) -> list[TrayItem]:
     return [
-        TrayItem(
-            kind=TrayKind.CONTRIBUTION,
-            due_date=due,
-            today=today,
+        _case_item(
+            TrayKind.CONTRIBUTION,
+            due,
+            today,
+            case_id,
+            family,
             url=reverse("edit_assessment", args=[case_id]),
-            case_id=case_id,
-            reference=_ref(case_id),
-            family=family,
             detail=f"Invited by {invited_by}",
         )
         for case_id, due, family, invited_by in AssessmentContributor.objects.filter(
@@ -355,20 +378,13 @@ OVERDUE_KINDS = (
 )
 
 
-def _deadline_items(user, today, scope, kinds, tray_kind, names: dict) -> list[TrayItem]:
+def _deadline_items(today, scope, kinds, tray_kind) -> list[TrayItem]:
+    """Overdue deadlines of `kinds` on the cases in `scope` (no family names yet)."""
     deadlines = itertools.islice(
         overdue_deadlines(today, kinds=list(kinds), case_ids=scope.values("pk")), LIMIT * len(kinds)
     )
     return [
-        TrayItem(
-            kind=tray_kind,
-            due_date=d.due_on,
-            today=today,
-            url=_case_url(d.case_id),
-            case_id=d.case_id,
-            reference=_ref(d.case_id),
-            detail=DeadlineKind(d.kind).label,
-        )
+        _case_item(tray_kind, d.due_on, today, d.case_id, detail=DeadlineKind(d.kind).label)
         for d in deadlines
     ]
 
@@ -377,20 +393,8 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
     scope = cases_visible_to(user)
     items: list[TrayItem] = []
 
-    def case_item(kind, due, pk, family, url=None, detail="", harm=False):
-        items.append(
-            TrayItem(
-                kind=kind,
-                due_date=due,
-                today=today,
-                url=url or _case_url(pk),
-                case_id=pk,
-                reference=_ref(pk),
-                family=family,
-                detail=detail,
-                significant_harm=harm,
-            )
-        )
+    def case_item(kind, due, pk, family, **more):
+        items.append(_case_item(kind, due, today, pk, family, **more))
 
     for pk, opened, family, harm in (
         scope.filter(status=CaseStatus.AWAITING_ALLOCATION)
@@ -437,16 +441,9 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             detail=f"Lead: {lead}",
         )
 
-    overdue = _deadline_items(user, today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK, {})
-    overdue += _deadline_items(user, today, scope, (DeadlineKind.DRIFT,), TrayKind.DRIFT, {})
-    families = dict(
-        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in overdue}).values_list(
-            "pk", "family__name"
-        )
-    )
-    for item in overdue:
-        item.family = families.get(item.case_id, "")
-    items.extend(overdue)
+    overdue = _deadline_items(today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK)
+    overdue += _deadline_items(today, scope, (DeadlineKind.DRIFT,), TrayKind.DRIFT)
+    items.extend(_with_families(overdue))
 
     longest = today - datetime.timedelta(days=case_length_days())
     for pk, opened, family in (
@@ -518,15 +515,18 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
 # --- front door --------------------------------------------------------------------------
 
 
+def _waiting_for_triage(user) -> QuerySet:
+    """Requests waiting for a decision in the front door officer's districts."""
+    return referrals_visible_to(user).filter(
+        status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
+        district_id__in=_districts_of(user),
+    )
+
+
 def front_door_items(user, today: datetime.date) -> list[TrayItem]:
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
     rows = (
-        referrals_visible_to(user)
-        .filter(
-            status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
-            district_id__in=districts,
-            due_on__isnull=False,
-        )
+        _waiting_for_triage(user)
+        .filter(due_on__isnull=False)
         .values_list("pk", "due_on", "significant_harm", "picked_up_by__full_name")
         .order_by("-significant_harm", "due_on")[: LIMIT * 2]
     )
@@ -545,19 +545,11 @@ def front_door_items(user, today: datetime.date) -> list[TrayItem]:
 
 
 def front_door_figures(user, today: datetime.date) -> list[tuple[str, int]]:
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
-    figures = (
-        referrals_visible_to(user)
-        .filter(
-            status__in=(ReferralStatus.SUBMITTED, ReferralStatus.IN_TRIAGE),
-            district_id__in=districts,
-        )
-        .aggregate(
-            waiting=Count("pk"),
-            overdue=Count("pk", filter=Q(due_on__lt=today)),
-            today=Count("pk", filter=Q(due_on=today)),
-            harm=Count("pk", filter=Q(significant_harm=True)),
-        )
+    figures = _waiting_for_triage(user).aggregate(
+        waiting=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        today=Count("pk", filter=Q(due_on=today)),
+        harm=Count("pk", filter=Q(significant_harm=True)),
     )
     return [
         ("Requests waiting for a decision", figures["waiting"]),
@@ -571,22 +563,17 @@ def front_door_figures(user, today: datetime.date) -> list[tuple[str, int]]:
 
 
 def consultant_items(user, today: datetime.date) -> list[TrayItem]:
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    districts = _districts_of(user)
     partner_led = (
         cases_visible_to(user)
         .filter(district_id__in=districts)
         .exclude(lead_agency__kind=AgencyKind.EARLY_HELP_TEAM)
     )
-    items = _deadline_items(
-        user, today, partner_led, (DeadlineKind.DRIFT, *OVERDUE_KINDS), TrayKind.PARTNER_DRIFT, {}
-    )
-    families = dict(
-        EarlyHelpCase.objects.filter(pk__in={i.case_id for i in items}).values_list(
-            "pk", "family__name"
+    items = _with_families(
+        _deadline_items(
+            today, partner_led, (DeadlineKind.DRIFT, *OVERDUE_KINDS), TrayKind.PARTNER_DRIFT
         )
     )
-    for item in items:
-        item.family = families.get(item.case_id, "")
     for pk, due, asked_by in (
         oversight.follow_ups_for(user)
         .values_list("pk", "follow_up_on", "asked_by_name")
@@ -611,7 +598,7 @@ def consultant_items(user, today: datetime.date) -> list[TrayItem]:
 
 def strategic_figures(user, today: datetime.date) -> list[tuple[str, int]]:
     """Numbers only, never names: the county's (or their districts') overdue work."""
-    districts = user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    districts = _districts_of(user)
     cases = EarlyHelpCase.objects.filter(district_id__in=districts)
     open_count = cases.filter(status__in=OPEN).count()
     counts = {k: 0 for k in (*OVERDUE_KINDS, DeadlineKind.DRIFT)}

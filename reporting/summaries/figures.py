@@ -10,23 +10,24 @@ facts by district and agency columns; everyone else by `case_id IN cases_visible
 import datetime
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     F,
     Func,
     PositiveSmallIntegerField,
     Q,
-    Value,
-    When,
 )
 
 from cases.access import case_columns_visible_to
-from cases.codes import Ethnicity, Gender
-from cases.models import CaseOrigin, CaseStatus, ClosureReason, FamilyView, LevelOfNeed
+from cases.models import CaseOrigin, CaseStatus, LevelOfNeed
 from earlyhelp.working_days import add_working_days
 from referrals.access import referral_columns_visible_to
-from reporting.indicators import open_case_breakdowns
+from reporting.indicators import (
+    age_band,
+    children_breakdowns,
+    count_closures,
+    count_requests,
+    open_case_breakdowns,
+)
 from reporting.summaries.models import (
     AssessmentFact,
     CaseChildFact,
@@ -81,28 +82,8 @@ def _in(period, field: str) -> Q:
 
 
 def requests_received(scope, period) -> dict:
-    from referrals.models import Outcome
-
-    row = (
-        _referrals(scope)
-        .filter(_in(period, "received_date"))
-        .aggregate(
-            total=Count("pk"),
-            undecided=Count(
-                "pk", filter=Q(outcome__isnull=True, status__in=["submitted", "in_triage"])
-            ),
-            closed_without_decision=Count("pk", filter=Q(outcome__isnull=True, status="closed")),
-            step_down=Count("pk", filter=Q(channel="step_down")),
-            **{o.value: Count("pk", filter=Q(outcome=o.value)) for o in Outcome},
-        )
-    )
-    return {
-        "total": row["total"],
-        "undecided": row["undecided"],
-        "closed_without_decision": row["closed_without_decision"],
-        "step_down": row["step_down"],
-        "outcomes": [(o.label, row[o.value]) for o in Outcome],
-    }
+    received = _referrals(scope).filter(_in(period, "received_date"))
+    return count_requests(received, undecided="outcome__isnull", outcome="outcome")
 
 
 def decision_timeliness(scope, period) -> dict:
@@ -136,13 +117,19 @@ def re_referrals(scope, period) -> dict:
     )
 
 
-def _active(scope, period):
+def _worked_in(period, facts, status: str = "status"):
+    """The `facts` about cases worked at some time in the period (reporting.indicators.
+    active_in): opened by its end, not closed before its start, and allocated; `status`
+    names the fact's copy of the case's status."""
     return (
-        CaseFact.objects.filter(_case_ids(scope))
-        .filter(opened_on__lte=period.end)
+        facts.filter(opened_on__lte=period.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
+        .exclude(**{status: CaseStatus.AWAITING_ALLOCATION})
     )
+
+
+def _active(scope, period):
+    return _worked_in(period, CaseFact.objects.filter(_case_ids(scope)))
 
 
 def worked_with(scope, period) -> dict:
@@ -161,64 +148,41 @@ def worked_with(scope, period) -> dict:
 
 
 def _active_children(scope, period):
-    """Children on cases worked at some time in the period (reporting.indicators.active_in),
-    from the copies of the case's status and dates on CaseChildFact."""
-    return (
-        CaseChildFact.objects.filter(_case_ids(scope))
-        .filter(opened_on__lte=period.end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-        .exclude(case_status=CaseStatus.AWAITING_ALLOCATION)
-    )
+    """Children on cases worked at some time in the period, from the copies of the case's
+    status and dates on CaseChildFact."""
+    return _worked_in(period, CaseChildFact.objects.filter(_case_ids(scope)), "case_status")
+
+
+def _dated_in(facts, scope, period, field: str):
+    """The `facts` (a fact model) of cases in scope whose `field` falls in the period."""
+    return facts.objects.filter(_case_ids(scope)).filter(_in(period, field))
 
 
 def episodes_started(scope, period) -> dict:
-    return (
-        CaseFact.objects.filter(_case_ids(scope))
-        .filter(_in(period, "opened_on"))
-        .aggregate(
-            started=Count("pk"),
-            front_door=Count("pk", filter=Q(origin=CaseOrigin.FRONT_DOOR)),
-            partner=Count("pk", filter=Q(origin=CaseOrigin.PARTNER)),
-        )
+    return _dated_in(CaseFact, scope, period, "opened_on").aggregate(
+        started=Count("pk"),
+        front_door=Count("pk", filter=Q(origin=CaseOrigin.FRONT_DOOR)),
+        partner=Count("pk", filter=Q(origin=CaseOrigin.PARTNER)),
     )
 
 
 def assessments_completed(scope, period) -> dict:
-    return (
-        AssessmentFact.objects.filter(_case_ids(scope))
-        .filter(_in(period, "signed_date"))
-        .aggregate(
-            completed=Count("pk"),
-            within_20_working_days=Count("pk", filter=Q(signed_date__lte=F("due_on"))),
-        )
+    return _dated_in(AssessmentFact, scope, period, "signed_date").aggregate(
+        completed=Count("pk"),
+        within_20_working_days=Count("pk", filter=Q(signed_date__lte=F("due_on"))),
     )
 
 
 def closures(scope, period) -> dict:
-    closed = CaseFact.objects.filter(_case_ids(scope)).filter(
-        _in(period, "closed_on"), status=CaseStatus.CLOSED
-    )
-    row = closed.aggregate(
-        closed=Count("pk"),
-        improved_family_life=Count("pk", filter=Q(family_view=FamilyView.IMPROVED)),
-        families_asked=Count(
-            "pk", filter=Q(family_view__isnull=False) & ~Q(family_view=FamilyView.NOT_ASKED)
-        ),
-        **{r.value: Count("pk", filter=Q(closure_reason=r.value)) for r in ClosureReason},
-    )
-    row["by_reason"] = [(r.label, row[r.value]) for r in ClosureReason]
-    return row
+    closed = _dated_in(CaseFact, scope, period, "closed_on").filter(status=CaseStatus.CLOSED)
+    return count_closures(closed, family_view="family_view", no_view="family_view__isnull")
 
 
 def reviews_on_time(scope, period) -> dict:
-    return (
-        ReviewFact.objects.filter(_case_ids(scope))
-        .filter(_in(period, "held_on"))
-        .aggregate(
-            held=Count("pk"),
-            with_due_date=Count("pk", filter=Q(due__isnull=False)),
-            on_time=Count("pk", filter=Q(due__isnull=False, held_on__lte=F("due"))),
-        )
+    return _dated_in(ReviewFact, scope, period, "held_on").aggregate(
+        held=Count("pk"),
+        with_due_date=Count("pk", filter=Q(due__isnull=False)),
+        on_time=Count("pk", filter=Q(due__isnull=False, held_on__lte=F("due"))),
     )
 
 
@@ -242,36 +206,16 @@ def plan_before_education_event(scope, period, kind: str) -> dict:
 
 
 def breakdowns(scope, period):
-    from reporting.indicators import AGE_BANDS, Breakdown, _years_before
-
     children = ChildFact.objects.filter(
         person_id__in=_active_children(scope, period).values("person_id")
     )
-    end = period.end
-    whens = [When(date_of_birth__isnull=True, then=Value("unborn"))]
-    for low, high, label in AGE_BANDS:
-        whens.append(
-            When(
-                date_of_birth__gt=_years_before(end, high + 1),
-                date_of_birth__lte=_years_before(end, low),
-                then=Value(label),
-            )
-        )
-    band = Case(*whens, default=Value("18 and over"), output_field=CharField())
-    age_labels = {
-        "unborn": "Unborn",
-        **{b[2]: b[2] for b in AGE_BANDS},
-        "18 and over": "18 and over",
-    }
-    counts = {"band": {}, "gender": {}, "ethnicity": {}, "send": {}}
-    for row in (
-        children.annotate(band=band)
+    band, age_labels = age_band(period.end)
+    rows = (
+        {**row, "send": "send" if row["send"] else "none"}
+        for row in children.annotate(band=band)
         .values("band", "gender", "ethnicity", "send")
         .annotate(n=Count("pk"))
-    ):
-        row["send"] = "send" if row["send"] else "none"
-        for key in counts:
-            counts[key][row[key]] = counts[key].get(row[key], 0) + row["n"]
+    )
     decile_rows = {
         row["decile"] or None: row["n"]
         for row in children.annotate(
@@ -280,24 +224,7 @@ def breakdowns(scope, period):
         .values("decile")
         .annotate(n=Count("pk"))
     }
-    decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
-    if decile_rows.get(None):
-        decile_list.append(("Not known", decile_rows[None]))
-
-    def labelled(key: str, labels: dict) -> list[tuple[str, int]]:
-        return [(label, counts[key][k]) for k, label in labels.items() if counts[key].get(k)]
-
-    return [
-        Breakdown("age_band", "Age band", labelled("band", age_labels)),
-        Breakdown("gender", "Gender", labelled("gender", dict(Gender.choices))),
-        Breakdown("ethnicity", "Ethnicity", labelled("ethnicity", dict(Ethnicity.choices))),
-        Breakdown(
-            "send",
-            "Special educational needs or disability",
-            labelled("send", {"send": "SEND recorded", "none": "None recorded"}),
-        ),
-        Breakdown("deprivation", "Deprivation decile (1 most deprived)", decile_list),
-    ]
+    return children_breakdowns(rows, age_labels, decile_rows)
 
 
 def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:

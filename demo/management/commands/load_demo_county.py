@@ -248,13 +248,9 @@ class DemoCounty:
         for i in range(count):
             d_index = i % len(self.districts)
             district = self.districts[d_index]
-            last = rng.choice(demo.LAST_NAMES)
+            last, address = demo.household(rng, district, d_index)
             family = Family.objects.create(
-                name=f"{last} household",
-                address_line_1=f"{rng.randint(1, 180)} {rng.choice(demo.STREETS)}",
-                town=district.name,
-                postcode=demo.postcode(rng, d_index),
-                district=district,
+                **address,
                 deprivation_decile=rng.randint(1, 10),
                 restricted=(i % 97 == 5),
                 restricted_contact="the Amberford early help manager, 0300 123 4000"
