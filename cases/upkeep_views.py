@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cases import access, upkeep, upkeep_access, upkeep_forms
 from cases.models import Family, FamilyMembership, Person
-from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp import pages
 from earlyhelp.wording import term
 from partners import doors
 from partners.models import District, User
@@ -30,27 +30,15 @@ def _form_page(
     lede: str = "",
     extra: dict | None = None,
 ):
-    """On a valid POST run `action(cleaned_data)` -> (message, next url)."""
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            message, next_url = action(form.cleaned_data)
-        except upkeep.RecordErrors as error:
-            for field, text in error.errors.items():
-                form.add_error(field if field in form.fields else None, text)
-        except EditConflict as error:
-            conflict = True
-            form.add_error(None, str(error))
-            if record is not None and "lock_version" in form.fields:
-                form.data = form.data.copy()
-                form.data["lock_version"] = type(record).objects.get(pk=record.pk).lock_version
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, message)
-            return redirect(next_url)
+    """On a valid POST run `action(cleaned_data)` -> (message, next url); a stale edit shows
+    the record's last changes (see earlyhelp.pages)."""
+    submission = pages.submit(request, form, action, record=record)
+    if submission:
+        message, next_url = submission.result
+        messages.success(request, message)
+        return redirect(next_url)
     history = []
-    if conflict and record is not None:
+    if submission.conflict and record is not None:
         history = list(record.changes.select_related("changed_by")[:3])
     context = {
         "form": form,
