@@ -1,17 +1,8 @@
-from django.urls import include, path
+from django.urls import path
 
 from outcomes import api, views
 
-# A family's outcomes: /cases/<pk>/outcomes/...
-case_pages = [
-    path("", views.case_outcomes, name="case_outcomes"),
-    path("needs/add/", views.add_need, name="add_need"),
-    path("needs/from-assessment/", views.needs_from_assessment, name="needs_from_assessment"),
-    path("needs/<int:need_id>/progress/", views.record_progress, name="record_progress"),
-    path("family-hub/", views.set_family_hub, name="set_family_hub"),
-    path("network-meetings/add/", views.add_network_meeting, name="add_network_meeting"),
-    path("claim/", views.prepare_claim, name="prepare_claim"),
-]
+C = "cases/<int:pk>/outcomes/"
 
 urlpatterns = [
     path("outcomes/", views.outcomes_dashboard, name="outcomes_dashboard"),
@@ -25,7 +16,13 @@ urlpatterns = [
     path("outcomes/return/columns/", views.return_columns, name="return_columns"),
     path("outcomes/plan/", views.outcomes_plan, name="outcomes_plan"),
     path("outcomes/plan/new-version/", views.new_plan_version, name="new_plan_version"),
-    path("cases/<int:pk>/outcomes/", include(case_pages)),
+    path(C, views.case_outcomes, name="case_outcomes"),
+    path(C + "needs/add/", views.add_need, name="add_need"),
+    path(C + "needs/from-assessment/", views.needs_from_assessment, name="needs_from_assessment"),
+    path(C + "needs/<int:need_id>/progress/", views.record_progress, name="record_progress"),
+    path(C + "family-hub/", views.set_family_hub, name="set_family_hub"),
+    path(C + "network-meetings/add/", views.add_network_meeting, name="add_network_meeting"),
+    path(C + "claim/", views.prepare_claim, name="prepare_claim"),
     # API (contract: issue 15)
     path(
         "api/v1/outcomes/families/",
