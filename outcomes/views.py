@@ -287,27 +287,24 @@ def prepare_claim(request, pk: int):
     judgement = services.judge(record.episode)
     decline = ClaimDeclineForm(request.POST if request.POST.get("action") == "decline" else None)
     problem = None
-    if request.method == "POST":
+
+    def save_decline(data):
+        services.claim_decline(
+            case=case, acting_user=request.user, reason=data["reason"], request=request
+        )
+
+    if decline.is_bound:
+        if pages.submit(request, decline, save_decline):
+            messages.success(request, "Recorded why the family is not being claimed for.")
+            return redirect("case_outcomes", pk=case.pk)
+    elif request.method == "POST":
         try:
-            if request.POST.get("action") == "decline":
-                if decline.is_valid():
-                    services.claim_decline(
-                        case=case,
-                        acting_user=request.user,
-                        reason=decline.cleaned_data["reason"],
-                        request=request,
-                    )
-                    messages.success(request, "Recorded why the family is not being claimed for.")
-                    return redirect("case_outcomes", pk=case.pk)
-            else:
-                claim = services.claim_prepare(case=case, acting_user=request.user, request=request)
-                messages.success(request, f"Claim {claim.reference} prepared.")
-                return redirect("claim_detail", pk=claim.pk)
+            claim = services.claim_prepare(case=case, acting_user=request.user, request=request)
         except DomainError as error:
             problem = str(error)
-            if request.POST.get("action") == "decline":
-                decline.add_error(None, problem)
-                problem = None
+        else:
+            messages.success(request, f"Claim {claim.reference} prepared.")
+            return redirect("claim_detail", pk=claim.pk)
     return render(
         request,
         "outcomes/prepare_claim.html",
@@ -354,34 +351,34 @@ def claim_detail(request, pk: int):
     audit_form = withdraw_form = None
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "audit":
-                audit_form = ClaimAuditForm(request.POST)
-                if audit_form.is_valid():
-                    services.claim_audit(
-                        claim=claim,
-                        acting_user=request.user,
-                        passed=audit_form.cleaned_data["result"] == "pass",
-                        notes=audit_form.cleaned_data["notes"],
-                        request=request,
-                    )
-                    messages.success(request, "Audit result recorded.")
-                    return redirect("claim_detail", pk=claim.pk)
-            elif action == "withdraw":
-                withdraw_form = ClaimWithdrawForm(request.POST)
-                if withdraw_form.is_valid():
-                    services.claim_withdraw(
-                        claim=claim,
-                        acting_user=request.user,
-                        reason=withdraw_form.cleaned_data["reason"],
-                        request=request,
-                    )
-                    messages.success(request, "Claim withdrawn.")
-                    return redirect("claim_detail", pk=claim.pk)
-            else:
-                raise PermissionDenied
-        except DomainError as error:
-            (audit_form if action == "audit" else withdraw_form).add_error(None, str(error))
+        if action == "audit":
+            form = audit_form = ClaimAuditForm(request.POST)
+
+            def save(data):
+                services.claim_audit(
+                    claim=claim,
+                    acting_user=request.user,
+                    passed=data["result"] == "pass",
+                    notes=data["notes"],
+                    request=request,
+                )
+                return "Audit result recorded."
+
+        elif action == "withdraw":
+            form = withdraw_form = ClaimWithdrawForm(request.POST)
+
+            def save(data):
+                services.claim_withdraw(
+                    claim=claim, acting_user=request.user, reason=data["reason"], request=request
+                )
+                return "Claim withdrawn."
+
+        else:
+            raise PermissionDenied
+        submission = pages.submit(request, form, save)
+        if submission:
+            messages.success(request, submission.result)
+            return redirect("claim_detail", pk=claim.pk)
     user = request.user
     may_audit = (
         access.is_internal_auditor(user)
