@@ -24,14 +24,14 @@ def _form_page(
     form,
     title: str,
     action: Callable[[dict], tuple[str, str]],
-    back: str,
     record=None,
+    back: str = "",
     button: str = "Save changes",
     lede: str = "",
     extra: dict | None = None,
 ):
     """On a valid POST run `action(cleaned_data)` -> (message, next url); a stale edit shows
-    the record's last changes (see earlyhelp.pages)."""
+    the record's last changes (see earlyhelp.pages). "Back" is the record's page unless given."""
     submission = pages.submit(request, form, action, record=record)
     if submission:
         message, next_url = submission.result
@@ -43,7 +43,7 @@ def _form_page(
     context = {
         "form": form,
         "title": title,
-        "back": back,
+        "back": back or record.get_absolute_url(),
         "button": button,
         "lede": lede,
         "record": record,
@@ -90,7 +90,6 @@ def person_edit(request, pk: int):
         record=person,
         title=f"Change {person.full_name}'s details",
         action=save,
-        back=person.get_absolute_url(),
     )
 
 
@@ -124,7 +123,6 @@ def record_birth(request, pk: int):
         title="Record the birth",
         lede=f"Expected {person.expected_date:%-d %B %Y}." if person.expected_date else "",
         action=save,
-        back=person.get_absolute_url(),
         button="Record the birth",
     )
 
@@ -162,7 +160,6 @@ def family_edit(request, pk: int):
         title="Correct the household's details",
         lede="To record a move to a new home, use 'Moving address' instead.",
         action=save,
-        back=family.get_absolute_url(),
     )
 
 
@@ -208,7 +205,6 @@ def family_move(request, pk: int):
             "them and that district's team managers are told."
         ),
         action=save,
-        back=family.get_absolute_url(),
     )
 
 
@@ -243,7 +239,6 @@ def family_transfer_out(request, pk: int):
             "'moved out of area'; the history is kept."
         ),
         action=save,
-        back=family.get_absolute_url(),
         button="Record the transfer",
     )
 
@@ -276,7 +271,6 @@ def member_add(request, pk: int):
         record=family,
         title="Add someone to the household",
         action=save,
-        back=family.get_absolute_url(),
         button="Add to the household",
     )
 
@@ -311,7 +305,6 @@ def member_remove(request, pk: int, membership_id: int):
         title=f"Remove {membership.person.full_name} from the household",
         lede="Their own record and its history stay.",
         action=save,
-        back=family.get_absolute_url(),
         button="Remove from the household",
     )
 
