@@ -4,6 +4,7 @@ Views are thin: parse the form, call the service, put RecordErrors next to their
 and keep everything typed. A stale lock_version is shown as a conflict, never saved."""
 
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,6 +54,15 @@ def _form_page(
     return render(request, TEMPLATE, context, status=400 if form.errors else 200)
 
 
+def _correct(request, update, data: dict) -> None:
+    """A correction through `update` (upkeep.person_update or family_update, given the
+    record): the form's fields are the changes, its lock_version the version they were
+    made to."""
+    changes = dict(data)
+    lock_version = changes.pop("lock_version")
+    update(acting_user=request.user, lock_version=lock_version, data=changes, request=request)
+
+
 def _person_initial(person: Person) -> dict:
     initial = {
         name: getattr(person, name)
@@ -73,15 +83,7 @@ def person_edit(request, pk: int):
     )
 
     def save(data):
-        data = dict(data)
-        lock_version = data.pop("lock_version")
-        upkeep.person_update(
-            person=person,
-            acting_user=request.user,
-            lock_version=lock_version,
-            data=data,
-            request=request,
-        )
+        _correct(request, partial(upkeep.person_update, person=person), data)
         return f"{person.full_name}'s record is updated.", person.get_absolute_url()
 
     return _form_page(
@@ -142,15 +144,7 @@ def family_edit(request, pk: int):
     )
 
     def save(data):
-        data = dict(data)
-        lock_version = data.pop("lock_version")
-        upkeep.family_update(
-            family=family,
-            acting_user=request.user,
-            lock_version=lock_version,
-            data=data,
-            request=request,
-        )
+        _correct(request, partial(upkeep.family_update, family=family), data)
         return "The household's details are updated.", family.get_absolute_url()
 
     return _form_page(
