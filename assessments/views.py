@@ -472,6 +472,7 @@ def _plan_form_page(request, case, form, save, *, title, button, lede="", then=N
 
 
 def _plan_form(request, case, form, title, button, lede=""):
+    """The same page, for a view that goes on its own way once saved (pages.submit)."""
     return render(
         request,
         "assessments/plan_form.html",
