@@ -3,8 +3,9 @@
 A page that records one thing does the same every time. On a valid POST it calls the
 service. A refusal (a DomainError) is shown on the form, next to the field it names or in
 the error summary, and everything typed is kept. On success it says what was done and goes
-on; otherwise it shows the form again (a 400 when the form has errors). `form_page` does
-all of that; `submit` is its middle, for a page that shows itself or goes on its own way.
+on; otherwise it shows the form again (a 400 when the form has errors, unless the page
+has always answered 200). `form_page` does all of that; `submit` is its middle, for a page
+that shows itself or goes on its own way.
 
 A stale edit (EditConflict) is a refusal like any other, except that the form then carries
 the record's current lock_version, so that saving again from the page is a knowing
