@@ -28,17 +28,10 @@ from directory.serializers import (
     signposted_services_field,
     signposted_services_output,
 )
+from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
-from earlyhelp.errors import EditConflict
 from earlyhelp.models import AuditAction
 from partners import doors
-
-
-class StaleLockVersion(exceptions.APIException):
-    """Someone saved the record since the caller read it: re-read, merge, send again."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "edit_conflict"
 
 
 class _ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
@@ -65,12 +58,6 @@ class _ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
         record = self.get_object()
         audit(user=request.user, action=AuditAction.VIEW, record=record, request=request)
         return Response(self.get_serializer(record).data)
-
-    @staticmethod
-    def _valid(serializer_class, request, **context) -> dict:
-        serializer = serializer_class(data=request.data, context=context)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     def _work_case(self, record):
         """The record's case if the caller may record work on it (403 if read-only)."""
@@ -139,18 +126,16 @@ class AssessmentViewSet(_ScopedReadViewSet):
     def save_draft(self, request, pk=None, format=None):
         assessment = self.get_object()
         self._work_case(assessment)
-        data = self._valid(self.AssessmentDraftInput, request)
-        try:
-            saved = services.assessment_save(
-                assessment=assessment,
-                acting_user=request.user,
-                lock_version=data["lock_version"],
-                content=data["content"],
-                need_ids=data["need_ids"],
-                request=request,
-            )
-        except EditConflict as conflict:
-            raise StaleLockVersion(str(conflict)) from conflict
+        data = valid_input(self.AssessmentDraftInput, request)
+        # A stale lock_version is an EditConflict: a 409 (earlyhelp.api.exception_handler).
+        saved = services.assessment_save(
+            assessment=assessment,
+            acting_user=request.user,
+            lock_version=data["lock_version"],
+            content=data["content"],
+            need_ids=data["need_ids"],
+            request=request,
+        )
         return Response(
             self.AssessmentOutput(selectors.get_assessment_for(request.user, saved.pk)).data
         )
@@ -169,39 +154,32 @@ class AssessmentViewSet(_ScopedReadViewSet):
         """Submit the draft for a manager's sign-off (the managers are told)."""
         assessment = self.get_object()
         self._work_case(assessment)
-        data = self._valid(self.SubmitInput, request)
-        try:
-            services.assessment_submit(
-                assessment=assessment,
-                acting_user=request.user,
-                lock_version=data["lock_version"],
-                request=request,
-            )
-        except EditConflict as conflict:
-            raise StaleLockVersion(str(conflict)) from conflict
+        data = valid_input(self.SubmitInput, request)
+        services.assessment_submit(
+            assessment=assessment,
+            acting_user=request.user,
+            lock_version=data["lock_version"],
+            request=request,
+        )
         return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
 
     @extend_schema(request=SignOffInput, responses={200: AssessmentOutput})
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
         """Sign off a submitted assessment (a team manager for the case, not its author)."""
-        assessment = self.get_object()
-        data = self._valid(self.SignOffInput, request)
-        services.assessment_sign_off(
-            assessment=assessment,
-            acting_user=request.user,
-            comment=data["comment"],
-            request=request,
-        )
-        return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
+        return self._decide(request, pk, services.assessment_sign_off)
 
     @extend_schema(request=SignOffInput, responses={200: AssessmentOutput})
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_changes(self, request, pk=None):
         """Return a submitted assessment to its author with what to change."""
+        return self._decide(request, pk, services.assessment_return)
+
+    def _decide(self, request, pk, decide):
+        """A manager's decision on a submitted assessment, with their comment."""
         assessment = self.get_object()
-        data = self._valid(self.SignOffInput, request)
-        services.assessment_return(
+        data = valid_input(self.SignOffInput, request)
+        decide(
             assessment=assessment,
             acting_user=request.user,
             comment=data["comment"],
@@ -281,7 +259,7 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
         (as the plan page's "Add an action")."""
         plan = self.get_object()
         case = self._work_case(plan)
-        data = self._valid(self.ActionInput, request)
+        data = valid_input(self.ActionInput, request)
         outcome = plan.outcomes.filter(pk=data["outcome"], removed_on__isnull=True).first()
         if outcome is None:
             raise serializers.ValidationError({"outcome": ["Not an outcome of this plan"]})
@@ -320,7 +298,7 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
         action = PlanAction.objects.filter(pk=action_id, outcome__plan=plan).first()
         if action is None:
             raise exceptions.NotFound()
-        data = self._valid(self.ActionStatusInput, request)
+        data = valid_input(self.ActionStatusInput, request)
         services.action_status_set(
             action=action, acting_user=request.user, status=data["status"], request=request
         )
@@ -455,7 +433,7 @@ class ReviewViewSet(_ScopedReadViewSet):
         next review (assessments.services.meeting_record decides what is allowed)."""
         meeting = self.get_object()
         case = self._work_case(meeting)
-        data = self._valid(self.ReviewRecordInput, request)
+        data = valid_input(self.ReviewRecordInput, request)
         members = {m.pk: m for m in case_selectors.taf_members_for(case)}
         people = {m.person_id: m.person for m in case_selectors.family_members(case)}
         plan = selectors.plan_for(case)
@@ -502,7 +480,7 @@ class ReviewViewSet(_ScopedReadViewSet):
         update). Allowed from: scheduled (assessments.services.RESCHEDULE_FROM)."""
         meeting = self.get_object()
         self._work_case(meeting)
-        data = self._valid(self.ReviewRescheduleInput, request)
+        data = valid_input(self.ReviewRescheduleInput, request)
         services.meeting_reschedule(
             meeting=meeting,
             acting_user=request.user,
@@ -521,7 +499,7 @@ class ReviewViewSet(_ScopedReadViewSet):
         scheduled (assessments.services.CANCEL_FROM)."""
         meeting = self.get_object()
         self._work_case(meeting)
-        data = self._valid(self.ReviewCancelInput, request)
+        data = valid_input(self.ReviewCancelInput, request)
         services.meeting_cancel(
             meeting=meeting, acting_user=request.user, reason=data["reason"], request=request
         )
@@ -587,7 +565,7 @@ class CaseClosureViewSet(viewsets.ViewSet):
 
     @extend_schema(request=ClosureInput, responses={201: ClosureOutput})
     def create(self, request):
-        data = _ScopedReadViewSet._valid(self.ClosureInput, request)
+        data = valid_input(self.ClosureInput, request)
         case = case_selectors.get_case_for_work(request.user, data["case"])
         signposted = services_from_ids(data["signposted_services"], district_id=case.district_id)
         closure = services.case_close_with_plan(

@@ -25,6 +25,7 @@ from cases import access, restriction
 from cases import selectors as case_selectors
 from cases.models import CaseStatus, ClosureReason, ClosureRequest, FamilyView, Need
 from directory.selectors import services_for_signposting
+from earlyhelp import pages
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
@@ -137,8 +138,7 @@ def edit_assessment(request, case_id: int):
                 form.add_error(None, str(error))
                 # the draft was saved before submission failed: carry the new version
                 assessment.refresh_from_db()
-                form.data = form.data.copy()
-                form.data["lock_version"] = assessment.lock_version
+                pages.carry_lock_version(form, assessment.lock_version)
             else:
                 if autosave:
                     return JsonResponse(
@@ -222,38 +222,36 @@ def sign_off_assessment(request, case_id: int):
     if not may_sign_off(request.user, assessment):
         raise PermissionDenied
     form = forms.SignOffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if form.cleaned_data["decision"] == "sign_off":
-                version = services.assessment_sign_off(
-                    assessment=assessment,
-                    acting_user=request.user,
-                    comment=form.cleaned_data.get("comment", ""),
-                    request=request,
-                )
-                messages.success(request, f"Version {version.number} signed off.")
-            else:
-                services.assessment_return(
-                    assessment=assessment,
-                    acting_user=request.user,
-                    comment=form.cleaned_data["comment"],
-                    request=request,
-                )
-                messages.success(request, "Assessment returned for changes.")
-            return redirect("assessment_detail", case_id=case.pk)
-        except DomainError as error:
-            form.add_error(None, str(error))
+
+    def save(data):
+        if data["decision"] == "sign_off":
+            version = services.assessment_sign_off(
+                assessment=assessment,
+                acting_user=request.user,
+                comment=data.get("comment", ""),
+                request=request,
+            )
+            return f"Version {version.number} signed off."
+        services.assessment_return(
+            assessment=assessment,
+            acting_user=request.user,
+            comment=data["comment"],
+            request=request,
+        )
+        return "Assessment returned for changes."
+
     labels = _labels(request.user, case)
-    return render(
+    return pages.form_page(
         request,
-        "assessments/sign_off.html",
-        {
+        form,
+        save,
+        then=reverse("assessment_detail", args=[case.pk]),
+        template="assessments/sign_off.html",
+        context={
             "case": case,
             "assessment": assessment,
-            "form": form,
             "sections": presenters.sections(labels, assessment.content),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -442,27 +440,39 @@ def add_plan_outcome(request, case_id: int):
     assessed = list(assessment.needs.all()) if assessment else []
     options = [(n.pk, n.label) for n in (assessed or Need.objects.filter(active=True))]
     form = forms.OutcomeForm(request.POST or None, need_options=options)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.outcome_add(
-                plan=plan,
-                acting_user=request.user,
-                text=data["text"],
-                need_ids=data["needs"],
-                priority=data["priority"],
-                baseline_scaling=data.get("baseline_scaling"),
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Outcome added to the plan.")
-            return redirect("family_plan", case_id=case.pk)
-    return _plan_form(request, case, form, "Add an outcome the family has set", "Add outcome")
+
+    def save(data):
+        services.outcome_add(
+            plan=plan,
+            acting_user=request.user,
+            text=data["text"],
+            need_ids=data["needs"],
+            priority=data["priority"],
+            baseline_scaling=data.get("baseline_scaling"),
+            request=request,
+        )
+        return "Outcome added to the plan."
+
+    return _plan_form_page(
+        request, case, form, save, title="Add an outcome the family has set", button="Add outcome"
+    )
+
+
+def _plan_form_page(request, case, form, save, *, title, button, lede="", then=None):
+    """The casework pages that add one thing (see earlyhelp.pages): success goes to `then`,
+    the family plan unless given."""
+    return pages.form_page(
+        request,
+        form,
+        save,
+        then=then or reverse("family_plan", args=[case.pk]),
+        template="assessments/plan_form.html",
+        context={"case": case, "title": title, "button": button, "lede": lede},
+    )
 
 
 def _plan_form(request, case, form, title, button, lede=""):
+    """The same page, for a view that goes on its own way once saved (pages.submit)."""
     return render(
         request,
         "assessments/plan_form.html",
@@ -483,28 +493,29 @@ def add_plan_action(request, case_id: int, outcome_id: int):
         lead=case.lead_professional,
         services=services_for_signposting(district_id=case.district_id),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        owner = next((m for m in members if str(m.pk) == data["owner"]), None)
-        try:
-            services.action_add(
-                outcome=outcome,
-                acting_user=request.user,
-                what=data["what"],
-                due_on=data["due_on"],
-                owner_member=owner,
-                owner_is_family=data["owner"] == "family",
-                owner_is_lead=data["owner"] == "lead",
-                services=data.get("services") or (),
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Action added to the plan.")
-            return redirect("family_plan", case_id=case.pk)
-    return _plan_form(
-        request, case, form, "Add an action", "Add action", lede=f"For the outcome: {outcome.text}"
+
+    def save(data):
+        services.action_add(
+            outcome=outcome,
+            acting_user=request.user,
+            what=data["what"],
+            due_on=data["due_on"],
+            owner_member=next((m for m in members if str(m.pk) == data["owner"]), None),
+            owner_is_family=data["owner"] == "family",
+            owner_is_lead=data["owner"] == "lead",
+            services=data.get("services") or (),
+            request=request,
+        )
+        return "Action added to the plan."
+
+    return _plan_form_page(
+        request,
+        case,
+        form,
+        save,
+        title="Add an action",
+        button="Add action",
+        lede=f"For the outcome: {outcome.text}",
     )
 
 
@@ -553,24 +564,23 @@ def schedule_taf_meeting(request, case_id: int):
     plan = selectors.plan_for(case)
     initial = {"scheduled_for": plan.first_taf_due_on if plan and not plan.agreed_on else None}
     form = forms.ScheduleMeetingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_schedule(
-                case=case,
-                acting_user=request.user,
-                scheduled_for=form.cleaned_data["scheduled_for"],
-                starts_at=form.cleaned_data.get("starts_at"),
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                location=form.cleaned_data.get("location", ""),
-                note_for_external=form.cleaned_data.get("note_for_external", ""),
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Meeting scheduled. Every member is sent an invitation.")
-            _warn_no_email(request, case)
-            return redirect("case_detail", pk=case.pk)
+
+    def save(data):
+        services.meeting_schedule(
+            case=case,
+            acting_user=request.user,
+            scheduled_for=data["scheduled_for"],
+            starts_at=data.get("starts_at"),
+            duration_minutes=data["duration_minutes"],
+            location=data.get("location", ""),
+            note_for_external=data.get("note_for_external", ""),
+            request=request,
+        )
+
+    if pages.submit(request, form, save):
+        messages.success(request, "Meeting scheduled. Every member is sent an invitation.")
+        _warn_no_email(request, case)
+        return redirect("case_detail", pk=case.pk)
     lede = ""
     if plan and not plan.agreed_on:
         lede = (
@@ -606,24 +616,22 @@ def reschedule_taf_meeting(request, case_id: int, meeting_id: int):
             "location": meeting.location,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.meeting_reschedule(
-                meeting=meeting,
-                acting_user=request.user,
-                scheduled_for=d["scheduled_for"],
-                starts_at=d.get("starts_at"),
-                location=d.get("location", ""),
-                reason=d["reason"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Meeting moved. Every member is told of the change.")
-            _warn_no_email(request, case)
-            return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+
+    def save(data):
+        services.meeting_reschedule(
+            meeting=meeting,
+            acting_user=request.user,
+            scheduled_for=data["scheduled_for"],
+            starts_at=data.get("starts_at"),
+            location=data.get("location", ""),
+            reason=data["reason"],
+            request=request,
+        )
+
+    if pages.submit(request, form, save):
+        messages.success(request, "Meeting moved. Every member is told of the change.")
+        _warn_no_email(request, case)
+        return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
     return _plan_form(request, case, form, "Move the meeting", "Move the meeting")
 
 
@@ -632,20 +640,16 @@ def cancel_taf_meeting(request, case_id: int, meeting_id: int):
     case = _work_case(request, case_id)
     meeting = _scheduled_meeting(case, meeting_id)
     form = forms.CancelMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(
-                meeting=meeting,
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Meeting cancelled. Every member is told.")
-            _warn_no_email(request, case)
-            return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+
+    def save(data):
+        services.meeting_cancel(
+            meeting=meeting, acting_user=request.user, reason=data["reason"], request=request
+        )
+
+    if pages.submit(request, form, save):
+        messages.success(request, "Meeting cancelled. Every member is told.")
+        _warn_no_email(request, case)
+        return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
     return _plan_form(
         request,
         case,
@@ -666,28 +670,27 @@ def invite_contributor(request, case_id: int):
         raise Http404
     people = selectors.possible_contributors(case)
     form = forms.InviteContributorForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contributor_invite(
-                assessment=assessment,
-                acting_user=request.user,
-                user=form.cleaned_data["user"],
-                note=form.cleaned_data.get("note", ""),
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{form.cleaned_data['user']} is invited to help.")
-            return redirect("assessment_detail", case_id=case.pk)
-    return _plan_form(
+
+    def save(data):
+        services.contributor_invite(
+            assessment=assessment,
+            acting_user=request.user,
+            user=data["user"],
+            note=data.get("note", ""),
+            request=request,
+        )
+        return f"{data['user']} is invited to help."
+
+    return _plan_form_page(
         request,
         case,
         form,
-        "Invite someone to help with the assessment",
-        "Send the invitation",
-        "They can edit the draft with you until it is submitted, and are recorded as a "
+        save,
+        title="Invite someone to help with the assessment",
+        button="Send the invitation",
+        lede="They can edit the draft with you until it is submitted, and are recorded as a "
         "contributor. You still submit it.",
+        then=reverse("assessment_detail", args=[case.pk]),
     )
 
 
@@ -723,44 +726,40 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
         outcomes=outcomes,
         initial={"held_on": min(meeting.scheduled_for, timezone.localdate())},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        attendance = [
-            {"name": name, **ref, "attendance": data.get(f"attend_{key}")}
-            for key, name, ref in attendees
-            if data.get(f"attend_{key}")
-        ]
-        progress = [
-            {
-                "outcome": o,
-                "scaling": data.get(f"scaling_{o.pk}"),
-                "comment": data.get(f"comment_{o.pk}", ""),
-            }
-            for o in outcomes
-        ]
-        try:
-            services.meeting_record(
-                meeting=meeting,
-                acting_user=request.user,
-                held_on=data["held_on"],
-                decision=data["decision"],
-                decision_reason=data.get("decision_reason", ""),
-                discussion=data.get("discussion", ""),
-                child_voice=data.get("child_voice", ""),
-                next_review_on=data.get("next_review_on"),
-                attendance=attendance,
-                progress=progress,
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Meeting recorded.")
-            # A decision that acts: start the step up or the closure, pre-filled from it.
-            follow_on = DECISION_FOLLOW_ON.get(form.cleaned_data["decision"])
-            if follow_on:
-                return redirect(f"{reverse(follow_on, args=[case.pk])}?review={meeting.pk}")
-            return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+
+    def save(data):
+        services.meeting_record(
+            meeting=meeting,
+            acting_user=request.user,
+            held_on=data["held_on"],
+            decision=data["decision"],
+            decision_reason=data.get("decision_reason", ""),
+            discussion=data.get("discussion", ""),
+            child_voice=data.get("child_voice", ""),
+            next_review_on=data.get("next_review_on"),
+            attendance=[
+                {"name": name, **ref, "attendance": data.get(f"attend_{key}")}
+                for key, name, ref in attendees
+                if data.get(f"attend_{key}")
+            ],
+            progress=[
+                {
+                    "outcome": o,
+                    "scaling": data.get(f"scaling_{o.pk}"),
+                    "comment": data.get(f"comment_{o.pk}", ""),
+                }
+                for o in outcomes
+            ],
+            request=request,
+        )
+
+    if pages.submit(request, form, save):
+        messages.success(request, "Meeting recorded.")
+        # A decision that acts: start the step up or the closure, pre-filled from it.
+        follow_on = DECISION_FOLLOW_ON.get(form.cleaned_data["decision"])
+        if follow_on:
+            return redirect(f"{reverse(follow_on, args=[case.pk])}?review={meeting.pk}")
+        return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
     return render(
         request,
         "assessments/meeting_record.html",
@@ -870,8 +869,7 @@ def close_case(request, case_id: int):
                 **answers,
             )
         except DomainError as error:
-            field = getattr(error, "field", None)
-            form.add_error(field if field in form.fields else None, str(error))
+            pages.show_refusal(form, error)
         else:
             if isinstance(closed, ClosureRequest):
                 messages.success(

@@ -1,5 +1,7 @@
 """People and families through the API, under the same access rules as the pages."""
 
+from functools import partial
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -20,6 +22,7 @@ from cases.models import (
     StepUpRequest,
 )
 from cases.serializers import FamilyOutput, FamilyPatchInput, PersonOutput, PersonPatchInput
+from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
@@ -33,16 +36,17 @@ class _AuditedRetrieve:
         return response
 
 
-def _patch(request, input_class, update, record, output_class):
-    """Shared PATCH: parse, call the upkeep service, 400 with field messages, 409 stale."""
+def _patch(request, input_class, output_class, update):
+    """Shared PATCH: parse, call the upkeep service (`update`, given the record), 400 with
+    field messages, 409 stale (an EditConflict, see earlyhelp.api.exception_handler)."""
     from rest_framework.exceptions import ValidationError
 
-    serializer = input_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    data = dict(serializer.validated_data)
+    data = dict(valid_input(input_class, request))
     lock_version = data.pop("lock_version")
     try:
-        saved = update(record, lock_version, data)
+        saved = update(
+            acting_user=request.user, lock_version=lock_version, data=data, request=request
+        )
     except upkeep.RecordErrors as exc:
         raise ValidationError({k: [v] for k, v in exc.errors.items()}) from None
     return Response(output_class(saved).data)
@@ -66,17 +70,7 @@ class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
         with field messages, 409 on a stale lock_version, 404 out of scope."""
         person = upkeep_access.get_person_for_upkeep(request.user, pk)
         return _patch(
-            request,
-            PersonPatchInput,
-            lambda record, lock_version, data: upkeep.person_update(
-                person=record,
-                acting_user=request.user,
-                lock_version=lock_version,
-                data=data,
-                request=request,
-            ),
-            person,
-            PersonOutput,
+            request, PersonPatchInput, PersonOutput, partial(upkeep.person_update, person=person)
         )
 
 
@@ -104,17 +98,7 @@ class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
         (cases.upkeep.family_update): 200, 400 with field messages, 409 stale, 404."""
         family = upkeep_access.get_family_for_upkeep(request.user, pk)
         return _patch(
-            request,
-            FamilyPatchInput,
-            lambda record, lock_version, data: upkeep.family_update(
-                family=record,
-                acting_user=request.user,
-                lock_version=lock_version,
-                data=data,
-                request=request,
-            ),
-            family,
-            FamilyOutput,
+            request, FamilyPatchInput, FamilyOutput, partial(upkeep.family_update, family=family)
         )
 
 
@@ -201,7 +185,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def add_note(self, request, pk=None, format=None):
         """Add a case note to the chronology (cases.services.note_add audits it)."""
         case = selectors.get_case_for_work(request.user, pk)
-        data = self._valid(self.CaseNoteInput, request)
+        data = valid_input(self.CaseNoteInput, request)
         entry = services.note_add(case=case, acting_user=request.user, request=request, **data)
         return Response(self.CaseNoteOutput(entry).data, status=status.HTTP_201_CREATED)
 
@@ -249,7 +233,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
         if not access.may_start_early_help(request.user):
             return Response({"detail": f"You cannot start {term('early help')}."}, status=403)
-        data = self._valid(self.StartInput, request)
+        data = valid_input(self.StartInput, request)
         district = District.objects.filter(
             code=data["district"], pk__in=request.user.districts.values("pk")
         ).first()
@@ -301,7 +285,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         from partners.models import User
 
         case = self._case_for_allocation(request, pk)
-        data = self._valid(self.AllocateInput, request)
+        data = valid_input(self.AllocateInput, request)
         lead = User.objects.filter(pk=data["lead_professional"]).first()
         if lead is None:
             return Response(
@@ -363,7 +347,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         from earlyhelp.errors import InvalidTransition
 
         case = self._case_for_closure_decision(request, pk)
-        data = self._valid(self.ReturnClosureInput, request)
+        data = valid_input(self.ReturnClosureInput, request)
         try:
             services.closure_return(
                 case=case, acting_user=request.user, reason=data.get("reason", ""), request=request
@@ -371,12 +355,6 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         except InvalidTransition as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
-
-    @staticmethod
-    def _valid(serializer_class, request) -> dict:
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
@@ -435,7 +413,7 @@ class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         step = access.get_step_up_for(request.user, pk)
-        data = CaseViewSet._valid(self.DecisionInput, request)
+        data = valid_input(self.DecisionInput, request)
         services.step_up_accept(
             step=step,
             acting_user=request.user,
@@ -449,7 +427,7 @@ class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         step = access.get_step_up_for(request.user, pk)
-        data = CaseViewSet._valid(self.DecisionInput, request)
+        data = valid_input(self.DecisionInput, request)
         services.step_up_decline(
             step=step, acting_user=request.user, reason=data["reason"], request=request
         )

@@ -15,6 +15,15 @@ from earlyhelp.models import AuditAction, AuditEvent
 from partners import doors
 
 
+def _cases_shown(user, **of):
+    """The cases on a person's or a household's page: those `user` may see."""
+    return (
+        access.cases_visible_to(user)
+        .filter(**of)
+        .select_related("lead_professional", "lead_agency")
+    )
+
+
 @doors.CASE_DATA
 def person_detail(request, pk: int):
     person = access.get_person_for(request.user, pk)
@@ -23,11 +32,7 @@ def person_detail(request, pk: int):
     memberships = FamilyMembership.objects.filter(
         person=person, family__in=visible_families
     ).select_related("family", "family__district")
-    cases = (
-        access.cases_visible_to(request.user)
-        .filter(children=person)
-        .select_related("lead_professional", "lead_agency")
-    )
+    cases = _cases_shown(request.user, children=person)
     return render(
         request,
         "people/person_detail.html",
@@ -55,11 +60,7 @@ def family_detail(request, pk: int):
         )
     )
     restriction.mask_people(request.user, [m.person for m in members])
-    cases = (
-        access.cases_visible_to(request.user)
-        .filter(family=family)
-        .select_related("lead_professional", "lead_agency")
-    )
+    cases = _cases_shown(request.user, family=family)
     return render(
         request,
         "people/family_detail.html",

@@ -11,20 +11,10 @@ from django.utils import timezone
 
 from cases import access, forms, selectors, services
 from cases.models import CaseStatus
+from earlyhelp import pages
 from earlyhelp.audit import audit_view
-from earlyhelp.errors import DomainError
 from earlyhelp.working_days import working_days_between
 from partners import doors
-
-
-def _run(form, action):
-    """Run a service for a valid form; a DomainError lands on its field (or the summary)."""
-    try:
-        return action(form.cleaned_data)
-    except DomainError as error:
-        field = getattr(error, "field", None)
-        form.add_error(field if field in form.fields else None, str(error))
-        return None
 
 
 @doors.MANAGERS
@@ -56,28 +46,25 @@ def allocate_case(request, case_id: int):
         return redirect("case_detail", pk=case.pk)
     leads = list(selectors.eligible_leads_for(case))
     form = forms.AllocateForm(request.POST or None, leads=leads)
-    if request.method == "POST" and form.is_valid():
-        by_id = {u.pk: u for u in leads}
+    by_id = {u.pk: u for u in leads}
 
-        def save(data):
-            return services.case_allocate(
-                case=case,
-                lead_professional=by_id.get(data["lead_professional"]),
-                acting_user=request.user,
-                note=data.get("note", ""),
-                request=request,
-            )
+    def save(data):
+        services.case_allocate(
+            case=case,
+            lead_professional=by_id.get(data["lead_professional"]),
+            acting_user=request.user,
+            note=data.get("note", ""),
+            request=request,
+        )
+        return f"{case.reference} is allocated to {case.lead_professional.full_name}."
 
-        if _run(form, save) is not None:
-            messages.success(
-                request, f"{case.reference} is allocated to {case.lead_professional.full_name}."
-            )
-            return redirect("allocation_queue")
-    return render(
+    return pages.form_page(
         request,
-        "cases/allocate.html",
-        {"case": case, "form": form, "teams": selectors.teams_for_queue(case)},
-        status=400 if form.errors else 200,
+        form,
+        save,
+        then="allocation_queue",
+        template="cases/allocate.html",
+        context={"case": case, "teams": selectors.teams_for_queue(case)},
     )
 
 
@@ -88,26 +75,25 @@ def send_case_to_team(request, case_id: int):
         return redirect("case_detail", pk=case.pk)
     teams = list(selectors.teams_for_queue(case))
     form = forms.SendToTeamForm(request.POST or None, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        by_id = {a.pk: a for a in teams}
+    by_id = {a.pk: a for a in teams}
 
-        def save(data):
-            return services.case_send_to_team(
-                case=case,
-                agency=by_id.get(data["agency"]),
-                reason=data["reason"],
-                acting_user=request.user,
-                request=request,
-            )
+    def save(data):
+        services.case_send_to_team(
+            case=case,
+            agency=by_id.get(data["agency"]),
+            reason=data["reason"],
+            acting_user=request.user,
+            request=request,
+        )
+        return f"{case.reference} has gone to {case.lead_agency}'s queue."
 
-        if _run(form, save) is not None:
-            messages.success(request, f"{case.reference} has gone to {case.lead_agency}'s queue.")
-            return redirect("allocation_queue")
-    return render(
+    return pages.form_page(
         request,
-        "cases/form_page.html",
-        {"case": case, "form": form, "title": "Send to another team", "button": "Send"},
-        status=400 if form.errors else 200,
+        form,
+        save,
+        then="allocation_queue",
+        template="cases/form_page.html",
+        context={"case": case, "title": "Send to another team", "button": "Send"},
     )
 
 
@@ -128,30 +114,30 @@ def stepup_decide(request, pk: int):
     if request.method == "POST" and step.status != "pending":
         form.is_valid()
         form.add_error(None, f"This request has already been {step.get_status_display().lower()}.")
-    elif request.method == "POST" and form.is_valid():
 
-        def save(data):
-            if data["decision"] == "accept":
-                return services.step_up_accept(
-                    step=step,
-                    acting_user=request.user,
-                    social_care_team=data.get("social_care_team", ""),
-                    note=data.get("reason", ""),
-                    request=request,
-                )
-            return services.step_up_decline(
+    def save(data):
+        if data["decision"] == "accept":
+            services.step_up_accept(
+                step=step,
+                acting_user=request.user,
+                social_care_team=data.get("social_care_team", ""),
+                note=data.get("reason", ""),
+                request=request,
+            )
+        else:
+            services.step_up_decline(
                 step=step, acting_user=request.user, reason=data["reason"], request=request
             )
+        return f"{step.reference}: {step.get_status_display().lower()}."
 
-        if _run(form, save) is not None:
-            messages.success(request, f"{step.reference}: {step.get_status_display().lower()}.")
-            return redirect("stepup_queue")
     children = [m for m in step.family.memberships.select_related("person") if m.is_child]
-    return render(
+    return pages.form_page(
         request,
-        "cases/stepup_decide.html",
-        {"step": step, "form": form, "children": children},
-        status=400 if form.errors else 200,
+        form,
+        save,
+        then="stepup_queue",
+        template="cases/stepup_decide.html",
+        context={"step": step, "children": children},
     )
 
 
@@ -181,33 +167,25 @@ def authorise_closure(request, case_id: int):
         messages.info(request, f"{case.reference} is {case.get_status_display().lower()}.")
         return redirect("case_detail", pk=case.pk)
     form = forms.ClosureDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
 
-        def save(data):
-            if data["decision"] == "authorise":
-                return services.closure_authorise(
-                    case=case, acting_user=request.user, request=request
-                )
-            return services.closure_return(
-                case=case, acting_user=request.user, reason=data["reason"], request=request
-            )
+    def save(data):
+        if data["decision"] == "authorise":
+            services.closure_authorise(case=case, acting_user=request.user, request=request)
+            return f"Closure authorised: {case.reference} is closed."
+        services.closure_return(
+            case=case, acting_user=request.user, reason=data["reason"], request=request
+        )
+        return f"Closure returned: {case.reference} is open and the lead is told."
 
-        if _run(form, save) is not None:
-            if form.cleaned_data["decision"] == "authorise":
-                messages.success(request, f"Closure authorised: {case.reference} is closed.")
-            else:
-                messages.success(
-                    request, f"Closure returned: {case.reference} is open and the lead is told."
-                )
-            return redirect("closure_queue")
-    return render(
+    return pages.form_page(
         request,
-        "cases/authorise_closure.html",
-        {
+        form,
+        save,
+        then="closure_queue",
+        template="cases/authorise_closure.html",
+        context={
             "case": case,
             "pending": pending,
-            "form": form,
             "signposted": list(pending.signposted_services.all()),
         },
-        status=400 if form.errors else 200,
     )

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from cases import restriction, services
 from cases.matching import Described, candidates_for
 from cases.start_forms import PEOPLE, StartEarlyHelpForm
+from earlyhelp import pages
 from earlyhelp.audit import audit
-from earlyhelp.errors import DomainError, FieldError
+from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
@@ -68,10 +69,8 @@ def _start(request, form, districts):
             reason=data["reason"],
             request=request,
         )
-    except FieldError as error:
-        form.add_error(error.field if error.field in form.fields else None, str(error))
     except DomainError as error:
-        form.add_error(None, str(error))
+        pages.show_refusal(form, error)
     return None
 
 

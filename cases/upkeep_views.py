@@ -4,13 +4,14 @@ Views are thin: parse the form, call the service, put RecordErrors next to their
 and keep everything typed. A stale lock_version is shown as a conflict, never saved."""
 
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cases import access, upkeep, upkeep_access, upkeep_forms
 from cases.models import Family, FamilyMembership, Person
-from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp import pages
 from earlyhelp.wording import term
 from partners import doors
 from partners.models import District, User
@@ -24,38 +25,26 @@ def _form_page(
     form,
     title: str,
     action: Callable[[dict], tuple[str, str]],
-    back: str,
     record=None,
+    back: str = "",
     button: str = "Save changes",
     lede: str = "",
     extra: dict | None = None,
 ):
-    """On a valid POST run `action(cleaned_data)` -> (message, next url)."""
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            message, next_url = action(form.cleaned_data)
-        except upkeep.RecordErrors as error:
-            for field, text in error.errors.items():
-                form.add_error(field if field in form.fields else None, text)
-        except EditConflict as error:
-            conflict = True
-            form.add_error(None, str(error))
-            if record is not None and "lock_version" in form.fields:
-                form.data = form.data.copy()
-                form.data["lock_version"] = type(record).objects.get(pk=record.pk).lock_version
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, message)
-            return redirect(next_url)
+    """On a valid POST run `action(cleaned_data)` -> (message, next url); a stale edit shows
+    the record's last changes (see earlyhelp.pages). "Back" is the record's page unless given."""
+    submission = pages.submit(request, form, action, record=record)
+    if submission:
+        message, next_url = submission.result
+        messages.success(request, message)
+        return redirect(next_url)
     history = []
-    if conflict and record is not None:
+    if submission.conflict and record is not None:
         history = list(record.changes.select_related("changed_by")[:3])
     context = {
         "form": form,
         "title": title,
-        "back": back,
+        "back": back or record.get_absolute_url(),
         "button": button,
         "lede": lede,
         "record": record,
@@ -63,6 +52,15 @@ def _form_page(
         **(extra or {}),
     }
     return render(request, TEMPLATE, context, status=400 if form.errors else 200)
+
+
+def _correct(request, update, data: dict) -> None:
+    """A correction through `update` (upkeep.person_update or family_update, given the
+    record): the form's fields are the changes, its lock_version the version they were
+    made to."""
+    changes = dict(data)
+    lock_version = changes.pop("lock_version")
+    update(acting_user=request.user, lock_version=lock_version, data=changes, request=request)
 
 
 def _person_initial(person: Person) -> dict:
@@ -85,15 +83,7 @@ def person_edit(request, pk: int):
     )
 
     def save(data):
-        data = dict(data)
-        lock_version = data.pop("lock_version")
-        upkeep.person_update(
-            person=person,
-            acting_user=request.user,
-            lock_version=lock_version,
-            data=data,
-            request=request,
-        )
+        _correct(request, partial(upkeep.person_update, person=person), data)
         return f"{person.full_name}'s record is updated.", person.get_absolute_url()
 
     return _form_page(
@@ -102,7 +92,6 @@ def person_edit(request, pk: int):
         record=person,
         title=f"Change {person.full_name}'s details",
         action=save,
-        back=person.get_absolute_url(),
     )
 
 
@@ -136,7 +125,6 @@ def record_birth(request, pk: int):
         title="Record the birth",
         lede=f"Expected {person.expected_date:%-d %B %Y}." if person.expected_date else "",
         action=save,
-        back=person.get_absolute_url(),
         button="Record the birth",
     )
 
@@ -156,15 +144,7 @@ def family_edit(request, pk: int):
     )
 
     def save(data):
-        data = dict(data)
-        lock_version = data.pop("lock_version")
-        upkeep.family_update(
-            family=family,
-            acting_user=request.user,
-            lock_version=lock_version,
-            data=data,
-            request=request,
-        )
+        _correct(request, partial(upkeep.family_update, family=family), data)
         return "The household's details are updated.", family.get_absolute_url()
 
     return _form_page(
@@ -174,7 +154,6 @@ def family_edit(request, pk: int):
         title="Correct the household's details",
         lede="To record a move to a new home, use 'Moving address' instead.",
         action=save,
-        back=family.get_absolute_url(),
     )
 
 
@@ -220,7 +199,6 @@ def family_move(request, pk: int):
             "them and that district's team managers are told."
         ),
         action=save,
-        back=family.get_absolute_url(),
     )
 
 
@@ -255,7 +233,6 @@ def family_transfer_out(request, pk: int):
             "'moved out of area'; the history is kept."
         ),
         action=save,
-        back=family.get_absolute_url(),
         button="Record the transfer",
     )
 
@@ -288,7 +265,6 @@ def member_add(request, pk: int):
         record=family,
         title="Add someone to the household",
         action=save,
-        back=family.get_absolute_url(),
         button="Add to the household",
     )
 
@@ -323,7 +299,6 @@ def member_remove(request, pk: int, membership_id: int):
         title=f"Remove {membership.person.full_name} from the household",
         lede="Their own record and its history stay.",
         action=save,
-        back=family.get_absolute_url(),
         button="Remove from the household",
     )
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from cases.models import (
     LevelOfNeed,
     TeamAroundFamilyMember,
 )
+from earlyhelp import pages
 from earlyhelp.audit import audit_view
 from earlyhelp.errors import DomainError
 from earlyhelp.wording import term
@@ -150,18 +152,15 @@ def _form_page(
     extra: dict | None = None,
 ):
     """Show `form`; on a valid POST run `action(cleaned_data)` (a service call returning the
-    success message). A DomainError goes to the error summary and the form keeps its input."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = action(form.cleaned_data)
-        except DomainError as error:
-            field = getattr(error, "field", None)
-            form.add_error(field if field in form.fields else None, str(error))
-        else:
-            messages.success(request, message)
-            return redirect("case_detail", pk=case.pk)
-    context = {"case": case, "form": form, "title": title, "button": button, **(extra or {})}
-    return render(request, template, context, status=400 if form.errors else 200)
+    success message) and go back to the case (see earlyhelp.pages)."""
+    return pages.form_page(
+        request,
+        form,
+        action,
+        then=reverse("case_detail", args=[case.pk]),
+        template=template,
+        context={"case": case, "title": title, "button": button, **(extra or {})},
+    )
 
 
 def _at(day: datetime.date | None) -> datetime.datetime | None:

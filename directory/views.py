@@ -15,6 +15,7 @@ from cases.models import Family, Need
 from directory import access, forms, importer, selectors, services
 from directory.models import DirectoryImport, HubSession
 from directory.selectors import DirectoryQuery
+from earlyhelp import pages
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.models import AuditAction
 from earlyhelp.small_numbers import suppress_linked
@@ -173,20 +174,20 @@ def _service_edit(request, service: Service | None):
         editors=_editors(),
         hubs=access.hubs_kept_by(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.service_save(
-                acting_user=request.user,
-                data=_service_input(form, request.user),
-                service=service,
-                request=request,
-            )
-        except services.InvalidEntry as error:
-            for name, message in error.errors.items():
-                form.add_error(name if name in form.fields else None, message)
-        else:
-            messages.success(request, f"{saved.name} has been saved in the directory.")
-            return redirect("directory_service", pk=saved.pk)
+
+    def save(data):
+        return services.service_save(
+            acting_user=request.user,
+            data=_service_input(form, request.user),
+            service=service,
+            request=request,
+        )
+
+    submission = pages.submit(request, form, save)
+    if submission:
+        saved = submission.result
+        messages.success(request, f"{saved.name} has been saved in the directory.")
+        return redirect("directory_service", pk=saved.pk)
     return render(
         request,
         "directory/service_form.html",
@@ -244,19 +245,14 @@ def _simple_edit(request, *, form_class, instance, save, template_title, back, f
     if instance is not None and "family_hub" in fields:
         initial["family_hub"] = instance.family_hub_id
     form = form_class(request.POST or None, initial=initial or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except services.InvalidEntry as error:
-            for name, message in error.errors.items():
-                form.add_error(name if name in form.fields else None, message)
-        else:
-            messages.success(request, f"{saved} has been saved.")
-            return redirect(back)
-    return render(
+    return pages.form_page(
         request,
-        "directory/simple_form.html",
-        {"form": form, "title": template_title, "back": reverse(back)},
+        form,
+        lambda data: f"{save(data)} has been saved.",
+        then=back,
+        template="directory/simple_form.html",
+        context={"title": template_title, "back": reverse(back)},
+        error_status=200,
     )
 
 
@@ -416,25 +412,23 @@ def hub_session_create(request, pk: int):
         initial={"held_on": timezone.localdate()},
         services=hub_services,
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            session = services.hub_session_create(
-                hub=hub,
-                acting_user=request.user,
-                kind=d["kind"],
-                title=d["title"],
-                held_on=d["held_on"],
-                starts_at=d["starts_at"],
-                ends_at=d["ends_at"],
-                service=d.get("service"),
-                request=request,
-            )
-        except services.InvalidEntry as error:
-            for name, message in error.errors.items():
-                form.add_error(name if name in form.fields else None, message)
-        else:
-            return redirect("hub_session_register", pk=session.pk)
+
+    def save(data):
+        return services.hub_session_create(
+            hub=hub,
+            acting_user=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            held_on=data["held_on"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            service=data.get("service"),
+            request=request,
+        )
+
+    submission = pages.submit(request, form, save)
+    if submission:
+        return redirect("hub_session_register", pk=submission.result.pk)
     return render(request, "directory/session_form.html", {"hub": hub, "form": form})
 
 

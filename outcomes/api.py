@@ -12,6 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from outcomes import access, selectors, services
@@ -106,9 +107,8 @@ class ClaimsApi(generics.ListCreateAPIView):
 
     @extend_schema(request=ClaimInput, responses={201: ClaimOutput})
     def post(self, request, *args, **kwargs):
-        data = ClaimInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = access.get_outcome_case_for(request.user, data.validated_data["case"])
+        data = valid_input(ClaimInput, request)
+        case = access.get_outcome_case_for(request.user, data["case"])
         try:
             claim = services.claim_prepare(case=case, acting_user=request.user, request=request)
         except services.AlreadyClaimed as error:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from earlyhelp import pages
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
@@ -141,20 +142,24 @@ def _plan_headlines(case):
     return plan.headlines.all()
 
 
-def _case_form_page(request, case, form, save, *, title: str, button: str, done: str, **extra):
-    """The outcomes pages that record one thing on a case: a valid form is saved through
-    `save(cleaned_data)`, a domain refusal is shown on the form (what was typed is kept),
-    and success goes back to the family's outcomes page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect("case_outcomes", pk=case.pk)
-    context = {"case": case, "form": form, "title": title, "back": ("case_outcomes", case.pk)}
-    return render(request, "outcomes/form_page.html", {**context, "button": button, **extra})
+def _case_form_page(request, case, form, save, *, title: str, button: str, **extra):
+    """The outcomes pages that record one thing on a case (see earlyhelp.pages): success
+    goes back to the family's outcomes page. These pages answer 200 with their errors."""
+    return pages.form_page(
+        request,
+        form,
+        save,
+        then=reverse("case_outcomes", args=[case.pk]),
+        template="outcomes/form_page.html",
+        context={
+            "case": case,
+            "title": title,
+            "back": ("case_outcomes", case.pk),
+            "button": button,
+            **extra,
+        },
+        error_status=200,
+    )
 
 
 @access.CASE_OUTCOMES
@@ -172,15 +177,10 @@ def add_need(request, pk: int):
             identified_on=data["identified_on"],
             request=request,
         )
+        return "Need recorded."
 
     return _case_form_page(
-        request,
-        case,
-        form,
-        save,
-        title="Record a need",
-        button="Record the need",
-        done="Need recorded.",
+        request, case, form, save, title="Record a need", button="Record the need"
     )
 
 
@@ -221,6 +221,7 @@ def record_progress(request, pk: int, need_id: int):
             significant_since=data["significant_since"],
             request=request,
         )
+        return f"Progress recorded: {need.headline.label}."
 
     return _case_form_page(
         request,
@@ -229,7 +230,6 @@ def record_progress(request, pk: int, need_id: int):
         save,
         title=f"Record progress: {need.headline.label}",
         button="Record progress",
-        done=f"Progress recorded: {need.headline.label}.",
         no_meetings=not meetings and case.is_open,
     )
 
@@ -248,10 +248,9 @@ def set_family_hub(request, pk: int):
         services.episode_hub_set(
             case=case, acting_user=request.user, family_hub=data["family_hub"], request=request
         )
+        return "Family hub saved."
 
-    return _case_form_page(
-        request, case, form, save, title="Family hub", button="Save", done="Family hub saved."
-    )
+    return _case_form_page(request, case, form, save, title="Family hub", button="Save")
 
 
 @access.CASE_OUTCOMES
@@ -263,6 +262,7 @@ def add_network_meeting(request, pk: int):
         services.network_meeting_record(
             case=case, acting_user=request.user, request=request, **data
         )
+        return "Family network meeting recorded."
 
     return _case_form_page(
         request,
@@ -271,7 +271,6 @@ def add_network_meeting(request, pk: int):
         save,
         title="Record a family network meeting",
         button="Record the meeting",
-        done="Family network meeting recorded.",
     )
 
 
@@ -288,27 +287,24 @@ def prepare_claim(request, pk: int):
     judgement = services.judge(record.episode)
     decline = ClaimDeclineForm(request.POST if request.POST.get("action") == "decline" else None)
     problem = None
-    if request.method == "POST":
+
+    def save_decline(data):
+        services.claim_decline(
+            case=case, acting_user=request.user, reason=data["reason"], request=request
+        )
+
+    if decline.is_bound:
+        if pages.submit(request, decline, save_decline):
+            messages.success(request, "Recorded why the family is not being claimed for.")
+            return redirect("case_outcomes", pk=case.pk)
+    elif request.method == "POST":
         try:
-            if request.POST.get("action") == "decline":
-                if decline.is_valid():
-                    services.claim_decline(
-                        case=case,
-                        acting_user=request.user,
-                        reason=decline.cleaned_data["reason"],
-                        request=request,
-                    )
-                    messages.success(request, "Recorded why the family is not being claimed for.")
-                    return redirect("case_outcomes", pk=case.pk)
-            else:
-                claim = services.claim_prepare(case=case, acting_user=request.user, request=request)
-                messages.success(request, f"Claim {claim.reference} prepared.")
-                return redirect("claim_detail", pk=claim.pk)
+            claim = services.claim_prepare(case=case, acting_user=request.user, request=request)
         except DomainError as error:
             problem = str(error)
-            if request.POST.get("action") == "decline":
-                decline.add_error(None, problem)
-                problem = None
+        else:
+            messages.success(request, f"Claim {claim.reference} prepared.")
+            return redirect("claim_detail", pk=claim.pk)
     return render(
         request,
         "outcomes/prepare_claim.html",
@@ -355,34 +351,34 @@ def claim_detail(request, pk: int):
     audit_form = withdraw_form = None
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "audit":
-                audit_form = ClaimAuditForm(request.POST)
-                if audit_form.is_valid():
-                    services.claim_audit(
-                        claim=claim,
-                        acting_user=request.user,
-                        passed=audit_form.cleaned_data["result"] == "pass",
-                        notes=audit_form.cleaned_data["notes"],
-                        request=request,
-                    )
-                    messages.success(request, "Audit result recorded.")
-                    return redirect("claim_detail", pk=claim.pk)
-            elif action == "withdraw":
-                withdraw_form = ClaimWithdrawForm(request.POST)
-                if withdraw_form.is_valid():
-                    services.claim_withdraw(
-                        claim=claim,
-                        acting_user=request.user,
-                        reason=withdraw_form.cleaned_data["reason"],
-                        request=request,
-                    )
-                    messages.success(request, "Claim withdrawn.")
-                    return redirect("claim_detail", pk=claim.pk)
-            else:
-                raise PermissionDenied
-        except DomainError as error:
-            (audit_form if action == "audit" else withdraw_form).add_error(None, str(error))
+        if action == "audit":
+            form = audit_form = ClaimAuditForm(request.POST)
+
+            def save(data):
+                services.claim_audit(
+                    claim=claim,
+                    acting_user=request.user,
+                    passed=data["result"] == "pass",
+                    notes=data["notes"],
+                    request=request,
+                )
+                return "Audit result recorded."
+
+        elif action == "withdraw":
+            form = withdraw_form = ClaimWithdrawForm(request.POST)
+
+            def save(data):
+                services.claim_withdraw(
+                    claim=claim, acting_user=request.user, reason=data["reason"], request=request
+                )
+                return "Claim withdrawn."
+
+        else:
+            raise PermissionDenied
+        submission = pages.submit(request, form, save)
+        if submission:
+            messages.success(request, submission.result)
+            return redirect("claim_detail", pk=claim.pk)
     user = request.user
     may_audit = (
         access.is_internal_auditor(user)
@@ -516,25 +512,33 @@ def quarterly_return(request):
 @access.PROGRAMME_TEAM
 def return_columns(request):
     form = ReturnColumnsForm(request.POST or None, initial={"columns": returns.layout_columns()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_layout_set(
-                acting_user=request.user, columns=form.cleaned_data["columns"], request=request
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Return columns saved.")
-            return redirect("outcomes_return")
-    return render(
+
+    def save(data):
+        services.return_layout_set(
+            acting_user=request.user, columns=data["columns"], request=request
+        )
+        return "Return columns saved."
+
+    return _simple_form_page(
         request,
-        "outcomes/simple_form.html",
-        {
-            "form": form,
-            "title": "Columns in the quarterly return",
-            "back": ("outcomes_return", None),
-            "button": "Save columns",
-        },
+        form,
+        save,
+        then="outcomes_return",
+        title="Columns in the quarterly return",
+        button="Save columns",
+    )
+
+
+def _simple_form_page(request, form, save, *, then: str, **context):
+    """The programme's own settings pages: back to `then` (a view name) when saved."""
+    return pages.form_page(
+        request,
+        form,
+        save,
+        then=then,
+        template="outcomes/simple_form.html",
+        context={**context, "back": (then, None)},
+        error_status=200,
     )
 
 
@@ -566,33 +570,27 @@ def new_plan_version(request):
         "effective_from": timezone.localdate() + datetime.timedelta(days=1),
     }
     form = PlanVersionForm(request.POST or None, headlines=headlines, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.plan_version_create(
-                acting_user=request.user,
-                title=data["title"],
-                effective_from=data["effective_from"],
-                min_needs=data["min_needs"],
-                audit_sample_percent=data["audit_sample_percent"],
-                headlines=form.headline_rows(),
-                note=data["note"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Version {plan.number} saved.")
-            return redirect("outcomes_plan")
-    return render(
+
+    def save(data):
+        plan = services.plan_version_create(
+            acting_user=request.user,
+            title=data["title"],
+            effective_from=data["effective_from"],
+            min_needs=data["min_needs"],
+            audit_sample_percent=data["audit_sample_percent"],
+            headlines=form.headline_rows(),
+            note=data["note"],
+            request=request,
+        )
+        return f"Version {plan.number} saved."
+
+    return _simple_form_page(
         request,
-        "outcomes/simple_form.html",
-        {
-            "form": form,
-            "title": "New version of the outcomes plan",
-            "back": ("outcomes_plan", None),
-            "button": "Save as a new version",
-            "intro": "Families already in the programme keep the version they were judged "
-            "against. This version applies to episodes that start on or after its date.",
-        },
+        form,
+        save,
+        then="outcomes_plan",
+        title="New version of the outcomes plan",
+        button="Save as a new version",
+        intro="Families already in the programme keep the version they were judged "
+        "against. This version applies to episodes that start on or after its date.",
     )

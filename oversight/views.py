@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import access
+from earlyhelp import pages
 from earlyhelp.audit import audit_view
 from earlyhelp.errors import DomainError
 from oversight import access as oversight_access
@@ -22,36 +24,33 @@ def record_supervision(request, case_id: int):
     if not oversight_access.may_supervise(request.user, case) or not case.is_open:
         raise PermissionDenied("Only a team manager responsible for this open case can do this.")
     form = forms.SupervisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.supervision_record(
-                case=case,
-                acting_user=request.user,
-                kind=d["kind"],
-                held_on=d["held_on"],
-                discussion=d["discussion"],
-                decisions=d["decisions"],
-                next_supervision_on=d.get("next_supervision_on"),
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Supervision recorded.")
-            return redirect("case_detail", pk=case.pk)
-    return render(
+
+    def save(data):
+        services.supervision_record(
+            case=case,
+            acting_user=request.user,
+            kind=data["kind"],
+            held_on=data["held_on"],
+            discussion=data["discussion"],
+            decisions=data["decisions"],
+            next_supervision_on=data.get("next_supervision_on"),
+            request=request,
+        )
+        return "Supervision recorded."
+
+    return pages.form_page(
         request,
-        "cases/form_page.html",
-        {
+        form,
+        save,
+        then=reverse("case_detail", args=[case.pk]),
+        template="cases/form_page.html",
+        context={
             "case": case,
-            "form": form,
             "title": "Record supervision",
             "button": "Save supervision",
             "lede": "Case supervision or management oversight: what was discussed, what was "
             "decided, and when the case will next be supervised.",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -114,25 +113,23 @@ def consultation_detail(request, pk: int):
         request.POST or None, initial={"outcome": consultation.outcome}
     )
     may_change = consultation.consultant_id == request.user.pk
-    if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied("Only the consultant who gave the advice records its outcome.")
-        if form.is_valid():
-            try:
-                services.consultation_outcome_set(
-                    consultation=consultation,
-                    acting_user=request.user,
-                    outcome=form.cleaned_data["outcome"],
-                    request=request,
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Outcome saved.")
-                return redirect("consultation_detail", pk=consultation.pk)
-    return render(
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied("Only the consultant who gave the advice records its outcome.")
+
+    def save(data):
+        services.consultation_outcome_set(
+            consultation=consultation,
+            acting_user=request.user,
+            outcome=data["outcome"],
+            request=request,
+        )
+        return "Outcome saved."
+
+    return pages.form_page(
         request,
-        "oversight/consultation_detail.html",
-        {"consultation": consultation, "form": form, "may_change": may_change},
-        status=400 if form.errors else 200,
+        form,
+        save,
+        then=reverse("consultation_detail", args=[consultation.pk]),
+        template="oversight/consultation_detail.html",
+        context={"consultation": consultation, "may_change": may_change},
     )

@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from cases import access, restriction, upkeep, upkeep_access
+from cases import access, restriction, upkeep_access
+from earlyhelp import pages
 from earlyhelp.errors import DomainError
 from partners import doors
 from records import forms, merge, retention
@@ -43,11 +44,8 @@ def person_merge(request, pk: int):
                     reason=form.cleaned_data["reason"],
                     request=request,
                 )
-            except upkeep.RecordErrors as error:
-                for field, text in error.errors.items():
-                    form.add_error(field if field in form.fields else None, text)
             except DomainError as error:
-                form.add_error(None, str(error))
+                pages.show_refusal(form, error)
             else:
                 messages.success(
                     request, f"Record {other.pk} is merged into this one. You can undo it below."
@@ -77,22 +75,22 @@ def merge_undo(request, pk: int, merge_id: int):
     person = _person_for_manager(request.user, pk)
     item = get_object_or_404(PersonMerge, pk=merge_id, kept=person)
     form = forms.UndoForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            merge.merge_undo(
-                merge=item,
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, f"The merge is undone: record {item.retired_id} is separate again."
-            )
-            return redirect("person_detail", pk=person.pk)
-    return render(request, "records/undo.html", {"person": person, "merge": item, "form": form})
+
+    def save(data):
+        merge.merge_undo(
+            merge=item, acting_user=request.user, reason=data["reason"], request=request
+        )
+        return f"The merge is undone: record {item.retired_id} is separate again."
+
+    return pages.form_page(
+        request,
+        form,
+        save,
+        then=person,
+        template="records/undo.html",
+        context={"person": person, "merge": item},
+        error_status=200,
+    )
 
 
 @doors.MANAGERS
@@ -131,24 +129,23 @@ def retention_list(request):
 def retention_decide(request, review_id: int):
     review = get_object_or_404(retention.reviews_for(request.user), pk=review_id)
     form = forms.DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            retention.retention_decide(
-                review=review,
-                acting_user=request.user,
-                approve=form.cleaned_data["decision"] == "dispose",
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Decision recorded.")
-            return redirect("retention_list")
+
+    def save(data):
+        retention.retention_decide(
+            review=review,
+            acting_user=request.user,
+            approve=data["decision"] == "dispose",
+            note=data["note"],
+            request=request,
+        )
+        return "Decision recorded."
+
     restriction.mask_families(request.user, [review.family])
-    return render(
+    return pages.form_page(
         request,
-        "records/retention_decide.html",
-        {"review": review, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        save,
+        then="retention_list",
+        template="records/retention_decide.html",
+        context={"review": review},
     )

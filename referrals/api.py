@@ -15,6 +15,7 @@ from directory.serializers import (
     signposted_services_field,
     signposted_services_output,
 )
+from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -281,20 +282,17 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None, format=None):
         referral = access.get_referral_for(request.user, pk)
-        data = CloseInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid_input(CloseInput, request)
         duplicate = None
-        if data.validated_data["duplicate_of"]:
+        if data["duplicate_of"]:
             duplicate = (
-                access.referrals_visible_to(request.user)
-                .filter(pk=data.validated_data["duplicate_of"])
-                .first()
+                access.referrals_visible_to(request.user).filter(pk=data["duplicate_of"]).first()
             )
         referral = services.referral_close(
             referral=referral,
             acting_user=request.user,
-            reason=data.validated_data["reason"],
-            note=data.validated_data["note"],
+            reason=data["reason"],
+            note=data["note"],
             duplicate_of=duplicate,
             request=request,
         )
@@ -416,8 +414,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     rows.append(c)
             restriction.mask_candidates(request.user, rows, keep_family_id=referral.family_id)
             return Response(CandidateOutput(rows, many=True).data)
-        data = MatchInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid_input(MatchInput, request)
         allowed_people = {c.person.pk: c.person for found in candidates.values() for c in found}
         allowed_families = {
             f.pk: f for found in candidates.values() for c in found for f in c.families
@@ -425,14 +422,14 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if referral.family_id:
             allowed_families[referral.family_id] = referral.family
         links = {}
-        for link in data.validated_data["links"]:
+        for link in data["links"]:
             person_id = link["person"]
             if person_id is not None and person_id not in allowed_people:
                 raise serializers.ValidationError(
                     {"links": f"Person {person_id} is not a possible match"}
                 )
             links[link["referral_person"]] = allowed_people.get(person_id)
-        family_id = data.validated_data["family"]
+        family_id = data["family"]
         if family_id is not None and family_id not in allowed_families:
             raise serializers.ValidationError({"family": "Not a household of a possible match"})
         referral = services.referral_match_record(
@@ -448,9 +445,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None, format=None):
         referral = self._referral(pk)
-        data = DecideInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = valid_input(DecideInput, request)
         lead = None
         if d["lead_professional"]:
             lead = services.eligible_leads_any().filter(pk=d["lead_professional"]).first()

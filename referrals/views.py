@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from cases import access as case_access
 from cases import restriction
 from directory.selectors import services_for_signposting
+from earlyhelp import pages
 from earlyhelp.audit import audit, audit_view
-from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp.errors import DomainError, EditConflict, FieldError
 from earlyhelp.models import AuditAction
 from partners import doors
 from partners.models import Agency
@@ -370,40 +371,40 @@ def referral_match(request, pk: int):
         people=people,
         family_choices=[k.family for k in known],
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         allowed_people = {str(c.person.pk): c.person for c in candidates}
         links = {}
         for entry in entries:
-            choice = form.cleaned_data[f"person_{entry.pk}"]
+            choice = data[f"person_{entry.pk}"]
             links[entry.pk] = None if choice == "new" else allowed_people[choice]
-        family_choice = form.cleaned_data["family"]
+        family_choice = data["family"]
         family = (
             None
             if family_choice == "new"
             else {str(k.family.pk): k.family for k in known}[family_choice]
         )
-        try:
-            services.referral_match_record(
-                referral=referral,
-                acting_user=request.user,
-                links=links,
-                family=family,
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Matching recorded.")
-            return redirect("referral_decide", pk=pk)
-    return render(
+        services.referral_match_record(
+            referral=referral,
+            acting_user=request.user,
+            links=links,
+            family=family,
+            request=request,
+        )
+        return "Matching recorded."
+
+    return pages.form_page(
         request,
-        "referrals/match.html",
-        {
+        form,
+        save,
+        then=reverse("referral_decide", args=[pk]),
+        template="referrals/match.html",
+        context={
             "referral": referral,
-            "form": form,
             "people": [(e, cands, form[f"person_{e.pk}"]) for e, cands in people],
             "known": known,
         },
+        error_status=200,
     )
 
 
@@ -496,34 +497,36 @@ def referral_close(request, pk: int):
     if not access.can_withdraw(request.user, referral):
         raise Http404
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         duplicate_of = None
-        if form.cleaned_data.get("duplicate_of"):
+        if data.get("duplicate_of"):
             duplicate_of = (
-                access.referrals_visible_to(request.user)
-                .filter(pk=form.cleaned_data["duplicate_of"])
-                .first()
+                access.referrals_visible_to(request.user).filter(pk=data["duplicate_of"]).first()
             )
             if duplicate_of is None:
-                form.add_error(
+                raise FieldError(
                     "duplicate_of", "There is no request with that reference you can see"
                 )
-        if not form.errors:
-            try:
-                services.referral_close(
-                    referral=referral,
-                    acting_user=request.user,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                    duplicate_of=duplicate_of,
-                    request=request,
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{referral.reference} has been closed.")
-                return redirect("referral_list")
-    return render(request, "referrals/close.html", {"referral": referral, "form": form})
+        services.referral_close(
+            referral=referral,
+            acting_user=request.user,
+            reason=data["reason"],
+            note=data["note"],
+            duplicate_of=duplicate_of,
+            request=request,
+        )
+        return f"{referral.reference} has been closed."
+
+    return pages.form_page(
+        request,
+        form,
+        save,
+        then="referral_list",
+        template="referrals/close.html",
+        context={"referral": referral},
+        error_status=200,
+    )
 
 
 # ---------------------------------------------------------------- person search

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from cases import restriction
 from cases.access import cases_visible_to, get_case_for
 from cases.models import LevelOfNeed
+from earlyhelp import pages
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
@@ -469,23 +470,23 @@ def qa_sample(request):
 def qa_audit_new(request, case_id: int):
     case = get_case_for(request.user, case_id)
     form = QualityAuditForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = quality.quality_audit_record(
-                case=case,
-                acting_user=request.user,
-                audited_on=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                f"Audit of {case.reference} saved. The {term('lead professional')} has been told.",
-            )
-            return redirect("qa_feedback_detail", pk=record.pk)
+
+    def save(data):
+        return quality.quality_audit_record(
+            case=case,
+            acting_user=request.user,
+            audited_on=timezone.localdate(),
+            request=request,
+            **data,
+        )
+
+    submission = pages.submit(request, form, save)
+    if submission:
+        messages.success(
+            request,
+            f"Audit of {case.reference} saved. The {term('lead professional')} has been told.",
+        )
+        return redirect("qa_feedback_detail", pk=submission.result.pk)
     audit(user=request.user, action=AuditAction.VIEW, record=case, request=request)
     return render(request, "reporting/qa_audit_form.html", {"case": case, "form": form})
 

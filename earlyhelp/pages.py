@@ -1,0 +1,96 @@
+"""Form pages: the one way a page records something through a service.
+
+A page that records one thing does the same every time. On a valid POST it calls the
+service. A refusal (a DomainError) is shown on the form, next to the field it names or in
+the error summary, and everything typed is kept. On success it says what was done and goes
+on; otherwise it shows the form again (a 400 when the form has errors, unless the page
+has always answered 200). `form_page` does all of that; `submit` is its middle, for a page
+that shows itself or goes on its own way.
+
+A stale edit (EditConflict) is a refusal like any other, except that the form then carries
+the record's current lock_version, so that saving again from the page is a knowing
+overwrite, never a silent one.
+
+Views keep what is theirs: the form, a `save(cleaned_data)` function that calls the
+service, and the words. Generic on purpose: the kernel knows no domain app."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from earlyhelp.errors import DomainError, EditConflict
+
+
+@dataclass
+class Submission:
+    """What came of a form's POST: `saved` (also its truth), what `save` returned, and
+    whether the service refused it as a stale edit."""
+
+    saved: bool = False
+    result: Any = None
+    conflict: bool = False
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+def show_refusal(form, error: DomainError) -> None:
+    """A service's refusal on the form: each message of `error.errors` ({field: message})
+    or the one message, next to `error.field`, where the form has that field; else in the
+    error summary."""
+    errors = getattr(error, "errors", None) or {getattr(error, "field", None): str(error)}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+def carry_lock_version(form, lock_version: int) -> None:
+    """After a stale edit: the form keeps what was typed but carries the record's current
+    lock_version, so that the next save overwrites knowingly."""
+    if "lock_version" in form.fields:
+        form.data = form.data.copy()
+        form.data["lock_version"] = lock_version
+
+
+def submit(request, form, save: Callable[[dict], Any], *, record=None) -> Submission:
+    """On a valid POST run `save(form.cleaned_data)`; a refusal goes on the form. With
+    `record`, a stale edit of it also carries its current lock_version."""
+    if request.method != "POST" or not form.is_valid():
+        return Submission()
+    try:
+        result = save(form.cleaned_data)
+    except EditConflict as error:
+        show_refusal(form, error)
+        if record is not None:
+            carry_lock_version(form, type(record).objects.get(pk=record.pk).lock_version)
+        return Submission(conflict=True)
+    except DomainError as error:
+        show_refusal(form, error)
+        return Submission()
+    return Submission(saved=True, result=result)
+
+
+def form_page(
+    request,
+    form,
+    save: Callable[[dict], str | None],
+    *,
+    then,
+    template: str,
+    context: dict | None = None,
+    record=None,
+    error_status: int = 400,
+):
+    """The page that records one thing: `save(cleaned_data)` calls the service and returns
+    what to tell the user (or nothing), then the page goes to `then` (anything `redirect`
+    takes). Until then `form` is shown on `template` with `context`, answering
+    `error_status` when it has errors."""
+    submission = submit(request, form, save, record=record)
+    if submission:
+        if submission.result:
+            messages.success(request, submission.result)
+        return redirect(then)
+    status = error_status if form.errors else 200
+    return render(request, template, {**(context or {}), "form": form}, status=status)
