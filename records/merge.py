@@ -122,19 +122,29 @@ def person_merge(
         changes={"Merged record": ["", f"Record {retired.pk}"]},
         changed_by=acting_user,
     )
+    moved_counts = {label: len(ids) for label, ids in moved["rows"].items()}
+    _audit_both(
+        kept,
+        retired,
+        {"merged": [retired.pk, kept.pk], "moved": moved_counts},
+        acting_user=acting_user,
+        reason=reason,
+        request=request,
+    )
+    return merge
+
+
+def _audit_both(kept: Person, retired: Person, changes: dict, *, acting_user, reason, request):
+    """A merge and its undo change both records: the same audit row on each."""
     for record in (kept, retired):
         audit(
             user=acting_user,
             action=AuditAction.CHANGE,
             record=record,
             request=request,
-            changes={
-                "merged": [retired.pk, kept.pk],
-                "moved": {k: len(v) for k, v in moved["rows"].items()},
-            },
+            changes=changes,
             reason=reason,
         )
-    return merge
 
 
 def _row_values(row) -> dict:
@@ -180,15 +190,14 @@ def merge_undo(*, merge: PersonMerge, acting_user, reason: str = "", request=Non
         changes={"Merged record": [f"Record {retired.pk}", ""]},
         changed_by=acting_user,
     )
-    for record in (kept, retired):
-        audit(
-            user=acting_user,
-            action=AuditAction.CHANGE,
-            record=record,
-            request=request,
-            changes={"merge_undone": [merge.pk, None]},
-            reason=reason,
-        )
+    _audit_both(
+        kept,
+        retired,
+        {"merge_undone": [merge.pk, None]},
+        acting_user=acting_user,
+        reason=reason,
+        request=request,
+    )
     return merge
 
 
