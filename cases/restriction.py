@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import Family, FamilyMembership, Person
+from cases.validators import ADDRESS_FIELDS
 
 DEFAULT_CONTACT = "your team manager"
 RESTRICTED_LABEL = "Restricted record"
@@ -229,15 +230,7 @@ PERSON_IDENTITY_FIELDS = (
     "upn",
     "name",
 )
-FAMILY_IDENTITY_FIELDS = (
-    "name",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "district",
-    "deprivation_decile",
-)
+FAMILY_IDENTITY_FIELDS = ("name", *ADDRESS_FIELDS, "district", "deprivation_decile")
 
 
 def masked_data(data: dict, restriction: Restriction, fields: Iterable[str]) -> dict:

@@ -39,21 +39,12 @@ from earlyhelp import events
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
-from earlyhelp.notifications import notify
+from earlyhelp.notifications import notify, page_url
 from earlyhelp.wording import term
 from earlyhelp.working_days import add_working_days
 from partners.models import Agency
 
 PERMISSION = f"cases.{TAF_PERMISSION}"
-
-
-def _url(name: str, *args) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @transaction.atomic
@@ -521,7 +512,7 @@ def step_up_request_send(
             user=user,
             subject=("Significant harm: a" if significant_harm else "A")
             + f" step-up request {step.reference} is waiting for social care",
-            url=_url("stepup_decide", step.pk),
+            url=page_url("stepup_decide", step.pk),
         )
     return step
 
@@ -599,7 +590,7 @@ def step_up_accept(
             notify(
                 user=case.lead_professional,
                 subject=f"Social care accepted the step up of {case.reference}",
-                url=_url("case_detail", case.pk),
+                url=page_url("case_detail", case.pk),
             )
     audit(
         user=acting_user,
@@ -648,7 +639,7 @@ def step_up_decline(
             subject=f"Social care declined step-up request {step.reference}: "
             f"{term('early help')} carries on",
             body=reason,
-            url=_url("case_detail", case.pk) if case is not None else "",
+            url=page_url("case_detail", case.pk) if case is not None else "",
             email=True,
         )
     audit(
@@ -903,7 +894,7 @@ def _closure_request(*, case, acting_user, answers, signposted_services, request
         notify(
             user=manager,
             subject=f"{case.reference}: a closure is waiting for your authorisation",
-            url=_url("authorise_closure", case.pk),
+            url=page_url("authorise_closure", case.pk),
         )
     return pending
 
@@ -963,7 +954,7 @@ def closure_authorise(*, case: EarlyHelpCase, acting_user, request=None) -> Case
     notify(
         user=pending.requested_by,
         subject=f"{acting_user.full_name} authorised the closure of {case.reference}",
-        url=_url("case_detail", case.pk),
+        url=page_url("case_detail", case.pk),
     )
     return closure
 
@@ -994,7 +985,7 @@ def closure_return(
         user=pending.requested_by,
         subject=f"{acting_user.full_name} returned the closure of {case.reference}",
         body=reason,
-        url=_url("case_detail", case.pk),
+        url=page_url("case_detail", case.pk),
     )
     return pending
 
@@ -1138,7 +1129,7 @@ def case_allocate(
         user=lead_professional,
         subject=f"You are {term('lead professional')} for {case.reference}: the assessment is "
         f"due by {due:%-d %B %Y}",
-        url=_url("case_detail", case.pk),
+        url=page_url("case_detail", case.pk),
     )
     return case
 
@@ -1192,7 +1183,7 @@ def case_send_to_team(
         notify(
             user=manager,
             subject=f"A case ({case.reference}) has been sent to your team's allocation queue",
-            url=_url("allocation_queue"),
+            url=page_url("allocation_queue"),
         )
     return case
 
@@ -1364,7 +1355,7 @@ def case_start_by_partner(
             notify(
                 user=user,
                 subject=f"{acting_user.agency} has started {term('early help')} ({case.reference})",
-                url=_url("case_detail", case.pk),
+                url=page_url("case_detail", case.pk),
             )
     return case
 
