@@ -291,6 +291,15 @@ def _check_text(value: str, label: str, *, required: bool = True) -> str:
     return value
 
 
+def _reason_given(reason: str, missing: str) -> str:
+    """The reason for a decision, checked: FieldError("reason", missing) when none is given,
+    so the page shows it by the box."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", missing)
+    return _check_text(reason, "the reason")
+
+
 def _check_past_date(day: datetime.date, case: EarlyHelpCase, label: str) -> None:
     if day > timezone.localdate():
         raise DomainError(f"The {label} cannot be in the future.")
@@ -608,10 +617,7 @@ def step_up_decline(
 ) -> StepUpRequest:
     """Social care declines with a reason: the lead is told and early help carries on."""
     _may_decide_step_up(acting_user, step)
-    reason = (reason or "").strip()
-    if not reason:
-        raise FieldError("reason", "Enter why social care is declining this step up.")
-    reason = _check_text(reason, "the reason")
+    reason = _reason_given(reason, "Enter why social care is declining this step up.")
     transitions.STEP_UP.move(
         step,
         "decline",
@@ -1147,10 +1153,7 @@ def case_send_to_team(
     transitions.CASE.check(case, "send_to_team")
     if agency is None or not teams_for_queue(case).filter(pk=agency.pk).exists():
         raise FieldError("agency", "Choose another active team or agency in this district.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise FieldError("reason", "Enter why the case is going to another team.")
-    reason = _check_text(reason, "the reason")
+    reason = _reason_given(reason, "Enter why the case is going to another team.")
     before = case.lead_agency
     transitions.CASE.move(
         case,
@@ -1423,10 +1426,7 @@ def case_level_change(
         )
     if int(level_of_need) == case.level_of_need:
         raise FieldError("level_of_need", "The case is already at this level of need.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise FieldError("reason", "Enter why the level of need is changing.")
-    reason = _check_text(reason, "the reason")
+    reason = _reason_given(reason, "Enter why the level of need is changing.")
     before = case.level_of_need
     change = level_of_need_set(
         case=case,
