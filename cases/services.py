@@ -45,6 +45,8 @@ from earlyhelp.working_days import add_working_days
 from partners.models import Agency
 
 PERMISSION = f"cases.{TAF_PERMISSION}"
+# The levels of need early help works at (2 and 3); 4 is children's social care.
+EARLY_HELP_LEVELS = (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
 
 
 @transaction.atomic
@@ -677,7 +679,7 @@ def step_down(
     _require_worker(acting_user, case)
     _check_past_date(occurred_on, case, "date of the step down")
     reason = _check_text(reason, "the reason for stepping down")
-    if level_of_need not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+    if level_of_need not in EARLY_HELP_LEVELS:
         raise DomainError(f"Choose the {term('early help')} level of need after stepping down.")
     return _step(
         case=case,
@@ -1267,7 +1269,7 @@ def case_start_by_partner(
         raise DomainError(
             f"Only a practitioner or manager of a partner agency can start {term('early help')}."
         )
-    if int(level_of_need) not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+    if int(level_of_need) not in EARLY_HELP_LEVELS:
         raise FieldError(
             "level_of_need", f"Choose level 2 or 3: {term('early help')} levels of need."
         )
@@ -1415,12 +1417,11 @@ def case_level_change(
         raise DomainError(
             f"Only the {term('lead professional')} or a team manager can change the level."
         )
-    early_help = (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
-    if case.level_of_need not in early_help:
+    if case.level_of_need not in EARLY_HELP_LEVELS:
         raise DomainError(
             f"Only a case at level 2 or 3 ({term('early help')}) can change level here."
         )
-    if int(level_of_need) not in early_help:
+    if int(level_of_need) not in EARLY_HELP_LEVELS:
         raise FieldError(
             "level_of_need", f"Choose a level of need in {term('early help')} (2 or 3)."
         )

@@ -502,7 +502,7 @@ def referral_decide(
             author=acting_user,
             source=referral,
         )
-        if int(level_of_need) in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+        if int(level_of_need) in case_services.EARLY_HELP_LEVELS:
             # The front door's level for the new request moves the open case along the
             # continuum (2 to 3, 3 to 2): a recorded change, like any other.
             case_services.level_of_need_set(
