@@ -32,8 +32,8 @@ from cases.validators import (
     nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,
+    postcode_error,
     upn_is_valid,
-    validate_postcode,
 )
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict
@@ -405,12 +405,9 @@ def clean_address(data: dict) -> dict:
         if value is not None:
             clean[name] = value
     if "postcode" in clean and "postcode" not in errors:
-        from django.core.exceptions import ValidationError
-
-        try:
-            validate_postcode(clean["postcode"])
-        except ValidationError as exc:
-            errors["postcode"] = exc.messages[0]
+        error = postcode_error(clean["postcode"])
+        if error:
+            errors["postcode"] = error
         else:
             clean["postcode"] = normalise_postcode(clean["postcode"])
     if errors:

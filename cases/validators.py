@@ -85,3 +85,12 @@ def validate_postcode(value: str) -> None:
         raise ValidationError(
             "Enter a real UK postcode in the right format, like LA1 1AA", code="invalid_postcode"
         )
+
+
+def postcode_error(value: str) -> str | None:
+    """The message for a postcode that is not a real UK one; None when it is."""
+    try:
+        validate_postcode(value)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
