@@ -73,6 +73,7 @@ TEXT_LIMITS = {
     # Longer than any postcode, so a wrong one gets the format message, not a length one.
     "postcode": ("Postcode", 100),
     "moved_to": ("The authority they moved to", 150),
+    "contact": ("The contact", 200),
 }
 
 
@@ -271,8 +272,9 @@ def _locked(model, record, lock_version: int | None):
     return current
 
 
-def _history(record: Person | Family, *, acting_user, summary: str, changes: dict):
-    """A line in the record's history, as the people who keep the record read it."""
+def history_add(record: Person | Family, *, acting_user, summary: str, changes: dict):
+    """A line in the record's history (the RecordChange rows shown on it), as the people
+    who keep the record read it."""
     return RecordChange.objects.create(
         **{record._meta.model_name: record},
         summary=summary[:200],
@@ -296,7 +298,7 @@ def _save_change(
     audit trail (who changed what, from where)."""
     record.lock_version += 1
     record.save(update_fields=None if fields is None else [*fields, "lock_version", "updated_at"])
-    _history(record, acting_user=acting_user, summary=summary, changes=changes)
+    history_add(record, acting_user=acting_user, summary=summary, changes=changes)
     audit(
         user=acting_user,
         action=AuditAction.CHANGE,
@@ -367,11 +369,7 @@ def birth_record(
         )
     if gender not in Gender.values:
         errors["gender"] = "Choose the baby's gender, or 'Not recorded'"
-    name = (first_name or "").strip()
-    if len(name) > 100:
-        errors["first_name"] = (
-            f"First name must be 100 characters or fewer; you entered {len(name):,}"
-        )
+    name = _text({"first_name": first_name}, "first_name", errors)
     if errors:
         raise RecordErrors(errors)
     changed = {
@@ -695,7 +693,7 @@ def _household_changed(
         reason=reason,
         fields=(),
     )
-    _history(person, acting_user=acting_user, summary=person_summary, changes={})
+    history_add(person, acting_user=acting_user, summary=person_summary, changes={})
     _chronology_on_open_cases(family.pk, title=title, acting_user=acting_user, text=reason)
 
 
@@ -739,6 +737,16 @@ def member_remove(
     )
 
 
+def reason_error(reason: str, too_short: str) -> str | None:
+    """What is wrong with the reason for a decision about a record (restricting it, merging
+    two): `too_short` under 10 characters, the count over 2,000; None when it will do."""
+    if len(reason) < 10:
+        return too_short
+    if len(reason) > 2000:
+        return f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"
+    return None
+
+
 # --- restriction -------------------------------------------------------------------------------
 
 
@@ -748,13 +756,8 @@ def _restriction_checks(acting_user, reason: str, *, doing: str, reason_for: str
 
     if not upkeep_access.may_restrict(acting_user):
         raise DomainError(f"Only team managers and administrators can {doing}.")
-    if len(reason) < 10:
-        return {"reason": f"Give the reason for {reason_for}, in at least 10 characters"}
-    if len(reason) > 2000:
-        return {
-            "reason": f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"
-        }
-    return {}
+    error = reason_error(reason, f"Give the reason for {reason_for}, in at least 10 characters")
+    return {"reason": error} if error else {}
 
 
 @transaction.atomic
@@ -770,16 +773,12 @@ def record_restrict(
     """Restrict a person or family to named people (for example a family fleeing domestic
     abuse, or a relative who works here). Team managers and administrators only."""
     reason = (reason or "").strip()
-    contact = (contact or "").strip()
     errors = _restriction_checks(
         acting_user, reason, doing="restrict a record", reason_for="restricting this record"
     )
+    contact = _text({"contact": contact}, "contact", errors)
     if not contact:
         errors["contact"] = "Say whom others should contact about this record"
-    elif len(contact) > 200:
-        errors["contact"] = (
-            f"The contact must be 200 characters or fewer; you entered {len(contact):,}"
-        )
     if not named_people:
         errors["named_people"] = "Name at least one person who may see the record"
     if errors:
