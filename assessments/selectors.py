@@ -31,24 +31,29 @@ def assessment_for(case: EarlyHelpCase) -> Assessment | None:
     )
 
 
+def _current_outcomes(*, with_progress: bool = False) -> Prefetch:
+    """A plan's outcomes not removed, with their needs and actions (and owners, services);
+    with_progress adds the progress recorded at each meeting."""
+    related = [
+        "needs",
+        Prefetch(
+            "actions",
+            PlanAction.objects.select_related(
+                "owner_member__user", "owner_member__agency"
+            ).prefetch_related("services"),
+        ),
+    ]
+    if with_progress:
+        related.append(Prefetch("progress", queryset=_progress_qs()))
+    return Prefetch(
+        "outcomes", PlanOutcome.objects.filter(removed_on__isnull=True).prefetch_related(*related)
+    )
+
+
 def plan_for(case: EarlyHelpCase) -> FamilyPlan | None:
     return (
         FamilyPlan.objects.filter(case=case)
-        .prefetch_related(
-            Prefetch(
-                "outcomes",
-                PlanOutcome.objects.filter(removed_on__isnull=True).prefetch_related(
-                    "needs",
-                    Prefetch(
-                        "actions",
-                        PlanAction.objects.select_related(
-                            "owner_member__user", "owner_member__agency"
-                        ).prefetch_related("services"),
-                    ),
-                    Prefetch("progress", queryset=_progress_qs()),
-                ),
-            )
-        )
+        .prefetch_related(_current_outcomes(with_progress=True))
         .first()
     )
 
@@ -127,20 +132,7 @@ def plans_visible_to(user):
     return (
         FamilyPlan.objects.filter(case__in=access.cases_visible_to(user).values("pk"))
         .select_related("case")
-        .prefetch_related(
-            Prefetch(
-                "outcomes",
-                PlanOutcome.objects.filter(removed_on__isnull=True).prefetch_related(
-                    "needs",
-                    Prefetch(
-                        "actions",
-                        PlanAction.objects.select_related(
-                            "owner_member__user", "owner_member__agency"
-                        ).prefetch_related("services"),
-                    ),
-                ),
-            )
-        )
+        .prefetch_related(_current_outcomes())
     )
 
 

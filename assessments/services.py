@@ -45,7 +45,7 @@ from earlyhelp import events
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
-from earlyhelp.notifications import notify
+from earlyhelp.notifications import notify, page_url
 from earlyhelp.wording import term
 
 # --- Early Help Assessment ----------------------------------------------------------------
@@ -94,13 +94,13 @@ def _clean_content(case: EarlyHelpCase, content: dict) -> dict:
     return cleaned
 
 
-def _url(name: str, *args) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+def _locked(record, statuses: tuple[str, ...], refusal: str):
+    """`record` re-read under a row lock, so no one else changes it before this transaction
+    ends; InvalidTransition(refusal) unless its status is one of `statuses`."""
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if current.status not in statuses:
+        raise InvalidTransition(refusal)
+    return current
 
 
 NO_CONSENT = (
@@ -184,12 +184,12 @@ def assessment_save(
     case = assessment.case
     contributor = _require_assessment_worker(acting_user, assessment)
     cleaned = _clean_content(case, content)
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if current.status != AssessmentStatus.DRAFT:
-        raise InvalidTransition(
-            "This assessment has been submitted for sign-off and is locked. "
-            "Start a new version to change it."
-        )
+    current = _locked(
+        assessment,
+        (AssessmentStatus.DRAFT,),
+        "This assessment has been submitted for sign-off and is locked. "
+        "Start a new version to change it.",
+    )
     if current.lock_version != lock_version:
         raise EditConflict(
             f"{current.last_saved_by or 'Someone'} saved this assessment at "
@@ -331,9 +331,9 @@ def assessment_submit(
     *, assessment: Assessment, acting_user, lock_version: int, request=None
 ) -> Assessment:
     _require_worker(acting_user, assessment.case)
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if current.status != AssessmentStatus.DRAFT:
-        raise InvalidTransition("Only a draft can be submitted for sign-off.")
+    current = _locked(
+        assessment, (AssessmentStatus.DRAFT,), "Only a draft can be submitted for sign-off."
+    )
     if current.lock_version != lock_version:
         raise EditConflict("Someone saved this assessment since you opened it. Check it first.")
     _require_consent_to_assessment(current.case, "submitted")
@@ -371,7 +371,7 @@ def assessment_submit(
             user=manager,
             subject=f"{term('An early help assessment')} for {current.case.reference} is waiting "
             "for your sign-off",
-            url=_url("signoff_queue"),
+            url=page_url("signoff_queue"),
         )
     return current
 
@@ -381,9 +381,11 @@ def assessment_sign_off(
     *, assessment: Assessment, acting_user, comment: str = "", request=None
 ) -> AssessmentVersion:
     """Sign off: the submitted text becomes an immutable version."""
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if current.status != AssessmentStatus.SUBMITTED:
-        raise InvalidTransition("Only an assessment submitted for sign-off can be signed off.")
+    current = _locked(
+        assessment,
+        (AssessmentStatus.SUBMITTED,),
+        "Only an assessment submitted for sign-off can be signed off.",
+    )
     if not may_sign_off(acting_user, current):
         raise DomainError(
             "A team manager responsible for this case, other than the person who submitted "
@@ -437,9 +439,11 @@ def assessment_return(
     *, assessment: Assessment, acting_user, comment: str, request=None
 ) -> Assessment:
     """Send a submitted assessment back to its author for changes."""
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if current.status != AssessmentStatus.SUBMITTED:
-        raise InvalidTransition("Only an assessment submitted for sign-off can be returned.")
+    current = _locked(
+        assessment,
+        (AssessmentStatus.SUBMITTED,),
+        "Only an assessment submitted for sign-off can be returned.",
+    )
     if not may_sign_off(acting_user, current):
         raise DomainError("A team manager responsible for this case returns assessments.")
     comment = _check_text(comment, "what needs to change")
@@ -480,7 +484,7 @@ def assessment_return(
             subject=f"The {term('Early Help Assessment')} for {current.case.reference} has been "
             "returned for changes",
             body=f"What to change: {comment}",
-            url=_url("edit_assessment", current.case_id),
+            url=page_url("edit_assessment", current.case_id),
         )
     return current
 
@@ -490,9 +494,11 @@ def assessment_revise(*, assessment: Assessment, acting_user, request=None) -> A
     """Start the next version of a signed-off assessment, from the signed-off text. The
     signed-off version is untouched."""
     _require_worker(acting_user, assessment.case)
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if current.status != AssessmentStatus.SIGNED_OFF:
-        raise InvalidTransition("Only a signed-off assessment can start a new version.")
+    current = _locked(
+        assessment,
+        (AssessmentStatus.SIGNED_OFF,),
+        "Only a signed-off assessment can start a new version.",
+    )
     ASSESSMENT.move(
         current,
         "revise",
@@ -778,9 +784,7 @@ def meeting_reschedule(
     told, and their calendars replace the old invitation (the sequence number rises)."""
     case = meeting.case
     _require_worker(acting_user, case)
-    meeting = TafMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in RESCHEDULE_FROM:
-        raise InvalidTransition("Only a scheduled meeting can be moved.")
+    meeting = _locked(meeting, RESCHEDULE_FROM, "Only a scheduled meeting can be moved.")
     reason = _check_text(reason, "the reason for the change")
     if scheduled_for < case.opened_on:
         raise DomainError(
@@ -842,9 +846,9 @@ def meeting_record(
     `progress`: [{"outcome", "scaling", "comment"}]."""
     case = meeting.case
     _require_worker(acting_user, case)
-    meeting = TafMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise InvalidTransition("This meeting has already been recorded or cancelled.")
+    meeting = _locked(
+        meeting, (MeetingStatus.SCHEDULED,), "This meeting has already been recorded or cancelled."
+    )
     _check_past_date(held_on, case, "meeting date")
     if decision not in MeetingDecision.values:
         raise DomainError("Choose the decision the meeting made.")
@@ -953,9 +957,7 @@ def meeting_cancel(*, meeting: TafMeeting, acting_user, reason: str, request=Non
     """Cancel a scheduled meeting, with the reason; every member is told and their
     calendars drop it."""
     _require_worker(acting_user, meeting.case)
-    meeting = TafMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in CANCEL_FROM:
-        raise InvalidTransition("Only a scheduled meeting can be cancelled.")
+    meeting = _locked(meeting, CANCEL_FROM, "Only a scheduled meeting can be cancelled.")
     reason = _check_text(reason, "the reason for cancelling")
     # A new sequence number tells calendars the invitation they hold is cancelled.
     MEETING.move(

@@ -150,14 +150,24 @@ def case_columns_visible_to(user, *, case_id: str) -> Q | None:
 def get_case_for(user, pk) -> EarlyHelpCase:
     """The case if the user may read it; Http404 if out of scope; RestrictedRecord if
     restricted and the user is not named on it."""
-    try:
-        case = cases_in_scope(user).select_related("family").get(pk=pk)
-    except (EarlyHelpCase.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    family = case.family
-    if family.restricted and not family.named_people.filter(pk=user.pk).exists():
-        raise RestrictedRecord(family.restricted_contact)
+    case = get_in_scope(cases_in_scope(user).select_related("family"), pk)
+    refuse_if_restricted(user, case.family)
     return case
+
+
+def get_in_scope(records: QuerySet, pk):
+    """Record `pk` from a user's scoped queryset. Http404 when it is not there, or `pk` is
+    not an id: a record out of scope looks the same as one that does not exist."""
+    try:
+        return records.get(pk=pk)
+    except (records.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def refuse_if_restricted(user, record: Family | Person) -> None:
+    """RestrictedRecord (who to contact) if `record` is restricted and does not name user."""
+    if record.restricted and not record.named_people.filter(pk=user.pk).exists():
+        raise RestrictedRecord(record.restricted_contact)
 
 
 def can_work_on_case(user, case: EarlyHelpCase) -> bool:
@@ -183,12 +193,10 @@ def families_visible_to(user) -> QuerySet[Family]:
 
 
 def get_family_for(user, pk) -> Family:
-    try:
-        family = Family.objects.filter(pk__in=cases_in_scope(user).values("family_id")).get(pk=pk)
-    except (Family.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if family.restricted and not family.named_people.filter(pk=user.pk).exists():
-        raise RestrictedRecord(family.restricted_contact)
+    family = get_in_scope(
+        Family.objects.filter(pk__in=cases_in_scope(user).values("family_id")), pk
+    )
+    refuse_if_restricted(user, family)
     return family
 
 
@@ -202,20 +210,11 @@ def people_visible_to(user) -> QuerySet[Person]:
 
 
 def get_person_for(user, pk) -> Person:
-    try:
-        person = (
-            Person.objects.filter(
-                memberships__family__in=Family.objects.filter(
-                    pk__in=cases_in_scope(user).values("family_id")
-                )
-            )
-            .distinct()
-            .get(pk=pk)
-        )
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if person.restricted and not person.named_people.filter(pk=user.pk).exists():
-        raise RestrictedRecord(person.restricted_contact)
+    in_scope_families = Family.objects.filter(pk__in=cases_in_scope(user).values("family_id"))
+    person = get_in_scope(
+        Person.objects.filter(memberships__family__in=in_scope_families).distinct(), pk
+    )
+    refuse_if_restricted(user, person)
     # A child of a restricted household is as restricted as its address.
     hidden_family = (
         Family.objects.filter(memberships__person=person, restricted=True)
@@ -415,12 +414,7 @@ def step_up_requests_visible_to(user) -> QuerySet:
 
 
 def get_step_up_for(user, pk):
-    from cases.models import StepUpRequest
-
-    try:
-        return step_up_requests_visible_to(user).select_related("family", "case").get(pk=pk)
-    except (StepUpRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_in_scope(step_up_requests_visible_to(user).select_related("family", "case"), pk)
 
 
 def may_decide_step_up(user, step) -> bool:

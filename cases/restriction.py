@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import Family, FamilyMembership, Person
+from cases.validators import ADDRESS_FIELDS
 
 DEFAULT_CONTACT = "your team manager"
 RESTRICTED_LABEL = "Restricted record"
@@ -82,18 +83,23 @@ def person_hidden_q(user, prefix: str = "") -> Q:
     )
 
 
+def _naming(user, model, restricted_ids: set[int]) -> set[int]:
+    """Of the restricted families or people `restricted_ids`, those that name `user`."""
+    if not restricted_ids:
+        return set()
+    fk = f"{model._meta.model_name}_id"
+    return set(
+        model.named_people.through.objects.filter(
+            user_id=_user_pk(user), **{f"{fk}__in": restricted_ids}
+        ).values_list(fk, flat=True)
+    )
+
+
 def mask_families(user, families: Iterable[Family]) -> list[Family]:
     """Set `.restriction` on each family; one query for the whole list."""
     families = [f for f in families if f is not None]
     todo = [f for f in families if not hasattr(f, "restriction")]
-    restricted_ids = {f.pk for f in todo if f.restricted}
-    named = set()
-    if restricted_ids:
-        named = set(
-            Family.named_people.through.objects.filter(
-                user_id=_user_pk(user), family_id__in=restricted_ids
-            ).values_list("family_id", flat=True)
-        )
+    named = _naming(user, Family, {f.pk for f in todo if f.restricted})
     for family in todo:
         if family.restricted and family.pk not in named:
             family.restriction = Restriction(True, _contact(family.restricted_contact))
@@ -109,14 +115,7 @@ def mask_people(user, people: Iterable[Person]) -> list[Person]:
     if not todo:
         return people
     ids = {p.pk for p in todo}
-    restricted_ids = {p.pk for p in todo if p.restricted}
-    named = set()
-    if restricted_ids:
-        named = set(
-            Person.named_people.through.objects.filter(
-                user_id=_user_pk(user), person_id__in=restricted_ids
-            ).values_list("person_id", flat=True)
-        )
+    named = _naming(user, Person, {p.pk for p in todo if p.restricted})
     household_contact: dict[int, str] = {}
     rows = (
         FamilyMembership.objects.filter(person_id__in=ids, family__restricted=True)
@@ -231,15 +230,7 @@ PERSON_IDENTITY_FIELDS = (
     "upn",
     "name",
 )
-FAMILY_IDENTITY_FIELDS = (
-    "name",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "district",
-    "deprivation_decile",
-)
+FAMILY_IDENTITY_FIELDS = ("name", *ADDRESS_FIELDS, "district", "deprivation_decile")
 
 
 def masked_data(data: dict, restriction: Restriction, fields: Iterable[str]) -> dict:

@@ -39,21 +39,14 @@ from earlyhelp import events
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
-from earlyhelp.notifications import notify
+from earlyhelp.notifications import notify, page_url
 from earlyhelp.wording import term
 from earlyhelp.working_days import add_working_days
 from partners.models import Agency
 
 PERMISSION = f"cases.{TAF_PERMISSION}"
-
-
-def _url(name: str, *args) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+# The levels of need early help works at (2 and 3); 4 is children's social care.
+EARLY_HELP_LEVELS = (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
 
 
 @transaction.atomic
@@ -300,6 +293,15 @@ def _check_text(value: str, label: str, *, required: bool = True) -> str:
     return value
 
 
+def _reason_given(reason: str, missing: str) -> str:
+    """The reason for a decision, checked: FieldError("reason", missing) when none is given,
+    so the page shows it by the box."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", missing)
+    return _check_text(reason, "the reason")
+
+
 def _check_past_date(day: datetime.date, case: EarlyHelpCase, label: str) -> None:
     if day > timezone.localdate():
         raise DomainError(f"The {label} cannot be in the future.")
@@ -521,7 +523,7 @@ def step_up_request_send(
             user=user,
             subject=("Significant harm: a" if significant_harm else "A")
             + f" step-up request {step.reference} is waiting for social care",
-            url=_url("stepup_decide", step.pk),
+            url=page_url("stepup_decide", step.pk),
         )
     return step
 
@@ -599,7 +601,7 @@ def step_up_accept(
             notify(
                 user=case.lead_professional,
                 subject=f"Social care accepted the step up of {case.reference}",
-                url=_url("case_detail", case.pk),
+                url=page_url("case_detail", case.pk),
             )
     audit(
         user=acting_user,
@@ -617,10 +619,7 @@ def step_up_decline(
 ) -> StepUpRequest:
     """Social care declines with a reason: the lead is told and early help carries on."""
     _may_decide_step_up(acting_user, step)
-    reason = (reason or "").strip()
-    if not reason:
-        raise FieldError("reason", "Enter why social care is declining this step up.")
-    reason = _check_text(reason, "the reason")
+    reason = _reason_given(reason, "Enter why social care is declining this step up.")
     transitions.STEP_UP.move(
         step,
         "decline",
@@ -648,7 +647,7 @@ def step_up_decline(
             subject=f"Social care declined step-up request {step.reference}: "
             f"{term('early help')} carries on",
             body=reason,
-            url=_url("case_detail", case.pk) if case is not None else "",
+            url=page_url("case_detail", case.pk) if case is not None else "",
             email=True,
         )
     audit(
@@ -680,7 +679,7 @@ def step_down(
     _require_worker(acting_user, case)
     _check_past_date(occurred_on, case, "date of the step down")
     reason = _check_text(reason, "the reason for stepping down")
-    if level_of_need not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+    if level_of_need not in EARLY_HELP_LEVELS:
         raise DomainError(f"Choose the {term('early help')} level of need after stepping down.")
     return _step(
         case=case,
@@ -903,7 +902,7 @@ def _closure_request(*, case, acting_user, answers, signposted_services, request
         notify(
             user=manager,
             subject=f"{case.reference}: a closure is waiting for your authorisation",
-            url=_url("authorise_closure", case.pk),
+            url=page_url("authorise_closure", case.pk),
         )
     return pending
 
@@ -963,7 +962,7 @@ def closure_authorise(*, case: EarlyHelpCase, acting_user, request=None) -> Case
     notify(
         user=pending.requested_by,
         subject=f"{acting_user.full_name} authorised the closure of {case.reference}",
-        url=_url("case_detail", case.pk),
+        url=page_url("case_detail", case.pk),
     )
     return closure
 
@@ -994,7 +993,7 @@ def closure_return(
         user=pending.requested_by,
         subject=f"{acting_user.full_name} returned the closure of {case.reference}",
         body=reason,
-        url=_url("case_detail", case.pk),
+        url=page_url("case_detail", case.pk),
     )
     return pending
 
@@ -1138,7 +1137,7 @@ def case_allocate(
         user=lead_professional,
         subject=f"You are {term('lead professional')} for {case.reference}: the assessment is "
         f"due by {due:%-d %B %Y}",
-        url=_url("case_detail", case.pk),
+        url=page_url("case_detail", case.pk),
     )
     return case
 
@@ -1156,10 +1155,7 @@ def case_send_to_team(
     transitions.CASE.check(case, "send_to_team")
     if agency is None or not teams_for_queue(case).filter(pk=agency.pk).exists():
         raise FieldError("agency", "Choose another active team or agency in this district.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise FieldError("reason", "Enter why the case is going to another team.")
-    reason = _check_text(reason, "the reason")
+    reason = _reason_given(reason, "Enter why the case is going to another team.")
     before = case.lead_agency
     transitions.CASE.move(
         case,
@@ -1192,7 +1188,7 @@ def case_send_to_team(
         notify(
             user=manager,
             subject=f"A case ({case.reference}) has been sent to your team's allocation queue",
-            url=_url("allocation_queue"),
+            url=page_url("allocation_queue"),
         )
     return case
 
@@ -1273,7 +1269,7 @@ def case_start_by_partner(
         raise DomainError(
             f"Only a practitioner or manager of a partner agency can start {term('early help')}."
         )
-    if int(level_of_need) not in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+    if int(level_of_need) not in EARLY_HELP_LEVELS:
         raise FieldError(
             "level_of_need", f"Choose level 2 or 3: {term('early help')} levels of need."
         )
@@ -1364,7 +1360,7 @@ def case_start_by_partner(
             notify(
                 user=user,
                 subject=f"{acting_user.agency} has started {term('early help')} ({case.reference})",
-                url=_url("case_detail", case.pk),
+                url=page_url("case_detail", case.pk),
             )
     return case
 
@@ -1421,21 +1417,17 @@ def case_level_change(
         raise DomainError(
             f"Only the {term('lead professional')} or a team manager can change the level."
         )
-    early_help = (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
-    if case.level_of_need not in early_help:
+    if case.level_of_need not in EARLY_HELP_LEVELS:
         raise DomainError(
             f"Only a case at level 2 or 3 ({term('early help')}) can change level here."
         )
-    if int(level_of_need) not in early_help:
+    if int(level_of_need) not in EARLY_HELP_LEVELS:
         raise FieldError(
             "level_of_need", f"Choose a level of need in {term('early help')} (2 or 3)."
         )
     if int(level_of_need) == case.level_of_need:
         raise FieldError("level_of_need", "The case is already at this level of need.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise FieldError("reason", "Enter why the level of need is changing.")
-    reason = _check_text(reason, "the reason")
+    reason = _reason_given(reason, "Enter why the level of need is changing.")
     before = case.level_of_need
     change = level_of_need_set(
         case=case,

@@ -27,12 +27,13 @@ from cases.models import (
     RecordChange,
 )
 from cases.validators import (
+    ADDRESS_FIELDS,
     NHS_NUMBER_MESSAGE,
     nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,
+    postcode_error,
     upn_is_valid,
-    validate_postcode,
 )
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, EditConflict
@@ -72,6 +73,7 @@ TEXT_LIMITS = {
     # Longer than any postcode, so a wrong one gets the format message, not a length one.
     "postcode": ("Postcode", 100),
     "moved_to": ("The authority they moved to", 150),
+    "contact": ("The contact", 200),
 }
 
 
@@ -270,9 +272,40 @@ def _locked(model, record, lock_version: int | None):
     return current
 
 
-def _history(*, acting_user, summary: str, changes: dict, person=None, family=None):
+def history_add(record: Person | Family, *, acting_user, summary: str, changes: dict):
+    """A line in the record's history (the RecordChange rows shown on it), as the people
+    who keep the record read it."""
     return RecordChange.objects.create(
-        person=person, family=family, summary=summary[:200], changes=changes, changed_by=acting_user
+        **{record._meta.model_name: record},
+        summary=summary[:200],
+        changes=changes,
+        changed_by=acting_user,
+    )
+
+
+def _save_change(
+    record: Person | Family,
+    summary: str,
+    changes: dict,
+    *,
+    acting_user,
+    request,
+    reason: str = "",
+    fields: tuple[str, ...] | None = None,
+) -> None:
+    """Save `record` (only `fields`, if given) with a new lock_version, so anyone still
+    editing the old one is told, and write the change in the record's history and in the
+    audit trail (who changed what, from where)."""
+    record.lock_version += 1
+    record.save(update_fields=None if fields is None else [*fields, "lock_version", "updated_at"])
+    history_add(record, acting_user=acting_user, summary=summary, changes=changes)
+    audit(
+        user=acting_user,
+        action=AuditAction.CHANGE,
+        record=record,
+        request=request,
+        changes=changes,
+        reason=reason,
     )
 
 
@@ -297,20 +330,12 @@ def person_update(
     clean = clean_person(current, data, today=timezone.localdate())
     changed = _apply(current, clean)
     if changed:
-        current.lock_version += 1
-        current.save()
-        _history(
+        _save_change(
+            current,
+            "Details corrected" if len(changed) > 1 else f"{next(iter(changed))} changed",
+            changed,
             acting_user=acting_user,
-            person=current,
-            summary="Details corrected" if len(changed) > 1 else f"{next(iter(changed))} changed",
-            changes=changed,
-        )
-        audit(
-            user=acting_user,
-            action=AuditAction.CHANGE,
-            record=current,
             request=request,
-            changes=changed,
         )
     return current
 
@@ -344,11 +369,7 @@ def birth_record(
         )
     if gender not in Gender.values:
         errors["gender"] = "Choose the baby's gender, or 'Not recorded'"
-    name = (first_name or "").strip()
-    if len(name) > 100:
-        errors["first_name"] = (
-            f"First name must be 100 characters or fewer; you entered {len(name):,}"
-        )
+    name = _text({"first_name": first_name}, "first_name", errors)
     if errors:
         raise RecordErrors(errors)
     changed = {
@@ -363,20 +384,11 @@ def birth_record(
     current.expected_date = None
     current.date_of_birth = date_of_birth
     current.gender = gender
-    current.lock_version += 1
-    current.save()
-    _history(acting_user=acting_user, person=current, summary="Birth recorded", changes=changed)
+    _save_change(current, "Birth recorded", changed, acting_user=acting_user, request=request)
     for family_id in current.memberships.values_list("family_id", flat=True):
         _chronology_on_open_cases(
             family_id, title="A baby's birth was recorded", acting_user=acting_user
         )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
-        request=request,
-        changes=changed,
-    )
     return current
 
 
@@ -386,17 +398,14 @@ def birth_record(
 def clean_address(data: dict) -> dict:
     errors: dict[str, str] = {}
     clean = {}
-    for name in ("address_line_1", "address_line_2", "town", "postcode"):
-        value = _text(data, name, errors, required=name in ("address_line_1", "town", "postcode"))
+    for name in ADDRESS_FIELDS:
+        value = _text(data, name, errors, required=name != "address_line_2")
         if value is not None:
             clean[name] = value
     if "postcode" in clean and "postcode" not in errors:
-        from django.core.exceptions import ValidationError
-
-        try:
-            validate_postcode(clean["postcode"])
-        except ValidationError as exc:
-            errors["postcode"] = exc.messages[0]
+        error = postcode_error(clean["postcode"])
+        if error:
+            errors["postcode"] = error
         else:
             clean["postcode"] = normalise_postcode(clean["postcode"])
     if errors:
@@ -437,20 +446,12 @@ def family_update(
         changed["District"] = [current.district.name, district.name]
         _rescope(current, district, acting_user=acting_user)
     if changed:
-        current.lock_version += 1
-        current.save()
-        _history(
+        _save_change(
+            current,
+            "Moved to a new district" if moved_district else "Household details corrected",
+            changed,
             acting_user=acting_user,
-            family=current,
-            summary="Moved to a new district" if moved_district else "Household details corrected",
-            changes=changed,
-        )
-        audit(
-            user=acting_user,
-            action=AuditAction.CHANGE,
-            record=current,
             request=request,
-            changes=changed,
         )
     return current
 
@@ -529,16 +530,7 @@ def family_move(
         changed["Area"] = ["In the authority", "Outside the authority"]
     if not changed:
         raise RecordErrors({"address_line_1": "The new address is the same as the old one"})
-    current.lock_version += 1
-    current.save()
-    _history(acting_user=acting_user, family=current, summary="Moved address", changes=changed)
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
-        request=request,
-        changes=changed,
-    )
+    _save_change(current, "Moved address", changed, acting_user=acting_user, request=request)
     return MoveResult(current, out_of_area=district is None)
 
 
@@ -584,16 +576,14 @@ def family_transfer_out(
     }
     current.moved_to = moved_to
     current.moved_out_on = moved_on
-    current.lock_version += 1
-    current.save(update_fields=["moved_to", "moved_out_on", "lock_version", "updated_at"])
-    _history(acting_user=acting_user, family=current, summary="Moved out of area", changes=changed)
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
+    _save_change(
+        current,
+        "Moved out of area",
+        changed,
+        acting_user=acting_user,
         request=request,
-        changes=changed,
         reason=note,
+        fields=("moved_to", "moved_out_on"),
     )
     return closed
 
@@ -694,19 +684,17 @@ def _household_changed(
 ) -> None:
     """Someone joined or left: both records' histories, the open cases' chronology and the
     family's audit row, and a new lock_version so an editor holding the old one is told."""
-    family.lock_version += 1
-    family.save(update_fields=["lock_version", "updated_at"])
-    _history(acting_user=acting_user, family=family, summary=family_summary, changes=changed)
-    _history(acting_user=acting_user, person=person, summary=person_summary, changes={})
-    _chronology_on_open_cases(family.pk, title=title, acting_user=acting_user, text=reason)
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=family,
+    _save_change(
+        family,
+        family_summary,
+        changed,
+        acting_user=acting_user,
         request=request,
-        changes=changed,
         reason=reason,
+        fields=(),
     )
+    history_add(person, acting_user=acting_user, summary=person_summary, changes={})
+    _chronology_on_open_cases(family.pk, title=title, acting_user=acting_user, text=reason)
 
 
 @transaction.atomic
@@ -749,7 +737,27 @@ def member_remove(
     )
 
 
+def reason_error(reason: str, too_short: str) -> str | None:
+    """What is wrong with the reason for a decision about a record (restricting it, merging
+    two): `too_short` under 10 characters, the count over 2,000; None when it will do."""
+    if len(reason) < 10:
+        return too_short
+    if len(reason) > 2000:
+        return f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"
+    return None
+
+
 # --- restriction -------------------------------------------------------------------------------
+
+
+def _restriction_checks(acting_user, reason: str, *, doing: str, reason_for: str) -> dict:
+    """Who may restrict or lift, and the reason's length; {field: message} of what is wrong."""
+    from cases import upkeep_access
+
+    if not upkeep_access.may_restrict(acting_user):
+        raise DomainError(f"Only team managers and administrators can {doing}.")
+    error = reason_error(reason, f"Give the reason for {reason_for}, in at least 10 characters")
+    return {"reason": error} if error else {}
 
 
 @transaction.atomic
@@ -764,95 +772,81 @@ def record_restrict(
 ) -> Person | Family:
     """Restrict a person or family to named people (for example a family fleeing domestic
     abuse, or a relative who works here). Team managers and administrators only."""
-    from cases import upkeep_access
-
-    if not upkeep_access.may_restrict(acting_user):
-        raise DomainError("Only team managers and administrators can restrict a record.")
-    errors = {}
     reason = (reason or "").strip()
-    contact = (contact or "").strip()
-    if len(reason) < 10:
-        errors["reason"] = "Give the reason for restricting this record, in at least 10 characters"
-    elif len(reason) > 2000:
-        errors["reason"] = (
-            f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"
-        )
+    errors = _restriction_checks(
+        acting_user, reason, doing="restrict a record", reason_for="restricting this record"
+    )
+    contact = _text({"contact": contact}, "contact", errors)
     if not contact:
         errors["contact"] = "Say whom others should contact about this record"
-    elif len(contact) > 200:
-        errors["contact"] = (
-            f"The contact must be 200 characters or fewer; you entered {len(contact):,}"
-        )
     if not named_people:
         errors["named_people"] = "Name at least one person who may see the record"
     if errors:
         raise RecordErrors(errors)
-    model = type(record)
-    current = model.objects.select_for_update().get(pk=record.pk)
-    before = sorted(u.full_name for u in current.named_people.all())
-    was = current.restricted
-    current.restricted = True
-    current.restricted_contact = contact
-    current.lock_version += 1
-    current.save(update_fields=["restricted", "restricted_contact", "lock_version", "updated_at"])
-    current.named_people.set(named_people)
-    after = sorted(u.full_name for u in named_people)
-    changed = {
-        "Restricted": ["Yes" if was else "No", "Yes"],
-        "Named people who may see it": [", ".join(before), ", ".join(after)],
-        "Contact": ["", contact],
-    }
-    key = "person" if model is Person else "family"
-    _history(
-        acting_user=acting_user, summary="Record restricted", changes=changed, **{key: current}
-    )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
-        request=request,
-        changes=changed,
+    return _restriction_save(
+        record,
+        restricted=True,
+        contact=contact,
+        named_people=named_people,
+        acting_user=acting_user,
         reason=reason,
+        request=request,
     )
-    return current
 
 
 @transaction.atomic
 def record_unrestrict(*, record: Person | Family, acting_user, reason: str, request=None):
-    from cases import upkeep_access
-
-    if not upkeep_access.may_restrict(acting_user):
-        raise DomainError("Only team managers and administrators can lift a restriction.")
     reason = (reason or "").strip()
-    if len(reason) < 10:
-        raise RecordErrors(
-            {"reason": "Give the reason for lifting the restriction, in at least 10 characters"}
-        )
-    if len(reason) > 2000:
-        raise RecordErrors(
-            {"reason": f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"}
-        )
-    model = type(record)
-    current = model.objects.select_for_update().get(pk=record.pk)
-    if not current.restricted:
-        raise DomainError("This record is not restricted.")
-    before = sorted(u.full_name for u in current.named_people.all())
-    current.restricted = False
-    current.restricted_contact = ""
-    current.lock_version += 1
-    current.save(update_fields=["restricted", "restricted_contact", "lock_version", "updated_at"])
-    current.named_people.clear()
-    changed = {"Restricted": ["Yes", "No"], "Named people who may see it": [", ".join(before), ""]}
-    key = "person" if model is Person else "family"
-    _history(
-        acting_user=acting_user, summary="Restriction lifted", changes=changed, **{key: current}
+    errors = _restriction_checks(
+        acting_user, reason, doing="lift a restriction", reason_for="lifting the restriction"
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
-        request=request,
-        changes=changed,
+    if errors:
+        raise RecordErrors(errors)
+    return _restriction_save(
+        record,
+        restricted=False,
+        contact="",
+        named_people=[],
+        acting_user=acting_user,
         reason=reason,
+        request=request,
+    )
+
+
+def _restriction_save(
+    record: Person | Family,
+    *,
+    restricted: bool,
+    contact: str,
+    named_people: list,
+    acting_user,
+    reason: str,
+    request,
+) -> Person | Family:
+    """Restrict the record to `named_people`, or lift its restriction (restricted=False)."""
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if not restricted and not current.restricted:
+        raise DomainError("This record is not restricted.")
+    changed = {
+        "Restricted": ["Yes" if current.restricted else "No", "Yes" if restricted else "No"],
+        "Named people who may see it": [_names(current.named_people.all()), _names(named_people)],
+    }
+    if restricted:
+        changed["Contact"] = ["", contact]
+    current.restricted = restricted
+    current.restricted_contact = contact
+    current.named_people.set(named_people)
+    _save_change(
+        current,
+        "Record restricted" if restricted else "Restriction lifted",
+        changed,
+        acting_user=acting_user,
+        request=request,
+        reason=reason,
+        fields=("restricted", "restricted_contact"),
     )
     return current
+
+
+def _names(users) -> str:
+    return ", ".join(sorted(u.full_name for u in users))

@@ -68,6 +68,9 @@ def validate_upn(value: str) -> None:
 
 # The UK shape (outward code, one space, inward code), plus GIR 0AA, the one postcode that
 # breaks the pattern (Girobank, Bootle).
+# The fields of a family's address, in the order a letter is addressed.
+ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode")
+
 _POSTCODE = re.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|GIR 0AA)$")
 
 
@@ -82,3 +85,12 @@ def validate_postcode(value: str) -> None:
         raise ValidationError(
             "Enter a real UK postcode in the right format, like LA1 1AA", code="invalid_postcode"
         )
+
+
+def postcode_error(value: str) -> str | None:
+    """The message for a postcode that is not a real UK one; None when it is."""
+    try:
+        validate_postcode(value)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None

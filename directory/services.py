@@ -178,6 +178,24 @@ def check_service(data: ServiceInput) -> list[Opening]:
     return openings
 
 
+# What a directory entry takes as typed, straight from ServiceInput.
+SERVICE_FIELDS = (
+    "name",
+    "organisation",
+    "description",
+    "status",
+    "family_hub",
+    "url",
+    "email",
+    "phone",
+    "minimum_age",
+    "maximum_age",
+    "free",
+    "cost",
+    "how_to_access",
+)
+
+
 @transaction.atomic
 def service_save(
     *, acting_user, data: ServiceInput, service: Service | None = None, request=None
@@ -197,23 +215,7 @@ def service_save(
     creating = service is None
     service = service or Service()
     before = {} if creating else {"name": service.name, "status": service.status}
-    for name in (
-        "name",
-        "organisation",
-        "description",
-        "status",
-        "family_hub",
-        "url",
-        "email",
-        "phone",
-        "minimum_age",
-        "maximum_age",
-        "free",
-        "cost",
-        "how_to_access",
-    ):
-        value = getattr(data, name)
-        setattr(service, name, value.strip() if isinstance(value, str) else value)
+    _set_fields(service, {name: getattr(data, name) for name in SERVICE_FIELDS})
     if service.free:
         service.cost = service.cost or ""
     service.editor = data.editor or service.editor or acting_user
@@ -290,19 +292,12 @@ def organisation_save(
 ) -> Organisation:
     if not (fields.get("name") or "").strip():
         raise InvalidEntry({"name": "Enter the name of the organisation"})
-    creating = organisation is None
-    organisation = organisation or Organisation()
-    for name, value in fields.items():
-        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
-    organisation.updated_at = timezone.now()
-    organisation.save()
-    audit(
-        user=acting_user,
-        action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-        record=organisation,
+    return _entry_save(
+        organisation or Organisation(),
+        {**fields, "updated_at": timezone.now()},
+        acting_user=acting_user,
         request=request,
     )
-    return organisation
 
 
 @transaction.atomic
@@ -318,18 +313,28 @@ def location_save(*, acting_user, location: Location | None = None, request=None
         )
     if errors:
         raise InvalidEntry(errors)
-    creating = location is None
-    location = location or Location()
+    return _entry_save(location or Location(), fields, acting_user=acting_user, request=request)
+
+
+def _set_fields(record, fields: dict) -> None:
+    """Copy typed values onto `record`, text trimmed of the spaces around it."""
     for name, value in fields.items():
-        setattr(location, name, value.strip() if isinstance(value, str) else value)
-    location.save()
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+
+
+def _entry_save(record, fields: dict, *, acting_user, request):
+    """Save a new or changed organisation or place from its typed fields; audited as
+    created or changed."""
+    creating = record.pk is None
+    _set_fields(record, fields)
+    record.save()
     audit(
         user=acting_user,
         action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-        record=location,
+        record=record,
         request=request,
     )
-    return location
+    return record
 
 
 # --- Family hubs ---

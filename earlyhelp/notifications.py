@@ -42,6 +42,17 @@ def publish(task, *args, queue: str | None = None) -> bool:
     return True
 
 
+def page_url(name: str, *args) -> str:
+    """The address of a page to link a notification to; "" when this deployment does not
+    have the page (an app left out), so the notification is sent without a link."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
 def notify(
     *, user, subject: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification | None:

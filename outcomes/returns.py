@@ -7,7 +7,7 @@ import csv
 import datetime
 import functools
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -187,43 +187,18 @@ def _episodes(start: datetime.date, end: datetime.date, today: datetime.date) ->
     return [_episode_row(row) for row in rows]
 
 
+# What values_list gives as NULL (no district, lead or hub) and what the return shows instead.
+_BLANK_WHEN_NULL = ("district", "lead_name", "lead_email", "family_hub")
+_FLAGS = ("eligible", "has_network_meeting")
+
+
 def _episode_row(row) -> EpisodeRow:
-    (
-        pk,
-        case_id,
-        family_id,
-        status,
-        opened,
-        closed,
-        district,
-        lead_id,
-        lead_name,
-        lead_email,
-        hub_id,
-        hub,
-        plan_number,
-        eligible,
-        state,
-        network,
-    ) = row
-    return EpisodeRow(
-        pk,
-        case_id,
-        family_id,
-        status,
-        opened,
-        closed,
-        district or "",
-        lead_id,
-        lead_name or "",
-        lead_email or "",
-        hub_id,
-        hub or "",
-        plan_number,
-        bool(eligible),
-        state,
-        bool(network),
-    )
+    values = dict(zip((f.name for f in fields(EpisodeRow)), row, strict=True))
+    for name in _BLANK_WHEN_NULL:
+        values[name] = values[name] or ""
+    for name in _FLAGS:
+        values[name] = bool(values[name])
+    return EpisodeRow(**values)
 
 
 def _claims_by_episode(episode_ids: list[int]) -> dict[int, Claim]:

@@ -31,7 +31,7 @@ from assessments.models import (
     FamilyPlan,
     MeetingStatus,
 )
-from cases.access import cases_visible_to
+from cases.access import cases_visible_to, get_in_scope
 from cases.models import EarlyHelpCase
 from earlyhelp.small_numbers import suppress_linked
 from outcomes import access
@@ -212,12 +212,7 @@ def claims_for(user, *, period: str = "", status: str = "") -> QuerySet[Claim]:
 
 
 def get_claim_for(user, pk) -> Claim:
-    from django.http import Http404
-
-    try:
-        return claims_for(user).get(pk=pk)
-    except (Claim.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_in_scope(claims_for(user), pk)
 
 
 def claim_periods() -> list[str]:

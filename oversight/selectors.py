@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from cases.access import cases_visible_to
+from cases.access import cases_visible_to, get_in_scope
 from cases.models import CaseStatus, EarlyHelpCase
 from oversight import conf
 from oversight.access import keeps_consultation_log, reads_district_consultations
@@ -113,12 +113,7 @@ def consultation_log_for(user, *, outcome: str = "") -> QuerySet[Consultation]:
 
 
 def get_consultation_for(user, pk) -> Consultation:
-    from django.http import Http404
-
-    try:
-        return consultations_visible_to(user).get(pk=pk)
-    except (Consultation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_in_scope(consultations_visible_to(user), pk)
 
 
 def follow_ups_for(user) -> QuerySet[Consultation]:

@@ -8,8 +8,8 @@ link to a person is moved too. What moved is written down, so undo puts it back 
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Person, RecordChange
-from cases.upkeep import RecordErrors
+from cases.models import Person
+from cases.upkeep import RecordErrors, history_add, reason_error
 from cases.upkeep_access import may_merge
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
@@ -60,12 +60,11 @@ def person_merge(
     reason = (reason or "").strip()
     if kept.pk == retired.pk:
         errors["other"] = "You cannot merge a record with itself. Choose the duplicate record"
-    if len(reason) < 10:
-        errors["reason"] = "Say why these records are the same person, in at least 10 characters"
-    elif len(reason) > 2000:
-        errors["reason"] = (
-            f"The reason must be 2,000 characters or fewer; you entered {len(reason):,}"
-        )
+    error = reason_error(
+        reason, "Say why these records are the same person, in at least 10 characters"
+    )
+    if error:
+        errors["reason"] = error
     if errors:
         raise RecordErrors(errors)
     kept, retired = (
@@ -116,25 +115,35 @@ def person_merge(
     merge = PersonMerge.objects.create(
         kept=kept, retired=retired, reason=reason, moved=moved, merged_by=acting_user
     )
-    RecordChange.objects.create(
-        person=kept,
+    history_add(
+        kept,
+        acting_user=acting_user,
         summary=f"Merged with duplicate record {retired.pk}",
         changes={"Merged record": ["", f"Record {retired.pk}"]},
-        changed_by=acting_user,
     )
+    moved_counts = {label: len(ids) for label, ids in moved["rows"].items()}
+    _audit_both(
+        kept,
+        retired,
+        {"merged": [retired.pk, kept.pk], "moved": moved_counts},
+        acting_user=acting_user,
+        reason=reason,
+        request=request,
+    )
+    return merge
+
+
+def _audit_both(kept: Person, retired: Person, changes: dict, *, acting_user, reason, request):
+    """A merge and its undo change both records: the same audit row on each."""
     for record in (kept, retired):
         audit(
             user=acting_user,
             action=AuditAction.CHANGE,
             record=record,
             request=request,
-            changes={
-                "merged": [retired.pk, kept.pk],
-                "moved": {k: len(v) for k, v in moved["rows"].items()},
-            },
+            changes=changes,
             reason=reason,
         )
-    return merge
 
 
 def _row_values(row) -> dict:
@@ -174,21 +183,20 @@ def merge_undo(*, merge: PersonMerge, acting_user, reason: str = "", request=Non
     merge.undone_at = timezone.now()
     merge.undone_by = acting_user
     merge.save(update_fields=["undone_at", "undone_by"])
-    RecordChange.objects.create(
-        person=kept,
+    history_add(
+        kept,
+        acting_user=acting_user,
         summary=f"Merge with record {retired.pk} undone",
         changes={"Merged record": [f"Record {retired.pk}", ""]},
-        changed_by=acting_user,
     )
-    for record in (kept, retired):
-        audit(
-            user=acting_user,
-            action=AuditAction.CHANGE,
-            record=record,
-            request=request,
-            changes={"merge_undone": [merge.pk, None]},
-            reason=reason,
-        )
+    _audit_both(
+        kept,
+        retired,
+        {"merge_undone": [merge.pk, None]},
+        acting_user=acting_user,
+        reason=reason,
+        request=request,
+    )
     return merge
 
 

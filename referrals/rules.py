@@ -15,8 +15,8 @@ from cases.validators import (
     nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,
+    postcode_error,  # noqa: F401  (the forms and the API ask rules.postcode_error)
     upn_is_valid,
-    validate_postcode,
 )
 
 MAX_CHILD_AGE = 25
@@ -88,16 +88,6 @@ def clean_nhs_number(value: str) -> str:
 
 def clean_upn(value: str) -> str:
     return (value or "").strip().upper()
-
-
-def postcode_error(value: str) -> str | None:
-    from django.core.exceptions import ValidationError
-
-    try:
-        validate_postcode(value)
-    except ValidationError as exc:
-        return exc.messages[0]
-    return None
 
 
 def clean_postcode(value: str) -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases import access as case_access
@@ -30,7 +29,7 @@ from cases.models import (
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
-from earlyhelp.notifications import notify
+from earlyhelp.notifications import notify, page_url
 from earlyhelp.wording import term
 from earlyhelp.working_days import add_working_days
 from partners.models import Agency, AgencyKind, District
@@ -100,13 +99,6 @@ def triage_due_on(received_at: datetime.datetime, urgency: str) -> datetime.date
     return add_working_days(timezone.localdate(received_at), rules.triage_target_days(urgency))
 
 
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def _check_complete(entry: RequestEntry) -> None:
     """The invariants every door must meet, whatever validated the input first."""
     f = entry.fields
@@ -167,7 +159,7 @@ def _notify_front_door_of_harm(referral: Referral) -> None:
         notify(
             user=officer,
             subject=f"Possible significant harm: request {referral.reference} needs a decision now",
-            url=_url("referral_detail", referral.pk),
+            url=page_url("referral_detail", referral.pk),
         )
 
 
@@ -510,7 +502,7 @@ def referral_decide(
             author=acting_user,
             source=referral,
         )
-        if int(level_of_need) in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED):
+        if int(level_of_need) in case_services.EARLY_HELP_LEVELS:
             # The front door's level for the new request moves the open case along the
             # continuum (2 to 3, 3 to 2): a recorded change, like any other.
             case_services.level_of_need_set(
@@ -594,7 +586,7 @@ def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> No
             user=referral.referrer_user,
             subject=f"Decision on your request for support {referral.reference}: "
             f"{decision.get_outcome_display()}",
-            url=_url("referral_detail", referral.pk),
+            url=page_url("referral_detail", referral.pk),
         )
     case = decision.case
     if case is None:
@@ -606,7 +598,7 @@ def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> No
                 f"You are {term('lead professional')} for a new {term('early help')} case "
                 f"({case.reference})"
             ),
-            url=_url("case_detail", case.pk) or _url("referral_detail", referral.pk),
+            url=page_url("case_detail", case.pk) or page_url("referral_detail", referral.pk),
         )
     elif decision.outcome in ALLOCATING_OUTCOMES:
         managers = case_access.team_managers_of(case.lead_agency)
@@ -615,13 +607,13 @@ def _tell_people_of_decision(referral: Referral, decision: TriageDecision) -> No
                 user=manager,
                 subject=f"A new {term('early help')} case ({case.reference}) is waiting for "
                 "allocation",
-                url=_url("case_detail", case.pk) or "",
+                url=page_url("case_detail", case.pk) or "",
             )
     elif decision.outcome == Outcome.ADD_TO_OPEN_CASE and case.lead_professional_id:
         notify(
             user=case.lead_professional,
             subject=f"A new request for support has been added to your case {case.reference}",
-            url=_url("case_detail", case.pk) or "",
+            url=page_url("case_detail", case.pk) or "",
         )
 
 
