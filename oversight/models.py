@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.text import format_lazy
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
+from earlyhelp.recorded import Recorded
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
@@ -22,17 +23,13 @@ class SupervisionKind(models.TextChoices):
     OVERSIGHT = "oversight", "Management oversight"
 
 
-class Supervision(models.Model):
+class Supervision(Recorded):
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="supervisions")
     kind = models.CharField(max_length=20, choices=SupervisionKind.choices)
     held_on = models.DateField()
     discussion = models.TextField(max_length=MAX_TEXT)
     decisions = models.TextField(max_length=MAX_TEXT)
     next_supervision_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
