@@ -6,7 +6,7 @@ from django.utils import timezone
 from assessments.models import ActionStatus, Attendance, MeetingDecision
 from assessments.sections import AREAS, SCALING, area_field
 from assessments.services import OUTCOME_RESULTS
-from cases.forms import GovukForm, date_field, long_text
+from cases.forms import GovukForm, date_field, long_text, radios
 from cases.models import ClosureReason, FamilyView, Need
 from earlyhelp.wording import term
 from partners.models import Service
@@ -72,11 +72,10 @@ class AssessmentForm(GovukForm):
 
 
 class SignOffForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("sign_off", "Sign off this assessment"), ("return", "Return it for changes")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to sign off or return the assessment"},
+    decision = radios(
+        "Your decision",
+        [("sign_off", "Sign off this assessment"), ("return", "Return it for changes")],
+        missing="Choose whether to sign off or return the assessment",
     )
     comment = long_text("Comment", required=False, help_text="Required when you return it.")
 
@@ -128,11 +127,7 @@ class OutcomeForm(GovukForm):
 
 class ActionForm(GovukForm):
     what = long_text("What will happen?", rows=3)
-    owner = forms.ChoiceField(
-        label="Who will do it?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who will do it"},
-    )
+    owner = radios("Who will do it?", missing="Choose who will do it")
     due_on = date_field("Date it is due by")
     services = forms.ModelMultipleChoiceField(
         label="Services from the directory this action uses (optional)",
@@ -259,11 +254,8 @@ class MeetingRecordForm(GovukForm):
         required=False,
         help_text="What the children said, or how they took part.",
     )
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=MeetingDecision.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the decision the meeting made"},
+    decision = radios(
+        "Decision", MeetingDecision.choices, missing="Choose the decision the meeting made"
     )
     decision_reason = long_text("Reasons for the decision", required=False, rows=3)
     next_review_on = date_field(
@@ -310,18 +302,16 @@ class MeetingRecordForm(GovukForm):
 
 
 class ClosureForm(GovukForm):
-    reason = forms.ChoiceField(
-        label="Why is the case closing?",
-        choices=ClosureReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the reason for closing the case"},
+    reason = radios(
+        "Why is the case closing?",
+        ClosureReason.choices,
+        missing="Choose the reason for closing the case",
     )
     closed_on = date_field("Closure date")
-    family_view = forms.ChoiceField(
-        label="Does the family feel family life has improved?",
-        choices=FamilyView.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the family feels family life has improved"},
+    family_view = radios(
+        "Does the family feel family life has improved?",
+        FamilyView.choices,
+        missing="Say whether the family feels family life has improved",
     )
     family_view_text = long_text("The family's view, in their words", required=False, rows=3)
     child_voice = long_text("The child's voice at closure", required=False, rows=3)
@@ -346,11 +336,10 @@ class ClosureForm(GovukForm):
             self.fields["signposted_services"].queryset = services
         self.outcome_ids = []
         for outcome in outcomes:
-            self.fields[f"result_{outcome.pk}"] = forms.ChoiceField(
-                label=f"Outcome: {outcome.text[:120]}",
-                choices=list(OUTCOME_RESULTS.items()),
-                widget=forms.RadioSelect,
-                error_messages={"required": "Say whether this outcome was achieved"},
+            self.fields[f"result_{outcome.pk}"] = radios(
+                f"Outcome: {outcome.text[:120]}",
+                list(OUTCOME_RESULTS.items()),
+                missing="Say whether this outcome was achieved",
             )
             self.outcome_ids.append(outcome.pk)
 

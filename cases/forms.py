@@ -84,6 +84,15 @@ def date_field(label: str, **kwargs) -> forms.DateField:
     )
 
 
+def radios(label, choices=(), *, missing=None, **kwargs) -> forms.ChoiceField:
+    """A question answered with GOV.UK radios; `missing` is the message when nothing is
+    chosen. With `coerce` the answer is typed (a level of need, a person's number)."""
+    if missing is not None:
+        kwargs["error_messages"] = {"required": missing}
+    field = forms.TypedChoiceField if "coerce" in kwargs else forms.ChoiceField
+    return field(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
 def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
     """Free text capped at MAX_TEXT, checked in GovukForm.clean() with a clear message (no
     maxlength attribute, so a long paste is not silently cut off in the browser)."""
@@ -99,11 +108,10 @@ def long_text(label: str, *, required: bool = True, help_text: str = "", rows: i
 
 
 class NoteForm(GovukForm):
-    kind = forms.ChoiceField(
-        label="What kind of note is this?",
-        choices=[(k.value, k.label) for k in NOTE_KINDS],
+    kind = radios(
+        "What kind of note is this?",
+        [(k.value, k.label) for k in NOTE_KINDS],
         initial=ChronologyKind.NOTE,
-        widget=forms.RadioSelect,
     )
     occurred_on = date_field("Date it happened", required=False)
     text = long_text("Note")
@@ -130,19 +138,17 @@ class NoteCorrectionForm(GovukForm):
 
 
 class ConsentForm(GovukForm):
-    given_by = forms.TypedChoiceField(
-        label="Who gave consent?",
+    given_by = radios(
+        "Who gave consent?",
+        missing="Choose who gave consent",
         coerce=int,
-        widget=forms.RadioSelect,
         help_text="Each adult gives their own consent; so can a young person where appropriate.",
-        error_messages={"required": "Choose who gave consent"},
     )
     given_on = date_field("Date consent was given")
-    method = forms.ChoiceField(
-        label="How was consent recorded?",
-        choices=ConsentRecord.Method.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how consent was recorded"},
+    method = radios(
+        "How was consent recorded?",
+        ConsentRecord.Method.choices,
+        missing="Choose how consent was recorded",
     )
     to_assessment = forms.BooleanField(
         label=format_lazy("They consent to {}", term_lazy("an early help assessment")),
@@ -178,19 +184,15 @@ class ConsentWithdrawForm(GovukForm):
 
 class NoConsentForm(GovukForm):
     decided_on = date_field("Date of your decision")
-    escalation = forms.ChoiceField(
-        label=format_lazy(
+    escalation = radios(
+        format_lazy(
             "In your judgement, will the needs escalate without {}?", term_lazy("early help")
         ),
-        choices=NoConsentDecision.Escalation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the needs are likely to escalate"},
+        NoConsentDecision.Escalation.choices,
+        missing="Say whether the needs are likely to escalate",
     )
-    next_step = forms.ChoiceField(
-        label="What happens next?",
-        choices=NoConsentDecision.NextStep.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what happens next"},
+    next_step = radios(
+        "What happens next?", NoConsentDecision.NextStep.choices, missing="Choose what happens next"
     )
     rationale = long_text("Your reasons")
 
@@ -229,13 +231,10 @@ class TafMemberForm(GovukForm):
 
 
 class HandoverForm(GovukForm):
-    to_user = forms.TypedChoiceField(
-        label=format_lazy("New {}", term_lazy("lead professional")),
+    to_user = radios(
+        format_lazy("New {}", term_lazy("lead professional")),
+        missing=format_lazy("Choose the new {}", term_lazy("lead professional")),
         coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": format_lazy("Choose the new {}", term_lazy("lead professional"))
-        },
     )
     note = long_text("Handover note", help_text="What the new lead needs to know.")
 
@@ -254,23 +253,18 @@ class StepUpForm(GovukForm):
 
 
 class StepDownForm(GovukForm):
-    across = forms.ChoiceField(
-        label="Where does the family come from?",
-        choices=[
+    across = radios(
+        "Where does the family come from?",
+        [
             ("down", "Step down: children's social care has been working with the family"),
             ("across", format_lazy("Step across: a statutory assessment ended in {}", EH)),
         ],
         initial="down",
-        widget=forms.RadioSelect,
         required=False,
     )
     occurred_on = date_field("Date of the step down")
-    level_of_need = forms.TypedChoiceField(
-        label="Level of need after stepping down",
-        coerce=int,
-        choices=[],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the level of need"},
+    level_of_need = radios(
+        "Level of need after stepping down", [], missing="Choose the level of need", coerce=int
     )
     other_service = forms.CharField(
         label="Social care team stepping down", max_length=200, required=False
@@ -348,11 +342,10 @@ class SendToTeamForm(GovukForm):
 
 
 class StepUpDecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Does children's social care accept this step up?",
-        choices=[("accept", "Accept"), ("decline", format_lazy("Decline: {} carries on", EH))],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether social care accepts the step up"},
+    decision = radios(
+        "Does children's social care accept this step up?",
+        [("accept", "Accept"), ("decline", format_lazy("Decline: {} carries on", EH))],
+        missing="Choose whether social care accepts the step up",
     )
     social_care_team = forms.CharField(
         label="Social care team taking the case (if accepted)", max_length=200, required=False
@@ -373,12 +366,8 @@ class StepUpDecisionForm(GovukForm):
 
 
 class LevelChangeForm(GovukForm):
-    level_of_need = forms.TypedChoiceField(
-        label="New level of need",
-        coerce=int,
-        choices=[],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the new level of need"},
+    level_of_need = radios(
+        "New level of need", [], missing="Choose the new level of need", coerce=int
     )
     reason = long_text("Why is the level of need changing?")
 
@@ -390,14 +379,13 @@ class LevelChangeForm(GovukForm):
 
 
 class ClosureDecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Do you authorise this closure?",
-        choices=[
+    decision = radios(
+        "Do you authorise this closure?",
+        [
             ("authorise", "Authorise: the case closes"),
             ("return", format_lazy("Return it to the {}", term_lazy("lead professional"))),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether you authorise the closure"},
+        missing="Choose whether you authorise the closure",
     )
     reason = long_text(
         "Why are you returning it?",

@@ -3,7 +3,7 @@ forms keep what was typed and put each message next to its field."""
 
 from django import forms
 
-from cases.forms import GovukForm, date_field, long_text
+from cases.forms import GovukForm, date_field, long_text, radios
 from directory.models import Location, LocationType, SessionKind
 from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus, User
 
@@ -80,9 +80,7 @@ class ServiceForm(GovukForm):
         error_messages={"required": "Choose the organisation that provides the service"},
     )
     description = long_text("What the service does", required=False, rows=4)
-    status = forms.ChoiceField(
-        label="Is it running?", choices=ServiceStatus.choices, widget=forms.RadioSelect
-    )
+    status = radios("Is it running?", ServiceStatus.choices)
     family_hub = forms.ModelChoiceField(
         label="Family hub it belongs to",
         queryset=FamilyHub.objects.all(),
@@ -195,9 +193,7 @@ class OrganisationForm(GovukForm):
 
 class LocationForm(GovukForm):
     name = line("Name of the place", required=True)
-    location_type = forms.ChoiceField(
-        label="Kind of place", choices=LocationType.choices, widget=forms.RadioSelect
-    )
+    location_type = radios("Kind of place", LocationType.choices)
     address_1 = line("Address")
     city = line("Town or city", max_length=100)
     postcode = line("Postcode", max_length=10)
@@ -237,12 +233,7 @@ class RegisterFamilyForm(forms.Form):
 
 
 class SessionForm(GovukForm):
-    kind = forms.ChoiceField(
-        label="Kind of session",
-        choices=SessionKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of session"},
-    )
+    kind = radios("Kind of session", SessionKind.choices, missing="Choose the kind of session")
     title = line("Name of the session", required=True, max_length=150)
     held_on = date_field("Date of the session")
     starts_at = forms.TimeField(

@@ -4,6 +4,7 @@ forms check shape (a date is a date, a choice is offered) and keep what was type
 from django import forms
 from django.utils import timezone
 
+from cases.forms import radios
 from cases.models import MAX_TEXT
 from outcomes.models import EvidenceSource, NetworkMeetingKind, ProgressStatus
 from outcomes.returns import column_choices, quarter_choices
@@ -40,11 +41,10 @@ class NeedForm(forms.Form):
         label="Headline outcome",
         error_messages={"required": "Choose the headline outcome this need is against"},
     )
-    source = forms.ChoiceField(
-        label="Where the evidence comes from",
-        choices=EvidenceSource.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say where the evidence comes from"},
+    source = radios(
+        "Where the evidence comes from",
+        EvidenceSource.choices,
+        missing="Say where the evidence comes from",
     )
     evidence = _text(
         "Evidence",
@@ -61,17 +61,8 @@ class NeedForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    at = forms.ChoiceField(
-        label="Recorded at",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether this is progress at a review or at closure"},
-    )
-    status = forms.ChoiceField(
-        label="Progress",
-        choices=ProgressStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the progress on this need"},
-    )
+    at = radios("Recorded at", missing="Say whether this is progress at a review or at closure")
+    status = radios("Progress", ProgressStatus.choices, missing="Choose the progress on this need")
     significant_since = _date(
         "Significant progress since",
         required=False,
@@ -112,11 +103,8 @@ class HubForm(forms.Form):
 
 
 class NetworkMeetingForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind of meeting",
-        choices=NetworkMeetingKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of meeting"},
+    kind = radios(
+        "Kind of meeting", NetworkMeetingKind.choices, missing="Choose the kind of meeting"
     )
     held_on = _date("Date held")
     participants = _text(
@@ -133,11 +121,8 @@ class ClaimDeclineForm(forms.Form):
 
 
 class ClaimAuditForm(forms.Form):
-    result = forms.ChoiceField(
-        label="Audit result",
-        choices=[("pass", "Pass"), ("fail", "Fail")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose pass or fail"},
+    result = radios(
+        "Audit result", [("pass", "Pass"), ("fail", "Fail")], missing="Choose pass or fail"
     )
     notes = _text(
         "Audit notes",

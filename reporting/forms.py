@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 
+from cases.forms import radios
 from cases.models import MAX_TEXT
 from earlyhelp.wording import term_lazy
 from reporting.models import ExportKind, Grade
@@ -88,29 +89,17 @@ GRADE_HELP = "Outstanding, good, requires improvement or inadequate"
 
 
 class QualityAuditForm(forms.Form):
-    assessment_grade = forms.ChoiceField(
-        label=term_lazy("Early Help Assessment"),
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the assessment"},
+    assessment_grade = radios(
+        term_lazy("Early Help Assessment"),
+        Grade.choices,
+        missing="Choose a grade for the assessment",
     )
-    plan_grade = forms.ChoiceField(
-        label="Family plan",
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the plan"},
+    plan_grade = radios("Family plan", Grade.choices, missing="Choose a grade for the plan")
+    review_grade = radios(
+        "Reviews (TAF meetings)", Grade.choices, missing="Choose a grade for the reviews"
     )
-    review_grade = forms.ChoiceField(
-        label="Reviews (TAF meetings)",
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the reviews"},
-    )
-    overall_grade = forms.ChoiceField(
-        label="The case overall",
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the case overall"},
+    overall_grade = radios(
+        "The case overall", Grade.choices, missing="Choose a grade for the case overall"
     )
     feedback = forms.CharField(
         label=format_lazy("Feedback for the {}", term_lazy("lead professional")),
