@@ -6,7 +6,7 @@ from django.utils import timezone
 from assessments.models import ActionStatus, Attendance, MeetingDecision
 from assessments.sections import AREAS, SCALING, area_field
 from assessments.services import OUTCOME_RESULTS
-from cases.forms import GovukForm, date_field, long_text, radios
+from cases.forms import GovukForm, checkboxes, date_field, long_text, radios, time_field
 from cases.models import ClosureReason, FamilyView, Need
 from earlyhelp.wording import term
 from partners.models import Service
@@ -39,20 +39,10 @@ class AssessmentForm(GovukForm):
                 field = long_text(label, required=False, rows=4)
             self.fields[key] = field
         sf, vulnerability = need_choices()
-        self.fields["needs_sf"] = forms.TypedMultipleChoiceField(
-            label="Needs: Supporting Families headline outcomes",
-            choices=sf,
-            coerce=int,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
+        self.fields["needs_sf"] = checkboxes(
+            "Needs: Supporting Families headline outcomes", choices=sf
         )
-        self.fields["needs_vulnerability"] = forms.TypedMultipleChoiceField(
-            label="Vulnerabilities",
-            choices=vulnerability,
-            coerce=int,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
+        self.fields["needs_vulnerability"] = checkboxes("Vulnerabilities", choices=vulnerability)
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["data-autosave"] = "1"
@@ -92,12 +82,7 @@ class OutcomeForm(GovukForm):
         help_text="In the family's own words.",
         rows=3,
     )
-    needs = forms.TypedMultipleChoiceField(
-        label="Which needs does this outcome address?",
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    needs = checkboxes("Which needs does this outcome address?")
     priority = forms.IntegerField(
         label="Priority",
         min_value=1,
@@ -129,11 +114,8 @@ class ActionForm(GovukForm):
     what = long_text("What will happen?", rows=3)
     owner = radios("Who will do it?", missing="Choose who will do it")
     due_on = date_field("Date it is due by")
-    services = forms.ModelMultipleChoiceField(
-        label="Services from the directory this action uses (optional)",
-        queryset=Service.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    services = checkboxes(
+        "Services from the directory this action uses (optional)", Service.objects.none()
     )
 
     def __init__(self, *args, members=(), lead=None, services=None, **kwargs):
@@ -166,20 +148,6 @@ class ActionForm(GovukForm):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices)
-
-
-def time_field(label: str, **kwargs) -> forms.TimeField:
-    return forms.TimeField(
-        label=label,
-        widget=forms.TimeInput(
-            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
-        ),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a time, for example 10:30",
-        },
-        **kwargs,
-    )
 
 
 def duration_field() -> forms.IntegerField:
@@ -322,11 +290,9 @@ class ClosureForm(GovukForm):
         required=False,
         rows=3,
     )
-    signposted_services = forms.ModelMultipleChoiceField(
-        label="Universal services the family has been signposted to",
-        queryset=Service.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    signposted_services = checkboxes(
+        "Universal services the family has been signposted to",
+        Service.objects.none(),
         help_text="From the directory, when stepping down; say anything else in the summary.",
     )
 

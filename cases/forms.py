@@ -70,7 +70,8 @@ class GovukForm(forms.Form):
         return cleaned
 
 
-def date_field(label: str, **kwargs) -> forms.DateField:
+def date_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.DateField:
+    """A native date input; `messages` replaces the standard wording of its errors."""
     return forms.DateField(
         label=label,
         # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
@@ -79,6 +80,23 @@ def date_field(label: str, **kwargs) -> forms.DateField:
         error_messages={
             "required": f"Enter the {label.lower()}",
             "invalid": f"Enter the {label.lower()} as a real date, for example 27 3 2026",
+            **(messages or {}),
+        },
+        **kwargs,
+    )
+
+
+def time_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.TimeField:
+    """A native time input, as date_field."""
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
+        ),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a time, for example 10:30",
+            **(messages or {}),
         },
         **kwargs,
     )
@@ -91,6 +109,22 @@ def radios(label, choices=(), *, missing=None, **kwargs) -> forms.ChoiceField:
         kwargs["error_messages"] = {"required": missing}
     field = forms.TypedChoiceField if "coerce" in kwargs else forms.ChoiceField
     return field(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+def checkboxes(label, queryset=None, **kwargs) -> forms.MultipleChoiceField:
+    """An optional question answered with GOV.UK checkboxes: records from `queryset`, or
+    numbered choices (needs, say) given as `choices` or set by the form."""
+    if queryset is not None:
+        return forms.ModelMultipleChoiceField(
+            label=label,
+            queryset=queryset,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+    return forms.TypedMultipleChoiceField(
+        label=label, coerce=int, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
 
 
 def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
@@ -155,11 +189,9 @@ class ConsentForm(GovukForm):
         required=False,
         initial=True,
     )
-    shared_with = forms.ModelMultipleChoiceField(
-        label="Which agencies may information be shared with?",
-        queryset=Agency.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    shared_with = checkboxes(
+        "Which agencies may information be shared with?",
+        Agency.objects.none(),
         help_text="Members from these agencies can join the Team Around the Family.",
     )
 

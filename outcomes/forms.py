@@ -4,19 +4,18 @@ forms check shape (a date is a date, a choice is offered) and keep what was type
 from django import forms
 from django.utils import timezone
 
-from cases.forms import radios
+from cases.forms import date_field, radios
 from cases.models import MAX_TEXT
 from outcomes.models import EvidenceSource, NetworkMeetingKind, ProgressStatus
 from outcomes.returns import column_choices, quarter_choices
 
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
+    return date_field(
+        label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
+        messages={
             "invalid": f"Enter {label.lower()} as a real date, like 01/04/2026",
             "required": f"Enter {label.lower()}",
         },

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
-from cases.forms import radios
+from cases.forms import checkboxes, radios
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
 from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
@@ -147,11 +147,9 @@ class ReferralForm(forms.Form):
         help_text="The family's strengths and the support that already helps.",
     )
     support_requested = text("What support do you think would help?")
-    needs = forms.ModelMultipleChoiceField(
-        label="Needs",
-        queryset=Need.objects.filter(active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    needs = checkboxes(
+        "Needs",
+        Need.objects.filter(active=True),
         error_messages={"invalid_choice": "Select needs from the list"},
     )
     family_consent = radios(
@@ -425,11 +423,9 @@ class DecisionForm(forms.Form):
     case = forms.ModelChoiceField(
         label="Open case", queryset=None, required=False, empty_label="Select a case"
     )
-    signposted_services = forms.ModelMultipleChoiceField(
-        label="Services from the directory",
-        queryset=Service.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    signposted_services = checkboxes(
+        "Services from the directory",
+        Service.objects.none(),
         help_text="Active services for families in this district.",
     )
     signposted_to = text(

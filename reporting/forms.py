@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from cases.forms import radios
+from cases.forms import date_field, radios
 from cases.models import MAX_TEXT
 from earlyhelp.wording import term_lazy
 from reporting.models import ExportKind, Grade
@@ -29,17 +29,15 @@ class ReportFilterForm(forms.Form):
         queryset=None, required=False, empty_label="All agencies", label="Lead agency"
     )
     quarter = forms.ChoiceField(label="Quarter", required=False)
-    start = forms.DateField(
-        label="Or from",
+    start = date_field(
+        "Or from",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the start date as a real date, like 01/04/2026"},
+        messages={"invalid": "Enter the start date as a real date, like 01/04/2026"},
     )
-    end = forms.DateField(
-        label="To",
+    end = date_field(
+        "To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
+        messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
     )
 
     def __init__(self, *args, districts, agencies, today=None, **kwargs):
