@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Need, Person, TeamAroundFamilyMember
+from earlyhelp.constraints import empty_or_after
 from earlyhelp.recorded import staff_member
 from earlyhelp.transitions import StatusHistory
 from earlyhelp.wording import term
@@ -155,9 +156,8 @@ class FamilyPlan(models.Model):
                 condition=Q(first_taf_due_on__gte=F("created_on")),
                 name="plan_first_taf_due_after_created",
             ),
-            models.CheckConstraint(
-                condition=Q(agreed_on__isnull=True) | Q(agreed_on__gte=F("created_on")),
-                name="plan_agreed_after_created",
+            empty_or_after(
+                "agreed_on", "created_on", name="plan_agreed_after_created", same_day=True
             ),
         ]
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
 from cases.validators import validate_nhs_number, validate_postcode, validate_upn
+from earlyhelp.constraints import empty_or_after
 from earlyhelp.recorded import Recorded, staff_member
 from earlyhelp.transitions import StatusHistory
 from earlyhelp.wording import term_lazy
@@ -307,9 +308,8 @@ class EarlyHelpCase(models.Model):
             models.Index(fields=["family", "-opened_on"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
-                name="case_closed_after_opened",
+            empty_or_after(
+                "closed_on", "opened_on", name="case_closed_after_opened", same_day=True
             ),
             models.CheckConstraint(
                 condition=~Q(status="closed")
@@ -412,9 +412,8 @@ class ConsentRecord(models.Model):
     class Meta:
         ordering = ["-given_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
-                name="consent_withdrawn_after_given",
+            empty_or_after(
+                "withdrawn_on", "given_on", name="consent_withdrawn_after_given", same_day=True
             )
         ]
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
+from earlyhelp.constraints import empty_or_after
 from earlyhelp.recorded import Recorded, staff_member
 from partners.models import FamilyHub
 
@@ -307,10 +308,7 @@ class FamilyNetworkMeeting(Recorded):
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["case", "-held_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(next_meeting_on__isnull=True) | Q(next_meeting_on__gt=F("held_on")),
-                name="next_network_meeting_after_this_one",
-            )
+            empty_or_after("next_meeting_on", "held_on", name="next_network_meeting_after_this_one")
         ]
 
     def __str__(self) -> str:
