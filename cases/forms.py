@@ -127,6 +127,14 @@ def checkboxes(label, queryset=None, **kwargs) -> forms.MultipleChoiceField:
     )
 
 
+def optional_select(label, queryset=None, *, empty_label, **kwargs) -> forms.ModelChoiceField:
+    """A select of records that may be left on its first, empty, choice (`queryset` None:
+    the form sets it)."""
+    return forms.ModelChoiceField(
+        label=label, queryset=queryset, required=False, empty_label=empty_label, **kwargs
+    )
+
+
 def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
     """Free text capped at MAX_TEXT, checked in GovukForm.clean() with a clear message (no
     maxlength attribute, so a long paste is not silently cut off in the browser)."""

@@ -3,7 +3,15 @@ forms keep what was typed and put each message next to its field."""
 
 from django import forms
 
-from cases.forms import GovukForm, checkboxes, date_field, long_text, radios, time_field
+from cases.forms import (
+    GovukForm,
+    checkboxes,
+    date_field,
+    long_text,
+    optional_select,
+    radios,
+    time_field,
+)
 from directory.models import Location, LocationType, SessionKind
 from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus, User
 
@@ -67,14 +75,9 @@ class SearchForm(forms.Form):
             "max_value": "Enter an age from 0 to 25",
         },
     )
-    district = forms.ModelChoiceField(
-        label="District", queryset=District.objects.all(), required=False, empty_label="Any"
-    )
-    hub = forms.ModelChoiceField(
-        label="Family hub",
-        queryset=FamilyHub.objects.select_related("district"),
-        required=False,
-        empty_label="Any",
+    district = optional_select("District", District.objects.all(), empty_label="Any")
+    hub = optional_select(
+        "Family hub", FamilyHub.objects.select_related("district"), empty_label="Any"
     )
 
     def __init__(self, *args, need_options=(), **kwargs):
@@ -96,11 +99,8 @@ class ServiceForm(GovukForm):
     )
     description = long_text("What the service does", required=False, rows=4)
     status = radios("Is it running?", ServiceStatus.choices)
-    family_hub = forms.ModelChoiceField(
-        label="Family hub it belongs to",
-        queryset=FamilyHub.objects.all(),
-        required=False,
-        empty_label="Not a family hub service",
+    family_hub = optional_select(
+        "Family hub it belongs to", FamilyHub.objects.all(), empty_label="Not a family hub service"
     )
     districts = checkboxes(
         "Districts it serves",
@@ -137,10 +137,9 @@ class ServiceForm(GovukForm):
     contact_title = line("Contact: job title", max_length=150)
     contact_phone = line("Contact: phone number", max_length=30)
     contact_email = email_field("Contact: email address")
-    editor = forms.ModelChoiceField(
-        label="Who keeps this entry up to date",
-        queryset=User.objects.none(),
-        required=False,
+    editor = optional_select(
+        "Who keeps this entry up to date",
+        User.objects.none(),
         empty_label="You",
         help_text="They are reminded when it is due for review.",
     )
@@ -173,11 +172,8 @@ class LocationForm(GovukForm):
     address_1 = line("Address")
     city = line("Town or city", max_length=100)
     postcode = line("Postcode", max_length=10)
-    family_hub = forms.ModelChoiceField(
-        label="Family hub building",
-        queryset=FamilyHub.objects.all(),
-        required=False,
-        empty_label="Not a family hub",
+    family_hub = optional_select(
+        "Family hub building", FamilyHub.objects.all(), empty_label="Not a family hub"
     )
     description = long_text("Getting there and access", required=False, rows=3)
 
@@ -220,11 +216,8 @@ class SessionForm(GovukForm):
         "Ends at",
         messages={"required": "Enter the time it ends", "invalid": "Enter a time like 11:30"},
     )
-    service = forms.ModelChoiceField(
-        label="Directory service it delivers",
-        queryset=Service.objects.none(),
-        required=False,
-        empty_label="None",
+    service = optional_select(
+        "Directory service it delivers", Service.objects.none(), empty_label="None"
     )
 
     def __init__(self, *args, services=None, **kwargs):

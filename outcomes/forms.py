@@ -4,7 +4,7 @@ forms check shape (a date is a date, a choice is offered) and keep what was type
 from django import forms
 from django.utils import timezone
 
-from cases.forms import date_field, radios
+from cases.forms import date_field, optional_select, radios
 from cases.models import MAX_TEXT
 from outcomes.models import EvidenceSource, NetworkMeetingKind, ProgressStatus
 from outcomes.returns import column_choices, quarter_choices
@@ -89,12 +89,7 @@ class ProgressForm(forms.Form):
 
 
 class HubForm(forms.Form):
-    family_hub = forms.ModelChoiceField(
-        queryset=None,
-        label="Family hub working with the family",
-        required=False,
-        empty_label="No family hub",
-    )
+    family_hub = optional_select("Family hub working with the family", empty_label="No family hub")
 
     def __init__(self, *args, hubs, **kwargs):
         super().__init__(*args, **kwargs)

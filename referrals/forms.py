@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
-from cases.forms import checkboxes, radios
+from cases.forms import checkboxes, optional_select, radios
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
 from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
@@ -89,10 +89,9 @@ class ReferralForm(forms.Form):
     )
     referrer_name = line("Referrer's full name", max_length=150)
     referrer_role = line("Job title or relationship to the family", max_length=150)
-    referrer_agency = forms.ModelChoiceField(
-        label="Agency",
-        queryset=Agency.objects.filter(active=True),
-        required=False,
+    referrer_agency = optional_select(
+        "Agency",
+        Agency.objects.filter(active=True),
         empty_label="Not listed, or not an agency",
         error_messages={"invalid_choice": "Select an agency from the list"},
     )
@@ -398,31 +397,25 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     level_of_need = radios("Level of need", missing="Select the level of need", coerce=int)
     outcome = radios("Outcome", Outcome.choices, missing="Select the outcome")
-    partner_agency = forms.ModelChoiceField(
-        label="Partner agency",
-        queryset=Agency.objects.none(),
-        required=False,
+    partner_agency = optional_select(
+        "Partner agency",
+        Agency.objects.none(),
         empty_label="Select an agency",
         help_text="Usually the referrer's agency.",
     )
-    team = forms.ModelChoiceField(
-        label=format_lazy("District {} team", term_lazy("early help")),
-        queryset=Agency.objects.none(),
-        required=False,
+    team = optional_select(
+        format_lazy("District {} team", term_lazy("early help")),
+        Agency.objects.none(),
         empty_label="Select a team",
     )
-    lead_professional = forms.ModelChoiceField(
-        label=term_lazy("Lead professional"),
-        queryset=None,
-        required=False,
+    lead_professional = optional_select(
+        term_lazy("Lead professional"),
         empty_label=format_lazy(
             "No {} yet: the team allocates from its queue", term_lazy("lead professional")
         ),
         help_text="Someone who works for the agency or team you chose.",
     )
-    case = forms.ModelChoiceField(
-        label="Open case", queryset=None, required=False, empty_label="Select a case"
-    )
+    case = optional_select("Open case", empty_label="Select a case")
     signposted_services = checkboxes(
         "Services from the directory",
         Service.objects.none(),
@@ -532,10 +525,8 @@ class PersonSearchForm(forms.Form):
     date_of_birth = date("Date of birth")
     identifier = line("NHS number or UPN", max_length=20)
     postcode = line("Postcode", max_length=10)
-    district = forms.ModelChoiceField(
-        label="District",
-        queryset=None,
-        required=False,
+    district = optional_select(
+        "District",
         empty_label="Any district",
         error_messages={"invalid_choice": "Choose a district from the list"},
     )

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from cases.forms import date_field, radios
+from cases.forms import date_field, optional_select, radios
 from cases.models import MAX_TEXT
 from earlyhelp.wording import term_lazy
 from reporting.models import ExportKind, Grade
@@ -22,12 +22,8 @@ def quarter_choices(today: datetime.date, count: int = 8) -> list[tuple[str, str
 class ReportFilterForm(forms.Form):
     """District, agency and period. A chosen quarter, or a custom start and end."""
 
-    district = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All districts", label="District"
-    )
-    agency = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All agencies", label="Lead agency"
-    )
+    district = optional_select("District", empty_label="All districts")
+    agency = optional_select("Lead agency", empty_label="All agencies")
     quarter = forms.ChoiceField(label="Quarter", required=False)
     start = date_field(
         "Or from",
