@@ -12,7 +12,7 @@ from django.db.models import F, Q
 
 from cases.models import Family, Need, Person
 from earlyhelp.recorded import Recorded, staff_member
-from partners.models import FamilyHub, Service
+from partners.models import FamilyHub, Service, one_per_feed_record
 
 
 class LocationType(models.TextChoices):
@@ -50,13 +50,7 @@ class Location(models.Model):
                 "Can keep every entry in the directory, whatever hub it belongs to",
             ),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"],
-                condition=~Q(source=""),
-                name="unique_imported_location",
-            )
-        ]
+        constraints = [one_per_feed_record("unique_imported_location")]
 
     def __str__(self) -> str:
         return self.name
