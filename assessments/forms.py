@@ -71,8 +71,7 @@ class SignOffForm(GovukForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", "Say what needs to change")
+        self.require_for("decision", "return", "comment", "Say what needs to change")
         return cleaned
 
 

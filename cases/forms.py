@@ -69,6 +69,12 @@ class GovukForm(forms.Form):
                 )
         return cleaned
 
+    def require_for(self, choice_field: str, choice: str, text_field: str, message: str):
+        """A text answer needed only with one choice: the reasons for declining, say."""
+        data = self.cleaned_data
+        if data.get(choice_field) == choice and not (data.get(text_field) or "").strip():
+            self.add_error(text_field, message)
+
 
 def date_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.DateField:
     """A native date input; `messages` replaces the standard wording of its errors."""
@@ -283,6 +289,12 @@ class HandoverForm(GovukForm):
         self.fields["to_user"].choices = list(users)
 
 
+def early_help_levels() -> list[tuple[int, str]]:
+    """The levels a case moves between within early help (universal plus and targeted),
+    with the authority's labels: read when a form is drawn, as configuration allows."""
+    return [(c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)]
+
+
 class StepUpForm(GovukForm):
     occurred_on = date_field("Date of the step up")
     other_service = forms.CharField(label="Social care team", max_length=200, required=False)
@@ -304,18 +316,15 @@ class StepDownForm(GovukForm):
     )
     occurred_on = date_field("Date of the step down")
     level_of_need = radios(
-        "Level of need after stepping down", [], missing="Choose the level of need", coerce=int
+        "Level of need after stepping down",
+        early_help_levels,
+        missing="Choose the level of need",
+        coerce=int,
     )
     other_service = forms.CharField(
         label="Social care team stepping down", max_length=200, required=False
     )
     reason = long_text("Why is the case stepping down?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level_of_need"].choices = [
-            (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
-        ]
 
 
 class CaseListFilterForm(forms.Form):
@@ -400,22 +409,17 @@ class StepUpDecisionForm(GovukForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Enter why social care is declining this step up")
+        self.require_for(
+            "decision", "decline", "reason", "Enter why social care is declining this step up"
+        )
         return data
 
 
 class LevelChangeForm(GovukForm):
     level_of_need = radios(
-        "New level of need", [], missing="Choose the new level of need", coerce=int
+        "New level of need", early_help_levels, missing="Choose the new level of need", coerce=int
     )
     reason = long_text("Why is the level of need changing?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level_of_need"].choices = [
-            (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
-        ]
 
 
 class ClosureDecisionForm(GovukForm):
@@ -437,8 +441,10 @@ class ClosureDecisionForm(GovukForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error(
-                "reason", "Enter why the closure is returned, so the lead knows what to do"
-            )
+        self.require_for(
+            "decision",
+            "return",
+            "reason",
+            "Enter why the closure is returned, so the lead knows what to do",
+        )
         return data
