@@ -6,7 +6,7 @@ from django.utils import timezone
 from assessments.models import ActionStatus, Attendance, MeetingDecision
 from assessments.sections import AREAS, SCALING, area_field
 from assessments.services import OUTCOME_RESULTS
-from cases.forms import GovukForm, date_field, long_text
+from cases.forms import GovukForm, checkboxes, date_field, long_text, radios, time_field
 from cases.models import ClosureReason, FamilyView, Need
 from earlyhelp.wording import term
 from partners.models import Service
@@ -39,20 +39,10 @@ class AssessmentForm(GovukForm):
                 field = long_text(label, required=False, rows=4)
             self.fields[key] = field
         sf, vulnerability = need_choices()
-        self.fields["needs_sf"] = forms.TypedMultipleChoiceField(
-            label="Needs: Supporting Families headline outcomes",
-            choices=sf,
-            coerce=int,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
+        self.fields["needs_sf"] = checkboxes(
+            "Needs: Supporting Families headline outcomes", choices=sf
         )
-        self.fields["needs_vulnerability"] = forms.TypedMultipleChoiceField(
-            label="Vulnerabilities",
-            choices=vulnerability,
-            coerce=int,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
+        self.fields["needs_vulnerability"] = checkboxes("Vulnerabilities", choices=vulnerability)
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["data-autosave"] = "1"
@@ -72,18 +62,16 @@ class AssessmentForm(GovukForm):
 
 
 class SignOffForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("sign_off", "Sign off this assessment"), ("return", "Return it for changes")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to sign off or return the assessment"},
+    decision = radios(
+        "Your decision",
+        [("sign_off", "Sign off this assessment"), ("return", "Return it for changes")],
+        missing="Choose whether to sign off or return the assessment",
     )
     comment = long_text("Comment", required=False, help_text="Required when you return it.")
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", "Say what needs to change")
+        self.require_for("decision", "return", "comment", "Say what needs to change")
         return cleaned
 
 
@@ -93,12 +81,7 @@ class OutcomeForm(GovukForm):
         help_text="In the family's own words.",
         rows=3,
     )
-    needs = forms.TypedMultipleChoiceField(
-        label="Which needs does this outcome address?",
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    needs = checkboxes("Which needs does this outcome address?")
     priority = forms.IntegerField(
         label="Priority",
         min_value=1,
@@ -128,17 +111,10 @@ class OutcomeForm(GovukForm):
 
 class ActionForm(GovukForm):
     what = long_text("What will happen?", rows=3)
-    owner = forms.ChoiceField(
-        label="Who will do it?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who will do it"},
-    )
+    owner = radios("Who will do it?", missing="Choose who will do it")
     due_on = date_field("Date it is due by")
-    services = forms.ModelMultipleChoiceField(
-        label="Services from the directory this action uses (optional)",
-        queryset=Service.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    services = checkboxes(
+        "Services from the directory this action uses (optional)", Service.objects.none()
     )
 
     def __init__(self, *args, members=(), lead=None, services=None, **kwargs):
@@ -171,20 +147,6 @@ class ActionForm(GovukForm):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices)
-
-
-def time_field(label: str, **kwargs) -> forms.TimeField:
-    return forms.TimeField(
-        label=label,
-        widget=forms.TimeInput(
-            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
-        ),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a time, for example 10:30",
-        },
-        **kwargs,
-    )
 
 
 def duration_field() -> forms.IntegerField:
@@ -259,11 +221,8 @@ class MeetingRecordForm(GovukForm):
         required=False,
         help_text="What the children said, or how they took part.",
     )
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=MeetingDecision.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the decision the meeting made"},
+    decision = radios(
+        "Decision", MeetingDecision.choices, missing="Choose the decision the meeting made"
     )
     decision_reason = long_text("Reasons for the decision", required=False, rows=3)
     next_review_on = date_field(
@@ -310,18 +269,16 @@ class MeetingRecordForm(GovukForm):
 
 
 class ClosureForm(GovukForm):
-    reason = forms.ChoiceField(
-        label="Why is the case closing?",
-        choices=ClosureReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the reason for closing the case"},
+    reason = radios(
+        "Why is the case closing?",
+        ClosureReason.choices,
+        missing="Choose the reason for closing the case",
     )
     closed_on = date_field("Closure date")
-    family_view = forms.ChoiceField(
-        label="Does the family feel family life has improved?",
-        choices=FamilyView.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the family feels family life has improved"},
+    family_view = radios(
+        "Does the family feel family life has improved?",
+        FamilyView.choices,
+        missing="Say whether the family feels family life has improved",
     )
     family_view_text = long_text("The family's view, in their words", required=False, rows=3)
     child_voice = long_text("The child's voice at closure", required=False, rows=3)
@@ -332,11 +289,9 @@ class ClosureForm(GovukForm):
         required=False,
         rows=3,
     )
-    signposted_services = forms.ModelMultipleChoiceField(
-        label="Universal services the family has been signposted to",
-        queryset=Service.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    signposted_services = checkboxes(
+        "Universal services the family has been signposted to",
+        Service.objects.none(),
         help_text="From the directory, when stepping down; say anything else in the summary.",
     )
 
@@ -346,11 +301,10 @@ class ClosureForm(GovukForm):
             self.fields["signposted_services"].queryset = services
         self.outcome_ids = []
         for outcome in outcomes:
-            self.fields[f"result_{outcome.pk}"] = forms.ChoiceField(
-                label=f"Outcome: {outcome.text[:120]}",
-                choices=list(OUTCOME_RESULTS.items()),
-                widget=forms.RadioSelect,
-                error_messages={"required": "Say whether this outcome was achieved"},
+            self.fields[f"result_{outcome.pk}"] = radios(
+                f"Outcome: {outcome.text[:120]}",
+                list(OUTCOME_RESULTS.items()),
+                missing="Say whether this outcome was achieved",
             )
             self.outcome_ids.append(outcome.pk)
 

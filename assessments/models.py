@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Need, Person, TeamAroundFamilyMember
+from earlyhelp.constraints import empty_or_after
+from earlyhelp.recorded import staff_member
 from earlyhelp.transitions import StatusHistory
 from earlyhelp.wording import term
 
@@ -33,16 +35,10 @@ class Assessment(models.Model):
     started_on = models.DateField()
     due_on = models.DateField()
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    submitted_by = staff_member(optional=True)
     last_saved_at = models.DateTimeField(auto_now=True)
-    last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    last_saved_by = staff_member(optional=True)
+    created_by = staff_member()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,9 +71,7 @@ class AssessmentVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     signed_off_at = models.DateTimeField()
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    signed_off_by = staff_member()
     sign_off_comment = models.TextField(blank=True, max_length=MAX_TEXT)
 
     class Meta:
@@ -101,9 +95,7 @@ class AssessmentContributor(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_invitations"
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    invited_by = staff_member()
     invited_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True, max_length=MAX_TEXT)
     last_contributed_at = models.DateTimeField(null=True, blank=True)
@@ -134,9 +126,7 @@ class SignOffDecision(models.Model):
     version_number = models.PositiveIntegerField()
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     comment = models.TextField(blank=True, max_length=MAX_TEXT)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = staff_member()
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,9 +146,7 @@ class FamilyPlan(models.Model):
     agreed_on = models.DateField(null=True, blank=True)
     version_number = models.PositiveIntegerField(default=1)
     lock_version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -168,9 +156,8 @@ class FamilyPlan(models.Model):
                 condition=Q(first_taf_due_on__gte=F("created_on")),
                 name="plan_first_taf_due_after_created",
             ),
-            models.CheckConstraint(
-                condition=Q(agreed_on__isnull=True) | Q(agreed_on__gte=F("created_on")),
-                name="plan_agreed_after_created",
+            empty_or_after(
+                "agreed_on", "created_on", name="plan_agreed_after_created", same_day=True
             ),
         ]
 
@@ -295,12 +282,8 @@ class TafMeeting(models.Model):
     decision = models.CharField(max_length=20, choices=MeetingDecision.choices, blank=True)
     decision_reason = models.TextField(blank=True, max_length=MAX_TEXT)
     next_review_on = models.DateField(null=True, blank=True)
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    scheduled_by = staff_member()
+    recorded_by = staff_member(optional=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -69,8 +69,15 @@ class GovukForm(forms.Form):
                 )
         return cleaned
 
+    def require_for(self, choice_field: str, choice: str, text_field: str, message: str):
+        """A text answer needed only with one choice: the reasons for declining, say."""
+        data = self.cleaned_data
+        if data.get(choice_field) == choice and not (data.get(text_field) or "").strip():
+            self.add_error(text_field, message)
 
-def date_field(label: str, **kwargs) -> forms.DateField:
+
+def date_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.DateField:
+    """A native date input; `messages` replaces the standard wording of its errors."""
     return forms.DateField(
         label=label,
         # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
@@ -79,8 +86,58 @@ def date_field(label: str, **kwargs) -> forms.DateField:
         error_messages={
             "required": f"Enter the {label.lower()}",
             "invalid": f"Enter the {label.lower()} as a real date, for example 27 3 2026",
+            **(messages or {}),
         },
         **kwargs,
+    )
+
+
+def time_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.TimeField:
+    """A native time input, as date_field."""
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
+        ),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a time, for example 10:30",
+            **(messages or {}),
+        },
+        **kwargs,
+    )
+
+
+def radios(label, choices=(), *, missing=None, **kwargs) -> forms.ChoiceField:
+    """A question answered with GOV.UK radios; `missing` is the message when nothing is
+    chosen. With `coerce` the answer is typed (a level of need, a person's number)."""
+    if missing is not None:
+        kwargs["error_messages"] = {"required": missing}
+    field = forms.TypedChoiceField if "coerce" in kwargs else forms.ChoiceField
+    return field(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+def checkboxes(label, queryset=None, **kwargs) -> forms.MultipleChoiceField:
+    """An optional question answered with GOV.UK checkboxes: records from `queryset`, or
+    numbered choices (needs, say) given as `choices` or set by the form."""
+    if queryset is not None:
+        return forms.ModelMultipleChoiceField(
+            label=label,
+            queryset=queryset,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+    return forms.TypedMultipleChoiceField(
+        label=label, coerce=int, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
+
+
+def optional_select(label, queryset=None, *, empty_label, **kwargs) -> forms.ModelChoiceField:
+    """A select of records that may be left on its first, empty, choice (`queryset` None:
+    the form sets it)."""
+    return forms.ModelChoiceField(
+        label=label, queryset=queryset, required=False, empty_label=empty_label, **kwargs
     )
 
 
@@ -99,11 +156,10 @@ def long_text(label: str, *, required: bool = True, help_text: str = "", rows: i
 
 
 class NoteForm(GovukForm):
-    kind = forms.ChoiceField(
-        label="What kind of note is this?",
-        choices=[(k.value, k.label) for k in NOTE_KINDS],
+    kind = radios(
+        "What kind of note is this?",
+        [(k.value, k.label) for k in NOTE_KINDS],
         initial=ChronologyKind.NOTE,
-        widget=forms.RadioSelect,
     )
     occurred_on = date_field("Date it happened", required=False)
     text = long_text("Note")
@@ -130,30 +186,26 @@ class NoteCorrectionForm(GovukForm):
 
 
 class ConsentForm(GovukForm):
-    given_by = forms.TypedChoiceField(
-        label="Who gave consent?",
+    given_by = radios(
+        "Who gave consent?",
+        missing="Choose who gave consent",
         coerce=int,
-        widget=forms.RadioSelect,
         help_text="Each adult gives their own consent; so can a young person where appropriate.",
-        error_messages={"required": "Choose who gave consent"},
     )
     given_on = date_field("Date consent was given")
-    method = forms.ChoiceField(
-        label="How was consent recorded?",
-        choices=ConsentRecord.Method.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how consent was recorded"},
+    method = radios(
+        "How was consent recorded?",
+        ConsentRecord.Method.choices,
+        missing="Choose how consent was recorded",
     )
     to_assessment = forms.BooleanField(
         label=format_lazy("They consent to {}", term_lazy("an early help assessment")),
         required=False,
         initial=True,
     )
-    shared_with = forms.ModelMultipleChoiceField(
-        label="Which agencies may information be shared with?",
-        queryset=Agency.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    shared_with = checkboxes(
+        "Which agencies may information be shared with?",
+        Agency.objects.none(),
         help_text="Members from these agencies can join the Team Around the Family.",
     )
 
@@ -178,19 +230,15 @@ class ConsentWithdrawForm(GovukForm):
 
 class NoConsentForm(GovukForm):
     decided_on = date_field("Date of your decision")
-    escalation = forms.ChoiceField(
-        label=format_lazy(
+    escalation = radios(
+        format_lazy(
             "In your judgement, will the needs escalate without {}?", term_lazy("early help")
         ),
-        choices=NoConsentDecision.Escalation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the needs are likely to escalate"},
+        NoConsentDecision.Escalation.choices,
+        missing="Say whether the needs are likely to escalate",
     )
-    next_step = forms.ChoiceField(
-        label="What happens next?",
-        choices=NoConsentDecision.NextStep.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what happens next"},
+    next_step = radios(
+        "What happens next?", NoConsentDecision.NextStep.choices, missing="Choose what happens next"
     )
     rationale = long_text("Your reasons")
 
@@ -229,19 +277,22 @@ class TafMemberForm(GovukForm):
 
 
 class HandoverForm(GovukForm):
-    to_user = forms.TypedChoiceField(
-        label=format_lazy("New {}", term_lazy("lead professional")),
+    to_user = radios(
+        format_lazy("New {}", term_lazy("lead professional")),
+        missing=format_lazy("Choose the new {}", term_lazy("lead professional")),
         coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": format_lazy("Choose the new {}", term_lazy("lead professional"))
-        },
     )
     note = long_text("Handover note", help_text="What the new lead needs to know.")
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_user"].choices = list(users)
+
+
+def early_help_levels() -> list[tuple[int, str]]:
+    """The levels a case moves between within early help (universal plus and targeted),
+    with the authority's labels: read when a form is drawn, as configuration allows."""
+    return [(c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)]
 
 
 class StepUpForm(GovukForm):
@@ -254,34 +305,26 @@ class StepUpForm(GovukForm):
 
 
 class StepDownForm(GovukForm):
-    across = forms.ChoiceField(
-        label="Where does the family come from?",
-        choices=[
+    across = radios(
+        "Where does the family come from?",
+        [
             ("down", "Step down: children's social care has been working with the family"),
             ("across", format_lazy("Step across: a statutory assessment ended in {}", EH)),
         ],
         initial="down",
-        widget=forms.RadioSelect,
         required=False,
     )
     occurred_on = date_field("Date of the step down")
-    level_of_need = forms.TypedChoiceField(
-        label="Level of need after stepping down",
+    level_of_need = radios(
+        "Level of need after stepping down",
+        early_help_levels,
+        missing="Choose the level of need",
         coerce=int,
-        choices=[],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the level of need"},
     )
     other_service = forms.CharField(
         label="Social care team stepping down", max_length=200, required=False
     )
     reason = long_text("Why is the case stepping down?")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level_of_need"].choices = [
-            (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
-        ]
 
 
 class CaseListFilterForm(forms.Form):
@@ -348,11 +391,10 @@ class SendToTeamForm(GovukForm):
 
 
 class StepUpDecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Does children's social care accept this step up?",
-        choices=[("accept", "Accept"), ("decline", format_lazy("Decline: {} carries on", EH))],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether social care accepts the step up"},
+    decision = radios(
+        "Does children's social care accept this step up?",
+        [("accept", "Accept"), ("decline", format_lazy("Decline: {} carries on", EH))],
+        missing="Choose whether social care accepts the step up",
     )
     social_care_team = forms.CharField(
         label="Social care team taking the case (if accepted)", max_length=200, required=False
@@ -367,37 +409,27 @@ class StepUpDecisionForm(GovukForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Enter why social care is declining this step up")
+        self.require_for(
+            "decision", "decline", "reason", "Enter why social care is declining this step up"
+        )
         return data
 
 
 class LevelChangeForm(GovukForm):
-    level_of_need = forms.TypedChoiceField(
-        label="New level of need",
-        coerce=int,
-        choices=[],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the new level of need"},
+    level_of_need = radios(
+        "New level of need", early_help_levels, missing="Choose the new level of need", coerce=int
     )
     reason = long_text("Why is the level of need changing?")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level_of_need"].choices = [
-            (c, label) for c, label in LevelOfNeed.configured_choices() if c in (2, 3)
-        ]
-
 
 class ClosureDecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Do you authorise this closure?",
-        choices=[
+    decision = radios(
+        "Do you authorise this closure?",
+        [
             ("authorise", "Authorise: the case closes"),
             ("return", format_lazy("Return it to the {}", term_lazy("lead professional"))),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether you authorise the closure"},
+        missing="Choose whether you authorise the closure",
     )
     reason = long_text(
         "Why are you returning it?",
@@ -409,8 +441,10 @@ class ClosureDecisionForm(GovukForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error(
-                "reason", "Enter why the closure is returned, so the lead knows what to do"
-            )
+        self.require_for(
+            "decision",
+            "return",
+            "reason",
+            "Enter why the closure is returned, so the lead knows what to do",
+        )
         return data

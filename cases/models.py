@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
 from cases.validators import validate_nhs_number, validate_postcode, validate_upn
+from earlyhelp.constraints import empty_or_after
+from earlyhelp.recorded import Recorded, staff_member
 from earlyhelp.transitions import StatusHistory
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
@@ -291,9 +293,7 @@ class EarlyHelpCase(models.Model):
     )
     # Who sent the case to the team's queue and why (the front door's decision), shown to
     # the manager who allocates it.
-    queued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    queued_by = staff_member(optional=True)
     queued_reason = models.TextField(blank=True, max_length=MAX_TEXT)
     queued_on = models.DateField(null=True, blank=True)
     significant_harm = models.BooleanField(default=False)
@@ -308,9 +308,8 @@ class EarlyHelpCase(models.Model):
             models.Index(fields=["family", "-opened_on"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
-                name="case_closed_after_opened",
+            empty_or_after(
+                "closed_on", "opened_on", name="case_closed_after_opened", same_day=True
             ),
             models.CheckConstraint(
                 condition=~Q(status="closed")
@@ -406,18 +405,15 @@ class ConsentRecord(models.Model):
     to_assessment = models.BooleanField(default=True)
     shared_with = models.ManyToManyField(Agency, blank=True, related_name="consents")
     method = models.CharField(max_length=20, choices=Method.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_member()
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_note = models.TextField(blank=True, max_length=MAX_TEXT)
 
     class Meta:
         ordering = ["-given_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
-                name="consent_withdrawn_after_given",
+            empty_or_after(
+                "withdrawn_on", "given_on", name="consent_withdrawn_after_given", same_day=True
             )
         ]
 
@@ -428,7 +424,7 @@ class ConsentRecord(models.Model):
 class BreakGlass(models.Model):
     """An administrator's explicit, time-limited, audited access to one family's records."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = staff_member()
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(max_length=2000)
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -580,9 +576,7 @@ class NoteCorrection(models.Model):
     entry = models.ForeignKey(ChronologyEntry, on_delete=models.CASCADE, related_name="corrections")
     text = models.TextField(max_length=MAX_TEXT)
     reason = models.CharField(max_length=500)
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    corrected_by = staff_member()
     corrected_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -603,7 +597,7 @@ class StepDirection(models.TextChoices):
     )
 
 
-class StepEvent(models.Model):
+class StepEvent(Recorded):
     """A move between early help and children's social care, with reasons and dates."""
 
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="step_events")
@@ -615,10 +609,6 @@ class StepEvent(models.Model):
     )
     level_of_need_before = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
     level_of_need_after = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
@@ -654,13 +644,9 @@ class CaseClosure(models.Model):
     signposted_services = models.ManyToManyField(
         "partners.Service", blank=True, related_name="closures"
     )
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = staff_member()
     # The manager who authorised the lead's closure, when its level needed it.
-    authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    authorised_by = staff_member(optional=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -691,14 +677,10 @@ class ClosureRequest(models.Model):
     summary = models.TextField(blank=True, max_length=MAX_TEXT)
     unmet_outcomes_explanation = models.TextField(blank=True, max_length=MAX_TEXT)
     signposted_services = models.ManyToManyField("partners.Service", blank=True, related_name="+")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = staff_member()
     requested_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True, max_length=MAX_TEXT)
 
@@ -714,7 +696,7 @@ class ClosureRequest(models.Model):
         return f"Closure of {self.case} awaiting authorisation"
 
 
-class NoConsentDecision(models.Model):
+class NoConsentDecision(Recorded):
     """Without consent the lead professional records a judgement on whether the needs will
     escalate, and if so the route to step up (DESIGN.md, 'Consent')."""
 
@@ -734,10 +716,6 @@ class NoConsentDecision(models.Model):
     escalation = models.CharField(max_length=10, choices=Escalation.choices)
     next_step = models.CharField(max_length=10, choices=NextStep.choices)
     rationale = models.TextField(max_length=MAX_TEXT)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -746,22 +724,14 @@ class NoConsentDecision(models.Model):
         return f"No-consent decision on {self.case}"
 
 
-class LeadProfessionalHandover(models.Model):
+class LeadProfessionalHandover(Recorded):
     """The lead professional role passed to another TAF member, with a handover note."""
 
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="handovers")
-    from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    from_user = staff_member()
+    to_user = staff_member()
     handed_over_on = models.DateField()
     note = models.TextField(max_length=MAX_TEXT)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-handed_over_on", "-pk"]
@@ -803,13 +773,9 @@ class StepUpRequest(models.Model):
     )
     significant_harm = models.BooleanField(default=False)
     reason = models.TextField(max_length=MAX_TEXT)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = staff_member()
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True, max_length=MAX_TEXT)
     social_care_team = models.CharField(max_length=200, blank=True)
@@ -865,9 +831,7 @@ class LevelOfNeedChange(models.Model):
     level_after = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
     cause = models.CharField(max_length=20, choices=Cause.choices)
     reason = models.TextField(max_length=MAX_TEXT)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = staff_member()
     changed_on = models.DateField()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -892,9 +856,7 @@ class RecordChange(models.Model):
     summary = models.CharField(max_length=200)
     # {field label: [from, to]} as the user reads them (labels, not codes).
     changes = models.JSONField(default=dict, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = staff_member()
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

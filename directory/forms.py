@@ -3,7 +3,15 @@ forms keep what was typed and put each message next to its field."""
 
 from django import forms
 
-from cases.forms import GovukForm, date_field, long_text
+from cases.forms import (
+    GovukForm,
+    checkboxes,
+    date_field,
+    long_text,
+    optional_select,
+    radios,
+    time_field,
+)
 from directory.models import Location, LocationType, SessionKind
 from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus, User
 
@@ -18,6 +26,23 @@ def line(label, *, required=False, max_length=200, **kwargs):
             "max_length": f"{label} must be {max_length} characters or fewer",
         },
         **kwargs,
+    )
+
+
+def email_field(label="Email address"):
+    return forms.EmailField(
+        label=label,
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+
+
+def website_field():
+    return forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a website address like https://example.org"},
     )
 
 
@@ -38,9 +63,7 @@ def age_field(label):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Words", required=False, max_length=100)
-    need = forms.TypedMultipleChoiceField(
-        label="Needs", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    need = checkboxes("Needs")
     age = forms.IntegerField(
         label="Child's age (years)",
         required=False,
@@ -52,14 +75,9 @@ class SearchForm(forms.Form):
             "max_value": "Enter an age from 0 to 25",
         },
     )
-    district = forms.ModelChoiceField(
-        label="District", queryset=District.objects.all(), required=False, empty_label="Any"
-    )
-    hub = forms.ModelChoiceField(
-        label="Family hub",
-        queryset=FamilyHub.objects.select_related("district"),
-        required=False,
-        empty_label="Any",
+    district = optional_select("District", District.objects.all(), empty_label="Any")
+    hub = optional_select(
+        "Family hub", FamilyHub.objects.select_related("district"), empty_label="Any"
     )
 
     def __init__(self, *args, need_options=(), **kwargs):
@@ -80,36 +98,19 @@ class ServiceForm(GovukForm):
         error_messages={"required": "Choose the organisation that provides the service"},
     )
     description = long_text("What the service does", required=False, rows=4)
-    status = forms.ChoiceField(
-        label="Is it running?", choices=ServiceStatus.choices, widget=forms.RadioSelect
+    status = radios("Is it running?", ServiceStatus.choices)
+    family_hub = optional_select(
+        "Family hub it belongs to", FamilyHub.objects.all(), empty_label="Not a family hub service"
     )
-    family_hub = forms.ModelChoiceField(
-        label="Family hub it belongs to",
-        queryset=FamilyHub.objects.all(),
-        required=False,
-        empty_label="Not a family hub service",
-    )
-    districts = forms.ModelMultipleChoiceField(
-        label="Districts it serves",
-        queryset=District.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    districts = checkboxes(
+        "Districts it serves",
+        District.objects.all(),
         help_text="Leave all unticked for a county-wide service.",
     )
     minimum_age = age_field("Youngest age")
     maximum_age = age_field("Oldest age")
-    needs_sf = forms.TypedMultipleChoiceField(
-        label="Needs it helps with: Supporting Families headline outcomes",
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    needs_vulnerability = forms.TypedMultipleChoiceField(
-        label="Vulnerabilities it supports",
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    needs_sf = checkboxes("Needs it helps with: Supporting Families headline outcomes")
+    needs_vulnerability = checkboxes("Vulnerabilities it supports")
     free = forms.BooleanField(label="It is free", required=False)
     cost = line("What it costs", max_length=300, help_text="For example, £2 a session")
     how_to_access = long_text(
@@ -124,24 +125,10 @@ class ServiceForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One a line, for example: Monday 9:00 to 17:00, or Tue 09:30-12:00 term time",
     )
-    locations = forms.ModelMultipleChoiceField(
-        label="Where it runs",
-        queryset=Location.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    locations = checkboxes("Where it runs", Location.objects.all())
     phone = line("Phone number", max_length=30)
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.org"},
-    )
-    url = forms.URLField(
-        label="Website",
-        required=False,
-        error_messages={"invalid": "Enter a website address like https://example.org"},
-        assume_scheme="https",
-    )
+    email = email_field()
+    url = website_field()
     contact_name = line(
         "Contact: team or role",
         max_length=150,
@@ -149,15 +136,10 @@ class ServiceForm(GovukForm):
     )
     contact_title = line("Contact: job title", max_length=150)
     contact_phone = line("Contact: phone number", max_length=30)
-    contact_email = forms.EmailField(
-        label="Contact: email address",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.org"},
-    )
-    editor = forms.ModelChoiceField(
-        label="Who keeps this entry up to date",
-        queryset=User.objects.none(),
-        required=False,
+    contact_email = email_field("Contact: email address")
+    editor = optional_select(
+        "Who keeps this entry up to date",
+        User.objects.none(),
         empty_label="You",
         help_text="They are reminded when it is due for review.",
     )
@@ -179,33 +161,19 @@ class ServiceForm(GovukForm):
 class OrganisationForm(GovukForm):
     name = line("Name of the organisation", required=True)
     description = long_text("What it does", required=False, rows=3)
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.org"},
-    )
-    website = forms.URLField(
-        label="Website",
-        required=False,
-        assume_scheme="https",
-        error_messages={"invalid": "Enter a website address like https://example.org"},
-    )
+    email = email_field()
+    website = website_field()
     phone = line("Phone number", max_length=30)
 
 
 class LocationForm(GovukForm):
     name = line("Name of the place", required=True)
-    location_type = forms.ChoiceField(
-        label="Kind of place", choices=LocationType.choices, widget=forms.RadioSelect
-    )
+    location_type = radios("Kind of place", LocationType.choices)
     address_1 = line("Address")
     city = line("Town or city", max_length=100)
     postcode = line("Postcode", max_length=10)
-    family_hub = forms.ModelChoiceField(
-        label="Family hub building",
-        queryset=FamilyHub.objects.all(),
-        required=False,
-        empty_label="Not a family hub",
+    family_hub = optional_select(
+        "Family hub building", FamilyHub.objects.all(), empty_label="Not a family hub"
     )
     description = long_text("Getting there and access", required=False, rows=3)
 
@@ -237,36 +205,19 @@ class RegisterFamilyForm(forms.Form):
 
 
 class SessionForm(GovukForm):
-    kind = forms.ChoiceField(
-        label="Kind of session",
-        choices=SessionKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of session"},
-    )
+    kind = radios("Kind of session", SessionKind.choices, missing="Choose the kind of session")
     title = line("Name of the session", required=True, max_length=150)
     held_on = date_field("Date of the session")
-    starts_at = forms.TimeField(
-        label="Starts at",
-        widget=forms.TimeInput(
-            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
-        ),
-        error_messages={
-            "required": "Enter the time it starts",
-            "invalid": "Enter a time like 10:00",
-        },
+    starts_at = time_field(
+        "Starts at",
+        messages={"required": "Enter the time it starts", "invalid": "Enter a time like 10:00"},
     )
-    ends_at = forms.TimeField(
-        label="Ends at",
-        widget=forms.TimeInput(
-            format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
-        ),
-        error_messages={"required": "Enter the time it ends", "invalid": "Enter a time like 11:30"},
+    ends_at = time_field(
+        "Ends at",
+        messages={"required": "Enter the time it ends", "invalid": "Enter a time like 11:30"},
     )
-    service = forms.ModelChoiceField(
-        label="Directory service it delivers",
-        queryset=Service.objects.none(),
-        required=False,
-        empty_label="None",
+    service = optional_select(
+        "Directory service it delivers", Service.objects.none(), empty_label="None"
     )
 
     def __init__(self, *args, services=None, **kwargs):

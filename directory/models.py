@@ -7,12 +7,12 @@ that referrals, assessments and cases can link to it without importing this app.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from cases.models import Family, Need, Person
-from partners.models import FamilyHub, Service
+from earlyhelp.recorded import Recorded, staff_member
+from partners.models import FamilyHub, Service, one_per_feed_record
 
 
 class LocationType(models.TextChoices):
@@ -50,13 +50,7 @@ class Location(models.Model):
                 "Can keep every entry in the directory, whatever hub it belongs to",
             ),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"],
-                condition=~Q(source=""),
-                name="unique_imported_location",
-            )
-        ]
+        constraints = [one_per_feed_record("unique_imported_location")]
 
     def __str__(self) -> str:
         return self.name
@@ -156,9 +150,7 @@ class DirectoryImport(models.Model):
     """One run of an Open Referral UK import: what it did and what it could not read."""
 
     source = models.CharField(max_length=500)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    started_by = staff_member()
     started_at = models.DateTimeField(auto_now_add=True)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -179,9 +171,7 @@ class HubRegistration(models.Model):
     hub = models.ForeignKey(FamilyHub, on_delete=models.PROTECT, related_name="registrations")
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="hub_registrations")
     registered_on = models.DateField()
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    registered_by = staff_member()
 
     class Meta:
         constraints = [
@@ -219,9 +209,7 @@ class HubSession(models.Model):
     held_on = models.DateField()
     starts_at = models.TimeField()
     ends_at = models.TimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     register_taken_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -238,7 +226,7 @@ class HubSession(models.Model):
         return f"{self.title}, {self.held_on:%-d %B %Y}"
 
 
-class SessionAttendance(models.Model):
+class SessionAttendance(Recorded):
     session = models.ForeignKey(HubSession, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hub_attendances")
     # Kept when the register is taken, so reach figures need no join to people or
@@ -248,10 +236,6 @@ class SessionAttendance(models.Model):
         Family, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     child = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [

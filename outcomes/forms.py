@@ -4,18 +4,18 @@ forms check shape (a date is a date, a choice is offered) and keep what was type
 from django import forms
 from django.utils import timezone
 
+from cases.forms import date_field, optional_select, radios
 from cases.models import MAX_TEXT
 from outcomes.models import EvidenceSource, NetworkMeetingKind, ProgressStatus
 from outcomes.returns import column_choices, quarter_choices
 
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
+    return date_field(
+        label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
+        messages={
             "invalid": f"Enter {label.lower()} as a real date, like 01/04/2026",
             "required": f"Enter {label.lower()}",
         },
@@ -40,11 +40,10 @@ class NeedForm(forms.Form):
         label="Headline outcome",
         error_messages={"required": "Choose the headline outcome this need is against"},
     )
-    source = forms.ChoiceField(
-        label="Where the evidence comes from",
-        choices=EvidenceSource.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say where the evidence comes from"},
+    source = radios(
+        "Where the evidence comes from",
+        EvidenceSource.choices,
+        missing="Say where the evidence comes from",
     )
     evidence = _text(
         "Evidence",
@@ -61,17 +60,8 @@ class NeedForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    at = forms.ChoiceField(
-        label="Recorded at",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether this is progress at a review or at closure"},
-    )
-    status = forms.ChoiceField(
-        label="Progress",
-        choices=ProgressStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the progress on this need"},
-    )
+    at = radios("Recorded at", missing="Say whether this is progress at a review or at closure")
+    status = radios("Progress", ProgressStatus.choices, missing="Choose the progress on this need")
     significant_since = _date(
         "Significant progress since",
         required=False,
@@ -99,12 +89,7 @@ class ProgressForm(forms.Form):
 
 
 class HubForm(forms.Form):
-    family_hub = forms.ModelChoiceField(
-        queryset=None,
-        label="Family hub working with the family",
-        required=False,
-        empty_label="No family hub",
-    )
+    family_hub = optional_select("Family hub working with the family", empty_label="No family hub")
 
     def __init__(self, *args, hubs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,11 +97,8 @@ class HubForm(forms.Form):
 
 
 class NetworkMeetingForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind of meeting",
-        choices=NetworkMeetingKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of meeting"},
+    kind = radios(
+        "Kind of meeting", NetworkMeetingKind.choices, missing="Choose the kind of meeting"
     )
     held_on = _date("Date held")
     participants = _text(
@@ -133,11 +115,8 @@ class ClaimDeclineForm(forms.Form):
 
 
 class ClaimAuditForm(forms.Form):
-    result = forms.ChoiceField(
-        label="Audit result",
-        choices=[("pass", "Pass"), ("fail", "Fail")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose pass or fail"},
+    result = radios(
+        "Audit result", [("pass", "Pass"), ("fail", "Fail")], missing="Choose pass or fail"
     )
     notes = _text(
         "Audit notes",

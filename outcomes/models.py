@@ -7,12 +7,13 @@ The national framework is the Supporting Families programme guidance 2022 to 202
 See docs/adr/0012-family-outcomes.md for how plan versions, readiness and claims are kept.
 """
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
+from earlyhelp.constraints import empty_or_after
+from earlyhelp.recorded import Recorded, staff_member
 from partners.models import FamilyHub
 
 
@@ -31,9 +32,7 @@ class OutcomesPlanVersion(models.Model):
         default=10, help_text="The share of claims internal audit checks, in per cent"
     )
     note = models.TextField(blank=True, max_length=MAX_TEXT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = staff_member(optional=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,9 +100,7 @@ class ProgrammeEpisode(models.Model):
         max_length=20, blank=True, help_text="Status of the latest claim not withdrawn"
     )
     enrolled_on = models.DateField()
-    enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    enrolled_by = staff_member()
 
     class Meta:
         indexes = [models.Index(fields=["ready_on"])]
@@ -124,7 +121,7 @@ class ProgressStatus(models.TextChoices):
     SIGNIFICANT = "significant", "Significant progress"
 
 
-class FamilyNeed(models.Model):
+class FamilyNeed(Recorded):
     """A need identified for the family against one headline outcome, with its evidence and
     where the evidence came from. The current progress is copied from the latest
     NeedProgress row so lists read one table."""
@@ -138,10 +135,6 @@ class FamilyNeed(models.Model):
         max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
     )
     significant_since = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["headline__order", "pk"]
@@ -157,7 +150,7 @@ class FamilyNeed(models.Model):
         return f"{self.headline} for {self.episode.case}"
 
 
-class NeedProgress(models.Model):
+class NeedProgress(Recorded):
     """Progress on one need, recorded at a review (TAF meeting) or at closure, with evidence.
     History: rows are only ever added."""
 
@@ -174,10 +167,6 @@ class NeedProgress(models.Model):
         related_name="+",
     )
     at_closure = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-recorded_on", "-pk"]
@@ -223,9 +212,7 @@ class ClaimBatch(models.Model):
     period = models.CharField(max_length=7, help_text="Financial year, for example 2026-27")
     number = models.PositiveIntegerField()
     created_on = models.DateField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
 
     class Meta:
         ordering = ["-period", "-number"]
@@ -246,15 +233,11 @@ class Claim(models.Model):
     period = models.CharField(max_length=7)
     status = models.CharField(max_length=20, choices=ClaimStatus.choices)
     prepared_on = models.DateField()
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    prepared_by = staff_member()
     reason = models.TextField(blank=True, max_length=MAX_TEXT)
     rules = models.JSONField(default=dict)
     audit_notes = models.TextField(blank=True, max_length=MAX_TEXT)
-    audited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    audited_by = staff_member(optional=True)
     audited_at = models.DateTimeField(null=True, blank=True)
     batch = models.ForeignKey(
         ClaimBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
@@ -289,7 +272,7 @@ class ClaimEvent(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=ClaimStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ClaimStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     at = models.DateTimeField(auto_now_add=True)
     notes = models.TextField(blank=True, max_length=MAX_TEXT)
 
@@ -305,7 +288,7 @@ class NetworkMeetingKind(models.TextChoices):
     FGDM = "fgdm", "Family group decision-making conference"
 
 
-class FamilyNetworkMeeting(models.Model):
+class FamilyNetworkMeeting(Recorded):
     """Families First: the family and its network make their own plan. Who from the network
     took part, the family's own plan, what the network will do, and when they meet next."""
 
@@ -320,19 +303,12 @@ class FamilyNetworkMeeting(models.Model):
     family_plan = models.TextField(max_length=MAX_TEXT)
     network_commitments = models.TextField(max_length=MAX_TEXT)
     next_meeting_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["case", "-held_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(next_meeting_on__isnull=True) | Q(next_meeting_on__gt=F("held_on")),
-                name="next_network_meeting_after_this_one",
-            )
+            empty_or_after("next_meeting_on", "held_on", name="next_network_meeting_after_this_one")
         ]
 
     def __str__(self) -> str:
@@ -347,9 +323,7 @@ class ReturnLayout(models.Model):
     """The columns of the quarterly family-level data return, in order (one row, pk=1)."""
 
     columns = ArrayField(models.CharField(max_length=40), default=list)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = staff_member(optional=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

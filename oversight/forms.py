@@ -1,16 +1,15 @@
 from django import forms
 
-from cases.forms import GovukForm, date_field, long_text
+from cases.forms import GovukForm, date_field, long_text, radios
 from oversight.models import ConsultationOutcome, SupervisionKind
 from partners.models import Agency
 
 
 class SupervisionForm(GovukForm):
-    kind = forms.ChoiceField(
-        label="Kind of record",
-        choices=SupervisionKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose case supervision or management oversight"},
+    kind = radios(
+        "Kind of record",
+        SupervisionKind.choices,
+        missing="Choose case supervision or management oversight",
     )
     held_on = date_field("Date of the supervision")
     discussion = long_text("What was discussed")
@@ -37,19 +36,13 @@ class ConsultationForm(GovukForm):
     )
     question = long_text("The question")
     advice = long_text("The advice you gave")
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=ConsultationOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the outcome of the consultation"},
+    outcome = radios(
+        "Outcome", ConsultationOutcome.choices, missing="Choose the outcome of the consultation"
     )
     follow_up_on = date_field("Follow up by (optional)", required=False)
 
 
 class ConsultationOutcomeForm(GovukForm):
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=ConsultationOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the outcome of the consultation"},
+    outcome = radios(
+        "Outcome", ConsultationOutcome.choices, missing="Choose the outcome of the consultation"
     )

@@ -9,10 +9,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.utils.text import format_lazy
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
+from earlyhelp.constraints import empty_or_after
+from earlyhelp.recorded import Recorded
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
@@ -22,27 +23,19 @@ class SupervisionKind(models.TextChoices):
     OVERSIGHT = "oversight", "Management oversight"
 
 
-class Supervision(models.Model):
+class Supervision(Recorded):
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="supervisions")
     kind = models.CharField(max_length=20, choices=SupervisionKind.choices)
     held_on = models.DateField()
     discussion = models.TextField(max_length=MAX_TEXT)
     decisions = models.TextField(max_length=MAX_TEXT)
     next_supervision_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["case", "-held_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(next_supervision_on__isnull=True)
-                | Q(next_supervision_on__gt=F("held_on")),
-                name="next_supervision_after_this_one",
-            )
+            empty_or_after("next_supervision_on", "held_on", name="next_supervision_after_this_one")
         ]
 
     def __str__(self) -> str:
@@ -88,9 +81,8 @@ class Consultation(models.Model):
             models.Index(fields=["consultant", "outcome", "follow_up_on"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("asked_on")),
-                name="consultation_follow_up_after_asked",
+            empty_or_after(
+                "follow_up_on", "asked_on", name="consultation_follow_up_after_asked", same_day=True
             )
         ]
 

@@ -153,8 +153,26 @@ class ApiTokenInline(admin.TabularInline):
         return False
 
 
+class AddedThroughService:
+    """An admin whose add page is `add_form` (save_model calls the service that writes the
+    record) and whose change page shows `fields`, the `readonly_fields` among them fixed."""
+
+    add_form: type[forms.ModelForm]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            return self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return list(self.add_form.base_fields) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+
 @admin.register(ServiceAccount)
-class ServiceAccountAdmin(AdministratorAdmin):
+class ServiceAccountAdmin(AddedThroughService, AdministratorAdmin):
     """Administrators create a partner system's account and token (the key shown once), list
     them with their last use, and revoke tokens (ApiTokenAdmin); every step audited
     (partners/service_accounts.py)."""
@@ -164,6 +182,7 @@ class ServiceAccountAdmin(AdministratorAdmin):
     readonly_fields = ["user", "agency", "role", "created_at", "created_by"]
     fields = ["system_name", "contact_email", *readonly_fields]
     inlines = [ApiTokenInline]
+    add_form = ServiceAccountAddForm
 
     def get_queryset(self, request):
         return (
@@ -172,19 +191,6 @@ class ServiceAccountAdmin(AdministratorAdmin):
             .select_related("user__agency")
             .annotate(last_token_use=Max("tokens__last_used_at"))
         )
-
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            return ServiceAccountAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return list(ServiceAccountAddForm.base_fields)
-        return self.fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else []
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -232,29 +238,26 @@ class ServiceAccountAdmin(AdministratorAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AdministratorAdmin):
+class ApiTokenAdmin(AddedThroughService, AdministratorAdmin):
     """Tokens: issue one (key shown once), see when each was last used, revoke."""
 
     list_display = ["__str__", "scope", "created_at", "expires_at", "last_used_at", "state"]
     list_filter = ["scope", "account"]
     actions = ["revoke"]
-    readonly_fields = ["account", "prefix", "scope", "created_at", "expires_at", "last_used_at"]
+    add_form = TokenIssueForm
+    fields = [
+        "account",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("account")
-
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            return TokenIssueForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["account", "scope", "days"]
-        return [*self.readonly_fields, "revoked_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "revoked_at"] if obj is not None else []
 
     def has_change_permission(self, request, obj=None):
         return False  # a token is issued or revoked, never edited

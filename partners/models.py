@@ -84,6 +84,14 @@ class Agency(models.Model):
         return self.kind == AgencyKind.EARLY_HELP_TEAM
 
 
+def one_per_feed_record(name: str) -> models.UniqueConstraint:
+    """An imported row is the one copy of its record in the feed it came from (a row typed
+    in here has no source)."""
+    return models.UniqueConstraint(
+        fields=["source", "external_id"], condition=~Q(source=""), name=name
+    )
+
+
 class ServiceStatus(models.TextChoices):
     """Open Referral UK service.status."""
 
@@ -117,13 +125,7 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"],
-                condition=~Q(source=""),
-                name="unique_imported_organisation",
-            )
-        ]
+        constraints = [one_per_feed_record("unique_imported_organisation")]
 
     def __str__(self) -> str:
         return self.name
@@ -182,11 +184,7 @@ class Service(models.Model):
                 | Q(minimum_age__lte=F("maximum_age")),
                 name="service_age_range_in_order",
             ),
-            models.UniqueConstraint(
-                fields=["source", "external_id"],
-                condition=~Q(source=""),
-                name="unique_imported_service",
-            ),
+            one_per_feed_record("unique_imported_service"),
         ]
         indexes = [models.Index(fields=["status", "name"])]
 

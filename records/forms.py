@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import GovukForm
+from cases.forms import GovukForm, radios
 
 
 class MergeForm(GovukForm):
@@ -24,11 +24,10 @@ class UndoForm(GovukForm):
 
 
 class DecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("dispose", "Approve disposal"), ("keep", "Keep for longer")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to approve disposal or keep the record"},
+    decision = radios(
+        "Decision",
+        [("dispose", "Approve disposal"), ("keep", "Keep for longer")],
+        missing="Choose whether to approve disposal or keep the record",
     )
     note = forms.CharField(
         label="Note",

@@ -1,11 +1,11 @@
 """Keeping records lawful over time: merges of duplicate people (undoable), the retention
 schedule, and the reviews that dispose of records past retention (leaving a stub)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from cases.models import Family, Person
+from earlyhelp.recorded import staff_member
 
 
 class PersonMerge(models.Model):
@@ -16,13 +16,9 @@ class PersonMerge(models.Model):
     retired = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_retired")
     reason = models.TextField(max_length=2000)
     moved = models.JSONField(default=dict)
-    merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    merged_by = staff_member()
     merged_at = models.DateTimeField(auto_now_add=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    undone_by = staff_member(optional=True)
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -90,9 +86,7 @@ class RetentionReview(models.Model):
     status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True, max_length=2000)
     disposed_summary = models.JSONField(default=dict, blank=True)

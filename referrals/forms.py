@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
+from cases.forms import checkboxes, optional_select, radios
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
 from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
@@ -75,25 +76,22 @@ def date(label: str, help_text: str = "For example, 27/03/2019"):
 
 
 class ReferralForm(forms.Form):
-    channel = forms.ChoiceField(
-        label="How did the request reach the front door?",
-        choices=[(Channel.PHONE, "Phone call"), (Channel.EMAIL, "Email")],
+    channel = radios(
+        "How did the request reach the front door?",
+        [(Channel.PHONE, "Phone call"), (Channel.EMAIL, "Email")],
         required=False,
-        widget=forms.RadioSelect,
     )
-    is_self_referral = forms.ChoiceField(
-        label="Who is asking for support?",
-        choices=[("no", "A professional"), ("yes", "The family themselves (self-referral)")],
+    is_self_referral = radios(
+        "Who is asking for support?",
+        [("no", "A professional"), ("yes", "The family themselves (self-referral)")],
+        missing="Select who is asking for support",
         initial="no",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who is asking for support"},
     )
     referrer_name = line("Referrer's full name", max_length=150)
     referrer_role = line("Job title or relationship to the family", max_length=150)
-    referrer_agency = forms.ModelChoiceField(
-        label="Agency",
-        queryset=Agency.objects.filter(active=True),
-        required=False,
+    referrer_agency = optional_select(
+        "Agency",
+        Agency.objects.filter(active=True),
         empty_label="Not listed, or not an agency",
         error_messages={"invalid_choice": "Select an agency from the list"},
     )
@@ -148,20 +146,15 @@ class ReferralForm(forms.Form):
         help_text="The family's strengths and the support that already helps.",
     )
     support_requested = text("What support do you think would help?")
-    needs = forms.ModelMultipleChoiceField(
-        label="Needs",
-        queryset=Need.objects.filter(active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    needs = checkboxes(
+        "Needs",
+        Need.objects.filter(active=True),
         error_messages={"invalid_choice": "Select needs from the list"},
     )
-    family_consent = forms.ChoiceField(
-        label="Does the family know about this request, and agree to it?",
-        choices=FamilyConsent.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether the family knows about and agrees to this request"
-        },
+    family_consent = radios(
+        "Does the family know about this request, and agree to it?",
+        FamilyConsent.choices,
+        missing="Select whether the family knows about and agrees to this request",
     )
     no_consent_reason = text(
         "Why has the family not agreed, or not been told?",
@@ -171,20 +164,16 @@ class ReferralForm(forms.Form):
             term_lazy("Early help"),
         ),
     )
-    urgency = forms.ChoiceField(
-        label="How urgent is this?",
-        choices=Urgency.choices,
+    urgency = radios(
+        "How urgent is this?",
+        Urgency.choices,
+        missing="Select how urgent this is",
         initial=Urgency.ROUTINE,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how urgent this is"},
     )
-    significant_harm = forms.ChoiceField(
-        label="Do you believe a child is at risk of significant harm?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select yes if you believe a child is at risk of significant harm"
-        },
+    significant_harm = radios(
+        "Do you believe a child is at risk of significant harm?",
+        YES_NO,
+        missing="Select yes if you believe a child is at risk of significant harm",
     )
     step_down_summary = text(
         "Social care summary for the step down",
@@ -392,68 +381,44 @@ class MatchForm(forms.Form):
         for entry, candidates in people:
             choices = [(str(c.person.pk), _shown_name(c.person)) for c in candidates]
             choices.append(("new", "None of these: a new person"))
-            self.fields[f"person_{entry.pk}"] = forms.ChoiceField(
-                label=f"Is {entry.full_name} one of these people?",
-                choices=choices,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": f"Select a match for {entry.full_name}, or 'a new person'"
-                },
+            self.fields[f"person_{entry.pk}"] = radios(
+                f"Is {entry.full_name} one of these people?",
+                choices,
+                missing=f"Select a match for {entry.full_name}, or 'a new person'",
             )
-        self.fields["family"] = forms.ChoiceField(
-            label="Which household is this request about?",
-            choices=[(str(f.pk), _shown_name(f)) for f in family_choices]
-            + [("new", "A new household")],
-            widget=forms.RadioSelect,
-            error_messages={"required": "Select the household, or 'a new household'"},
+        self.fields["family"] = radios(
+            "Which household is this request about?",
+            [(str(f.pk), _shown_name(f)) for f in family_choices] + [("new", "A new household")],
+            missing="Select the household, or 'a new household'",
         )
 
 
 class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    level_of_need = forms.TypedChoiceField(
-        label="Level of need",
-        coerce=int,
-        choices=[],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the level of need"},
-    )
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the outcome"},
-    )
-    partner_agency = forms.ModelChoiceField(
-        label="Partner agency",
-        queryset=Agency.objects.none(),
-        required=False,
+    level_of_need = radios("Level of need", missing="Select the level of need", coerce=int)
+    outcome = radios("Outcome", Outcome.choices, missing="Select the outcome")
+    partner_agency = optional_select(
+        "Partner agency",
+        Agency.objects.none(),
         empty_label="Select an agency",
         help_text="Usually the referrer's agency.",
     )
-    team = forms.ModelChoiceField(
-        label=format_lazy("District {} team", term_lazy("early help")),
-        queryset=Agency.objects.none(),
-        required=False,
+    team = optional_select(
+        format_lazy("District {} team", term_lazy("early help")),
+        Agency.objects.none(),
         empty_label="Select a team",
     )
-    lead_professional = forms.ModelChoiceField(
-        label=term_lazy("Lead professional"),
-        queryset=None,
-        required=False,
+    lead_professional = optional_select(
+        term_lazy("Lead professional"),
         empty_label=format_lazy(
             "No {} yet: the team allocates from its queue", term_lazy("lead professional")
         ),
         help_text="Someone who works for the agency or team you chose.",
     )
-    case = forms.ModelChoiceField(
-        label="Open case", queryset=None, required=False, empty_label="Select a case"
-    )
-    signposted_services = forms.ModelMultipleChoiceField(
-        label="Services from the directory",
-        queryset=Service.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    case = optional_select("Open case", empty_label="Select a case")
+    signposted_services = checkboxes(
+        "Services from the directory",
+        Service.objects.none(),
         help_text="Active services for families in this district.",
     )
     signposted_to = text(
@@ -509,11 +474,10 @@ class DecisionForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why is this request being closed?",
-        choices=ClosedReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select why the request is being closed"},
+    reason = radios(
+        "Why is this request being closed?",
+        ClosedReason.choices,
+        missing="Select why the request is being closed",
     )
     duplicate_of = line(
         "Reference of the request this duplicates",
@@ -561,10 +525,8 @@ class PersonSearchForm(forms.Form):
     date_of_birth = date("Date of birth")
     identifier = line("NHS number or UPN", max_length=20)
     postcode = line("Postcode", max_length=10)
-    district = forms.ModelChoiceField(
-        label="District",
-        queryset=None,
-        required=False,
+    district = optional_select(
+        "District",
         empty_label="Any district",
         error_messages={"invalid_choice": "Choose a district from the list"},
     )

@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, EarlyHelpCase, Family, LevelOfNeed, Need, Person
+from earlyhelp.recorded import staff_member
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
@@ -170,13 +171,7 @@ class Referral(models.Model):
     )
     picked_up_at = models.DateTimeField(null=True, blank=True)
     matched_at = models.DateTimeField(null=True, blank=True)
-    matched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    matched_by = staff_member(optional=True)
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
@@ -317,13 +312,7 @@ class TriageDecision(models.Model):
     allocated_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
     )
-    lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    lead_professional = staff_member(optional=True)
     case = models.ForeignKey(
         EarlyHelpCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -331,9 +320,7 @@ class TriageDecision(models.Model):
     signposted_services = models.ManyToManyField(
         "partners.Service", blank=True, related_name="signposting_decisions"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = staff_member()
     decided_at = models.DateTimeField()
 
     class Meta:
@@ -368,7 +355,7 @@ class ReferralStatusHistory(models.Model):
     from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
     verb = models.CharField(max_length=30)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
 

@@ -8,6 +8,22 @@ class ReminderOccurrenceAdmin(admin.ModelAdmin):
     """Read-only: what the engine has written and sent, for support. No personal details."""
 
     list_display = ["kind", "record_id", "case_id", "due_on", "stage", "recipient", "status"]
+    # In the order the columns were first laid out (the shared ones come from OwedMessage).
+    fields = [
+        "kind",
+        "record_type",
+        "record_id",
+        "case_id",
+        "due_on",
+        "stage",
+        "recipient",
+        "status",
+        "by_digest",
+        "notification",
+        "sent_at",
+        "digested_at",
+        "cancelled_reason",
+    ]
     list_filter = ["kind", "stage", "status"]
     date_hierarchy = "due_on"
 

@@ -1,18 +1,19 @@
 from django import forms
 
+from cases.forms import radios
+
 SINGLE = "single"
 DIGEST = "digest"
 
 
 class ReminderPreferencesForm(forms.Form):
-    delivery = forms.ChoiceField(
-        label="How do you want to get reminder emails?",
-        choices=[
+    delivery = radios(
+        "How do you want to get reminder emails?",
+        [
             (SINGLE, "One email for each reminder, as it happens"),
             (DIGEST, "One email a day at 7am, listing all my new reminders"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how you want to get reminder emails"},
+        missing="Select how you want to get reminder emails",
     )
 
 
@@ -24,9 +25,6 @@ class MessagePreferencesForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         for kind, label in MessageKind.choices:
-            self.fields[kind] = forms.ChoiceField(
-                label=label,
-                choices=Delivery.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": f"Choose how you want to get: {label.lower()}"},
+            self.fields[kind] = radios(
+                label, Delivery.choices, missing=f"Choose how you want to get: {label.lower()}"
             )

@@ -38,26 +38,19 @@ class OccurrenceStatus(models.TextChoices):
     CANCELLED = "cancelled", "Not sent: no longer due, or the person cannot see the case"
 
 
-class ReminderOccurrence(models.Model):
-    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+class OwedMessage(models.Model):
+    """A message owed to one person about one record, written once under its UNIQUE key:
+    whether it has gone, by digest or not, and the in-app notification it became."""
+
     record_type = models.CharField(max_length=40)
     record_id = models.BigIntegerField()
     case_id = models.BigIntegerField(null=True, blank=True)
-    due_on = models.DateField()
-    stage = models.CharField(max_length=20, choices=Stage.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
-    )
     status = models.CharField(
         max_length=20, choices=OccurrenceStatus.choices, default=OccurrenceStatus.PENDING
     )
     by_digest = models.BooleanField(default=False)
     notification = models.ForeignKey(
-        "earlyhelp.Notification",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+        "earlyhelp.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -65,7 +58,19 @@ class ReminderOccurrence(models.Model):
     cancelled_reason = models.CharField(max_length=40, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["pk"]
+
+
+class ReminderOccurrence(OwedMessage):
+    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+    due_on = models.DateField()
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+
+    class Meta(OwedMessage.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "record_type", "record_id", "due_on", "stage", "recipient"],
@@ -168,16 +173,13 @@ NOTICE_MESSAGE_KIND = {
 }
 
 
-class Notice(models.Model):
+class Notice(OwedMessage):
     """One message owed to one person (a user, or an external TAF member's address) about
     one event. Written in the same transaction as the change it tells of; the UNIQUE key
     (kind, record, stage, recipient) makes it exactly once, as for reminders (ADR 0004).
     `stage` distinguishes events on the same record: a meeting's sequence number."""
 
     kind = models.CharField(max_length=20, choices=NoticeKind.choices)
-    record_type = models.CharField(max_length=40)
-    record_id = models.BigIntegerField()
-    case_id = models.BigIntegerField(null=True, blank=True)
     stage = models.CharField(max_length=20, default="")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -188,20 +190,8 @@ class Notice(models.Model):
     )
     recipient_key = models.CharField(max_length=260)
     recipient_email = models.EmailField(blank=True)
-    status = models.CharField(
-        max_length=20, choices=OccurrenceStatus.choices, default=OccurrenceStatus.PENDING
-    )
-    by_digest = models.BooleanField(default=False)
-    notification = models.ForeignKey(
-        "earlyhelp.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    digested_at = models.DateTimeField(null=True, blank=True)
-    cancelled_reason = models.CharField(max_length=40, blank=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(OwedMessage.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "record_type", "record_id", "stage", "recipient_key"],

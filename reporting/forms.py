@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 
+from cases.forms import date_field, optional_select, radios
 from cases.models import MAX_TEXT
 from earlyhelp.wording import term_lazy
 from reporting.models import ExportKind, Grade
@@ -21,24 +22,18 @@ def quarter_choices(today: datetime.date, count: int = 8) -> list[tuple[str, str
 class ReportFilterForm(forms.Form):
     """District, agency and period. A chosen quarter, or a custom start and end."""
 
-    district = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All districts", label="District"
-    )
-    agency = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All agencies", label="Lead agency"
-    )
+    district = optional_select("District", empty_label="All districts")
+    agency = optional_select("Lead agency", empty_label="All agencies")
     quarter = forms.ChoiceField(label="Quarter", required=False)
-    start = forms.DateField(
-        label="Or from",
+    start = date_field(
+        "Or from",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the start date as a real date, like 01/04/2026"},
+        messages={"invalid": "Enter the start date as a real date, like 01/04/2026"},
     )
-    end = forms.DateField(
-        label="To",
+    end = date_field(
+        "To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
+        messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
     )
 
     def __init__(self, *args, districts, agencies, today=None, **kwargs):
@@ -88,29 +83,17 @@ GRADE_HELP = "Outstanding, good, requires improvement or inadequate"
 
 
 class QualityAuditForm(forms.Form):
-    assessment_grade = forms.ChoiceField(
-        label=term_lazy("Early Help Assessment"),
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the assessment"},
+    assessment_grade = radios(
+        term_lazy("Early Help Assessment"),
+        Grade.choices,
+        missing="Choose a grade for the assessment",
     )
-    plan_grade = forms.ChoiceField(
-        label="Family plan",
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the plan"},
+    plan_grade = radios("Family plan", Grade.choices, missing="Choose a grade for the plan")
+    review_grade = radios(
+        "Reviews (TAF meetings)", Grade.choices, missing="Choose a grade for the reviews"
     )
-    review_grade = forms.ChoiceField(
-        label="Reviews (TAF meetings)",
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the reviews"},
-    )
-    overall_grade = forms.ChoiceField(
-        label="The case overall",
-        choices=Grade.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a grade for the case overall"},
+    overall_grade = radios(
+        "The case overall", Grade.choices, missing="Choose a grade for the case overall"
     )
     feedback = forms.CharField(
         label=format_lazy("Feedback for the {}", term_lazy("lead professional")),

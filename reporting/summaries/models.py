@@ -60,13 +60,7 @@ class _CaseColumns(_Fact):
 
 
 class CaseFact(_CaseColumns):
-    case = models.OneToOneField(
-        "cases.EarlyHelpCase",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    case = _key("cases.EarlyHelpCase")
     lead_professional = _ref("partners.User", null=True)
     status = models.CharField(max_length=30)
     level_of_need = models.PositiveSmallIntegerField(null=True)
@@ -97,13 +91,7 @@ class CaseChildFact(_CaseColumns):
 class ChildFact(_Fact):
     """The attributes of a child on any case, for the breakdowns."""
 
-    person = models.OneToOneField(
-        "cases.Person",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    person = _key("cases.Person")
     date_of_birth = models.DateField(null=True)
     gender = models.CharField(max_length=10)
     ethnicity = models.CharField(max_length=10)
@@ -112,13 +100,7 @@ class ChildFact(_Fact):
 
 
 class ReferralFact(_Fact):
-    referral = models.OneToOneField(
-        "referrals.Referral",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    referral = _key("referrals.Referral")
     district = _ref("partners.District", null=True)
     family = _ref("cases.Family", null=True)
     created_by = _ref("partners.User", null=True)
@@ -145,13 +127,7 @@ class ReferralFact(_Fact):
 class AssessmentFact(_CaseColumns):
     """The first sign-off of each assessment."""
 
-    version = models.OneToOneField(
-        "assessments.AssessmentVersion",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    version = _key("assessments.AssessmentVersion")
     case = _ref("cases.EarlyHelpCase")
     signed_date = models.DateField()
     due_on = models.DateField()
@@ -163,13 +139,7 @@ class AssessmentFact(_CaseColumns):
 class ReviewFact(_CaseColumns):
     """A held review, and the date it was due by (set at the held meeting before)."""
 
-    meeting = models.OneToOneField(
-        "assessments.TafMeeting",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    meeting = _key("assessments.TafMeeting")
     case = _ref("cases.EarlyHelpCase")
     held_on = models.DateField()
     due = models.DateField(null=True)
@@ -190,13 +160,7 @@ class PlanOutcomeFact(_CaseColumns):
 
 
 class EducationFact(_Fact):
-    event = models.OneToOneField(
-        "reporting.EducationEvent",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    event = _key("reporting.EducationEvent")
     person = _ref("cases.Person")
     kind = models.CharField(max_length=20)
     occurred_on = models.DateField()
