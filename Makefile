@@ -18,12 +18,16 @@ run: $(STAMP)
 dev: $(STAMP)
 	$(BIN)/python -m config.launcher dev
 
+# Two test processes (pytest-xdist), one per core: each has its own test database and cache
+# prefix. TEST_PROCESSES=0 runs everything in one process.
+TEST_PROCESSES ?= 2
+
 test: $(STAMP) browser compose
-	$(BIN)/python -m config.launcher test -- $(PYTEST_ARGS)
+	$(BIN)/python -m config.launcher test -- -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 # Everything but the browser journeys and the real-worker tests: the quick loop while coding.
 test-fast: $(STAMP)
-	$(BIN)/python -m config.launcher test -- -m "not browser and not worker" $(PYTEST_ARGS)
+	$(BIN)/python -m config.launcher test -- -n $(TEST_PROCESSES) -m "not browser and not worker" $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${LOADTEST_PORT:-8001}
 mkdir -p bench/results
-.venv/bin/python manage.py run_benchmarks --prepare-only
+.venv/bin/python -m bench run_benchmarks --prepare-only
 DEBUG=false .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" \
   --workers "${GUNICORN_WORKERS:-4}" --log-level warning &
 server=$!

@@ -5,6 +5,7 @@ the embedded servers). With DJANGO_ENV=production a missing secret key or allowe
 stops the start, and `manage.py check --deploy` has nothing to warn about.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -155,12 +156,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: redis://host:port/n for a server, redis+socket:///path for the embedded one.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 _REDIS_FOR_PY = REDIS_URL.replace("redis+socket://", "unix://", 1)
+# Parallel test processes (pytest-xdist's gw0, gw1, …) each have their own test database;
+# their cache keys get their own prefix too, so that one process's cached figures, sessions
+# and throttle counts never answer another's. Celery test queues are named per process.
+_TEST_WORKER = f"-{os.environ.get('PYTEST_XDIST_WORKER', '')}" if TESTING else ""
 
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _REDIS_FOR_PY,
-        "KEY_PREFIX": env.str("CACHE_PREFIX", default="earlyhelp"),
+        "KEY_PREFIX": env.str("CACHE_PREFIX", default="earlyhelp") + _TEST_WORKER,
         "TIMEOUT": 300,
     }
 }
