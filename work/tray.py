@@ -32,7 +32,11 @@ from assessments.models import (
     SignOffDecision,
     TafMeeting,
 )
-from cases.access import cases_visible_to, closures_awaiting_authorisation_for
+from cases.access import (
+    cases_in_scope,
+    cases_visible_to,
+    closures_awaiting_authorisation_for,
+)
 from cases.models import CaseStatus, EarlyHelpCase, LeadProfessionalHandover
 from earlyhelp.working_days import add_working_days, working_days_between
 from oversight import selectors as oversight
@@ -373,8 +377,21 @@ def _deadline_items(user, today, scope, kinds, tray_kind, names: dict) -> list[T
     ]
 
 
+def open_cases_visible_to(user) -> QuerySet[EarlyHelpCase]:
+    """The open and awaiting cases the user may see (cases_visible_to), resolved to their ids
+    first: each query over them is then an indexed `id IN (...)` that PostgreSQL can count.
+    Over the scope's subqueries it guesses thousands of cases for a district's 300 and
+    hashes every family (and every outcome's progress) in the county to find them."""
+    reach = list(
+        cases_in_scope(user).filter(status__in=OPEN).order_by().values_list("pk", flat=True)
+    )
+    ids = list(cases_visible_to(user).filter(pk__in=reach).order_by().values_list("pk", flat=True))
+    return EarlyHelpCase.objects.filter(pk__in=ids)
+
+
 def manager_items(user, today: datetime.date) -> list[TrayItem]:
     scope = cases_visible_to(user)
+    open_cases = open_cases_visible_to(user)  # every kind but sign-off: open cases only
     items: list[TrayItem] = []
 
     def case_item(kind, due, pk, family, url=None, detail="", harm=False):
@@ -393,7 +410,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
         )
 
     for pk, opened, family, harm in (
-        scope.filter(status=CaseStatus.AWAITING_ALLOCATION)
+        open_cases.filter(status=CaseStatus.AWAITING_ALLOCATION)
         .annotate(harm=_harm())
         .values_list("pk", "opened_on", "family__name", "harm")
         .order_by("opened_on")[:LIMIT]
@@ -437,8 +454,9 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             detail=f"Lead: {lead}",
         )
 
-    overdue = _deadline_items(user, today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK, {})
-    overdue += _deadline_items(user, today, scope, (DeadlineKind.DRIFT,), TrayKind.DRIFT, {})
+    # Every deadline kind counts open cases only (reminders/deadlines.py).
+    overdue = _deadline_items(user, today, open_cases, OVERDUE_KINDS, TrayKind.OVERDUE_WORK, {})
+    overdue += _deadline_items(user, today, open_cases, (DeadlineKind.DRIFT,), TrayKind.DRIFT, {})
     families = dict(
         EarlyHelpCase.objects.filter(pk__in={i.case_id for i in overdue}).values_list(
             "pk", "family__name"
@@ -450,7 +468,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
 
     longest = today - datetime.timedelta(days=case_length_days())
     for pk, opened, family in (
-        scope.filter(status=CaseStatus.OPEN, opened_on__lte=longest)
+        open_cases.filter(status=CaseStatus.OPEN, opened_on__lte=longest)
         .values_list("pk", "opened_on", "family__name")
         .order_by("opened_on")[:LIMIT]
     ):
@@ -462,7 +480,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
         meeting__case_id=OuterRef("pk"), scaling__gt=F("outcome__baseline_scaling")
     )
     for pk, last_held, family in (
-        scope.filter(status=CaseStatus.OPEN)
+        open_cases.filter(status=CaseStatus.OPEN)
         .annotate(
             reviews=Count(
                 "taf_meetings",
@@ -484,7 +502,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
         )
 
     for pk, family, lead, last_seen, joined in (
-        scope.filter(status__in=OPEN, lead_professional__is_active=False)
+        open_cases.filter(lead_professional__is_active=False)
         .values_list(
             "pk",
             "family__name",
@@ -504,7 +522,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
 
     horizon = add_working_days(today, 5)
     for pk, due, family in (
-        oversight.supervision_due_cases(scope, today)
+        oversight.supervision_due_cases(open_cases, today)
         .filter(due_on__lte=horizon)
         .values_list("pk", "due_on", "family__name")
         .order_by("due_on")[:LIMIT]
