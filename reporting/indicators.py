@@ -602,6 +602,7 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
         ehc = figures.plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
         excl = figures.plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
         started = figures.episodes_started(scope, period)
+        supervision = figures.supervised_within_interval(scope, period, timezone.localdate())
     else:
         req = requests_received(referrals, period)
         timely = decision_timeliness(referrals, period)
@@ -613,10 +614,10 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
         ehc = plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
         excl = plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
         started = episodes_started(cases, period)
+        supervision = supervised_within_interval(cases, period, timezone.localdate())
     step = steps(cases, period)  # a few rows a year, indexed: always live
     moves = level_changes(cases, period)  # likewise
     qa = quality_audits(cases, period)
-    supervision = supervised_within_interval(cases, period, timezone.localdate())  # live too
     return [
         Section(
             "requests",

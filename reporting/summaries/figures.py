@@ -13,10 +13,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
-    Func,
-    PositiveSmallIntegerField,
+    OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -42,9 +43,46 @@ from reporting.summaries.models import (
 OPEN_STATUSES = [CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION]
 
 
+def _resolved(q: Q) -> Q:
+    """`q` with each subquery replaced by the values it gives now: the user's districts, own
+    cases and named families are a handful of ids, and as values PostgreSQL can count the
+    rows they select from its statistics (over `IN (SELECT ...)` it guesses, and plans a
+    district's figures as if for the county) and Django compiles them once, not per figure."""
+    resolved = Q(_connector=q.connector, _negated=q.negated)
+    for child in q.children:
+        if isinstance(child, Q):
+            child = _resolved(child)
+        elif isinstance(child[1], QuerySet):
+            child = (child[0], [_value(row) for row in child[1]])
+        resolved.children.append(child)
+    return resolved
+
+
+def _value(row):
+    """One row of a subquery as the value it selects (values(), values_list(), models)."""
+    if isinstance(row, dict):
+        (value,) = row.values()
+        return value
+    if isinstance(row, tuple):
+        (value,) = row
+        return value
+    return getattr(row, "pk", row)
+
+
+def _memo(scope, key: str, build):
+    """The scope's filter `key`, built once per scope (a page asks for it ten times)."""
+    if key not in scope.fact_filters:
+        scope.fact_filters[key] = build()
+    return scope.fact_filters[key]
+
+
 def _case_ids(scope) -> Q:
     """The scope as a filter on any case-based fact: the access rules of cases/access.py
     applied to the fact's copies of the case columns, narrowed by the filters."""
+    return _memo(scope, "cases", lambda: _case_filter(scope))
+
+
+def _case_filter(scope) -> Q:
     if scope.aggregate_only:
         q = Q()
     elif scope.user is None:
@@ -53,6 +91,7 @@ def _case_ids(scope) -> Q:
         q = case_columns_visible_to(scope.user, case_id="case_id")
         if q is None:
             return Q(pk__in=[])
+        q = _resolved(q)
     if scope.district is not None:
         q &= Q(district_id=scope.district.pk)
     if scope.agency is not None:
@@ -61,19 +100,22 @@ def _case_ids(scope) -> Q:
 
 
 def _referrals(scope):
-    facts = ReferralFact.objects.all()
+    return ReferralFact.objects.filter(_memo(scope, "referrals", lambda: _referral_filter(scope)))
+
+
+def _referral_filter(scope) -> Q:
     if not scope.aggregate_only:
         if scope.user is None:
-            return facts.filter(referral_id__in=scope.referrals.values("pk"))
+            return Q(referral_id__in=scope.referrals.values("pk"))
         q = referral_columns_visible_to(scope.user)
-        facts = facts.filter(q) if q is not None else facts.none()
+        q = _resolved(q) if q is not None else Q(pk__in=[])
     else:
-        facts = facts.exclude(status="draft")
+        q = ~Q(status="draft")
     if scope.district is not None:
-        facts = facts.filter(district_id=scope.district.pk)
+        q &= Q(district_id=scope.district.pk)
     if scope.agency is not None:
-        facts = facts.filter(allocated_agency_id=scope.agency.pk)
-    return facts
+        q &= Q(allocated_agency_id=scope.agency.pk)
+    return q
 
 
 def _in(period, field: str) -> Q:
@@ -222,6 +264,29 @@ def reviews_on_time(scope, period) -> dict:
     )
 
 
+def supervised_within_interval(scope, period, today: datetime.date) -> dict:
+    """reporting.indicators.supervised_within_interval over the case summaries: which cases
+    were open on the day as of the last refresh; their supervision is looked up live."""
+    from oversight.conf import supervision_interval_days
+    from oversight.models import Supervision
+
+    days = supervision_interval_days()
+    as_at = min(period.end, today)
+    supervised = Supervision.objects.filter(
+        case_id=OuterRef("case_id"),
+        held_on__gte=as_at - datetime.timedelta(days=days),
+        held_on__lte=as_at,
+    )
+    row = (
+        CaseFact.objects.filter(_case_ids(scope))
+        .filter(opened_on__lte=as_at)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_at))
+        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
+        .aggregate(open=Count("pk"), supervised=Count("pk", filter=Q(Exists(supervised))))
+    )
+    return {**row, "days": days, "as_at": as_at}
+
+
 def plan_before_education_event(scope, period, kind: str) -> dict:
     from cases.models import FamilyMembership
 
@@ -263,23 +328,20 @@ def breakdowns(scope, period):
         **{b[2]: b[2] for b in AGE_BANDS},
         "18 and over": "18 and over",
     }
+    # One GROUP BY over the four attributes and the deciles together (a few thousand rows
+    # at most), summed here: the children in scope are found once, not once per breakdown.
     counts = {"band": {}, "gender": {}, "ethnicity": {}, "send": {}}
+    decile_rows: dict[int | None, int] = {}
     for row in (
         children.annotate(band=band)
-        .values("band", "gender", "ethnicity", "send")
+        .values("band", "gender", "ethnicity", "send", "deciles")
         .annotate(n=Count("pk"))
     ):
         row["send"] = "send" if row["send"] else "none"
         for key in counts:
             counts[key][row[key]] = counts[key].get(row[key], 0) + row["n"]
-    decile_rows = {
-        row["decile"] or None: row["n"]
-        for row in children.annotate(
-            decile=Func(F("deciles"), function="unnest", output_field=PositiveSmallIntegerField())
-        )
-        .values("decile")
-        .annotate(n=Count("pk"))
-    }
+        for decile in row["deciles"]:  # distinct within a child: each child once a decile
+            decile_rows[decile or None] = decile_rows.get(decile or None, 0) + row["n"]
     decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
     if decile_rows.get(None):
         decile_list.append(("Not known", decile_rows[None]))
