@@ -592,16 +592,11 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
     if _use_summaries(live):
         from reporting.summaries import figures
 
-        req = figures.requests_received(scope, period)
-        timely = figures.decision_timeliness(scope, period)
-        rerefs = figures.re_referrals(scope, period)
-        worked = figures.worked_with(scope, period)
-        eha = figures.assessments_completed(scope, period)
-        closed = figures.closures(scope, period)
-        reviews = figures.reviews_on_time(scope, period)
-        ehc = figures.plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
-        excl = figures.plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
-        started = figures.episodes_started(scope, period)
+        counted = figures.indicator_figures(scope, period)  # kept until the next rebuild
+        req, timely, rerefs = counted["req"], counted["timely"], counted["rerefs"]
+        worked, eha, closed = counted["worked"], counted["eha"], counted["closed"]
+        reviews, started = counted["reviews"], counted["started"]
+        ehc, excl = counted["ehc"], counted["excl"]
         supervision = figures.supervised_within_interval(scope, period, timezone.localdate())
     else:
         req = requests_received(referrals, period)
@@ -812,7 +807,7 @@ def breakdowns_for(scope: Scope, period: Period, *, live: bool | None = None) ->
     if _use_summaries(live):
         from reporting.summaries import figures
 
-        return figures.breakdowns(scope, period)
+        return figures.cached_breakdowns(scope, period)
     return breakdowns(scope.cases, period)
 
 

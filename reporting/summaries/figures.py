@@ -8,7 +8,11 @@ facts by district and agency columns; everyone else by `case_id IN cases_visible
 """
 
 import datetime
+import hashlib
+import logging
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -38,7 +42,10 @@ from reporting.summaries.models import (
     EducationFact,
     ReferralFact,
     ReviewFact,
+    SummaryRefresh,
 )
+
+logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = [CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION]
 
@@ -53,9 +60,17 @@ def _resolved(q: Q) -> Q:
         if isinstance(child, Q):
             child = _resolved(child)
         elif isinstance(child[1], QuerySet):
-            child = (child[0], [_value(row) for row in child[1]])
+            child = (child[0], _sorted([_value(row) for row in child[1]]))
         resolved.children.append(child)
     return resolved
+
+
+def _sorted(values: list) -> list:
+    """In order, so the same scope always reads the same (and has the same cache key)."""
+    try:
+        return sorted(values)
+    except TypeError:  # a NULL among them: the order does not change what IN selects
+        return values
 
 
 def _value(row):
@@ -116,6 +131,112 @@ def _referral_filter(scope) -> Q:
     if scope.agency is not None:
         q &= Q(allocated_agency_id=scope.agency.pk)
     return q
+
+
+# --- Figures kept until the next rebuild -------------------------------------------------
+
+CACHE_SECONDS = 15 * 60  # a rebuild every 10 minutes makes new keys before this runs out
+
+
+def _rebuild_stamp() -> str | None:
+    """Which rebuild the summaries are: this database (its oid: a database made again with
+    the same ids, in tests or a new bench county, shares nothing) and the refresh row's
+    version (xmin changes with every rebuild, even two in the same second)."""
+    from reporting.summaries.refresh import NAME
+
+    table = connection.ops.quote_name(SummaryRefresh._meta.db_table)
+    database = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+    sql = f"SELECT {database}, refreshed_at, xmin FROM {table} WHERE name = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [NAME])
+        row = cursor.fetchone()
+    return None if row is None else "|".join(str(v) for v in row)
+
+
+def _cache_key(scope, period, name: str) -> str | None:
+    """The key of a set of figures: what they are, the period, the scope's filters with their
+    values (a change to the user's districts, cases or named families is a new key) and the
+    rebuild. None (not kept) for a scope given as querysets, not as a user's rules."""
+    if scope.user is None and not scope.aggregate_only:
+        return None
+    stamp = _rebuild_stamp()
+    if stamp is None:
+        return None
+    parts = (
+        name,
+        stamp,
+        period.start,
+        period.end,
+        scope.aggregate_only,
+        scope.district.pk if scope.district else None,
+        scope.agency.pk if scope.agency else None,
+        _case_ids(scope),
+        _memo(scope, "referrals", lambda: _referral_filter(scope)),
+    )
+    digest = hashlib.sha256("|".join(repr(p) for p in parts).encode()).hexdigest()
+    return f"summaries:{name}:{digest}"
+
+
+def _cached(scope, period, name: str, compute):
+    """compute(), kept in the cache until the next rebuild. The figures read nothing but
+    the summary tables, so between rebuilds they cannot change; when the cache is
+    unreachable they are counted anyway."""
+    key = _cache_key(scope, period, name)
+    if key is None:
+        return compute()
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001  (a cache outage: count, never fail the page)
+        logger.warning("summaries figures cache unavailable", exc_info=True)
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("summaries figures cache unavailable", exc_info=True)
+    return value
+
+
+def indicator_figures(scope, period) -> dict:
+    """The indicators page's summary figures for (scope, period), by name, kept until the
+    next rebuild. A strategic viewer's district filter picks children by their family's
+    district today (plan_before_education_event): those two figures are counted each time."""
+    from reporting.models import EducationEventKind
+
+    kinds = {"ehc": EducationEventKind.EHC_REQUEST, "excl": EducationEventKind.EXCLUSION}
+    reads_records = scope.aggregate_only and scope.district is not None
+
+    def compute() -> dict:
+        counted = {
+            "req": requests_received(scope, period),
+            "timely": decision_timeliness(scope, period),
+            "rerefs": re_referrals(scope, period),
+            "worked": worked_with(scope, period),
+            "eha": assessments_completed(scope, period),
+            "closed": closures(scope, period),
+            "reviews": reviews_on_time(scope, period),
+            "started": episodes_started(scope, period),
+        }
+        if not reads_records:
+            counted.update(
+                {k: plan_before_education_event(scope, period, v) for k, v in kinds.items()}
+            )
+        return counted
+
+    counted = _cached(scope, period, "indicators", compute)
+    if reads_records:
+        counted = {
+            **counted,
+            **{k: plan_before_education_event(scope, period, v) for k, v in kinds.items()},
+        }
+    return counted
+
+
+def cached_breakdowns(scope, period) -> list:
+    """breakdowns(), kept until the next rebuild."""
+    return _cached(scope, period, "breakdowns", lambda: breakdowns(scope, period))
 
 
 def _in(period, field: str) -> Q:
