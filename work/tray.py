@@ -171,6 +171,8 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
     # The cases I lead, once, as ids: each kind below is then a plain indexed IN list
     # instead of re-running the scope's UNION (a practitioner leads tens, not thousands).
     led_ids = list(_led_by(user).values_list("pk", flat=True)[: LIMIT * 5])
+    if not led_ids:  # a manager leading nothing: only actions owned, contributions asked
+        return [*_action_items(user, today), *_contribution_items(user, today)]
     led = EarlyHelpCase.objects.filter(pk__in=led_ids)
     horizon = add_working_days(today, LOOK_AHEAD_WORKING_DAYS)
     items: list[TrayItem] = []
@@ -257,27 +259,7 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
             harm,
         )
 
-    for case_id, due, family, harm, what in (
-        PlanAction.objects.filter(
-            owner_member__user_id=user.pk,
-            owner_member__left_on__isnull=True,
-            status__in=OPEN_ACTION_STATUSES,
-            outcome__removed_on__isnull=True,
-            outcome__plan__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
-        )
-        .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
-        .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
-        .order_by("due_on")[:LIMIT]
-    ):
-        add(
-            TrayKind.ACTION,
-            due,
-            case_id,
-            family,
-            reverse("family_plan", args=[case_id]),
-            harm,
-            what[:120],
-        )
+    items.extend(_action_items(user, today))
 
     renew = datetime.timedelta(days=consent_renewal_days())
     for pk, opened, family, harm, given in (
@@ -319,6 +301,35 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
 
     items.extend(_contribution_items(user, today))
     return items
+
+
+def _action_items(user, today) -> list[TrayItem]:
+    """Plan actions the user owns as a TAF member, on open cases they may read."""
+    return [
+        TrayItem(
+            kind=TrayKind.ACTION,
+            due_date=due,
+            today=today,
+            url=reverse("family_plan", args=[case_id]),
+            case_id=case_id,
+            reference=_ref(case_id),
+            family=family,
+            detail=what[:120],
+            significant_harm=harm,
+        )
+        for case_id, due, family, harm, what in (
+            PlanAction.objects.filter(
+                owner_member__user_id=user.pk,
+                owner_member__left_on__isnull=True,
+                status__in=OPEN_ACTION_STATUSES,
+                outcome__removed_on__isnull=True,
+                outcome__plan__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
+            )
+            .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
+            .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
+            .order_by("due_on")[:LIMIT]
+        )
+    ]
 
 
 def _contribution_items(user, today) -> list[TrayItem]:
