@@ -93,8 +93,8 @@ class Scope:
     districts: list = field(default_factory=list)
     agencies: list = field(default_factory=list)
     user: object = None  # whose scope (the summaries apply the same rules to their copies)
-    # The scope's filters over the summary tables, worked out once per page (summaries.figures)
-    fact_filters: dict = field(default_factory=dict, repr=False, compare=False)
+    # What the summaries worked out for this scope, once per page (summaries.figures)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def suppress(self) -> bool:

@@ -84,11 +84,11 @@ def _value(row):
     return getattr(row, "pk", row)
 
 
-def _memo(scope, key: str, build):
-    """The scope's filter `key`, built once per scope (a page asks for it ten times)."""
-    if key not in scope.fact_filters:
-        scope.fact_filters[key] = build()
-    return scope.fact_filters[key]
+def _memo(scope, key, build):
+    """build() once per scope and page (a page asks for the scope's filters ten times)."""
+    if key not in scope.memo:
+        scope.memo[key] = build()
+    return scope.memo[key]
 
 
 def _case_ids(scope) -> Q:
@@ -159,7 +159,7 @@ def _cache_key(scope, period, name: str) -> str | None:
     rebuild. None (not kept) for a scope given as querysets, not as a user's rules."""
     if scope.user is None and not scope.aggregate_only:
         return None
-    stamp = _rebuild_stamp()
+    stamp = _memo(scope, "rebuild", _rebuild_stamp)
     if stamp is None:
         return None
     parts = (
@@ -317,9 +317,8 @@ def worked_with(scope, period) -> dict:
         universal_plus=Count("pk", filter=Q(level_of_need=LevelOfNeed.UNIVERSAL_PLUS)),
         targeted=Count("pk", filter=Q(level_of_need=LevelOfNeed.TARGETED)),
     )
-    row["children"] = _active_children(scope, period).aggregate(
-        n=Count("person_id", distinct=True)
-    )["n"]
+    # Every child on a case has a ChildFact (same rebuild): one group row per kind of child.
+    row["children"] = sum(group["n"] for group in _children_groups(scope, period))
     return row
 
 
@@ -427,13 +426,9 @@ def plan_before_education_event(scope, period, kind: str) -> dict:
     return events.aggregate(events=Count("pk"), with_plan=Count("pk", filter=Q(with_plan=True)))
 
 
-def breakdowns(scope, period):
-    from reporting.indicators import AGE_BANDS, Breakdown, _years_before
+def _age_band(end: datetime.date) -> Case:
+    from reporting.indicators import AGE_BANDS, _years_before
 
-    children = ChildFact.objects.filter(
-        person_id__in=_active_children(scope, period).values("person_id")
-    )
-    end = period.end
     whens = [When(date_of_birth__isnull=True, then=Value("unborn"))]
     for low, high, label in AGE_BANDS:
         whens.append(
@@ -443,24 +438,41 @@ def breakdowns(scope, period):
                 then=Value(label),
             )
         )
-    band = Case(*whens, default=Value("18 and over"), output_field=CharField())
+    return Case(*whens, default=Value("18 and over"), output_field=CharField())
+
+
+def _children_groups(scope, period) -> list[dict]:
+    """The children worked with in the period, counted by age band (at its end), gender,
+    ethnicity, SEND and deciles together: one GROUP BY (a few thousand rows at most) for
+    the breakdowns and the number of children, which find the children once, not each."""
+
+    def count() -> list[dict]:
+        children = ChildFact.objects.filter(
+            person_id__in=_active_children(scope, period).values("person_id")
+        )
+        return list(
+            children.annotate(band=_age_band(period.end))
+            .values("band", "gender", "ethnicity", "send", "deciles")
+            .annotate(n=Count("pk"))
+        )
+
+    return _memo(scope, ("children", period.start, period.end), count)
+
+
+def breakdowns(scope, period):
+    from reporting.indicators import AGE_BANDS, Breakdown
+
     age_labels = {
         "unborn": "Unborn",
         **{b[2]: b[2] for b in AGE_BANDS},
         "18 and over": "18 and over",
     }
-    # One GROUP BY over the four attributes and the deciles together (a few thousand rows
-    # at most), summed here: the children in scope are found once, not once per breakdown.
     counts = {"band": {}, "gender": {}, "ethnicity": {}, "send": {}}
     decile_rows: dict[int | None, int] = {}
-    for row in (
-        children.annotate(band=band)
-        .values("band", "gender", "ethnicity", "send", "deciles")
-        .annotate(n=Count("pk"))
-    ):
-        row["send"] = "send" if row["send"] else "none"
+    for row in _children_groups(scope, period):
+        values = {**row, "send": "send" if row["send"] else "none"}
         for key in counts:
-            counts[key][row[key]] = counts[key].get(row[key], 0) + row["n"]
+            counts[key][values[key]] = counts[key].get(values[key], 0) + row["n"]
         for decile in row["deciles"]:  # distinct within a child: each child once a decile
             decile_rows[decile or None] = decile_rows.get(decile or None, 0) + row["n"]
     decile_list = [(f"Decile {d}", decile_rows[d]) for d in range(1, 11) if decile_rows.get(d)]
