@@ -59,7 +59,7 @@ def _resolved(q: Q) -> Q:
     for child in q.children:
         if isinstance(child, Q):
             child = _resolved(child)
-        elif isinstance(child[1], QuerySet):
+        elif isinstance(child, tuple) and isinstance(child[1], QuerySet):
             child = (child[0], _sorted([_value(row) for row in child[1]]))
         resolved.children.append(child)
     return resolved
@@ -157,7 +157,8 @@ def _cache_key(scope, period, name: str) -> str | None:
     """The key of a set of figures: what they are, the period, the scope's filters with their
     values (a change to the user's districts, cases or named families is a new key) and the
     rebuild. None (not kept) for a scope given as querysets, not as a user's rules."""
-    if scope.user is None and not scope.aggregate_only:
+    filters = (_case_ids(scope), _memo(scope, "referrals", lambda: _referral_filter(scope)))
+    if not all(_literal(q) for q in filters):
         return None
     stamp = _memo(scope, "rebuild", _rebuild_stamp)
     if stamp is None:
@@ -170,11 +171,28 @@ def _cache_key(scope, period, name: str) -> str | None:
         scope.aggregate_only,
         scope.district.pk if scope.district else None,
         scope.agency.pk if scope.agency else None,
-        _case_ids(scope),
-        _memo(scope, "referrals", lambda: _referral_filter(scope)),
+        *filters,
     )
     digest = hashlib.sha256("|".join(repr(p) for p in parts).encode()).hexdigest()
     return f"summaries:{name}:{digest}"
+
+
+LITERALS = (int, str, bool, float, datetime.date, type(None))
+
+
+def _literal(q: Q) -> bool:
+    """Whether `q` is plain values all through, so that its repr says exactly what it
+    selects (a queryset or expression left in it could select something else tomorrow)."""
+    for child in q.children:
+        if isinstance(child, Q):
+            if not _literal(child):
+                return False
+        elif not isinstance(child, tuple) or not (
+            isinstance(child[1], LITERALS)
+            or (isinstance(child[1], list) and all(isinstance(v, LITERALS) for v in child[1]))
+        ):
+            return False
+    return True
 
 
 def _cached(scope, period, name: str, compute):
