@@ -93,8 +93,6 @@ class Scope:
     districts: list = field(default_factory=list)
     agencies: list = field(default_factory=list)
     user: object = None  # whose scope (the summaries apply the same rules to their copies)
-    # What the summaries worked out for this scope, once per page (summaries.figures)
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def suppress(self) -> bool:

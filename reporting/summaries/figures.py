@@ -8,8 +8,10 @@ facts by district and agency columns; everyone else by `case_id IN cases_visible
 """
 
 import datetime
+import functools
 import hashlib
 import logging
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -84,11 +86,35 @@ def _value(row):
     return getattr(row, "pk", row)
 
 
+# What one set of figures works out once (the scope's filters, the rebuild, the children):
+# kept for the length of one call of a function marked @_one_count, never longer, so a scope
+# used again after a rebuild or a change to the user's access is worked out afresh.
+_MEMO: ContextVar[dict | None] = ContextVar("summaries_memo", default=None)
+
+
+def _one_count(function):
+    @functools.wraps(function)
+    def counted(scope, *args, **kwargs):
+        if _MEMO.get() is not None:
+            return function(scope, *args, **kwargs)
+        token = _MEMO.set({})
+        try:
+            return function(scope, *args, **kwargs)
+        finally:
+            _MEMO.reset(token)
+
+    return counted
+
+
 def _memo(scope, key, build):
-    """build() once per scope and page (a page asks for the scope's filters ten times)."""
-    if key not in scope.memo:
-        scope.memo[key] = build()
-    return scope.memo[key]
+    """build() once per scope within one @_one_count call (a page asks ten times)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return build()
+    key = (id(scope), key)
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 def _case_ids(scope) -> Q:
@@ -217,6 +243,7 @@ def _cached(scope, period, name: str, compute):
     return value
 
 
+@_one_count
 def indicator_figures(scope, period) -> dict:
     """The indicators page's summary figures for (scope, period), by name, kept until the
     next rebuild. A strategic viewer's district filter picks children by their family's
@@ -252,6 +279,7 @@ def indicator_figures(scope, period) -> dict:
     return counted
 
 
+@_one_count
 def cached_breakdowns(scope, period) -> list:
     """breakdowns(), kept until the next rebuild."""
     return _cached(scope, period, "breakdowns", lambda: breakdowns(scope, period))
@@ -286,6 +314,7 @@ def requests_received(scope, period) -> dict:
     }
 
 
+@_one_count
 def decision_timeliness(scope, period) -> dict:
     return (
         _referrals(scope)
@@ -326,6 +355,7 @@ def _active(scope, period):
     )
 
 
+@_one_count
 def worked_with(scope, period) -> dict:
     active = _active(scope, period)
     row = active.aggregate(
@@ -402,6 +432,7 @@ def reviews_on_time(scope, period) -> dict:
     )
 
 
+@_one_count
 def supervised_within_interval(scope, period, today: datetime.date) -> dict:
     """reporting.indicators.supervised_within_interval over the case summaries: which cases
     were open on the day as of the last refresh; their supervision is looked up live."""
@@ -477,6 +508,7 @@ def _children_groups(scope, period) -> list[dict]:
     return _memo(scope, ("children", period.start, period.end), count)
 
 
+@_one_count
 def breakdowns(scope, period):
     from reporting.indicators import AGE_BANDS, Breakdown
 
@@ -513,6 +545,7 @@ def breakdowns(scope, period):
     ]
 
 
+@_one_count
 def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:
     open_cases = CaseFact.objects.filter(_case_ids(scope), status__in=OPEN_STATUSES)
     soon = add_working_days(today, due_soon_working_days)
