@@ -592,12 +592,11 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
     if _use_summaries(live):
         from reporting.summaries import figures
 
-        counted = figures.indicator_figures(scope, period)  # kept until the next rebuild
+        counted = figures.indicator_figures(scope, period, timezone.localdate())
         req, timely, rerefs = counted["req"], counted["timely"], counted["rerefs"]
         worked, eha, closed = counted["worked"], counted["eha"], counted["closed"]
         reviews, started = counted["reviews"], counted["started"]
-        ehc, excl = counted["ehc"], counted["excl"]
-        supervision = figures.supervised_within_interval(scope, period, timezone.localdate())
+        ehc, excl, supervision = counted["ehc"], counted["excl"], counted["supervision"]
     else:
         req = requests_received(referrals, period)
         timely = decision_timeliness(referrals, period)

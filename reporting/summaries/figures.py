@@ -244,10 +244,11 @@ def _cached(scope, period, name: str, compute):
 
 
 @_one_count
-def indicator_figures(scope, period) -> dict:
+def indicator_figures(scope, period, today: datetime.date) -> dict:
     """The indicators page's summary figures for (scope, period), by name, kept until the
-    next rebuild. A strategic viewer's district filter picks children by their family's
-    district today (plan_before_education_event): those two figures are counted each time."""
+    next rebuild; supervision is looked up live. A strategic viewer's district filter picks
+    children by their family's district today (plan_before_education_event): those two
+    figures are counted each time."""
     from reporting.models import EducationEventKind
 
     kinds = {"ehc": EducationEventKind.EHC_REQUEST, "excl": EducationEventKind.EXCLUSION}
@@ -276,7 +277,8 @@ def indicator_figures(scope, period) -> dict:
             **counted,
             **{k: plan_before_education_event(scope, period, v) for k, v in kinds.items()},
         }
-    return counted
+    # Supervision is looked up live: counted each time, with the same scope's filters.
+    return {**counted, "supervision": supervised_within_interval(scope, period, today)}
 
 
 @_one_count
