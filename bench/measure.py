@@ -53,7 +53,26 @@ def metered():
         yield meter
 
 
-def measure(name: str, call: Callable[[], object], *, runs: int = 20, warm: int = 3) -> Result:
+_only: tuple[str, ...] = ()
+
+
+def select(names: list[str] | None) -> None:
+    """Measure only the benchmarks whose name contains one of `names` (any case); all of
+    them when empty (run_benchmarks --only)."""
+    global _only
+    _only = tuple(n.lower() for n in names or ())
+
+
+def selected(name: str) -> bool:
+    return not _only or any(n in name.lower() for n in _only)
+
+
+def measure(
+    name: str, call: Callable[[], object], *, runs: int = 20, warm: int = 3
+) -> Result | None:
+    """None, without calling, when the benchmark is not selected (select())."""
+    if not selected(name):
+        return None
     status: int | str = "ok"
     for _ in range(warm):
         outcome = call()

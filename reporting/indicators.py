@@ -617,16 +617,11 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
     if _use_summaries(live):
         from reporting.summaries import figures
 
-        req = figures.requests_received(scope, period)
-        timely = figures.decision_timeliness(scope, period)
-        rerefs = figures.re_referrals(scope, period)
-        worked = figures.worked_with(scope, period)
-        eha = figures.assessments_completed(scope, period)
-        closed = figures.closures(scope, period)
-        reviews = figures.reviews_on_time(scope, period)
-        ehc = figures.plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
-        excl = figures.plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
-        started = figures.episodes_started(scope, period)
+        counted = figures.indicator_figures(scope, period, timezone.localdate())
+        req, timely, rerefs = counted["req"], counted["timely"], counted["rerefs"]
+        worked, eha, closed = counted["worked"], counted["eha"], counted["closed"]
+        reviews, started = counted["reviews"], counted["started"]
+        ehc, excl, supervision = counted["ehc"], counted["excl"], counted["supervision"]
     else:
         req = requests_received(referrals, period)
         timely = decision_timeliness(referrals, period)
@@ -638,10 +633,10 @@ def indicators_for(scope: Scope, period: Period, *, live: bool | None = None) ->
         ehc = plan_before_education_event(scope, period, EducationEventKind.EHC_REQUEST)
         excl = plan_before_education_event(scope, period, EducationEventKind.EXCLUSION)
         started = episodes_started(cases, period)
+        supervision = supervised_within_interval(cases, period, timezone.localdate())
     step = steps(cases, period)  # a few rows a year, indexed: always live
     moves = level_changes(cases, period)  # likewise
     qa = quality_audits(cases, period)
-    supervision = supervised_within_interval(cases, period, timezone.localdate())  # live too
     return [
         Section(
             "requests",
@@ -836,7 +831,7 @@ def breakdowns_for(scope: Scope, period: Period, *, live: bool | None = None) ->
     if _use_summaries(live):
         from reporting.summaries import figures
 
-        return figures.breakdowns(scope, period)
+        return figures.cached_breakdowns(scope, period)
     return breakdowns(scope.cases, period)
 
 

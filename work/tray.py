@@ -32,7 +32,11 @@ from assessments.models import (
     SignOffDecision,
     TafMeeting,
 )
-from cases.access import cases_visible_to, closures_awaiting_authorisation_for
+from cases.access import (
+    cases_in_scope,
+    cases_visible_to,
+    closures_awaiting_authorisation_for,
+)
 from cases.models import CaseStatus, EarlyHelpCase, LeadProfessionalHandover
 from earlyhelp.working_days import add_working_days, working_days_between
 from oversight import selectors as oversight
@@ -201,6 +205,8 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
     # The cases I lead, once, as ids: each kind below is then a plain indexed IN list
     # instead of re-running the scope's UNION (a practitioner leads tens, not thousands).
     led_ids = list(_led_by(user).values_list("pk", flat=True)[: LIMIT * 5])
+    if not led_ids:  # a manager leading nothing: only actions owned, contributions asked
+        return [*_action_items(user, today), *_contribution_items(user, today)]
     led = EarlyHelpCase.objects.filter(pk__in=led_ids)
     horizon = add_working_days(today, LOOK_AHEAD_WORKING_DAYS)
     items: list[TrayItem] = []
@@ -277,27 +283,7 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
             harm,
         )
 
-    for case_id, due, family, harm, what in (
-        PlanAction.objects.filter(
-            owner_member__user_id=user.pk,
-            owner_member__left_on__isnull=True,
-            status__in=OPEN_ACTION_STATUSES,
-            outcome__removed_on__isnull=True,
-            outcome__plan__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
-        )
-        .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
-        .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
-        .order_by("due_on")[:LIMIT]
-    ):
-        add(
-            TrayKind.ACTION,
-            due,
-            case_id,
-            family,
-            reverse("family_plan", args=[case_id]),
-            harm,
-            what[:120],
-        )
+    items.extend(_action_items(user, today))
 
     renew = datetime.timedelta(days=consent_renewal_days())
     for pk, opened, family, harm, given in (
@@ -339,6 +325,34 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
 
     items.extend(_contribution_items(user, today))
     return items
+
+
+def _action_items(user, today) -> list[TrayItem]:
+    """Plan actions the user owns as a TAF member, on open cases they may read."""
+    return [
+        _case_item(
+            TrayKind.ACTION,
+            due,
+            today,
+            case_id,
+            family,
+            url=reverse("family_plan", args=[case_id]),
+            detail=what[:120],
+            harm=harm,
+        )
+        for case_id, due, family, harm, what in (
+            PlanAction.objects.filter(
+                owner_member__user_id=user.pk,
+                owner_member__left_on__isnull=True,
+                status__in=OPEN_ACTION_STATUSES,
+                outcome__removed_on__isnull=True,
+                outcome__plan__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
+            )
+            .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
+            .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
+            .order_by("due_on")[:LIMIT]
+        )
+    ]
 
 
 def _contribution_items(user, today) -> list[TrayItem]:
@@ -389,15 +403,28 @@ def _deadline_items(today, scope, kinds, tray_kind) -> list[TrayItem]:
     ]
 
 
+def open_cases_visible_to(user) -> QuerySet[EarlyHelpCase]:
+    """The open and awaiting cases the user may see (cases_visible_to), resolved to their ids
+    first: each query over them is then an indexed `id IN (...)` that PostgreSQL can count.
+    Over the scope's subqueries it guesses thousands of cases for a district's 300 and
+    hashes every family (and every outcome's progress) in the county to find them."""
+    reach = list(
+        cases_in_scope(user).filter(status__in=OPEN).order_by().values_list("pk", flat=True)
+    )
+    ids = list(cases_visible_to(user).filter(pk__in=reach).order_by().values_list("pk", flat=True))
+    return EarlyHelpCase.objects.filter(pk__in=ids)
+
+
 def manager_items(user, today: datetime.date) -> list[TrayItem]:
     scope = cases_visible_to(user)
+    open_cases = open_cases_visible_to(user)  # every kind but sign-off: open cases only
     items: list[TrayItem] = []
 
     def case_item(kind, due, pk, family, **more):
         items.append(_case_item(kind, due, today, pk, family, **more))
 
     for pk, opened, family, harm in (
-        scope.filter(status=CaseStatus.AWAITING_ALLOCATION)
+        open_cases.filter(status=CaseStatus.AWAITING_ALLOCATION)
         .annotate(harm=_harm())
         .values_list("pk", "opened_on", "family__name", "harm")
         .order_by("opened_on")[:LIMIT]
@@ -441,13 +468,14 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             detail=f"Lead: {lead}",
         )
 
-    overdue = _deadline_items(today, scope, OVERDUE_KINDS, TrayKind.OVERDUE_WORK)
-    overdue += _deadline_items(today, scope, (DeadlineKind.DRIFT,), TrayKind.DRIFT)
+    # Every deadline kind counts open cases only (reminders/deadlines.py).
+    overdue = _deadline_items(today, open_cases, OVERDUE_KINDS, TrayKind.OVERDUE_WORK)
+    overdue += _deadline_items(today, open_cases, (DeadlineKind.DRIFT,), TrayKind.DRIFT)
     items.extend(_with_families(overdue))
 
     longest = today - datetime.timedelta(days=case_length_days())
     for pk, opened, family in (
-        scope.filter(status=CaseStatus.OPEN, opened_on__lte=longest)
+        open_cases.filter(status=CaseStatus.OPEN, opened_on__lte=longest)
         .values_list("pk", "opened_on", "family__name")
         .order_by("opened_on")[:LIMIT]
     ):
@@ -459,7 +487,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
         meeting__case_id=OuterRef("pk"), scaling__gt=F("outcome__baseline_scaling")
     )
     for pk, last_held, family in (
-        scope.filter(status=CaseStatus.OPEN)
+        open_cases.filter(status=CaseStatus.OPEN)
         .annotate(
             reviews=Count(
                 "taf_meetings",
@@ -481,7 +509,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
         )
 
     for pk, family, lead, last_seen, joined in (
-        scope.filter(status__in=OPEN, lead_professional__is_active=False)
+        open_cases.filter(lead_professional__is_active=False)
         .values_list(
             "pk",
             "family__name",
@@ -501,7 +529,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
 
     horizon = add_working_days(today, 5)
     for pk, due, family in (
-        oversight.supervision_due_cases(scope, today)
+        oversight.supervision_due_cases(open_cases, today)
         .filter(due_on__lte=horizon)
         .values_list("pk", "due_on", "family__name")
         .order_by("due_on")[:LIMIT]

@@ -8,7 +8,7 @@ from oversight.selectors import supervision_indicator
 from partners import doors
 from work import access
 from work.kinds import TrayKind
-from work.tray import work_tray_for
+from work.tray import open_cases_visible_to, work_tray_for
 
 PAGE_SIZE = 50
 
@@ -34,7 +34,7 @@ def work_tray(request):
             "kind": kind,
             "counts": tray.counts(),
             "query": f"kind={kind}" if kind else "",
-            "supervision": supervision_indicator(user, today)
+            "supervision": supervision_indicator(user, today, open_cases_visible_to(user))
             if access.sees_supervision_indicator(user)
             else None,
             "show_case_column": access.tray_names_cases(user),

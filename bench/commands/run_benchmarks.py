@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bench.measure import table
+from bench.measure import select, table
 from bench.pages import benchmarks, prepare_accounts
 
 
@@ -22,6 +22,12 @@ class Command(BaseCommand):
             help="count dashboards and indicators from the records, not the summaries",
         )
         parser.add_argument(
+            "--only",
+            action="append",
+            metavar="NAME",
+            help="measure only benchmarks whose name contains NAME (any case; repeatable)",
+        )
+        parser.add_argument(
             "--prepare-only",
             action="store_true",
             help="only give the benchmark accounts TOTP devices (load test)",
@@ -34,11 +40,13 @@ class Command(BaseCommand):
         output="bench/results/latest.json",
         prepare_only=False,
         live_figures=False,
+        only=None,
         **options,
     ):
         if prepare_only:
             prepare_accounts()
             return
+        select(only)
         results = benchmarks(runs, live_figures=live_figures)
         self.stdout.write(table(results))
         target = Path(settings.BASE_DIR) / output

@@ -8,13 +8,20 @@ facts by district and agency columns; everyone else by `case_id IN cases_visible
 """
 
 import datetime
+import functools
+import hashlib
+import logging
+from contextvars import ContextVar
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     F,
-    Func,
-    PositiveSmallIntegerField,
+    OuterRef,
     Q,
+    QuerySet,
 )
 
 from cases.access import case_columns_visible_to
@@ -38,14 +45,86 @@ from reporting.summaries.models import (
     EducationFact,
     ReferralFact,
     ReviewFact,
+    SummaryRefresh,
 )
 
+logger = logging.getLogger(__name__)
+
 OPEN_STATUSES = [CaseStatus.OPEN, CaseStatus.AWAITING_ALLOCATION]
+
+
+def _resolved(q: Q) -> Q:
+    """`q` with each subquery replaced by the values it gives now: the user's districts, own
+    cases and named families are a handful of ids, and as values PostgreSQL can count the
+    rows they select from its statistics (over `IN (SELECT ...)` it guesses, and plans a
+    district's figures as if for the county) and Django compiles them once, not per figure."""
+    resolved = Q(_connector=q.connector, _negated=q.negated)
+    for child in q.children:
+        if isinstance(child, Q):
+            child = _resolved(child)
+        elif isinstance(child, tuple) and isinstance(child[1], QuerySet):
+            child = (child[0], _sorted([_value(row) for row in child[1]]))
+        resolved.children.append(child)
+    return resolved
+
+
+def _sorted(values: list) -> list:
+    """In order, so the same scope always reads the same (and has the same cache key)."""
+    try:
+        return sorted(values)
+    except TypeError:  # a NULL among them: the order does not change what IN selects
+        return values
+
+
+def _value(row):
+    """One row of a subquery as the value it selects (values(), values_list(), models)."""
+    if isinstance(row, dict):
+        (value,) = row.values()
+        return value
+    if isinstance(row, tuple):
+        (value,) = row
+        return value
+    return getattr(row, "pk", row)
+
+
+# What one set of figures works out once (the scope's filters, the rebuild, the children):
+# kept for the length of one call of a function marked @_one_count, never longer, so a scope
+# used again after a rebuild or a change to the user's access is worked out afresh.
+_MEMO: ContextVar[dict | None] = ContextVar("summaries_memo", default=None)
+
+
+def _one_count(function):
+    @functools.wraps(function)
+    def counted(scope, *args, **kwargs):
+        if _MEMO.get() is not None:
+            return function(scope, *args, **kwargs)
+        token = _MEMO.set({})
+        try:
+            return function(scope, *args, **kwargs)
+        finally:
+            _MEMO.reset(token)
+
+    return counted
+
+
+def _memo(scope, key, build):
+    """build() once per scope within one @_one_count call (a page asks ten times)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return build()
+    key = (id(scope), key)
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 def _case_ids(scope) -> Q:
     """The scope as a filter on any case-based fact: the access rules of cases/access.py
     applied to the fact's copies of the case columns, narrowed by the filters."""
+    return _memo(scope, "cases", lambda: _case_filter(scope))
+
+
+def _case_filter(scope) -> Q:
     if scope.aggregate_only:
         q = Q()
     elif scope.user is None:
@@ -54,6 +133,7 @@ def _case_ids(scope) -> Q:
         q = case_columns_visible_to(scope.user, case_id="case_id")
         if q is None:
             return Q(pk__in=[])
+        q = _resolved(q)
     if scope.district is not None:
         q &= Q(district_id=scope.district.pk)
     if scope.agency is not None:
@@ -62,19 +142,150 @@ def _case_ids(scope) -> Q:
 
 
 def _referrals(scope):
-    facts = ReferralFact.objects.all()
+    return ReferralFact.objects.filter(_memo(scope, "referrals", lambda: _referral_filter(scope)))
+
+
+def _referral_filter(scope) -> Q:
     if not scope.aggregate_only:
         if scope.user is None:
-            return facts.filter(referral_id__in=scope.referrals.values("pk"))
+            return Q(referral_id__in=scope.referrals.values("pk"))
         q = referral_columns_visible_to(scope.user)
-        facts = facts.filter(q) if q is not None else facts.none()
+        q = _resolved(q) if q is not None else Q(pk__in=[])
     else:
-        facts = facts.exclude(status="draft")
+        q = ~Q(status="draft")
     if scope.district is not None:
-        facts = facts.filter(district_id=scope.district.pk)
+        q &= Q(district_id=scope.district.pk)
     if scope.agency is not None:
-        facts = facts.filter(allocated_agency_id=scope.agency.pk)
-    return facts
+        q &= Q(allocated_agency_id=scope.agency.pk)
+    return q
+
+
+# --- Figures kept until the next rebuild -------------------------------------------------
+
+CACHE_SECONDS = 15 * 60  # a rebuild every 10 minutes makes new keys before this runs out
+
+
+def _rebuild_stamp() -> str | None:
+    """Which rebuild the summaries are: this database (its oid: a database made again with
+    the same ids, in tests or a new bench county, shares nothing) and the refresh row's
+    version (xmin changes with every rebuild, even two in the same second)."""
+    from reporting.summaries.refresh import NAME
+
+    table = connection.ops.quote_name(SummaryRefresh._meta.db_table)
+    database = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+    sql = f"SELECT {database}, refreshed_at, xmin FROM {table} WHERE name = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [NAME])
+        row = cursor.fetchone()
+    return None if row is None else "|".join(str(v) for v in row)
+
+
+def _cache_key(scope, period, name: str) -> str | None:
+    """The key of a set of figures: what they are, the period, the scope's filters with their
+    values (a change to the user's districts, cases or named families is a new key) and the
+    rebuild. None (not kept) for a scope given as querysets, not as a user's rules."""
+    filters = (_case_ids(scope), _memo(scope, "referrals", lambda: _referral_filter(scope)))
+    if not all(_literal(q) for q in filters):
+        return None
+    stamp = _memo(scope, "rebuild", _rebuild_stamp)
+    if stamp is None:
+        return None
+    parts = (
+        name,
+        stamp,
+        period.start,
+        period.end,
+        scope.aggregate_only,
+        scope.district.pk if scope.district else None,
+        scope.agency.pk if scope.agency else None,
+        *filters,
+    )
+    digest = hashlib.sha256("|".join(repr(p) for p in parts).encode()).hexdigest()
+    return f"summaries:{name}:{digest}"
+
+
+LITERALS = (int, str, bool, float, datetime.date, type(None))
+
+
+def _literal(q: Q) -> bool:
+    """Whether `q` is plain values all through, so that its repr says exactly what it
+    selects (a queryset or expression left in it could select something else tomorrow)."""
+    for child in q.children:
+        if isinstance(child, Q):
+            if not _literal(child):
+                return False
+        elif not isinstance(child, tuple) or not (
+            isinstance(child[1], LITERALS)
+            or (isinstance(child[1], list) and all(isinstance(v, LITERALS) for v in child[1]))
+        ):
+            return False
+    return True
+
+
+def _cached(scope, period, name: str, compute):
+    """compute(), kept in the cache until the next rebuild. The figures read nothing but
+    the summary tables, so between rebuilds they cannot change; when the cache is
+    unreachable they are counted anyway."""
+    key = _cache_key(scope, period, name)
+    if key is None:
+        return compute()
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001  (a cache outage: count, never fail the page)
+        logger.warning("summaries figures cache unavailable", exc_info=True)
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("summaries figures cache unavailable", exc_info=True)
+    return value
+
+
+@_one_count
+def indicator_figures(scope, period, today: datetime.date) -> dict:
+    """The indicators page's summary figures for (scope, period), by name, kept until the
+    next rebuild; supervision is looked up live. A strategic viewer's district filter picks
+    children by their family's district today (plan_before_education_event): those two
+    figures are counted each time."""
+    from reporting.models import EducationEventKind
+
+    kinds = {"ehc": EducationEventKind.EHC_REQUEST, "excl": EducationEventKind.EXCLUSION}
+    reads_records = scope.aggregate_only and scope.district is not None
+
+    def compute() -> dict:
+        counted = {
+            "req": requests_received(scope, period),
+            "timely": decision_timeliness(scope, period),
+            "rerefs": re_referrals(scope, period),
+            "worked": worked_with(scope, period),
+            "eha": assessments_completed(scope, period),
+            "closed": closures(scope, period),
+            "reviews": reviews_on_time(scope, period),
+            "started": episodes_started(scope, period),
+        }
+        if not reads_records:
+            counted.update(
+                {k: plan_before_education_event(scope, period, v) for k, v in kinds.items()}
+            )
+        return counted
+
+    counted = _cached(scope, period, "indicators", compute)
+    if reads_records:
+        counted = {
+            **counted,
+            **{k: plan_before_education_event(scope, period, v) for k, v in kinds.items()},
+        }
+    # Supervision is looked up live: counted each time, with the same scope's filters.
+    return {**counted, "supervision": supervised_within_interval(scope, period, today)}
+
+
+@_one_count
+def cached_breakdowns(scope, period) -> list:
+    """breakdowns(), kept until the next rebuild."""
+    return _cached(scope, period, "breakdowns", lambda: breakdowns(scope, period))
 
 
 def _in(period, field: str) -> Q:
@@ -86,6 +297,7 @@ def requests_received(scope, period) -> dict:
     return count_requests(received, undecided="outcome__isnull", outcome="outcome")
 
 
+@_one_count
 def decision_timeliness(scope, period) -> dict:
     return (
         _referrals(scope)
@@ -132,6 +344,7 @@ def _active(scope, period):
     return _worked_in(period, CaseFact.objects.filter(_case_ids(scope)))
 
 
+@_one_count
 def worked_with(scope, period) -> dict:
     active = _active(scope, period)
     row = active.aggregate(
@@ -141,9 +354,8 @@ def worked_with(scope, period) -> dict:
         universal_plus=Count("pk", filter=Q(level_of_need=LevelOfNeed.UNIVERSAL_PLUS)),
         targeted=Count("pk", filter=Q(level_of_need=LevelOfNeed.TARGETED)),
     )
-    row["children"] = _active_children(scope, period).aggregate(
-        n=Count("person_id", distinct=True)
-    )["n"]
+    # Every child on a case has a ChildFact (same rebuild): one group row per kind of child.
+    row["children"] = sum(group["n"] for group in _children_groups(scope, period))
     return row
 
 
@@ -186,6 +398,30 @@ def reviews_on_time(scope, period) -> dict:
     )
 
 
+@_one_count
+def supervised_within_interval(scope, period, today: datetime.date) -> dict:
+    """reporting.indicators.supervised_within_interval over the case summaries: which cases
+    were open on the day as of the last refresh; their supervision is looked up live."""
+    from oversight.conf import supervision_interval_days
+    from oversight.models import Supervision
+
+    days = supervision_interval_days()
+    as_at = min(period.end, today)
+    supervised = Supervision.objects.filter(
+        case_id=OuterRef("case_id"),
+        held_on__gte=as_at - datetime.timedelta(days=days),
+        held_on__lte=as_at,
+    )
+    row = (
+        CaseFact.objects.filter(_case_ids(scope))
+        .filter(opened_on__lte=as_at)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_at))
+        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
+        .aggregate(open=Count("pk"), supervised=Count("pk", filter=Q(Exists(supervised))))
+    )
+    return {**row, "days": days, "as_at": as_at}
+
+
 def plan_before_education_event(scope, period, kind: str) -> dict:
     from cases.models import FamilyMembership
 
@@ -205,28 +441,37 @@ def plan_before_education_event(scope, period, kind: str) -> dict:
     return events.aggregate(events=Count("pk"), with_plan=Count("pk", filter=Q(with_plan=True)))
 
 
-def breakdowns(scope, period):
-    children = ChildFact.objects.filter(
-        person_id__in=_active_children(scope, period).values("person_id")
-    )
-    band, age_labels = age_band(period.end)
-    rows = (
-        {**row, "send": "send" if row["send"] else "none"}
-        for row in children.annotate(band=band)
-        .values("band", "gender", "ethnicity", "send")
-        .annotate(n=Count("pk"))
-    )
-    decile_rows = {
-        row["decile"] or None: row["n"]
-        for row in children.annotate(
-            decile=Func(F("deciles"), function="unnest", output_field=PositiveSmallIntegerField())
+def _children_groups(scope, period) -> list[dict]:
+    """The children worked with in the period, counted by age band (at its end), gender,
+    ethnicity, SEND and deciles together: one GROUP BY (a few thousand rows at most) for
+    the breakdowns and the number of children, which find the children once, not each."""
+
+    def count() -> list[dict]:
+        children = ChildFact.objects.filter(
+            person_id__in=_active_children(scope, period).values("person_id")
         )
-        .values("decile")
-        .annotate(n=Count("pk"))
-    }
-    return children_breakdowns(rows, age_labels, decile_rows)
+        band, _ = age_band(period.end)
+        return list(
+            children.annotate(band=band)
+            .values("band", "gender", "ethnicity", "send", "deciles")
+            .annotate(n=Count("pk"))
+        )
+
+    return _memo(scope, ("children", period.start, period.end), count)
 
 
+@_one_count
+def breakdowns(scope, period):
+    groups = _children_groups(scope, period)
+    decile_rows: dict[int | None, int] = {}
+    for row in groups:
+        for decile in row["deciles"]:  # distinct within a child: each child once a decile
+            decile_rows[decile or None] = decile_rows.get(decile or None, 0) + row["n"]
+    rows = [{**row, "send": "send" if row["send"] else "none"} for row in groups]
+    return children_breakdowns(rows, age_band(period.end)[1], decile_rows)
+
+
+@_one_count
 def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:
     open_cases = CaseFact.objects.filter(_case_ids(scope), status__in=OPEN_STATUSES)
     soon = add_working_days(today, due_soon_working_days)

@@ -60,3 +60,52 @@ def test_beat_rebuilds_the_summaries_every_10_minutes(db):
     task = PeriodicTask.objects.get(task="summaries.refresh")
     assert (task.interval.every, task.interval.period) == (10, "minutes")
     assert task.enabled
+
+
+YEAR = {"start": "2025-11-03", "end": "2026-11-02"}
+
+
+def shown(html: str, key: str) -> str:
+    match = re.search(rf'data-indicator="{key}">([^<]*)<', html)
+    assert match, key
+    return match.group(1)
+
+
+def episodes_started(client) -> str:
+    return shown(client.get(reverse("indicators"), YEAR).content.decode(), "episodes_started")
+
+
+def test_indicators_from_the_summaries_are_kept_until_the_next_rebuild_in_constant_queries(
+    client, district_manager, practitioner, eh_team, other_district
+):
+    """The summary figures are counted once per rebuild, scope and period (issue 16): a view
+    after a rebuild costs the same queries whatever the records, a second view fewer; a
+    rebuild, or a change to what the manager may see, is never answered from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.open_case(lead=practitioner)
+    tasks.refresh.apply()
+    client = signed_in(client, district_manager)
+    with CaptureQueriesContext(connection) as first:
+        html = client.get(reverse("indicators"), YEAR).content.decode()
+    assert shown(html, "episodes_started") == "1"
+    with CaptureQueriesContext(connection) as again:
+        assert episodes_started(client) == "1"
+    assert len(again) < len(first)
+
+    for _ in range(3):
+        factories.open_case(lead=practitioner)
+    assert episodes_started(client) == "1"
+    tasks.refresh.apply()  # a new rebuild: new figures, counted in as many queries as before
+    with CaptureQueriesContext(connection) as rebuilt:
+        html = client.get(reverse("indicators"), YEAR).content.decode()
+    assert shown(html, "episodes_started") == "4"
+    assert len(rebuilt) == len(first)
+
+    elsewhere = factories.UserFactory(agency=eh_team, districts=[other_district])
+    factories.open_case(lead=elsewhere)
+    tasks.refresh.apply()
+    assert episodes_started(client) == "4"
+    district_manager.districts.add(other_district)  # the manager's scope grows: a new key
+    assert episodes_started(client) == "5"
