@@ -457,7 +457,13 @@ def _children_groups(scope, period) -> list[dict]:
             .annotate(n=Count("pk"))
         )
 
-    return _memo(scope, ("children", period.start, period.end), count)
+    # Kept like the figures: the indicators and the breakdowns are counted in separate calls
+    # (and cache entries), and both need these rows.
+    return _memo(
+        scope,
+        ("children", period.start, period.end),
+        lambda: _cached(scope, period, "children", count),
+    )
 
 
 @_one_count
