@@ -37,13 +37,22 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after `start` up to and including `end`; negative if end is earlier."""
+    """Working days after `start` up to and including `end`; negative if end is earlier.
+
+    Counted by arithmetic, not day by day: pages and the reminder sweep ask this for every
+    open case, and a case can be years old."""
     if end < start:
         return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    holidays_in_range = sum(
+        1
+        for year in range(start.year, end.year + 1)
+        for day in _bank_holidays(year)
+        if start < day <= end and day.weekday() < 5
+    )
+    return _weekdays_to(end) - _weekdays_to(start) - holidays_in_range
+
+
+def _weekdays_to(day: datetime.date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) up to and including `day`."""
+    weeks, days = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(days, 5)
