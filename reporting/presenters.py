@@ -142,19 +142,24 @@ def cases_behind(user, cases: list, *, figure: str, level: int | None, params: d
     }
 
 
+def shown_sections(sections, *, suppressed: bool) -> list[dict]:
+    """Indicator sections with their figures as shown (page and API alike)."""
+    return [
+        {
+            "key": s.key,
+            "title": s.title,
+            "source": s.source,
+            "figures": indicators.present_figures(s.figures, suppressed=suppressed),
+        }
+        for s in sections
+    ]
+
+
 def indicators_page(scope, sections, breakdowns) -> dict:
     """The indicator sections and breakdown charts as this viewer may see them: small numbers
     suppressed for aggregate-only viewers."""
     return {
-        "sections": [
-            {
-                "key": s.key,
-                "title": s.title,
-                "source": s.source,
-                "figures": indicators.present_figures(s.figures, suppressed=scope.suppress),
-            }
-            for s in sections
-        ],
+        "sections": shown_sections(sections, suppressed=scope.suppress),
         "breakdown_charts": [
             bar_chart(
                 f"breakdown-{b.key}",
