@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from cases import restriction
 from cases.models import Family, Need
-from directory import access, forms, importer, selectors, services
+from directory import access, forms, importer, presenters, selectors, services
 from directory.models import DirectoryImport, HubSession
 from directory.selectors import DirectoryQuery
 from earlyhelp import pages
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.models import AuditAction
-from earlyhelp.small_numbers import suppress_linked
 from partners import doors
 from partners.models import Organisation, Service
 
@@ -497,12 +496,6 @@ def hub_session_register(request, pk: int):
 # --- Figures ---
 
 
-def _percent(part: int, whole: int, suppressed: bool):
-    if not whole or (suppressed and (0 < part < 5 or whole < 5)):
-        return None
-    return round(100 * part / whole)
-
-
 @access.HUB_FIGURES
 def hub_dashboard(request):
     """Reach by hub (issue 18.3), the last 12 months unless dates are given."""
@@ -521,48 +514,11 @@ def hub_dashboard(request):
         .order_by("district__name", "name")
     )
     reach = selectors.hub_reach(hubs, start=start, end=end)
-    counts = (
-        "families_registered",
-        "families_registered_in_period",
-        "families_reached",
-        "children_reached",
-        "adults_reached",
-        "sessions",
-        "group_sessions",
-        "group_people",
-        "parenting_sessions",
-        "parenting_people",
-    )
-    # Each column adds up to the totals row: suppressed together, so that no '<5' can be
-    # worked out from the total and the other hubs (issue 17, point 8). The families reached
-    # in deprived areas are not shown as a count, but their percentage would give them away:
-    # it is shown only where that count would be.
-    linked = (*counts, "families_reached_deprived")
-    values = {(i, name): getattr(r, name) for i, r in enumerate(reach) for name in linked}
-    values |= {("total", name): sum(getattr(r, name) for r in reach) for name in linked}
-    if suppressed:
-        sums = [(("total", n), [(i, n) for i in range(len(reach))]) for n in linked]
-        values = suppress_linked(values, sums, zero_is_small=False)
-
-    def deprived_percent(key):
-        part, whole = values[(key, "families_reached_deprived")], values[(key, "families_reached")]
-        if not (isinstance(part, int) and isinstance(whole, int)):
-            return None
-        return _percent(part, whole, suppressed)
-
-    rows = []
-    for i, r in enumerate(reach):
-        shown = {name: values[(i, name)] for name in counts}
-        shown["deprived_percent"] = deprived_percent(i)
-        rows.append((r.hub, shown))
-    totals = {name: values[("total", name)] for name in counts}
-    totals["deprived_percent"] = deprived_percent("total")
     return render(
         request,
         "directory/hub_dashboard.html",
         {
-            "rows": rows,
-            "totals": totals,
+            **presenters.hub_reach_table(reach, suppressed=suppressed),
             "start": start,
             "end": end,
             "suppressed": suppressed,

@@ -18,7 +18,7 @@ from earlyhelp import pages
 from earlyhelp.audit import audit, audit_view
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
-from outcomes import access, returns, selectors, services
+from outcomes import access, presenters, returns, selectors, services
 from outcomes.forms import (
     ClaimAuditForm,
     ClaimDeclineForm,
@@ -48,29 +48,24 @@ def _recordable_case(request, pk):
 # --- Dashboard and lists -----------------------------------------------------------------
 
 
+def _district_filter(request) -> District | None:
+    district_id = request.GET.get("district") or ""
+    if not district_id:
+        return None
+    return District.objects.filter(pk=district_id if district_id.isdigit() else 0).first()
+
+
 @access.OUTCOME_FIGURES
 def outcomes_dashboard(request):
     """The cohort dashboard. Figures for strategic viewers are suppressed below 5."""
-    district_id = request.GET.get("district") or None
-    district = None
-    if district_id:
-        district = District.objects.filter(pk=district_id if district_id.isdigit() else 0).first()
+    district = _district_filter(request)
     dashboard = selectors.cohort_dashboard(
         request.user, district_id=district.pk if district else None
     )
     return render(
         request,
         "outcomes/dashboard.html",
-        {
-            "dashboard": dashboard,
-            "districts": District.objects.all(),
-            "district": district,
-            "state_labels": [
-                selectors.ProgrammeState.LABELS[s] for s in selectors.ProgrammeState.ORDER
-            ],
-            "programme_team": access.is_programme_team(request.user),
-            "internal_auditor": access.is_internal_auditor(request.user),
-        },
+        presenters.cohort_dashboard(request.user, dashboard, district=district),
     )
 
 

@@ -14,7 +14,7 @@ from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners import doors
 from partners.models import Agency, District
-from reporting import indicators
+from reporting import indicators, presenters
 from reporting.selectors import Period, reporting_scope_for
 
 
@@ -82,15 +82,7 @@ class IndicatorsAPI(APIView):
                 "district": data["district"].code if data.get("district") else None,
                 "suppressed": scope.suppress,
                 "figures_as_at": as_at.refreshed_at if as_at else None,
-                "sections": [
-                    {
-                        "key": s.key,
-                        "title": s.title,
-                        "source": s.source,
-                        "figures": indicators.present_figures(s.figures, suppressed=scope.suppress),
-                    }
-                    for s in sections
-                ],
+                "sections": presenters.shown_sections(sections, suppressed=scope.suppress),
                 "breakdowns": [
                     {
                         "key": b.key,

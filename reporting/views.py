@@ -1,18 +1,14 @@
 """Reporting pages: the caseload dashboard (managers), the strategy indicators (everyone who
 sees figures), exports with progress, and quality assurance audits (consultants)."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import restriction
 from cases.access import cases_visible_to, get_case_for
 from cases.models import LevelOfNeed
 from earlyhelp import pages
@@ -21,33 +17,29 @@ from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
-from reporting import exports, indicators, quality, signposting
-from reporting.charts import bar_chart
+from reporting import exports, indicators, presenters, quality, signposting
 from reporting.forms import ExportRequestForm, QualityAuditForm, ReportFilterForm
 from reporting.models import ExportJob, ExportKind, QualityAudit
 from reporting.selectors import filter_choices_for, reporting_scope_for
 
 
-def _filters(request):
+def _filters(request, *, agency_filter: bool = True):
+    """The filter form and the viewer's scope narrowed by it. Signposting is counted wherever
+    the family was sent from, so it has no lead agency filter."""
     districts, agencies = filter_choices_for(request.user)
     form = ReportFilterForm(request.GET or None, districts=districts, agencies=agencies)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    scope = reporting_scope_for(
-        request.user, district=data.get("district"), agency=data.get("agency")
-    )
+    agency = data.get("agency") if agency_filter else None
+    scope = reporting_scope_for(request.user, district=data.get("district"), agency=agency)
     return form, scope
 
 
-def _query(**params) -> str:
-    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-
-def case_url(case) -> str:
-    """The case page if the casework app has one, else the family page."""
-    try:
-        return reverse("case_detail", args=[case.pk])
-    except NoReverseMatch:
-        return reverse("family_detail", args=[case.family_id])
+def _paged(request, queryset):
+    """A page of 50 and the query string that keeps the filters on the other pages."""
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
 
 
 @doors.MANAGERS
@@ -55,85 +47,9 @@ def dashboard(request):
     """A manager's caseload over their scope, each figure linked to the cases behind it."""
     form, scope = _filters(request)
     period = form.period()
-    today = timezone.localdate()
     as_at = indicators.summaries_as_at()
-    load = indicators.caseload_for(scope, today, live=as_at is None)
+    load = indicators.caseload_for(scope, timezone.localdate(), live=as_at is None)
     timely = indicators.decision_timeliness_for(scope, period, live=as_at is None)
-    base = {
-        "district": scope.district.pk if scope.district else None,
-        "agency": scope.agency.pk if scope.agency else None,
-    }
-    cases_url = reverse("dashboard_cases")
-
-    def link(figure="open", **extra):
-        return f"{cases_url}?{_query(figure=figure, **base, **extra)}"
-
-    charts = {
-        "level": bar_chart(
-            "chart-level",
-            "Open cases by level of need",
-            [(label, n, link(level=code)) for code, label, n in load["by_level"]],
-        ),
-        "worker": bar_chart(
-            "chart-worker",
-            f"Open cases by {term('lead professional')} (caseload per worker)",
-            [
-                (
-                    r["lead_professional__full_name"] or "Awaiting allocation",
-                    r["n"],
-                    link(worker=r["lead_professional_id"]) if r["lead_professional_id"] else "",
-                )
-                for r in load["by_worker"]
-            ],
-        ),
-        "agency": bar_chart(
-            "chart-agency",
-            "Open cases by lead agency",
-            [
-                (r["lead_agency__name"], r["n"], link(lead_agency=r["lead_agency_id"]))
-                for r in load["by_agency"]
-            ],
-        ),
-        "district": bar_chart(
-            "chart-district",
-            "Open cases by district",
-            [
-                (r["district__name"], r["n"], link(in_district=r["district_id"]))
-                for r in load["by_district"]
-            ],
-        ),
-    }
-    referrals_url = reverse("dashboard_referrals")
-    tiles = [
-        ("Open cases", load["total"], link(), False),
-        (
-            "Assessments due in the next 10 working days",
-            load["assessments_due"],
-            link("assessments_due"),
-            False,
-        ),
-        ("Assessments overdue", load["assessments_overdue"], link("assessments_overdue"), True),
-        ("First TAF meetings overdue", load["first_taf_overdue"], link("first_taf_overdue"), True),
-        (
-            "Reviews due in the next 10 working days",
-            load["reviews_due"],
-            link("reviews_due"),
-            False,
-        ),
-        ("Reviews overdue", load["reviews_overdue"], link("reviews_overdue"), True),
-        (
-            "Requests waiting for triage",
-            load["triage_waiting"],
-            f"{referrals_url}?{_query(**base)}",
-            False,
-        ),
-        (
-            "Requests past their triage target",
-            load["triage_overdue"],
-            f"{referrals_url}?{_query(overdue=1, **base)}",
-            True,
-        ),
-    ]
     return render(
         request,
         "reporting/dashboard.html",
@@ -141,14 +57,8 @@ def dashboard(request):
             "form": form,
             "scope": scope,
             "period": period,
-            "load": load,
-            "tiles": tiles,
-            "charts": charts,
-            "timely": timely,
             "summaries_as_at": as_at,
-            "timely_percentage": round(100 * timely["on_time"] / timely["decided"], 1)
-            if timely["decided"]
-            else None,
+            **presenters.caseload_dashboard(scope, load, timely),
         },
     )
 
@@ -171,13 +81,6 @@ def _drill_args(request) -> dict:
     }
 
 
-def _masked_families(user, cases: list) -> list:
-    """Cases whose family is restricted show 'Restricted record: contact X' to anyone not
-    named on it (cases.restriction), and their names to those who are."""
-    restriction.mask_families(user, [case.family for case in cases])
-    return cases
-
-
 @doors.MANAGERS
 def dashboard_cases(request):
     """The cases behind a dashboard figure, from the manager's own scoped queryset."""
@@ -185,40 +88,21 @@ def dashboard_cases(request):
     figure = request.GET.get("figure", "open")
     if figure not in indicators.FIGURES:
         raise Http404
-    today = timezone.localdate()
-    cases = indicators.cases_behind(
-        scope.cases, figure, today, **_drill_args(request)
-    ).select_related("family", "district", "lead_agency", "lead_professional")
-    page = Paginator(cases.order_by("opened_on", "pk"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     args = _drill_args(request)
-    refinements = []
-    if args["level"]:
-        refinements.append(f"level of need: {LevelOfNeed.label_for(args['level'])}")
+    cases = indicators.cases_behind(scope.cases, figure, timezone.localdate(), **args)
+    cases = cases.select_related("family", "district", "lead_agency", "lead_professional")
+    page, query = _paged(request, cases.order_by("opened_on", "pk"))
+    shown = presenters.cases_behind(
+        request.user,
+        list(page.object_list),
+        figure=figure,
+        level=args["level"],
+        params=request.GET,
+    )
     return render(
         request,
         "reporting/dashboard_cases.html",
-        {
-            "figure": figure,
-            "title": indicators.FIGURES[figure],
-            "refinements": refinements,
-            "rows": [
-                (case, case_url(case))
-                for case in _masked_families(request.user, list(page.object_list))
-            ],
-            "page": page,
-            "query": query.urlencode(),
-            "export_kinds": [
-                (ExportKind.CASES_CSV, "Download as CSV"),
-                (ExportKind.CASES_XLSX, "Download as Excel"),
-            ],
-            "export_params": {
-                **{k: v for k, v in request.GET.items() if k != "page"},
-                "figure": figure,
-            },
-            "scope": scope,
-        },
+        {"figure": figure, "page": page, "query": query, "scope": scope, **shown},
     )
 
 
@@ -232,20 +116,11 @@ def dashboard_referrals(request):
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         waiting = waiting.filter(due_on__lt=timezone.localdate())
-    page = Paginator(waiting.order_by("due_on", "received_at", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _paged(request, waiting.order_by("due_on", "received_at", "pk"))
     return render(
         request,
         "reporting/dashboard_referrals.html",
-        {
-            "page": page,
-            "query": query.urlencode(),
-            "overdue": overdue,
-            "today": timezone.localdate(),
-        },
+        {"page": page, "query": query, "overdue": overdue, "today": timezone.localdate()},
     )
 
 
@@ -257,23 +132,7 @@ def indicator_list(request):
     period = form.period()
     as_at = indicators.summaries_as_at()
     sections = indicators.indicators_for(scope, period, live=as_at is None)
-    shown = [
-        {
-            "key": s.key,
-            "title": s.title,
-            "source": s.source,
-            "figures": indicators.present_figures(s.figures, suppressed=scope.suppress),
-        }
-        for s in sections
-    ]
-    breakdown_charts = [
-        bar_chart(
-            f"breakdown-{b.key}",
-            f"Children worked with by {b.title[0].lower()}{b.title[1:]}",
-            indicators.suppress_rows(b.rows, suppressed=scope.suppress),
-        )
-        for b in indicators.breakdowns_for(scope, period, live=as_at is None)
-    ]
+    breakdowns = indicators.breakdowns_for(scope, period, live=as_at is None)
     return render(
         request,
         "reporting/indicators.html",
@@ -281,8 +140,7 @@ def indicator_list(request):
             "form": form,
             "scope": scope,
             "period": period,
-            "sections": shown,
-            "breakdown_charts": breakdown_charts,
+            **presenters.indicators_page(scope, sections, breakdowns),
             "summaries_as_at": as_at,
             "params": form.params(),
             "may_export_annex_a": exports.may_export(request.user, ExportKind.ANNEX_A_XLSX),
@@ -291,37 +149,20 @@ def indicator_list(request):
     )
 
 
-@doors.FIGURES
-def indicators_download(request, fmt: str):
-    """The indicators on screen as CSV or Excel, straight away (a few queries), audited."""
+def _download(request, fmt: str, figures, *, agency_filter: bool = True):
+    """Figures on screen as a CSV or Excel file, straight away (a few queries), audited as an
+    export. `figures(scope, period)` gives (kind, header, rows, sheet)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    form, scope = _filters(request)
+    form, scope = _filters(request, agency_filter=agency_filter)
     period = form.period()
-    rows = exports.indicator_rows(
-        indicators.indicators_for(scope, period), suppressed=scope.suppress
-    )
-    return _download(
-        request,
-        fmt=fmt,
-        kind="indicators",
-        period=period,
-        params=form.params(),
-        header=exports.INDICATOR_HEADER,
-        rows=rows,
-        sheet="Indicators",
-    )
-
-
-def _download(request, *, fmt, kind, period, params, header, rows, sheet):
-    """Figures on screen as a CSV or Excel file, straight away, audited as an export."""
-    name = f"{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    kind, header, rows, sheet = figures(scope, period)
     audit(
         user=request.user,
         action=AuditAction.EXPORT,
         record_type=kind,
         request=request,
-        changes={"format": [None, fmt], "params": [None, str(params)]},
+        changes={"format": [None, fmt], "params": [None, str(form.params())]},
     )
     if fmt == "csv":
         data, content_type = exports.csv_bytes(header, rows), "text/csv; charset=utf-8"
@@ -329,29 +170,43 @@ def _download(request, *, fmt, kind, period, params, header, rows, sheet):
         data = exports.xlsx_bytes(header, rows, sheet=sheet)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(data, content_type=content_type)
+    name = f"{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _indicator_figures(scope, period):
+    rows = exports.indicator_rows(
+        indicators.indicators_for(scope, period), suppressed=scope.suppress
+    )
+    return "indicators", exports.INDICATOR_HEADER, rows, "Indicators"
+
+
+@doors.FIGURES
+def indicators_download(request, fmt: str):
+    """The indicators on screen as CSV or Excel."""
+    return _download(request, fmt, _indicator_figures)
 
 
 # --- Signposting (issue 18) -----------------------------------------------------------
 
 
-def _signposting(request):
-    """The filters (district and period: signposting is counted wherever the family was
-    sent from, so no lead agency filter) and the report as this viewer may see it."""
-    districts, agencies = filter_choices_for(request.user)
-    form = ReportFilterForm(request.GET or None, districts=districts, agencies=agencies)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    scope = reporting_scope_for(request.user, district=data.get("district"))
-    period = form.period()
-    report = signposting.signposting_for(scope, period).shown(suppressed=scope.suppress)
-    return form, scope, period, report
+def _signposting_report(scope, period):
+    """The report as this viewer may see it, small numbers suppressed where they must be."""
+    return signposting.signposting_for(scope, period).shown(suppressed=scope.suppress)
+
+
+def _signposting_figures(scope, period):
+    rows = _signposting_report(scope, period).rows()
+    return "signposting", signposting.HEADER, rows, "Signposting"
 
 
 @doors.FIGURES
 def signposting_report(request):
     """Services families were signposted to, by service, headline need, district and hub."""
-    form, scope, period, report = _signposting(request)
+    form, scope = _filters(request, agency_filter=False)
+    period = form.period()
+    report = _signposting_report(scope, period)
     return render(
         request,
         "reporting/signposting.html",
@@ -361,19 +216,8 @@ def signposting_report(request):
 
 @doors.FIGURES
 def signposting_download(request, fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    form, scope, period, report = _signposting(request)
-    return _download(
-        request,
-        fmt=fmt,
-        kind="signposting",
-        period=period,
-        params=form.params(),
-        header=signposting.HEADER,
-        rows=report.rows(),
-        sheet="Signposting",
-    )
+    """The signposting report on screen as CSV or Excel."""
+    return _download(request, fmt, _signposting_figures, agency_filter=False)
 
 
 @require_POST
@@ -510,5 +354,5 @@ def qa_feedback_detail(request, pk: int):
     return render(
         request,
         "reporting/qa_feedback_detail.html",
-        {"record": record, "case_url": case_url(record.case)},
+        {"record": record, "case_url": presenters.case_url(record.case)},
     )
