@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run dev test test-fast install browser compose lint vendor demo-code bench county loadtest clean-data
+.PHONY: run dev test test-fast install browser compose lint vendor demo-code bench county loadtest clean-data duplicates
 
 # `make run`: the product as people meet it (DEBUG off, real error pages, static files
 # through WhiteNoise). `make dev`: the same with DEBUG on, for developers only.
@@ -64,6 +64,14 @@ compose:
 	    exit 1; \
 	  fi; \
 	fi
+
+# Repeated blocks in app code and templates (issue 11's measure): a copy of the tracked files
+# without tests, bench, docs, migrations and vendored assets, read by the `duplicates` tool.
+duplicates:
+	@tmp=$$(mktemp -d); \
+	git ls-files | grep -v -E '^(tests|bench|docs)/|static/vendor|/migrations/|^\.ci' | \
+	  while read f; do mkdir -p "$$tmp/$$(dirname "$$f")" && cp "$$f" "$$tmp/$$f"; done; \
+	(cd "$$tmp" && duplicates --most 200 --seconds 240); rm -rf "$$tmp"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
