@@ -192,7 +192,9 @@ REMINDER_DRIFT_DAYS = env.int("REMINDER_DRIFT_DAYS", default=30)
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user with their agency and all permissions in one
+    # query each (partners/auth_backend.py).
+    "partners.auth_backend.UserBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -240,6 +242,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Sessions end after 30 minutes of inactivity; pages warn 5 minutes before.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "earlyhelp.sessions"  # Django's database sessions, one statement per save
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_WARNING_SECONDS = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
