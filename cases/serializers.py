@@ -2,11 +2,18 @@ from rest_framework import serializers
 
 from cases import restriction
 from cases.models import Family, FamilyMembership, Person
+from earlyhelp.api import PlainColumnsOutput
 
 
 def _user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
+    """The signed-in user, kept on the serializer: DRF looks the context up through every
+    parent serializer each time, three times for each person of a list."""
+    try:
+        return serializer.__dict__["_request_user"]
+    except KeyError:
+        request = serializer.context.get("request")
+        user = serializer._request_user = getattr(request, "user", None)
+        return user
 
 
 class _MaskingListSerializer(serializers.ListSerializer):
@@ -28,7 +35,7 @@ class _MaskingListSerializer(serializers.ListSerializer):
         return [self.child.to_representation(item) for item in items]
 
 
-class PersonOutput(serializers.ModelSerializer):
+class PersonOutput(PlainColumnsOutput, serializers.ModelSerializer):
     restricted = serializers.SerializerMethodField()
     restricted_contact = serializers.SerializerMethodField()
 
@@ -69,7 +76,7 @@ class PersonOutput(serializers.ModelSerializer):
         return restriction.masked_person_data(super().to_representation(person), shown)
 
 
-class MembershipOutput(serializers.ModelSerializer):
+class MembershipOutput(PlainColumnsOutput, serializers.ModelSerializer):
     person = PersonOutput()
 
     class Meta:
@@ -78,7 +85,7 @@ class MembershipOutput(serializers.ModelSerializer):
         fields = ["person", "relationship", "since"]
 
 
-class FamilyOutput(serializers.ModelSerializer):
+class FamilyOutput(PlainColumnsOutput, serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="code", read_only=True)
     members = MembershipOutput(source="memberships", many=True)
     restricted = serializers.SerializerMethodField()

@@ -314,3 +314,36 @@ def test_the_casework_endpoints_generate_the_schema_without_warnings(tmp_path, c
     call_command("spectacular", "--file", str(tmp_path / "schema.yml"))
     err = capsys.readouterr().err
     assert "cases/api.py" not in err and "assessments/api.py" not in err, err
+
+
+def test_the_family_list_output_is_drf_s_own_field_for_field(practitioner, district):
+    """cases/serializers.py reads plain columns straight off the records (earlyhelp.api.
+    PlainColumnsOutput); what it writes is what DRF's ModelSerializer writes, key for key."""
+    from rest_framework import serializers
+    from rest_framework.test import APIRequestFactory
+
+    from cases.serializers import FamilyOutput, MembershipOutput, PersonOutput
+
+    family = factories.family_with_children(district=district, children=2, postcode="AB1 2CD")
+    child, other = [m.person for m in family.memberships.filter(relationship="child")]
+    child.disabilities, child.interpreter_needed, child.upn = ["MOB", "HAND"], True, None
+    child.nhs_number, child.gender, child.care_leaver = "9434765919", "2", True
+    child.save()
+    other.date_of_birth, other.expected_date = None, OPENED + datetime.timedelta(days=90)
+    other.restricted, other.restricted_contact = True, "Jo Bloggs"
+    other.save()
+    factories.open_case(lead=practitioner, family=family)
+    request = APIRequestFactory().get("/api/v1/families/")
+    request.user = practitioner
+    context = {"request": request}
+    for output, record in (
+        (FamilyOutput, family),
+        (MembershipOutput, family.memberships.first()),
+        (PersonOutput, child),
+        (PersonOutput, other),
+    ):
+        serializer = output(context=context)
+        drf = serializers.ModelSerializer.to_representation(serializer, record)
+        plain = super(output, serializer).to_representation(record)  # PlainColumnsOutput
+        assert plain == drf and list(plain) == list(drf)
+    assert FamilyOutput(family, context=context).data["members"]

@@ -172,6 +172,11 @@ def test_matching_to_a_restricted_household_keeps_the_request_with_its_officer(
     assert client.get(reverse("triage_queue")).status_code == 200
 
 
+# Session, user (with agency), second factor, families, members, masking (two queries when
+# some are restricted), audit, session saved; a new read raises this on purpose (issue 16).
+FAMILY_LIST_QUERIES = 9
+
+
 def test_family_list_api_masks_people_in_a_constant_number_of_queries(
     district, practitioner, client, django_assert_max_num_queries
 ):
@@ -185,8 +190,14 @@ def test_family_list_api_masks_people_in_a_constant_number_of_queries(
             child.save()
         factories.open_case(lead=practitioner, family=family)
     signed_in(client, practitioner)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(FAMILY_LIST_QUERIES) as few:
         response = client.get("/api/v1/families/")
+    for _ in range(6):
+        factories.open_case(
+            lead=practitioner, family=factories.family_with_children(district=district, children=3)
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/families/").json()["results"]) == 12
     people = [m["person"] for f in response.json()["results"] for m in f["members"]]
     hidden = [p for p in people if p["restricted"]]
     assert len(hidden) == 3
