@@ -31,11 +31,19 @@ def _voice_person(key: str) -> int | None:
     return int(rest) if rest.isdigit() else None
 
 
-def shown_labels(user, labels) -> list[tuple[str, str]]:
+def shown_labels(user, labels, *, people=None) -> list[tuple[str, str]]:
     """Field labels as `user` may read them: the voice of a person restricted from them is
     'the voice of a restricted record: contact X' (cases/restriction.py), in the live form
-    and in the labels a signed-off version keeps."""
-    hidden = restriction.people_labels(user, (_voice_person(k) for k, _ in labels))
+    and in the labels a signed-off version keeps. `people`: the voices' Person records when
+    the caller has them already (not read again)."""
+    if people is None:
+        hidden = restriction.people_labels(user, (_voice_person(k) for k, _ in labels))
+    else:
+        hidden = {
+            p.pk: p.restriction.label
+            for p in restriction.mask_people(user, people)
+            if p.restriction.hidden
+        }
     return [
         (key, f"Voice of {hidden[_voice_person(key)]}" if _voice_person(key) in hidden else label)
         for key, label in labels
@@ -124,9 +132,9 @@ def progress_rows(meeting) -> list[dict]:
 
 def case_page_section(case, user, today: datetime.date) -> dict:
     """The assessment, plan and meetings on the case page (registered in apps.py)."""
-    assessment = selectors.assessment_for(case)
-    plan = selectors.plan_for(case)
-    meetings = selectors.meetings_for(case)
+    assessment = selectors.assessment_for(case, summary=True)
+    plan = selectors.plan_for(case, summary=True)
+    meetings = selectors.meetings_for(case, summary=True)
     return {
         "assessment": assessment,
         "assessment_countdown": assessment_countdown(assessment, today),

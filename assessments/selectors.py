@@ -22,13 +22,18 @@ from earlyhelp.wording import term
 from partners import doors
 
 
-def assessment_for(case: EarlyHelpCase) -> Assessment | None:
-    return (
-        Assessment.objects.filter(case=case)
-        .select_related("last_saved_by", "submitted_by")
-        .prefetch_related("needs", "versions__signed_off_by", "decisions__decided_by")
-        .first()
-    )
+def assessment_for(case: EarlyHelpCase, *, summary: bool = False) -> Assessment | None:
+    """The case's assessment with its needs, versions and sign-off decisions; `summary`:
+    the assessment alone (the case page shows its version, status and due date)."""
+    assessments = Assessment.objects.filter(case=case)
+    if not summary:
+        assessments = assessments.select_related("last_saved_by", "submitted_by").prefetch_related(
+            "needs", "versions__signed_off_by", "decisions__decided_by"
+        )
+    assessment = assessments.first()
+    if assessment is not None:
+        assessment.case = case  # the case the caller holds, not a second read of it
+    return assessment
 
 
 def _current_outcomes(*, with_progress: bool = False) -> Prefetch:
@@ -50,12 +55,37 @@ def _current_outcomes(*, with_progress: bool = False) -> Prefetch:
     )
 
 
-def plan_for(case: EarlyHelpCase) -> FamilyPlan | None:
-    return (
-        FamilyPlan.objects.filter(case=case)
-        .prefetch_related(_current_outcomes(with_progress=True))
+def assessment_to_edit(case: EarlyHelpCase) -> Assessment | None:
+    """The case's assessment for its edit form: with who saved it last and its needs, not
+    its versions and sign-off decisions."""
+    assessment = (
+        Assessment.objects.filter(case=case)
+        .select_related("last_saved_by")
+        .prefetch_related("needs")
         .first()
     )
+    if assessment is not None:
+        assessment.case = case
+    return assessment
+
+
+def plan_for(case: EarlyHelpCase, *, summary: bool = False) -> FamilyPlan | None:
+    """The case's plan: its current outcomes with needs, actions and progress; `summary`:
+    the outcomes and their actions (and owners) only, for the case page's count and what
+    is due next."""
+    if summary:
+        outcomes = Prefetch(
+            "outcomes",
+            PlanOutcome.objects.filter(removed_on__isnull=True).prefetch_related(
+                Prefetch(
+                    "actions",
+                    PlanAction.objects.select_related("owner_member__user"),
+                )
+            ),
+        )
+    else:
+        outcomes = _current_outcomes(with_progress=True)
+    return FamilyPlan.objects.filter(case=case).prefetch_related(outcomes).first()
 
 
 def _progress_qs():
@@ -64,12 +94,14 @@ def _progress_qs():
     return OutcomeProgress.objects.select_related("meeting").order_by("meeting__held_on", "pk")
 
 
-def meetings_for(case: EarlyHelpCase) -> list[TafMeeting]:
-    return list(
-        TafMeeting.objects.filter(case=case)
-        .select_related("recorded_by")
-        .prefetch_related("attendance", "progress__outcome")
-    )
+def meetings_for(case: EarlyHelpCase, *, summary: bool = False) -> list[TafMeeting]:
+    """The case's meetings with attendance and progress; `summary`: the meetings alone."""
+    meetings = TafMeeting.objects.filter(case=case)
+    if not summary:
+        meetings = meetings.select_related("recorded_by").prefetch_related(
+            "attendance", "progress__outcome"
+        )
+    return list(meetings)
 
 
 def due_next(

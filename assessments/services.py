@@ -31,7 +31,7 @@ from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field
 from assessments.transitions import ASSESSMENT, MEETING, PLAN_ACTION, PLAN_ACTION_VERB_FOR
 from cases import access
 from cases.case_page import stories_for
-from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need
+from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need, Person
 from cases.services import (
     _check_past_date,
     _check_text,
@@ -51,8 +51,8 @@ from earlyhelp.wording import term
 # --- Early Help Assessment ----------------------------------------------------------------
 
 
-def voice_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
-    """(person id, label) for each child on the case, then each adult in the family: the
+def voices(case: EarlyHelpCase) -> list[tuple[Person, str]]:
+    """(person, label) for each child on the case, then each adult in the family: the
     people whose voice the assessment records."""
     children = list(case.children.order_by("date_of_birth", "pk"))
     child_ids = {c.pk for c in children}
@@ -61,12 +61,16 @@ def voice_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
         for m in case.family.memberships.select_related("person").order_by("pk")
         if m.person_id not in child_ids and m.relationship != "child"
     ]
-    people = [(c.pk, f"{c.full_name} (child)") for c in children]
+    people = [(c, f"{c.full_name} (child)") for c in children]
     people += [
-        (m.person_id, f"{m.person.full_name} ({m.get_relationship_display().lower()})")
-        for m in adults
+        (m.person, f"{m.person.full_name} ({m.get_relationship_display().lower()})") for m in adults
     ]
     return people
+
+
+def voice_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
+    """(person id, label) for each voice (see voices)."""
+    return [(person.pk, label) for person, label in voices(case)]
 
 
 def field_labels_for(case: EarlyHelpCase) -> list[tuple[str, str]]:

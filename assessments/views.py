@@ -21,6 +21,7 @@ from assessments.models import (
     TafMeeting,
 )
 from assessments.pdf import render_pdf
+from assessments.sections import text_field_labels
 from cases import access, restriction
 from cases import selectors as case_selectors
 from cases.models import CaseStatus, ClosureReason, ClosureRequest, FamilyView, Need
@@ -47,7 +48,9 @@ def _work_case(request, case_id):
 
 def _labels(user, case):
     """The assessment's field labels as `user` may read them (restricted voices masked)."""
-    return presenters.shown_labels(user, services.field_labels_for(case))
+    voices = services.voices(case)
+    labels = text_field_labels([(person.pk, label) for person, label in voices])
+    return presenters.shown_labels(user, labels, people=[person for person, _ in voices])
 
 
 @doors.CASE_DATA
@@ -94,7 +97,7 @@ def edit_assessment(request, case_id: int):
     carries the lock_version the editor loaded: a stale one is a conflict, never a silent
     overwrite. Invited contributors edit the draft too (services.may_contribute)."""
     case = _case(request, case_id)
-    assessment = selectors.assessment_for(case)
+    assessment = selectors.assessment_to_edit(case)
     if assessment is None:
         raise Http404
     if not services.may_contribute(request.user, assessment):

@@ -130,10 +130,6 @@ def consents_for(case: EarlyHelpCase) -> list[ConsentRecord]:
     )
 
 
-def has_active_consent(case: EarlyHelpCase) -> bool:
-    return case.consents.filter(withdrawn_on__isnull=True, to_assessment=True).exists()
-
-
 def consented_agencies(case: EarlyHelpCase) -> QuerySet[Agency]:
     return Agency.objects.filter(
         Q(pk=case.lead_agency_id) | Q(consents__case=case, consents__withdrawn_on__isnull=True)
@@ -233,3 +229,8 @@ def has_consent_to_assessment(case: EarlyHelpCase) -> bool:
     return ConsentRecord.objects.filter(
         case=case, withdrawn_on__isnull=True, to_assessment=True
     ).exists()
+
+
+def consent_to_assessment_among(consents: list[ConsentRecord]) -> bool:
+    """has_consent_to_assessment, from all of a case's consents already read (consents_for)."""
+    return any(c.to_assessment and c.withdrawn_on is None for c in consents)

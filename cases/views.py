@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import access, case_page, forms, restriction, selectors, services
+from cases import access, case_page, forms, presenters, restriction, selectors, services
 from cases.models import (
-    NOTE_KINDS,
     CaseStatus,
     ChronologyEntry,
     ChronologyKind,
@@ -95,7 +94,7 @@ CHRONOLOGY_PAGE = 30
 def case_detail(request, pk: int):
     """The case page: the family, team, consent and chronology, with the sections other apps
     register (cases/case_page.py)."""
-    case = access.get_case_for(request.user, pk)
+    case = access.get_case_for(request.user, pk, related=("lead_professional", "lead_agency"))
     audit_view(request, case)
     kind = request.GET.get("kind", "")
     if kind not in ChronologyKind.values:
@@ -107,22 +106,25 @@ def case_detail(request, pk: int):
         request.user, [m.person for m in members] + [c.given_by for c in consents]
     )
     page = chronology.get_page(request.GET.get("page"))
-    page.object_list = restriction.redact_entries(page.object_list, names)
+    can_work = access.can_work_on_case(request.user, case)
+    page.object_list = presenters.chronology_rows(
+        restriction.redact_entries(page.object_list, names), case=case, can_work=can_work
+    )
+    consented = selectors.consent_to_assessment_among(consents)
     context = {
         "case": case,
-        "can_work": access.can_work_on_case(request.user, case),
+        "can_work": can_work,
         "members": members,
         "children": selectors.children_of(case),
         "taf_members": selectors.taf_members_for(case),
         "consents": consents,
         "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
-        "has_consent": selectors.has_active_consent(case),
-        "consent_to_assessment": selectors.has_consent_to_assessment(case),
+        "has_consent": consented,
+        "consent_to_assessment": consented,
         "step_events": list(case.step_events.all()),
         "page": page,
         "kind": kind,
         "kinds": ChronologyKind.choices,
-        "note_kinds": [k.value for k in NOTE_KINDS],
         "query": f"kind={kind}" if kind else "",
         "level_label": LevelOfNeed.label_for(case.level_of_need),
         "closure": getattr(case, "closure", None) if not case.is_open else None,

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from assessments import services
 from cases import services as case_services
 from earlyhelp.models import AuditAction, AuditEvent
+from oversight.services import supervision_record
 from tests import factories
 from tests.conftest import signed_in
 
@@ -222,3 +223,73 @@ def test_chronology_is_filterable_and_corrections_keep_the_original(client, work
     body = client.get(reverse("case_detail", args=[worked_case.pk]) + "?kind=note").content.decode()
     assert "Corrected note" in body and "First note" in body and "Corrected</strong>" in body
     assert "Family plan drawn up" not in body
+
+
+# The case page reads each kind of record once, however long the case (issue 16, point 4:
+# page time close to its SQL). A new read on the page raises this number on purpose.
+CASE_PAGE_QUERIES = 28
+
+
+def test_the_case_page_costs_the_same_queries_however_long_the_case(
+    client, worked_case, district_manager, django_assert_max_num_queries
+):
+    lead = worked_case.lead_professional
+    url = reverse("case_detail", args=[worked_case.pk])
+    signed_in(client, lead)
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES) as small:
+        assert client.get(url).status_code == 200
+    for n in range(35):
+        entry = case_services.note_add(
+            case=worked_case, acting_user=lead, kind="note", text=f"Note {n}"
+        )
+        if n % 3 == 0:
+            case_services.note_correct(
+                entry=entry, acting_user=lead, text=f"Note {n}, corrected", reason="Typo"
+            )
+    for n in range(3):
+        services.action_add(
+            outcome=worked_case.outcome,
+            acting_user=lead,
+            what=f"Action {n}",
+            due_on=D(2026, 12, 30),
+            owner_is_lead=True,
+            set_on=D(2026, 11, 3),
+        )
+    for n in range(3):
+        supervision_record(
+            case=worked_case,
+            acting_user=district_manager,
+            kind="supervision",
+            held_on=D(2026, 11, 10 + n),
+            discussion=f"Discussion {n}",
+            decisions="Carry on",
+            next_supervision_on=D(2026, 12, 10),
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = client.get(url).content.decode()
+    assert "Note 34" in body and "Note 33, corrected" in body and "Action 2" in body
+    signed_in(client, district_manager)
+    with django_assert_max_num_queries(len(small.captured_queries) + 1):  # may supervise
+        assert client.get(url).status_code == 200
+
+
+ASSESSMENT_FORM_QUERIES = 13
+
+
+def test_the_assessment_form_costs_the_same_queries_however_large_the_family(
+    client, worked_case, django_assert_max_num_queries
+):
+    url = reverse("edit_assessment", args=[worked_case.pk])
+    signed_in(client, worked_case.lead_professional)
+    with django_assert_max_num_queries(ASSESSMENT_FORM_QUERIES) as small:
+        assert client.get(url).status_code == 200
+    for n in range(3):
+        child = factories.PersonFactory(first_name=f"Child{n}")
+        worked_case.family.memberships.create(person=child, relationship="child")
+        worked_case.children.add(child)
+    worked_case.family.memberships.create(
+        person=factories.PersonFactory(first_name="Carer"), relationship="carer"
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = client.get(url).content.decode()
+    assert "Child2" in body and "Carer" in body
