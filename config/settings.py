@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's form renderer, writing text boxes, drop-downs and inputs in Python (the same HTML).
+FORM_RENDERER = "earlyhelp.form_renderer.FormRenderer"
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
