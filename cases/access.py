@@ -147,10 +147,16 @@ def case_columns_visible_to(user, *, case_id: str) -> Q | None:
     return scope & (Q(family_restricted=False) | Q(family_id__in=named))
 
 
-def get_case_for(user, pk, *, related: tuple[str, ...] = ()) -> EarlyHelpCase:
+def get_case_for(
+    user, pk, *, related: tuple[str, ...] = (), annotations: dict | None = None
+) -> EarlyHelpCase:
     """The case if the user may read it; Http404 if out of scope; RestrictedRecord if
-    restricted and the user is not named on it. `related`: more relations to read with it."""
-    case = get_in_scope(cases_in_scope(user).select_related("family", *related), pk)
+    restricted and the user is not named on it. `related`, `annotations`: more to read in
+    the same query."""
+    cases = cases_in_scope(user).select_related("family", *related)
+    if annotations:
+        cases = cases.annotate(**annotations)
+    case = get_in_scope(cases, pk)
     refuse_if_restricted(user, case.family)
     return case
 

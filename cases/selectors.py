@@ -85,6 +85,31 @@ def get_case_for_work(user, pk) -> EarlyHelpCase:
     return case
 
 
+def case_page_annotations() -> dict:
+    """What the case page needs beside the case, read in the case's own query: the ids of
+    the case's children, and whether it has any of the lists most cases never have (no
+    consent decisions, steps up or down, closure requests, step-up requests), so the page
+    reads those only when there is something to show."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from cases.models import ClosureRequest, NoConsentDecision, StepEvent, StepUpRequest
+
+    def on_this_case(model):
+        return Exists(model.objects.filter(case_id=OuterRef("pk")))
+
+    return {
+        "child_ids": ArraySubquery(
+            EarlyHelpCase.children.through.objects.filter(earlyhelpcase_id=OuterRef("pk")).values(
+                "person_id"
+            )
+        ),
+        "has_no_consent_decisions": on_this_case(NoConsentDecision),
+        "has_step_events": on_this_case(StepEvent),
+        "has_closure_requests": on_this_case(ClosureRequest),
+        "has_step_up_requests": on_this_case(StepUpRequest),
+    }
+
+
 def chronology_for(case: EarlyHelpCase, *, kind: str = "") -> QuerySet[ChronologyEntry]:
     entries = (
         ChronologyEntry.objects.filter(case=case)
@@ -96,10 +121,6 @@ def chronology_for(case: EarlyHelpCase, *, kind: str = "") -> QuerySet[Chronolog
     if kind:
         entries = entries.filter(kind=kind)
     return entries
-
-
-def children_of(case: EarlyHelpCase):
-    return list(case.children.order_by("date_of_birth", "pk"))
 
 
 def family_members(case: EarlyHelpCase) -> list[FamilyMembership]:

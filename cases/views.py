@@ -94,7 +94,12 @@ CHRONOLOGY_PAGE = 30
 def case_detail(request, pk: int):
     """The case page: the family, team, consent and chronology, with the sections other apps
     register (cases/case_page.py)."""
-    case = access.get_case_for(request.user, pk, related=("lead_professional", "lead_agency"))
+    case = access.get_case_for(
+        request.user,
+        pk,
+        related=("lead_professional", "lead_agency"),
+        annotations=selectors.case_page_annotations(),
+    )
     audit_view(request, case)
     kind = request.GET.get("kind", "")
     if kind not in ChronologyKind.values:
@@ -115,13 +120,15 @@ def case_detail(request, pk: int):
         "case": case,
         "can_work": can_work,
         "members": members,
-        "children": selectors.children_of(case),
+        "child_ids": set(case.child_ids),
         "taf_members": selectors.taf_members_for(case),
         "consents": consents,
-        "no_consent_decisions": list(case.no_consent_decisions.all()[:3]),
+        "no_consent_decisions": list(case.no_consent_decisions.all()[:3])
+        if case.has_no_consent_decisions
+        else [],
         "has_consent": consented,
         "consent_to_assessment": consented,
-        "step_events": list(case.step_events.all()),
+        "step_events": list(case.step_events.all()) if case.has_step_events else [],
         "page": page,
         "kind": kind,
         "kinds": ChronologyKind.choices,
@@ -134,9 +141,12 @@ def case_detail(request, pk: int):
         "last_closure_request": case.closure_requests.select_related(
             "decided_by", "requested_by"
         ).last()
-        if case.status in (CaseStatus.OPEN, CaseStatus.CLOSURE_PENDING)
+        if case.has_closure_requests
+        and case.status in (CaseStatus.OPEN, CaseStatus.CLOSURE_PENDING)
         else None,
-        "step_ups": list(selectors.step_up_requests_for_case(case)[:5]),
+        "step_ups": list(selectors.step_up_requests_for_case(case)[:5])
+        if case.has_step_up_requests
+        else [],
         **case_page.sections_context(case, request.user, timezone.localdate()),
     }
     return render(request, "cases/case_detail.html", context)

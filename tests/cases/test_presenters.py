@@ -30,3 +30,17 @@ def test_when_label_is_the_date_filter_in_local_time(moment):
     local = timezone.template_localtime(moment)
     assert when_label(moment) == date_filter(local, "j F Y, H:i")
     assert timezone.localtime(moment).isoformat() == date_filter(local, "c")
+
+
+def test_the_correction_link_is_the_reversed_url():
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    from cases.presenters import _correct_url
+
+    case = SimpleNamespace(pk=91827)
+    for entry_id in (1, 9182, 918273645546372819, 123456789):
+        assert _correct_url(case)(entry_id) == reverse(
+            "correct_case_note", args=[case.pk, entry_id]
+        )
