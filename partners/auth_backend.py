@@ -1,14 +1,16 @@
 """Django's ModelBackend, with the signed-in user's reads made once per request.
 
 Every page asks for the user's agency (the navigation's doors, the case scope) and, for the
-navigation, the user's permissions: the user comes with the agency in one query, and the
-permissions (the user's own and their groups') come in one query instead of two. The rules
-are Django's: an inactive user has none, a superuser has all.
+navigation, the user's permissions: the user comes with the agency, and with whether they
+hold any permission or group at all (most people hold none: then no permission query); the
+permissions of those who do (their own and their groups') come in one query instead of two.
+The rules are Django's: an inactive user has none, a superuser has all.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef
 
 User = get_user_model()
 
@@ -20,7 +22,16 @@ def _names(permissions):
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
         try:
-            user = User._default_manager.select_related("agency").get(pk=user_id)
+            user = (
+                User._default_manager.select_related("agency")
+                .annotate(
+                    holds_permissions=Exists(
+                        User.user_permissions.through.objects.filter(user_id=OuterRef("pk"))
+                    ),
+                    in_groups=Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"))),
+                )
+                .get(pk=user_id)
+            )
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
@@ -31,6 +42,10 @@ class UserBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
                 rows = _names(Permission.objects.all())
+            elif not (
+                getattr(user_obj, "holds_permissions", True) or getattr(user_obj, "in_groups", True)
+            ):
+                rows = []  # known when the user was read (get_user): nothing to look up
             else:
                 rows = _names(self._get_user_permissions(user_obj)).union(
                     _names(self._get_group_permissions(user_obj))
