@@ -1,6 +1,8 @@
 """API plumbing shared by every app: the access-rule permission, service-account tokens,
 throttling and the error mapping."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from rest_framework import exceptions, pagination, permissions, throttling
 from rest_framework import fields as drf_fields
@@ -131,6 +133,8 @@ class PlainColumnsOutput:
     the same, key for key (tests/cases/test_api.py compares the two)."""
 
     def to_representation(self, instance):
+        if isinstance(instance, Mapping):  # not a record: DRF's own way
+            return super().to_representation(instance)
         plan = self.__dict__.get("_plain_plan")
         if plan is None:
             plan = self._plain_plan = self._plan()
