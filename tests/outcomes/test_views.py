@@ -97,9 +97,7 @@ def test_the_return_with_a_bad_row_is_not_exported_and_lists_the_fix(
     assert "Ready to claim" in rows[1]
 
 
-def test_the_rows_to_fix_come_a_page_at_a_time(
-    client, ready_case, programme_officer, monkeypatch
-):
+def test_the_rows_to_fix_come_a_page_at_a_time(client, ready_case, programme_officer, monkeypatch):
     from cases.models import EarlyHelpCase
     from outcomes import views
 
