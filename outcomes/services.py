@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentVersion, FamilyPlan, MeetingStatus, TafMeeting
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase
-from cases.services import chronology_add
+from cases.services import _check_past_date, chronology_add
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
@@ -224,12 +224,7 @@ def need_add(
         raise DomainError("Say where the evidence comes from.")
     evidence = _text(evidence, "the evidence for this need")
     identified_on = identified_on or timezone.localdate()
-    if identified_on > timezone.localdate():
-        raise DomainError("The date the need was identified cannot be in the future.")
-    if identified_on < case.opened_on:
-        raise DomainError(
-            f"The need cannot be identified before the case opened on {_d(case.opened_on)}."
-        )
+    _check_past_date(identified_on, case, "date the need was identified")
     if FamilyNeed.objects.filter(episode=episode, headline=headline).exists():
         raise DomainError(f"“{headline.label}” is already one of this family's needs.")
     need = FamilyNeed.objects.create(
@@ -722,10 +717,7 @@ def network_meeting_record(
     participant_text = _text(participants, "who from the family network took part")
     family_plan = _text(family_plan, "the family's own plan")
     network_commitments = _text(network_commitments, "what the family network will do")
-    if held_on > timezone.localdate():
-        raise DomainError("The meeting date cannot be in the future.")
-    if held_on < case.opened_on:
-        raise DomainError(f"The meeting cannot be before the case opened on {_d(case.opened_on)}.")
+    _check_past_date(held_on, case, "meeting date")
     if next_meeting_on is not None and next_meeting_on <= held_on:
         raise DomainError("The next meeting must be after this one.")
     meeting = FamilyNetworkMeeting.objects.create(
