@@ -461,7 +461,9 @@ MOVES = {
 }
 
 
-def _move(claim: Claim, verb: str, *, acting_user, notes: str = "", request=None) -> None:
+def _move(claim: Claim, verb: str, *, acting_user, notes: str = "", request=None, **fields) -> None:
+    """Move the claim by `verb` and save it with `fields`; the move is a ClaimEvent and an
+    audit row, and the episode's claim status follows."""
     allowed, to = MOVES[verb]
     if claim.status not in allowed:
         raise InvalidTransition(
@@ -470,6 +472,10 @@ def _move(claim: Claim, verb: str, *, acting_user, notes: str = "", request=None
         )
     old = claim.status
     claim.status = to
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.save(update_fields=["status", *fields])
+    _refresh_claim_status(claim.episode_id)
     ClaimEvent.objects.create(
         claim=claim, from_status=old, to_status=to, by=acting_user, notes=notes
     )
@@ -608,8 +614,6 @@ def claims_sample(
             notes=f"Audit sample of {size} from {len(claims)} ({share}%).",
             request=request,
         )
-        claim.save(update_fields=["status"])
-        _refresh_claim_status(claim.episode_id)
         (sampled if index in chosen else unsampled).append(claim)
     return sampled, unsampled
 
@@ -629,13 +633,15 @@ def claim_audit(*, claim: Claim, acting_user, passed: bool, notes: str, request=
         minimum=0 if passed else 10,
     )
     _move(
-        claim, "pass" if passed else "fail", acting_user=acting_user, notes=notes, request=request
+        claim,
+        "pass" if passed else "fail",
+        acting_user=acting_user,
+        notes=notes,
+        request=request,
+        audit_notes=notes,
+        audited_by=acting_user,
+        audited_at=timezone.now(),
     )
-    claim.audit_notes = notes
-    claim.audited_by = acting_user
-    claim.audited_at = timezone.now()
-    claim.save(update_fields=["status", "audit_notes", "audited_by", "audited_at"])
-    _refresh_claim_status(claim.episode_id)
     if not passed:
         from django.urls import reverse
 
@@ -654,10 +660,7 @@ def claim_withdraw(*, claim: Claim, acting_user, reason: str, request=None) -> C
     _require_programme_team(acting_user)
     reason = _text(reason, "why the claim is withdrawn", minimum=10)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    _move(claim, "withdraw", acting_user=acting_user, notes=reason, request=request)
-    claim.reason = reason
-    claim.save(update_fields=["status", "reason"])
-    _refresh_claim_status(claim.episode_id)
+    _move(claim, "withdraw", acting_user=acting_user, notes=reason, request=request, reason=reason)
     return claim
 
 
@@ -684,10 +687,9 @@ def claim_batch_create(*, period: str, acting_user, request=None) -> ClaimBatch:
         period=period, number=number, created_on=timezone.localdate(), created_by=acting_user
     )
     for claim in claims:
-        _move(claim, "batch", acting_user=acting_user, notes=str(batch), request=request)
-        claim.batch = batch
-        claim.save(update_fields=["status", "batch"])
-        _refresh_claim_status(claim.episode_id)
+        _move(
+            claim, "batch", acting_user=acting_user, notes=str(batch), request=request, batch=batch
+        )
     audit(user=acting_user, action=AuditAction.CREATE, record=batch, request=request)
     return batch
 
