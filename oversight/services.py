@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases import access
 from cases.models import ChronologyKind, EarlyHelpCase, Family
-from cases.services import _check_text, chronology_add
+from cases.services import _check_past_date, _check_text, chronology_add
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
@@ -33,13 +33,7 @@ def supervision_record(
         raise DomainError("Only a team manager responsible for this case records supervision.")
     if kind not in SupervisionKind.values:
         raise DomainError("Choose case supervision or management oversight.")
-    today = timezone.localdate()
-    if held_on > today:
-        raise DomainError("The date of the supervision cannot be in the future.")
-    if held_on < case.opened_on:
-        raise DomainError(
-            f"The supervision cannot be before the case opened on {case.opened_on:%-d %B %Y}."
-        )
+    _check_past_date(held_on, case, "date of the supervision")
     if case.is_open and next_supervision_on is None:
         raise DomainError("Enter the date of the next supervision.")
     if next_supervision_on is not None and next_supervision_on <= held_on:

@@ -74,16 +74,7 @@ class ReferralInput(serializers.Serializer):
         upn = serializers.CharField(max_length=20, allow_blank=True, default="")
 
         def validate(self, data):
-            from django.utils import timezone
-
-            errors = rules.person_errors(
-                relationship=data["relationship"],
-                date_of_birth=data.get("date_of_birth"),
-                expected_date=data.get("expected_date"),
-                nhs_number=data.get("nhs_number", ""),
-                upn=data.get("upn", ""),
-                today=timezone.localdate(),
-            )
+            errors = rules.typed_person_errors(data)
             if errors:
                 raise serializers.ValidationError(errors)
             return data
