@@ -566,16 +566,7 @@ def schedule_taf_meeting(request, case_id: int):
     form = forms.ScheduleMeetingForm(request.POST or None, initial=initial)
 
     def save(data):
-        services.meeting_schedule(
-            case=case,
-            acting_user=request.user,
-            scheduled_for=data["scheduled_for"],
-            starts_at=data.get("starts_at"),
-            duration_minutes=data["duration_minutes"],
-            location=data.get("location", ""),
-            note_for_external=data.get("note_for_external", ""),
-            request=request,
-        )
+        services.meeting_schedule(case=case, acting_user=request.user, request=request, **data)
 
     if pages.submit(request, form, save):
         messages.success(request, "Meeting scheduled. Every member is sent an invitation.")
@@ -619,13 +610,7 @@ def reschedule_taf_meeting(request, case_id: int, meeting_id: int):
 
     def save(data):
         services.meeting_reschedule(
-            meeting=meeting,
-            acting_user=request.user,
-            scheduled_for=data["scheduled_for"],
-            starts_at=data.get("starts_at"),
-            location=data.get("location", ""),
-            reason=data["reason"],
-            request=request,
+            meeting=meeting, acting_user=request.user, request=request, **data
         )
 
     if pages.submit(request, form, save):
@@ -673,11 +658,7 @@ def invite_contributor(request, case_id: int):
 
     def save(data):
         services.contributor_invite(
-            assessment=assessment,
-            acting_user=request.user,
-            user=data["user"],
-            note=data.get("note", ""),
-            request=request,
+            assessment=assessment, acting_user=request.user, request=request, **data
         )
         return f"{data['user']} is invited to help."
 

@@ -141,6 +141,15 @@ def optional_select(label, queryset=None, *, empty_label, **kwargs) -> forms.Mod
     )
 
 
+def offer(field: forms.TypedChoiceField, records, label, *, prompt: str) -> None:
+    """Offer `records` (the page has them already) on a select whose answer is the chosen
+    record itself, so the view needs no second look-up."""
+    records = list(records)
+    chosen = {r.pk: r for r in records}
+    field.choices = [("", prompt)] + [(r.pk, label(r)) for r in records]
+    field.coerce = lambda pk: chosen[int(pk)]
+
+
 def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
     """Free text capped at MAX_TEXT, checked in GovukForm.clean() with a clear message (no
     maxlength attribute, so a long paste is not silently cut off in the browser)."""
@@ -356,7 +365,6 @@ def today() -> datetime.date:
 class AllocateForm(GovukForm):
     lead_professional = forms.TypedChoiceField(
         label=term_lazy("Lead professional"),
-        coerce=int,
         choices=[],
         error_messages={
             "required": format_lazy("Choose who will be the {}", term_lazy("lead professional"))
@@ -371,15 +379,17 @@ class AllocateForm(GovukForm):
 
     def __init__(self, *args, leads=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_professional"].choices = [("", "Choose a person")] + [
-            (u.pk, f"{u.full_name}{', ' + u.job_title if u.job_title else ''}") for u in leads
-        ]
+        offer(
+            self.fields["lead_professional"],
+            leads,
+            lambda u: f"{u.full_name}{', ' + u.job_title if u.job_title else ''}",
+            prompt="Choose a person",
+        )
 
 
 class SendToTeamForm(GovukForm):
     agency = forms.TypedChoiceField(
         label="Team or agency",
-        coerce=int,
         choices=[],
         error_messages={"required": "Choose the team to send the case to"},
     )
@@ -387,7 +397,7 @@ class SendToTeamForm(GovukForm):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Choose a team")] + [(a.pk, a.name) for a in teams]
+        offer(self.fields["agency"], teams, lambda a: a.name, prompt="Choose a team")
 
 
 class StepUpDecisionForm(GovukForm):

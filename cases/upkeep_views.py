@@ -209,12 +209,7 @@ def family_transfer_out(request, pk: int):
 
     def save(data):
         closed = upkeep.family_transfer_out(
-            family=family,
-            acting_user=request.user,
-            moved_to=data["moved_to"],
-            moved_on=data["moved_on"],
-            note=data.get("note", ""),
-            request=request,
+            family=family, acting_user=request.user, request=request, **data
         )
         return (
             f"Transfer recorded. {len(closed)} open case{'s' if len(closed) != 1 else ''} "

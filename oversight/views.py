@@ -26,16 +26,7 @@ def record_supervision(request, case_id: int):
     form = forms.SupervisionForm(request.POST or None)
 
     def save(data):
-        services.supervision_record(
-            case=case,
-            acting_user=request.user,
-            kind=data["kind"],
-            held_on=data["held_on"],
-            discussion=data["discussion"],
-            decisions=data["decisions"],
-            next_supervision_on=data.get("next_supervision_on"),
-            request=request,
-        )
+        services.supervision_record(case=case, acting_user=request.user, request=request, **data)
         return "Supervision recorded."
 
     return pages.form_page(
