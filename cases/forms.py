@@ -76,8 +76,13 @@ class GovukForm(forms.Form):
             self.add_error(text_field, message)
 
 
-def date_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.DateField:
-    """A native date input; `messages` replaces the standard wording of its errors."""
+def date_field(
+    label: str, *, messages: dict | None = None, not_future: str = "", **kwargs
+) -> forms.DateField:
+    """A native date input; `messages` replaces the standard wording of its errors.
+    `not_future` is the message for a date after today (the day something happened)."""
+    if not_future:
+        kwargs["validators"] = [*kwargs.get("validators", ()), _on_or_before_today(not_future)]
     return forms.DateField(
         label=label,
         # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
@@ -90,6 +95,14 @@ def date_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.D
         },
         **kwargs,
     )
+
+
+def _on_or_before_today(message: str):
+    def check(day: datetime.date) -> None:
+        if day > timezone.localdate():
+            raise forms.ValidationError(message)
+
+    return check
 
 
 def time_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.TimeField:
@@ -170,14 +183,12 @@ class NoteForm(GovukForm):
         [(k.value, k.label) for k in NOTE_KINDS],
         initial=ChronologyKind.NOTE,
     )
-    occurred_on = date_field("Date it happened", required=False)
+    occurred_on = date_field(
+        "Date it happened",
+        required=False,
+        not_future="The date it happened cannot be in the future",
+    )
     text = long_text("Note")
-
-    def clean_occurred_on(self):
-        day = self.cleaned_data.get("occurred_on")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError("The date it happened cannot be in the future")
-        return day
 
 
 class NoteCorrectionForm(GovukForm):
@@ -201,7 +212,9 @@ class ConsentForm(GovukForm):
         coerce=int,
         help_text="Each adult gives their own consent; so can a young person where appropriate.",
     )
-    given_on = date_field("Date consent was given")
+    given_on = date_field(
+        "Date consent was given", not_future="The date consent was given cannot be in the future"
+    )
     method = radios(
         "How was consent recorded?",
         ConsentRecord.Method.choices,
@@ -224,12 +237,6 @@ class ConsentForm(GovukForm):
         self.fields["shared_with"].queryset = (
             agencies if agencies is not None else Agency.objects.none()
         )
-
-    def clean_given_on(self):
-        day = self.cleaned_data["given_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date consent was given cannot be in the future")
-        return day
 
 
 class ConsentWithdrawForm(GovukForm):
