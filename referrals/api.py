@@ -274,17 +274,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def close(self, request, pk=None, format=None):
         referral = access.get_referral_for(request.user, pk)
         data = valid_input(CloseInput, request)
-        duplicate = None
-        if data["duplicate_of"]:
-            duplicate = (
-                access.referrals_visible_to(request.user).filter(pk=data["duplicate_of"]).first()
-            )
         referral = services.referral_close(
             referral=referral,
             acting_user=request.user,
             reason=data["reason"],
             note=data["note"],
-            duplicate_of=duplicate,
+            duplicate_of=access.duplicated_request(request.user, data["duplicate_of"]),
             request=request,
         )
         return Response(ReferralOutput(referral).data)

@@ -97,22 +97,25 @@ def test_the_return_with_a_bad_row_is_not_exported_and_lists_the_fix(
     assert "Ready to claim" in rows[1]
 
 
-def test_the_rows_to_fix_come_a_page_at_a_time(client, ready_case, programme_officer, monkeypatch):
-    from cases.models import EarlyHelpCase
+def test_the_rows_to_fix_come_a_page_at_a_time(
+    client, ready_case, programme_officer, practitioner, district_manager, monkeypatch
+):
     from outcomes import views
+    from tests.outcomes.conftest import worked_case
 
-    EarlyHelpCase.objects.filter(pk=ready_case.pk).update(lead_professional=None)
+    other = worked_case(lead=practitioner, manager=district_manager)
+    services.needs_from_assessment(case=other, acting_user=practitioner)
     monkeypatch.setattr(views, "RETURN_PROBLEMS_PAGE", 1)
     signed_in(client, programme_officer)
     url = reverse("outcomes_return")
     first = client.get(url, {"quarter": _quarter()}).content.decode()
     assert "cannot be exported: 2 problems" in first
     assert "1 to 1 of 2" in first
-    assert "No lead professional" in first and "No family hub recorded" not in first
+    assert ready_case.reference in first and other.reference not in first
     assert f"?quarter={_quarter()}&amp;page=2" in first
     second = client.get(url, {"quarter": _quarter(), "page": "2"}).content.decode()
     assert "2 to 2 of 2" in second
-    assert "No family hub recorded" in second and "No lead professional" not in second
+    assert other.reference in second and ready_case.reference not in second
 
 
 def test_the_return_uses_the_configured_columns(client, ready_case, programme_officer):
