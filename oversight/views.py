@@ -10,7 +10,6 @@ from django.utils import timezone
 from cases import access
 from earlyhelp import pages
 from earlyhelp.audit import audit_view
-from earlyhelp.errors import DomainError
 from oversight import access as oversight_access
 from oversight import forms, selectors, services
 from oversight.access import keeps_consultation_log
@@ -66,17 +65,17 @@ def consultation_log(request):
 @doors.CONSULTANTS
 def record_consultation(request):
     form = forms.ConsultationForm(request.POST or None, initial={"asked_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = services.consultation_record(
-                acting_user=request.user, request=request, **form.cleaned_data
-            )
-        except DomainError as error:
-            field = "family_id" if "family" in str(error) else None
-            form.add_error(field, str(error))
-        else:
-            messages.success(request, f"Consultation {consultation.reference} recorded.")
-            return redirect("consultation_detail", pk=consultation.pk)
+    submission = pages.submit(
+        request,
+        form,
+        lambda data: services.consultation_record(
+            acting_user=request.user, request=request, **data
+        ),
+    )
+    if submission:
+        consultation = submission.result
+        messages.success(request, f"Consultation {consultation.reference} recorded.")
+        return redirect("consultation_detail", pk=consultation.pk)
     return render(
         request,
         "oversight/consultation_form.html",
