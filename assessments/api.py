@@ -129,12 +129,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
         data = valid_input(self.AssessmentDraftInput, request)
         # A stale lock_version is an EditConflict: a 409 (earlyhelp.api.exception_handler).
         saved = services.assessment_save(
-            assessment=assessment,
-            acting_user=request.user,
-            lock_version=data["lock_version"],
-            content=data["content"],
-            need_ids=data["need_ids"],
-            request=request,
+            assessment=assessment, acting_user=request.user, request=request, **data
         )
         return Response(
             self.AssessmentOutput(selectors.get_assessment_for(request.user, saved.pk)).data
@@ -156,10 +151,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
         self._work_case(assessment)
         data = valid_input(self.SubmitInput, request)
         services.assessment_submit(
-            assessment=assessment,
-            acting_user=request.user,
-            lock_version=data["lock_version"],
-            request=request,
+            assessment=assessment, acting_user=request.user, request=request, **data
         )
         return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
 
@@ -179,12 +171,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
         """A manager's decision on a submitted assessment, with their comment."""
         assessment = self.get_object()
         data = valid_input(self.SignOffInput, request)
-        decide(
-            assessment=assessment,
-            acting_user=request.user,
-            comment=data["comment"],
-            request=request,
-        )
+        decide(assessment=assessment, acting_user=request.user, request=request, **data)
         return Response(self.AssessmentOutput(selectors.get_assessment_for(request.user, pk)).data)
 
 
@@ -299,9 +286,7 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
         if action is None:
             raise exceptions.NotFound()
         data = valid_input(self.ActionStatusInput, request)
-        services.action_status_set(
-            action=action, acting_user=request.user, status=data["status"], request=request
-        )
+        services.action_status_set(action=action, acting_user=request.user, request=request, **data)
         return Response(self.FamilyPlanOutput(selectors.get_plan_for(request.user, pk)).data)
 
 
@@ -438,8 +423,8 @@ class ReviewViewSet(_ScopedReadViewSet):
         people = {m.person_id: m.person for m in case_selectors.family_members(case)}
         plan = selectors.plan_for(case)
         outcomes = {o.pk: o for o in plan.outcomes.all()} if plan else {}
-        attendance = [self._attendee(row, members, people) for row in data["attendance"]]
-        progress = [
+        data["attendance"] = [self._attendee(row, members, people) for row in data["attendance"]]
+        data["progress"] = [
             {
                 "outcome": self._lookup(outcomes, row["outcome_id"], "progress", "outcome_id"),
                 "scaling": row["scaling"],
@@ -447,19 +432,7 @@ class ReviewViewSet(_ScopedReadViewSet):
             }
             for row in data["progress"]
         ]
-        services.meeting_record(
-            meeting=meeting,
-            acting_user=request.user,
-            held_on=data["held_on"],
-            decision=data["decision"],
-            decision_reason=data["decision_reason"],
-            discussion=data["discussion"],
-            child_voice=data["child_voice"],
-            next_review_on=data["next_review_on"],
-            attendance=attendance,
-            progress=progress,
-            request=request,
-        )
+        services.meeting_record(meeting=meeting, acting_user=request.user, request=request, **data)
         return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
     class ReviewRescheduleInput(serializers.Serializer):
@@ -478,31 +451,21 @@ class ReviewViewSet(_ScopedReadViewSet):
     def reschedule(self, request, pk=None):
         """Move a scheduled meeting, with the reason; every member is told (with a calendar
         update). Allowed from: scheduled (assessments.services.RESCHEDULE_FROM)."""
-        meeting = self.get_object()
-        self._work_case(meeting)
-        data = valid_input(self.ReviewRescheduleInput, request)
-        services.meeting_reschedule(
-            meeting=meeting,
-            acting_user=request.user,
-            scheduled_for=data["scheduled_for"],
-            starts_at=data["starts_at"],
-            location=data["location"],
-            reason=data["reason"],
-            request=request,
-        )
-        return Response(self.get_serializer(self.get_one(meeting.pk)).data)
+        return self._change(request, self.ReviewRescheduleInput, services.meeting_reschedule)
 
     @extend_schema(request=ReviewCancelInput, responses={200: ReviewOutput})
     @action(detail=True, methods=["post"], url_path="cancel")
     def cancel(self, request, pk=None):
         """Cancel a scheduled meeting, with the reason; every member is told. Allowed from:
         scheduled (assessments.services.CANCEL_FROM)."""
+        return self._change(request, self.ReviewCancelInput, services.meeting_cancel)
+
+    def _change(self, request, input_class, change):
+        """Change a scheduled meeting with `change`, the service taking the input as it is."""
         meeting = self.get_object()
         self._work_case(meeting)
-        data = valid_input(self.ReviewCancelInput, request)
-        services.meeting_cancel(
-            meeting=meeting, acting_user=request.user, reason=data["reason"], request=request
-        )
+        data = valid_input(input_class, request)
+        change(meeting=meeting, acting_user=request.user, request=request, **data)
         return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
     @staticmethod

@@ -214,7 +214,10 @@ class InviteContributorForm(GovukForm):
 
 
 class MeetingRecordForm(GovukForm):
-    held_on = date_field("Date the meeting was held")
+    held_on = date_field(
+        "Date the meeting was held",
+        not_future="The date the meeting was held cannot be in the future",
+    )
     discussion = long_text("What was discussed", required=False)
     child_voice = long_text(
         "The child's voice",
@@ -260,12 +263,6 @@ class MeetingRecordForm(GovukForm):
                 f"Progress: {outcome.text[:80]}", required=False, rows=2
             )
             self.outcome_ids.append(outcome.pk)
-
-    def clean_held_on(self):
-        day = self.cleaned_data["held_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date the meeting was held cannot be in the future")
-        return day
 
 
 class ClosureForm(GovukForm):

@@ -725,10 +725,7 @@ def meeting_schedule(
     invite every current member (the event; reminders/notices.py sends the invitations
     with a calendar file)."""
     _require_worker(acting_user, case)
-    if scheduled_for < case.opened_on:
-        raise DomainError(
-            f"A meeting cannot be before the case opened on {case.opened_on:%-d %B %Y}."
-        )
+    _check_meeting_date(scheduled_for, case)
     plan = FamilyPlan.objects.filter(case=case).first()
     if kind is None:
         kind = MeetingKind.REVIEW if plan and plan.agreed_on else MeetingKind.FIRST_TAF
@@ -755,6 +752,13 @@ def meeting_schedule(
     audit(user=acting_user, action=AuditAction.CREATE, record=meeting, request=request)
     events.emit("meeting_scheduled", meeting=meeting, acting_user=acting_user)
     return meeting
+
+
+def _check_meeting_date(scheduled_for: datetime.date, case: EarlyHelpCase) -> None:
+    if scheduled_for < case.opened_on:
+        raise DomainError(
+            f"A meeting cannot be before the case opened on {case.opened_on:%-d %B %Y}."
+        )
 
 
 def _check_duration(minutes) -> int:
@@ -790,10 +794,7 @@ def meeting_reschedule(
     _require_worker(acting_user, case)
     meeting = _locked(meeting, RESCHEDULE_FROM, "Only a scheduled meeting can be moved.")
     reason = _check_text(reason, "the reason for the change")
-    if scheduled_for < case.opened_on:
-        raise DomainError(
-            f"A meeting cannot be before the case opened on {case.opened_on:%-d %B %Y}."
-        )
+    _check_meeting_date(scheduled_for, case)
     before = (meeting.scheduled_for, meeting.starts_at, meeting.location)
     meeting.scheduled_for = scheduled_for
     meeting.starts_at = starts_at

@@ -26,8 +26,6 @@ ASSESSMENT = Machine(
     "assessment",
     model=Assessment,
     history=AssessmentStatusChange,
-    history_fk="assessment",
-    noun="assessment",
     moves={
         "submit": Move((A.DRAFT,), A.SUBMITTED, "submitted for sign-off"),
         "sign_off": Move((A.SUBMITTED,), A.SIGNED_OFF, "signed off"),
@@ -42,7 +40,6 @@ PLAN_ACTION = Machine(
     "plan_action",
     model=PlanAction,
     history=PlanActionStatusChange,
-    history_fk="plan_action",
     noun="action",
     moves={
         "start": Move((P.NOT_STARTED,), P.IN_PROGRESS, "started"),
@@ -64,7 +61,6 @@ MEETING = Machine(
     "meeting",
     model=TafMeeting,
     history=MeetingStatusChange,
-    history_fk="meeting",
     noun="meeting",
     moves={
         "record": Move((M.SCHEDULED,), M.HELD, "recorded"),

@@ -46,6 +46,15 @@ def _work_case(request, case_id):
 # --- Early Help Assessment ------------------------------------------------------------------
 
 
+def _assessment(case, read=selectors.assessment_for):
+    """The case's assessment (as `read` reads it). A case with none yet has nothing here to
+    show or act on: a 404, never a 500."""
+    assessment = read(case)
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
 def _labels(user, case):
     """The assessment's field labels as `user` may read them (restricted voices masked)."""
     voices = services.voices(case)
@@ -56,9 +65,7 @@ def _labels(user, case):
 @doors.CASE_DATA
 def assessment_detail(request, case_id: int):
     case = _case(request, case_id)
-    assessment = selectors.assessment_for(case)
-    if assessment is None:
-        raise Http404
+    assessment = _assessment(case)
     audit_view(request, assessment)
     labels = _labels(request.user, case)
     return render(
@@ -97,9 +104,7 @@ def edit_assessment(request, case_id: int):
     carries the lock_version the editor loaded: a stale one is a conflict, never a silent
     overwrite. Invited contributors edit the draft too (services.may_contribute)."""
     case = _case(request, case_id)
-    assessment = selectors.assessment_to_edit(case)
-    if assessment is None:
-        raise Http404
+    assessment = _assessment(case, read=selectors.assessment_to_edit)
     if not services.may_contribute(request.user, assessment):
         raise PermissionDenied("You can read this case but not record work on it.")
     if assessment.status != AssessmentStatus.DRAFT:
@@ -219,9 +224,7 @@ def _conflict_page(request, case, labels, form, message):
 @doors.CASE_WORKERS
 def sign_off_assessment(request, case_id: int):
     case = _case(request, case_id)
-    assessment = selectors.assessment_for(case)
-    if assessment is None:
-        raise Http404
+    assessment = _assessment(case)
     if not may_sign_off(request.user, assessment):
         raise PermissionDenied
     form = forms.SignOffForm(request.POST or None)
@@ -262,9 +265,7 @@ def sign_off_assessment(request, case_id: int):
 @require_POST
 def revise_assessment(request, case_id: int):
     case = _work_case(request, case_id)
-    assessment = selectors.assessment_for(case)
-    if assessment is None:
-        raise Http404
+    assessment = _assessment(case)
     try:
         services.assessment_revise(assessment=assessment, acting_user=request.user, request=request)
     except DomainError as error:
@@ -277,9 +278,7 @@ def revise_assessment(request, case_id: int):
 @doors.CASE_DATA
 def assessment_version(request, case_id: int, number: int):
     case = _case(request, case_id)
-    assessment = selectors.assessment_for(case)
-    if assessment is None:  # no assessment yet: no versions (was a 500, issue 17 point 6)
-        raise Http404
+    assessment = _assessment(case)
     version = get_object_or_404(assessment.versions, number=number)
     audit_view(request, version)
     return render(
@@ -302,9 +301,7 @@ def assessment_version(request, case_id: int, number: int):
 @doors.CASE_DATA
 def compare_assessment_versions(request, case_id: int):
     case = _case(request, case_id)
-    assessment = selectors.assessment_for(case)
-    if assessment is None:
-        raise Http404
+    assessment = _assessment(case)
     versions = {v.number: v for v in assessment.versions.all()}
     choices = [(str(n), f"Version {n} (signed off)") for n in versions] + [
         ("current", f"Current working copy (version {assessment.version_number})")
@@ -352,9 +349,7 @@ def compare_assessment_versions(request, case_id: int):
 @doors.CASE_DATA
 def assessment_pdf(request, case_id: int):
     case = _case(request, case_id)
-    assessment = selectors.assessment_for(case)
-    if assessment is None:
-        raise Http404
+    assessment = _assessment(case)
     number = request.GET.get("version")
     if number:
         version = get_object_or_404(assessment.versions, number=number if number.isdigit() else 0)
@@ -569,16 +564,7 @@ def schedule_taf_meeting(request, case_id: int):
     form = forms.ScheduleMeetingForm(request.POST or None, initial=initial)
 
     def save(data):
-        services.meeting_schedule(
-            case=case,
-            acting_user=request.user,
-            scheduled_for=data["scheduled_for"],
-            starts_at=data.get("starts_at"),
-            duration_minutes=data["duration_minutes"],
-            location=data.get("location", ""),
-            note_for_external=data.get("note_for_external", ""),
-            request=request,
-        )
+        services.meeting_schedule(case=case, acting_user=request.user, request=request, **data)
 
     if pages.submit(request, form, save):
         messages.success(request, "Meeting scheduled. Every member is sent an invitation.")
@@ -622,13 +608,7 @@ def reschedule_taf_meeting(request, case_id: int, meeting_id: int):
 
     def save(data):
         services.meeting_reschedule(
-            meeting=meeting,
-            acting_user=request.user,
-            scheduled_for=data["scheduled_for"],
-            starts_at=data.get("starts_at"),
-            location=data.get("location", ""),
-            reason=data["reason"],
-            request=request,
+            meeting=meeting, acting_user=request.user, request=request, **data
         )
 
     if pages.submit(request, form, save):
@@ -668,19 +648,13 @@ def invite_contributor(request, case_id: int):
     """The lead invites someone who can already read the case (a consultant for the
     district, usually) to help complete the assessment."""
     case = _work_case(request, case_id)
-    assessment = selectors.assessment_for(case)
-    if assessment is None:
-        raise Http404
+    assessment = _assessment(case)
     people = selectors.possible_contributors(case)
     form = forms.InviteContributorForm(request.POST or None, people=people)
 
     def save(data):
         services.contributor_invite(
-            assessment=assessment,
-            acting_user=request.user,
-            user=data["user"],
-            note=data.get("note", ""),
-            request=request,
+            assessment=assessment, acting_user=request.user, request=request, **data
         )
         return f"{data['user']} is invited to help."
 

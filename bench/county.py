@@ -174,8 +174,11 @@ class CountyGenerator:
             uid = add_user(f"worker{n + 1}@county.test", Role.PRACTITIONER, aid, [did])
             self.workers_by_district[did].append((uid, aid))
         team_of = {did: aid for aid, did in self.eh_teams}
+        # Enough family workers that each carries about 40 of the open cases they lead (55%),
+        # at any scale: 4 a district in the county, 12 at three times its size.
+        per_district = max(1, round(size.open_cases * 0.55 / (size.districts * 40)))
         self.family_workers = {
-            did: [w for w in workers if w[1] == team_of.get(did)][:4]
+            did: [w for w in workers if w[1] == team_of.get(did)][:per_district]
             for did, workers in self.workers_by_district.items()
         }
         self.managers = {}

@@ -3,6 +3,7 @@
 from functools import partial
 
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -267,11 +268,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         job_title = serializers.CharField()
         role = serializers.CharField()
 
-    def _case_for_allocation(self, request, pk):
+    def _case_to_decide(self, request, pk, may_decide):
+        """The case, if the caller may make this manager's decision on it: a 404 otherwise,
+        as for a case out of their scope."""
         case = access.get_case_for(request.user, pk)
-        if not access.may_allocate(request.user, case):
-            from django.http import Http404
-
+        if not may_decide(request.user, case):
             raise Http404
         return case
 
@@ -284,7 +285,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         from earlyhelp.errors import InvalidTransition
         from partners.models import User
 
-        case = self._case_for_allocation(request, pk)
+        case = self._case_to_decide(request, pk, access.may_allocate)
         data = valid_input(self.AllocateInput, request)
         lead = User.objects.filter(pk=data["lead_professional"]).first()
         if lead is None:
@@ -308,20 +309,12 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="eligible-leads")
     def eligible_leads(self, request, pk=None):
         """Who may be chosen as lead professional for a waiting case."""
-        case = self._case_for_allocation(request, pk)
+        case = self._case_to_decide(request, pk, access.may_allocate)
         leads = selectors.eligible_leads_for(case)
         return Response(self.LeadOutput(leads, many=True).data)
 
     class ReturnClosureInput(serializers.Serializer):
         reason = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
-
-    def _case_for_closure_decision(self, request, pk):
-        case = access.get_case_for(request.user, pk)
-        if not access.may_authorise_closure(request.user, case):
-            from django.http import Http404
-
-            raise Http404
-        return case
 
     @extend_schema(request=None, responses={200: CaseOutput})
     @action(detail=True, methods=["post"], url_path="authorise-closure")
@@ -331,7 +324,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         caller's scope (or not a manager who may authorise it)."""
         from earlyhelp.errors import InvalidTransition
 
-        case = self._case_for_closure_decision(request, pk)
+        case = self._case_to_decide(request, pk, access.may_authorise_closure)
         try:
             services.closure_authorise(case=case, acting_user=request.user, request=request)
         except InvalidTransition as error:
@@ -346,7 +339,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         409 if no closure is awaiting authorisation; 404 out of scope."""
         from earlyhelp.errors import InvalidTransition
 
-        case = self._case_for_closure_decision(request, pk)
+        case = self._case_to_decide(request, pk, access.may_authorise_closure)
         data = valid_input(self.ReturnClosureInput, request)
         try:
             services.closure_return(

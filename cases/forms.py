@@ -76,8 +76,13 @@ class GovukForm(forms.Form):
             self.add_error(text_field, message)
 
 
-def date_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.DateField:
-    """A native date input; `messages` replaces the standard wording of its errors."""
+def date_field(
+    label: str, *, messages: dict | None = None, not_future: str = "", **kwargs
+) -> forms.DateField:
+    """A native date input; `messages` replaces the standard wording of its errors.
+    `not_future` is the message for a date after today (the day something happened)."""
+    if not_future:
+        kwargs["validators"] = [*kwargs.get("validators", ()), _on_or_before_today(not_future)]
     return forms.DateField(
         label=label,
         # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
@@ -90,6 +95,14 @@ def date_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.D
         },
         **kwargs,
     )
+
+
+def _on_or_before_today(message: str):
+    def check(day: datetime.date) -> None:
+        if day > timezone.localdate():
+            raise forms.ValidationError(message)
+
+    return check
 
 
 def time_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.TimeField:
@@ -141,6 +154,15 @@ def optional_select(label, queryset=None, *, empty_label, **kwargs) -> forms.Mod
     )
 
 
+def offer(field: forms.TypedChoiceField, records, label, *, prompt: str) -> None:
+    """Offer `records` (the page has them already) on a select whose answer is the chosen
+    record itself, so the view needs no second look-up."""
+    records = list(records)
+    chosen = {r.pk: r for r in records}
+    field.choices = [("", prompt)] + [(r.pk, label(r)) for r in records]
+    field.coerce = lambda pk: chosen[int(pk)]
+
+
 def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
     """Free text capped at MAX_TEXT, checked in GovukForm.clean() with a clear message (no
     maxlength attribute, so a long paste is not silently cut off in the browser)."""
@@ -161,14 +183,12 @@ class NoteForm(GovukForm):
         [(k.value, k.label) for k in NOTE_KINDS],
         initial=ChronologyKind.NOTE,
     )
-    occurred_on = date_field("Date it happened", required=False)
+    occurred_on = date_field(
+        "Date it happened",
+        required=False,
+        not_future="The date it happened cannot be in the future",
+    )
     text = long_text("Note")
-
-    def clean_occurred_on(self):
-        day = self.cleaned_data.get("occurred_on")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError("The date it happened cannot be in the future")
-        return day
 
 
 class NoteCorrectionForm(GovukForm):
@@ -192,7 +212,9 @@ class ConsentForm(GovukForm):
         coerce=int,
         help_text="Each adult gives their own consent; so can a young person where appropriate.",
     )
-    given_on = date_field("Date consent was given")
+    given_on = date_field(
+        "Date consent was given", not_future="The date consent was given cannot be in the future"
+    )
     method = radios(
         "How was consent recorded?",
         ConsentRecord.Method.choices,
@@ -215,12 +237,6 @@ class ConsentForm(GovukForm):
         self.fields["shared_with"].queryset = (
             agencies if agencies is not None else Agency.objects.none()
         )
-
-    def clean_given_on(self):
-        day = self.cleaned_data["given_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date consent was given cannot be in the future")
-        return day
 
 
 class ConsentWithdrawForm(GovukForm):
@@ -356,7 +372,6 @@ def today() -> datetime.date:
 class AllocateForm(GovukForm):
     lead_professional = forms.TypedChoiceField(
         label=term_lazy("Lead professional"),
-        coerce=int,
         choices=[],
         error_messages={
             "required": format_lazy("Choose who will be the {}", term_lazy("lead professional"))
@@ -371,15 +386,17 @@ class AllocateForm(GovukForm):
 
     def __init__(self, *args, leads=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_professional"].choices = [("", "Choose a person")] + [
-            (u.pk, f"{u.full_name}{', ' + u.job_title if u.job_title else ''}") for u in leads
-        ]
+        offer(
+            self.fields["lead_professional"],
+            leads,
+            lambda u: f"{u.full_name}{', ' + u.job_title if u.job_title else ''}",
+            prompt="Choose a person",
+        )
 
 
 class SendToTeamForm(GovukForm):
     agency = forms.TypedChoiceField(
         label="Team or agency",
-        coerce=int,
         choices=[],
         error_messages={"required": "Choose the team to send the case to"},
     )
@@ -387,7 +404,7 @@ class SendToTeamForm(GovukForm):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Choose a team")] + [(a.pk, a.name) for a in teams]
+        offer(self.fields["agency"], teams, lambda a: a.name, prompt="Choose a team")
 
 
 class StepUpDecisionForm(GovukForm):

@@ -44,18 +44,10 @@ def allocate_case(request, case_id: int):
     if not case.awaiting_allocation:
         messages.info(request, f"{case.reference} is {case.get_status_display().lower()}.")
         return redirect("case_detail", pk=case.pk)
-    leads = list(selectors.eligible_leads_for(case))
-    form = forms.AllocateForm(request.POST or None, leads=leads)
-    by_id = {u.pk: u for u in leads}
+    form = forms.AllocateForm(request.POST or None, leads=selectors.eligible_leads_for(case))
 
     def save(data):
-        services.case_allocate(
-            case=case,
-            lead_professional=by_id.get(data["lead_professional"]),
-            acting_user=request.user,
-            note=data.get("note", ""),
-            request=request,
-        )
+        services.case_allocate(case=case, acting_user=request.user, request=request, **data)
         return f"{case.reference} is allocated to {case.lead_professional.full_name}."
 
     return pages.form_page(
@@ -73,18 +65,10 @@ def send_case_to_team(request, case_id: int):
     case = _waiting_case(request, case_id)
     if not case.awaiting_allocation:
         return redirect("case_detail", pk=case.pk)
-    teams = list(selectors.teams_for_queue(case))
-    form = forms.SendToTeamForm(request.POST or None, teams=teams)
-    by_id = {a.pk: a for a in teams}
+    form = forms.SendToTeamForm(request.POST or None, teams=selectors.teams_for_queue(case))
 
     def save(data):
-        services.case_send_to_team(
-            case=case,
-            agency=by_id.get(data["agency"]),
-            reason=data["reason"],
-            acting_user=request.user,
-            request=request,
-        )
+        services.case_send_to_team(case=case, acting_user=request.user, request=request, **data)
         return f"{case.reference} has gone to {case.lead_agency}'s queue."
 
     return pages.form_page(

@@ -3,7 +3,6 @@ the family as they know them, consent first, the level and why; then, if the fro
 matching finds people who may already be known, a choice for each."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.codes import Relationship
@@ -118,12 +117,6 @@ class StartEarlyHelpForm(GovukForm):
 
     def clean_postcode(self):
         return normalise_postcode(self.cleaned_data["postcode"])
-
-    def clean_consent_given_on(self):
-        day = self.cleaned_data["consent_given_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date consent was given cannot be in the future")
-        return day
 
     def clean(self):
         data = super().clean()

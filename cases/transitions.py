@@ -27,7 +27,6 @@ CASE = Machine(
     "case",
     model=EarlyHelpCase,
     history=CaseStatusChange,
-    history_fk="case",
     noun="case",
     moves={
         "allocate": Move((S.AWAITING_ALLOCATION,), S.OPEN, "allocated"),
@@ -46,7 +45,6 @@ STEP_UP = Machine(
     "step_up_request",
     model=StepUpRequest,
     history=StepUpRequestStatusChange,
-    history_fk="step_up_request",
     noun="step-up request",
     moves={
         "accept": Move((U.PENDING,), U.ACCEPTED, "accepted"),

@@ -107,15 +107,7 @@ def record_birth(request, pk: int):
     )
 
     def save(data):
-        upkeep.birth_record(
-            person=person,
-            date_of_birth=data["date_of_birth"],
-            gender=data["gender"],
-            first_name=data.get("first_name", ""),
-            acting_user=request.user,
-            lock_version=data["lock_version"],
-            request=request,
-        )
+        upkeep.birth_record(person=person, acting_user=request.user, request=request, **data)
         return "The birth is recorded.", person.get_absolute_url()
 
     return _form_page(
@@ -209,12 +201,7 @@ def family_transfer_out(request, pk: int):
 
     def save(data):
         closed = upkeep.family_transfer_out(
-            family=family,
-            acting_user=request.user,
-            moved_to=data["moved_to"],
-            moved_on=data["moved_on"],
-            note=data.get("note", ""),
-            request=request,
+            family=family, acting_user=request.user, request=request, **data
         )
         return (
             f"Transfer recorded. {len(closed)} open case{'s' if len(closed) != 1 else ''} "
@@ -281,11 +268,7 @@ def member_remove(request, pk: int, membership_id: int):
 
     def save(data):
         upkeep.member_remove(
-            membership=membership,
-            acting_user=request.user,
-            lock_version=data["lock_version"],
-            reason=data["reason"],
-            request=request,
+            membership=membership, acting_user=request.user, request=request, **data
         )
         return (
             f"{membership.person.full_name} removed from the household.",

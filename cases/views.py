@@ -210,13 +210,7 @@ def correct_case_note(request, case_id: int, entry_id: int):
     )
 
     def save(data):
-        services.note_correct(
-            entry=entry,
-            acting_user=request.user,
-            text=data["text"],
-            reason=data["reason"],
-            request=request,
-        )
+        services.note_correct(entry=entry, acting_user=request.user, request=request, **data)
         return "Correction saved. The original note stays on the record, marked as corrected."
 
     return _form_page(
@@ -269,11 +263,7 @@ def withdraw_consent(request, case_id: int, consent_id: int):
 
     def save(data):
         services.consent_withdraw(
-            consent=consent,
-            withdrawn_on=data["withdrawn_on"],
-            note=data.get("note", ""),
-            acting_user=request.user,
-            request=request,
+            consent=consent, acting_user=request.user, request=request, **data
         )
         return (
             f"Consent from {consent.given_by.full_name} withdrawn. Sharing with the named "
@@ -297,13 +287,7 @@ def record_no_consent(request, case_id: int):
 
     def save(data):
         decision = services.no_consent_record(
-            case=case,
-            acting_user=request.user,
-            decided_on=data["decided_on"],
-            escalation=data["escalation"],
-            next_step=data["next_step"],
-            rationale=data["rationale"],
-            request=request,
+            case=case, acting_user=request.user, request=request, **data
         )
         if decision.next_step == decision.NextStep.STEP_UP:
             return "Decision recorded. Now record the step up to children's social care."
@@ -494,13 +478,7 @@ def change_level_of_need(request, case_id: int):
     form = forms.LevelChangeForm(request.POST or None)
 
     def save(data):
-        services.case_level_change(
-            case=case,
-            level_of_need=data["level_of_need"],
-            reason=data["reason"],
-            acting_user=request.user,
-            request=request,
-        )
+        services.case_level_change(case=case, acting_user=request.user, request=request, **data)
         return f"Level of need is now {LevelOfNeed.label_for(data['level_of_need'])}."
 
     return _form_page(

@@ -414,15 +414,7 @@ def hub_session_create(request, pk: int):
 
     def save(data):
         return services.hub_session_create(
-            hub=hub,
-            acting_user=request.user,
-            kind=data["kind"],
-            title=data["title"],
-            held_on=data["held_on"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            service=data.get("service"),
-            request=request,
+            hub=hub, acting_user=request.user, request=request, **data
         )
 
     submission = pages.submit(request, form, save)

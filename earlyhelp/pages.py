@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from earlyhelp.errors import DomainError, EditConflict
@@ -94,3 +95,12 @@ def form_page(
         return redirect(then)
     status = error_status if form.errors else 200
     return render(request, template, {**(context or {}), "form": form}, status=status)
+
+
+def paged(request, items, per_page: int = 50):
+    """A page of `items` and the query string that keeps the page's filters on the others
+    (for includes/pagination.html)."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()

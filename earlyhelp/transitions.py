@@ -73,6 +73,7 @@ class Machine:
     version_field: str | None = None
     # Writes the history row; the default fills StatusHistory's fields plus the record FK.
     write_history: Callable | None = None
+    # The history table's foreign key to the record: by default its one FK to `model`.
     history_fk: str = ""
     noun: str = ""
     # Who won a race, for the EditConflict message: callable(record fresh from the db) -> str
@@ -82,8 +83,16 @@ class Machine:
     def __post_init__(self):
         MACHINES[self.name] = self
         self.noun = self.noun or self.model._meta.verbose_name
-        if not self.history_fk:
-            self.history_fk = self.model._meta.model_name
+        self.history_fk = self.history_fk or self._record_fk()
+
+    def _record_fk(self) -> str:
+        """The one foreign key from the history table to the record (ADR 0014)."""
+        (name,) = (
+            f.name
+            for f in self.history._meta.fields
+            if isinstance(f, models.ForeignKey) and f.related_model is self.model
+        )
+        return name
 
     # --- questions ---
 

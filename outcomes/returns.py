@@ -7,7 +7,8 @@ import csv
 import datetime
 import functools
 import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -49,7 +50,7 @@ COLUMNS = {
         lambda: term("Lead professional"),
         lambda r: r.episode.lead,
     ),
-    "plan_version": (lambda: "Outcomes plan version", lambda r: r.episode.plan_number),
+    "plan_version": (lambda: "Outcomes plan version", lambda r: r.programme.plan_number),
     "needs_count": (lambda: "Number of needs", lambda r: len(r.needs)),
     "needs": (
         lambda: "Headline outcomes with a need",
@@ -59,10 +60,10 @@ COLUMNS = {
         lambda: "Needs with sustained progress",
         lambda r: sum(1 for n in r.needs if _sustained(n, r.today)),
     ),
-    "eligible": (lambda: "Meets programme conditions", lambda r: _yes(r.episode.eligible)),
+    "eligible": (lambda: "Meets programme conditions", lambda r: _yes(r.programme.eligible)),
     "state": (
         lambda: "Programme status",
-        lambda r: ProgrammeState.LABELS[r.episode.state],
+        lambda r: ProgrammeState.LABELS[r.programme.state],
     ),
     "claim_period": (lambda: "Claim period", lambda r: r.claim.period if r.claim else ""),
     "claim_status": (
@@ -71,7 +72,7 @@ COLUMNS = {
     ),
     "network_meeting": (
         lambda: "Family network meeting held",
-        lambda r: _yes(r.episode.has_network_meeting),
+        lambda r: _yes(r.programme.has_network_meeting),
     ),
     "distance_travelled": (
         lambda: "Distance travelled (scaling points)",
@@ -96,6 +97,7 @@ def layout_columns() -> list[str]:
 @dataclass
 class Row:
     episode: "EpisodeRow"
+    programme: "ProgrammeFacts | None"  # None on the check page, which does not show them
     needs: list
     claim: Claim | None
     distance: int | None
@@ -115,11 +117,10 @@ def _active(start: datetime.date, end: datetime.date) -> Q:
     )
 
 
-@dataclass(frozen=True)
-class EpisodeRow:
-    """What the return reads of a programme episode and its case: plain rows, because a
-    county's return has thousands and a model instance per episode, case, district, lead,
-    hub and plan took most of its time."""
+class EpisodeRow(NamedTuple):
+    """What the return reads of a programme episode's case: plain tuples, because a county's
+    return has thousands and a model instance per episode, case, district, lead and hub
+    (or even a frozen dataclass) took most of its time."""
 
     pk: int
     case_id: int
@@ -133,10 +134,6 @@ class EpisodeRow:
     lead_email: str
     family_hub_id: int | None
     family_hub: str
-    plan_number: int
-    eligible: bool
-    state: str
-    has_network_meeting: bool
 
     @property
     def reference(self) -> str:
@@ -149,6 +146,16 @@ class EpisodeRow:
     @property
     def lead(self) -> str:
         return self.lead_name or self.lead_email
+
+
+class ProgrammeFacts(NamedTuple):
+    """The episode's place in the programme: only the download's columns read these, and
+    working out eligibility is most of the episodes query's time."""
+
+    plan_number: int
+    eligible: bool
+    state: str
+    has_network_meeting: bool
 
 
 EPISODE_VALUES = (
@@ -164,14 +171,24 @@ EPISODE_VALUES = (
     "case__lead_professional__email",
     "family_hub_id",
     "family_hub__name",
-    "plan__number",
-    "eligible",
-    "state",
-    "has_network_meeting",
 )
+PROGRAMME_VALUES = ("plan__number", "eligible", "state", "has_network_meeting")
 
 
-def _episodes(start: datetime.date, end: datetime.date, today: datetime.date) -> list:
+def _episodes(start: datetime.date, end: datetime.date) -> list[EpisodeRow]:
+    """The quarter's episodes, in the return's order: what the check reads."""
+    rows = (
+        ProgrammeEpisode.objects.filter(_active(start, end))
+        .order_by("case__district__name", "case_id")
+        .values_list(*EPISODE_VALUES)
+    )
+    return [_episode_row(row) for row in rows]
+
+
+def _episodes_in_programme(
+    start: datetime.date, end: datetime.date, today: datetime.date
+) -> list[tuple[EpisodeRow, ProgrammeFacts]]:
+    """The same episodes with their programme facts, for the download."""
     from outcomes.models import FamilyNetworkMeeting
 
     rows = (
@@ -182,30 +199,36 @@ def _episodes(start: datetime.date, end: datetime.date, today: datetime.date) ->
             )
         )
         .order_by("case__district__name", "case_id")
-        .values_list(*EPISODE_VALUES)
+        .values_list(*EPISODE_VALUES, *PROGRAMME_VALUES)
     )
-    return [_episode_row(row) for row in rows]
+    split = len(EPISODE_VALUES)
+    return [(_episode_row(row[:split]), ProgrammeFacts._make(_flags(row[split:]))) for row in rows]
 
 
 # What values_list gives as NULL (no district, lead or hub) and what the return shows instead.
-_BLANK_WHEN_NULL = ("district", "lead_name", "lead_email", "family_hub")
-_FLAGS = ("eligible", "has_network_meeting")
+_BLANK_AT = [
+    EpisodeRow._fields.index(name) for name in ("district", "lead_name", "lead_email", "family_hub")
+]
 
 
 def _episode_row(row) -> EpisodeRow:
-    values = dict(zip((f.name for f in fields(EpisodeRow)), row, strict=True))
-    for name in _BLANK_WHEN_NULL:
-        values[name] = values[name] or ""
-    for name in _FLAGS:
-        values[name] = bool(values[name])
-    return EpisodeRow(**values)
+    values = list(row)
+    for at in _BLANK_AT:
+        values[at] = values[at] or ""
+    return EpisodeRow._make(values)
 
 
-def _claims_by_episode(episode_ids: list[int]) -> dict[int, Claim]:
+def _flags(row) -> tuple:
+    """Eligibility is NULL where the episode has no plan: not eligible."""
+    plan_number, eligible, state, has_network_meeting = row
+    return plan_number, bool(eligible), state, bool(has_network_meeting)
+
+
+def _claims_by_episode(episodes) -> dict[int, Claim]:
     """Each episode's latest claim that was not withdrawn."""
     claims: dict[int, Claim] = {}
     for claim in (
-        Claim.objects.filter(episode_id__in=episode_ids)
+        Claim.objects.filter(episode_id__in=episodes)
         .exclude(status=ClaimStatus.WITHDRAWN)
         .order_by("-pk")
     ):
@@ -231,10 +254,10 @@ class _Need:
     headline: _Headline
 
 
-def _needs_by_episode(episode_ids: list[int]) -> dict[int, list[_Need]]:
+def _needs_by_episode(episodes) -> dict[int, list[_Need]]:
     closure_progress = NeedProgress.objects.filter(need=OuterRef("pk"), at_closure=True)
     rows = (
-        FamilyNeed.objects.filter(episode_id__in=episode_ids)
+        FamilyNeed.objects.filter(episode_id__in=episodes)
         .annotate(closure_recorded=Exists(closure_progress))
         .order_by("episode_id", "headline__order", "pk")
         .values_list(
@@ -264,19 +287,43 @@ def build_return(start: datetime.date, end: datetime.date, *, today=None):
         return _build_return(start, end, today=today)
 
 
+def check_return(start: datetime.date, end: datetime.date, *, today=None):
+    """(row count, problems) for the quarter: what the check page shows. It reads only what
+    validate_row needs, not the claims, distances and columns of the download."""
+    from outcomes.selectors import without_jit
+
+    today = today or timezone.localdate()
+    with without_jit():
+        episodes = _episodes(start, end)
+        needs_of = _needs_by_episode(_active_episodes(start, end))
+    problems = []
+    for episode in episodes:
+        row = Row(episode, None, needs_of.get(episode.pk, []), None, None, today)
+        problems.extend(validate_row(row))
+    return len(episodes), problems
+
+
+def _active_episodes(start: datetime.date, end: datetime.date):
+    """The quarter's episodes as a subquery: a county's return has thousands, and a list of
+    their ids took Django longer to build into SQL than PostgreSQL took to run it."""
+    return ProgrammeEpisode.objects.filter(_active(start, end)).values("pk")
+
+
 def _build_return(start: datetime.date, end: datetime.date, *, today=None):
     today = today or timezone.localdate()
     columns = layout_columns()
-    episodes = _episodes(start, end, today)
-    distances = distance_by_case([episode.case_id for episode in episodes])
-    needs_of = _needs_by_episode([episode.pk for episode in episodes])
-    claims = _claims_by_episode([episode.pk for episode in episodes])
+    episodes = _episodes_in_programme(start, end, today)
+    active = _active_episodes(start, end)
+    distances = distance_by_case([episode.case_id for episode, _ in episodes])
+    needs_of = _needs_by_episode(active)
+    claims = _claims_by_episode(active)
     rows, problems = [], []
-    for episode in episodes:
+    for episode, programme in episodes:
         # Plain lists (to_attr), not a related manager per episode: a county's return has
         # thousands of rows and .all() on a prefetched relation builds a queryset each time.
         row = Row(
             episode,
+            programme,
             needs_of.get(episode.pk, []),
             claims.get(episode.pk),
             distances.get(episode.case_id),

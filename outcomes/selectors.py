@@ -130,6 +130,25 @@ def with_state(episodes: QuerySet, today: datetime.date) -> QuerySet:
     )
 
 
+def in_state(episodes: QuerySet, state: str, today: datetime.date) -> QuerySet:
+    """Episodes (annotated by with_state) in `state`. Each state's cheap column tests, which
+    follow from the CASE above, go first: they spare PostgreSQL working out eligibility (two
+    EXISTS) for every episode in the county when only a few can be in the state."""
+    unclaimed = Q(claim_status="")
+    narrowing = {
+        ProgrammeState.NOT_ELIGIBLE: unclaimed,
+        ProgrammeState.WORKING: unclaimed & Q(case__lead_professional__isnull=False),
+        ProgrammeState.READY: unclaimed
+        & Q(case__lead_professional__isnull=False, ready_on__lte=today),
+        ProgrammeState.CLAIMED: ~Q(
+            claim_status__in=["", ClaimStatus.AUDIT_FAILED, ClaimStatus.DECLINED]
+        ),
+        ProgrammeState.AUDIT_FAILED: Q(claim_status=ClaimStatus.AUDIT_FAILED),
+        ProgrammeState.NOT_CLAIMED: Q(claim_status=ClaimStatus.DECLINED),
+    }
+    return episodes.filter(narrowing[state], state=state)
+
+
 def programme_families_for(
     user,
     *,
@@ -147,7 +166,7 @@ def programme_families_for(
         "case__family", "case__district", "case__lead_professional", "family_hub", "plan"
     )
     if state:
-        episodes = episodes.filter(state=state)
+        episodes = in_state(episodes, state, today)
     return episodes.order_by("case__district__name", "case_id")
 
 

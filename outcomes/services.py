@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentVersion, FamilyPlan, MeetingStatus, TafMeeting
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase
-from cases.services import chronology_add
+from cases.services import _check_past_date, chronology_add
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
@@ -224,12 +224,7 @@ def need_add(
         raise DomainError("Say where the evidence comes from.")
     evidence = _text(evidence, "the evidence for this need")
     identified_on = identified_on or timezone.localdate()
-    if identified_on > timezone.localdate():
-        raise DomainError("The date the need was identified cannot be in the future.")
-    if identified_on < case.opened_on:
-        raise DomainError(
-            f"The need cannot be identified before the case opened on {_d(case.opened_on)}."
-        )
+    _check_past_date(identified_on, case, "date the need was identified")
     if FamilyNeed.objects.filter(episode=episode, headline=headline).exists():
         raise DomainError(f"“{headline.label}” is already one of this family's needs.")
     need = FamilyNeed.objects.create(
@@ -466,7 +461,9 @@ MOVES = {
 }
 
 
-def _move(claim: Claim, verb: str, *, acting_user, notes: str = "", request=None) -> None:
+def _move(claim: Claim, verb: str, *, acting_user, notes: str = "", request=None, **fields) -> None:
+    """Move the claim by `verb` and save it with `fields`; the move is a ClaimEvent and an
+    audit row, and the episode's claim status follows."""
     allowed, to = MOVES[verb]
     if claim.status not in allowed:
         raise InvalidTransition(
@@ -475,6 +472,10 @@ def _move(claim: Claim, verb: str, *, acting_user, notes: str = "", request=None
         )
     old = claim.status
     claim.status = to
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.save(update_fields=["status", *fields])
+    _refresh_claim_status(claim.episode_id)
     ClaimEvent.objects.create(
         claim=claim, from_status=old, to_status=to, by=acting_user, notes=notes
     )
@@ -613,8 +614,6 @@ def claims_sample(
             notes=f"Audit sample of {size} from {len(claims)} ({share}%).",
             request=request,
         )
-        claim.save(update_fields=["status"])
-        _refresh_claim_status(claim.episode_id)
         (sampled if index in chosen else unsampled).append(claim)
     return sampled, unsampled
 
@@ -634,13 +633,15 @@ def claim_audit(*, claim: Claim, acting_user, passed: bool, notes: str, request=
         minimum=0 if passed else 10,
     )
     _move(
-        claim, "pass" if passed else "fail", acting_user=acting_user, notes=notes, request=request
+        claim,
+        "pass" if passed else "fail",
+        acting_user=acting_user,
+        notes=notes,
+        request=request,
+        audit_notes=notes,
+        audited_by=acting_user,
+        audited_at=timezone.now(),
     )
-    claim.audit_notes = notes
-    claim.audited_by = acting_user
-    claim.audited_at = timezone.now()
-    claim.save(update_fields=["status", "audit_notes", "audited_by", "audited_at"])
-    _refresh_claim_status(claim.episode_id)
     if not passed:
         from django.urls import reverse
 
@@ -659,10 +660,7 @@ def claim_withdraw(*, claim: Claim, acting_user, reason: str, request=None) -> C
     _require_programme_team(acting_user)
     reason = _text(reason, "why the claim is withdrawn", minimum=10)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    _move(claim, "withdraw", acting_user=acting_user, notes=reason, request=request)
-    claim.reason = reason
-    claim.save(update_fields=["status", "reason"])
-    _refresh_claim_status(claim.episode_id)
+    _move(claim, "withdraw", acting_user=acting_user, notes=reason, request=request, reason=reason)
     return claim
 
 
@@ -689,10 +687,9 @@ def claim_batch_create(*, period: str, acting_user, request=None) -> ClaimBatch:
         period=period, number=number, created_on=timezone.localdate(), created_by=acting_user
     )
     for claim in claims:
-        _move(claim, "batch", acting_user=acting_user, notes=str(batch), request=request)
-        claim.batch = batch
-        claim.save(update_fields=["status", "batch"])
-        _refresh_claim_status(claim.episode_id)
+        _move(
+            claim, "batch", acting_user=acting_user, notes=str(batch), request=request, batch=batch
+        )
     audit(user=acting_user, action=AuditAction.CREATE, record=batch, request=request)
     return batch
 
@@ -722,10 +719,7 @@ def network_meeting_record(
     participant_text = _text(participants, "who from the family network took part")
     family_plan = _text(family_plan, "the family's own plan")
     network_commitments = _text(network_commitments, "what the family network will do")
-    if held_on > timezone.localdate():
-        raise DomainError("The meeting date cannot be in the future.")
-    if held_on < case.opened_on:
-        raise DomainError(f"The meeting cannot be before the case opened on {_d(case.opened_on)}.")
+    _check_past_date(held_on, case, "meeting date")
     if next_meeting_on is not None and next_meeting_on <= held_on:
         raise DomainError("The next meeting must be after this one.")
     meeting = FamilyNetworkMeeting.objects.create(

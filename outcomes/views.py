@@ -462,6 +462,10 @@ def claim_batch(request, pk: int):
 # --- The quarterly return ----------------------------------------------------------------
 
 
+# A county's first check can list thousands of rows to fix.
+RETURN_PROBLEMS_PAGE = 100
+
+
 @access.PROGRAMME_TEAM
 def quarterly_return(request):
     """Check the return for a quarter; download it only when every row passes."""
@@ -475,8 +479,12 @@ def quarterly_return(request):
         start, end = returns.quarter_bounds(
             datetime.date.fromisoformat(form.cleaned_data["quarter"])
         )
-        header, rows, problems = returns.build_return(start, end)
         label = dict(form.fields["quarter"].choices)[form.cleaned_data["quarter"]]
+        if request.GET.get("download"):
+            header, rows, problems = returns.build_return(start, end)
+            row_count = len(rows)
+        else:
+            row_count, problems = returns.check_return(start, end)
         if not problems and request.GET.get("download"):
             audit(
                 user=request.user,
@@ -492,12 +500,15 @@ def quarterly_return(request):
                 f'attachment; filename="family-outcomes-return-{start:%Y-%m}.csv"'
             )
             return response
+        page, query = pages.paged(request, problems, RETURN_PROBLEMS_PAGE)
         context.update(
             {
                 "checked": True,
                 "label": label,
-                "row_count": len(rows),
+                "row_count": row_count,
                 "problems": problems,
+                "page": page,
+                "query": query,
                 "quarter": form.cleaned_data["quarter"],
             }
         )

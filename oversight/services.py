@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from cases import access
 from cases.models import ChronologyKind, EarlyHelpCase, Family
-from cases.services import _check_text, chronology_add
+from cases.services import _check_past_date, _check_text, chronology_add
 from earlyhelp.audit import audit
-from earlyhelp.errors import DomainError
+from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from oversight.access import keeps_consultation_log, may_supervise
@@ -33,13 +33,7 @@ def supervision_record(
         raise DomainError("Only a team manager responsible for this case records supervision.")
     if kind not in SupervisionKind.values:
         raise DomainError("Choose case supervision or management oversight.")
-    today = timezone.localdate()
-    if held_on > today:
-        raise DomainError("The date of the supervision cannot be in the future.")
-    if held_on < case.opened_on:
-        raise DomainError(
-            f"The supervision cannot be before the case opened on {case.opened_on:%-d %B %Y}."
-        )
+    _check_past_date(held_on, case, "date of the supervision")
     if case.is_open and next_supervision_on is None:
         raise DomainError("Enter the date of the next supervision.")
     if next_supervision_on is not None and next_supervision_on <= held_on:
@@ -85,20 +79,21 @@ def consultation_record(
     if not keeps_consultation_log(acting_user):
         raise DomainError(f"Only {term('early help')} consultants keep a consultation log.")
     if asked_on > timezone.localdate():
-        raise DomainError("The date of the consultation cannot be in the future.")
+        raise FieldError("asked_on", "The date of the consultation cannot be in the future.")
     if outcome not in ConsultationOutcome.values:
-        raise DomainError("Choose the outcome of the consultation.")
+        raise FieldError("outcome", "Choose the outcome of the consultation.")
     if follow_up_on is not None and follow_up_on < asked_on:
-        raise DomainError("The follow-up date cannot be before the consultation.")
+        raise FieldError("follow_up_on", "The follow-up date cannot be before the consultation.")
     family = None
     if family_id is not None:
         family = Family.objects.filter(
             pk__in=access.families_visible_to(acting_user).values("pk"), pk=family_id
         ).first()
         if family is None:
-            raise DomainError(
+            raise FieldError(
+                "family_id",
                 "There is no family with that number you can see. Leave it blank to record "
-                "the consultation anonymously."
+                "the consultation anonymously.",
             )
     district = family.district if family else acting_user.districts.order_by("name").first()
     if district is None:
@@ -126,7 +121,7 @@ def consultation_outcome_set(
     if consultation.consultant_id != acting_user.pk:
         raise DomainError("Only the consultant who gave the advice records its outcome.")
     if outcome not in ConsultationOutcome.values:
-        raise DomainError("Choose the outcome of the consultation.")
+        raise FieldError("outcome", "Choose the outcome of the consultation.")
     before = consultation.outcome
     consultation.outcome = outcome
     consultation.save(update_fields=["outcome", "updated_at"])

@@ -10,7 +10,6 @@ from django.utils import timezone
 from cases import access
 from earlyhelp import pages
 from earlyhelp.audit import audit_view
-from earlyhelp.errors import DomainError
 from oversight import access as oversight_access
 from oversight import forms, selectors, services
 from oversight.access import keeps_consultation_log
@@ -26,16 +25,7 @@ def record_supervision(request, case_id: int):
     form = forms.SupervisionForm(request.POST or None)
 
     def save(data):
-        services.supervision_record(
-            case=case,
-            acting_user=request.user,
-            kind=data["kind"],
-            held_on=data["held_on"],
-            discussion=data["discussion"],
-            decisions=data["decisions"],
-            next_supervision_on=data.get("next_supervision_on"),
-            request=request,
-        )
+        services.supervision_record(case=case, acting_user=request.user, request=request, **data)
         return "Supervision recorded."
 
     return pages.form_page(
@@ -75,27 +65,17 @@ def consultation_log(request):
 @doors.CONSULTANTS
 def record_consultation(request):
     form = forms.ConsultationForm(request.POST or None, initial={"asked_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            consultation = services.consultation_record(
-                acting_user=request.user,
-                asked_on=d["asked_on"],
-                asked_by_name=d["asked_by_name"],
-                asked_by_agency=d.get("asked_by_agency"),
-                question=d["question"],
-                advice=d["advice"],
-                outcome=d["outcome"],
-                family_id=d.get("family_id"),
-                follow_up_on=d.get("follow_up_on"),
-                request=request,
-            )
-        except DomainError as error:
-            field = "family_id" if "family" in str(error) else None
-            form.add_error(field, str(error))
-        else:
-            messages.success(request, f"Consultation {consultation.reference} recorded.")
-            return redirect("consultation_detail", pk=consultation.pk)
+    submission = pages.submit(
+        request,
+        form,
+        lambda data: services.consultation_record(
+            acting_user=request.user, request=request, **data
+        ),
+    )
+    if submission:
+        consultation = submission.result
+        messages.success(request, f"Consultation {consultation.reference} recorded.")
+        return redirect("consultation_detail", pk=consultation.pk)
     return render(
         request,
         "oversight/consultation_form.html",

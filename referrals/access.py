@@ -14,6 +14,7 @@ records use get_referral_for, which raises Http404 out of scope.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from earlyhelp.errors import FieldError
 from partners.models import Agency, Role, User
 from referrals.models import Referral, ReferralStatus
 
@@ -82,6 +83,17 @@ def get_referral_for(user, pk) -> Referral:
         )
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def duplicated_request(user, pk: int | None) -> Referral | None:
+    """The request another is closed as a duplicate of: one the user can see, or a
+    FieldError next to the reference they gave."""
+    if not pk:
+        return None
+    found = referrals_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise FieldError("duplicate_of", "There is no request with that reference you can see")
+    return found
 
 
 def can_triage(user, referral: Referral) -> bool:

@@ -74,16 +74,7 @@ class ReferralInput(serializers.Serializer):
         upn = serializers.CharField(max_length=20, allow_blank=True, default="")
 
         def validate(self, data):
-            from django.utils import timezone
-
-            errors = rules.person_errors(
-                relationship=data["relationship"],
-                date_of_birth=data.get("date_of_birth"),
-                expected_date=data.get("expected_date"),
-                nhs_number=data.get("nhs_number", ""),
-                upn=data.get("upn", ""),
-                today=timezone.localdate(),
-            )
+            errors = rules.typed_person_errors(data)
             if errors:
                 raise serializers.ValidationError(errors)
             return data
@@ -283,17 +274,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def close(self, request, pk=None, format=None):
         referral = access.get_referral_for(request.user, pk)
         data = valid_input(CloseInput, request)
-        duplicate = None
-        if data["duplicate_of"]:
-            duplicate = (
-                access.referrals_visible_to(request.user).filter(pk=data["duplicate_of"]).first()
-            )
         referral = services.referral_close(
             referral=referral,
             acting_user=request.user,
             reason=data["reason"],
             note=data["note"],
-            duplicate_of=duplicate,
+            duplicate_of=access.duplicated_request(request.user, data["duplicate_of"]),
             request=request,
         )
         return Response(ReferralOutput(referral).data)

@@ -2,7 +2,6 @@
 the API checks the same things through referrals/rules.py."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
@@ -330,14 +329,7 @@ class PersonForm(forms.Form):
         if not data.get("relationship"):
             self.add_error("relationship", "Select the person's relationship in the household")
             return data
-        for name, message in rules.person_errors(
-            relationship=data["relationship"],
-            date_of_birth=data.get("date_of_birth"),
-            expected_date=data.get("expected_date"),
-            nhs_number=data.get("nhs_number", ""),
-            upn=data.get("upn", ""),
-            today=timezone.localdate(),
-        ).items():
+        for name, message in rules.typed_person_errors(data).items():
             if name not in self.errors:
                 self.add_error(name, message)
         return data

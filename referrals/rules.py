@@ -8,6 +8,7 @@ delivery, which cannot be more than about ten months away.
 import datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from cases.codes import Relationship
 from cases.validators import (
@@ -80,6 +81,19 @@ def person_errors(
             "Enter a valid unique pupil number: a letter then 12 characters, like P801200120002"
         )
     return errors
+
+
+def typed_person_errors(data) -> dict[str, str]:
+    """person_errors for one person as the web form or the API took them (their cleaned
+    data), judged today."""
+    return person_errors(
+        relationship=data["relationship"],
+        date_of_birth=data.get("date_of_birth"),
+        expected_date=data.get("expected_date"),
+        nhs_number=data.get("nhs_number", ""),
+        upn=data.get("upn", ""),
+        today=timezone.localdate(),
+    )
 
 
 def clean_nhs_number(value: str) -> str:

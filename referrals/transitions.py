@@ -22,7 +22,6 @@ REFERRAL = Machine(
     "referral",
     model=Referral,
     history=ReferralStatusHistory,
-    history_fk="referral",
     noun="request",
     version_field="version",
     moves={

@@ -16,7 +16,7 @@ from cases import restriction
 from directory.selectors import services_for_signposting
 from earlyhelp import pages
 from earlyhelp.audit import audit, audit_view
-from earlyhelp.errors import DomainError, EditConflict, FieldError
+from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
 from partners import doors
 from partners.models import Agency
@@ -499,21 +499,12 @@ def referral_close(request, pk: int):
     form = CloseForm(request.POST or None)
 
     def save(data):
-        duplicate_of = None
-        if data.get("duplicate_of"):
-            duplicate_of = (
-                access.referrals_visible_to(request.user).filter(pk=data["duplicate_of"]).first()
-            )
-            if duplicate_of is None:
-                raise FieldError(
-                    "duplicate_of", "There is no request with that reference you can see"
-                )
         services.referral_close(
             referral=referral,
             acting_user=request.user,
             reason=data["reason"],
             note=data["note"],
-            duplicate_of=duplicate_of,
+            duplicate_of=access.duplicated_request(request.user, data.get("duplicate_of")),
             request=request,
         )
         return f"{referral.reference} has been closed."

@@ -3,7 +3,6 @@ sees figures), exports with progress, and quality assurance audits (consultants)
 
 from django.contrib import messages
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,14 +31,6 @@ def _filters(request, *, agency_filter: bool = True):
     agency = data.get("agency") if agency_filter else None
     scope = reporting_scope_for(request.user, district=data.get("district"), agency=agency)
     return form, scope
-
-
-def _paged(request, queryset):
-    """A page of 50 and the query string that keeps the filters on the other pages."""
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 @doors.MANAGERS
@@ -91,7 +82,7 @@ def dashboard_cases(request):
     args = _drill_args(request)
     cases = indicators.cases_behind(scope.cases, figure, timezone.localdate(), **args)
     cases = cases.select_related("family", "district", "lead_agency", "lead_professional")
-    page, query = _paged(request, cases.order_by("opened_on", "pk"))
+    page, query = pages.paged(request, cases.order_by("opened_on", "pk"))
     shown = presenters.cases_behind(
         request.user,
         list(page.object_list),
@@ -116,7 +107,7 @@ def dashboard_referrals(request):
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         waiting = waiting.filter(due_on__lt=timezone.localdate())
-    page, query = _paged(request, waiting.order_by("due_on", "received_at", "pk"))
+    page, query = pages.paged(request, waiting.order_by("due_on", "received_at", "pk"))
     return render(
         request,
         "reporting/dashboard_referrals.html",

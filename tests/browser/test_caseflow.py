@@ -4,6 +4,7 @@ care declines and accepts step-up requests (point 7)."""
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from assessments import services as assessment_services
 from cases.models import CaseStatus, StepUpStatus
@@ -56,7 +57,7 @@ def test_manager_allocates_a_waiting_case_from_the_queue(page, manager, lead, fr
     _signed_in(page, "manager@example.test")
     page.get_by_role("link", name="Allocation").first.click()
     page.get_by_role("heading", name="Cases waiting for allocation").wait_for()
-    assert page.get_by_text("Significant harm", exact=True).is_visible()
+    expect(page.get_by_text("Significant harm", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=f"Allocate {case.reference}").click()
     page.get_by_role("heading", name="Allocate a lead professional").wait_for()
@@ -113,9 +114,9 @@ def test_social_care_declines_one_step_up_and_accepts_another(page, lead, distri
     page.get_by_role("button", name="Record the decision").click()
     page.get_by_text(f"{other.reference}: declined by social care.").wait_for()
     page.get_by_role("link", name=harm.reference).click()
-    assert page.get_by_text(
-        "The requester says a child is at risk of significant harm."
-    ).is_visible()
+    expect(
+        page.get_by_text("The requester says a child is at risk of significant harm.")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Accept", exact=True).check()
     page.get_by_label("Social care team taking the case (if accepted)").fill("Assessment Team")
@@ -170,7 +171,7 @@ def test_lead_reads_the_request_behind_her_case_and_a_review_decision_steps_up(
     _signed_in(page, "lead@example.test")
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("heading", name="Requests for support behind this case").wait_for()
-    assert page.get_by_text("Lily is often late and hungry.").is_visible()
+    expect(page.get_by_text("Lily is often late and hungry.")).to_be_visible()
     assert_accessible(page)
     # Told once: the assessment she starts opens with the referrer's words, for her to edit.
     _consent(case, lead)

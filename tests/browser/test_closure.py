@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments import services as assessment_services
 from cases.models import CaseStatus
@@ -36,7 +37,7 @@ def test_a_review_closes_a_targeted_case_once_the_manager_authorises_it(page, le
     page.get_by_role("heading", name="Close the case").wait_for()
     assert "all agreed" in page.get_by_label("Closing summary").input_value()
     assert page.get_by_label("Needs met", exact=True).is_checked()
-    assert page.get_by_text("a team manager authorises the closure").is_visible()
+    expect(page.get_by_text("a team manager authorises the closure")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("group", name="Outcome: Calmer mornings").get_by_label(
         "Achieved", exact=True
@@ -44,7 +45,7 @@ def test_a_review_closes_a_targeted_case_once_the_manager_authorises_it(page, le
     page.get_by_label("Yes, family life has improved").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("heading", name="Check your answers before closing the case").wait_for()
-    assert page.get_by_text("The family's needs are met; all agreed.").is_visible()
+    expect(page.get_by_text("The family's needs are met; all agreed.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Send for authorisation").click()
     page.get_by_text("You will be told when they authorise it or return it.").wait_for()
@@ -58,7 +59,7 @@ def test_a_review_closes_a_targeted_case_once_the_manager_authorises_it(page, le
     assert_accessible(page)
     page.get_by_role("link", name=case.reference).click()
     page.get_by_role("heading", name="Authorise the closure").wait_for()
-    assert page.get_by_text("The family's needs are met; all agreed.").is_visible()
+    expect(page.get_by_text("The family's needs are met; all agreed.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Authorise: the case closes").check()
     page.get_by_role("button", name="Record the decision").click()

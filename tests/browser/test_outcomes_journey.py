@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from demo import synthetic as demo
 from outcomes.models import Claim, ClaimStatus
@@ -43,11 +44,11 @@ def test_from_assessment_needs_through_reviews_to_a_passed_claim(
     sign_in(page, practitioner.email, PASSWORD)
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("link", name="Family outcomes: needs, progress").click()
-    assert page.locator("#programme-state").inner_text() == "Not in the programme"
+    expect(page.locator("#programme-state")).to_have_text("Not in the programme")
     assert_accessible(page)
     page.get_by_role("button", name="Carry over needs from the assessment").click()
-    assert page.get_by_text("3 needs carried over from the assessment.").is_visible()
-    assert page.locator("#programme-state").inner_text() == "Working towards outcomes"
+    expect(page.get_by_text("3 needs carried over from the assessment.")).to_be_visible()
+    expect(page.locator("#programme-state")).to_have_text("Working towards outcomes")
     assert_accessible(page)
 
     for index, label in enumerate(
@@ -56,15 +57,15 @@ def test_from_assessment_needs_through_reviews_to_a_passed_claim(
         page.get_by_role("link", name=f"Record progress on {label}").click()
         if index == 0:
             page.get_by_role("button", name="Record progress").click()
-            assert page.get_by_text("There is a problem").is_visible()
+            expect(page.get_by_text("There is a problem")).to_be_visible()
             assert_accessible(page)
         page.get_by_label("TAF review held on").check()
         page.get_by_label("Significant progress", exact=True).check()
         page.get_by_label("Significant progress since").fill(since.isoformat())
         page.get_by_label("Evidence of progress").fill("Attendance 97%; rent paid; budget kept.")
         page.get_by_role("button", name="Record progress").click()
-        assert page.get_by_text(f"Progress recorded: {label}.").is_visible()
-    assert page.locator("#programme-state").inner_text() == "Ready to claim"
+        expect(page.get_by_text(f"Progress recorded: {label}.")).to_be_visible()
+    expect(page.locator("#programme-state")).to_have_text("Ready to claim")
     assert_accessible(page)
     page.context.close()
 
@@ -79,7 +80,7 @@ def test_from_assessment_needs_through_reviews_to_a_passed_claim(
     page.get_by_role("link", name="Prepare a claim or record why not").click()
     assert_accessible(page)
     page.get_by_role("button", name="Prepare the claim").click()
-    assert page.locator("#claim-status").inner_text() == "Prepared"
+    expect(page.locator("#claim-status")).to_have_text("Prepared")
     assert_accessible(page)
     page.context.close()
 
@@ -89,14 +90,14 @@ def test_from_assessment_needs_through_reviews_to_a_passed_claim(
     page.goto("/outcomes/claims/")
     assert_accessible(page)
     page.get_by_role("button", name="Draw the audit sample from prepared claims").click()
-    assert page.get_by_text("1 claims sampled for audit").is_visible()
+    expect(page.get_by_text("1 claims sampled for audit")).to_be_visible()
     claim = Claim.objects.get()
     page.get_by_role("link", name=claim.reference).click()
     page.get_by_label("Pass").check()
     page.get_by_label("Audit notes").fill("Attendance and tenancy evidence checked.")
     assert_accessible(page)
     page.get_by_role("button", name="Record the audit result").click()
-    assert page.locator("#claim-status").inner_text() == "Audit passed"
+    expect(page.locator("#claim-status")).to_have_text("Audit passed")
     assert_accessible(page)
     page.context.close()
     claim.refresh_from_db()
@@ -124,7 +125,7 @@ def test_the_return_network_meeting_and_plan_pages_are_accessible(
     page.goto(f"/cases/{case.pk}/outcomes/")
     page.get_by_role("link", name="Record a family network meeting").click()
     page.get_by_role("button", name="Record the meeting").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Family group decision-making conference").check()
     page.get_by_label("Date held").fill(timezone.localdate().isoformat())
@@ -132,14 +133,14 @@ def test_the_return_network_meeting_and_plan_pages_are_accessible(
     page.get_by_label("The family's own plan").fill("Nan does the Monday school run.")
     page.get_by_label("What the family network will do").fill("Nan keeps the calendar.")
     page.get_by_role("button", name="Record the meeting").click()
-    assert page.get_by_text("Family network meeting recorded.").is_visible()
+    expect(page.get_by_text("Family network meeting recorded.")).to_be_visible()
     page.context.close()
 
     page = _page(browser, live_server)
     sign_in(page, programme_officer.email, PASSWORD)
     page.goto("/outcomes/return/")
     page.get_by_role("button", name="Check the return").click()
-    assert page.get_by_text("No family hub recorded").is_visible()
+    expect(page.get_by_text("No family hub recorded")).to_be_visible()
     assert_accessible(page)
     page.goto("/outcomes/plan/")
     assert_accessible(page)
@@ -150,6 +151,6 @@ def test_the_return_network_meeting_and_plan_pages_are_accessible(
     page.goto("/outcomes/plan/new-version/")
     page.get_by_label("In force from").fill("2020-01-01")
     page.get_by_role("button", name="Save as a new version").click()
-    assert page.get_by_text("A new version cannot start in the past").first.is_visible()
+    expect(page.get_by_text("A new version cannot start in the past").first).to_be_visible()
     assert_accessible(page)
     page.context.close()

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from demo import synthetic as demo
 from tests import factories
@@ -26,7 +27,7 @@ def test_a_manager_opens_the_overdue_page_and_a_user_sets_a_digest_accessibly(
         "link", name="Overdue"
     ).click()
     page.get_by_role("heading", name="Overdue work").wait_for()
-    assert page.get_by_role("link", name=case.reference).is_visible()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
     assert_accessible(page)
 
     page.goto("/notifications/preferences/")

@@ -3,6 +3,7 @@ where the work is done (issue 14)."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo import synthetic as demo
 from tests.browser.conftest import assert_accessible, sign_in
@@ -35,11 +36,11 @@ def test_each_role_opens_its_work_tray_and_follows_an_item(page):
         else:
             sign_in(page, email, demo.DEMO_PASSWORD)
         page.goto("/")
-        assert page.get_by_role("heading", name="Your work", level=1).is_visible(), email
+        expect(page.get_by_role("heading", name="Your work", level=1), email).to_be_visible()
         assert_accessible(page)
         if email != "strategic@demo.test":
             assert page.locator("tbody tr").count() > 0, email
-            assert page.get_by_text("Overdue by").first.is_visible(), email
+            expect(page.get_by_text("Overdue by").first, email).to_be_visible()
         where = page if email == "strategic@demo.test" else page.locator("tbody")
         where.get_by_role("link", name=item).first.click()
         page.wait_for_load_state()
@@ -47,7 +48,7 @@ def test_each_role_opens_its_work_tray_and_follows_an_item(page):
         text = page.content()
         assert "Page not found" not in text and "do not have access" not in text, email
         if heading:
-            assert page.get_by_role("heading", name=heading).first.is_visible(), email
+            expect(page.get_by_role("heading", name=heading).first, email).to_be_visible()
         if email == "practitioner@demo.test":
             assert page.locator("textarea").count() > 0  # the assessment form itself
         page.context.clear_cookies()

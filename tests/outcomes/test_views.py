@@ -97,6 +97,27 @@ def test_the_return_with_a_bad_row_is_not_exported_and_lists_the_fix(
     assert "Ready to claim" in rows[1]
 
 
+def test_the_rows_to_fix_come_a_page_at_a_time(
+    client, ready_case, programme_officer, practitioner, district_manager, monkeypatch
+):
+    from outcomes import views
+    from tests.outcomes.conftest import worked_case
+
+    other = worked_case(lead=practitioner, manager=district_manager)
+    services.needs_from_assessment(case=other, acting_user=practitioner)
+    monkeypatch.setattr(views, "RETURN_PROBLEMS_PAGE", 1)
+    signed_in(client, programme_officer)
+    url = reverse("outcomes_return")
+    first = client.get(url, {"quarter": _quarter()}).content.decode()
+    assert "cannot be exported: 2 problems" in first
+    assert "1 to 1 of 2" in first
+    assert ready_case.reference in first and other.reference not in first
+    assert f"?quarter={_quarter()}&amp;page=2" in first
+    second = client.get(url, {"quarter": _quarter(), "page": "2"}).content.decode()
+    assert "2 to 2 of 2" in second
+    assert other.reference in second and ready_case.reference not in second
+
+
 def test_the_return_uses_the_configured_columns(client, ready_case, programme_officer):
     hub = FamilyHub.objects.create(district=ready_case.district, name="Amberford Family Hub")
     services.episode_hub_set(case=ready_case, acting_user=programme_officer, family_hub=hub)
@@ -127,7 +148,8 @@ def test_a_closed_family_without_progress_at_closure_fails_the_return(
     )
     ready_case.refresh_from_db()
     start, end = returns.quarter_bounds(timezone.localdate())
-    _, _, problems = returns.build_return(start, end)
+    _, rows, problems = returns.build_return(start, end)
+    assert returns.check_return(start, end) == (len(rows), problems)  # the page's check
     assert [p.message for p in problems] == [
         f"Closed on {timezone.localdate():%-d %B %Y} without progress at closure for: "
         "Getting a good education, Secure housing, Financial stability. Record it on the "
@@ -142,6 +164,7 @@ def test_a_closed_family_without_progress_at_closure_fails_the_return(
             at_closure=True,
         )
     assert returns.build_return(start, end)[2] == []
+    assert returns.check_return(start, end) == (len(rows), [])
 
 
 def test_strategic_viewers_see_small_numbers_suppressed(

@@ -151,6 +151,7 @@ def test_a_consultant_logs_advice_anonymously_or_about_a_family_they_can_see(
     out = client.post(reverse("record_consultation"), {**form, "family_id": hidden.family_id})
     assert out.status_code == 400
     assert "no family with that number you can see" in out.content.decode()
+    assert 'id="id_family_id-error"' in out.content.decode()  # next to the family number
     assert "Should I make a request for support?" in out.content.decode()
     named = client.post(reverse("record_consultation"), {**form, "family_id": case.family_id})
     assert named.status_code == 302

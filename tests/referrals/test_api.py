@@ -3,6 +3,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from referrals.models import Referral, ReferralStatus
+from tests import factories
 from tests.conftest import signed_in
 from tests.referrals.factories import matched, submitted
 
@@ -178,6 +179,29 @@ def test_referrer_withdraws_through_the_api(api, referrer, district):
     )
     assert response.status_code == 200
     assert response.json()["status"] == "closed"
+
+
+def test_a_duplicate_of_a_request_the_caller_cannot_see_is_refused_next_to_the_field(
+    api, referrer, district
+):
+    referral = submitted(by=referrer, district=district)
+    colleague = factories.UserFactory(
+        role=referrer.role, agency=referrer.agency, districts=[district]
+    )
+    hidden = submitted(by=colleague, district=district)  # a referrer sees only their own
+    signed_in(api, referrer)
+    for duplicate_of in (hidden.pk, 987654):
+        response = api.post(
+            f"/api/v1/referrals/{referral.pk}/close/",
+            {"reason": "duplicate", "note": "Sent twice.", "duplicate_of": duplicate_of},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert response.json() == {
+            "duplicate_of": ["There is no request with that reference you can see"]
+        }
+    referral.refresh_from_db()
+    assert referral.status != ReferralStatus.CLOSED
 
 
 def test_openapi_schema_generates(api, referrer):

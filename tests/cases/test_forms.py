@@ -1,0 +1,60 @@
+"""The form builders in cases/forms.py that other apps' forms use: a date that cannot be in
+the future (date_field(not_future=...)), and a select whose answer is the record chosen
+(offer)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from assessments.forms import MeetingRecordForm
+from cases.forms import AllocateForm, ConsentForm, NoteForm, SendToTeamForm
+from cases.start_forms import StartEarlyHelpForm
+
+
+@pytest.mark.parametrize(
+    ("form_class", "field", "message"),
+    [
+        (NoteForm, "occurred_on", "The date it happened cannot be in the future"),
+        (ConsentForm, "given_on", "The date consent was given cannot be in the future"),
+        (
+            StartEarlyHelpForm,
+            "consent_given_on",
+            "The date consent was given cannot be in the future",
+        ),
+        (MeetingRecordForm, "held_on", "The date the meeting was held cannot be in the future"),
+    ],
+)
+def test_a_date_after_today_is_refused_next_to_its_field(form_class, field, message):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = form_class({field: tomorrow.isoformat()})
+    form.is_valid()
+    assert form.errors[field] == [message]
+    today = form_class({field: timezone.localdate().isoformat()})
+    today.is_valid()
+    assert field not in today.errors
+
+
+def test_an_optional_date_left_blank_is_not_checked():
+    form = NoteForm({"kind": "note", "text": "Seen at home.", "occurred_on": ""})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["occurred_on"] is None
+
+
+@pytest.mark.django_db
+def test_the_allocation_form_answers_with_the_lead_chosen_from_those_offered(practitioner):
+    leads = [practitioner]
+    form = AllocateForm({"lead_professional": str(practitioner.pk)}, leads=leads)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["lead_professional"] == practitioner
+    assert form.fields["lead_professional"].choices[0] == ("", "Choose a person")
+
+
+@pytest.mark.django_db
+def test_a_team_not_offered_is_refused_as_an_invalid_choice(eh_team, school):
+    form = SendToTeamForm({"agency": str(school.pk), "reason": "Closer to home."}, teams=[eh_team])
+    assert not form.is_valid()
+    assert "agency" in form.errors
+    chosen = SendToTeamForm({"agency": str(eh_team.pk), "reason": "Closer."}, teams=[eh_team])
+    assert chosen.is_valid(), chosen.errors
+    assert chosen.cleaned_data["agency"] == eh_team
