@@ -16,6 +16,10 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
+    # Measure pages as a web worker runs them (config/wsgi.py does the same at start-up).
+    from config.process import settle_after_start
+
+    settle_after_start()
     command = importlib.import_module(f"bench.commands.{argv[0]}").Command()
     command.run_from_argv(["python -m bench", *argv])
 

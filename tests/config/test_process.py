@@ -1,0 +1,20 @@
+"""A web worker settles its garbage collector once started (config/process.py)."""
+
+import subprocess
+import sys
+
+from config.process import YOUNG_THRESHOLD
+
+
+def test_a_web_worker_freezes_what_start_up_loaded_and_collects_young_objects_less_often():
+    probe = (
+        "import gc; import config.wsgi; "
+        "print(gc.get_freeze_count(), gc.get_threshold()[0], gc.isenabled())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    frozen, young, enabled = int(out[0]), int(out[1]), out[2]
+    assert frozen > 50_000  # Django, the apps and every view module
+    assert young == YOUNG_THRESHOLD
+    assert enabled == "True"  # tuned, never switched off
