@@ -139,6 +139,12 @@ def _database_from_env(var: str = "DATABASE_URL") -> dict:
 
 
 DATABASES = {"default": _database_from_env()}
+# Parallel query on the primary: off by default. Page requests run side by side in several
+# web workers, and a query's extra parallel processes took CPU the other requests queued for
+# (ADR 0005). The replica, which serves the long report reads, keeps PostgreSQL's default.
+DATABASES["default"]["OPTIONS"]["options"] = (
+    f"-c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}"
+)
 # A streaming read replica for reports, exports and dashboards (earlyhelp/db_routers.py).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _database_from_env("DATABASE_REPLICA_URL")

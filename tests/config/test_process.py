@@ -18,3 +18,11 @@ def test_a_web_worker_freezes_what_start_up_loaded_and_collects_young_objects_le
     assert frozen > 50_000  # Django, the apps and every view module
     assert young == YOUNG_THRESHOLD
     assert enabled == "True"  # tuned, never switched off
+
+
+def test_page_requests_run_without_parallel_query_on_the_primary(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
