@@ -51,6 +51,17 @@ def review_due(case, next_review_on) -> TafMeeting:
     )
 
 
+def deadlines_for(lead, count: int = 3) -> None:
+    """Each of `count` new cases owes its lead 3 reminders (due soon, due today, overdue) and
+    its district's managers 1 escalation."""
+    today = timezone.localdate()
+    for i in range(count):
+        case = factories.open_case(lead=lead)
+        assessment_due(case, today + datetime.timedelta(days=1))
+        plan_due(case, today)
+        review_due(case, today - datetime.timedelta(days=20 + i))
+
+
 def referral_due(*, district, created_by, due_on, picked_up_by=None) -> Referral:
     return Referral.objects.create(
         status=ReferralStatus.IN_TRIAGE if picked_up_by else ReferralStatus.SUBMITTED,

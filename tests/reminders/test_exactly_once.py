@@ -1,7 +1,6 @@
 """Exactly once with the real components: a Celery worker subprocess, Redis and the test
 database. Emails are counted from the files the worker's email backend writes."""
 
-import datetime
 import os
 import signal
 import time
@@ -9,7 +8,6 @@ from contextlib import contextmanager
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from config.celery import app as celery_app
 from earlyhelp.notifications import notify, publish
@@ -18,22 +16,12 @@ from partners import tasks as core_tasks
 from reminders import services
 from reminders import tasks as reminder_tasks
 from reminders.models import OccurrenceStatus, ReminderOccurrence
-from tests import factories
 from tests.conftest import signed_in
 
-from .conftest import assessment_due, plan_due, review_due, wait_until
+from .conftest import deadlines_for, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DEAD_REDIS = "redis://127.0.0.1:1/0"
-
-
-def deadlines_for(lead, count: int = 3):
-    today = timezone.localdate()
-    for i in range(count):
-        case = factories.open_case(lead=lead)
-        assessment_due(case, today + datetime.timedelta(days=1))
-        plan_due(case, today)
-        review_due(case, today - datetime.timedelta(days=20 + i))
 
 
 def barrier(queue: str) -> None:

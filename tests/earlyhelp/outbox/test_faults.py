@@ -3,14 +3,12 @@ their own processes, an SMTP server in the test (aiosmtpd) that can be slow or r
 recipient, PostgreSQL and Redis. Emails are counted at the SMTP server per outbox key, and
 each reminder key is one (reminder, stage, person)."""
 
-import datetime
 import time
 from collections import Counter
 
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from config.celery import app as celery_app
 from earlyhelp.outbox.models import MessageStatus, OutboxMessage
@@ -18,22 +16,11 @@ from reminders import services as reminder_services
 from reminders.models import OccurrenceStatus, ReminderOccurrence
 from tests import factories
 from tests.conftest import signed_in
-from tests.reminders.conftest import assessment_due, plan_due, review_due, wait_until
+from tests.reminders.conftest import deadlines_for, wait_until
 
 from .conftest import drain, record_fault, tally
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
-
-
-def deadlines_for(lead, count: int) -> None:
-    """Each case owes its lead 3 reminders (due soon, due today, overdue) and its district's
-    managers 1 escalation."""
-    today = timezone.localdate()
-    for i in range(count):
-        case = factories.open_case(lead=lead)
-        assessment_due(case, today + datetime.timedelta(days=1))
-        plan_due(case, today)
-        review_due(case, today - datetime.timedelta(days=20 + i))
 
 
 def reminder_keys() -> list[str]:
