@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Window
 from django.shortcuts import redirect, render
 
 from earlyhelp.errors import DomainError, EditConflict
@@ -95,6 +96,34 @@ def form_page(
         return redirect(then)
     status = error_status if form.errors else 200
     return render(request, template, {**(context or {}), "form": form}, status=status)
+
+
+class OnePassPaginator(Paginator):
+    """A paginator that counts in the page's own query (COUNT(*) OVER ()), so a page of a
+    search costs one pass over the matches instead of two (Django's count, then the page).
+    For a queryset whose filter is the expensive part (a trigram name search); a page past
+    the end, a list, or a DISTINCT or grouped queryset takes Django's usual two queries."""
+
+    def get_page(self, number):
+        items = self.object_list
+        try:
+            number = int(number or 1)
+        except (TypeError, ValueError):
+            number = 1
+        one_pass = (
+            isinstance(items, QuerySet)
+            and number >= 1
+            and not items.query.distinct
+            and items.query.group_by is None
+        )
+        if not one_pass:
+            return super().get_page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(items.annotate(_matches=Window(Count("*")))[bottom : bottom + self.per_page])
+        if not rows and number > 1:
+            return super().get_page(number)  # past the end: Django's last page
+        self.__dict__["count"] = rows[0]._matches if rows else 0  # Paginator.count, cached
+        return self._get_page(rows, number, self)
 
 
 def paged(request, items, per_page: int = 50):

@@ -546,7 +546,7 @@ def person_search(request):
             age_to=d.get("age_to"),
             people=case_access.people_searchable_by(request.user),
         )
-        page = Paginator(found, PERSON_SEARCH_PAGE).get_page(request.GET.get("page"))
+        page = pages.OnePassPaginator(found, PERSON_SEARCH_PAGE).get_page(request.GET.get("page"))
         results = list(page.object_list)
         restriction.mask_people(request.user, results)
         audit(

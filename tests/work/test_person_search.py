@@ -111,3 +111,24 @@ def test_search_queries_do_not_grow_with_the_results(
     with django_assert_max_num_queries(16) as many:
         client.get(reverse("person_search"), {"name": "Hargreaves"})
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, front_door_officer, people):
+    response = search(client, front_door_officer, name="Hargreaves", page=9)
+    assert response.context["page"].number == 2
+    assert len(response.context["results"]) == 5
+    assert "Showing 26 to 30 of 30" in response.content.decode()
+
+
+def test_no_one_found_says_so(client, front_door_officer, people):
+    response = search(client, front_door_officer, name="Zebedee")
+    assert response.context["page"].paginator.count == 0
+    assert "0 results" in response.content.decode()
+
+
+def test_the_search_runs_once_for_the_page_and_its_count(client, front_door_officer, people):
+    signed_in(client, front_door_officer)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("person_search"), {"name": "Hargreaves"})
+    searches = [q["sql"] for q in queries.captured_queries if "SIMILARITY" in q["sql"].upper()]
+    assert len(searches) == 1  # the true count comes with the page (COUNT(*) OVER ())
