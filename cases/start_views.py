@@ -12,7 +12,7 @@ from cases import restriction, services
 from cases.matching import Described, candidates_for
 from cases.start_forms import PEOPLE, StartEarlyHelpForm
 from earlyhelp import pages
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit_many
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
@@ -37,11 +37,10 @@ def _possible_matches(request, form) -> dict:
     everyone = [c for cands in found.values() for c in cands]
     if everyone:
         restriction.mask_candidates(request.user, everyone)
-        audit(
-            user=request.user,
-            action=AuditAction.SEARCH,
-            record_type="person",
-            request=request,
+        audit_many(
+            request,
+            AuditAction.SEARCH,
+            "person",
             reason=f"starting {term('early help')}: {len(everyone)} possible matches shown",
         )
     return found

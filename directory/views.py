@@ -16,7 +16,7 @@ from directory import access, forms, importer, presenters, selectors, services
 from directory.models import DirectoryImport, HubSession
 from directory.selectors import DirectoryQuery
 from earlyhelp import pages
-from earlyhelp.audit import audit, audit_view
+from earlyhelp.audit import audit_many, audit_view
 from earlyhelp.models import AuditAction
 from partners import doors
 from partners.models import Organisation, Service
@@ -373,13 +373,7 @@ def hub_register_family(request, pk: int):
             .exclude(hub_registrations__hub=hub)
             .order_by("name", "pk")[:20]
         )
-        audit(
-            user=request.user,
-            action=AuditAction.SEARCH,
-            record_type="family",
-            request=request,
-            reason="family hub registration search",
-        )
+        audit_many(request, AuditAction.SEARCH, "family", reason="family hub registration search")
     if request.method == "POST":
         family = Family.objects.filter(
             pk=request.POST.get("family"), district=hub.district, restricted=False

@@ -81,3 +81,18 @@ def audit(
 
 def audit_view(request, record: models.Model) -> AuditEvent:
     return audit(user=request.user, action=AuditAction.VIEW, record=record, request=request)
+
+
+def audit_many(
+    request, action: str, record_type: str, *, reason: str = "", changes: dict | None = None
+) -> AuditEvent:
+    """A page or API call that reads many records at once (a search, a list, an export): one
+    row by the signed-in user naming the kind of record, with what was shown in `reason`."""
+    return audit(
+        user=request.user,
+        action=action,
+        record_type=record_type,
+        request=request,
+        changes=changes,
+        reason=reason,
+    )

@@ -13,7 +13,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from earlyhelp.api_input import valid_input
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit_many
 from earlyhelp.models import AuditAction
 from outcomes import access, selectors, services
 from outcomes.models import Claim
@@ -73,11 +73,10 @@ class ProgrammeFamiliesApi(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit(
-            user=request.user,
-            action=AuditAction.VIEW,
-            record_type="programme_families",
-            request=request,
+        audit_many(
+            request,
+            AuditAction.VIEW,
+            "programme_families",
             reason=f"{len(response.data.get('results', []))} families listed",
         )
         return response

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from earlyhelp import pages
-from earlyhelp.audit import audit, audit_view
+from earlyhelp.audit import audit, audit_many, audit_view
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from outcomes import access, presenters, returns, selectors, services
@@ -486,12 +486,8 @@ def quarterly_return(request):
         else:
             row_count, problems = returns.check_return(start, end)
         if not problems and request.GET.get("download"):
-            audit(
-                user=request.user,
-                action=AuditAction.EXPORT,
-                record_type="outcomes_return",
-                request=request,
-                reason=f"{label}: {len(rows)} rows",
+            audit_many(
+                request, AuditAction.EXPORT, "outcomes_return", reason=f"{label}: {len(rows)} rows"
             )
             response = HttpResponse(
                 returns.write_csv(header, rows), content_type="text/csv; charset=utf-8"

@@ -15,7 +15,7 @@ from cases import access as case_access
 from cases import restriction
 from directory.selectors import services_for_signposting
 from earlyhelp import pages
-from earlyhelp.audit import audit, audit_view
+from earlyhelp.audit import audit, audit_many, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -549,11 +549,10 @@ def person_search(request):
         page = pages.OnePassPaginator(found, PERSON_SEARCH_PAGE).get_page(request.GET.get("page"))
         results = list(page.object_list)
         restriction.mask_people(request.user, results)
-        audit(
-            user=request.user,
-            action=AuditAction.SEARCH,
-            record_type="person",
-            request=request,
+        audit_many(
+            request,
+            AuditAction.SEARCH,
+            "person",
             reason=f"person search: {page.paginator.count} results",
         )
     return render(

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit_many
 from earlyhelp.models import AuditAction
 from partners import doors
 from partners.models import Agency, District
@@ -52,13 +52,7 @@ def _scope_and_period(request):
 
 def _audit_export(request, record_type: str) -> None:
     """Figures read through the API are audited as an export."""
-    audit(
-        user=request.user,
-        action=AuditAction.EXPORT,
-        record_type=record_type,
-        request=request,
-        reason="api",
-    )
+    audit_many(request, AuditAction.EXPORT, record_type, reason="api")
 
 
 class IndicatorsAPI(APIView):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from cases.access import cases_visible_to, get_case_for
 from cases.models import LevelOfNeed
 from earlyhelp import pages
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_many
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
@@ -148,11 +148,10 @@ def _download(request, fmt: str, figures, *, agency_filter: bool = True):
     form, scope = _filters(request, agency_filter=agency_filter)
     period = form.period()
     kind, header, rows, sheet = figures(scope, period)
-    audit(
-        user=request.user,
-        action=AuditAction.EXPORT,
-        record_type=kind,
-        request=request,
+    audit_many(
+        request,
+        AuditAction.EXPORT,
+        kind,
         changes={"format": [None, fmt], "params": [None, str(form.params())]},
     )
     if fmt == "csv":
