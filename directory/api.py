@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from cases.models import Need, NeedFramework
 from directory import openreferral as oruk
 from directory.models import ServiceAtLocation
-from directory.selectors import DirectoryQuery, service_search
+from directory.selectors import DirectoryQuery, service_search, with_full_details
 from partners import doors
 
 
@@ -94,7 +94,7 @@ def services_list(request):
 
 @_public
 def service_detail(request, id):
-    service = oruk.with_full_details(oruk.published_services()).filter(uuid=_uuid(id)).first()
+    service = with_full_details(oruk.published_services()).filter(uuid=_uuid(id)).first()
     if service is None:
         raise Http404
     return JsonResponse(oruk.service_full_json(service))

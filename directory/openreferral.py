@@ -11,10 +11,9 @@ import math
 import uuid
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from cases.models import Need, NeedFramework
-from directory.models import ServiceAtLocation, ServiceNeed
 from partners.models import Service, ServiceStatus
 
 NAMESPACE = uuid.UUID("6f1c2f5e-8a57-4c0e-9b8e-0e1c2d3f4a5b")
@@ -76,19 +75,6 @@ def published_services() -> QuerySet[Service]:
         Service.objects.filter(status=ServiceStatus.ACTIVE, source="")
         .select_related("organisation")
         .order_by("name", "pk")
-    )
-
-
-def with_full_details(qs: QuerySet[Service]) -> QuerySet[Service]:
-    return qs.prefetch_related(
-        Prefetch("eligible_needs", queryset=ServiceNeed.objects.select_related("need")),
-        "districts",
-        "schedules",
-        "contacts",
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location"),
-        ),
     )
 
 

@@ -19,6 +19,7 @@ from directory.models import (
     GROUP_KINDS,
     HubRegistration,
     HubSession,
+    ServiceAtLocation,
     ServiceNeed,
     SessionAttendance,
     SessionKind,
@@ -85,14 +86,18 @@ def with_list_details(qs: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def service_detail(pk: int, *, include_inactive: bool) -> Service | None:
-    qs = Service.objects.select_related("organisation", "family_hub", "editor").prefetch_related(
-        Prefetch("eligible_needs", queryset=ServiceNeed.objects.select_related("need")),
-        "districts",
-        "schedules",
-        "contacts",
-        "service_at_locations__location",
+def with_full_details(qs: QuerySet[Service]) -> QuerySet[Service]:
+    """What a service's own page (and its Open Referral record) shows: the list row's details
+    and the places it is offered at."""
+    return with_list_details(qs).prefetch_related(
+        Prefetch(
+            "service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")
+        )
     )
+
+
+def service_detail(pk: int, *, include_inactive: bool) -> Service | None:
+    qs = with_full_details(Service.objects.select_related("organisation", "family_hub", "editor"))
     if not include_inactive:
         qs = qs.filter(status=ServiceStatus.ACTIVE)
     return qs.filter(pk=pk).first()
