@@ -261,11 +261,7 @@ def referral_pick_up(
 
 @transaction.atomic
 def referral_release(*, referral: Referral, acting_user, request=None) -> Referral:
-    _require_triage(referral, acting_user)
-    if not transitions.allowed(referral, "decide"):
-        raise InvalidTransition(
-            f"This request is {referral.get_status_display().lower()}, so it cannot be decided."
-        )
+    _require_in_triage(referral, acting_user)
     if referral.picked_up_by_id != acting_user.pk:
         raise DomainError("Only the officer who picked this request up can put it back.")
     return transitions.release(referral, acting_user=acting_user, request=request)
@@ -276,6 +272,16 @@ def _require_triage(referral: Referral, user) -> None:
 
     if not can_triage(user, referral):
         raise DomainError("Only a front door officer for this district can triage this request.")
+
+
+def _require_in_triage(referral: Referral, user) -> None:
+    """The user may triage the request and it is still in triage (picked up, not decided):
+    what releasing and deciding it both need."""
+    _require_triage(referral, user)
+    if not transitions.allowed(referral, "decide"):
+        raise InvalidTransition(
+            f"This request is {referral.get_status_display().lower()}, so it cannot be decided."
+        )
 
 
 @transaction.atomic
@@ -416,11 +422,7 @@ def referral_decide(
     """The threshold decision. Allocating outcomes open the early help case (with its lead
     professional, or waiting in the team's queue), which grants access through the case
     access rules; the referrer is told the outcome."""
-    _require_triage(referral, acting_user)
-    if not transitions.allowed(referral, "decide"):
-        raise InvalidTransition(
-            f"This request is {referral.get_status_display().lower()}, so it cannot be decided."
-        )
+    _require_in_triage(referral, acting_user)
     if referral.picked_up_by_id != acting_user.pk:
         holder = referral.picked_up_by
         raise DomainError(
