@@ -472,17 +472,20 @@ def quality_audits(cases: QuerySet, period: Period) -> dict:
     return row
 
 
-def supervised_within_interval(cases: QuerySet, period: Period, today: datetime.date) -> dict:
+def supervised_within_interval(
+    cases: QuerySet, period: Period, today: datetime.date, *, case: str = "pk"
+) -> dict:
     """Cases open at the end of the period (or today, for a period still running), and
     those with case supervision or management oversight recorded in the authority's
-    interval before that day (settings.SUPERVISION_INTERVAL_DAYS): issue 14, point 4."""
+    interval before that day (settings.SUPERVISION_INTERVAL_DAYS): issue 14, point 4.
+    `cases` are the cases themselves or their summary rows, `case` the field naming the case."""
     from oversight.conf import supervision_interval_days
     from oversight.models import Supervision
 
     days = supervision_interval_days()
     as_at = min(period.end, today)
     supervised = Supervision.objects.filter(
-        case_id=OuterRef("pk"),
+        case_id=OuterRef(case),
         held_on__gte=as_at - datetime.timedelta(days=days),
         held_on__lte=as_at,
     )

@@ -17,9 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
 )
@@ -28,6 +26,7 @@ from cases.access import case_columns_visible_to
 from cases.models import CaseOrigin, CaseStatus, LevelOfNeed
 from earlyhelp.working_days import add_working_days
 from referrals.access import referral_columns_visible_to
+from reporting import indicators
 from reporting.indicators import (
     age_band,
     children_breakdowns,
@@ -402,24 +401,9 @@ def reviews_on_time(scope, period) -> dict:
 def supervised_within_interval(scope, period, today: datetime.date) -> dict:
     """reporting.indicators.supervised_within_interval over the case summaries: which cases
     were open on the day as of the last refresh; their supervision is looked up live."""
-    from oversight.conf import supervision_interval_days
-    from oversight.models import Supervision
-
-    days = supervision_interval_days()
-    as_at = min(period.end, today)
-    supervised = Supervision.objects.filter(
-        case_id=OuterRef("case_id"),
-        held_on__gte=as_at - datetime.timedelta(days=days),
-        held_on__lte=as_at,
+    return indicators.supervised_within_interval(
+        CaseFact.objects.filter(_case_ids(scope)), period, today, case="case_id"
     )
-    row = (
-        CaseFact.objects.filter(_case_ids(scope))
-        .filter(opened_on__lte=as_at)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_at))
-        .exclude(status=CaseStatus.AWAITING_ALLOCATION)
-        .aggregate(open=Count("pk"), supervised=Count("pk", filter=Q(Exists(supervised))))
-    )
-    return {**row, "days": days, "as_at": as_at}
 
 
 def plan_before_education_event(scope, period, kind: str) -> dict:
