@@ -14,7 +14,7 @@ set, so "overdue" is an indexed filter at county scale.
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from earlyhelp.working_days import add_working_days, working_days_between
 
@@ -93,14 +93,24 @@ def overdue_first_taf_meetings(queryset: QuerySet, today: datetime.date) -> Quer
     return queryset.filter(agreed_on__isnull=True, first_taf_due_on__lt=today, case__status="open")
 
 
-def overdue_reviews(queryset: QuerySet, today: datetime.date) -> QuerySet:
-    """Held meetings (assessments.TafMeeting) whose next review date has passed with no
-    later meeting held, on open cases: the case's latest held meeting only."""
+def _latest_held(queryset: QuerySet) -> QuerySet:
+    """Held meetings (assessments.TafMeeting) with no later meeting held on their case: each
+    case's latest held meeting, which sets when its next review is due."""
     from django.db.models import Exists, OuterRef
 
     later = queryset.model.objects.filter(
         case_id=OuterRef("case_id"), status="held", held_on__gt=OuterRef("held_on")
     )
-    return queryset.filter(Q(status="held"), next_review_on__lt=today, case__status="open").filter(
-        ~Exists(later)
-    )
+    return queryset.filter(status="held").filter(~Exists(later))
+
+
+def overdue_reviews(queryset: QuerySet, today: datetime.date) -> QuerySet:
+    """Held meetings (assessments.TafMeeting) whose next review date has passed with no
+    later meeting held, on open cases: the case's latest held meeting only."""
+    return _latest_held(queryset).filter(next_review_on__lt=today, case__status="open")
+
+
+def reviews_due_soon(queryset: QuerySet, today: datetime.date, soon: datetime.date) -> QuerySet:
+    """Held meetings (assessments.TafMeeting) whose next review is due from today to `soon`:
+    the case's latest held meeting only."""
+    return _latest_held(queryset).filter(next_review_on__gte=today, next_review_on__lte=soon)

@@ -35,7 +35,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from assessments.deadlines import overdue_assessments, overdue_first_taf_meetings, overdue_reviews
+from assessments.deadlines import (
+    overdue_assessments,
+    overdue_first_taf_meetings,
+    overdue_reviews,
+    reviews_due_soon,
+)
 from assessments.models import Assessment, AssessmentVersion, FamilyPlan, TafMeeting
 from cases.codes import Ethnicity, Gender, SenStatus
 from cases.models import (
@@ -902,15 +907,8 @@ def caseload(cases: QuerySet, referrals: QuerySet, today: datetime.date) -> dict
     plans = FamilyPlan.objects.filter(case__in=_case_ids(open_cases))
     first_taf_overdue = overdue_first_taf_meetings(plans, today).count()
     meetings = TafMeeting.objects.filter(case__in=_case_ids(open_cases))
-    later = TafMeeting.objects.filter(
-        case_id=OuterRef("case_id"), status="held", held_on__gt=OuterRef("held_on")
-    )
     reviews = meetings.aggregate(
-        due=Count(
-            "pk",
-            filter=Q(status="held", next_review_on__gte=today, next_review_on__lte=soon)
-            & ~Q(Exists(later)),
-        ),
+        due=Count("pk", filter=Q(pk__in=reviews_due_soon(meetings, today, soon).values("pk"))),
         overdue=Count("pk", filter=Q(pk__in=overdue_reviews(meetings, today).values("pk"))),
     )
     triage = awaiting_triage(referrals, today)
@@ -977,13 +975,9 @@ def cases_behind(
             pk__in=overdue_first_taf_meetings(FamilyPlan.objects.all(), today).values("case_id")
         )
     elif figure == "reviews_due":
-        later = TafMeeting.objects.filter(
-            case_id=OuterRef("case_id"), status="held", held_on__gt=OuterRef("held_on")
+        open_cases = open_cases.filter(
+            pk__in=reviews_due_soon(TafMeeting.objects.all(), today, soon).values("case_id")
         )
-        due = TafMeeting.objects.filter(
-            status="held", next_review_on__gte=today, next_review_on__lte=soon
-        ).filter(~Exists(later))
-        open_cases = open_cases.filter(pk__in=due.values("case_id"))
     elif figure == "reviews_overdue":
         open_cases = open_cases.filter(
             pk__in=overdue_reviews(TafMeeting.objects.all(), today).values("case_id")
