@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from cases.access import activity_subjects_for, break_glass_open
 from cases.models import Family
+from earlyhelp import pages
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction, AuditEvent
 from partners import doors
@@ -41,12 +42,8 @@ def audit_search(request):
             events = events.filter(record_type=data["record_type"])
         if data["record_id"]:
             events = events.filter(record_id=data["record_id"])
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "audit/search.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    page, query = pages.paged(request, events)
+    return render(request, "audit/search.html", {"form": form, "page": page, "query": query})
 
 
 @doors.AUDIT_READERS

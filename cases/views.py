@@ -51,15 +51,13 @@ def case_list(request):
         district=filters.get("district"),
         sort=request.GET.get("sort", "opened"),
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = pages.paged(request, cases, PAGE_SIZE)
     today = timezone.localdate()
     for case in page.object_list:
         case.due_countdown = (
             _countdown(case.next_due, today) if case.next_due and case.is_open else ""
         )
         case.due_overdue = bool(case.next_due and case.is_open and case.next_due < today)
-    query = request.GET.copy()
-    query.pop("page", None)
     sort_query = request.GET.copy()
     sort_query.pop("page", None)
     sort_query.pop("sort", None)
@@ -69,7 +67,7 @@ def case_list(request):
         {
             "page": page,
             "filter_form": form,
-            "query": query.urlencode(),
+            "query": query,
             "heading": "My cases" if access.sees_own_cases_only(user) else "Cases",
             "sort": request.GET.get("sort", "opened"),
             "sort_query": sort_query.urlencode(),

@@ -280,11 +280,9 @@ def triage_queue(request):
         "overdue": request.GET.get("overdue") == "1",
     }
     queue = selectors.triage_queue_for(user, **filters)
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    page, query = pages.paged(request, queue)
     today = timezone.localdate()
     rows = [(r, selectors.timeliness(r, today)) for r in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/queue.html",
@@ -293,7 +291,7 @@ def triage_queue(request):
             "rows": rows,
             "districts": districts,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 

@@ -2,6 +2,7 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
+from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction, AuditEvent
 from tests import factories
 from tests.conftest import signed_in
@@ -100,3 +101,13 @@ def test_team_manager_cannot_see_activity_of_another_agencys_staff(client, distr
     outsider = factories.UserFactory()
     response = signed_in(client, district_manager).get(reverse("user_activity", args=[outsider.pk]))
     assert response.status_code == 404
+
+
+def test_the_audit_trail_keeps_its_filter_on_the_next_page(client, administrator, practitioner):
+    for n in range(1, 52):
+        audit(user=practitioner, action=AuditAction.VIEW, record_type="person", record_id=n)
+    response = signed_in(client, administrator).get(
+        reverse("audit_search"), {"record_type": "person", "page": "1"}
+    )
+    assert response.status_code == 200
+    assert 'href="?record_type=person&amp;page=2"' in response.content.decode()
