@@ -14,7 +14,7 @@ from cases.models import (
     Person,
     TeamAroundFamilyMember,
 )
-from partners.admin_audit import ReadOnlyAdmin
+from partners.admin_audit import NeverChangedHere, ReadOnlyAdmin
 
 
 class ScopedAdmin(ReadOnlyAdmin):
@@ -24,17 +24,8 @@ class ScopedAdmin(ReadOnlyAdmin):
         return type(self).scope(request.user)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NeverChangedHere, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(ReadOnlyInline):

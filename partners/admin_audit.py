@@ -87,15 +87,9 @@ class AdministratorAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Case data: administrators may look (within break glass), never change it here.
-    Changes go through the pages and their services, so history and audit stay whole."""
-
-    def has_module_permission(self, request):
-        return is_administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request)
+class NeverChangedHere:
+    """Nothing is added, changed or deleted through this admin page or inline: changes go
+    through the pages and their services, so history and audit stay whole."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -105,3 +99,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NeverChangedHere, admin.ModelAdmin):
+    """Case data: administrators may look (within break glass), never change it here."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request)
