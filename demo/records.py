@@ -42,6 +42,17 @@ def _household(*, surname, lead, adults, children, opened_on, street):
     )
 
 
+def _child_added(case, *, lead, **person_data):
+    """A child added to the case's family after it opened, as the lead would add one."""
+    upkeep.member_add(
+        family=case.family,
+        acting_user=lead,
+        lock_version=case.family.lock_version,
+        relationship=Relationship.CHILD,
+        person_data=person_data,
+    )
+
+
 def load_demo_records(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     lead = User.objects.get(email="practitioner@demo.test")
@@ -59,17 +70,13 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
         opened_on=recent,
         street="14 Larch Close",
     )
-    upkeep.member_add(
-        family=expecting.family,
-        acting_user=lead,
-        lock_version=expecting.family.lock_version,
-        relationship=C,
-        person_data={
-            "first_name": "Baby",
-            "last_name": "Ó Súilleabháin",
-            "expected_date": today + datetime.timedelta(days=75),
-            "gender": Gender.NOT_RECORDED,
-        },
+    _child_added(
+        expecting,
+        lead=lead,
+        first_name="Baby",
+        last_name="Ó Súilleabháin",
+        expected_date=today + datetime.timedelta(days=75),
+        gender=Gender.NOT_RECORDED,
     )
 
     # A family with a restricted member.
@@ -115,17 +122,13 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
         street="5 Canal Street",
     )
     zofia = mums.children.get()
-    upkeep.member_add(
-        family=dads.family,
-        acting_user=lead,
-        lock_version=dads.family.lock_version,
-        relationship=C,
-        person_data={
-            "first_name": "Zofia",
-            "last_name": "Kowalski",
-            "date_of_birth": zofia.date_of_birth,
-            "gender": Gender.FEMALE,
-        },
+    _child_added(
+        dads,
+        lead=lead,
+        first_name="Zofia",
+        last_name="Kowalski",
+        date_of_birth=zofia.date_of_birth,
+        gender=Gender.FEMALE,
     )
 
     # Closed records past retention: the youngest child turned 25 years ago.
