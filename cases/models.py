@@ -20,6 +20,7 @@ from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, S
 from cases.validators import validate_nhs_number, validate_postcode, validate_upn
 from earlyhelp.constraints import empty_or_after
 from earlyhelp.recorded import Recorded, staff_member
+from earlyhelp.references import Referenced
 from earlyhelp.transitions import StatusHistory
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
@@ -267,8 +268,10 @@ class ClosureReason(models.TextChoices):
     STEPPED_DOWN = "stepped_down", "Stepped down to universal services"
 
 
-class EarlyHelpCase(models.Model):
+class EarlyHelpCase(Referenced, models.Model):
     """One early help episode for a family, from allocation to closure."""
+
+    reference_prefix = "EH"
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="cases")
     children = models.ManyToManyField(Person, related_name="cases", blank=True)
@@ -324,10 +327,6 @@ class EarlyHelpCase(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"EH-{self.pk:06d}" if self.pk else "EH-new"
 
     @property
     def is_open(self) -> bool:
@@ -752,10 +751,12 @@ class StepUpSource(models.TextChoices):
     FRONT_DOOR = "front_door", "From a front door decision"
 
 
-class StepUpRequest(models.Model):
+class StepUpRequest(Referenced, models.Model):
     """A request to children's social care for the district: a hand-over, not a label.
     Social care accepts it (the case is marked stepped up) or declines it with a reason (the
     lead is told and early help carries on)."""
+
+    reference_prefix = "SU"
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="step_up_requests")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
@@ -797,10 +798,6 @@ class StepUpRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"SU-{self.pk:06d}" if self.pk else "SU-new"
 
 
 class StepUpRequestStatusChange(StatusHistory):

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
 from earlyhelp.constraints import empty_or_after
 from earlyhelp.recorded import Recorded, staff_member
+from earlyhelp.references import Referenced
 from partners.models import FamilyHub
 
 
@@ -224,9 +225,11 @@ class ClaimBatch(models.Model):
         return f"Claim batch {self.period}/{self.number}"
 
 
-class Claim(models.Model):
+class Claim(Referenced, models.Model):
     """A payment-by-results claim for one family's episode, or the record of why the team
     did not claim. `rules` keeps the plan rules and need dates the claim was judged on."""
+
+    reference_prefix = "CL"
 
     episode = models.ForeignKey(ProgrammeEpisode, on_delete=models.PROTECT, related_name="claims")
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
@@ -260,10 +263,6 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"Claim {self.period} for {self.episode.case}"
-
-    @property
-    def reference(self) -> str:
-        return f"CL-{self.pk:06d}"
 
 
 class ClaimEvent(models.Model):

@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
 from earlyhelp.constraints import empty_or_after
 from earlyhelp.recorded import Recorded
+from earlyhelp.references import Referenced
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
@@ -51,7 +52,9 @@ class ConsultationOutcome(models.TextChoices):
     NO_ACTION = "no_action", "No further action"
 
 
-class Consultation(models.Model):
+class Consultation(Referenced, models.Model):
+    reference_prefix = "CON"
+
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations"
     )
@@ -88,10 +91,6 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"Consultation {self.pk} on {self.asked_on}"
-
-    @property
-    def reference(self) -> str:
-        return f"CON-{self.pk:06d}"
 
     @property
     def is_anonymous(self) -> bool:

@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, EarlyHelpCase, Family, LevelOfNeed, Need, Person
 from earlyhelp.recorded import staff_member
+from earlyhelp.references import Referenced
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
 
@@ -96,8 +97,10 @@ class ClosedReason(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate of another request"
 
 
-class Referral(models.Model):
+class Referral(Referenced, models.Model):
     """A request for support for a family, from any of the three doors (or a step down)."""
+
+    reference_prefix = "RFS"
 
     status = models.CharField(
         max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
@@ -217,10 +220,6 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"RFS-{self.pk:06d}" if self.pk else "RFS-new"
 
     @property
     def is_step_down(self) -> bool:
