@@ -8,8 +8,11 @@ class Referenced:
 
     reference_prefix = ""
 
+    @classmethod
+    def reference_for(cls, pk: int | None) -> str:
+        """The reference of the row with this id, for lists that read ids, not rows."""
+        return f"{cls.reference_prefix}-{pk:06d}" if pk else f"{cls.reference_prefix}-new"
+
     @property
     def reference(self) -> str:
-        if not self.pk:
-            return f"{self.reference_prefix}-new"
-        return f"{self.reference_prefix}-{self.pk:06d}"
+        return self.reference_for(self.pk)

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseStatus
+from cases.models import CaseStatus, EarlyHelpCase
 from earlyhelp.wording import term
 from outcomes.models import Claim, ClaimStatus, FamilyNeed, NeedProgress, ProgrammeEpisode
 from outcomes.selectors import ProgrammeState, distance_by_case, with_state
@@ -137,7 +137,7 @@ class EpisodeRow(NamedTuple):
 
     @property
     def reference(self) -> str:
-        return f"EH-{self.case_id:06d}"
+        return EarlyHelpCase.reference_for(self.case_id)
 
     @property
     def is_open(self) -> bool:

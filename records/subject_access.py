@@ -94,7 +94,7 @@ def subject_access_data(person: Person, *, user) -> dict:
         ],
         "chronology": [
             {
-                "case": f"EH-{e.case_id:06d}",
+                "case": EarlyHelpCase.reference_for(e.case_id),
                 "when": _value(e.occurred_at),
                 "kind": e.get_kind_display(),
                 "title": e.title,

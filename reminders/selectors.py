@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from cases.access import cases_visible_to
+from cases.models import EarlyHelpCase
 from earlyhelp.working_days import working_days_between
 from partners.models import User
 from referrals.access import is_council_manager, referrals_visible_to
+from referrals.models import Referral
 from reminders.deadlines import Deadline, overdue_deadlines
 from reminders.models import DeadlineKind, ReminderOccurrence
 from reminders.services import reminder_url
@@ -26,7 +28,9 @@ class OverdueItem:
     @property
     def reference(self) -> str:
         d = self.deadline
-        return f"RFS-{d.record_id:06d}" if d.kind == DeadlineKind.TRIAGE else f"EH-{d.case_id:06d}"
+        if d.kind == DeadlineKind.TRIAGE:
+            return Referral.reference_for(d.record_id)
+        return EarlyHelpCase.reference_for(d.case_id)
 
     @property
     def url(self) -> str:

@@ -163,7 +163,7 @@ REQUEST_HEADER = [
 def request_rows(referrals) -> Iterable[list]:
     """One row per request for support: codes and dates, no names. Streams from one query."""
     from cases.models import LevelOfNeed
-    from referrals.models import Channel, Outcome, ReferralStatus, Urgency
+    from referrals.models import Channel, Outcome, Referral, ReferralStatus, Urgency
 
     rows = referrals.values_list(
         "pk",
@@ -192,7 +192,7 @@ def request_rows(referrals) -> Iterable[list]:
         rr,
     ) in rows.iterator(chunk_size=5000):
         yield [
-            f"RFS-{pk:06d}",
+            Referral.reference_for(pk),
             timezone.localtime(received).date() if received else None,
             district or "",
             Channel(channel).label if channel else "",

@@ -40,6 +40,7 @@ from cases.access import (
 from cases.models import CaseStatus, EarlyHelpCase, LeadProfessionalHandover
 from earlyhelp.working_days import add_working_days, working_days_between
 from oversight import selectors as oversight
+from oversight.models import Consultation
 from partners.models import AgencyKind, User
 from referrals.access import referrals_visible_to
 from referrals.models import Referral, ReferralStatus
@@ -148,10 +149,6 @@ class Tray:
         return sorted(rows, key=lambda r: (-r[3], r[1]))
 
 
-def _ref(case_id: int) -> str:
-    return f"EH-{case_id:06d}"
-
-
 def _harm(case_field: str = "pk"):
     return Exists(Referral.objects.filter(case_id=OuterRef(case_field), significant_harm=True))
 
@@ -175,7 +172,7 @@ def _case_item(
         today=today,
         url=url or _case_url(case_id),
         case_id=case_id,
-        reference=_ref(case_id),
+        reference=EarlyHelpCase.reference_for(case_id),
         family=family,
         detail=detail,
         significant_harm=harm,
@@ -564,7 +561,7 @@ def front_door_items(user, today: datetime.date) -> list[TrayItem]:
             due_date=due,
             today=today,
             url=reverse("referral_detail", args=[pk]),
-            reference=f"RFS-{pk:06d}",
+            reference=Referral.reference_for(pk),
             detail=f"Picked up by {picked}" if picked else "Not picked up",
             significant_harm=harm,
         )
@@ -613,7 +610,7 @@ def consultant_items(user, today: datetime.date) -> list[TrayItem]:
                 due_date=due,
                 today=today,
                 url=reverse("consultation_detail", args=[pk]),
-                reference=f"CON-{pk:06d}",
+                reference=Consultation.reference_for(pk),
                 detail=f"Asked by {asked_by}",
             )
         )
