@@ -35,7 +35,27 @@ class _MaskingListSerializer(serializers.ListSerializer):
         return [self.child.to_representation(item) for item in items]
 
 
-class PersonOutput(PlainColumnsOutput, serializers.ModelSerializer):
+# A person or household as the signed-in user may see it: whether it is restricted, whom
+# to ask about it, and when restricted only what the restriction leaves shown.
+# `restriction_of` and `masked_data` are cases.restriction's functions for its kind. (No
+# docstring: the API schema would show it as the serializer's description.)
+class _RestrictedOutput:
+    restriction_of = None
+    masked_data = None
+
+    def get_restricted(self, record) -> bool:
+        return self.restriction_of(_user(self), record).hidden
+
+    def get_restricted_contact(self, record) -> str | None:
+        return self.restriction_of(_user(self), record).contact or None
+
+    def masked(self, data: dict, record) -> dict:
+        return self.masked_data(data, self.restriction_of(_user(self), record))
+
+
+class PersonOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSerializer):
+    restriction_of = staticmethod(restriction.restriction_for_person)
+    masked_data = staticmethod(restriction.masked_person_data)
     restricted = serializers.SerializerMethodField()
     restricted_contact = serializers.SerializerMethodField()
 
@@ -65,15 +85,8 @@ class PersonOutput(PlainColumnsOutput, serializers.ModelSerializer):
             "lock_version",
         ]
 
-    def get_restricted(self, person) -> bool:
-        return restriction.restriction_for_person(_user(self), person).hidden
-
-    def get_restricted_contact(self, person) -> str | None:
-        return restriction.restriction_for_person(_user(self), person).contact or None
-
     def to_representation(self, person):
-        shown = restriction.restriction_for_person(_user(self), person)
-        return restriction.masked_person_data(super().to_representation(person), shown)
+        return self.masked(super().to_representation(person), person)
 
 
 class MembershipOutput(PlainColumnsOutput, serializers.ModelSerializer):
@@ -85,7 +98,9 @@ class MembershipOutput(PlainColumnsOutput, serializers.ModelSerializer):
         fields = ["person", "relationship", "since"]
 
 
-class FamilyOutput(PlainColumnsOutput, serializers.ModelSerializer):
+class FamilyOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSerializer):
+    restriction_of = staticmethod(restriction.restriction_for_family)
+    masked_data = staticmethod(restriction.masked_family_data)
     district = serializers.SlugRelatedField(slug_field="code", read_only=True)
     members = MembershipOutput(source="memberships", many=True)
     restricted = serializers.SerializerMethodField()
@@ -111,15 +126,8 @@ class FamilyOutput(PlainColumnsOutput, serializers.ModelSerializer):
             "lock_version",
         ]
 
-    def get_restricted(self, family) -> bool:
-        return restriction.restriction_for_family(_user(self), family).hidden
-
-    def get_restricted_contact(self, family) -> str | None:
-        return restriction.restriction_for_family(_user(self), family).contact or None
-
     def to_representation(self, family):
-        shown = restriction.restriction_for_family(_user(self), family)
-        return restriction.masked_family_data(super().to_representation(family), shown)
+        return self.masked(super().to_representation(family), family)
 
 
 class PersonPatchInput(serializers.Serializer):
