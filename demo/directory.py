@@ -10,10 +10,10 @@ import random
 
 from django.contrib.auth.models import Permission
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Family, FamilyMembership, Need
 from demo import synthetic as demo
+from demo.accounts import demo_account
 from directory.models import (
     Contact,
     HubRegistration,
@@ -276,22 +276,10 @@ def _needs() -> dict[str, Need]:
 
 
 def _user(email, name, role, agency, districts, perms) -> User:
-    user = User.objects.create_user(
-        email=email,
-        password=demo.DEMO_PASSWORD,
-        full_name=name,
-        role=role,
-        agency=agency,
-        job_title=name.split(" (")[0],
-    )
-    user.full_name = name.split(" (")[0]
-    user.save(update_fields=["full_name"])
-    user.districts.set(districts)
+    person = name.split(" (")[0]
+    user = demo_account(email, person, role, agency, districts, job_title=person)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="directory", codename__in=perms)
-    )
-    TOTPDevice.objects.create(
-        user=user, name="Demo authenticator", confirmed=True, key=demo.DEMO_TOTP_KEY_HEX
     )
     return user
 

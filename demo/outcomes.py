@@ -7,15 +7,14 @@ Called once from earlyhelp's load_demo_county."""
 import datetime
 import random
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import services as eha
 from cases.codes import Ethnicity, Gender, Relationship
 from cases.models import Family, FamilyMembership, Need, Person
 from demo import synthetic as demo
+from demo.accounts import demo_account
 from demo.casework import assessment_content, open_case, submitted_assessment
 from outcomes import services
 from outcomes.models import EvidenceSource, ProgressStatus
@@ -27,19 +26,9 @@ THREE = ["education", "family_relationships", "financial_stability"]
 
 
 def _user(email, name, group, agency, districts) -> User:
-    user = User.objects.create(
-        email=email,
-        full_name=name,
-        role=Role.CONSULTANT,
-        agency=agency,
-        password=make_password(demo.DEMO_PASSWORD),
-        job_title=group.name.replace("Family outcomes ", "").capitalize(),
-    )
-    user.districts.set(districts)
+    job_title = group.name.replace("Family outcomes ", "").capitalize()
+    user = demo_account(email, name, Role.CONSULTANT, agency, districts, job_title=job_title)
     user.groups.add(group)
-    TOTPDevice.objects.create(
-        user=user, name="Demo authenticator", confirmed=True, key=demo.DEMO_TOTP_KEY_HEX
-    )
     return user
 
 

@@ -7,7 +7,6 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as case_services
 from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
@@ -20,6 +19,7 @@ from cases.models import (
     Person,
 )
 from demo import synthetic as demo
+from demo.accounts import demo_account
 from partners.models import Agency, AgencyKind, District, FamilyHub, Role, User
 
 TODAY = datetime.date(2026, 11, 2)  # fixed, so the county is the same on every machine
@@ -114,20 +114,17 @@ class DemoCounty:
         self.social_care = Agency.objects.get(kind=AgencyKind.SOCIAL_CARE)
 
     def _user(self, email, name, role, agency, districts, **extra) -> User:
-        user = User.objects.create(
-            email=email,
-            full_name=name,
-            role=role,
-            agency=agency,
+        job_title = extra.pop("job_title", Role(role).label)
+        return demo_account(
+            email,
+            name,
+            role,
+            agency,
+            districts,
+            job_title=job_title,
             password=self.password,
-            job_title=extra.pop("job_title", Role(role).label),
             **extra,
         )
-        user.districts.set(districts)
-        TOTPDevice.objects.create(
-            user=user, name="Demo authenticator", confirmed=True, key=demo.DEMO_TOTP_KEY_HEX
-        )
-        return user
 
     def _users(self) -> None:
         d1, d2 = self.districts[0], self.districts[1]
