@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -139,6 +140,31 @@ def test_front_door_triages_through_the_api(api, referrer, district, front_door_
     assert response.status_code == 200, response.json()
     assert response.json()["decision"]["outcome"] == "targeted"
     assert response.json()["decision"]["case"].startswith("EH-")
+
+
+@override_settings(LEVEL_OF_NEED_LABELS={2: "Getting help", 3: "Getting more help"})
+def test_the_decision_api_names_the_level_in_the_authoritys_words_as_the_page_does(
+    api, client, referrer, district, front_door_officer, eh_team
+):
+    referral = matched(by=referrer, officer=front_door_officer, district=district)
+    signed_in(api, front_door_officer)
+    decided = api.post(
+        f"/api/v1/triage/{referral.pk}/decide/",
+        {
+            "version": referral.version,
+            "level_of_need": 3,
+            "outcome": "targeted",
+            "allocated_agency": eh_team.pk,
+            "rationale": "Several needs.",
+        },
+        format="json",
+    ).json()["decision"]
+    assert (decided["level_of_need"], decided["level_label"]) == (3, "Getting more help")
+    read = api.get(f"/api/v1/referrals/{referral.pk}/").json()["decision"]
+    assert read["level_label"] == "Getting more help"
+    page = signed_in(client, front_door_officer).get(reverse("referral_detail", args=[referral.pk]))
+    assert "Getting more help" in page.content.decode()
+    assert "Targeted / intensive" not in page.content.decode()
 
 
 def test_a_stale_version_is_refused_by_the_api(api, referrer, district, front_door_officer):
