@@ -658,11 +658,13 @@ class CaseClosure(models.Model):
 class ClosureRequest(models.Model):
     """A lead's closure of a case whose level needs a manager's authorisation: the answers
     as confirmed, kept whether the manager authorises it (the case closes with them) or
-    returns it with a reason (the case is open again and the lead is told)."""
+    returns it with a reason (the case is open again and the lead is told), or whether it
+    is withdrawn because social care accepted a step up meanwhile (why, in return_reason)."""
 
     class Decision(models.TextChoices):
         AUTHORISED = "authorised", "Authorised"
         RETURNED = "returned", format_lazy("Returned to the {}", term_lazy("lead professional"))
+        WITHDRAWN = "withdrawn", "Withdrawn: social care accepted a step up"
 
     case = models.ForeignKey(
         EarlyHelpCase, on_delete=models.CASCADE, related_name="closure_requests"

@@ -541,7 +541,9 @@ def step_up_accept(
 ) -> StepUpRequest:
     """Social care accepts: the decision is recorded on the case, the level of need becomes
     statutory, and the case is marked stepped up (early help deadlines pause: they count
-    open cases only) or closes, as the authority configures (STEP_UP_ACCEPT_CLOSES_CASE)."""
+    open cases only) or closes, as the authority configures (STEP_UP_ACCEPT_CLOSES_CASE).
+    A closure waiting for a manager's authorisation is withdrawn first: social care taking
+    the family on is not a decision early help can refuse over its own paperwork."""
     _may_decide_step_up(acting_user, step)
     note = _check_text(note, "the note", required=False)
     transitions.STEP_UP.move(
@@ -557,6 +559,11 @@ def step_up_accept(
     case = step.case
     if case is not None and case.is_open:
         case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
+        withdrawn = None
+        if case.status == CaseStatus.CLOSURE_PENDING:
+            withdrawn = _closure_withdraw(
+                case=case, step=step, acting_user=acting_user, request=request
+            )
         today = timezone.localdate()
         _step(
             case=case,
@@ -601,6 +608,11 @@ def step_up_accept(
             notify(
                 user=case.lead_professional,
                 subject=f"Social care accepted the step up of {case.reference}",
+                body=(
+                    "The closure that was waiting for a manager's authorisation is withdrawn."
+                    if withdrawn
+                    else ""
+                ),
                 url=page_url("case_detail", case.pk),
             )
     audit(
@@ -934,6 +946,25 @@ def _decide(pending: ClosureRequest, acting_user, decision: str, **fields) -> No
     }.items():
         setattr(pending, name, value)
     pending.save()
+
+
+def _closure_withdraw(*, case: EarlyHelpCase, step, acting_user, request) -> ClosureRequest:
+    """The closure waiting for a manager is withdrawn as social care accepts a step up (see
+    step_up_accept): the case is open again for the step up to move on from, and the
+    lead's answers stay on record with why."""
+    pending = ClosureRequest.objects.select_for_update().get(case=case, decision="")
+    why = f"Children's social care accepted step-up request {step.reference}."
+    transitions.CASE.move(case, "withdraw_closure", acting_user=acting_user, reason=why)
+    _decide(pending, acting_user, ClosureRequest.Decision.WITHDRAWN, return_reason=why)
+    _closure_step_recorded(
+        pending,
+        acting_user,
+        f"Closure withdrawn: children's social care accepted the step up ({step.reference})",
+        why,
+        [CaseStatus.CLOSURE_PENDING, "open"],
+        request,
+    )
+    return pending
 
 
 def _pending_closure(case: EarlyHelpCase, acting_user, verb: str) -> ClosureRequest:

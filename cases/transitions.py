@@ -6,7 +6,9 @@
             +-------------------------- close ----------------------------+--> closed
     open --request_closure--> closure_pending --authorise_closure--> closed
                                               --return_closure--> open
-    (a lead's closure at a level that needs a manager's authorisation)
+                                              --withdraw_closure--> open
+    (a lead's closure at a level that needs a manager's authorisation; social care accepting
+    a step up meanwhile withdraws it, and the case moves on from open as stepped up)
 
     step-up request: pending --accept--> accepted
                              --decline--> declined
@@ -36,6 +38,7 @@ CASE = Machine(
         "request_closure": Move((S.OPEN,), S.CLOSURE_PENDING, "sent for closure authorisation"),
         "authorise_closure": Move((S.CLOSURE_PENDING,), S.CLOSED, "authorised for closure"),
         "return_closure": Move((S.CLOSURE_PENDING,), S.OPEN, "returned to the lead"),
+        "withdraw_closure": Move((S.CLOSURE_PENDING,), S.OPEN, "withdrawn from closure"),
     },
     final=(S.CLOSED,),
 )

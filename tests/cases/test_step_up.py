@@ -14,11 +14,11 @@ from assessments import services as assessment_services
 from assessments.models import Assessment
 from cases import services as case_services
 from cases import transitions
-from cases.models import CaseStatus, StepDirection, StepUpStatus
+from cases.models import CaseStatus, ClosureRequest, StepDirection, StepUpStatus
 from earlyhelp.errors import DomainError, FieldError, InvalidTransition
 from earlyhelp.models import Notification
 from tests import factories
-from tests.cases.factories import pending_step_up, social_care_worker
+from tests.cases.factories import pending_closure, pending_step_up, social_care_worker
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,42 @@ def test_api_lists_accepts_and_declines(step, social_worker, practitioner):
     again = api.post(f"/api/v1/step-ups/{step.pk}/accept/", {}, format="json")
     assert again.status_code == 400
     assert signed_in(APIClient(), practitioner).get("/api/v1/step-ups/").status_code == 403
+
+
+def test_accepting_a_step_up_while_a_closure_waits_for_authorisation_withdraws_the_closure(
+    practitioner, social_worker, district_manager, client
+):
+    """Social care taking the family on outranks the lead's closure: the manager has
+    nothing left to authorise, so the closure is withdrawn (kept, with why) and the
+    chronology says so; the step up is not refused over it."""
+    case = pending_closure(lead=practitioner)
+    step = pending_step_up(lead=practitioner, case=case)
+    response = signed_in(client, social_worker).post(
+        reverse("stepup_decide", args=[step.pk]),
+        {"decision": "accept", "social_care_team": "Assessment Team", "reason": ""},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    step.refresh_from_db()
+    assert step.status == StepUpStatus.ACCEPTED
+    assert case.status == CaseStatus.STEPPED_UP and case.level_of_need == 4
+    withdrawn = ClosureRequest.objects.get(case=case)
+    assert withdrawn.decision == ClosureRequest.Decision.WITHDRAWN
+    assert withdrawn.decided_by == social_worker and step.reference in withdrawn.return_reason
+    assert case.chronology.filter(title__contains="Closure withdrawn").exists()
+    told = Notification.objects.get(user=practitioner, subject__contains="accepted")
+    assert "closure" in told.body and "withdrawn" in told.body
+    queue = signed_in(client, district_manager).get(reverse("closure_queue")).content.decode()
+    assert reverse("authorise_closure", args=[case.pk]) not in queue
+
+
+def test_a_step_up_that_closes_the_case_replaces_a_closure_waiting_for_authorisation(
+    practitioner, social_worker, settings
+):
+    settings.STEP_UP_ACCEPT_CLOSES_CASE = True
+    case = pending_closure(lead=practitioner)
+    step = pending_step_up(lead=practitioner, case=case)
+    case_services.step_up_accept(step=step, acting_user=social_worker)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.closure_reason == "stepped_up"
+    assert ClosureRequest.objects.get(case=case).decision == ClosureRequest.Decision.WITHDRAWN
