@@ -25,6 +25,7 @@ Access scope (who may reach a record at all) stays in cases/access.py; restricti
 what is shown of a record already in reach.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -169,20 +170,47 @@ def shown_name(person: Person) -> str:
     return person.full_name
 
 
-def hidden_names(user, people: Iterable[Person]) -> dict[str, str]:
-    """{full name: whom to contact} for the people hidden from `user`: names written into a
-    record's text when it was made ("Consent given by ..."), which `redact` then hides."""
-    return {
-        p.full_name: p.restriction.label
-        for p in mask_people(user, people)
-        if p.restriction.hidden and p.full_name.strip()
+def hidden_names(user, people: Iterable[Person], *, shown: Iterable[Person] = ()) -> dict[str, str]:
+    """{name: whom to contact} for the people hidden from `user`, for `redact` to hide in
+    text: names written into a record when it was made ("Consent given by ...") and names
+    people typed into notes. Each hidden person's full name, and their last name alone
+    unless someone shown beside them - the others in `people`, or `shown` (a subject
+    access request's subject) - has it too: hiding that would take the shown person's
+    own name out of the text."""
+    people = mask_people(user, people)
+    shown_last_names = {
+        p.last_name.strip().casefold()
+        for p in [*shown, *(p for p in people if not p.restriction.hidden)]
     }
+    names: dict[str, str] = {}
+    for person in people:
+        if not person.restriction.hidden:
+            continue
+        last_name = person.last_name.strip()
+        if last_name and last_name.casefold() not in shown_last_names:
+            names[last_name] = person.restriction.label
+        if person.full_name.strip():
+            names[person.full_name.strip()] = person.restriction.label
+    return names
 
 
 def redact(text: str, names: dict[str, str]) -> str:
-    for name in sorted(names, key=len, reverse=True):  # "Ann Lee-Ward" before "Ann Lee"
-        text = text.replace(name, names[name])
-    return text
+    """Each of `names` replaced as a whole word or words, whatever its case and however
+    the words are spaced: "ann  LEE" is Ann Lee, but "Ann Lee-Ward" and "Leeds" are not."""
+    if not text or not names:
+        return text
+    # Longest first, so a full name goes whole before its last name could match alone.
+    ordered = sorted(names, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(
+            f"(?P<n{i}>" + r"\s+".join(re.escape(word) for word in name.split()) + ")"
+            for i, name in enumerate(ordered)
+        )
+        + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    return pattern.sub(lambda found: names[ordered[int(found.lastgroup[1:])]], text)
 
 
 def redact_entries(entries: Iterable, names: dict[str, str]) -> list:

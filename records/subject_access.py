@@ -6,7 +6,7 @@ import datetime
 from django.db.models import Q
 
 from cases.models import ChronologyEntry, ConsentRecord, EarlyHelpCase, Person
-from cases.restriction import hidden_names, people_labels, redact_entries
+from cases.restriction import hidden_names, people_labels, redact, redact_entries
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 
@@ -17,10 +17,23 @@ def _value(value):
     return value
 
 
+def _redacted(value, names: dict[str, str]):
+    """Text anywhere in a JSON value (a change's from and to) with hidden names redacted."""
+    if isinstance(value, str):
+        return redact(value, names)
+    if isinstance(value, list):
+        return [_redacted(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: _redacted(item, names) for key, item in value.items()}
+    return value
+
+
 def subject_access_data(person: Person, *, user) -> dict:
     """Plain data: the person, their households, cases, consent, chronology, requests for
     support and the history of changes to their record. Names are kept exactly as typed,
-    except other people's restricted records, which `user` sees only as whom to contact."""
+    except other people's restricted records, which `user` sees only as whom to contact:
+    in the fields that name them, and wherever free text typed by people (chronology,
+    worries, reasons for changes) names them (cases.restriction.redact)."""
     fields = [
         f for f in Person._meta.concrete_fields if f.name not in ("merged_into", "lock_version")
     ]
@@ -46,6 +59,7 @@ def subject_access_data(person: Person, *, user) -> dict:
         Person.objects.filter(memberships__family__cases__in=cases)
         .exclude(pk=person.pk)
         .distinct(),
+        shown=[person],
     )
     chronology = redact_entries(chronology, names)
     return {
@@ -108,7 +122,7 @@ def subject_access_data(person: Person, *, user) -> dict:
                 "request": r.referral_id,
                 "received": _value(r.referral.received_at),
                 "name_as_given": r.full_name,
-                "worries": r.referral.worries,
+                "worries": redact(r.referral.worries, names),
             }
             for r in ReferralPerson.objects.filter(person=person).select_related("referral")
         ],
@@ -116,8 +130,8 @@ def subject_access_data(person: Person, *, user) -> dict:
             {
                 "when": _value(c.changed_at),
                 "by": c.changed_by.full_name,
-                "summary": c.summary,
-                "changes": c.changes,
+                "summary": redact(c.summary, names),
+                "changes": _redacted(c.changes, names),
             }
             for c in person.changes.select_related("changed_by")
         ],

@@ -373,6 +373,81 @@ def test_a_restricted_parent_in_a_childs_export_is_only_whom_to_contact(
     assert given_by == "Philippa Quennell-Voss"
 
 
+def _restricted_parent(case, first_name: str, last_name: str) -> Person:
+    parent = factories.PersonFactory(
+        first_name=first_name,
+        last_name=last_name,
+        restricted=True,
+        restricted_contact="Marta Quince, 01632 960000",
+    )
+    FamilyMembership.objects.create(family=case.family, person=parent, relationship="parent")
+    return parent
+
+
+def _export(client, manager, child) -> dict:
+    url = reverse("subject_access_download", args=[child.pk, "json"])
+    return json.loads(signed_in(client, manager).get(url).content)
+
+
+def test_a_restricted_persons_name_is_redacted_from_free_text_however_it_was_typed(
+    client, practitioner, district_manager, case, child
+):
+    """Notes and a request's worries are typed by people: the restricted person's full
+    name or last name, in any case, becomes whom to contact, in the chronology and in the
+    worries alike; a longer word that merely starts with the name is left alone."""
+    from cases import services as case_services
+
+    _restricted_parent(case, "Philippa", "Quennell-Voss")
+    case_services.note_add(
+        case=case,
+        acting_user=practitioner,
+        kind="home_visit",
+        title="Visit with PHILIPPA QUENNELL-VOSS",
+        text="philippa quennell-voss was at the house.\nMs Quennell-Voss's car was outside "
+        "Quennell-Vossley Primary.",
+    )
+    referral = build.referral(by=practitioner, received_on=TODAY, family=case.family)
+    Referral.objects.filter(pk=referral.pk).update(
+        worries="Philippa  Quennell-Voss shouts at the children."
+    )
+    ReferralPerson.objects.create(
+        referral=referral, person=child, first_name=child.first_name, last_name=child.last_name
+    )
+    data = _export(client, district_manager, child)
+    (visit,) = [e for e in data["chronology"] if e["kind"] == "Home visit"]
+    label = "Restricted record: contact Marta Quince, 01632 960000"
+    assert visit["title"] == f"Visit with {label}"
+    assert visit["text"] == (
+        f"{label} was at the house.\nMs {label}'s car was outside Quennell-Vossley Primary."
+    )
+    assert data["requests_for_support"][0]["worries"] == f"{label} shouts at the children."
+    # The case page's chronology hides the name by the same rule.
+    page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "quennell-voss" not in page.lower().replace("quennell-vossley", "")
+
+
+def test_a_last_name_the_subject_shares_is_left_but_the_full_name_is_redacted(
+    client, practitioner, district_manager, case, child
+):
+    """Redacting a shared surname alone would take the subject's own name out of their
+    own record; the restricted person's full name still goes, in any case."""
+    from cases import services as case_services
+
+    _restricted_parent(case, "Dean", child.last_name)
+    case_services.note_add(
+        case=case,
+        acting_user=practitioner,
+        kind="note",
+        text=f"dean {child.last_name.lower()} rang. {child.full_name} is settled at school.",
+    )
+    data = _export(client, district_manager, child)
+    (note,) = [e for e in data["chronology"] if e["kind"] == "Case note"]
+    assert note["text"] == (
+        f"Restricted record: contact Marta Quince, 01632 960000 rang. {child.full_name} is "
+        "settled at school."
+    )
+
+
 def test_disposal_may_remove_quoted_values_from_the_audit_trail_and_nothing_else(child):
     """The append-only trigger lets a disposal replace an audit row's quoted values with the
     marker, and refuses every other change, even inside a disposal."""
