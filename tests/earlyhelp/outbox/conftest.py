@@ -35,7 +35,9 @@ def free_port() -> int:
 class RecordingHandler:
     """Accepts mail like a relay. `delay` makes each message slow (after the data arrived,
     before the server's answer: the worst moment for a client to die); addresses in
-    `refuse` get a permanent 550 at RCPT."""
+    `refuse` get a permanent 550 at RCPT. With `hold_at` = n, the n-th message is received
+    and its answer then waits until the test sets `release`: `held` tells the test the
+    sender is in that worst moment, for as long as the test needs."""
 
     def __init__(self):
         self.delay = 0.0
@@ -43,6 +45,11 @@ class RecordingHandler:
         self.received: list[tuple[str, str]] = []
         self.refusals = 0
         self.lock = threading.Lock()
+        self.messages = 0
+        self.hold_at: int | None = None
+        self.held_key = ""
+        self.held = threading.Event()
+        self.release = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -57,9 +64,24 @@ class RecordingHandler:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((message[KEY_HEADER], rcpt))
+            self.messages += 1
+            hold = self.messages == self.hold_at
+        if hold:
+            self.held_key = message[KEY_HEADER]
+            self.held.set()
+            await self._hold(server)
         if self.delay:
             await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
+
+    async def _hold(self, server) -> None:
+        """No final answer until released. A continuation line ("250-", the start of a
+        multi-line reply) every 0.2 s keeps the client's socket timeout from firing, so
+        the hold lasts as long as the test needs however slow the machine is."""
+        deadline = time.monotonic() + 300  # never outlives a stuck test for long
+        while not self.release.is_set() and time.monotonic() < deadline:
+            await server.push("250-Still working on it")
+            await asyncio.sleep(0.2)
 
     def keys(self) -> Counter:
         with self.lock:
@@ -85,6 +107,7 @@ def smtp_server():
     server = SmtpServer()
     server.controller.start()
     yield server
+    server.handler.release.set()  # a held answer must not keep the server from stopping
     server.controller.stop()
 
 
