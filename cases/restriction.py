@@ -189,8 +189,8 @@ def hidden_names(user, people: Iterable[Person], *, shown: Iterable[Person] = ()
         last_name = person.last_name.strip()
         if last_name and last_name.casefold() not in shown_last_names:
             names[last_name] = person.restriction.label
-        if person.full_name.strip():
-            names[person.full_name.strip()] = person.restriction.label
+        if person.first_name.strip():  # no first name: the full name is the last name
+            names[person.full_name] = person.restriction.label
     return names
 
 
