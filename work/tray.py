@@ -199,124 +199,109 @@ def _led_by(user) -> QuerySet[EarlyHelpCase]:
 
 
 def lead_items(user, today: datetime.date) -> list[TrayItem]:
-    # The cases I lead, once, as ids: each kind below is then a plain indexed IN list
-    # instead of re-running the scope's UNION (a practitioner leads tens, not thousands).
-    led_ids = list(_led_by(user).values_list("pk", flat=True)[: LIMIT * 5])
-    if not led_ids:  # a manager leading nothing: only actions owned, contributions asked
+    # The cases I lead, once, with their family names and whether a request behind them
+    # raised possible significant harm: each kind below is then a plain indexed IN list
+    # of case ids, without re-running the scope's UNION, joining the family or asking the
+    # requests again (a practitioner leads tens of cases, not thousands).
+    led_cases = {
+        pk: (family, harm)
+        for pk, family, harm in _led_by(user)
+        .annotate(harm=_harm())
+        .values_list("pk", "family__name", "harm")[: LIMIT * 5]
+    }
+    if not led_cases:  # a manager leading nothing: only actions owned, contributions asked
         return [*_action_items(user, today), *_contribution_items(user, today)]
+    led_ids = list(led_cases)
     led = EarlyHelpCase.objects.filter(pk__in=led_ids)
     horizon = add_working_days(today, LOOK_AHEAD_WORKING_DAYS)
     items: list[TrayItem] = []
 
-    def add(kind, due, case_id, family, url, harm=False, detail=""):
+    def add(kind, due, case_id, url, detail=""):
+        family, harm = led_cases[case_id]
         items.append(
             _case_item(kind, due, today, case_id, family, url=url, detail=detail, harm=harm)
         )
 
-    for pk, opened, family, harm in (
+    for pk, opened in (
         led.filter(assessment__isnull=True)
-        .annotate(harm=_harm())
-        .values_list("pk", "opened_on", "family__name", "harm")
+        .values_list("pk", "opened_on")
         .order_by("opened_on")[:LIMIT]
     ):
-        add(
-            TrayKind.ASSESSMENT_START,
-            casework.assessment_due_on(opened),
-            pk,
-            family,
-            _case_url(pk),
-            harm,
-        )
+        add(TrayKind.ASSESSMENT_START, casework.assessment_due_on(opened), pk, _case_url(pk))
 
     returned = SignOffDecision.objects.filter(
         assessment_id=OuterRef("pk"),
         version_number=OuterRef("version_number"),
         outcome=SignOffDecision.Outcome.RETURNED,
     )
-    for case_id, due, family, harm, was_returned in (
+    for case_id, due, was_returned in (
         Assessment.objects.filter(case_id__in=led_ids, status=AssessmentStatus.DRAFT)
-        .annotate(harm=_harm("case_id"), was_returned=Exists(returned))
-        .values_list("case_id", "due_on", "case__family__name", "harm", "was_returned")
+        .annotate(was_returned=Exists(returned))
+        .values_list("case_id", "due_on", "was_returned")
         .order_by("due_on")[:LIMIT]
     ):
         kind = TrayKind.ASSESSMENT_CORRECT if was_returned else TrayKind.ASSESSMENT_SUBMIT
-        add(kind, due, case_id, family, reverse("edit_assessment", args=[case_id]), harm)
+        add(kind, due, case_id, reverse("edit_assessment", args=[case_id]))
 
-    for case_id, due, family, harm in (
+    for case_id, due in (
         FamilyPlan.objects.filter(case_id__in=led_ids, agreed_on__isnull=True)
-        .annotate(harm=_harm("case_id"))
-        .values_list("case_id", "first_taf_due_on", "case__family__name", "harm")
+        .values_list("case_id", "first_taf_due_on")
         .order_by("first_taf_due_on")[:LIMIT]
     ):
-        add(TrayKind.FIRST_TAF, due, case_id, family, reverse("family_plan", args=[case_id]), harm)
+        add(TrayKind.FIRST_TAF, due, case_id, reverse("family_plan", args=[case_id]))
 
-    for pk, case_id, due, family, harm, starts in (
+    for pk, case_id, due, starts in (
         TafMeeting.objects.filter(
             case_id__in=led_ids, status=MeetingStatus.SCHEDULED, scheduled_for__lte=horizon
         )
-        .annotate(harm=_harm("case_id"))
-        .values_list("pk", "case_id", "scheduled_for", "case__family__name", "harm", "starts_at")
+        .values_list("pk", "case_id", "scheduled_for", "starts_at")
         .order_by("scheduled_for")[:LIMIT]
     ):
         url = reverse("taf_meeting_detail", args=[case_id, pk])
-        add(TrayKind.MEETING, due, case_id, family, url, harm, f"{starts:%H:%M}" if starts else "")
+        add(TrayKind.MEETING, due, case_id, url, f"{starts:%H:%M}" if starts else "")
 
     scheduled = TafMeeting.objects.filter(
         case_id=OuterRef("case_id"), status=MeetingStatus.SCHEDULED
     )
-    for case_id, due, family, harm in (
+    for case_id, due in (
         casework.overdue_reviews(TafMeeting.objects.filter(case_id__in=led_ids), today)
         .filter(~Exists(scheduled))
-        .annotate(harm=_harm("case_id"))
-        .values_list("case_id", "next_review_on", "case__family__name", "harm")
+        .values_list("case_id", "next_review_on")
         .order_by("next_review_on")[:LIMIT]
     ):
-        add(
-            TrayKind.REVIEW,
-            due,
-            case_id,
-            family,
-            reverse("schedule_taf_meeting", args=[case_id]),
-            harm,
-        )
+        add(TrayKind.REVIEW, due, case_id, reverse("schedule_taf_meeting", args=[case_id]))
 
     items.extend(_action_items(user, today))
 
     renew = datetime.timedelta(days=consent_renewal_days())
-    for pk, opened, family, harm, given in (
+    for pk, opened, given in (
         led.annotate(
             given=Max(
                 "consents__given_on",
                 filter=Q(consents__withdrawn_on__isnull=True, consents__to_assessment=True),
             ),
-            harm=_harm(),
         )
         .filter(Q(given__isnull=True) | Q(given__lte=horizon - renew))
-        .values_list("pk", "opened_on", "family__name", "harm", "given")
+        .values_list("pk", "opened_on", "given")
         .order_by("opened_on")[:LIMIT]
     ):
         due = given + renew if given else add_working_days(opened, 5)
         detail = "Consent to renew" if given else "No consent recorded"
-        add(TrayKind.CONSENT, due, pk, family, reverse("record_consent", args=[pk]), harm, detail)
+        add(TrayKind.CONSENT, due, pk, reverse("record_consent", args=[pk]), detail)
 
     since = today - datetime.timedelta(days=28)
-    for case_id, handed, family, harm, from_name in (
+    for case_id, handed, from_name in (
         LeadProfessionalHandover.objects.filter(
             to_user_id=user.pk, case_id__in=led_ids, handed_over_on__gte=since
         )
-        .annotate(harm=_harm("case_id"))
-        .values_list(
-            "case_id", "handed_over_on", "case__family__name", "harm", "from_user__full_name"
-        )
+        .values_list("case_id", "handed_over_on", "from_user__full_name")
         .order_by("-handed_over_on")[:LIMIT]
     ):
         add(
             TrayKind.HANDOVER,
             add_working_days(handed, 5),
             case_id,
-            family,
             _case_url(case_id),
-            harm,
             f"From {from_name}",
         )
 
