@@ -11,8 +11,10 @@ failure is logged (without personal data) and beat's sender finds the email late
 
 import logging
 
+from django.db.models import Count
 from django.utils import timezone
 
+from earlyhelp.compiled import CompiledRead
 from earlyhelp.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -131,5 +133,19 @@ def mark_read(*, user, notification_ids=None) -> int:
     return unread.update(read_at=timezone.now())
 
 
+# Every page's header shows the count: compiled once per process (earlyhelp/compiled.py).
+_UNREAD = CompiledRead(
+    lambda user_id: (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(unread=Count("pk"))
+        .values_list("unread")
+    ),
+    user_id=-918273645546372819,
+)
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    row = _UNREAD.first(user_id=user.pk)
+    return row[0] if row else 0

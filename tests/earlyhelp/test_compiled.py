@@ -1,0 +1,77 @@
+"""earlyhelp.compiled: reads made on every request, compiled once, give what the ORM gives."""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from earlyhelp.compiled import CompiledRead
+from earlyhelp.notifications import notify, unread_count
+from earlyhelp.sessions import SessionStore
+from partners.auth_backend import UserBackend
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+STAND_IN = -918273645546372819
+
+
+def test_a_compiled_read_gives_the_rows_of_its_queryset_for_each_value(practitioner):
+    other = factories.UserFactory(agency=practitioner.agency, full_name="Sam Okafor")
+    names = CompiledRead(
+        lambda pk: type(practitioner).objects.filter(pk=pk).values_list("full_name", "date_joined"),
+        pk=STAND_IN,
+    )
+    for user in (practitioner, other):
+        assert names.rows(pk=user.pk) == [(user.full_name, user.date_joined)]
+    assert names.first(pk=10**9) is None
+
+
+def test_a_stand_in_that_does_not_reach_the_sql_once_is_refused(practitioner):
+    users = type(practitioner).objects
+    twice = CompiledRead(
+        lambda pk: users.filter(pk=pk).exclude(agency_id=pk).values_list("pk"), pk=STAND_IN
+    )
+    unused = CompiledRead(lambda pk: users.filter(is_active=True).values_list("pk"), pk=STAND_IN)
+    for read in (twice, unused):
+        with pytest.raises(ImproperlyConfigured):
+            read.rows(pk=practitioner.pk)
+
+
+def test_the_unread_count_counts_only_the_users_unread_notifications(
+    practitioner, district_manager
+):
+    assert unread_count(practitioner) == 0
+    for subject in ("One", "Two"):
+        notify(user=practitioner, subject=subject, url="/", email=False)
+    read = notify(user=practitioner, subject="Read", url="/", email=False)
+    read.read_at = timezone.now()
+    read.save()
+    notify(user=district_manager, subject="Not yours", url="/", email=False)
+    assert unread_count(practitioner) == 2
+
+
+def test_the_signed_in_user_is_the_record_as_the_orm_reads_it(practitioner, front_door_officer):
+    for person in (practitioner, front_door_officer):
+        expected = type(person).objects.select_related("agency").get(pk=person.pk)
+        user = UserBackend().get_user(person.pk)
+        for field in type(person)._meta.concrete_fields:
+            assert getattr(user, field.attname) == getattr(expected, field.attname)
+        assert user.agency == expected.agency and user.agency.kind == expected.agency.kind
+        assert not user._state.adding
+    administrator = factories.UserFactory(role="administrator", agency=None)
+    assert UserBackend().get_user(administrator.pk).agency is None
+
+
+def test_a_session_is_read_until_it_expires():
+    store = SessionStore()
+    store["colour"] = "green"
+    store.create()
+    assert SessionStore(store.session_key).load() == {"colour": "green"}
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {} and expired.session_key is None
