@@ -133,7 +133,7 @@ def progress_rows(meeting) -> list[dict]:
 def case_page_section(case, user, today: datetime.date) -> dict:
     """The assessment, plan and meetings on the case page (registered in apps.py)."""
     assessment = selectors.assessment_for(case, summary=True)
-    plan = selectors.plan_for(case, summary=True)
+    plan = selectors.plan_summary_for(case)
     meetings = selectors.meetings_for(case, summary=True)
     return {
         "assessment": assessment,

@@ -146,8 +146,16 @@ def adults_and_young_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
 
 
 def consents_for(case: EarlyHelpCase) -> list[ConsentRecord]:
+    """The case's consents, each with the names of the agencies it shares with
+    (`shared_with_names`, in the agencies' order), read in the same query."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
     return list(
-        case.consents.select_related("given_by", "recorded_by").prefetch_related("shared_with")
+        case.consents.select_related("given_by", "recorded_by").annotate(
+            shared_with_names=ArraySubquery(
+                Agency.objects.filter(consents=OuterRef("pk")).values("name")
+            )
+        )
     )
 
 

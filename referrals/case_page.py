@@ -4,15 +4,41 @@ Registered with cases/case_page.py in ReferralsConfig.ready(); shown to everyone
 read the case (the case page's own access rule), so the lead professional reads what the
 referrer said without asking the front door again."""
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+
 from cases.case_page import Story
+from cases.models import Need
 from referrals.models import Referral
+
+# What the section shows of each request (referrals/includes/case_requests.html): a request
+# has some forty columns, its decision and decider more, and the case page reads them all.
+_SHOWN = (
+    "case_id",
+    "received_at",
+    "referrer_name",
+    "referrer_agency__name",
+    "worries",
+    "working_well",
+    "support_requested",
+    "no_consent_reason",
+    "step_down_summary",
+    "decision__referral_id",
+    "decision__outcome",
+    "decision__rationale",
+    "decision__decided_by__full_name",
+)
 
 
 def case_page_section(case, user, today) -> dict:
     requests = list(
         Referral.objects.filter(case=case)
         .select_related("decision__decided_by", "referrer_agency")
-        .prefetch_related("needs")
+        .only(*_SHOWN)
+        .annotate(
+            # the labels of its needs, in their list's order, read with the request
+            need_labels=ArraySubquery(Need.objects.filter(referrals=OuterRef("pk")).values("label"))
+        )
         .order_by("received_at", "pk")
     )
     return {"case_requests": requests}

@@ -227,7 +227,7 @@ def test_chronology_is_filterable_and_corrections_keep_the_original(client, work
 
 # The case page reads each kind of record once, however long the case (issue 16, point 4:
 # page time close to its SQL). A new read on the page raises this number on purpose.
-CASE_PAGE_QUERIES = 22
+CASE_PAGE_QUERIES = 20
 
 
 def test_the_case_page_costs_the_same_queries_however_long_the_case(
