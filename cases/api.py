@@ -22,7 +22,13 @@ from cases.models import (
     LevelOfNeed,
     StepUpRequest,
 )
-from cases.serializers import FamilyOutput, FamilyPatchInput, PersonOutput, PersonPatchInput
+from cases.serializers import (
+    MEMBERS,
+    FamilyOutput,
+    FamilyPatchInput,
+    PersonOutput,
+    PersonPatchInput,
+)
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
@@ -85,7 +91,11 @@ class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
             access.families_visible_to(self.request.user)
             .select_related("district")
             .prefetch_related(
-                Prefetch("memberships", FamilyMembership.objects.select_related("person"))
+                Prefetch(
+                    "memberships",
+                    FamilyMembership.objects.select_related("person"),
+                    to_attr=MEMBERS,
+                )
             )
         )
 

@@ -16,6 +16,17 @@ def _user(serializer):
         return user
 
 
+# Where a list page puts each family's memberships (Prefetch(..., to_attr=MEMBERS)): a plain
+# list, where a prefetch into `memberships` builds a filtered queryset for every family.
+MEMBERS = "member_list"
+
+
+def members_of(family: Family) -> list[FamilyMembership]:
+    """A family's memberships, as the list page read them, or from the database."""
+    members = getattr(family, MEMBERS, None)
+    return members if members is not None else list(family.memberships.all())
+
+
 class _MaskingListSerializer(serializers.ListSerializer):
     """Masks every person (and household) of a list in a few queries, before any row is
     represented, so a list page does not check restriction row by row."""
@@ -26,7 +37,7 @@ class _MaskingListSerializer(serializers.ListSerializer):
         if items and isinstance(items[0], Family):
             restriction.mask_families(user, items)
             restriction.mask_people(
-                user, [m.person for family in items for m in family.memberships.all()]
+                user, [m.person for family in items for m in members_of(family)]
             )
         elif items and isinstance(items[0], FamilyMembership):
             restriction.mask_people(user, [m.person for m in items])
@@ -89,12 +100,17 @@ class PersonOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSeria
         return self.masked(super().to_representation(person), person)
 
 
+class _FamilyMembers(_MaskingListSerializer):
+    def get_attribute(self, instance):
+        return members_of(instance)
+
+
 class MembershipOutput(PlainColumnsOutput, serializers.ModelSerializer):
     person = PersonOutput()
 
     class Meta:
         model = FamilyMembership
-        list_serializer_class = _MaskingListSerializer
+        list_serializer_class = _FamilyMembers
         fields = ["person", "relationship", "since"]
 
 
