@@ -14,7 +14,7 @@ comparison on a plain column): anything else is refused when the read is first c
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import QuerySet
 
@@ -39,7 +39,10 @@ class CompiledRead:
     def _compile(self) -> _Compiled:
         queryset = self._build(**self._stand_ins)
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. a stand-in beyond its integer column's range
+            raise ImproperlyConfigured("A stand-in leaves the read with no SQL") from None
         params, slots = list(params), []
         for name, stand_in in self._stand_ins.items():
             found = [i for i, value in enumerate(params) if value == stand_in]

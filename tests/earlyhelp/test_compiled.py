@@ -75,3 +75,22 @@ def test_a_session_is_read_until_it_expires():
     )
     expired = SessionStore(store.session_key)
     assert expired.load() == {} and expired.session_key is None
+
+
+def test_the_verified_device_is_read_as_django_otp_reads_it(practitioner):
+    from django_otp.models import Device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from earlyhelp.otp import OTPMiddleware
+
+    device = TOTPDevice.objects.get(user=practitioner)
+    read = OTPMiddleware(lambda request: None)._device_from_persistent_id(device.persistent_id)
+    expected = Device.from_persistent_id(device.persistent_id)
+    for field in TOTPDevice._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname)
+    assert read.user_id == practitioner.pk and not read._state.adding
+    device.delete()
+    assert (
+        OTPMiddleware(lambda request: None)._device_from_persistent_id(expected.persistent_id)
+        is None
+    )
