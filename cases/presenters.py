@@ -34,15 +34,15 @@ def _correct_url(case):
 
 
 def chronology_rows(entries: list, *, case, can_work: bool) -> list:
-    """Each entry with what its row shows: when (ISO and in words), its corrections in
-    order, and the link to correct it (notes, for those who may work on the case)."""
+    """Each entry (from selectors.chronology_for, with its `correction_list`) with what its
+    row shows: when (ISO and in words), and the link to correct it (notes, for those who
+    may work on the case)."""
     months = {month: str(name) for month, name in MONTHS.items()}
     correct_url = _correct_url(case) if can_work else None
     for entry in entries:
         local = timezone.localtime(entry.occurred_at)
         entry.occurred_iso = local.isoformat()
         entry.occurred_label = _label(local, months)
-        entry.correction_list = list(entry.corrections.all())
         entry.correct_url = (
             correct_url(entry.pk) if correct_url and entry.kind in NOTE_KINDS else ""
         )

@@ -111,11 +111,17 @@ def case_page_annotations() -> dict:
 
 
 def chronology_for(case: EarlyHelpCase, *, kind: str = "") -> QuerySet[ChronologyEntry]:
+    """The case's chronology, each entry with its corrections in order (`correction_list`:
+    a plain list, where a prefetch into `corrections` filtered a queryset for every entry)."""
     entries = (
         ChronologyEntry.objects.filter(case=case)
         .select_related("author")
         .prefetch_related(
-            Prefetch("corrections", NoteCorrection.objects.select_related("corrected_by"))
+            Prefetch(
+                "corrections",
+                NoteCorrection.objects.select_related("corrected_by"),
+                to_attr="correction_list",
+            )
         )
     )
     if kind:
