@@ -214,11 +214,16 @@ def redact(text: str, names: dict[str, str]) -> str:
 
 
 def redact_entries(entries: Iterable, names: dict[str, str]) -> list:
-    """Chronology entries (not saved) with hidden people's names replaced in title and text."""
+    """Chronology entries (not saved) with hidden people's names replaced in title and text,
+    and in their corrections where the page read them (`correction_list`): a corrected note
+    shows its corrections' text and reasons too."""
     entries = list(entries)
     if names:
         for entry in entries:
             entry.title, entry.text = redact(entry.title, names), redact(entry.text, names)
+            for correction in getattr(entry, "correction_list", ()):
+                correction.text = redact(correction.text, names)
+                correction.reason = redact(correction.reason, names)
     return entries
 
 

@@ -426,6 +426,30 @@ def test_a_restricted_persons_name_is_redacted_from_free_text_however_it_was_typ
     assert "quennell-voss" not in page.lower().replace("quennell-vossley", "")
 
 
+def test_a_correction_to_a_note_hides_the_restricted_name_on_the_case_page(
+    client, practitioner, district_manager, case, child
+):
+    """A corrected note shows its corrections (text and reason) on the case page: a
+    restricted person's name typed into one is hidden there as in the note itself."""
+    from cases import services as case_services
+
+    _restricted_parent(case, "Philippa", "Quennell-Voss")
+    entry = case_services.note_add(
+        case=case, acting_user=practitioner, kind="note", text="A parent rang about school."
+    )
+    case_services.note_correct(
+        entry=entry,
+        acting_user=practitioner,
+        text="Philippa Quennell-Voss rang about school.",
+        reason="It was quennell-voss who rang, not the other parent.",
+    )
+    page = signed_in(client, district_manager).get(reverse("case_detail", args=[case.pk]))
+    html = page.content.decode()
+    assert "Corrected" in html
+    assert "quennell-voss" not in html.lower()
+    assert "Restricted record: contact Marta Quince, 01632 960000 rang about school." in html
+
+
 def test_a_last_name_the_subject_shares_is_left_but_the_full_name_is_redacted(
     client, practitioner, district_manager, case, child
 ):
