@@ -190,22 +190,7 @@ def reminders_sweep(*, today: datetime.date | None = None, use_lock: bool = True
         result.new = len(fresh)
         allowed = _allowed(fresh)
         result.denied = len(fresh) - len(allowed)
-        ReminderOccurrence.objects.bulk_create(
-            [
-                ReminderOccurrence(
-                    kind=d.kind,
-                    record_type=d.record_type,
-                    record_id=d.record_id,
-                    case_id=d.case_id,
-                    due_on=d.due_on,
-                    stage=stage,
-                    recipient_id=recipient_id,
-                )
-                for d, stage, recipient_id in allowed
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
+        _write(allowed)
         result.written = len(allowed)
     for _, stage, _ in allowed:
         result.by_stage[stage] = result.by_stage.get(stage, 0) + 1
@@ -219,6 +204,29 @@ def reminders_sweep(*, today: datetime.date | None = None, use_lock: bool = True
         result.seconds,
     )
     return result
+
+
+def _write(allowed: list[tuple[Deadline, str, int]]) -> None:
+    """One INSERT from arrays for every new reminder, the existing ones skipped by the
+    UNIQUE key (as bulk_create(ignore_conflicts=True) would). bulk_create built a model
+    instance and prepared fourteen values in Python for each row: most of a county's first
+    sweep (9,500 rows). The columns not given take the model's defaults, named here."""
+    if not allowed:
+        return
+    columns = zip(
+        *((d.kind, d.record_type, d.record_id, d.case_id, d.due_on, s, r) for d, s, r in allowed),
+        strict=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reminders_reminderoccurrence (kind, record_type, record_id, case_id,"
+            " due_on, stage, recipient_id, status, by_digest, created_at, cancelled_reason)"
+            " SELECT k, t, r, c, d, s, u, %s, false, %s, ''"
+            " FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::bigint[],"
+            " %s::date[], %s::varchar[], %s::bigint[]) AS x(k, t, r, c, d, s, u)"
+            " ON CONFLICT DO NOTHING",
+            [OccurrenceStatus.PENDING, timezone.now(), *(list(c) for c in columns)],
+        )
 
 
 def _candidates(windows: StageWindows, result: SweepResult) -> list[tuple[Deadline, str, int]]:
