@@ -16,6 +16,7 @@ from earlyhelp.constraints import empty_or_after
 from earlyhelp.recorded import Recorded, staff_member
 from earlyhelp.references import Referenced
 from partners.models import FamilyHub
+from reporting.summaries.models import CaseColumns, record_key, record_ref
 
 
 class OutcomesPlanVersion(models.Model):
@@ -327,3 +328,41 @@ class ReturnLayout(models.Model):
 
     def __str__(self) -> str:
         return ", ".join(self.columns)
+
+
+# --- Summaries ---------------------------------------------------------------------------
+# The cohort dashboard's counts, rebuilt with the reporting summaries (outcomes/summaries.py,
+# registered in outcomes.apps): one narrow row per record with what the figures need worked
+# out, scoped like every other fact by the copies of the case's columns.
+
+
+class ProgrammeFact(CaseColumns):
+    """An episode: whether the family meets the programme's conditions, and its claims. Its
+    state is worked out when the dashboard is drawn (ready_on against today), so the figures
+    move with the calendar between rebuilds."""
+
+    episode = record_key("outcomes.ProgrammeEpisode")
+    case = record_ref("cases.EarlyHelpCase")
+    family_hub = record_ref("partners.FamilyHub", null=True)
+    eligible = models.BooleanField()
+    claim_status = models.CharField(max_length=20, blank=True)
+    ready_on = models.DateField(null=True)
+    claims_made = models.PositiveIntegerField()
+    claims_passed = models.PositiveIntegerField()
+
+
+class NeedFact(CaseColumns):
+    """A family's need against a headline outcome, and the day its significant progress
+    will count as sustained (None until progress is significant)."""
+
+    need = record_key("outcomes.FamilyNeed")
+    case = record_ref("cases.EarlyHelpCase")
+    headline = record_ref("outcomes.HeadlineOutcome")
+    status = models.CharField(max_length=20)
+    sustained_from = models.DateField(null=True)
+
+
+class NetworkFact(CaseColumns):
+    """A case that has held at least one family network meeting."""
+
+    case = record_key("cases.EarlyHelpCase")

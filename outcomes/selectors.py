@@ -31,7 +31,7 @@ from assessments.models import (
     FamilyPlan,
     MeetingStatus,
 )
-from cases.access import cases_visible_to, get_in_scope
+from cases.access import case_columns_visible_to, cases_visible_to, get_in_scope
 from cases.models import EarlyHelpCase
 from earlyhelp.small_numbers import suppress_linked
 from outcomes import access
@@ -40,8 +40,11 @@ from outcomes.models import (
     ClaimStatus,
     FamilyNeed,
     FamilyNetworkMeeting,
+    NeedFact,
     NeedProgress,
+    NetworkFact,
     ProgrammeEpisode,
+    ProgrammeFact,
     ProgressStatus,
 )
 from partners.models import District, FamilyHub
@@ -112,21 +115,27 @@ def with_state(episodes: QuerySet, today: datetime.date) -> QuerySet:
     )
     return episodes.annotate(
         eligible=ExpressionWrapper(conditions, output_field=BooleanField()),
-        state=Case(
-            When(claim_status=ClaimStatus.AUDIT_FAILED, then=Value(ProgrammeState.AUDIT_FAILED)),
-            When(claim_status=ClaimStatus.DECLINED, then=Value(ProgrammeState.NOT_CLAIMED)),
-            When(~Q(claim_status=""), then=Value(ProgrammeState.CLAIMED)),
-            When(
-                conditions,
-                then=Case(
-                    When(ready_on__lte=today, then=Value(ProgrammeState.READY)),
-                    default=Value(ProgrammeState.WORKING),
-                    output_field=CharField(),
-                ),
+        state=state_expression(conditions, today),
+    )
+
+
+def state_expression(eligible: Q, today: datetime.date) -> Case:
+    """A family's state from its claim, whether it meets the conditions (`eligible`) and the
+    day every need is sustained: for the episodes themselves and their summary facts."""
+    return Case(
+        When(claim_status=ClaimStatus.AUDIT_FAILED, then=Value(ProgrammeState.AUDIT_FAILED)),
+        When(claim_status=ClaimStatus.DECLINED, then=Value(ProgrammeState.NOT_CLAIMED)),
+        When(~Q(claim_status=""), then=Value(ProgrammeState.CLAIMED)),
+        When(
+            eligible,
+            then=Case(
+                When(ready_on__lte=today, then=Value(ProgrammeState.READY)),
+                default=Value(ProgrammeState.WORKING),
+                output_field=CharField(),
             ),
-            default=Value(ProgrammeState.NOT_ELIGIBLE),
-            output_field=CharField(),
         ),
+        default=Value(ProgrammeState.NOT_ELIGIBLE),
+        output_field=CharField(),
     )
 
 
@@ -259,8 +268,8 @@ class Dashboard:
     needs: list
     distance: list
     totals: dict
-    # When the distance travelled was counted (the summaries' last rebuild); None: live.
-    distance_as_at: object = None
+    # When the figures were counted (the summaries' last rebuild); None: counted live.
+    as_at: object = None
 
 
 def _sustained_expression():
@@ -273,12 +282,11 @@ NEED_COLUMNS = ("total", "not_started", "improving", "significant", "sustained")
 DISTRICT_EXTRA = ("claims_made", "claims_passed", "network")
 
 
-def need_rows(cases, today):
-    """Needs by headline outcome and progress, one grouped query."""
+def need_rows(needs: QuerySet, today):
+    """Needs (with the day each is sustained from, `sustained_from`) by headline outcome and
+    progress, one grouped query."""
     return (
-        _within(FamilyNeed.objects.all(), "episode__case", cases)
-        .order_by()
-        .annotate(sustained_from=_sustained_expression())
+        needs.order_by()
         .values("headline__code", "headline__label")
         .annotate(
             total=Count("pk"),
@@ -336,51 +344,74 @@ def _shown_cells(on, district_states, hub_states, made, passed, network, by_code
     return suppress_linked(values, sums, zero_is_small=False)
 
 
-def cohort_dashboard(user, *, district_id: int | None = None, today=None) -> Dashboard:
+def cohort_dashboard(
+    user, *, district_id: int | None = None, today=None, live: bool | None = None
+) -> Dashboard:
     """Families worked with, needs by headline outcome, progress, claims made and passed, by
-    district and family hub; distance travelled (latest review scaling against the start)."""
+    district and family hub; distance travelled (latest review scaling against the start).
+    Counted from the summary tables once they have been built (as of their last rebuild),
+    unless `live`: then from the records."""
     with without_jit():
-        return _cohort_dashboard(user, district_id=district_id, today=today)
+        return _cohort_dashboard(user, district_id=district_id, today=today, live=live)
 
 
-def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
-    today = today or timezone.localdate()
-    on = access.figures_suppressed(user)
-    cases = _scope_cases(user)
-    if district_id:
-        cases = (cases if cases is not None else EarlyHelpCase.objects.all()).filter(
-            district_id=district_id
+@dataclass
+class _Counts:
+    """The dashboard's counts before they are laid out: episodes by (district,) and
+    (district, hub) and state; claims made and passed and network meetings by district;
+    needs by headline code."""
+
+    district_states: dict = field(default_factory=dict)
+    hub_states: dict = field(default_factory=dict)
+    made: dict = field(default_factory=dict)
+    passed: dict = field(default_factory=dict)
+    network: dict = field(default_factory=dict)
+    by_code: dict = field(default_factory=dict)
+
+    def add_states(self, district, hub, state, n):
+        for table, key in ((self.district_states, (district,)), (self.hub_states, (district, hub))):
+            table.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[state] += n
+
+    def add_claims(self, district, made, passed):
+        if made:
+            self.made[district] = self.made.get(district, 0) + made
+        if passed:
+            self.passed[district] = self.passed.get(district, 0) + passed
+
+    def add_needs(self, row):
+        entry = self.by_code.setdefault(
+            row["headline__code"],
+            {"label": row["headline__label"], **dict.fromkeys(NEED_COLUMNS, 0)},
         )
-    episodes = with_state(_within(ProgrammeEpisode.objects.all(), "case", cases), today)
+        for k in NEED_COLUMNS:
+            entry[k] += row[k]
 
+
+def _counted_live(cases, today, districts, hubs) -> _Counts:
+    counts = _Counts()
+    episodes = with_state(_within(ProgrammeEpisode.objects.all(), "case", cases), today)
     # One grouped query by district, hub and state (grouped by ids: the names are looked up
     # once, not joined to every episode); district totals are summed from it.
-    districts = dict(District.objects.values_list("pk", "name"))
-    hubs = dict(FamilyHub.objects.values_list("pk", "name"))
-    district_states, hub_states = {}, {}
     for r in (
         episodes.order_by()
         .values("case__district_id", "family_hub_id", "state")
         .annotate(n=Count("pk"))
     ):
-        district = districts.get(r["case__district_id"])
-        hub = hubs.get(r["family_hub_id"])
-        for table, key in ((district_states, (district,)), (hub_states, (district, hub))):
-            table.setdefault(key, dict.fromkeys(ProgrammeState.ORDER, 0))[r["state"]] += r["n"]
+        counts.add_states(
+            districts.get(r["case__district_id"]), hubs.get(r["family_hub_id"]), r["state"], r["n"]
+        )
     claim_rows = (
         _within(Claim.objects.all(), "episode__case", cases)
         .order_by()
         .values("episode__case__district_id", "status")
         .annotate(n=Count("pk"))
     )
-    made, passed = {}, {}
     for r in claim_rows:
-        name = districts.get(r["episode__case__district_id"])
-        if r["status"] in MADE:
-            made[name] = made.get(name, 0) + r["n"]
-        if r["status"] in PASSED:
-            passed[name] = passed.get(name, 0) + r["n"]
-    network = {
+        district = districts.get(r["episode__case__district_id"])
+        counts.add_claims(
+            district, r["n"] if r["status"] in MADE else 0, r["n"] if r["status"] in PASSED else 0
+        )
+    counts.network = {
         districts.get(pk): n
         for pk, n in _within(FamilyNetworkMeeting.objects.all(), "case", cases)
         .order_by()
@@ -388,16 +419,67 @@ def _cohort_dashboard(user, *, district_id, today) -> Dashboard:
         .annotate(n=Count("case", distinct=True))
         .values_list("case__district_id", "n")
     }
-    as_at = summaries_as_at()
-    distance = _distance_travelled(cases, districts, from_summaries=as_at is not None)
+    needs = _within(FamilyNeed.objects.all(), "episode__case", cases)
+    for r in need_rows(needs.annotate(sustained_from=_sustained_expression()), today):
+        counts.add_needs(r)
+    return counts
 
-    by_code = {}
-    for r in need_rows(cases, today):
-        entry = by_code.setdefault(
-            r["headline__code"], {"label": r["headline__label"], **dict.fromkeys(NEED_COLUMNS, 0)}
+
+def _counted_from_summaries(scope: Q | None, today, districts, hubs) -> _Counts:
+    """The same counts from the facts (outcomes/summaries.py): three grouped queries over
+    narrow tables, with each episode's state worked out from its columns and today."""
+    counts = _Counts()
+
+    def scoped(facts):
+        return facts.objects.filter(scope) if scope is not None else facts.objects.all()
+
+    for r in (
+        scoped(ProgrammeFact)
+        .order_by()
+        .annotate(state=state_expression(Q(eligible=True), today))
+        .values("district_id", "family_hub_id", "state")
+        .annotate(n=Count("pk"), made=Sum("claims_made"), passed=Sum("claims_passed"))
+    ):
+        district = districts.get(r["district_id"])
+        counts.add_states(district, hubs.get(r["family_hub_id"]), r["state"], r["n"])
+        counts.add_claims(district, r["made"], r["passed"])
+    for pk, n in (
+        scoped(NetworkFact).order_by().values("district_id").annotate(n=Count("pk"))
+    ).values_list("district_id", "n"):
+        counts.network[districts.get(pk)] = n
+    for r in need_rows(scoped(NeedFact), today):
+        counts.add_needs(r)
+    return counts
+
+
+def _fact_scope(user, district_id) -> Q | None:
+    """_scope_cases(user) over the facts' copies of the case columns (None: every fact)."""
+    scope = None
+    if _scope_cases(user) is not None:
+        scope = case_columns_visible_to(user, case_id="case_id") or Q(pk__in=[])
+    if district_id:
+        scope = Q(district_id=district_id) if scope is None else scope & Q(district_id=district_id)
+    return scope
+
+
+def _cohort_dashboard(user, *, district_id, today, live) -> Dashboard:
+    today = today or timezone.localdate()
+    on = access.figures_suppressed(user)
+    districts = dict(District.objects.values_list("pk", "name"))
+    hubs = dict(FamilyHub.objects.values_list("pk", "name"))
+    cases = _scope_cases(user)
+    if district_id:
+        cases = (cases if cases is not None else EarlyHelpCase.objects.all()).filter(
+            district_id=district_id
         )
-        for k in NEED_COLUMNS:
-            entry[k] += r[k]
+    as_at = None if live else summaries_as_at()
+    if as_at is not None:
+        counts = _counted_from_summaries(_fact_scope(user, district_id), today, districts, hubs)
+    else:
+        counts = _counted_live(cases, today, districts, hubs)
+    district_states, hub_states = counts.district_states, counts.hub_states
+    made, passed, network, by_code = counts.made, counts.passed, counts.network, counts.by_code
+    distance = _distance_travelled(cases, districts, from_summaries=as_at is not None)
     shown = _shown_cells(on, district_states, hub_states, made, passed, network, by_code)
     state_keys = ProgrammeState.ORDER
 

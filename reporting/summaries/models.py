@@ -13,20 +13,20 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
-def _ref(model: str, **kwargs):
+def record_ref(model: str, **kwargs):
     return models.ForeignKey(
         model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **kwargs
     )
 
 
-def _key(model: str):
+def record_key(model: str):
     """The record a fact is one row for, as its primary key (no database constraint)."""
     return models.OneToOneField(
         model, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
 
 
-class _Fact(models.Model):
+class Fact(models.Model):
     class Meta:
         abstract = True
 
@@ -46,22 +46,22 @@ class SummaryRefresh(models.Model):
         return f"{self.name} at {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
-class _CaseColumns(_Fact):
+class CaseColumns(Fact):
     """Copies of the case columns the access rules read (cases.access
     .case_columns_visible_to), so each fact is scoped without joining back to the cases."""
 
-    family = _ref("cases.Family")
-    district = _ref("partners.District")
-    lead_agency = _ref("partners.Agency")
+    family = record_ref("cases.Family")
+    district = record_ref("partners.District")
+    lead_agency = record_ref("partners.Agency")
     family_restricted = models.BooleanField()
 
     class Meta:
         abstract = True
 
 
-class CaseFact(_CaseColumns):
-    case = _key("cases.EarlyHelpCase")
-    lead_professional = _ref("partners.User", null=True)
+class CaseFact(CaseColumns):
+    case = record_key("cases.EarlyHelpCase")
+    lead_professional = record_ref("partners.User", null=True)
     status = models.CharField(max_length=30)
     level_of_need = models.PositiveSmallIntegerField(null=True)
     opened_on = models.DateField()
@@ -75,11 +75,11 @@ class CaseFact(_CaseColumns):
         indexes = [models.Index(fields=["opened_on", "closed_on"]), models.Index(fields=["status"])]
 
 
-class CaseChildFact(_CaseColumns):
+class CaseChildFact(CaseColumns):
     """A child on a case (EarlyHelpCase.children)."""
 
-    case = _ref("cases.EarlyHelpCase")
-    person = _ref("cases.Person")
+    case = record_ref("cases.EarlyHelpCase")
+    person = record_ref("cases.Person")
     case_status = models.CharField(max_length=30)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True)
@@ -88,10 +88,10 @@ class CaseChildFact(_CaseColumns):
         indexes = [models.Index(fields=["case", "person"]), models.Index(fields=["opened_on"])]
 
 
-class ChildFact(_Fact):
+class ChildFact(Fact):
     """The attributes of a child on any case, for the breakdowns."""
 
-    person = _key("cases.Person")
+    person = record_key("cases.Person")
     date_of_birth = models.DateField(null=True)
     gender = models.CharField(max_length=10)
     ethnicity = models.CharField(max_length=10)
@@ -99,13 +99,13 @@ class ChildFact(_Fact):
     deciles = ArrayField(models.PositiveSmallIntegerField())  # 0: not known
 
 
-class ReferralFact(_Fact):
-    referral = _key("referrals.Referral")
-    district = _ref("partners.District", null=True)
-    family = _ref("cases.Family", null=True)
-    created_by = _ref("partners.User", null=True)
-    referrer_user = _ref("partners.User", null=True)
-    referrer_agency = _ref("partners.Agency", null=True)
+class ReferralFact(Fact):
+    referral = record_key("referrals.Referral")
+    district = record_ref("partners.District", null=True)
+    family = record_ref("cases.Family", null=True)
+    created_by = record_ref("partners.User", null=True)
+    referrer_user = record_ref("partners.User", null=True)
+    referrer_agency = record_ref("partners.Agency", null=True)
     status = models.CharField(max_length=30)
     channel = models.CharField(max_length=30)
     urgency = models.CharField(max_length=20)
@@ -113,7 +113,7 @@ class ReferralFact(_Fact):
     due_on = models.DateField(null=True)
     decided_date = models.DateField(null=True)
     outcome = models.CharField(max_length=30, null=True)  # null: no decision
-    allocated_agency = _ref("partners.Agency", null=True)
+    allocated_agency = record_ref("partners.Agency", null=True)
     re_referral = models.BooleanField()
 
     class Meta:
@@ -124,11 +124,11 @@ class ReferralFact(_Fact):
         ]
 
 
-class AssessmentFact(_CaseColumns):
+class AssessmentFact(CaseColumns):
     """The first sign-off of each assessment."""
 
-    version = _key("assessments.AssessmentVersion")
-    case = _ref("cases.EarlyHelpCase")
+    version = record_key("assessments.AssessmentVersion")
+    case = record_ref("cases.EarlyHelpCase")
     signed_date = models.DateField()
     due_on = models.DateField()
 
@@ -136,11 +136,11 @@ class AssessmentFact(_CaseColumns):
         indexes = [models.Index(fields=["signed_date"])]
 
 
-class ReviewFact(_CaseColumns):
+class ReviewFact(CaseColumns):
     """A held review, and the date it was due by (set at the held meeting before)."""
 
-    meeting = _key("assessments.TafMeeting")
-    case = _ref("cases.EarlyHelpCase")
+    meeting = record_key("assessments.TafMeeting")
+    case = record_ref("cases.EarlyHelpCase")
     held_on = models.DateField()
     due = models.DateField(null=True)
 
@@ -148,20 +148,20 @@ class ReviewFact(_CaseColumns):
         indexes = [models.Index(fields=["held_on"])]
 
 
-class PlanOutcomeFact(_CaseColumns):
+class PlanOutcomeFact(CaseColumns):
     """A family plan outcome with a baseline, and its scaling at the latest held review:
     "distance travelled" for the outcomes dashboard (issue 15), which would otherwise sort
     every review's scaling in the county on each view."""
 
-    outcome = _key("assessments.PlanOutcome")
-    case = _ref("cases.EarlyHelpCase")
+    outcome = record_key("assessments.PlanOutcome")
+    case = record_ref("cases.EarlyHelpCase")
     baseline = models.PositiveSmallIntegerField()
     latest = models.PositiveSmallIntegerField()
 
 
-class EducationFact(_Fact):
-    event = _key("reporting.EducationEvent")
-    person = _ref("cases.Person")
+class EducationFact(Fact):
+    event = record_key("reporting.EducationEvent")
+    person = record_ref("cases.Person")
     kind = models.CharField(max_length=20)
     occurred_on = models.DateField()
     with_plan = models.BooleanField()
@@ -176,14 +176,14 @@ class DeadlineKind(models.TextChoices):
     REVIEW = "review", "Next review set at the case's latest held meeting"
 
 
-class DeadlineFact(_CaseColumns):
+class DeadlineFact(CaseColumns):
     """Outstanding casework on open and awaiting cases, with its due date: the dashboard
     compares the dates with today when it is drawn, so the figures move with the calendar
     between refreshes."""
 
     kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
     record_id = models.BigIntegerField()
-    case = _ref("cases.EarlyHelpCase")
+    case = record_ref("cases.EarlyHelpCase")
     case_status = models.CharField(max_length=30)
     due_on = models.DateField()
 

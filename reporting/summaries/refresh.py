@@ -31,7 +31,7 @@ from reporting.summaries import models as facts
 logger = logging.getLogger(__name__)
 
 REFRESH_LOCK_KEY = 0x5E4D_0016
-# The copies of the case columns each case-based fact carries (summaries.models._CaseColumns),
+# The copies of the case columns each case-based fact carries (summaries.models.CaseColumns),
 # from `c` (the case) and `f` (its family); first in each SELECT, as in the models' fields.
 CASE_COLUMNS = "c.family_id, c.district_id, c.lead_agency_id, f.restricted"
 NAME = "reporting"
@@ -183,7 +183,21 @@ def _statements() -> list[tuple[type, str]]:
             """,  # noqa: S608 - table names from the models, values as parameters
         ),
     ]
+    statements += [pair for contributed in _CONTRIBUTIONS for pair in contributed()]
     return [(model, sql.replace("CASE_COLUMNS", CASE_COLUMNS)) for model, sql in statements]
+
+
+# Apps above reporting add their own facts to the same rebuild, so that every summary has
+# the one "as at" and is swapped in the one transaction (outcomes.apps registers its
+# programme facts). Reporting itself never imports them: imports point one way.
+_CONTRIBUTIONS: list = []
+
+
+def contribute(statements) -> None:
+    """Rebuild an app's facts with the rest: `statements()` gives (fact model, SELECT) pairs
+    in the form of _statements() (CASE_COLUMNS first, the same parameters)."""
+    if statements not in _CONTRIBUTIONS:
+        _CONTRIBUTIONS.append(statements)
 
 
 def _columns(model) -> str:

@@ -210,7 +210,7 @@ def test_distance_travelled_is_read_from_the_summaries_once_built_and_says_when(
     assert cohort_dashboard(district_manager).distance == live
     signed_in(client, district_manager)
     page = client.get(reverse("outcomes_dashboard")).content.decode()
-    assert "As at the last rebuild of the reporting figures" in page
+    assert "Figures as at the last rebuild of the reporting figures" in page
 
     # A later review (scaling 9) counts from the next rebuild, as the page says.
     outcome = ready_case.family_plan.outcomes.get()
