@@ -38,6 +38,35 @@ TODAY = datetime.date(2026, 11, 2)
 START = TODAY - datetime.timedelta(days=3652)
 LONDON = timezone.get_fixed_timezone(0)
 
+# Surnames as they fall in a real county: a few common ones (demo.LAST_NAMES, the commonest
+# held by about 1.2% of people, as Smith is in England, the rest falling off as 1/rank) and a
+# long tail of rarer ones (about 0.08% each). With only the 36 demo names every surname was
+# held by 1 in 36 people, so every name search was a worst case no authority would see.
+# Parts of the tail's names (split on spaces).
+_TAIL_STARTS = (
+    "Ack Ald Ash Bar Bol Brad Brom Cal Crom Dun Eccle Fern Gis Hal Hep Hol Kings "
+    "Lang Lin Mar Mid Nor Ox Pen Ram Ross Roth Sal Shaw Stan Thorn Tod Wad Whit Wig "
+    "Wood Ayl Bux Clay Dews"
+)
+_TAIL_ENDS = (
+    "ley worth ton field by ham croft den dale well wood stall hurst ridge more wick "
+    "brook cliffe thorpe gate ford bury side hall combe"
+)
+
+
+def surname_pool() -> tuple[list[str], list[float]]:
+    """The county's surnames and their cumulative weights (for random.choices)."""
+    common = [(name, 1.2 / rank) for rank, name in enumerate(demo.LAST_NAMES, 1)]
+    tail = [start + end for start in _TAIL_STARTS.split() for end in _TAIL_ENDS.split()]
+    tail = [name for name in tail if name not in demo.LAST_NAMES]
+    share = (100 - sum(w for _, w in common)) / len(tail)
+    names, cumulative, total = [], [], 0.0
+    for name, weight in common + [(name, share) for name in tail]:
+        total += weight
+        names.append(name)
+        cumulative.append(total)
+    return names, cumulative
+
 
 @dataclass
 class Size:
@@ -217,10 +246,11 @@ class CountyGenerator:
         self.family_district: dict[int, int] = {}
         ethnicities = list(Ethnicity)[:18] + [Ethnicity.WBRI] * 20
         used_nhs = set()
+        surnames, weights = surname_pool()
         for n in range(size.families):
             d_index = n % len(self.districts)
             district_id = self.districts[d_index].pk
-            last = rng.choice(demo.LAST_NAMES)
+            last = rng.choices(surnames, cum_weights=weights)[0]
             fid = families.add(
                 name=f"{last} household",
                 address_line_1=f"{rng.randint(1, 300)} {rng.choice(demo.STREETS)}",

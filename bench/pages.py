@@ -91,6 +91,10 @@ def benchmarks(runs: int, *, live_figures: bool = False):
             _get(front_door, f"{reverse('person_search')}?name=Hargreeves"),
         ),
         (
+            "person search, the commonest surname (1.2% of people)",
+            _get(front_door, f"{reverse('person_search')}?name={demo.LAST_NAMES[0]}"),
+        ),
+        (
             f"case page ({EarlyHelpCase.objects.get(pk=long_case).chronology.count()} entries)",
             _get(practitioner, reverse("case_detail", args=[long_case])),
         ),
