@@ -4,17 +4,74 @@
 
 Each simulated person signs in with their own county account (password + TOTP with the
 demo key that `python -m bench run_benchmarks --prepare-only` gives the benchmark accounts).
+
+Two sets of figures: locust's own (bench/results/load_stats.csv) over the whole run, the
+ramp included, when 50 people sign in within 10 seconds (the password hash is deliberately
+slow: ADR 0010); and the steady state (bench/results/load_steady.csv, printed at the end),
+from SETTLE seconds after the last person started, when every sign-in is done: the working
+day a person meets.
 """
 
+import csv
 import itertools
 import re
+import time
+from collections import defaultdict
+from pathlib import Path
 
 from django_otp.oath import TOTP
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 DEMO_KEY = bytes.fromhex("3132333435363738393031323334353637383930")
 PASSWORD = "demo-Early-help-2026"  # noqa: S105  (synthetic benchmark accounts)
 _COUNTERS: dict[str, itertools.count] = {}
+SETTLE = 20  # seconds after the last person started: their sign-in is done by then
+_steady_from: list[float] = []  # when the steady state starts (monotonic), once known
+_steady: dict[str, list[float]] = defaultdict(list)
+_steady_failures: dict[str, int] = defaultdict(int)
+
+
+@events.spawning_complete.add_listener
+def _everyone_started(user_count, **kwargs):
+    _steady_from.append(time.monotonic() + SETTLE)
+
+
+@events.request.add_listener
+def _timed(request_type, name, response_time, response_length, exception=None, **kwargs):
+    if _steady_from and time.monotonic() >= _steady_from[0]:
+        _steady[name].append(response_time)
+        if exception is not None:
+            _steady_failures[name] += 1
+
+
+def _percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+@events.quitting.add_listener
+def _report_steady_state(environment, **kwargs):
+    rows = [
+        (
+            name,
+            len(ms),
+            _steady_failures[name],
+            round(_percentile(ms, 0.5)),
+            round(_percentile(ms, 0.95)),
+        )
+        for name, ms in sorted(_steady.items())
+    ]
+    out = Path(__file__).parent / "results" / "load_steady.csv"
+    with out.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Name", "Request Count", "Failure Count", "50%", "95%"])
+        writer.writerows(rows)
+    print(f"\nSteady state (from {SETTLE} s after the last person started):")
+    print(f"{'request':24} {'count':>7} {'failures':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, n, failed, p50, p95 in rows:
+        print(f"{name:24} {n:7} {failed:8} {p50:8.0f} {p95:8.0f}")
+
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
