@@ -33,6 +33,7 @@ from cases.models import (
     StepEvent,
     StepUpRequest,
     StepUpSource,
+    StepUpStatus,
     TeamAroundFamilyMember,
 )
 from earlyhelp import events
@@ -773,11 +774,14 @@ def closure_check(
     summary: str = "",
     unmet_outcomes_explanation: str = "",
     outcomes: list[dict] | None = None,
+    ask_authorisation: bool = True,
 ) -> dict:
     """The closure's answers, checked and cleaned, nothing written: the closure page checks
     them before asking the closer to confirm, and case_close checks them again."""
     transitions.CASE.check(case, "close")
     _require_worker(acting_user, case)
+    if ask_authorisation:
+        _refuse_closure_request_while_step_up_pending(case, acting_user)
     if reason not in ClosureReason.values:
         raise FieldError("reason", "Choose the reason for closing the case.")
     if family_view not in FamilyView.values:
@@ -808,6 +812,21 @@ def closure_check(
     }
 
 
+def _refuse_closure_request_while_step_up_pending(case: EarlyHelpCase, acting_user) -> None:
+    """A closure that would wait for a manager's authorisation is not requested while social
+    care has a step up to decide: accepting it would withdraw the closure (ADR 0014), so the
+    manager would be asked to decide something social care may overtake. Once the step up is
+    declined the lead may request closure; a closure that closes at once is not held back."""
+    if case.status != CaseStatus.OPEN or not access.closure_needs_authorisation(acting_user, case):
+        return
+    step = case.step_up_requests.filter(status=StepUpStatus.PENDING).first()
+    if step is not None:
+        raise DomainError(
+            f"A step up to children's social care ({step.reference}) is awaiting their "
+            "decision. You can request closure once social care have decided it."
+        )
+
+
 @transaction.atomic
 def case_close(
     *,
@@ -826,7 +845,9 @@ def case_close(
     `ask_authorisation` is False: a recorded fact such as a move out of area). A closed case
     is reopened only through a new request for support, so its history stays as it was."""
     case = EarlyHelpCase.objects.select_for_update().get(pk=case.pk)
-    answers = closure_check(case=case, acting_user=acting_user, **answers)
+    answers = closure_check(
+        case=case, acting_user=acting_user, ask_authorisation=ask_authorisation, **answers
+    )
     if (
         ask_authorisation
         and case.status == CaseStatus.OPEN

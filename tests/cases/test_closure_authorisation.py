@@ -5,6 +5,7 @@ authorisation', the team manager authorises it (the case closes) or returns it w
 step down starts the closure pre-filled; a meeting is cancelled only with a reason."""
 
 import datetime
+import html
 
 import pytest
 from django.db import connection
@@ -20,7 +21,12 @@ from earlyhelp.errors import DomainError
 from earlyhelp.models import Notification
 from partners.models import Role
 from tests import factories
-from tests.cases.factories import pending_closure
+from tests.cases.factories import (
+    declined_step_up,
+    pending_closure,
+    pending_step_up,
+    social_care_worker,
+)
 from tests.conftest import signed_in
 from work.kinds import TrayKind
 from work.tray import work_tray_for
@@ -210,6 +216,51 @@ def test_the_closures_api_answers_with_the_closure_waiting(practitioner):
     )
     assert response.status_code == 201
     assert response.json()["status"] == "closure_pending"
+
+
+AWAITING_STEP_UP = "is awaiting their decision. You can request closure once social care"
+
+
+def test_a_closure_is_not_requested_while_a_step_up_awaits_social_care(practitioner, client):
+    """Accepting the step up would withdraw the closure (ADR 0014): the lead is told to
+    wait for social care's decision, keeps what they typed, and nothing is stored."""
+    case = _case(practitioner, 3)
+    step = pending_step_up(lead=practitioner, case=case)
+    with pytest.raises(DomainError, match=AWAITING_STEP_UP):
+        pending_closure(lead=practitioner, case=case)
+
+    url = reverse("close_case", args=[case.pk])
+    signed_in(client, practitioner)
+    for answers in (_answers(), {**_answers(), "confirm": "yes"}):
+        response = client.post(url, answers)
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 400
+        summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+        assert AWAITING_STEP_UP in summary and step.reference in summary
+        assert "Mornings are calm." in page  # what was typed is kept
+
+    api = signed_in(APIClient(), practitioner)
+    response = api.post("/api/v1/closures/", {"case": case.pk, **_answers()}, format="json")
+    assert response.status_code == 400
+    assert AWAITING_STEP_UP in response.json()["detail"]
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    assert not ClosureRequest.objects.filter(case=case).exists()
+    assert not CaseStatusChange.objects.filter(case=case, verb="request_closure").exists()
+
+
+def test_a_closure_is_requested_once_social_care_decline_the_step_up(
+    practitioner, district, client
+):
+    case = _case(practitioner, 3)
+    declined_step_up(lead=practitioner, social_worker=social_care_worker(district), case=case)
+    url = reverse("close_case", args=[case.pk])
+    response = signed_in(client, practitioner).post(url, {**_answers(), "confirm": "yes"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSURE_PENDING
+    assert ClosureRequest.objects.get(case=case).decision == ""
 
 
 def test_the_closure_queue_costs_the_same_queries_for_one_or_many(
