@@ -1,8 +1,9 @@
 """Hand-overs in the demo county (issue 12), through the real services: cases waiting in the
 teams' allocation queues (some overdue for escalation, one with significant harm), one sent
 on to another team, step-up requests for social care (pending, accepted, declined), an
-assessment waiting for sign-off and a targeted case's closure awaiting the demo manager's
-authorisation. Called by demo/management/commands/load_demo_county.py."""
+assessment waiting for sign-off, a targeted case's closure awaiting the demo manager's
+authorisation and one withdrawn when social care accepted a step up. Called by
+demo/management/commands/load_demo_county.py."""
 
 import datetime
 import random
@@ -20,6 +21,7 @@ from cases.models import (
     Need,
     Person,
     StepUpSource,
+    StepUpStatus,
 )
 from demo import synthetic as demo
 from demo.casework import assessment_content, submitted_assessment
@@ -150,6 +152,7 @@ def load_demo_caseflow(rng: random.Random, today: datetime.date | None = None) -
     counts["partner_started"] = _one_started_by_a_school(rng, today)
     counts["level_changes"] = _one_level_change()
     counts["closure_pending"] = _one_closure_awaiting_authorisation(today)
+    counts["closure_withdrawn"] = _one_closure_withdrawn_by_a_step_up(today, social)
     return counts
 
 
@@ -214,34 +217,71 @@ def _one_level_change() -> int:
     return 1
 
 
-def _one_closure_awaiting_authorisation(today) -> int:
-    """A lead's closure of a targeted case, waiting for the demo manager (manager@demo.test)
-    to authorise it or return it (issue 12, point 6)."""
+def _closure_candidates(manager, districts=None):
+    """Open targeted cases the demo manager (manager@demo.test) authorises the closure of,
+    each with its practitioner lead: none with a step up waiting for social care, since a
+    closure is not requested then (cases.services.closure_check)."""
     from cases.access import can_work_on_case, cases_visible_to, closure_needs_authorisation
 
-    manager = User.objects.filter(email="manager@demo.test").first()
-    if manager is None:
-        return 0
     candidates = (
         cases_visible_to(manager)
         .filter(status=CaseStatus.OPEN, lead_professional__is_active=True)
+        .exclude(step_up_requests__status=StepUpStatus.PENDING)
         .select_related("lead_professional")
         .order_by("-opened_on", "pk")
     )
+    if districts is not None:
+        candidates = candidates.filter(district__in=districts)
     for case in candidates[:50]:
         lead = case.lead_professional
         if lead.role != Role.PRACTITIONER or not closure_needs_authorisation(lead, case):
             continue
-        if not can_work_on_case(lead, case):
-            continue
-        case_services.case_close(
+        if can_work_on_case(lead, case):
+            yield case, lead
+
+
+def _closure_requested(case, lead, today) -> None:
+    case_services.case_close(
+        case=case,
+        acting_user=lead,
+        reason="needs_met",
+        closed_on=max(case.opened_on, today - datetime.timedelta(days=2)),
+        family_view="improved",
+        family_view_text="Mum says the mornings are calm and she knows who to call.",
+        summary="Attendance is back above 95% and the family plan's actions are done.",
+    )
+
+
+def _one_closure_awaiting_authorisation(today) -> int:
+    """A lead's closure of a targeted case, waiting for the demo manager (manager@demo.test)
+    to authorise it or return it (issue 12, point 6)."""
+    manager = User.objects.filter(email="manager@demo.test").first()
+    if manager is None:
+        return 0
+    for case, lead in _closure_candidates(manager):
+        _closure_requested(case, lead, today)
+        return 1
+    return 0
+
+
+def _one_closure_withdrawn_by_a_step_up(today, social) -> int:
+    """A lead's closure that waited for the manager until children's social care accepted a
+    step up asked for meanwhile: the closure is kept as withdrawn, with why (ADR 0014)."""
+    manager = User.objects.filter(email="manager@demo.test").first()
+    if manager is None or social is None:
+        return 0
+    for case, lead in _closure_candidates(manager, districts=social.districts.all()):
+        _closure_requested(case, lead, today)
+        step = case_services.step_up(
             case=case,
             acting_user=lead,
-            reason="needs_met",
-            closed_on=max(case.opened_on, today - datetime.timedelta(days=2)),
-            family_view="improved",
-            family_view_text="Mum says the mornings are calm and she knows who to call.",
-            summary="Attendance is back above 95% and the family plan's actions are done.",
+            reason="While the closure waited, the children disclosed that dad's new partner "
+            "hits them; the school made a safeguarding referral.",
+            significant_harm=True,
+            source=StepUpSource.CASE,
+        )
+        case_services.step_up_accept(
+            step=step, acting_user=social, social_care_team="Assessment and Intervention"
         )
         return 1
     return 0

@@ -51,6 +51,14 @@ def test_demo_county_holds_every_hand_over_state(db):
     from cases.access import closures_awaiting_authorisation_for
 
     assert closures_awaiting_authorisation_for(manager).exists()
+    from cases.models import ClosureRequest
+
+    decisions = set(ClosureRequest.objects.values_list("decision", flat=True))
+    assert {"", ClosureRequest.Decision.WITHDRAWN} <= decisions
+    withdrawn = ClosureRequest.objects.get(decision=ClosureRequest.Decision.WITHDRAWN)
+    assert withdrawn.case.status == CaseStatus.STEPPED_UP
+    assert withdrawn.case.step_up_requests.get().status == "accepted"
+    assert withdrawn.case.chronology.filter(title__startswith="Closure withdrawn").exists()
     import datetime
 
     overdue = overdue_for(manager, today=datetime.date(2026, 11, 2), kind=DeadlineKind.ALLOCATION)
