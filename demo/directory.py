@@ -275,9 +275,8 @@ def _needs() -> dict[str, Need]:
     return {f"{prefix[n.framework]}:{n.code}": n for n in Need.objects.filter(active=True)}
 
 
-def _user(email, name, role, agency, districts, perms) -> User:
-    person = name.split(" (")[0]
-    user = demo_account(email, person, role, agency, districts, job_title=person)
+def _user(email, name, job_title, role, agency, districts, perms) -> User:
+    user = demo_account(email, name, role, agency, districts, job_title=job_title)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="directory", codename__in=perms)
     )
@@ -297,7 +296,8 @@ def load_demo_directory(rng: random.Random, *, today: datetime.date) -> None:
     team = Agency.objects.filter(family_hub=hubs[0]).first()
     hub_manager = _user(
         "hubmanager@demo.test",
-        "Hana Okafor (hub manager)",
+        "Hana Okafor",
+        "Family hub manager",
         Role.TEAM_MANAGER,
         team,
         [hubs[0].district],
@@ -305,7 +305,8 @@ def load_demo_directory(rng: random.Random, *, today: datetime.date) -> None:
     )
     editor = _user(
         "directory@demo.test",
-        "Dev Mistry (directory editor)",
+        "Dev Mistry",
+        "Family information service officer",
         Role.PRACTITIONER,
         Agency.objects.filter(kind=AgencyKind.EARLY_HELP_TEAM).exclude(pk=team.pk).first(),
         districts,
@@ -313,7 +314,8 @@ def load_demo_directory(rng: random.Random, *, today: datetime.date) -> None:
     )
     hub_worker = _user(
         "hubworker@demo.test",
-        "Lucy Brennan (family hub worker)",
+        "Lucy Brennan",
+        "Family hub practitioner",
         Role.PRACTITIONER,
         team,
         [hubs[0].district],

@@ -36,3 +36,16 @@ def test_demo_county_holds_a_directory_and_a_year_of_hub_sessions(db):
     assert TriageDecision.signposted_services.through.objects.exists()
     assert PlanAction.services.through.objects.exists()
     assert CaseClosure.signposted_services.through.objects.exists()
+
+
+def test_demo_accounts_have_job_titles_not_names(db):
+    call_command("load_demo_county", families=12, verbosity=0)
+    accounts = dict(User.objects.values_list("email", "job_title"))
+    assert accounts["hubmanager@demo.test"] == "Family hub manager"
+    assert accounts["directory@demo.test"] == "Family information service officer"
+    assert accounts["hubworker@demo.test"] == "Family hub practitioner"
+    names = {name.casefold() for name in User.objects.values_list("full_name", flat=True)}
+    titled_as_people = {
+        email: title for email, title in accounts.items() if title.casefold() in names
+    }
+    assert not titled_as_people
