@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.access import cases_visible_to, team_managers
+from cases.models import EarlyHelpCase
 from directory.access import is_directory_editor
 from earlyhelp.models import Notification
 from earlyhelp.notifications import notification_email_enqueue
@@ -33,6 +34,7 @@ from earlyhelp.wording import term_lazy
 from earlyhelp.working_days import add_working_days, is_working_day, working_days_between
 from partners.models import User
 from referrals.access import front_door_officers, is_partner_manager, referrals_visible_to
+from referrals.models import Referral
 from reminders import conf
 from reminders.access import triage_reminder_pairs, visible_case_pairs
 from reminders.deadlines import Deadline, deadlines_due_by
@@ -356,9 +358,9 @@ def reminder_text(row: ReminderOccurrence, today: datetime.date) -> tuple[str, s
     if row.kind == DeadlineKind.SERVICE_REVIEW:
         reference = "Check the entry is still right, then mark it as reviewed"
     elif row.kind == DeadlineKind.TRIAGE:
-        reference = f"Request RFS-{row.record_id:06d}"
+        reference = f"Request {Referral.reference_for(row.record_id)}"
     else:
-        reference = f"Case EH-{row.case_id:06d}"
+        reference = f"Case {EarlyHelpCase.reference_for(row.case_id)}"
     return subject[:200], f"{reference}. Due on {due}."
 
 

@@ -281,3 +281,15 @@ def test_concurrent_sweeps_without_the_lock_still_write_each_reminder_once(
     assert errors == []
     rows = keys()
     assert len(rows) == len(set(rows)) > 18
+
+
+@pytest.mark.django_db
+def test_a_reminder_names_its_case_or_request_by_the_reference_every_page_shows():
+    today = datetime.date(2026, 11, 2)
+
+    def body(kind, **ids):
+        row = ReminderOccurrence(kind=kind, due_on=today, stage=Stage.DUE_TODAY, **ids)
+        return services.reminder_text(row, today)[1]
+
+    assert body(DeadlineKind.ASSESSMENT, record_id=9, case_id=42).startswith("Case EH-000042.")
+    assert body(DeadlineKind.TRIAGE, record_id=12).startswith("Request RFS-000012.")
