@@ -6,6 +6,7 @@ with the old and new values. Case data is never changed here (ReadOnlyAdmin)."""
 
 from django.contrib import admin
 
+from earlyhelp.admin import NeverChangedHere  # cases.admin imports it from here
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners.doors import ADMINISTRATORS
@@ -85,20 +86,6 @@ class AdministratorAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
-
-
-class NeverChangedHere:
-    """Nothing is added, changed or deleted through this admin page or inline: changes go
-    through the pages and their services, so history and audit stay whole."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyAdmin(NeverChangedHere, admin.ModelAdmin):

@@ -1,14 +1,16 @@
 from django.contrib import admin, messages
 
 from earlyhelp.access_rules import NAMESPACE_RULES
+from earlyhelp.admin import NeverChangedHere
 from earlyhelp.outbox.models import MessageStatus, OutboxMessage
 from earlyhelp.outbox.services import message_retry
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """Every email the product owes or sent. Failed ones (the relay refused the address, or
-    every try failed) are listed first under "Failed"; "Send again" gives them new tries."""
+class OutboxMessageAdmin(NeverChangedHere, admin.ModelAdmin):
+    """Every email the product owes or sent, read-only (the outbox's services write it).
+    Failed ones (the relay refused the address, or every try failed) are listed first under
+    "Failed"; "Send again" gives them new tries."""
 
     list_display = ["created_at", "kind", "recipient", "status", "attempts", "last_error"]
     list_filter = ["status", "kind"]
@@ -22,15 +24,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return NAMESPACE_RULES["admin"].allows(request.user)  # the admin site's own door
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Send the selected failed emails again", permissions=["view"])
     def send_again(self, request, queryset):

@@ -6,11 +6,13 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.urls import reverse
 from django.utils import timezone
 
 from earlyhelp.notifications import notify
 from earlyhelp.outbox import services
 from earlyhelp.outbox.models import MessageKind, MessageStatus, OutboxMessage
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +138,27 @@ def test_a_notification_owes_its_email_in_the_same_transaction(locmem, practitio
     services.outbox_send(max_seconds=30)
     n.refresh_from_db()
     assert n.emailed_at is not None
+
+
+def test_an_administrator_reads_an_email_in_the_admin_but_cannot_add_change_or_delete_it(
+    locmem, administrator, client
+):
+    """The outbox is written by its services only: the admin shows it and sends failed
+    emails again, nothing more, even to a superuser (createsuperuser's administrator)."""
+    administrator.is_superuser = True
+    administrator.save(update_fields=["is_superuser"])
+    message = owe(1)[0]
+    signed_in(client, administrator)
+    change_url = reverse("admin:outbox_outboxmessage_change", args=[message.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200 and "Something needs you" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(change_url, {"subject": "Changed"}).status_code == 403
+    delete_url = reverse("admin:outbox_outboxmessage_delete", args=[message.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    message.refresh_from_db()
+    assert message.subject == "Something needs you"
+    add_url = reverse("admin:outbox_outboxmessage_add")
+    assert client.get(add_url).status_code == 403
+    listing = client.get(reverse("admin:outbox_outboxmessage_changelist")).content.decode()
+    assert "send_again" in listing and add_url not in listing
