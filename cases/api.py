@@ -2,6 +2,7 @@
 
 from functools import partial
 
+import django_filters
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -26,6 +27,8 @@ from cases.serializers import (
     MEMBERS,
     FamilyOutput,
     FamilyPatchInput,
+    LevelOfNeedField,
+    LevelOfNeedFilter,
     PersonOutput,
     PersonPatchInput,
 )
@@ -113,6 +116,14 @@ class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
         )
 
 
+class CaseFilter(django_filters.FilterSet):
+    level_of_need = LevelOfNeedFilter()
+
+    class Meta:
+        model = EarlyHelpCase
+        fields = ["status", "level_of_need"]
+
+
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     """Early help cases for partner systems. The list is the caller's scope
     (cases_visible_to: one query per page); a single case goes through get_case_for (404 out
@@ -120,7 +131,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     access_rule = doors.CASE_WORKERS
     lookup_value_regex = r"\d+"
-    filterset_fields = ["status", "level_of_need"]
+    filterset_class = CaseFilter
 
     class CaseOutput(serializers.ModelSerializer):
         class CaseFamilyOutput(serializers.Serializer):
@@ -135,6 +146,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         lead_professional_name = serializers.CharField(
             source="lead_professional.full_name", default=None
         )
+        level_of_need = LevelOfNeedField()
         level_label = serializers.SerializerMethodField()
         children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 

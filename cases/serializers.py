@@ -1,8 +1,29 @@
+import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import restriction
-from cases.models import Family, FamilyMembership, Person
+from cases.models import Family, FamilyMembership, LevelOfNeed, Person
 from earlyhelp.api import PlainColumnsOutput
+
+
+class LevelOfNeedField(serializers.ChoiceField):
+    """A level of need as its code (1-4: the contract), described in the schema with the
+    authority's labels (settings.LEVEL_OF_NEED_LABELS), as `level_label` and the pages show
+    them. The choices are read each time a serializer is made (DRF copies declared fields by
+    calling __init__ again), so the schema says what the API returns."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=LevelOfNeed.configured_choices(), **kwargs)
+
+
+@extend_schema_field(LevelOfNeedField)
+class LevelOfNeedFilter(django_filters.ChoiceFilter):
+    """?level_of_need=<code>, as the filter made from the model field, described in the
+    schema as LevelOfNeedField is."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=LevelOfNeed.choices, **kwargs)
 
 
 def _user(serializer):

@@ -9,7 +9,8 @@ from rest_framework.response import Response
 
 from cases import restriction
 from cases.codes import Gender, Relationship
-from cases.models import MAX_TEXT, LevelOfNeed, Need
+from cases.models import MAX_TEXT, Need
+from cases.serializers import LevelOfNeedField
 from directory.serializers import (
     services_from_ids,
     signposted_services_field,
@@ -325,7 +326,7 @@ class CandidateOutput(serializers.Serializer):
 
 class DecideInput(serializers.Serializer):
     version = serializers.IntegerField()
-    level_of_need = serializers.ChoiceField(LevelOfNeed.choices)
+    level_of_need = LevelOfNeedField()
     outcome = serializers.ChoiceField(Outcome.choices)
     rationale = serializers.CharField(max_length=MAX_TEXT)
     allocated_agency = serializers.PrimaryKeyRelatedField(

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -304,6 +305,43 @@ def test_the_api_schema_describes_the_casework_endpoints(practitioner):
         "/api/v1/reviews/{id}/record/",
     ]:
         assert path in schema, path
+
+
+@override_settings(LEVEL_OF_NEED_LABELS={2: "Getting help", 3: "Getting more help"})
+def test_the_schema_names_levels_of_need_in_the_authoritys_words_as_the_api_does(practitioner):
+    """The codes are the contract; their labels are the authority's (as level_label gives
+    them), in the schema's enum, its query parameter and the triage decision's input."""
+    api = api_as(practitioner)
+    targeted = factories.open_case(lead=practitioner, level_of_need=3, opened_on=OPENED)
+    factories.open_case(lead=practitioner, level_of_need=2, opened_on=OPENED)
+    listed = api.get("/api/v1/cases/?level_of_need=3").json()["results"]
+    assert [(row["id"], row["level_of_need"], row["level_label"]) for row in listed] == [
+        (targeted.pk, 3, "Getting more help")
+    ]
+    assert api.get("/api/v1/cases/?level_of_need=9").status_code == 400
+
+    schema = api.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    levels = components["LevelOfNeedEnum"]
+    assert levels["enum"] == [1, 2, 3, 4]
+    assert "* `2` - Getting help\n* `3` - Getting more help" in levels["description"]
+    assert "Targeted" not in levels["description"]
+    reference = {"$ref": "#/components/schemas/LevelOfNeedEnum"}
+    assert components["CaseOutput"]["properties"]["level_of_need"] == reference
+    assert components["DecideInput"]["properties"]["level_of_need"] == reference
+    parameters = [
+        parameter
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "level_of_need"
+    ]
+    assert parameters
+    for parameter in parameters:
+        assert parameter["schema"]["enum"] == [1, 2, 3, 4]
+        assert "Getting more help" in parameter["description"]
+        assert "Targeted" not in parameter["description"]
 
 
 def test_the_casework_endpoints_generate_the_schema_without_warnings(tmp_path, capsys):
