@@ -75,11 +75,14 @@ def referral_due(*, district, created_by, due_on, picked_up_by=None) -> Referral
 
 
 def quiet_case(case, days: int):
-    """Make a case's last recorded activity `days` days ago (for drift)."""
+    """Make a case's last recorded activity `days` days ago (for drift): at noon on that
+    local day, so that it is that day whatever the hour and the clocks' change between
+    (24 x `days` hours before 23:30 GMT in November is the next day in BST)."""
     from cases.models import EarlyHelpCase
 
+    day = timezone.localdate() - datetime.timedelta(days=days)
     EarlyHelpCase.objects.filter(pk=case.pk).update(
-        last_activity_at=timezone.now() - datetime.timedelta(days=days),
+        last_activity_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))),
         opened_on=timezone.localdate() - datetime.timedelta(days=days + 1),
     )
     case.refresh_from_db()
