@@ -13,7 +13,7 @@ items link to the case or assessment page where the work is done.
 import datetime
 import itertools
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
@@ -133,6 +133,7 @@ class Tray:
     items: list[TrayItem]
     today: datetime.date
     figures: list[tuple[str, int]] = field(default_factory=list)
+    reads: "Reads | None" = None  # what the tray read, for the page's other parts
 
     @property
     def overdue_count(self) -> int:
@@ -157,12 +158,71 @@ def _districts_of(user):
     return user.districts.through.objects.filter(user_id=user.pk).values("district_id")
 
 
-def _case_url(case_id: int) -> str:
-    return reverse("case_detail", args=[case_id])
+# An id no real record has: each URL name is reversed once per tray with it, then filled in
+# with each row's ids (hundreds of rows on a manager's tray; reverse() was a tenth of its
+# Python).
+_ANY_ID = 918273645546372819
+
+
+class Links:
+    """reverse(name, args=ids) for the rows of one tray, each name reversed once."""
+
+    def __init__(self):
+        self._formats: dict[tuple[str, int], str | None] = {}
+
+    def __call__(self, name: str, *ids: int) -> str:
+        key = (name, len(ids))
+        try:
+            fmt = self._formats[key]
+        except KeyError:
+            fmt = self._formats[key] = self._format(name, len(ids))
+        if fmt is None:
+            return reverse(name, args=ids)
+        return fmt.format(*(int(i) for i in ids))
+
+    @staticmethod
+    def _format(name: str, count: int) -> str | None:
+        probes = [str(_ANY_ID + n) for n in range(count)]
+        url = reverse(name, args=probes).replace("{", "{{").replace("}", "}}")
+        for n, probe in enumerate(probes):
+            if url.count(probe) != 1:
+                return None  # not a plain id in the path: reverse() each time
+            url = url.replace(probe, f"{{{n}}}")
+        return url
+
+
+class Reads:
+    """What several kinds of one tray read, built once per tray: the user's case scope (its
+    querysets took a few milliseconds to build, and a manager's tray built it seven times),
+    their open cases' ids, and the links."""
+
+    def __init__(self, user):
+        self.user = user
+        self.link = Links()
+
+    @cached_property
+    def visible(self) -> QuerySet[EarlyHelpCase]:
+        return cases_visible_to(self.user)
+
+    @cached_property
+    def open_visible(self) -> QuerySet[EarlyHelpCase]:
+        return self.visible.filter(status=CaseStatus.OPEN)
+
+    @cached_property
+    def open_ids(self) -> list[int]:
+        """open_cases_visible_to(user), as ids."""
+        return _open_ids_visible_to(self.user, self.visible)
+
+    @property
+    def open_cases(self) -> QuerySet[EarlyHelpCase]:
+        return EarlyHelpCase.objects.filter(pk__in=self.open_ids)
+
+    def case_url(self, case_id: int) -> str:
+        return self.link("case_detail", case_id)
 
 
 def _case_item(
-    kind, due, today, case_id, family="", *, url=None, detail="", harm=False
+    reads, kind, due, today, case_id, family="", *, url=None, detail="", harm=False
 ) -> TrayItem:
     """An item about one case, shown by its reference and family; it links to the case
     unless `url` says where the work is done."""
@@ -170,7 +230,7 @@ def _case_item(
         kind=kind,
         due_date=due,
         today=today,
-        url=url or _case_url(case_id),
+        url=url or reads.case_url(case_id),
         case_id=case_id,
         reference=EarlyHelpCase.reference_for(case_id),
         family=family,
@@ -194,32 +254,29 @@ def _with_families(items: list[TrayItem]) -> list[TrayItem]:
 # --- practitioner / lead professional ---------------------------------------------------
 
 
-def _led_by(user) -> QuerySet[EarlyHelpCase]:
-    return cases_visible_to(user).filter(lead_professional_id=user.pk, status=CaseStatus.OPEN)
-
-
-def lead_items(user, today: datetime.date) -> list[TrayItem]:
+def lead_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
     # The cases I lead, once, with their family names and whether a request behind them
     # raised possible significant harm: each kind below is then a plain indexed IN list
     # of case ids, without re-running the scope's UNION, joining the family or asking the
     # requests again (a practitioner leads tens of cases, not thousands).
     led_cases = {
         pk: (family, harm)
-        for pk, family, harm in _led_by(user)
+        for pk, family, harm in reads.open_visible.filter(lead_professional_id=user.pk)
         .annotate(harm=_harm())
         .values_list("pk", "family__name", "harm")[: LIMIT * 5]
     }
     if not led_cases:  # a manager leading nothing: only actions owned, contributions asked
-        return [*_action_items(user, today), *_contribution_items(user, today)]
+        return [*_action_items(user, today, reads), *_contribution_items(user, today, reads)]
     led_ids = list(led_cases)
     led = EarlyHelpCase.objects.filter(pk__in=led_ids)
     horizon = add_working_days(today, LOOK_AHEAD_WORKING_DAYS)
     items: list[TrayItem] = []
+    link = reads.link
 
     def add(kind, due, case_id, url, detail=""):
         family, harm = led_cases[case_id]
         items.append(
-            _case_item(kind, due, today, case_id, family, url=url, detail=detail, harm=harm)
+            _case_item(reads, kind, due, today, case_id, family, url=url, detail=detail, harm=harm)
         )
 
     for pk, opened in (
@@ -227,7 +284,7 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
         .values_list("pk", "opened_on")
         .order_by("opened_on")[:LIMIT]
     ):
-        add(TrayKind.ASSESSMENT_START, casework.assessment_due_on(opened), pk, _case_url(pk))
+        add(TrayKind.ASSESSMENT_START, casework.assessment_due_on(opened), pk, reads.case_url(pk))
 
     returned = SignOffDecision.objects.filter(
         assessment_id=OuterRef("pk"),
@@ -241,14 +298,14 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
         .order_by("due_on")[:LIMIT]
     ):
         kind = TrayKind.ASSESSMENT_CORRECT if was_returned else TrayKind.ASSESSMENT_SUBMIT
-        add(kind, due, case_id, reverse("edit_assessment", args=[case_id]))
+        add(kind, due, case_id, link("edit_assessment", case_id))
 
     for case_id, due in (
         FamilyPlan.objects.filter(case_id__in=led_ids, agreed_on__isnull=True)
         .values_list("case_id", "first_taf_due_on")
         .order_by("first_taf_due_on")[:LIMIT]
     ):
-        add(TrayKind.FIRST_TAF, due, case_id, reverse("family_plan", args=[case_id]))
+        add(TrayKind.FIRST_TAF, due, case_id, link("family_plan", case_id))
 
     for pk, case_id, due, starts in (
         TafMeeting.objects.filter(
@@ -257,7 +314,7 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
         .values_list("pk", "case_id", "scheduled_for", "starts_at")
         .order_by("scheduled_for")[:LIMIT]
     ):
-        url = reverse("taf_meeting_detail", args=[case_id, pk])
+        url = link("taf_meeting_detail", case_id, pk)
         add(TrayKind.MEETING, due, case_id, url, f"{starts:%H:%M}" if starts else "")
 
     scheduled = TafMeeting.objects.filter(
@@ -269,9 +326,9 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
         .values_list("case_id", "next_review_on")
         .order_by("next_review_on")[:LIMIT]
     ):
-        add(TrayKind.REVIEW, due, case_id, reverse("schedule_taf_meeting", args=[case_id]))
+        add(TrayKind.REVIEW, due, case_id, link("schedule_taf_meeting", case_id))
 
-    items.extend(_action_items(user, today))
+    items.extend(_action_items(user, today, reads))
 
     renew = datetime.timedelta(days=consent_renewal_days())
     for pk, opened, given in (
@@ -287,7 +344,7 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
     ):
         due = given + renew if given else add_working_days(opened, 5)
         detail = "Consent to renew" if given else "No consent recorded"
-        add(TrayKind.CONSENT, due, pk, reverse("record_consent", args=[pk]), detail)
+        add(TrayKind.CONSENT, due, pk, link("record_consent", pk), detail)
 
     since = today - datetime.timedelta(days=28)
     for case_id, handed, from_name in (
@@ -301,24 +358,25 @@ def lead_items(user, today: datetime.date) -> list[TrayItem]:
             TrayKind.HANDOVER,
             add_working_days(handed, 5),
             case_id,
-            _case_url(case_id),
+            reads.case_url(case_id),
             f"From {from_name}",
         )
 
-    items.extend(_contribution_items(user, today))
+    items.extend(_contribution_items(user, today, reads))
     return items
 
 
-def _action_items(user, today) -> list[TrayItem]:
+def _action_items(user, today, reads: Reads) -> list[TrayItem]:
     """Plan actions the user owns as a TAF member, on open cases they may read."""
     return [
         _case_item(
+            reads,
             TrayKind.ACTION,
             due,
             today,
             case_id,
             family,
-            url=reverse("family_plan", args=[case_id]),
+            url=reads.link("family_plan", case_id),
             detail=what[:120],
             harm=harm,
         )
@@ -328,7 +386,7 @@ def _action_items(user, today) -> list[TrayItem]:
                 owner_member__left_on__isnull=True,
                 status__in=OPEN_ACTION_STATUSES,
                 outcome__removed_on__isnull=True,
-                outcome__plan__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
+                outcome__plan__case__in=reads.open_visible,
             )
             .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
             .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
@@ -337,22 +395,23 @@ def _action_items(user, today) -> list[TrayItem]:
     ]
 
 
-def _contribution_items(user, today) -> list[TrayItem]:
+def _contribution_items(user, today, reads: Reads) -> list[TrayItem]:
     return [
         _case_item(
+            reads,
             TrayKind.CONTRIBUTION,
             due,
             today,
             case_id,
             family,
-            url=reverse("edit_assessment", args=[case_id]),
+            url=reads.link("edit_assessment", case_id),
             detail=f"Invited by {invited_by}",
         )
         for case_id, due, family, invited_by in AssessmentContributor.objects.filter(
             user_id=user.pk,
             ended_at__isnull=True,
             assessment__status=AssessmentStatus.DRAFT,
-            assessment__case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
+            assessment__case__in=reads.open_visible,
         )
         .values_list(
             "assessment__case_id",
@@ -374,15 +433,23 @@ OVERDUE_KINDS = (
 )
 
 
-def _deadline_items(today, scope, kinds, tray_kind) -> list[TrayItem]:
+def _deadline_items(reads, today, scope, kinds, tray_kind) -> list[TrayItem]:
     """Overdue deadlines of `kinds` on the cases in `scope` (no family names yet)."""
     deadlines = itertools.islice(
         overdue_deadlines(today, kinds=list(kinds), case_ids=scope.values("pk")), LIMIT * len(kinds)
     )
+    labels = {kind: DeadlineKind(kind).label for kind in kinds}
     return [
-        _case_item(tray_kind, d.due_on, today, d.case_id, detail=DeadlineKind(d.kind).label)
+        _case_item(reads, tray_kind, d.due_on, today, d.case_id, detail=labels[d.kind])
         for d in deadlines
     ]
+
+
+def _open_ids_visible_to(user, visible: QuerySet[EarlyHelpCase]) -> list[int]:
+    reach = list(
+        cases_in_scope(user).filter(status__in=OPEN).order_by().values_list("pk", flat=True)
+    )
+    return list(visible.filter(pk__in=reach).order_by().values_list("pk", flat=True))
 
 
 def open_cases_visible_to(user) -> QuerySet[EarlyHelpCase]:
@@ -390,20 +457,17 @@ def open_cases_visible_to(user) -> QuerySet[EarlyHelpCase]:
     first: each query over them is then an indexed `id IN (...)` that PostgreSQL can count.
     Over the scope's subqueries it guesses thousands of cases for a district's 300 and
     hashes every family (and every outcome's progress) in the county to find them."""
-    reach = list(
-        cases_in_scope(user).filter(status__in=OPEN).order_by().values_list("pk", flat=True)
-    )
-    ids = list(cases_visible_to(user).filter(pk__in=reach).order_by().values_list("pk", flat=True))
-    return EarlyHelpCase.objects.filter(pk__in=ids)
+    return Reads(user).open_cases
 
 
-def manager_items(user, today: datetime.date) -> list[TrayItem]:
-    scope = cases_visible_to(user)
-    open_cases = open_cases_visible_to(user)  # every kind but sign-off: open cases only
+def manager_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
+    scope = reads.visible
+    open_cases = reads.open_cases  # every kind but sign-off: open cases only
     items: list[TrayItem] = []
+    link = reads.link
 
     def case_item(kind, due, pk, family, **more):
-        items.append(_case_item(kind, due, today, pk, family, **more))
+        items.append(_case_item(reads, kind, due, today, pk, family, **more))
 
     for pk, opened, family, harm in (
         open_cases.filter(status=CaseStatus.AWAITING_ALLOCATION)
@@ -432,7 +496,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             add_working_days(day, signoff_working_days()),
             case_id,
             family,
-            url=reverse("sign_off_assessment", args=[case_id]),
+            url=link("sign_off_assessment", case_id),
             detail=f"Lead: {lead}" if lead else "",
         )
 
@@ -446,13 +510,13 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
             add_working_days(timezone.localdate(requested), signoff_working_days()),
             case_id,
             family,
-            url=reverse("authorise_closure", args=[case_id]),
+            url=link("authorise_closure", case_id),
             detail=f"Lead: {lead}",
         )
 
     # Every deadline kind counts open cases only (reminders/deadlines.py).
-    overdue = _deadline_items(today, open_cases, OVERDUE_KINDS, TrayKind.OVERDUE_WORK)
-    overdue += _deadline_items(today, open_cases, (DeadlineKind.DRIFT,), TrayKind.DRIFT)
+    overdue = _deadline_items(reads, today, open_cases, OVERDUE_KINDS, TrayKind.OVERDUE_WORK)
+    overdue += _deadline_items(reads, today, open_cases, (DeadlineKind.DRIFT,), TrayKind.DRIFT)
     items.extend(_with_families(overdue))
 
     longest = today - datetime.timedelta(days=case_length_days())
@@ -516,9 +580,7 @@ def manager_items(user, today: datetime.date) -> list[TrayItem]:
         .values_list("pk", "due_on", "family__name")
         .order_by("due_on")[:LIMIT]
     ):
-        case_item(
-            TrayKind.SUPERVISION, due, pk, family, url=reverse("record_supervision", args=[pk])
-        )
+        case_item(TrayKind.SUPERVISION, due, pk, family, url=link("record_supervision", pk))
     return items
 
 
@@ -533,7 +595,7 @@ def _waiting_for_triage(user) -> QuerySet:
     )
 
 
-def front_door_items(user, today: datetime.date) -> list[TrayItem]:
+def front_door_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
     rows = (
         _waiting_for_triage(user)
         .filter(due_on__isnull=False)
@@ -545,7 +607,7 @@ def front_door_items(user, today: datetime.date) -> list[TrayItem]:
             kind=TrayKind.TRIAGE,
             due_date=due,
             today=today,
-            url=reverse("referral_detail", args=[pk]),
+            url=reads.link("referral_detail", pk),
             reference=Referral.reference_for(pk),
             detail=f"Picked up by {picked}" if picked else "Not picked up",
             significant_harm=harm,
@@ -572,16 +634,14 @@ def front_door_figures(user, today: datetime.date) -> list[tuple[str, int]]:
 # --- consultant ---------------------------------------------------------------------------
 
 
-def consultant_items(user, today: datetime.date) -> list[TrayItem]:
+def consultant_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
     districts = _districts_of(user)
-    partner_led = (
-        cases_visible_to(user)
-        .filter(district_id__in=districts)
-        .exclude(lead_agency__kind=AgencyKind.EARLY_HELP_TEAM)
+    partner_led = reads.visible.filter(district_id__in=districts).exclude(
+        lead_agency__kind=AgencyKind.EARLY_HELP_TEAM
     )
     items = _with_families(
         _deadline_items(
-            today, partner_led, (DeadlineKind.DRIFT, *OVERDUE_KINDS), TrayKind.PARTNER_DRIFT
+            reads, today, partner_led, (DeadlineKind.DRIFT, *OVERDUE_KINDS), TrayKind.PARTNER_DRIFT
         )
     )
     for pk, due, asked_by in (
@@ -594,12 +654,12 @@ def consultant_items(user, today: datetime.date) -> list[TrayItem]:
                 kind=TrayKind.CONSULTATION,
                 due_date=due,
                 today=today,
-                url=reverse("consultation_detail", args=[pk]),
+                url=reads.link("consultation_detail", pk),
                 reference=Consultation.reference_for(pk),
                 detail=f"Asked by {asked_by}",
             )
         )
-    items.extend(_contribution_items(user, today))
+    items.extend(_contribution_items(user, today, reads))
     return items
 
 
@@ -626,7 +686,7 @@ def reallocate_by(last_login, date_joined) -> datetime.date:
     return add_working_days(timezone.localdate(seen), 1)
 
 
-def administrator_items(user, today: datetime.date) -> list[TrayItem]:
+def administrator_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
     """People who have left but still lead cases or sit on TAFs: their work needs a new
     owner. Counts only; the administrator sees no case."""
     leavers = (
@@ -666,8 +726,9 @@ def administrator_items(user, today: datetime.date) -> list[TrayItem]:
 def work_tray_for(user, *, today: datetime.date) -> Tray:
     """Everything the signed-in person has to do, overdue first."""
     parts = access.tray_parts_for(user)
+    reads = Reads(user)
     items: list[TrayItem] = [
-        item for part in parts.items for item in ITEM_SOURCES[part](user, today)
+        item for part in parts.items for item in ITEM_SOURCES[part](user, today, reads)
     ]
     figures = FIGURE_SOURCES[parts.figures](user, today) if parts.figures else []
     # One entry per (kind, record): a manager who also leads a case sees it once.
@@ -677,6 +738,7 @@ def work_tray_for(user, *, today: datetime.date) -> Tray:
         items=sorted(unique.values(), key=TrayItem.sort_key),
         today=today,
         figures=figures,
+        reads=reads,
     )
 
 

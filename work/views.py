@@ -8,7 +8,8 @@ from oversight.selectors import supervision_indicator
 from partners import doors
 from work import access
 from work.kinds import TrayKind
-from work.tray import open_cases_visible_to, work_tray_for
+from work.presenters import tray_rows
+from work.tray import work_tray_for
 
 PAGE_SIZE = 50
 
@@ -25,6 +26,7 @@ def work_tray(request):
     else:
         kind = ""
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    show_case_column = access.tray_names_cases(user)
     return render(
         request,
         "work/tray.html",
@@ -34,9 +36,11 @@ def work_tray(request):
             "kind": kind,
             "counts": tray.counts(),
             "query": f"kind={kind}" if kind else "",
-            "supervision": supervision_indicator(user, today, open_cases_visible_to(user))
+            # The open cases the manager's items were read from (not read a second time).
+            "supervision": supervision_indicator(user, today, tray.reads.open_cases)
             if access.sees_supervision_indicator(user)
             else None,
-            "show_case_column": access.tray_names_cases(user),
+            "show_case_column": show_case_column,
+            "rows": tray_rows(page.object_list, show_case_column=show_case_column),
         },
     )
