@@ -210,7 +210,6 @@ class Reads:
 
     @cached_property
     def open_ids(self) -> list[int]:
-        """open_cases_visible_to(user), as ids."""
         return _open_ids_visible_to(self.user, self.visible)
 
     @property
@@ -446,18 +445,14 @@ def _deadline_items(reads, today, scope, kinds, tray_kind) -> list[TrayItem]:
 
 
 def _open_ids_visible_to(user, visible: QuerySet[EarlyHelpCase]) -> list[int]:
+    """The ids of the open and awaiting cases the user may see (`visible`): each query over
+    them is then an indexed `id IN (...)` that PostgreSQL can count. Over the scope's
+    subqueries it guesses thousands of cases for a district's 300 and hashes every family
+    (and every outcome's progress) in the county to find them."""
     reach = list(
         cases_in_scope(user).filter(status__in=OPEN).order_by().values_list("pk", flat=True)
     )
     return list(visible.filter(pk__in=reach).order_by().values_list("pk", flat=True))
-
-
-def open_cases_visible_to(user) -> QuerySet[EarlyHelpCase]:
-    """The open and awaiting cases the user may see (cases_visible_to), resolved to their ids
-    first: each query over them is then an indexed `id IN (...)` that PostgreSQL can count.
-    Over the scope's subqueries it guesses thousands of cases for a district's 300 and
-    hashes every family (and every outcome's progress) in the county to find them."""
-    return Reads(user).open_cases
 
 
 def manager_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:

@@ -15,6 +15,8 @@ from .conftest import build_lead_work, days
 
 pytestmark = pytest.mark.django_db
 
+OPEN_IDS_SQL = 'SELECT "cases_earlyhelpcase"."id" AS "pk" FROM "cases_earlyhelpcase" '
+
 LEAD_KINDS = {
     "assessment_start",
     "assessment_submit",
@@ -212,7 +214,24 @@ def test_a_managers_tray_costs_the_same_queries_with_more_cases(
     signed_in(client, district_manager)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("home"))
+    # The open cases' ids are read once (two queries), for the items and the supervision
+    # figure alike; the whole page is pinned so a query added per kind shows here.
+    open_ids = [q for q in small.captured_queries if q["sql"].startswith(OPEN_IDS_SQL)]
+    assert len(open_ids) == 2
+    assert len(small) <= 25
     for _ in range(3):
         build_lead_work(practitioner, colleague, eh_team)
     with django_assert_max_num_queries(len(small)):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_trays_links_are_what_reverse_gives():
+    from work.tray import Links
+
+    link = Links()
+    for case_id in (7, 123456):
+        assert link("case_detail", case_id) == reverse("case_detail", args=[case_id])
+        assert link("taf_meeting_detail", case_id, 12) == reverse(
+            "taf_meeting_detail", args=[case_id, 12]
+        )
+    assert link("home") == reverse("home")
