@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PORT=${LOADTEST_PORT:-8001}
 mkdir -p bench/results
 .venv/bin/python -m bench run_benchmarks --prepare-only
-DEBUG=false .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" \
+DEBUG=false .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --preload \
   --workers "${GUNICORN_WORKERS:-4}" --log-level warning &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
