@@ -30,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--prepare-only",
             action="store_true",
-            help="only give the benchmark accounts TOTP devices (load test)",
+            help="only give the benchmark accounts TOTP devices and build the summaries if "
+            "they never have been, as beat would (load test)",
         )
 
     def handle(
@@ -45,6 +46,10 @@ class Command(BaseCommand):
     ):
         if prepare_only:
             prepare_accounts()
+            from reporting.summaries.refresh import last_refresh, summaries_refresh
+
+            if last_refresh() is None:  # a running system has beat's rebuild every 10 minutes
+                summaries_refresh()
             return
         select(only)
         results = benchmarks(runs, live_figures=live_figures)
