@@ -40,6 +40,7 @@ from outcomes.models import (
     ClaimStatus,
     FamilyNeed,
     FamilyNetworkMeeting,
+    HeadlineOutcome,
     NeedFact,
     NeedProgress,
     NetworkFact,
@@ -284,10 +285,11 @@ DISTRICT_EXTRA = ("claims_made", "claims_passed", "network")
 
 def need_rows(needs: QuerySet, today):
     """Needs (with the day each is sustained from, `sustained_from`) by headline outcome and
-    progress, one grouped query."""
-    return (
+    progress: one grouped query by headline id (joining the headlines to every need for
+    their code and label cost more than the count), the names looked up after."""
+    rows = list(
         needs.order_by()
-        .values("headline__code", "headline__label")
+        .values("headline_id")
         .annotate(
             total=Count("pk"),
             not_started=Count("pk", filter=Q(status=ProgressStatus.NOT_STARTED)),
@@ -302,6 +304,15 @@ def need_rows(needs: QuerySet, today):
             ),
         )
     )
+    headlines = {
+        pk: (code, label)
+        for pk, code, label in HeadlineOutcome.objects.filter(
+            pk__in=[r["headline_id"] for r in rows]
+        ).values_list("pk", "code", "label")
+    }
+    for r in rows:
+        r["headline__code"], r["headline__label"] = headlines[r["headline_id"]]
+    return sorted(rows, key=lambda r: (r["headline__code"], r["headline__label"]))
 
 
 def _shown_cells(on, district_states, hub_states, made, passed, network, by_code) -> dict:
