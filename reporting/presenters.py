@@ -35,9 +35,17 @@ class _Links:
         }
         self.cases_url = reverse("dashboard_cases")
         self.referrals_url = reverse("dashboard_referrals")
+        self._cases_prefix = {}
 
     def cases(self, figure="open", **extra) -> str:
-        return f"{self.cases_url}?{_query(figure=figure, **self.base, **extra)}"
+        # The figure and scope part is encoded once per figure: a whole authority's chart of
+        # caseloads links each of a thousand or more workers, and urlencode was a tenth of
+        # the page's time. The same string as _query(figure=..., **base, **extra).
+        prefix = self._cases_prefix.get(figure)
+        if prefix is None:
+            prefix = self._cases_prefix[figure] = _query(figure=figure, **self.base)
+        rest = _query(**extra)
+        return f"{self.cases_url}?{prefix}&{rest}" if rest else f"{self.cases_url}?{prefix}"
 
     def referrals(self, **extra) -> str:
         return f"{self.referrals_url}?{_query(**extra, **self.base)}"

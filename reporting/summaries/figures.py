@@ -34,6 +34,7 @@ from reporting.indicators import (
     count_requests,
     open_case_breakdowns,
 )
+from reporting.selectors import Period
 from reporting.summaries.models import (
     AssessmentFact,
     CaseChildFact,
@@ -463,8 +464,15 @@ def breakdowns(scope, period):
 
 @_one_count
 def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:
-    open_cases = CaseFact.objects.filter(_case_ids(scope), status__in=OPEN_STATUSES)
+    """The caseload dashboard's figures, kept until the next rebuild or the next day (the
+    deadlines are compared with today): a whole authority's chart of a thousand workers was
+    counted again on every view."""
     soon = add_working_days(today, due_soon_working_days)
+    return _cached(scope, Period(today, soon), "caseload", lambda: _caseload(scope, today, soon))
+
+
+def _caseload(scope, today: datetime.date, soon: datetime.date) -> dict:
+    open_cases = CaseFact.objects.filter(_case_ids(scope), status__in=OPEN_STATUSES)
     by_level, by_worker, by_agency, by_district = open_case_breakdowns(open_cases)
     window = Q(due_on__gte=today, due_on__lte=soon)
     overdue = Q(due_on__lt=today, case_status=CaseStatus.OPEN)

@@ -1,6 +1,7 @@
 """The dashboard, indicators page and API count from the summaries and say when they were
 rebuilt; the lists behind a figure stay live."""
 
+import datetime
 import re
 
 import pytest
@@ -109,3 +110,41 @@ def test_indicators_from_the_summaries_are_kept_until_the_next_rebuild_in_consta
     assert episodes_started(client) == "4"
     district_manager.districts.add(other_district)  # the manager's scope grows: a new key
     assert episodes_started(client) == "5"
+
+
+def test_the_dashboard_figures_are_kept_until_the_next_rebuild_or_day(
+    client, district_manager, practitioner, eh_team, other_district
+):
+    """The caseload figures are counted once per rebuild, scope and day: a second view makes
+    fewer queries; a rebuild, a new day or a change to the manager's scope counts again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.selectors import reporting_scope_for
+    from reporting.summaries import figures
+
+    factories.open_case(lead=practitioner)
+    tasks.refresh.apply()
+    client = signed_in(client, district_manager)
+    with CaptureQueriesContext(connection) as first:
+        assert open_cases_tile(client.get(reverse("dashboard")).content.decode()) == 1
+    with CaptureQueriesContext(connection) as again:
+        assert open_cases_tile(client.get(reverse("dashboard")).content.decode()) == 1
+    assert len(again) < len(first)
+
+    factories.open_case(lead=practitioner)
+    assert open_cases_tile(client.get(reverse("dashboard")).content.decode()) == 1
+    tasks.refresh.apply()
+    assert open_cases_tile(client.get(reverse("dashboard")).content.decode()) == 2
+
+    factories.open_case(lead=factories.UserFactory(agency=eh_team, districts=[other_district]))
+    tasks.refresh.apply()
+    assert open_cases_tile(client.get(reverse("dashboard")).content.decode()) == 2
+    district_manager.districts.add(other_district)  # the manager's scope grows: a new key
+    assert open_cases_tile(client.get(reverse("dashboard")).content.decode()) == 3
+
+    scope = reporting_scope_for(district_manager)
+    today = datetime.date.today()
+    counted = figures.caseload(scope, today, 10)
+    next_week = figures.caseload(scope, today + datetime.timedelta(days=7), 10)
+    assert counted["due_soon_until"] < next_week["due_soon_until"]  # another day: a new count
