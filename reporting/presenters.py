@@ -4,6 +4,7 @@ figure linked to the cases behind it, the drill-down rows and the indicators pag
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 from cases import restriction
 from cases.models import LevelOfNeed
@@ -126,7 +127,9 @@ def caseload_dashboard(scope, load: dict, timely: dict) -> dict:
     return {
         "load": load,
         "tiles": _caseload_tiles(load, links),
-        "charts": _caseload_charts(load, links),
+        # Drawn only when the page's cached charts are not there to use (dashboard.html's
+        # {% cache %}): a whole authority's caseload chart links a thousand workers.
+        "charts": SimpleLazyObject(lambda: _caseload_charts(load, links)),
         "timely": timely,
         "timely_percentage": round(100 * timely["on_time"] / timely["decided"], 1)
         if timely["decided"]
