@@ -18,5 +18,7 @@ RUN DJANGO_ENV=build python manage.py collectstatic --no-input -v 0
 
 USER earlyhelp
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+# --preload: the application is loaded once and its start-up objects frozen before the workers
+# fork (config/process.py), so they share those pages and are all ready together.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]
