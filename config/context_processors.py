@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from config.navigation import links_for
+from earlyhelp.sessions import TOUCH_SECONDS
 
 
 def _unread(user) -> int:
@@ -15,7 +16,9 @@ def service(request):
     user = getattr(request, "user", None)
     return {
         "authority_name": settings.AUTHORITY_NAME,
-        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        # The idle clock is kept to the minute (earlyhelp/sessions.py): count down from the
+        # idle time less that minute, so the warning always comes before the session ends.
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE - TOUCH_SECONDS,
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
         "safeguarding_phone": settings.SAFEGUARDING_PHONE,
         "nav_links": links_for(user) if user is not None and user.is_authenticated else [],

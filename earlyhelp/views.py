@@ -97,6 +97,7 @@ def two_factor(request):
 @require_POST
 def keep_alive(request):
     """Touching the session restarts the idle clock (the expiry warning's 'stay signed in')."""
+    request.session.modified = True  # saved now, even within a minute of the last save
     return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
 
 

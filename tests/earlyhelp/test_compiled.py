@@ -94,3 +94,42 @@ def test_the_verified_device_is_read_as_django_otp_reads_it(practitioner):
         OTPMiddleware(lambda request: None)._device_from_persistent_id(expected.persistent_id)
         is None
     )
+
+
+def _expiry(key):
+    return Session.objects.get(session_key=key).expire_date
+
+
+def test_the_idle_clock_moves_on_at_most_once_a_minute_and_any_change_is_saved(
+    client, practitioner
+):
+    """A request within a minute of the last save writes nothing unless the session changed;
+    after a minute, or on 'stay signed in', the idle clock restarts (30 minutes from then)."""
+    from django.urls import reverse
+
+    from earlyhelp.sessions import TOUCH_SECONDS
+    from tests.conftest import signed_in
+
+    signed_in(client, practitioner)
+    client.get(reverse("home"))
+    key = client.session.session_key
+    saved = _expiry(key)
+
+    client.get(reverse("home"))
+    assert _expiry(key) == saved  # seconds later: no write
+
+    earlier = saved - datetime.timedelta(seconds=TOUCH_SECONDS + 1)
+    Session.objects.filter(session_key=key).update(expire_date=earlier)  # a minute ago
+    before = timezone.now()
+    client.get(reverse("home"))
+    restarted = _expiry(key)
+    assert restarted >= before + datetime.timedelta(seconds=30 * 60 - 1)
+
+    client.post(reverse("keep_alive"))  # 'stay signed in' always saves
+    assert _expiry(key) > restarted
+
+    store = SessionStore(key)
+    store.load()
+    store["colour"] = "green"
+    store.save()  # a change within the minute is saved
+    assert SessionStore(key).load()["colour"] == "green"
