@@ -24,6 +24,7 @@ from assessments.pdf import render_pdf
 from assessments.sections import text_field_labels
 from cases import access, restriction
 from cases import selectors as case_selectors
+from cases import services as case_services
 from cases.models import CaseStatus, ClosureReason, ClosureRequest, FamilyView, Need
 from directory.selectors import services_for_signposting
 from earlyhelp import pages
@@ -822,6 +823,7 @@ def close_case(request, case_id: int):
         services=services_for_signposting(district_id=case.district_id),
     )
     needs_authorisation = access.closure_needs_authorisation(request.user, case)
+    held_back_by = case_services.closure_held_back_by(case, request.user)
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         data = form.cleaned_data
         answers = {
@@ -865,6 +867,7 @@ def close_case(request, case_id: int):
             "form": form,
             "outcome_fields": [form[f"result_{o.pk}"] for o in outcomes],
             "needs_authorisation": needs_authorisation,
+            "held_back": held_back_by and case_services.closure_held_back_message(held_back_by),
         },
         status=400 if form.errors else 200,
     )

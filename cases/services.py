@@ -812,19 +812,31 @@ def closure_check(
     }
 
 
-def _refuse_closure_request_while_step_up_pending(case: EarlyHelpCase, acting_user) -> None:
-    """A closure that would wait for a manager's authorisation is not requested while social
-    care has a step up to decide: accepting it would withdraw the closure (ADR 0014), so the
-    manager would be asked to decide something social care may overtake. Once the step up is
-    declined the lead may request closure; a closure that closes at once is not held back."""
+def closure_held_back_by(case: EarlyHelpCase, acting_user) -> StepUpRequest | None:
+    """The step-up request, awaiting social care's decision, that holds back this user's
+    closure of the case, else None. A closure that would wait for a manager's authorisation
+    is not requested while social care has a step up to decide: accepting it would withdraw
+    the closure (ADR 0014), so the manager would be asked to decide something social care may
+    overtake. Once social care decide the lead may request closure; a closure that closes at
+    once (a manager's, a level without authorisation) is not held back. closure_check refuses
+    on it and the closure page says so before anything is typed."""
     if case.status != CaseStatus.OPEN or not access.closure_needs_authorisation(acting_user, case):
-        return
-    step = case.step_up_requests.filter(status=StepUpStatus.PENDING).first()
+        return None
+    return case.step_up_requests.filter(status=StepUpStatus.PENDING).order_by("pk").first()
+
+
+def closure_held_back_message(step: StepUpRequest) -> str:
+    """Why closure_held_back_by holds the closure back, in the words the lead reads."""
+    return (
+        f"A step up to children's social care ({step.reference}) is awaiting their "
+        "decision. You can request closure once social care have decided it."
+    )
+
+
+def _refuse_closure_request_while_step_up_pending(case: EarlyHelpCase, acting_user) -> None:
+    step = closure_held_back_by(case, acting_user)
     if step is not None:
-        raise DomainError(
-            f"A step up to children's social care ({step.reference}) is awaiting their "
-            "decision. You can request closure once social care have decided it."
-        )
+        raise DomainError(closure_held_back_message(step))
 
 
 @transaction.atomic

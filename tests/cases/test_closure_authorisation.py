@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from assessments import services as assessment_services
 from assessments.models import PlanAction
+from cases import services as case_services
 from cases.models import CaseStatus, CaseStatusChange, ClosureRequest
 from earlyhelp.errors import DomainError
 from earlyhelp.models import Notification
@@ -261,6 +262,50 @@ def test_a_closure_is_requested_once_social_care_decline_the_step_up(
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSURE_PENDING
     assert ClosureRequest.objects.get(case=case).decision == ""
+
+
+CONTINUE = 'data-module="govuk-button">Continue</button>'
+
+
+def _closure_page(client, user, case):
+    response = signed_in(client, user).get(reverse("close_case", args=[case.pk]))
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_the_closure_page_says_up_front_a_step_up_holds_the_closure_back(
+    practitioner, district, client
+):
+    """No form to fill in and send only to be refused: the page names the step-up request
+    and offers the closure again once social care have declined it."""
+    case = _case(practitioner, 3)
+    step = pending_step_up(lead=practitioner, case=case)
+    page = _closure_page(client, practitioner, case)
+    warning = page.split("Warning</span> A step up")[1].split("</strong>")[0]
+    assert AWAITING_STEP_UP in warning and f"({step.reference})" in warning
+    assert CONTINUE not in page and 'name="reason"' not in page
+
+    case_services.step_up_decline(
+        step=step, acting_user=social_care_worker(district), reason="Threshold not met."
+    )
+    page = _closure_page(client, practitioner, case)
+    assert AWAITING_STEP_UP not in page and "Warning</span> A step up" not in page
+    assert CONTINUE in page and 'name="reason"' in page
+
+
+def test_a_closure_that_closes_at_once_is_offered_while_a_step_up_is_pending(
+    practitioner, district_manager, client
+):
+    targeted = _case(practitioner, 3)
+    pending_step_up(lead=practitioner, case=targeted)
+    page = _closure_page(client, district_manager, targeted)  # the manager closes directly
+    assert CONTINUE in page and AWAITING_STEP_UP not in page
+    assert "a team manager authorises the closure" not in page
+
+    universal_plus = _case(practitioner, 2)  # a level without authorisation
+    pending_step_up(lead=practitioner, case=universal_plus)
+    page = _closure_page(client, practitioner, universal_plus)
+    assert CONTINUE in page and AWAITING_STEP_UP not in page
 
 
 def test_the_closure_queue_costs_the_same_queries_for_one_or_many(
