@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from earlyhelp.admin import NeverChangedHere
 from reminders.models import ReminderDigest, ReminderOccurrence
 
 
 @admin.register(ReminderOccurrence)
-class ReminderOccurrenceAdmin(admin.ModelAdmin):
+class ReminderOccurrenceAdmin(NeverChangedHere, admin.ModelAdmin):
     """Read-only: what the engine has written and sent, for support. No personal details."""
 
     list_display = ["kind", "record_id", "case_id", "due_on", "stage", "recipient", "status"]
@@ -27,19 +28,9 @@ class ReminderOccurrenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "stage", "status"]
     date_hierarchy = "due_on"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
+class ReminderDigestAdmin(NeverChangedHere, admin.ModelAdmin):
+    """Read-only: the daily digests the engine sent, one per person per day."""
+
     list_display = ["recipient", "digest_on", "reminder_count", "sent_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
