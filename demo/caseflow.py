@@ -2,7 +2,8 @@
 teams' allocation queues (some overdue for escalation, one with significant harm), one sent
 on to another team, step-up requests for social care (pending, accepted, declined), an
 assessment waiting for sign-off, a targeted case's closure awaiting the demo manager's
-authorisation and one withdrawn when social care accepted a step up. Called by
+authorisation, one withdrawn when social care accepted a step up, one the manager authorised
+and one the manager returned to the lead. Called by
 demo/management/commands/load_demo_county.py."""
 
 import datetime
@@ -153,6 +154,7 @@ def load_demo_caseflow(rng: random.Random, today: datetime.date | None = None) -
     counts["level_changes"] = _one_level_change()
     counts["closure_pending"] = _one_closure_awaiting_authorisation(today)
     counts["closure_withdrawn"] = _one_closure_withdrawn_by_a_step_up(today, social)
+    counts.update(_closures_decided_by_the_manager(today))
     return counts
 
 
@@ -285,6 +287,29 @@ def _one_closure_withdrawn_by_a_step_up(today, social) -> int:
         )
         return 1
     return 0
+
+
+def _closures_decided_by_the_manager(today) -> dict:
+    """Two leads' closures the demo manager (manager@demo.test) has decided: one authorised
+    (the case closed with the lead's answers) and one returned with a reason (the case open
+    again, the lead told why), so the closure's every decision is there to look at."""
+    decided = {"closure_authorised": 0, "closure_returned": 0}
+    manager = User.objects.filter(email="manager@demo.test").first()
+    if manager is None:
+        return decided
+    for kind, (case, lead) in zip(decided, _closure_candidates(manager), strict=False):
+        _closure_requested(case, lead, today)
+        if kind == "closure_authorised":
+            case_services.closure_authorise(case=case, acting_user=manager)
+        else:
+            case_services.closure_return(
+                case=case,
+                acting_user=manager,
+                reason="Hold the last review first: the family have not been asked whether "
+                "they are ready, and the school's view is missing.",
+            )
+        decided[kind] = 1
+    return decided
 
 
 def _one_submitted_assessment(today) -> int:

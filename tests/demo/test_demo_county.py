@@ -54,11 +54,20 @@ def test_demo_county_holds_every_hand_over_state(db):
     from cases.models import ClosureRequest
 
     decisions = set(ClosureRequest.objects.values_list("decision", flat=True))
-    assert {"", ClosureRequest.Decision.WITHDRAWN} <= decisions
+    decided = ClosureRequest.Decision
+    assert {"", decided.AUTHORISED, decided.RETURNED, decided.WITHDRAWN} <= decisions
     withdrawn = ClosureRequest.objects.get(decision=ClosureRequest.Decision.WITHDRAWN)
     assert withdrawn.case.status == CaseStatus.STEPPED_UP
     assert withdrawn.case.step_up_requests.get().status == "accepted"
     assert withdrawn.case.chronology.filter(title__startswith="Closure withdrawn").exists()
+    authorised = ClosureRequest.objects.get(decision=ClosureRequest.Decision.AUTHORISED)
+    assert authorised.decided_by == manager and authorised.case.status == CaseStatus.CLOSED
+    assert authorised.case.closure.authorised_by == manager
+    assert authorised.case.closure.closed_by == authorised.requested_by
+    returned = ClosureRequest.objects.get(decision=ClosureRequest.Decision.RETURNED)
+    assert returned.decided_by == manager and returned.case.status == CaseStatus.OPEN
+    assert returned.return_reason
+    assert returned.case.chronology.filter(title__contains="returned").exists()
     import datetime
 
     overdue = overdue_for(manager, today=datetime.date(2026, 11, 2), kind=DeadlineKind.ALLOCATION)
