@@ -140,7 +140,9 @@ def test_a_drifting_case_is_chased_after_the_configured_quiet_days(
     settings.REMINDER_DRIFT_DAYS = 30
     today = timezone.localdate()
     quiet = quiet_case(factories.open_case(lead=practitioner), 31)
-    recent = quiet_case(factories.open_case(lead=practitioner), 10)  # active enough
+    # Active enough at 30 days; at 5, overdue by a day: never escalated, whatever the weekday
+    # (quiet for 10 days, it was escalated on Fridays: five working days overdue).
+    recent = quiet_case(factories.open_case(lead=practitioner), 6)
     services.reminders_sweep(today=today)
     assert {(k[0], k[1], k[2]) for k in keys()} == {(DeadlineKind.DRIFT, quiet.pk, Stage.OVERDUE)}
     settings.REMINDER_DRIFT_DAYS = 5
