@@ -83,12 +83,15 @@ MADE = [
 ]
 
 
+def _counts_whole_authority(user) -> bool:
+    """The programme team and aggregate-only viewers count every family in the programme."""
+    return access.is_programme_team(user) or access.figures_suppressed(user)
+
+
 def _scope_cases(user) -> QuerySet | None:
     """The cases whose programme figures the user may count: None (the whole authority) for
     the programme team and aggregate-only viewers, otherwise the cases the user may read."""
-    if access.is_programme_team(user) or access.figures_suppressed(user):
-        return None
-    return cases_visible_to(user)
+    return None if _counts_whole_authority(user) else cases_visible_to(user)
 
 
 def _within(queryset: QuerySet, path: str, cases: QuerySet | None) -> QuerySet:
@@ -466,7 +469,7 @@ def _counted_from_summaries(scope: Q | None, today, districts, hubs) -> _Counts:
 def _fact_scope(user, district_id) -> Q | None:
     """_scope_cases(user) over the facts' copies of the case columns (None: every fact)."""
     scope = None
-    if _scope_cases(user) is not None:
+    if not _counts_whole_authority(user):
         scope = case_columns_visible_to(user, case_id="case_id") or Q(pk__in=[])
     if district_id:
         scope = Q(district_id=district_id) if scope is None else scope & Q(district_id=district_id)

@@ -3,16 +3,11 @@
 rule as the live count in outcomes/selectors.py; tests/outcomes/test_summaries.py proves the
 dashboard is the same from either after every kind of change."""
 
-from django.db import connection
-
 from assessments.models import Assessment, AssessmentVersion, FamilyPlan
 from cases.models import EarlyHelpCase, Family
 from outcomes import models
 from outcomes.selectors import MADE, PASSED
-
-
-def _t(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+from reporting.summaries.refresh import table_name as _t
 
 
 def _listed(statuses) -> str:

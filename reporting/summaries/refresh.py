@@ -37,8 +37,12 @@ CASE_COLUMNS = "c.family_id, c.district_id, c.lead_agency_id, f.restricted"
 NAME = "reporting"
 
 
-def _t(model) -> str:
+def table_name(model) -> str:
+    """A model's table, quoted for the rebuild's SQL (apps contributing facts use it too)."""
     return connection.ops.quote_name(model._meta.db_table)
+
+
+_t = table_name  # the short name the SELECTs below use
 
 
 def _children_table() -> str:
