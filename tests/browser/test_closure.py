@@ -67,3 +67,25 @@ def test_a_review_closes_a_targeted_case_once_the_manager_authorises_it(page, le
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     assert case.closure.closed_by == lead and case.closure.authorised_by == manager
+
+
+def test_the_closure_page_says_a_pending_step_up_holds_the_closure_back(page, lead):  # noqa: F811
+    """While social care decide a step up, a lead's closure of a targeted case is not sent:
+    the page names the step-up request, offers no form, and passes axe."""
+    from tests.cases.factories import pending_step_up
+
+    case = factories.open_case(
+        lead=lead,
+        level_of_need=3,
+        opened_on=timezone.localdate() - datetime.timedelta(days=40),
+        consent_agencies=[],
+    )
+    step = pending_step_up(lead=lead, case=case)
+
+    _signed_in(page, "lead@example.test")
+    page.goto(f"/cases/{case.pk}/close/")
+    page.get_by_role("heading", name="Close the case").wait_for()
+    waiting = f"A step up to children's social care ({step.reference})"
+    expect(page.get_by_text(waiting)).to_be_visible()
+    expect(page.get_by_role("button", name="Continue")).to_have_count(0)
+    assert_accessible(page)
