@@ -19,6 +19,8 @@ Restricted families and people are hidden from everyone but the named people, wh
 that a restricted record exists and whom to contact.
 """
 
+from functools import partial
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +34,7 @@ from cases.models import (
     FamilyMembership,
     Person,
 )
+from earlyhelp.compiled import CompiledRead
 from earlyhelp.errors import DomainError, RestrictedRecord  # noqa: F401  (re-exported)
 from partners import doors
 from partners.models import AgencyKind, Role, User
@@ -44,32 +47,30 @@ def _active(user) -> bool:
 
 
 def _user_district_ids(user):
-    return user.districts.through.objects.filter(user_id=user.pk).values("district_id")
+    return _district_ids_of(user.pk)
 
 
-def _taf_case_ids(user):
-    return EarlyHelpCaseUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename=TAF_PERMISSION
-    ).values("content_object_id")
+def _district_ids_of(user_id):
+    return User.districts.through.objects.filter(user_id=user_id).values("district_id")
 
 
-def _own_case_ids(user) -> QuerySet:
+def _own_case_ids(user_id, agency_id) -> QuerySet:
     """Ids of the cases I lead, or whose TAF I am on while consent covers my agency.
 
     A UNION of two indexed lookups rather than an OR across them: PostgreSQL cannot use an
     index for `lead = me OR id IN (...)`, and at county scale that OR costs a full scan."""
-    led = EarlyHelpCase.objects.filter(lead_professional_id=user.pk).values("pk")
+    led = EarlyHelpCase.objects.filter(lead_professional_id=user_id).values("pk")
     on_taf = (
         EarlyHelpCaseUserObjectPermission.objects.filter(
-            user_id=user.pk, permission__codename=TAF_PERMISSION
+            user_id=user_id, permission__codename=TAF_PERMISSION
         )
         .filter(
-            Q(content_object__lead_agency_id=user.agency_id)
+            Q(content_object__lead_agency_id=agency_id)
             | Exists(
                 ConsentRecord.objects.filter(
                     case=OuterRef("content_object_id"),
                     withdrawn_on__isnull=True,
-                    shared_with__id=user.agency_id,
+                    shared_with__id=agency_id,
                 )
             )
         )
@@ -78,32 +79,50 @@ def _own_case_ids(user) -> QuerySet:
     return led.union(on_taf, all=True)
 
 
-def _case_scope(user, case_id: str = "pk") -> Q | None:
-    """The Q that selects a user's cases before restriction, or None for no cases at all.
-    `case_id` names the case's id column (another table copying a case's columns)."""
+# The kinds of case scope: which branch of _scope_q a user's role and agency take.
+OWN, DISTRICTS, AGENCY, BREAK_GLASS = "own", "districts", "agency", "break glass"
+
+
+def _scope_kind(user) -> str | None:
+    """The kind of case scope a user has, or None for no cases at all."""
     if not _active(user):
         return None
-    own = _own_case_ids(user)
-    mine = Q(**{f"{case_id}__in": own})
     role = user.role
     if role in (Role.PRACTITIONER, Role.FRONT_DOOR):
-        return mine
-    # Wide scopes stay plain column filters (index-friendly for a whole authority); the
-    # user's own cases are added as ids.
+        return OWN
     if role == Role.TEAM_MANAGER:
         agency = user.agency
-        if agency is not None and agency.is_council_early_help:
-            return Q(district_id__in=_user_district_ids(user)) | mine
-        return Q(lead_agency_id=user.agency_id) | mine
+        return DISTRICTS if agency is not None and agency.is_council_early_help else AGENCY
     if role == Role.CONSULTANT:
-        return Q(district_id__in=_user_district_ids(user)) | mine
+        return DISTRICTS
     if role == Role.ADMINISTRATOR:
-        return Q(family_id__in=_break_glass_family_ids(user))
+        return BREAK_GLASS
     return None
 
 
-def _break_glass_family_ids(user):
-    return BreakGlass.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values(
+def _scope_q(kind: str, user_id, agency_id, case_id: str = "pk") -> Q:
+    """The Q that selects the cases of a scope `kind` for a user (by id) and their agency.
+    Wide scopes stay plain column filters (index-friendly for a whole authority); the user's
+    own cases are added as ids."""
+    if kind == BREAK_GLASS:
+        return Q(family_id__in=_break_glass_family_ids(user_id))
+    mine = Q(**{f"{case_id}__in": _own_case_ids(user_id, agency_id)})
+    if kind == DISTRICTS:
+        return Q(district_id__in=_district_ids_of(user_id)) | mine
+    if kind == AGENCY:
+        return Q(lead_agency_id=agency_id) | mine
+    return mine
+
+
+def _case_scope(user, case_id: str = "pk") -> Q | None:
+    """The Q that selects a user's cases before restriction, or None for no cases at all.
+    `case_id` names the case's id column (another table copying a case's columns)."""
+    kind = _scope_kind(user)
+    return None if kind is None else _scope_q(kind, user.pk, user.agency_id, case_id)
+
+
+def _break_glass_family_ids(user_id):
+    return BreakGlass.objects.filter(user_id=user_id, expires_at__gt=timezone.now()).values(
         "family_id"
     )
 
@@ -161,6 +180,42 @@ def get_case_for(
     return case
 
 
+class CaseRead:
+    """get_case_for for one page's `related` and `annotations` (a function returning them),
+    its SQL compiled once per process for each kind of scope (earlyhelp/compiled.py): the
+    case page reads its case on every view, and building that query took longer than
+    running it. The SQL comes from the same _scope_q, with stand-ins for the ids; a user
+    with no agency, or a break glass (its expiry is compared with the time now), reads
+    through get_case_for."""
+
+    _STAND_INS = {"user_id": -918273641, "agency_id": -918273642, "pk": -918273643}
+
+    def __init__(self, *, related: tuple[str, ...] = (), annotations=dict):
+        self._related, self._annotations = related, annotations
+        self._reads = {
+            kind: CompiledRead(partial(self._build, kind), **self._STAND_INS)
+            for kind in (OWN, DISTRICTS, AGENCY)
+        }
+
+    def _build(self, kind, *, user_id, agency_id, pk) -> QuerySet:
+        return (
+            EarlyHelpCase.objects.filter(_scope_q(kind, user_id, agency_id))
+            .select_related("family", *self._related)
+            .annotate(**self._annotations())
+            .filter(pk=pk)
+        )
+
+    def get(self, user, pk) -> EarlyHelpCase:
+        read = self._reads.get(_scope_kind(user))
+        if read is None or user.agency_id is None or type(pk) is not int:
+            return get_case_for(user, pk, related=self._related, annotations=self._annotations())
+        case = read.first(user_id=user.pk, agency_id=user.agency_id, pk=pk)
+        if case is None:
+            raise Http404
+        refuse_if_restricted(user, case.family)
+        return case
+
+
 def get_in_scope(records: QuerySet, pk):
     """Record `pk` from a user's scoped queryset. Http404 when it is not there, or `pk` is
     not an id: a record out of scope looks the same as one that does not exist."""
@@ -186,7 +241,8 @@ def can_work_on_case(user, case: EarlyHelpCase) -> bool:
         return True
     if user.role == Role.TEAM_MANAGER:
         return True
-    return EarlyHelpCase.objects.filter(Q(pk=case.pk) & Q(pk__in=_own_case_ids(user))).exists()
+    own = _own_case_ids(user.pk, user.agency_id)
+    return EarlyHelpCase.objects.filter(Q(pk=case.pk) & Q(pk__in=own)).exists()
 
 
 def families_visible_to(user) -> QuerySet[Family]:

@@ -88,16 +88,16 @@ def _countdown(due: datetime.date, today: datetime.date) -> str:
 CHRONOLOGY_PAGE = 30
 
 
+_CASE_PAGE_CASE = access.CaseRead(
+    related=("lead_professional", "lead_agency"), annotations=selectors.case_page_annotations
+)
+
+
 @doors.CASE_DATA
 def case_detail(request, pk: int):
     """The case page: the family, team, consent and chronology, with the sections other apps
     register (cases/case_page.py)."""
-    case = access.get_case_for(
-        request.user,
-        pk,
-        related=("lead_professional", "lead_agency"),
-        annotations=selectors.case_page_annotations(),
-    )
+    case = _CASE_PAGE_CASE.get(request.user, pk)
     audit_view(request, case)
     kind = request.GET.get("kind", "")
     if kind not in ChronologyKind.values:

@@ -6,9 +6,12 @@ query itself: about a millisecond of Python each, against a tenth of one in Post
 
 A CompiledRead builds its queryset once, from the ORM as anywhere else, with a stand-in
 value for each parameter; it keeps the SQL Django wrote and runs it with the real values.
-Rows come back as the queryset's values_list() would give them (Django's converters
-applied). A stand-in must reach the SQL as one parameter, unchanged (an exact match or a
-comparison on a plain column): anything else is refused when the read is first compiled.
+Rows come back as the queryset would give them (Django's converters applied): tuples from a
+values_list() queryset, model instances from a model queryset, with their select_related()
+objects and annotations. A stand-in must reach the SQL as parameters, unchanged (an exact
+match or a comparison on a plain column), and must be a value no real row or fixed
+parameter holds: a read where a stand-in reaches no parameter is refused when first
+compiled. An integer stand-in must fit its column (Django drops a filter that cannot match).
 """
 
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 @dataclass(frozen=True)
@@ -25,11 +29,12 @@ class _Compiled:
     params: tuple  # the fixed values, with the stand-ins' names where values go
     slots: tuple[int, ...]  # positions of the stand-ins in params
     compiler: object  # applies the columns' converters to raw rows
+    instances: bool  # a model queryset: rows become model instances
 
 
 class CompiledRead:
-    """`build(**stand_ins)` returns a values_list() queryset; `rows(**values)` runs its SQL
-    with `values` in place of the stand-ins."""
+    """`build(**stand_ins)` returns a queryset; `rows(**values)` runs its SQL with `values`
+    in place of the stand-ins."""
 
     def __init__(self, build: Callable[..., QuerySet], **stand_ins):
         self._build = build
@@ -46,27 +51,48 @@ class CompiledRead:
         params, slots = list(params), []
         for name, stand_in in self._stand_ins.items():
             found = [i for i, value in enumerate(params) if value == stand_in]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"The stand-in for {name!r} reaches the SQL {len(found)} times, not once"
-                )
-            params[found[0]] = name
-            slots.append(found[0])
-        return _Compiled(sql, tuple(params), tuple(slots), compiler)
+            if not found:
+                raise ImproperlyConfigured(f"The stand-in for {name!r} does not reach the SQL")
+            for i in found:
+                params[i] = name
+            slots += found
+        instances = queryset._iterable_class is ModelIterable
+        return _Compiled(sql, tuple(params), tuple(sorted(slots)), compiler, instances)
 
-    def rows(self, **values) -> list[tuple]:
+    def rows(self, **values) -> list:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = self._compile()
         params = list(compiled.params)
         for slot in compiled.slots:
             params[slot] = values[params[slot]]
-        model = compiled.compiler.query.model
-        with connections[router.db_for_read(model)].cursor() as cursor:
+        db = router.db_for_read(compiled.compiler.query.model)
+        with connections[db].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        return list(compiled.compiler.results_iter(results=[fetched], tuple_expected=True))
+        rows = compiled.compiler.results_iter(results=[fetched], tuple_expected=True)
+        return _instances(compiled.compiler, rows, db) if compiled.instances else list(rows)
 
-    def first(self, **values) -> tuple | None:
+    def first(self, **values):
         rows = self.rows(**values)
         return rows[0] if rows else None
+
+
+def _instances(compiler, rows, db: str) -> list:
+    """Model instances from rows, as Django's ModelIterable makes them (select_related()
+    objects and annotations set; a compiled read has no known related objects)."""
+    select, klass_info = compiler.select, compiler.klass_info
+    model, fields = klass_info["model"], klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    attnames = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, db)
+    annotations = compiler.annotation_col_map.items()
+    objects = []
+    for row in rows:
+        obj = model.from_db(db, attnames, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations:
+            setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects

@@ -29,15 +29,20 @@ def test_a_compiled_read_gives_the_rows_of_its_queryset_for_each_value(practitio
     assert names.first(pk=10**9) is None
 
 
-def test_a_stand_in_that_does_not_reach_the_sql_once_is_refused(practitioner):
+def test_a_stand_in_that_does_not_reach_the_sql_is_refused(practitioner):
+    users = type(practitioner).objects
+    unused = CompiledRead(lambda pk: users.filter(is_active=True).values_list("pk"), pk=STAND_IN)
+    with pytest.raises(ImproperlyConfigured):
+        unused.rows(pk=practitioner.pk)
+
+
+def test_a_stand_in_reaching_the_sql_twice_takes_the_value_in_both_places(practitioner):
     users = type(practitioner).objects
     twice = CompiledRead(
-        lambda pk: users.filter(pk=pk).exclude(agency_id=pk).values_list("pk"), pk=STAND_IN
+        lambda pk: users.filter(pk=pk).filter(pk__lte=pk).values_list("pk"), pk=STAND_IN
     )
-    unused = CompiledRead(lambda pk: users.filter(is_active=True).values_list("pk"), pk=STAND_IN)
-    for read in (twice, unused):
-        with pytest.raises(ImproperlyConfigured):
-            read.rows(pk=practitioner.pk)
+    # Were the stand-in left in either place, no row would have an id at most it.
+    assert twice.rows(pk=practitioner.pk) == [(practitioner.pk,)]
 
 
 def test_the_unread_count_counts_only_the_users_unread_notifications(
@@ -133,3 +138,30 @@ def test_the_idle_clock_moves_on_at_most_once_a_minute_and_any_change_is_saved(
     store["colour"] = "green"
     store.save()  # a change within the minute is saved
     assert SessionStore(key).load()["colour"] == "green"
+
+
+def test_a_compiled_model_read_gives_instances_as_the_orm_does(practitioner, district_manager):
+    from django.db.models import Count, Exists
+
+    from partners.models import User
+
+    def build(pk, agency):
+        return (
+            User.objects.filter(pk=pk, agency_id=agency)
+            .select_related("agency")
+            .annotate(
+                in_districts=Count("districts"),
+                shares_agency=Exists(User.objects.filter(agency_id=agency).exclude(pk=pk)),
+            )
+        )
+
+    read = CompiledRead(build, pk=-91827361, agency=-91827362)  # each reaches the SQL twice
+    for user in (practitioner, district_manager):
+        (compiled,) = read.rows(pk=user.pk, agency=user.agency_id)
+        expected = build(user.pk, user.agency_id).get()
+        assert type(compiled) is User and not compiled._state.adding
+        for field in User._meta.concrete_fields:
+            assert getattr(compiled, field.attname) == getattr(expected, field.attname)
+        assert compiled.agency.name == expected.agency.name
+        assert (compiled.in_districts, compiled.shares_agency) == (1, True)
+    assert read.rows(pk=practitioner.pk, agency=-1) == []
