@@ -823,7 +823,9 @@ def close_case(request, case_id: int):
         services=services_for_signposting(district_id=case.district_id),
     )
     needs_authorisation = access.closure_needs_authorisation(request.user, case)
-    held_back_by = case_services.closure_held_back_by(case, request.user)
+    held_back_by = case_services.closure_held_back_by(
+        case, request.user, needs_authorisation=needs_authorisation
+    )
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         data = form.cleaned_data
         answers = {

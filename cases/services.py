@@ -1,6 +1,7 @@
 """Every write to families, people and cases. One transaction each, audited."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -812,17 +813,41 @@ def closure_check(
     }
 
 
-def closure_held_back_by(case: EarlyHelpCase, acting_user) -> StepUpRequest | None:
+def closure_held_back_by(
+    case: EarlyHelpCase,
+    acting_user,
+    *,
+    needs_authorisation: bool | None = None,
+    step_ups: Iterable[StepUpRequest] | None = None,
+) -> StepUpRequest | None:
     """The step-up request, awaiting social care's decision, that holds back this user's
     closure of the case, else None. A closure that would wait for a manager's authorisation
     is not requested while social care has a step up to decide: accepting it would withdraw
     the closure (ADR 0014), so the manager would be asked to decide something social care may
     overtake. Once social care decide the lead may request closure; a closure that closes at
     once (a manager's, a level without authorisation) is not held back. closure_check refuses
-    on it and the closure page says so before anything is typed."""
-    if case.status != CaseStatus.OPEN or not access.closure_needs_authorisation(acting_user, case):
+    on it, and the closure page and the case page say so before anything is typed.
+
+    A page that has already worked out `needs_authorisation` (access.closure_needs_
+    authorisation), or read the case's newest step-up requests (`step_ups`), passes them so
+    the rule reads nothing again. The newest are enough: a case has at most one pending
+    request (a database constraint) and no request is made while one is pending, so a pending
+    one is the newest."""
+
+    def needs_it() -> bool:
+        if needs_authorisation is None:
+            return access.closure_needs_authorisation(acting_user, case)
+        return needs_authorisation
+
+    if case.status != CaseStatus.OPEN:
         return None
-    return case.step_up_requests.filter(status=StepUpStatus.PENDING).order_by("pk").first()
+    if step_ups is None:
+        if not needs_it():
+            return None
+        return case.step_up_requests.filter(status=StepUpStatus.PENDING).order_by("pk").first()
+    # From what the page read: a case with no step up pending costs no access check.
+    pending = next((s for s in step_ups if s.status == StepUpStatus.PENDING), None)
+    return pending if pending is not None and needs_it() else None
 
 
 def closure_held_back_message(step: StepUpRequest) -> str:

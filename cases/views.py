@@ -114,6 +114,9 @@ def case_detail(request, pk: int):
         restriction.redact_entries(page.object_list, names), case=case, can_work=can_work
     )
     consented = selectors.consent_to_assessment_among(consents)
+    step_ups = (
+        list(selectors.step_up_requests_for_case(case)[:5]) if case.has_step_up_requests else []
+    )
     context = {
         "case": case,
         "can_work": can_work,
@@ -142,9 +145,10 @@ def case_detail(request, pk: int):
         if case.has_closure_requests
         and case.status in (CaseStatus.OPEN, CaseStatus.CLOSURE_PENDING)
         else None,
-        "step_ups": list(selectors.step_up_requests_for_case(case)[:5])
-        if case.has_step_up_requests
-        else [],
+        "step_ups": step_ups,
+        # Instead of a "Close the case" link that would be refused (from the step ups read).
+        "closure_held_back_by": can_work
+        and services.closure_held_back_by(case, request.user, step_ups=step_ups),
         **case_page.sections_context(case, request.user, timezone.localdate()),
     }
     return render(request, "cases/case_detail.html", context)

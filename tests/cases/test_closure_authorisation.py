@@ -308,6 +308,84 @@ def test_a_closure_that_closes_at_once_is_offered_while_a_step_up_is_pending(
     assert CONTINUE in page and AWAITING_STEP_UP not in page
 
 
+def test_a_managers_closure_closes_the_case_while_a_step_up_is_pending(
+    practitioner, district_manager, client
+):
+    """Only a closure that would wait for a manager is held back: the manager's own closes
+    at once, through the service and through the page, and the step up stays with social
+    care to decide."""
+    by_service = _case(practitioner, 3)
+    step = pending_step_up(lead=practitioner, case=by_service)
+    closed = case_services.case_close(
+        case=by_service,
+        acting_user=district_manager,
+        reason="needs_met",
+        closed_on=TODAY,
+        family_view="improved",
+    )
+    assert not isinstance(closed, ClosureRequest)
+    by_service.refresh_from_db()
+    assert by_service.status == CaseStatus.CLOSED
+    assert by_service.closure.closed_by == district_manager
+    step.refresh_from_db()
+    assert step.status == "pending"
+
+    by_page = _case(practitioner, 3)
+    pending_step_up(lead=practitioner, case=by_page)
+    url = reverse("close_case", args=[by_page.pk])
+    response = signed_in(client, district_manager).post(url, {**_answers(), "confirm": "yes"})
+    assert response.status_code == 302
+    by_page.refresh_from_db()
+    assert by_page.status == CaseStatus.CLOSED
+    assert by_page.closure.authorised_by is None
+    assert not ClosureRequest.objects.filter(case=by_page).exists()
+
+
+CLOSE_LINK = ">Close the case</a>"
+HELD_BACK_HINT = "You can request closure once children's social care have decided step up"
+
+
+def _case_page(client, user, case, queries=None):
+    signed_in(client, user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("case_detail", args=[case.pk]))
+    assert response.status_code == 200
+    if queries is not None:
+        queries.append(len(captured))
+    return html.unescape(response.content.decode())
+
+
+def test_the_case_page_names_the_step_up_instead_of_offering_a_closure_it_would_refuse(
+    practitioner, district_manager, district, client
+):
+    case = _case(practitioner, 3)
+    step = pending_step_up(lead=practitioner, case=case)
+    queries = []
+    page = _case_page(client, practitioner, case, queries)
+    assert f"{HELD_BACK_HINT} {step.reference}." in page
+    assert CLOSE_LINK not in page
+
+    page = _case_page(client, district_manager, case)  # the manager closes directly
+    assert CLOSE_LINK in page and HELD_BACK_HINT not in page
+
+    case_services.step_up_decline(
+        step=step, acting_user=social_care_worker(district), reason="Threshold not met."
+    )
+    page = _case_page(client, practitioner, case, queries)
+    assert CLOSE_LINK in page and HELD_BACK_HINT not in page
+    # The rule reads the step ups the page shows anyway: the lead's page costs nothing more.
+    assert queries[0] == queries[1]
+
+
+def test_the_case_page_offers_the_closure_of_a_level_without_authorisation_while_stepping_up(
+    practitioner, client
+):
+    case = _case(practitioner, 2)
+    pending_step_up(lead=practitioner, case=case)
+    page = _case_page(client, practitioner, case)
+    assert CLOSE_LINK in page and HELD_BACK_HINT not in page
+
+
 def test_the_closure_queue_costs_the_same_queries_for_one_or_many(
     practitioner, district_manager, client
 ):
