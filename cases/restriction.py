@@ -26,7 +26,7 @@ what is shown of a record already in reach.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -170,60 +170,99 @@ def shown_name(person: Person) -> str:
     return person.full_name
 
 
-def hidden_names(user, people: Iterable[Person], *, shown: Iterable[Person] = ()) -> dict[str, str]:
+def hidden_names(
+    user, people: Iterable[Person], *, shown: Iterable[Person] = ()
+) -> dict[str, str | None]:
     """{name: whom to contact} for the people hidden from `user`, for `redact` to hide in
     text: names written into a record when it was made ("Consent given by ...") and names
-    people typed into notes. Each hidden person's full name, and their last name alone
-    unless someone shown beside them - the others in `people`, or `shown` (a subject
-    access request's subject) - has it too: hiding that would take the shown person's
-    own name out of the text."""
+    people typed into notes ("Kai said he was scared").
+
+    Each hidden person's full name; their first name alone, unless someone shown beside
+    them (the others in `people`, or `shown`: a subject access request's subject) has the
+    same first name; and their last name alone, unless someone shown has the same last
+    name: hiding that would take the shown person's own name out of the text. When anyone is
+    hidden, the shown people's full names come too, mapped to None (left as written), so a
+    hidden person's single name never cuts a shown person's full name in two ("Ann Lee"
+    shown beside a hidden "Lee Smith"), which would also say what the hidden one is called.
+    """
     people = mask_people(user, people)
-    shown_last_names = {
-        p.last_name.strip().casefold()
-        for p in [*shown, *(p for p in people if not p.restriction.hidden)]
-    }
-    names: dict[str, str] = {}
+    shown = [*shown, *(p for p in people if not p.restriction.hidden)]
+    shown_first_names = {p.first_name.strip().casefold() for p in shown}
+    shown_last_names = {p.last_name.strip().casefold() for p in shown}
+    names: dict[str, str | None] = {}
     for person in people:
         if not person.restriction.hidden:
             continue
-        last_name = person.last_name.strip()
+        label = person.restriction.label
+        first_name, last_name = person.first_name.strip(), person.last_name.strip()
         if last_name and last_name.casefold() not in shown_last_names:
-            names[last_name] = person.restriction.label
-        if person.first_name.strip():  # no first name: the full name is the last name
-            names[person.full_name] = person.restriction.label
+            names[last_name] = label
+        if first_name and first_name.casefold() not in shown_first_names:
+            names[first_name] = label
+        if first_name:  # no first name: the full name is the last name
+            names[person.full_name] = label
+    if names:
+        hidden = {" ".join(name.split()).casefold() for name in names}
+        for person in shown:
+            full_name = " ".join(person.full_name.split())
+            if len(full_name.split()) > 1 and full_name.casefold() not in hidden:
+                names.setdefault(full_name, None)
     return names
 
 
-def redact(text: str, names: dict[str, str]) -> str:
-    """Each of `names` replaced as a whole word or words, whatever its case and however
-    the words are spaced: "ann  LEE" is Ann Lee, but "Ann Lee-Ward" and "Leeds" are not."""
-    if not text or not names:
-        return text
-    # Longest first, so a full name goes whole before its last name could match alone.
+def _name_pattern(name: str) -> str:
+    """A full name (two words or more) in any case, however spaced; a single word (a first
+    or last name alone) only written capitalised ("Green", "GREEN"), so the ordinary word
+    ("the green door") stays. A sentence that starts with the word ("Green paint on the
+    door") still loses it: the safe side."""
+    words = name.split()
+    if len(words) > 1:
+        return r"\s+".join(re.escape(word) for word in words)
+    first, upper = name[0], name[0].upper()
+    if len(upper) != 1 or upper == first.lower():  # no case to hold to ("'", a digit)
+        return re.escape(name)
+    return f"(?-i:{re.escape(upper)})" + re.escape(name[1:])
+
+
+def redactor(names: dict[str, str | None]) -> Callable[[str], str]:
+    """`redact` with its pattern compiled once, for many texts (a page of chronology)."""
+    if not names:
+        return lambda text: text
+    # Longest first, so a full name goes whole before a single word of it could match.
     ordered = sorted(names, key=len, reverse=True)
     pattern = re.compile(
         r"(?<![\w-])(?:"
-        + "|".join(
-            f"(?P<n{i}>" + r"\s+".join(re.escape(word) for word in name.split()) + ")"
-            for i, name in enumerate(ordered)
-        )
+        + "|".join(f"(?P<n{i}>{_name_pattern(name)})" for i, name in enumerate(ordered))
         + r")(?![\w-])",
         re.IGNORECASE,
     )
-    return pattern.sub(lambda found: names[ordered[int(found.lastgroup[1:])]], text)
+
+    def replace(found: re.Match) -> str:
+        label = names[ordered[int(found.lastgroup[1:])]]
+        return found.group() if label is None else label
+
+    return lambda text: pattern.sub(replace, text) if text else text
 
 
-def redact_entries(entries: Iterable, names: dict[str, str]) -> list:
+def redact(text: str, names: dict[str, str | None]) -> str:
+    """Each of `names` (see hidden_names) replaced as a whole word or words by its label,
+    or left as written when its label is None: "ann  LEE" is Ann Lee, "Ms Ann Lee" is Ms
+    and Ann Lee, but "Ann Lee-Ward" and "Leeds" are not Lee, and "green" is not Green."""
+    return redactor(names)(text)
+
+
+def redact_entries(entries: Iterable, names: dict[str, str | None]) -> list:
     """Chronology entries (not saved) with hidden people's names replaced in title and text,
     and in their corrections where the page read them (`correction_list`): a corrected note
     shows its corrections' text and reasons too."""
     entries = list(entries)
     if names:
+        redact_text = redactor(names)
         for entry in entries:
-            entry.title, entry.text = redact(entry.title, names), redact(entry.text, names)
+            entry.title, entry.text = redact_text(entry.title), redact_text(entry.text)
             for correction in getattr(entry, "correction_list", ()):
-                correction.text = redact(correction.text, names)
-                correction.reason = redact(correction.reason, names)
+                correction.text = redact_text(correction.text)
+                correction.reason = redact_text(correction.reason)
     return entries
 
 
