@@ -2,11 +2,12 @@
 (UK GDPR Article 15). Producing it is audited as an export."""
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Q
 
 from cases.models import ChronologyEntry, ConsentRecord, EarlyHelpCase, Person
-from cases.restriction import hidden_names, people_labels, redact, redact_entries
+from cases.restriction import hidden_names, people_labels, redact_entries, redactor
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 
@@ -17,14 +18,14 @@ def _value(value):
     return value
 
 
-def _redacted(value, names: dict[str, str]):
+def _redacted(value, redact: Callable[[str], str]):
     """Text anywhere in a JSON value (a change's from and to) with hidden names redacted."""
     if isinstance(value, str):
-        return redact(value, names)
+        return redact(value)
     if isinstance(value, list):
-        return [_redacted(item, names) for item in value]
+        return [_redacted(item, redact) for item in value]
     if isinstance(value, dict):
-        return {key: _redacted(item, names) for key, item in value.items()}
+        return {key: _redacted(item, redact) for key, item in value.items()}
     return value
 
 
@@ -62,6 +63,7 @@ def subject_access_data(person: Person, *, user) -> dict:
         shown=[person],
     )
     chronology = redact_entries(chronology, names)
+    redact = redactor(names)
     return {
         "person": {
             **{f.verbose_name: _value(getattr(person, f.attname)) for f in fields},
@@ -122,7 +124,7 @@ def subject_access_data(person: Person, *, user) -> dict:
                 "request": r.referral_id,
                 "received": _value(r.referral.received_at),
                 "name_as_given": r.full_name,
-                "worries": redact(r.referral.worries, names),
+                "worries": redact(r.referral.worries),
             }
             for r in ReferralPerson.objects.filter(person=person).select_related("referral")
         ],
@@ -130,8 +132,8 @@ def subject_access_data(person: Person, *, user) -> dict:
             {
                 "when": _value(c.changed_at),
                 "by": c.changed_by.full_name,
-                "summary": redact(c.summary, names),
-                "changes": _redacted(c.changes, names),
+                "summary": redact(c.summary),
+                "changes": _redacted(c.changes, redact),
             }
             for c in person.changes.select_related("changed_by")
         ],
