@@ -211,15 +211,17 @@ def hidden_names(
 
 
 def _name_pattern(name: str) -> str:
-    """A full name (two words or more) in any case, however spaced; a single word (a first
-    or last name alone) only written capitalised ("Green", "GREEN"), so the ordinary word
-    ("the green door") stays. A sentence that starts with the word ("Green paint on the
-    door") still loses it: the safe side."""
+    """A full name (two words or more) in any case, however spaced. A single word (a first
+    or last name alone) of letters only could be an ordinary word (Green, Rose, Will), so it
+    matches only written capitalised ("Green", "GREEN") and "the green door" stays; one with
+    a hyphen or apostrophe ("quennell-voss", "o'brien") is no ordinary word and matches in
+    any case. A sentence that starts with the ordinary word ("Green paint on the door")
+    still loses it: the safe side."""
     words = name.split()
     if len(words) > 1:
         return r"\s+".join(re.escape(word) for word in words)
     first, upper = name[0], name[0].upper()
-    if len(upper) != 1 or upper == first.lower():  # no case to hold to ("'", a digit)
+    if not name.isalpha() or len(upper) != 1 or upper == first.lower():
         return re.escape(name)
     return f"(?-i:{re.escape(upper)})" + re.escape(name[1:])
 

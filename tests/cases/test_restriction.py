@@ -57,6 +57,15 @@ def test_a_single_name_that_is_an_ordinary_word_is_redacted_only_when_capitalise
     assert redact("Green paint on the door.", names) == f"{LABEL} paint on the door."
 
 
+def test_a_hyphenated_or_apostrophised_single_name_is_no_ordinary_word_and_goes_in_any_case(
+    practitioner,
+):
+    names = hidden_names(practitioner, [_hidden("Ann-Marie", "O'Brien-Hale")])
+    assert redact("ann-marie rang; it was o'brien-hale.", names) == (
+        f"{LABEL} rang; it was {LABEL}."
+    )
+
+
 def test_a_full_name_is_redacted_whatever_its_case_and_spacing(practitioner):
     names = hidden_names(practitioner, [_hidden("Ann", "Lee")])
     assert redact("ann  LEE rang; later\nann\nlee came.", names) == (
