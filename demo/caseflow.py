@@ -2,8 +2,9 @@
 teams' allocation queues (some overdue for escalation, one with significant harm), one sent
 on to another team, step-up requests for social care (pending, accepted, declined), an
 assessment waiting for sign-off, a targeted case's closure awaiting the demo manager's
-authorisation, one withdrawn when social care accepted a step up, one the manager authorised
-and one the manager returned to the lead. Called by
+authorisation, one withdrawn when social care accepted a step up, one the manager authorised,
+one the manager returned to the lead, and one the demo practitioner cannot yet ask to close
+while her step up waits for social care. Called by
 demo/management/commands/load_demo_county.py."""
 
 import datetime
@@ -22,7 +23,6 @@ from cases.models import (
     Need,
     Person,
     StepUpSource,
-    StepUpStatus,
 )
 from demo import synthetic as demo
 from demo.casework import assessment_content, submitted_assessment
@@ -155,6 +155,7 @@ def load_demo_caseflow(rng: random.Random, today: datetime.date | None = None) -
     counts["closure_pending"] = _one_closure_awaiting_authorisation(today)
     counts["closure_withdrawn"] = _one_closure_withdrawn_by_a_step_up(today, social)
     counts.update(_closures_decided_by_the_manager(today))
+    counts["closure_held_back"] = _one_closure_held_back_by_a_step_up()
     return counts
 
 
@@ -221,14 +222,13 @@ def _one_level_change() -> int:
 
 def _closure_candidates(manager, districts=None):
     """Open targeted cases the demo manager (manager@demo.test) authorises the closure of,
-    each with its practitioner lead: none with a step up waiting for social care, since a
-    closure is not requested then (cases.services.closure_check)."""
+    each with its practitioner lead: none whose closure a step up waiting for social care
+    holds back, since a closure is not requested then (cases.services.closure_held_back_by)."""
     from cases.access import can_work_on_case, cases_visible_to, closure_needs_authorisation
 
     candidates = (
         cases_visible_to(manager)
         .filter(status=CaseStatus.OPEN, lead_professional__is_active=True)
-        .exclude(step_up_requests__status=StepUpStatus.PENDING)
         .select_related("lead_professional")
         .order_by("-opened_on", "pk")
     )
@@ -237,6 +237,8 @@ def _closure_candidates(manager, districts=None):
     for case in candidates[:50]:
         lead = case.lead_professional
         if lead.role != Role.PRACTITIONER or not closure_needs_authorisation(lead, case):
+            continue
+        if case_services.closure_held_back_by(case, lead, needs_authorisation=True):
             continue
         if can_work_on_case(lead, case):
             yield case, lead
@@ -286,6 +288,35 @@ def _one_closure_withdrawn_by_a_step_up(today, social) -> int:
             step=step, acting_user=social, social_care_team="Assessment and Intervention"
         )
         return 1
+    return 0
+
+
+def _one_closure_held_back_by_a_step_up() -> int:
+    """A targeted case the demo practitioner (practitioner@demo.test) leads, stepped up by
+    her and waiting for social care: its page says closure can be requested once social care
+    have decided, instead of offering it (cases.services.closure_held_back_by). After the
+    closures above, so they pick the same cases as before."""
+    from cases.access import closure_needs_authorisation
+
+    lead = User.objects.filter(email="practitioner@demo.test", is_active=True).first()
+    if lead is None:
+        return 0
+    cases = EarlyHelpCase.objects.filter(
+        lead_professional=lead,
+        status=CaseStatus.OPEN,
+        step_up_requests__isnull=True,
+        closure_requests__isnull=True,
+    ).order_by("pk")
+    for case in cases:
+        if closure_needs_authorisation(lead, case):
+            case_services.step_up(
+                case=case,
+                acting_user=lead,
+                reason="Mum told the school nurse that dad came back last night and threatened "
+                "her in front of the children; she does not feel safe at home.",
+                source=StepUpSource.CASE,
+            )
+            return 1
     return 0
 
 

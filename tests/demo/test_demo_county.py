@@ -68,6 +68,17 @@ def test_demo_county_holds_every_hand_over_state(db):
     assert returned.decided_by == manager and returned.case.status == CaseStatus.OPEN
     assert returned.return_reason
     assert returned.case.chronology.filter(title__contains="returned").exists()
+    from cases.services import closure_held_back_by
+
+    practitioner = User.objects.get(email="practitioner@demo.test")
+    held_back = [
+        case
+        for case in EarlyHelpCase.objects.filter(
+            lead_professional=practitioner, status=CaseStatus.OPEN
+        )
+        if closure_held_back_by(case, practitioner)
+    ]
+    assert held_back, "the demo practitioner can see a closure held back by a step up"
     import datetime
 
     overdue = overdue_for(manager, today=datetime.date(2026, 11, 2), kind=DeadlineKind.ALLOCATION)
