@@ -854,11 +854,19 @@ def decision_timeliness_for(scope: Scope, period: Period, *, live: bool | None =
 def caseload_for(scope: Scope, today: datetime.date, *, live: bool | None = None) -> dict:
     """The caseload dashboard's figures: from the summaries unless `live`. The drill-down
     lists behind them (cases_behind) are always live and scoped."""
+    return caseload_and_key_for(scope, today, live=live)[0]
+
+
+def caseload_and_key_for(
+    scope: Scope, today: datetime.date, *, live: bool | None = None
+) -> tuple[dict, str | None]:
+    """caseload_for, with the cache key of the figures (None when counted live or not kept):
+    what the dashboard keys its drawn charts by (summaries.figures.caseload_and_key)."""
     if _use_summaries(live):
         from reporting.summaries import figures
 
-        return figures.caseload(scope, today, DUE_SOON_WORKING_DAYS)
-    return caseload(scope.cases, scope.referrals, today)
+        return figures.caseload_and_key(scope, today, DUE_SOON_WORKING_DAYS)
+    return caseload(scope.cases, scope.referrals, today), None
 
 
 # --- The caseload dashboard -------------------------------------------------------------

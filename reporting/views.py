@@ -39,7 +39,9 @@ def dashboard(request):
     form, scope = _filters(request)
     period = form.period()
     as_at = indicators.summaries_as_at()
-    load = indicators.caseload_for(scope, timezone.localdate(), live=as_at is None)
+    load, figures_key = indicators.caseload_and_key_for(
+        scope, timezone.localdate(), live=as_at is None
+    )
     timely = indicators.decision_timeliness_for(scope, period, live=as_at is None)
     return render(
         request,
@@ -49,6 +51,7 @@ def dashboard(request):
             "scope": scope,
             "period": period,
             "summaries_as_at": as_at,
+            "figures_key": figures_key,
             **presenters.caseload_dashboard(scope, load, timely),
         },
     )

@@ -226,7 +226,10 @@ def _cached(scope, period, name: str, compute):
     """compute(), kept in the cache until the next rebuild. The figures read nothing but
     the summary tables, so between rebuilds they cannot change; when the cache is
     unreachable they are counted anyway."""
-    key = _cache_key(scope, period, name)
+    return _kept(_cache_key(scope, period, name), compute)
+
+
+def _kept(key: str | None, compute):
     if key is None:
         return compute()
     try:
@@ -462,13 +465,23 @@ def breakdowns(scope, period):
     return children_breakdowns(rows, age_band(period.end)[1], decile_rows)
 
 
-@_one_count
 def caseload(scope, today: datetime.date, due_soon_working_days: int) -> dict:
     """The caseload dashboard's figures, kept until the next rebuild or the next day (the
     deadlines are compared with today): a whole authority's chart of a thousand workers was
     counted again on every view."""
+    return caseload_and_key(scope, today, due_soon_working_days)[0]
+
+
+@_one_count
+def caseload_and_key(
+    scope, today: datetime.date, due_soon_working_days: int
+) -> tuple[dict, str | None]:
+    """caseload(), with the key it is kept under (None: not kept, counted each time). The
+    dashboard keeps its drawn charts under the same key, so they change exactly when the
+    figures do: a rebuild, a new day, a change to the user's districts, cases or filters."""
     soon = add_working_days(today, due_soon_working_days)
-    return _cached(scope, Period(today, soon), "caseload", lambda: _caseload(scope, today, soon))
+    key = _cache_key(scope, Period(today, soon), "caseload")
+    return _kept(key, lambda: _caseload(scope, today, soon)), key
 
 
 def _caseload(scope, today: datetime.date, soon: datetime.date) -> dict:

@@ -148,3 +148,31 @@ def test_the_dashboard_figures_are_kept_until_the_next_rebuild_or_day(
     counted = figures.caseload(scope, today, 10)
     next_week = figures.caseload(scope, today + datetime.timedelta(days=7), 10)
     assert counted["due_soon_until"] < next_week["due_soon_until"]  # another day: a new count
+
+
+def open_cases_charts(html: str) -> str:
+    charts = html.split('<h2 class="govuk-heading-l">Open cases</h2>')[1]
+    return charts.split("See the strategy indicators")[0]
+
+
+def test_the_dashboard_charts_change_when_the_managers_districts_do(
+    client, district_manager, practitioner, eh_team, other_district
+):
+    """The drawn charts are kept under their figures' key: a manager moved to another
+    district sees that district's charts on the next view, with no rebuild in between."""
+    elsewhere = factories.UserFactory(
+        full_name="Wren Elsewhere", agency=eh_team, districts=[other_district]
+    )
+    factories.open_case(lead=practitioner)
+    factories.open_case(lead=elsewhere)
+    tasks.refresh.apply()
+    client = signed_in(client, district_manager)
+    for _ in range(2):  # drawn, then kept
+        charts = open_cases_charts(client.get(reverse("dashboard")).content.decode())
+        assert "Priya Shah" in charts and "Amberford" in charts
+        assert "Wren Elsewhere" not in charts and "Brackenmoor" not in charts
+
+    district_manager.districts.set([other_district])
+    charts = open_cases_charts(client.get(reverse("dashboard")).content.decode())
+    assert "Wren Elsewhere" in charts and "Brackenmoor" in charts
+    assert "Priya Shah" not in charts
