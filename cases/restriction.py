@@ -177,10 +177,10 @@ def hidden_names(
     text: names written into a record when it was made ("Consent given by ...") and names
     people typed into notes ("Kai said he was scared").
 
-    Each hidden person's full name; their first name alone, unless someone shown beside
+    Each hidden person's full name; their last name alone, unless someone shown beside
     them (the others in `people`, or `shown`: a subject access request's subject) has the
-    same first name; and their last name alone, unless someone shown has the same last
-    name: hiding that would take the shown person's own name out of the text. When anyone is
+    same last name: hiding that would take the shown person's own name out of the text;
+    and their first name alone (a FirstName), on the same condition. When anyone is
     hidden, the shown people's full names come too, mapped to None (left as written), so a
     hidden person's single name never cuts a shown person's full name in two ("Ann Lee"
     shown beside a hidden "Lee Smith"), which would also say what the hidden one is called.
@@ -196,9 +196,10 @@ def hidden_names(
         label = person.restriction.label
         first_name, last_name = person.first_name.strip(), person.last_name.strip()
         if last_name and last_name.casefold() not in shown_last_names:
-            names[last_name] = label
+            names.pop(last_name, None)  # a last name matches in any case, even if a
+            names[last_name] = label  # hidden first name is written the same
         if first_name and first_name.casefold() not in shown_first_names:
-            names[first_name] = label
+            names.setdefault(FirstName(first_name), label)
         if first_name:  # no first name: the full name is the last name
             names[person.full_name] = label
     if names:
@@ -210,15 +211,18 @@ def hidden_names(
     return names
 
 
+class FirstName(str):
+    """A hidden person's first name alone, in hidden_names. Many first names are ordinary
+    words (Will, May, Grace, Rose), so one of letters only matches only written capitalised
+    ("Will", "WILL"), and "she will call" stays; one with a hyphen or apostrophe
+    ("ann-marie") is no ordinary word and matches in any case. A sentence that starts with
+    the ordinary word ("Will you call") still loses it: the safe side. Full names and last
+    names match in any case, as before first names were hidden alone."""
+
+
 def _name_pattern(name: str) -> str:
-    """A full name (two words or more) in any case, however spaced. A single word (a first
-    or last name alone) of letters only could be an ordinary word (Green, Rose, Will), so it
-    matches only written capitalised ("Green", "GREEN") and "the green door" stays; one with
-    a hyphen or apostrophe ("quennell-voss", "o'brien") is no ordinary word and matches in
-    any case. A sentence that starts with the ordinary word ("Green paint on the door")
-    still loses it: the safe side."""
     words = name.split()
-    if len(words) > 1:
+    if not isinstance(name, FirstName) or len(words) > 1:
         return r"\s+".join(re.escape(word) for word in words)
     first, upper = name[0], name[0].upper()
     if not name.isalpha() or len(upper) != 1 or upper == first.lower():
@@ -249,7 +253,8 @@ def redactor(names: dict[str, str | None]) -> Callable[[str], str]:
 def redact(text: str, names: dict[str, str | None]) -> str:
     """Each of `names` (see hidden_names) replaced as a whole word or words by its label,
     or left as written when its label is None: "ann  LEE" is Ann Lee, "Ms Ann Lee" is Ms
-    and Ann Lee, but "Ann Lee-Ward" and "Leeds" are not Lee, and "green" is not Green."""
+    and Ann Lee, but "Ann Lee-Ward" and "Leeds" are not Lee, and "will" is not the first
+    name Will (FirstName)."""
     return redactor(names)(text)
 
 
