@@ -19,19 +19,41 @@ from assessments.models import (
 )
 from cases import access
 from cases.models import EarlyHelpCase
+from earlyhelp.compiled import STAND_IN, CompiledRead
 from earlyhelp.wording import term
 from partners import doors
+
+# The case page's reads, compiled once per process (earlyhelp/compiled.py): building each
+# query took longer than PostgreSQL took to answer it.
+_ASSESSMENT = CompiledRead(
+    lambda case_id: Assessment.objects.filter(case_id=case_id).order_by("pk")[:1],
+    case_id=STAND_IN,
+)
+_PLAN = CompiledRead(
+    lambda case_id: (
+        FamilyPlan.objects.filter(case_id=case_id)
+        .annotate(current_outcomes=Count("outcomes", filter=Q(outcomes__removed_on__isnull=True)))
+        .order_by("pk")[:1]
+    ),
+    case_id=STAND_IN,
+)
+_MEETINGS = CompiledRead(
+    lambda case_id: TafMeeting.objects.filter(case_id=case_id), case_id=STAND_IN
+)
 
 
 def assessment_for(case: EarlyHelpCase, *, summary: bool = False) -> Assessment | None:
     """The case's assessment with its needs, versions and sign-off decisions; `summary`:
     the assessment alone (the case page shows its version, status and due date)."""
-    assessments = Assessment.objects.filter(case=case)
-    if not summary:
-        assessments = assessments.select_related("last_saved_by", "submitted_by").prefetch_related(
-            "needs", "versions__signed_off_by", "decisions__decided_by"
+    if summary:
+        assessment = _ASSESSMENT.first(case_id=case.pk)
+    else:
+        assessment = (
+            Assessment.objects.filter(case=case)
+            .select_related("last_saved_by", "submitted_by")
+            .prefetch_related("needs", "versions__signed_off_by", "decisions__decided_by")
+            .first()
         )
-    assessment = assessments.first()
     if assessment is not None:
         assessment.case = case  # the case the caller holds, not a second read of it
     return assessment
@@ -87,20 +109,23 @@ def plan_summary_for(case: EarlyHelpCase) -> FamilyPlan | None:
     (`current_outcomes`) and the actions still to do on them with their owners
     (`open_actions`, in the plan's order: by outcome, then by due date). Two queries,
     where the plan with its outcomes and their actions prefetched took three."""
-    plan = (
-        FamilyPlan.objects.filter(case=case)
-        .annotate(current_outcomes=Count("outcomes", filter=Q(outcomes__removed_on__isnull=True)))
-        .first()
-    )
+    plan = _PLAN.first(case_id=case.pk)
     if plan is not None:
-        plan.open_actions = list(
-            PlanAction.objects.filter(
-                outcome__plan=plan, outcome__removed_on__isnull=True, status__in=OPEN_ACTIONS
-            )
-            .select_related("owner_member__user")
-            .order_by("outcome__priority", "outcome__pk", "due_on", "pk")
-        )
+        plan.case = case
+        plan.open_actions = _OPEN_ACTIONS.rows(plan_id=plan.pk)
     return plan
+
+
+_OPEN_ACTIONS = CompiledRead(
+    lambda plan_id: (
+        PlanAction.objects.filter(
+            outcome__plan_id=plan_id, outcome__removed_on__isnull=True, status__in=OPEN_ACTIONS
+        )
+        .select_related("owner_member__user")
+        .order_by("outcome__priority", "outcome__pk", "due_on", "pk")
+    ),
+    plan_id=STAND_IN,
+)
 
 
 def _progress_qs():
@@ -111,12 +136,13 @@ def _progress_qs():
 
 def meetings_for(case: EarlyHelpCase, *, summary: bool = False) -> list[TafMeeting]:
     """The case's meetings with attendance and progress; `summary`: the meetings alone."""
-    meetings = TafMeeting.objects.filter(case=case)
-    if not summary:
-        meetings = meetings.select_related("recorded_by").prefetch_related(
-            "attendance", "progress__outcome"
-        )
-    return list(meetings)
+    if summary:
+        return _MEETINGS.rows(case_id=case.pk)
+    return list(
+        TafMeeting.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related("attendance", "progress__outcome")
+    )
 
 
 def due_next(

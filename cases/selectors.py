@@ -1,5 +1,6 @@
 """Reads for the casework pages. Always start from the user's scope (cases/access.py)."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Least
@@ -16,6 +17,7 @@ from cases.models import (
     Person,
     TeamAroundFamilyMember,
 )
+from earlyhelp.compiled import STAND_IN, CompiledRead
 from partners import doors
 from partners.models import Agency, User
 
@@ -90,8 +92,6 @@ def case_page_annotations() -> dict:
     the case's children, and whether it has any of the lists most cases never have (no
     consent decisions, steps up or down, closure requests, step-up requests), so the page
     reads those only when there is something to show."""
-    from django.contrib.postgres.expressions import ArraySubquery
-
     from cases.models import ClosureRequest, NoConsentDecision, StepEvent, StepUpRequest
 
     def on_this_case(model):
@@ -129,10 +129,23 @@ def chronology_for(case: EarlyHelpCase, *, kind: str = "") -> QuerySet[Chronolog
     return entries
 
 
+# The case page's reads of a case's lists, compiled once per process (earlyhelp/compiled.py):
+# building each query took longer than PostgreSQL took to answer it.
+_FAMILY_MEMBERS = CompiledRead(
+    lambda family_id: (
+        FamilyMembership.objects.filter(family_id=family_id)
+        .select_related("person")
+        .order_by("relationship", "person__pk")
+    ),
+    family_id=STAND_IN,
+)
+
+
 def family_members(case: EarlyHelpCase) -> list[FamilyMembership]:
-    return list(
-        case.family.memberships.select_related("person").order_by("relationship", "person__pk")
-    )
+    members = _FAMILY_MEMBERS.rows(family_id=case.family_id)
+    for member in members:
+        member.family = case.family  # the family the case holds, not a read for each
+    return members
 
 
 def adults_and_young_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
@@ -151,18 +164,27 @@ def adults_and_young_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
     return people
 
 
-def consents_for(case: EarlyHelpCase) -> list[ConsentRecord]:
-    """The case's consents, each with the names of the agencies it shares with
-    (`shared_with_names`, in the agencies' order), read in the same query."""
-    from django.contrib.postgres.expressions import ArraySubquery
-
-    return list(
-        case.consents.select_related("given_by", "recorded_by").annotate(
+_CONSENTS = CompiledRead(
+    lambda case_id: (
+        ConsentRecord.objects.filter(case_id=case_id)
+        .select_related("given_by", "recorded_by")
+        .annotate(
             shared_with_names=ArraySubquery(
                 Agency.objects.filter(consents=OuterRef("pk")).values("name")
             )
         )
-    )
+    ),
+    case_id=STAND_IN,
+)
+
+
+def consents_for(case: EarlyHelpCase) -> list[ConsentRecord]:
+    """The case's consents, each with the names of the agencies it shares with
+    (`shared_with_names`, in the agencies' order), read in the same query."""
+    consents = _CONSENTS.rows(case_id=case.pk)
+    for consent in consents:
+        consent.case = case
+    return consents
 
 
 def consented_agencies(case: EarlyHelpCase) -> QuerySet[Agency]:
@@ -182,11 +204,21 @@ def taf_members_without_email(case: EarlyHelpCase) -> list[str]:
     ]
 
 
+_CURRENT_TAF = CompiledRead(
+    lambda case_id: TeamAroundFamilyMember.objects.filter(
+        case_id=case_id, left_on__isnull=True
+    ).select_related("user", "agency"),
+    case_id=STAND_IN,
+)
+
+
 def taf_members_for(case: EarlyHelpCase, *, current_only: bool = True):
-    members = case.taf_members.select_related("user", "agency")
-    if current_only:
-        members = members.filter(left_on__isnull=True)
-    return list(members)
+    if not current_only:
+        return list(case.taf_members.select_related("user", "agency"))
+    members = _CURRENT_TAF.rows(case_id=case.pk)
+    for member in members:
+        member.case = case
+    return members
 
 
 def users_who_may_join(case: EarlyHelpCase) -> QuerySet[User]:

@@ -22,6 +22,9 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 
+# A stand-in for an id: no row has it, and it fits a 32-bit id column.
+STAND_IN = -918273640
+
 
 @dataclass(frozen=True)
 class _Compiled:

@@ -17,13 +17,23 @@ from django.db.models.functions import Cast, Coalesce
 
 from cases.access import cases_visible_to, get_in_scope
 from cases.models import CaseStatus, EarlyHelpCase
+from earlyhelp.compiled import STAND_IN, CompiledRead
 from oversight import conf
 from oversight.access import keeps_consultation_log, reads_district_consultations
 from oversight.models import Consultation, ConsultationOutcome, Supervision
 
+# Compiled once per process (earlyhelp/compiled.py): every view of a case page reads it.
+_SUPERVISIONS = CompiledRead(
+    lambda case_id: Supervision.objects.filter(case_id=case_id).select_related("recorded_by"),
+    case_id=STAND_IN,
+)
+
 
 def supervisions_for(case: EarlyHelpCase) -> list[Supervision]:
-    return list(case.supervisions.select_related("recorded_by"))
+    records = _SUPERVISIONS.rows(case_id=case.pk)
+    for record in records:
+        record.case = case
+    return records
 
 
 def _latest(field: str):

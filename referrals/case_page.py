@@ -9,6 +9,7 @@ from django.db.models import OuterRef
 
 from cases.case_page import Story
 from cases.models import Need
+from earlyhelp.compiled import STAND_IN, CompiledRead
 from referrals.models import Referral
 
 # What the section shows of each request (referrals/includes/case_requests.html): a request
@@ -30,9 +31,10 @@ _SHOWN = (
 )
 
 
-def case_page_section(case, user, today) -> dict:
-    requests = list(
-        Referral.objects.filter(case=case)
+# Compiled once per process (earlyhelp/compiled.py): every view of a case page reads it.
+_CASE_REQUESTS = CompiledRead(
+    lambda case_id: (
+        Referral.objects.filter(case_id=case_id)
         .select_related("decision__decided_by", "referrer_agency")
         .only(*_SHOWN)
         .annotate(
@@ -40,8 +42,13 @@ def case_page_section(case, user, today) -> dict:
             need_labels=ArraySubquery(Need.objects.filter(referrals=OuterRef("pk")).values("label"))
         )
         .order_by("received_at", "pk")
-    )
-    return {"case_requests": requests}
+    ),
+    case_id=STAND_IN,
+)
+
+
+def case_page_section(case, user, today) -> dict:
+    return {"case_requests": _CASE_REQUESTS.rows(case_id=case.pk)}
 
 
 def case_stories(case) -> list[Story]:
