@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.lookups import Lookup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,11 +42,13 @@ from assessments.models import (
     TafMeeting,
 )
 from cases.access import (
+    VisibleCasesRead,
     cases_in_scope,
     cases_visible_to,
     closures_awaiting_authorisation_for,
 )
 from cases.models import CaseStatus, EarlyHelpCase, LeadProfessionalHandover
+from earlyhelp.compiled import STAND_IN, CompiledRead
 from earlyhelp.working_days import add_working_days, working_days_between
 from oversight import selectors as oversight
 from oversight.models import Consultation
@@ -205,10 +216,6 @@ class Reads:
         return cases_visible_to(self.user)
 
     @cached_property
-    def open_visible(self) -> QuerySet[EarlyHelpCase]:
-        return self.visible.filter(status=CaseStatus.OPEN)
-
-    @cached_property
     def open_ids(self) -> list[int]:
         return _open_ids_visible_to(self.user, self.visible)
 
@@ -252,22 +259,148 @@ def _with_families(items: list[TrayItem]) -> list[TrayItem]:
 
 # --- practitioner / lead professional ---------------------------------------------------
 
+# The lead's reads are compiled once per process (earlyhelp/compiled.py): building and
+# compiling their querysets (the user's case scope in three of them) took several times
+# what PostgreSQL took to answer them. Stand-ins: the led cases' ids, the user and a day.
+_IDS = [STAND_IN - 10]
+_USER = STAND_IN - 11
+_DAY = datetime.date(1, 1, 1)
 
-def lead_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
-    # The cases I lead, once, with their family names and whether a request behind them
-    # raised possible significant harm: each kind below is then a plain indexed IN list
-    # of case ids, without re-running the scope's UNION, joining the family or asking the
-    # requests again (a practitioner leads tens of cases, not thousands).
-    led_cases = {
-        pk: (family, harm)
-        for pk, family, harm in reads.open_visible.filter(lead_professional_id=user.pk)
+
+class _OneOf(Lookup):
+    """`column = ANY(ids)`: the ids as one array parameter, so one compiled read takes any
+    number of them (PostgreSQL plans `IN (...)` as the same `= ANY`)."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False  # a list of ids, passed whole
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def _one_of(column: str, ids) -> _OneOf:
+    return _OneOf(F(column), ids)
+
+
+# The cases I lead, with their family names and whether a request behind them raised
+# possible significant harm.
+_LED_CASES = VisibleCasesRead(
+    lambda cases, user_id: (
+        cases.filter(status=CaseStatus.OPEN)
+        .filter(lead_professional_id=user_id)
         .annotate(harm=_harm())
         .values_list("pk", "family__name", "harm")[: LIMIT * 5]
-    }
+    )
+)
+
+_UNASSESSED = CompiledRead(
+    lambda ids: (
+        EarlyHelpCase.objects.filter(_one_of("pk", ids))
+        .filter(assessment__isnull=True)
+        .values_list("pk", "opened_on")
+        .order_by("opened_on")[:LIMIT]
+    ),
+    ids=_IDS,
+)
+
+_DRAFTS = CompiledRead(
+    lambda ids: (
+        Assessment.objects.filter(_one_of("case_id", ids), status=AssessmentStatus.DRAFT)
+        .annotate(
+            was_returned=Exists(
+                SignOffDecision.objects.filter(
+                    assessment_id=OuterRef("pk"),
+                    version_number=OuterRef("version_number"),
+                    outcome=SignOffDecision.Outcome.RETURNED,
+                )
+            )
+        )
+        .values_list("case_id", "due_on", "was_returned")
+        .order_by("due_on")[:LIMIT]
+    ),
+    ids=_IDS,
+)
+
+_PLANS_TO_AGREE = CompiledRead(
+    lambda ids: (
+        FamilyPlan.objects.filter(_one_of("case_id", ids), agreed_on__isnull=True)
+        .values_list("case_id", "first_taf_due_on")
+        .order_by("first_taf_due_on")[:LIMIT]
+    ),
+    ids=_IDS,
+)
+
+_MEETINGS = CompiledRead(
+    lambda ids, horizon: (
+        TafMeeting.objects.filter(
+            _one_of("case_id", ids), status=MeetingStatus.SCHEDULED, scheduled_for__lte=horizon
+        )
+        .values_list("pk", "case_id", "scheduled_for", "starts_at")
+        .order_by("scheduled_for")[:LIMIT]
+    ),
+    ids=_IDS,
+    horizon=_DAY,
+)
+
+_REVIEWS = CompiledRead(
+    lambda ids, today: (
+        casework.overdue_reviews(TafMeeting.objects.filter(_one_of("case_id", ids)), today)
+        .filter(
+            ~Exists(
+                TafMeeting.objects.filter(
+                    case_id=OuterRef("case_id"), status=MeetingStatus.SCHEDULED
+                )
+            )
+        )
+        .values_list("case_id", "next_review_on")
+        .order_by("next_review_on")[:LIMIT]
+    ),
+    ids=_IDS,
+    today=_DAY,
+)
+
+# Consent to renew by `given_by` (the horizon less the renewal period), or none recorded.
+_CONSENTS = CompiledRead(
+    lambda ids, given_by: (
+        EarlyHelpCase.objects.filter(_one_of("pk", ids))
+        .annotate(
+            given=Max(
+                "consents__given_on",
+                filter=Q(consents__withdrawn_on__isnull=True, consents__to_assessment=True),
+            ),
+        )
+        .filter(Q(given__isnull=True) | Q(given__lte=given_by))
+        .values_list("pk", "opened_on", "given")
+        .order_by("opened_on")[:LIMIT]
+    ),
+    ids=_IDS,
+    given_by=_DAY,
+)
+
+_HANDOVERS = CompiledRead(
+    lambda ids, user_id, since: (
+        LeadProfessionalHandover.objects.filter(
+            _one_of("case_id", ids), to_user_id=user_id, handed_over_on__gte=since
+        )
+        .values_list("case_id", "handed_over_on", "from_user__full_name")
+        .order_by("-handed_over_on")[:LIMIT]
+    ),
+    ids=_IDS,
+    user_id=_USER,
+    since=_DAY,
+)
+
+
+def lead_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
+    # The cases I lead, once: each kind below is then a plain indexed list of case ids,
+    # without re-running the scope's UNION, joining the family or asking the requests
+    # again (a practitioner leads tens of cases, not thousands).
+    led_cases = {pk: (family, harm) for pk, family, harm in _LED_CASES.rows(user)}
     if not led_cases:  # a manager leading nothing: only actions owned, contributions asked
         return [*_action_items(user, today, reads), *_contribution_items(user, today, reads)]
     led_ids = list(led_cases)
-    led = EarlyHelpCase.objects.filter(pk__in=led_ids)
     horizon = add_working_days(today, LOOK_AHEAD_WORKING_DAYS)
     items: list[TrayItem] = []
     link = reads.link
@@ -278,81 +411,33 @@ def lead_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
             _case_item(reads, kind, due, today, case_id, family, url=url, detail=detail, harm=harm)
         )
 
-    for pk, opened in (
-        led.filter(assessment__isnull=True)
-        .values_list("pk", "opened_on")
-        .order_by("opened_on")[:LIMIT]
-    ):
+    for pk, opened in _UNASSESSED.rows(ids=led_ids):
         add(TrayKind.ASSESSMENT_START, casework.assessment_due_on(opened), pk, reads.case_url(pk))
 
-    returned = SignOffDecision.objects.filter(
-        assessment_id=OuterRef("pk"),
-        version_number=OuterRef("version_number"),
-        outcome=SignOffDecision.Outcome.RETURNED,
-    )
-    for case_id, due, was_returned in (
-        Assessment.objects.filter(case_id__in=led_ids, status=AssessmentStatus.DRAFT)
-        .annotate(was_returned=Exists(returned))
-        .values_list("case_id", "due_on", "was_returned")
-        .order_by("due_on")[:LIMIT]
-    ):
+    for case_id, due, was_returned in _DRAFTS.rows(ids=led_ids):
         kind = TrayKind.ASSESSMENT_CORRECT if was_returned else TrayKind.ASSESSMENT_SUBMIT
         add(kind, due, case_id, link("edit_assessment", case_id))
 
-    for case_id, due in (
-        FamilyPlan.objects.filter(case_id__in=led_ids, agreed_on__isnull=True)
-        .values_list("case_id", "first_taf_due_on")
-        .order_by("first_taf_due_on")[:LIMIT]
-    ):
+    for case_id, due in _PLANS_TO_AGREE.rows(ids=led_ids):
         add(TrayKind.FIRST_TAF, due, case_id, link("family_plan", case_id))
 
-    for pk, case_id, due, starts in (
-        TafMeeting.objects.filter(
-            case_id__in=led_ids, status=MeetingStatus.SCHEDULED, scheduled_for__lte=horizon
-        )
-        .values_list("pk", "case_id", "scheduled_for", "starts_at")
-        .order_by("scheduled_for")[:LIMIT]
-    ):
+    for pk, case_id, due, starts in _MEETINGS.rows(ids=led_ids, horizon=horizon):
         url = link("taf_meeting_detail", case_id, pk)
         add(TrayKind.MEETING, due, case_id, url, f"{starts:%H:%M}" if starts else "")
 
-    scheduled = TafMeeting.objects.filter(
-        case_id=OuterRef("case_id"), status=MeetingStatus.SCHEDULED
-    )
-    for case_id, due in (
-        casework.overdue_reviews(TafMeeting.objects.filter(case_id__in=led_ids), today)
-        .filter(~Exists(scheduled))
-        .values_list("case_id", "next_review_on")
-        .order_by("next_review_on")[:LIMIT]
-    ):
+    for case_id, due in _REVIEWS.rows(ids=led_ids, today=today):
         add(TrayKind.REVIEW, due, case_id, link("schedule_taf_meeting", case_id))
 
     items.extend(_action_items(user, today, reads))
 
     renew = datetime.timedelta(days=consent_renewal_days())
-    for pk, opened, given in (
-        led.annotate(
-            given=Max(
-                "consents__given_on",
-                filter=Q(consents__withdrawn_on__isnull=True, consents__to_assessment=True),
-            ),
-        )
-        .filter(Q(given__isnull=True) | Q(given__lte=horizon - renew))
-        .values_list("pk", "opened_on", "given")
-        .order_by("opened_on")[:LIMIT]
-    ):
+    for pk, opened, given in _CONSENTS.rows(ids=led_ids, given_by=horizon - renew):
         due = given + renew if given else add_working_days(opened, 5)
         detail = "Consent to renew" if given else "No consent recorded"
         add(TrayKind.CONSENT, due, pk, link("record_consent", pk), detail)
 
     since = today - datetime.timedelta(days=28)
-    for case_id, handed, from_name in (
-        LeadProfessionalHandover.objects.filter(
-            to_user_id=user.pk, case_id__in=led_ids, handed_over_on__gte=since
-        )
-        .values_list("case_id", "handed_over_on", "from_user__full_name")
-        .order_by("-handed_over_on")[:LIMIT]
-    ):
+    for case_id, handed, from_name in _HANDOVERS.rows(ids=led_ids, user_id=user.pk, since=since):
         add(
             TrayKind.HANDOVER,
             add_working_days(handed, 5),
@@ -365,8 +450,24 @@ def lead_items(user, today: datetime.date, reads: Reads) -> list[TrayItem]:
     return items
 
 
+# Plan actions the user owns as a TAF member, on open cases they may read.
+_ACTIONS = VisibleCasesRead(
+    lambda cases, user_id: (
+        PlanAction.objects.filter(
+            owner_member__user_id=user_id,
+            owner_member__left_on__isnull=True,
+            status__in=OPEN_ACTION_STATUSES,
+            outcome__removed_on__isnull=True,
+            outcome__plan__case__in=cases.filter(status=CaseStatus.OPEN),
+        )
+        .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
+        .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
+        .order_by("due_on")[:LIMIT]
+    )
+)
+
+
 def _action_items(user, today, reads: Reads) -> list[TrayItem]:
-    """Plan actions the user owns as a TAF member, on open cases they may read."""
     return [
         _case_item(
             reads,
@@ -379,19 +480,28 @@ def _action_items(user, today, reads: Reads) -> list[TrayItem]:
             detail=what[:120],
             harm=harm,
         )
-        for case_id, due, family, harm, what in (
-            PlanAction.objects.filter(
-                owner_member__user_id=user.pk,
-                owner_member__left_on__isnull=True,
-                status__in=OPEN_ACTION_STATUSES,
-                outcome__removed_on__isnull=True,
-                outcome__plan__case__in=reads.open_visible,
-            )
-            .annotate(case_id=F("outcome__plan__case_id"), harm=_harm("outcome__plan__case_id"))
-            .values_list("case_id", "due_on", "outcome__plan__case__family__name", "harm", "what")
-            .order_by("due_on")[:LIMIT]
-        )
+        for case_id, due, family, harm, what in _ACTIONS.rows(user)
     ]
+
+
+# Draft assessments the user was asked to contribute to, on open cases they may read.
+_CONTRIBUTIONS = VisibleCasesRead(
+    lambda cases, user_id: (
+        AssessmentContributor.objects.filter(
+            user_id=user_id,
+            ended_at__isnull=True,
+            assessment__status=AssessmentStatus.DRAFT,
+            assessment__case__in=cases.filter(status=CaseStatus.OPEN),
+        )
+        .values_list(
+            "assessment__case_id",
+            "assessment__due_on",
+            "assessment__case__family__name",
+            "invited_by__full_name",
+        )
+        .order_by("assessment__due_on")[:LIMIT]
+    )
+)
 
 
 def _contribution_items(user, today, reads: Reads) -> list[TrayItem]:
@@ -406,19 +516,7 @@ def _contribution_items(user, today, reads: Reads) -> list[TrayItem]:
             url=reads.link("edit_assessment", case_id),
             detail=f"Invited by {invited_by}",
         )
-        for case_id, due, family, invited_by in AssessmentContributor.objects.filter(
-            user_id=user.pk,
-            ended_at__isnull=True,
-            assessment__status=AssessmentStatus.DRAFT,
-            assessment__case__in=reads.open_visible,
-        )
-        .values_list(
-            "assessment__case_id",
-            "assessment__due_on",
-            "assessment__case__family__name",
-            "invited_by__full_name",
-        )
-        .order_by("assessment__due_on")[:LIMIT]
+        for case_id, due, family, invited_by in _CONTRIBUTIONS.rows(user)
     ]
 
 
