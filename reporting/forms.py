@@ -74,11 +74,18 @@ class ReportFilterForm(forms.Form):
         messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
     )
 
-    def __init__(self, *args, districts, agencies, today=None, **kwargs):
+    def __init__(self, *args, districts, agencies, options=None, today=None, **kwargs):
+        """`districts`, `agencies`: what may be chosen; `options`: their (id, name) rows,
+        districts then agencies, drawn instead of a model per option (None: drawn from the
+        querysets)."""
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["district"].queryset = districts
         self.fields["agency"].queryset = agencies
+        if options is not None:
+            for name, rows in zip(("district", "agency"), options, strict=True):
+                field = self.fields[name]
+                field.widget.choices = [("", field.empty_label), *rows]
         self.fields["quarter"].choices = [("", "This quarter so far")] + quarter_choices(self.today)
 
     def clean(self):

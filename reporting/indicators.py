@@ -869,6 +869,22 @@ def caseload_and_key_for(
     return caseload(scope.cases, scope.referrals, today), None
 
 
+def dashboard_for(
+    scope: Scope, period: Period, today: datetime.date, *, live: bool | None = None
+) -> tuple[dict, str | None, dict]:
+    """The caseload dashboard's figures: caseload_and_key_for and decision_timeliness_for,
+    as (caseload, key, timeliness)."""
+    if _use_summaries(live):
+        from reporting.summaries import figures
+
+        return figures.dashboard(scope, period, today, DUE_SOON_WORKING_DAYS)
+    return (
+        caseload(scope.cases, scope.referrals, today),
+        None,
+        decision_timeliness(scope.referrals, period),
+    )
+
+
 # --- The caseload dashboard -------------------------------------------------------------
 
 

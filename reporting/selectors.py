@@ -18,12 +18,15 @@ manager's scope simply gives no cases.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
 from cases.access import cases_visible_to
 from cases.models import EarlyHelpCase
+from earlyhelp.compiled import CompiledRead
 from partners.models import Agency, District
 from reporting.access import sees_figures_only
 
@@ -82,10 +85,12 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
 
 @dataclass
 class Scope:
-    """The records a set of figures counts, and how the figures may be shown."""
+    """The records a set of figures counts, and how the figures may be shown. The scoped
+    querysets are built when first asked for: figures from the summaries apply the user's
+    rules to their own copies and never need them."""
 
-    cases: QuerySet
-    referrals: QuerySet
+    build_cases: Callable[[], QuerySet]
+    build_referrals: Callable[[], QuerySet]
     aggregate_only: bool
     district: District | None = None
     agency: Agency | None = None
@@ -93,6 +98,14 @@ class Scope:
     districts: list = field(default_factory=list)
     agencies: list = field(default_factory=list)
     user: object = None  # whose scope (the summaries apply the same rules to their copies)
+
+    @cached_property
+    def cases(self) -> QuerySet:
+        return self.build_cases()
+
+    @cached_property
+    def referrals(self) -> QuerySet:
+        return self.build_referrals()
 
     @property
     def suppress(self) -> bool:
@@ -120,27 +133,30 @@ def reporting_scope_for(
 ) -> Scope:
     """The scope of `user`'s figures, narrowed by the optional filters."""
     aggregate_only = sees_figures_only(user)
-    if aggregate_only:
-        cases = EarlyHelpCase.objects.all()
-        referrals = _all_referrals()
-        description = "the whole authority"
-    else:
-        cases = cases_visible_to(user)
-        referrals = _referrals_visible_to(user)
-        description = "the cases you can see"
-    if district is not None:
-        cases = cases.filter(district=district)
-        referrals = referrals.filter(district=district)
-    if agency is not None:
-        cases = cases.filter(lead_agency=agency)
-        referrals = referrals.filter(decision__allocated_agency=agency)
+
+    def cases() -> QuerySet:
+        cases = EarlyHelpCase.objects.all() if aggregate_only else cases_visible_to(user)
+        if district is not None:
+            cases = cases.filter(district=district)
+        if agency is not None:
+            cases = cases.filter(lead_agency=agency)
+        return cases
+
+    def referrals() -> QuerySet:
+        referrals = _all_referrals() if aggregate_only else _referrals_visible_to(user)
+        if district is not None:
+            referrals = referrals.filter(district=district)
+        if agency is not None:
+            referrals = referrals.filter(decision__allocated_agency=agency)
+        return referrals
+
     return Scope(
-        cases=cases,
-        referrals=referrals,
+        build_cases=cases,
+        build_referrals=referrals,
         aggregate_only=aggregate_only,
         district=district,
         agency=agency,
-        description=description,
+        description="the whole authority" if aggregate_only else "the cases you can see",
         user=user,
     )
 
@@ -149,11 +165,45 @@ def filter_choices_for(user) -> tuple[QuerySet, QuerySet]:
     """Districts and agencies a user may filter by: their own places for managers and
     consultants; all for aggregate-only viewers."""
     if sees_figures_only(user):
-        return District.objects.all(), Agency.objects.filter(active=True)
+        return _all_places()
+    return _places_of(user.pk, user.agency_id)
+
+
+def _all_places() -> tuple[QuerySet, QuerySet]:
+    return District.objects.all(), Agency.objects.filter(active=True)
+
+
+def _places_of(user_id, agency_id) -> tuple[QuerySet, QuerySet]:
     # From the user's place, not from their cases: a filter only narrows the scope, and
     # reading every case in a county to build two drop-downs costs more than the page.
-    districts = District.objects.filter(Q(staff=user) | Q(agencies=user.agency_id))
+    districts = District.objects.filter(Q(staff=user_id) | Q(agencies=agency_id))
     agencies = Agency.objects.filter(
-        Q(districts__in=user.districts.values("pk")) | Q(pk=user.agency_id)
+        Q(districts__in=District.objects.filter(staff=user_id).values("pk")) | Q(pk=agency_id)
     )
     return districts.distinct(), agencies.distinct()
+
+
+def _options(places: QuerySet) -> QuerySet:
+    """A filter's options as (id, name) rows, in the queryset's order (a place's name is
+    what its option shows)."""
+    return places.values_list("pk", "name")
+
+
+_STAND_INS = {"user_id": -918273661, "agency_id": -918273662}
+_ALL_OPTIONS = tuple(CompiledRead(lambda i=i: _options(_all_places()[i])) for i in (0, 1))
+_OPTIONS = tuple(
+    CompiledRead(lambda i=i, **ids: _options(_places_of(**ids)[i]), **_STAND_INS) for i in (0, 1)
+)
+
+
+def filter_options_for(user) -> tuple[list, list] | None:
+    """The (id, name) options of filter_choices_for(user), districts then agencies, read
+    through compiled reads: the drop-downs are drawn on every dashboard and indicators
+    view, and building their querysets and a model for each of a county's agencies cost more
+    than reading them. None for a user with no agency (their querysets are drawn instead)."""
+    if sees_figures_only(user):
+        return tuple(read.rows() for read in _ALL_OPTIONS)
+    if user.agency_id is None:
+        return None
+    ids = {"user_id": user.pk, "agency_id": user.agency_id}
+    return tuple(read.rows(**ids) for read in _OPTIONS)

@@ -19,14 +19,19 @@ from partners import doors
 from reporting import exports, indicators, presenters, quality, signposting
 from reporting.forms import ExportRequestForm, QualityAuditForm, ReportFilterForm
 from reporting.models import ExportJob, ExportKind, QualityAudit
-from reporting.selectors import filter_choices_for, reporting_scope_for
+from reporting.selectors import filter_choices_for, filter_options_for, reporting_scope_for
 
 
 def _filters(request, *, agency_filter: bool = True):
     """The filter form and the viewer's scope narrowed by it. Signposting is counted wherever
     the family was sent from, so it has no lead agency filter."""
     districts, agencies = filter_choices_for(request.user)
-    form = ReportFilterForm(request.GET or None, districts=districts, agencies=agencies)
+    form = ReportFilterForm(
+        request.GET or None,
+        districts=districts,
+        agencies=agencies,
+        options=filter_options_for(request.user),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     agency = data.get("agency") if agency_filter else None
     scope = reporting_scope_for(request.user, district=data.get("district"), agency=agency)
@@ -39,10 +44,9 @@ def dashboard(request):
     form, scope = _filters(request)
     period = form.period()
     as_at = indicators.summaries_as_at()
-    load, figures_key = indicators.caseload_and_key_for(
-        scope, timezone.localdate(), live=as_at is None
+    load, figures_key, timely = indicators.dashboard_for(
+        scope, period, timezone.localdate(), live=as_at is None
     )
-    timely = indicators.decision_timeliness_for(scope, period, live=as_at is None)
     return render(
         request,
         "reporting/dashboard.html",

@@ -35,6 +35,7 @@ from reporting.indicators import (
     open_case_breakdowns,
 )
 from reporting.selectors import Period
+from reporting.summaries import scope_reads
 from reporting.summaries.models import (
     AssessmentFact,
     CaseChildFact,
@@ -124,16 +125,27 @@ def _case_ids(scope) -> Q:
     return _memo(scope, "cases", lambda: _case_filter(scope))
 
 
+def _user_filter(scope, which: int, build) -> Q | None:
+    """The user's case (0) or request (1) filter, resolved: through compiled reads, each read
+    once for both filters (scope_reads), or build() resolved where the user reads through
+    the ORM. None: no such records."""
+    reads = _memo(scope, "reads", dict)
+    compiled = _memo(scope, "user filters", lambda: scope_reads.filters_for(scope.user, reads))
+    if compiled is not None:
+        return compiled[which]
+    q = build()
+    return None if q is None else _resolved(q)
+
+
 def _case_filter(scope) -> Q:
     if scope.aggregate_only:
         q = Q()
     elif scope.user is None:
         q = Q(case_id__in=scope.cases.values("pk"))
     else:
-        q = case_columns_visible_to(scope.user, case_id="case_id")
+        q = _user_filter(scope, 0, lambda: case_columns_visible_to(scope.user, case_id="case_id"))
         if q is None:
             return Q(pk__in=[])
-        q = _resolved(q)
     if scope.district is not None:
         q &= Q(district_id=scope.district.pk)
     if scope.agency is not None:
@@ -149,8 +161,8 @@ def _referral_filter(scope) -> Q:
     if not scope.aggregate_only:
         if scope.user is None:
             return Q(referral_id__in=scope.referrals.values("pk"))
-        q = referral_columns_visible_to(scope.user)
-        q = _resolved(q) if q is not None else Q(pk__in=[])
+        q = _user_filter(scope, 1, lambda: referral_columns_visible_to(scope.user))
+        q = q if q is not None else Q(pk__in=[])
     else:
         q = ~Q(status="draft")
     if scope.district is not None:
@@ -184,24 +196,30 @@ def _cache_key(scope, period, name: str) -> str | None:
     """The key of a set of figures: what they are, the period, the scope's filters with their
     values (a change to the user's districts, cases or named families is a new key) and the
     rebuild. None (not kept) for a scope given as querysets, not as a user's rules."""
-    filters = (_case_ids(scope), _memo(scope, "referrals", lambda: _referral_filter(scope)))
-    if not all(_literal(q) for q in filters):
+    scope_part = _memo(scope, "key", lambda: _scope_key(scope))
+    if scope_part is None:
         return None
     stamp = _memo(scope, "rebuild", _rebuild_stamp)
     if stamp is None:
         return None
+    parts = "|".join(repr(p) for p in (name, stamp, period.start, period.end))
+    digest = hashlib.sha256(f"{parts}|{scope_part}".encode()).hexdigest()
+    return f"summaries:{name}:{digest}"
+
+
+def _scope_key(scope) -> str | None:
+    """The scope's part of its figures' keys (written once for the several sets of figures
+    a page keeps): its filters, with their values. None: not plain values."""
+    filters = (_case_ids(scope), _memo(scope, "referrals", lambda: _referral_filter(scope)))
+    if not all(_literal(q) for q in filters):
+        return None
     parts = (
-        name,
-        stamp,
-        period.start,
-        period.end,
         scope.aggregate_only,
         scope.district.pk if scope.district else None,
         scope.agency.pk if scope.agency else None,
         *filters,
     )
-    digest = hashlib.sha256("|".join(repr(p) for p in parts).encode()).hexdigest()
-    return f"summaries:{name}:{digest}"
+    return "|".join(repr(p) for p in parts)
 
 
 LITERALS = (int, str, bool, float, datetime.date, type(None))
@@ -482,6 +500,16 @@ def caseload_and_key(
     soon = add_working_days(today, due_soon_working_days)
     key = _cache_key(scope, Period(today, soon), "caseload")
     return _kept(key, lambda: _caseload(scope, today, soon)), key
+
+
+@_one_count
+def dashboard(scope, period, today: datetime.date, due_soon_working_days: int) -> tuple:
+    """The caseload dashboard's figures: (caseload, its key, decision timeliness), counted
+    together so the scope's filters are worked out once for both, and each kept until the
+    next rebuild."""
+    load, key = caseload_and_key(scope, today, due_soon_working_days)
+    timely = _cached(scope, period, "timeliness", lambda: decision_timeliness(scope, period))
+    return load, key, timely
 
 
 def _caseload(scope, today: datetime.date, soon: datetime.date) -> dict:
