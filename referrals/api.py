@@ -16,6 +16,7 @@ from directory.serializers import (
     signposted_services_field,
     signposted_services_output,
 )
+from earlyhelp.api import PlainColumns
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
@@ -158,7 +159,7 @@ class ReferralInput(serializers.Serializer):
         )
 
 
-class ReferralOutput(serializers.ModelSerializer):
+class ReferralOutput(PlainColumns, serializers.ModelSerializer):
     class ReferralPersonOutput(serializers.Serializer):
         id = serializers.IntegerField()
         first_name = serializers.CharField()
@@ -219,7 +220,13 @@ class ReferralOutput(serializers.ModelSerializer):
     @extend_schema_field(TriageDecisionOutput(allow_null=True))
     def get_decision(self, obj):
         decision = getattr(obj, "decision", None) if hasattr(obj, "decision") else None
-        return self.TriageDecisionOutput(decision).data if decision else None
+        if not decision:
+            return None
+        # One decision serializer for a whole list: making one copies its fields each time.
+        output = self.__dict__.get("_decision_output")
+        if output is None:
+            output = self._decision_output = self.TriageDecisionOutput()
+        return output.to_representation(decision)
 
 
 class CloseInput(serializers.Serializer):

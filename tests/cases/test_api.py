@@ -385,3 +385,26 @@ def test_the_family_list_output_is_drf_s_own_field_for_field(practitioner, distr
         plain = super(output, serializer).to_representation(record)  # PlainColumnsOutput
         assert plain == drf and list(plain) == list(drf)
     assert FamilyOutput(family, context=context).data["members"]
+
+
+def test_the_case_list_output_is_drf_s_own_field_for_field(practitioner):
+    """The case list reads plain columns straight off the case (earlyhelp.api.PlainColumns):
+    what it writes is what DRF's ModelSerializer writes, key for key."""
+    from rest_framework import serializers
+
+    from cases.api import CaseViewSet
+
+    opened = factories.open_case(lead=practitioner, opened_on=OPENED)
+    closed = factories.open_case(lead=practitioner, opened_on=OPENED)
+    closed.status, closed.closed_on, closed.closure_reason = "closed", OPENED, "needs_met"
+    closed.save()
+    listed = {
+        row["id"]: row for row in api_as(practitioner).get("/api/v1/cases/").json()["results"]
+    }
+    for case in (opened, closed):
+        serializer = CaseViewSet.CaseOutput()
+        drf = serializers.ModelSerializer.to_representation(serializer, case)
+        plain = serializer.to_representation(case)
+        assert plain == drf and list(plain) == list(drf)
+        assert listed[case.pk] == drf
+    assert listed[closed.pk]["closed_on"] == OPENED.isoformat()

@@ -235,3 +235,34 @@ def test_openapi_schema_generates(api, referrer):
     response = api.get(reverse("api_schema"))
     assert response.status_code == 200
     assert b"/api/v1/triage/{id}/decide/" in response.content
+
+
+def test_the_request_list_output_is_drf_s_own_field_for_field(
+    api, referrer, front_door_officer, district
+):
+    """ReferralOutput reads plain columns straight off the request (earlyhelp.api.PlainColumns)
+    and one decision serializer serves a whole list: what the list writes is what DRF's
+    ModelSerializer and a serializer per decision write, key for key."""
+    from rest_framework import serializers
+
+    from referrals.api import ReferralOutput
+    from referrals.models import Outcome
+    from tests.referrals.factories import decided
+
+    waiting = submitted(by=referrer, district=district)
+    closed = decided(
+        matched(by=referrer, officer=front_door_officer, district=district),
+        officer=front_door_officer,
+        outcome=Outcome.NO_FURTHER_ACTION,
+    )
+    signed_in(api, front_door_officer)
+    listed = {row["id"]: row for row in api.get("/api/v1/referrals/").json()["results"]}
+    for referral in (waiting, closed):
+        serializer = ReferralOutput()
+        drf = serializers.ModelSerializer.to_representation(serializer, referral)
+        decision = getattr(referral, "decision", None)
+        drf["decision"] = ReferralOutput.TriageDecisionOutput(decision).data if decision else None
+        plain = serializer.to_representation(referral)
+        assert plain == drf and list(plain) == list(drf)
+        assert listed[referral.pk] == drf
+    assert listed[closed.pk]["decision"]["outcome"] == Outcome.NO_FURTHER_ACTION
