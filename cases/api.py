@@ -3,7 +3,9 @@
 from functools import partial
 
 import django_filters
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import BooleanField, Prefetch
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema
@@ -35,9 +37,10 @@ from cases.serializers import (
     PersonOutput,
     PersonPatchInput,
 )
-from earlyhelp.api import PlainColumns
+from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
+from earlyhelp.compiled import STAND_IN, CompiledRead
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
@@ -102,23 +105,54 @@ class FamilyFilter(FilterSet):
         fields = ["postcode", "district__code"]
 
 
-class FamilyViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
+def _families(user):
+    return access.families_visible_to(user).select_related("district")
+
+
+def _family_members():
+    return (
+        Prefetch("memberships", FamilyMembership.objects.select_related("person"), to_attr=MEMBERS),
+    )
+
+
+def _in_families(family_ids) -> RawSQL:
+    """family_id among `family_ids`, one array parameter (the same plan as IN (...)), so the
+    read compiles once for any number of families."""
+    column = f"{connection.ops.quote_name(FamilyMembership._meta.db_table)}.family_id"
+    sql = f"{column} = ANY(%s::bigint[])"  # the ids are a parameter, the column our own
+    return RawSQL(sql, (family_ids,), output_field=BooleanField())  # noqa: S611
+
+
+_MEMBERS_OF = CompiledRead(
+    lambda family_ids: FamilyMembership.objects.select_related("person").filter(
+        _in_families(family_ids)
+    ),
+    family_ids=[STAND_IN],
+)
+
+
+def _read_members(families: list) -> None:
+    """_family_members() for a first page (FirstPage): each family's memberships, with their
+    people, as the prefetch leaves them, through a compiled read."""
+    found: dict[int, list] = {}
+    if families:
+        for membership in _MEMBERS_OF.rows(family_ids=[family.pk for family in families]):
+            found.setdefault(membership.family_id, []).append(membership)
+    for family in families:
+        members = found.get(family.pk, [])
+        for membership in members:
+            FamilyMembership.family.field.set_cached_value(membership, family)
+        setattr(family, MEMBERS, members)
+
+
+class FamilyViewSet(FirstPageList, _AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
     access_rule = doors.CASE_DATA
     serializer_class = FamilyOutput
     filterset_class = FamilyFilter
+    first_page = FirstPage(_families, prefetch=_family_members, read_related=_read_members)
 
     def get_queryset(self):
-        return (
-            access.families_visible_to(self.request.user)
-            .select_related("district")
-            .prefetch_related(
-                Prefetch(
-                    "memberships",
-                    FamilyMembership.objects.select_related("person"),
-                    to_attr=MEMBERS,
-                )
-            )
-        )
+        return _families(self.request.user).prefetch_related(*_family_members())
 
     def get_object(self):
         self._object = access.get_family_for(self.request.user, self.kwargs["pk"])
@@ -142,7 +176,28 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["status", "level_of_need"]
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+def _cases(user):
+    return access.cases_visible_to(user).select_related(
+        "family", "district", "lead_agency", "lead_professional"
+    )
+
+
+# Where the case list puts each case's children (Prefetch(..., to_attr=CHILDREN)): a plain
+# list, where a prefetch into `children` makes a filtered queryset for every case.
+CHILDREN = "child_list"
+
+
+def _case_children():
+    return (Prefetch("children", to_attr=CHILDREN),)
+
+
+class _ChildIds(serializers.ManyRelatedField):
+    def get_attribute(self, instance):
+        children = getattr(instance, CHILDREN, None)
+        return children if children is not None else super().get_attribute(instance)
+
+
+class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
     """Early help cases for partner systems. The list is the caller's scope
     (cases_visible_to: one query per page); a single case goes through get_case_for (404 out
     of scope, 403 restricted). Writes go through cases.services, as on the pages."""
@@ -166,7 +221,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
         level_of_need = LevelOfNeedField()
         level_label = serializers.SerializerMethodField()
-        children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+        children = _ChildIds(
+            child_relation=serializers.PrimaryKeyRelatedField(read_only=True), read_only=True
+        )
 
         class Meta:
             model = EarlyHelpCase
@@ -207,13 +264,10 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             fields = ["id", "kind", "title", "text", "occurred_at", "author", "recorded_at"]
 
     serializer_class = CaseOutput
+    first_page = FirstPage(_cases, prefetch=_case_children)
 
     def get_queryset(self):
-        return (
-            access.cases_visible_to(self.request.user)
-            .select_related("family", "district", "lead_agency", "lead_professional")
-            .prefetch_related("children")
-        )
+        return _cases(self.request.user).prefetch_related(*_case_children())
 
     def retrieve(self, request, *args, **kwargs):
         case = access.get_case_for(request.user, kwargs["pk"])

@@ -1,9 +1,12 @@
 """API plumbing shared by every app: the access-rule permission, service-account tokens,
 throttling and the error mapping."""
 
+import datetime
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.db.models import prefetch_related_objects
 from rest_framework import exceptions, pagination, permissions, throttling
 from rest_framework import fields as drf_fields
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -107,6 +110,104 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_rows(self, rows: list, request, view=None) -> list:
+        """paginate_queryset for a first page read already (FirstPage): the same page, links
+        and state, from its rows."""
+        return self.paginate_queryset(_ReadPage(rows, self.ordering, self.page_size), request, view)
+
+
+class _ReadPage:
+    """A first page's rows, standing in for its queryset where paginate_queryset, with no
+    cursor, orders the queryset and reads one more row than a page."""
+
+    def __init__(self, rows: list, ordering: str, page_size: int):
+        self._rows, self._ordering, self._size = rows, (ordering,), page_size
+
+    def order_by(self, *ordering):
+        if ordering != self._ordering:
+            raise ImproperlyConfigured(f"The first page was read in {self._ordering} order")
+        return self
+
+    def __getitem__(self, key):
+        if key != slice(0, self._size + 1):
+            raise ImproperlyConfigured("The first page was read from its first row")
+        return self._rows
+
+
+class FirstPage:
+    """The first page of a scoped list (no cursor, no filters, the default size) read through
+    a compiled read (earlyhelp/compiled.py): building the scoped query and compiling it cost
+    more than a list's own SQL. `scoped(user)` is the list's queryset (the view's own, less
+    its prefetches), built once per process for each kind of user (role, and a manager's
+    agency kind: all a user's scope depends on besides their ids) for a stand-in user and
+    agency; the SQL runs with the caller's ids, then `prefetch()`'s lookups are read as the
+    queryset would. A caller with no agency, a scope with a time in it (a break glass) or
+    none at all reads through the ORM (tests/access/test_first_page.py: the same rows for
+    every role)."""
+
+    _STAND_INS = {"user_id": -918273671, "agency_id": -918273672}
+
+    def __init__(self, scoped, *, prefetch=tuple, read_related=None):
+        """`read_related(rows)`, if given, reads the prefetches' lists in place of them."""
+        self._scoped, self._prefetch, self._read_related = scoped, prefetch, read_related
+        self._reads: dict = {}
+
+    def rows(self, request, paginator) -> list | None:
+        """The first page's rows (one more than a page), or None: read through the ORM."""
+        user = request.user
+        if request.query_params or not isinstance(paginator, CursorPagination):
+            return None
+        if not (user.is_authenticated and user.is_active and user.agency_id):
+            return None
+        from partners.models import Role
+
+        # Only a manager's reach depends on their agency's kind (a council team or not).
+        agency_kind = user.agency.kind if user.role == Role.TEAM_MANAGER else None
+        key = (user.role, agency_kind, paginator.ordering, paginator.page_size)
+        if key not in self._reads:
+            self._reads[key] = self._compiled(*key)
+        read = self._reads[key]
+        if read is None:
+            return None
+        rows = read.rows(user_id=user.pk, agency_id=user.agency_id)
+        if self._read_related is not None:
+            self._read_related(rows)
+        elif lookups := self._prefetch():
+            prefetch_related_objects(rows, *lookups)
+        return rows
+
+    def _compiled(self, role, agency_kind, ordering, page_size):
+        from earlyhelp.compiled import CompiledRead
+        from partners.models import Agency, User
+
+        stand_in = User(pk=self._STAND_INS["user_id"], role=role, is_active=True)
+        agency = Agency(pk=self._STAND_INS["agency_id"])
+        if agency_kind:
+            agency.kind = agency_kind
+        stand_in.agency = agency
+        page = self._scoped(stand_in).order_by(ordering)[: page_size + 1]
+        try:
+            sql, params = page.query.get_compiler(using=page.db).as_sql()
+        except EmptyResultSet:  # no records at all for this kind of user
+            return None
+        if any(isinstance(value, datetime.date) for value in params):
+            return None  # a time (a break glass's expiry): compared with now, not kept
+        reached = {name: value for name, value in self._STAND_INS.items() if value in params}
+        return CompiledRead(lambda **_: page, **reached)
+
+
+# For a list viewset with `first_page` (a FirstPage): its first page read through it. (No
+# docstring: the API schema would describe the viewsets' operations with it.)
+class FirstPageList:
+    first_page: FirstPage
+
+    def list(self, request, *args, **kwargs):
+        rows = self.first_page.rows(request, self.paginator)
+        if rows is None:
+            return super().list(request, *args, **kwargs)
+        page = self.paginator.paginate_rows(rows, request, self)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 # DRF field classes whose value for a plain model column is the column's value converted by

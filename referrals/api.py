@@ -1,6 +1,7 @@
 """Requests for support through the API (partner systems) and the front door's triage, under
 the same access rules and services as the pages."""
 
+from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, pagination, serializers, status, viewsets
@@ -16,7 +17,7 @@ from directory.serializers import (
     signposted_services_field,
     signposted_services_output,
 )
-from earlyhelp.api import PlainColumns
+from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
@@ -159,6 +160,17 @@ class ReferralInput(serializers.Serializer):
         )
 
 
+# Where the request list puts each request's people (Prefetch(..., to_attr=PEOPLE)): a plain
+# list, where a prefetch into `people` makes a queryset for every request.
+PEOPLE = "people_list"
+
+
+class _People(serializers.ListSerializer):
+    def get_attribute(self, instance):
+        people = getattr(instance, PEOPLE, None)
+        return people if people is not None else super().get_attribute(instance)
+
+
 class ReferralOutput(PlainColumns, serializers.ModelSerializer):
     class ReferralPersonOutput(serializers.Serializer):
         id = serializers.IntegerField()
@@ -171,6 +183,9 @@ class ReferralOutput(PlainColumns, serializers.ModelSerializer):
         upn = serializers.CharField()
         match = serializers.CharField()
         person_id = serializers.IntegerField(allow_null=True)
+
+        class Meta:
+            list_serializer_class = _People
 
     class TriageDecisionOutput(serializers.Serializer):
         level_of_need = serializers.IntegerField()
@@ -235,26 +250,36 @@ class CloseInput(serializers.Serializer):
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+def _requests(user):
+    return (
+        access.referrals_visible_to(user)
+        .exclude(status="draft")
+        .select_related(
+            "district",
+            "picked_up_by",
+            "decision",
+            "decision__case",
+            "decision__allocated_agency",
+        )
+    )
+
+
+def _request_people():
+    return (Prefetch("people", to_attr=PEOPLE), "decision__signposted_services")
+
+
+class ReferralViewSet(
+    FirstPageList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Requests for support the caller may see; partner systems create them here."""
 
     access_rule = doors.REFERRAL_READERS
     serializer_class = ReferralOutput
     ordering = "-id"
+    first_page = FirstPage(_requests, prefetch=_request_people)
 
     def get_queryset(self):
-        return (
-            access.referrals_visible_to(self.request.user)
-            .exclude(status="draft")
-            .select_related(
-                "district",
-                "picked_up_by",
-                "decision",
-                "decision__case",
-                "decision__allocated_agency",
-            )
-            .prefetch_related("people", "decision__signposted_services")
-        )
+        return _requests(self.request.user).prefetch_related(*_request_people())
 
     def get_object(self):
         referral = access.get_referral_for(self.request.user, self.kwargs["pk"])
