@@ -22,15 +22,16 @@ from reporting.models import ExportJob, ExportKind, QualityAudit
 from reporting.selectors import filter_choices_for, filter_options_for, reporting_scope_for
 
 
-def _filters(request, *, agency_filter: bool = True):
+def _filters(request, *, agency_filter: bool = True, drawn: bool = True):
     """The filter form and the viewer's scope narrowed by it. Signposting is counted wherever
-    the family was sent from, so it has no lead agency filter."""
+    the family was sent from, so it has no lead agency filter. `drawn`: the page shows the
+    form (a drill-down only applies it, and reads no drop-down options)."""
     districts, agencies = filter_choices_for(request.user)
     form = ReportFilterForm(
         request.GET or None,
         districts=districts,
         agencies=agencies,
-        options=filter_options_for(request.user),
+        options=filter_options_for(request.user) if drawn else None,
     )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     agency = data.get("agency") if agency_filter else None
@@ -82,7 +83,7 @@ def _drill_args(request) -> dict:
 @doors.MANAGERS
 def dashboard_cases(request):
     """The cases behind a dashboard figure, from the manager's own scoped queryset."""
-    form, scope = _filters(request)
+    form, scope = _filters(request, drawn=False)
     figure = request.GET.get("figure", "open")
     if figure not in indicators.FIGURES:
         raise Http404
@@ -107,7 +108,7 @@ def dashboard_cases(request):
 @doors.MANAGERS
 def dashboard_referrals(request):
     """Requests waiting for triage in the manager's scope (from referrals/access.py)."""
-    form, scope = _filters(request)
+    form, scope = _filters(request, drawn=False)
     waiting = scope.referrals.filter(status__in=["submitted", "in_triage"]).select_related(
         "district"
     )

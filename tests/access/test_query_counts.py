@@ -1,5 +1,7 @@
 """Lists stay a constant number of SQL queries however much data there is."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -42,3 +44,23 @@ def test_listing_50_cases_for_a_district_manager_is_a_constant_number_of_queries
     add_cases(55)
     many = _queries(client, url)
     assert many == few, f"{url}: {few} queries with 5 cases, {many} with 60"
+
+
+@pytest.mark.parametrize(
+    "url", [f"{reverse('dashboard_cases')}?figure=open", reverse("dashboard_referrals")]
+)
+def test_a_dashboard_drill_down_reads_no_filter_options_however_many_cases(
+    client, manager_with_cases, url
+):
+    """A drill-down applies the dashboard's filters but shows no filter form: it reads none
+    of the drop-downs' districts and agencies, and its queries do not grow with the cases."""
+    manager, add_cases = manager_with_cases
+    signed_in(client, manager)
+    add_cases(5)
+    few = _queries(client, url)
+    add_cases(30)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    assert len(captured) == few
+    options = re.compile(r'SELECT (DISTINCT )?"partners_(district|agency)"\.')
+    assert not any(options.match(q["sql"]) for q in captured)
