@@ -1,8 +1,21 @@
 """Reads for the casework pages. Always start from the user's scope (cases/access.py)."""
 
+import datetime
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Least
 
 from cases import access
@@ -19,7 +32,7 @@ from cases.models import (
 )
 from earlyhelp.compiled import STAND_IN, CompiledRead
 from partners import doors
-from partners.models import Agency, User
+from partners.models import Agency, District, User
 
 CASE_SORTS = {
     "opened": ("-opened_on", "-pk"),
@@ -40,16 +53,29 @@ def case_list_for(
     shows 'Restricted record — contact X'), each with `next_due` (the earliest date
     something is due, from the apps registered in cases/case_page.py). A constant number
     of queries per page."""
+    return _case_list(
+        access.cases_in_scope(user),
+        user.pk,
+        status=status,
+        level=level,
+        district=district,
+        sort=sort,
+    )
+
+
+def _case_list(cases, user_id, *, status, level, district, sort) -> QuerySet[EarlyHelpCase]:
+    """case_list_for from the user's scope `cases`."""
     from cases.case_page import next_due_expressions
 
     named = Family.named_people.through.objects.filter(
-        family_id=OuterRef("family_id"), user_id=user.pk
+        family_id=OuterRef("family_id"), user_id=user_id
     )
-    cases = (
-        access.cases_in_scope(user)
-        .select_related("family", "district", "lead_professional", "lead_agency")
-        .annotate(named=Exists(named))
-    )
+    cases = _case_list_filtered(
+        cases.select_related("family", "district", "lead_professional", "lead_agency"),
+        status=status,
+        level=level,
+        district=district,
+    ).annotate(named=Exists(named))
     expressions = next_due_expressions()
     if len(expressions) > 1:
         cases = cases.annotate(next_due=Least(*expressions))
@@ -57,7 +83,10 @@ def case_list_for(
         cases = cases.annotate(next_due=expressions[0])
     else:
         cases = cases.annotate(next_due=Value(None, output_field=DateField()))
-    cases = cases.order_by(*CASE_SORTS.get(sort, CASE_SORTS["opened"]))
+    return cases.order_by(*CASE_SORTS.get(sort, CASE_SORTS["opened"]))
+
+
+def _case_list_filtered(cases, *, status, level, district):
     if status:
         cases = cases.filter(status=status)
     if level:
@@ -65,6 +94,97 @@ def case_list_for(
     if district:
         cases = cases.filter(district_id=district)
     return cases
+
+
+class CaseListRead:
+    """The case list (case_list_for) for a Paginator: its count and its first page read
+    through compiled reads (earlyhelp/compiled.py), one pair per kind of scope, set of
+    filters chosen, sort and page size, built once per process from the same _scope_q and
+    _case_list with stand-ins; building the list's query (the scope, the `named` check and
+    every app's next-due subqueries) took longer than running it. Any other page (its
+    OFFSET is written into the SQL) reads through the ORM; so does a user with no agency, a
+    break glass or no cases at all (tests/access/test_case_list_read.py: the same rows for
+    every role)."""
+
+    _STAND_INS = {"user_id": -918273681, "agency_id": -918273682}
+    # A filter's stand-in fits its column: the level of need is a positive small integer.
+    _FILTER_STAND_INS = {"status": "stand-in status", "level": 32109, "district": -918273683}
+
+    def __init__(self):
+        self._reads: dict[tuple, tuple[CompiledRead, CompiledRead] | None] = {}
+
+    def items(self, user, per_page: int, *, status, level, district, sort):
+        """What to paginate: the list's queryset, or its compiled reads with the same
+        count and first page."""
+        filters = {"status": status, "level": level, "district": district}
+        kind = access._scope_kind(user)
+        if kind not in (access.OWN, access.DISTRICTS, access.AGENCY) or user.agency_id is None:
+            return case_list_for(user, **filters, sort=sort)
+        sort = sort if sort in CASE_SORTS else "opened"
+        chosen = tuple(name for name, value in filters.items() if value)
+        key = (kind, chosen, sort, per_page)
+        if key not in self._reads:
+            self._reads[key] = self._compiled(*key)
+        reads = self._reads[key]
+        if reads is None:
+            return case_list_for(user, **filters, sort=sort)
+        values = {"user_id": user.pk, "agency_id": user.agency_id}
+        values.update((name, filters[name]) for name in chosen)
+        return _CompiledCaseList(
+            *reads, values, per_page, lambda: case_list_for(user, **filters, sort=sort)
+        )
+
+    def _compiled(self, kind, chosen, sort, per_page):
+        stand_ins = {**self._STAND_INS, **{n: self._FILTER_STAND_INS[n] for n in chosen}}
+        filters = {n: stand_ins.get(n) for n in ("status", "level", "district")}
+        user_id, agency_id = stand_ins["user_id"], stand_ins["agency_id"]
+        scope = EarlyHelpCase.objects.filter(access._scope_q(kind, user_id, agency_id))
+        # COUNT as a plain function: an aggregate in values_list() would group by every column.
+        count = (
+            _case_list_filtered(scope, **filters)
+            .order_by()
+            .values_list(Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        )
+        page = _case_list(scope, user_id, **filters, sort=sort)[:per_page]
+        for queryset in (count, page):
+            _, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+            if any(isinstance(value, datetime.date) for value in params):
+                return None  # a date compared with today (an app's due date): not kept
+        return tuple(
+            CompiledRead(lambda queryset=queryset, **_: queryset, **stand_ins)
+            for queryset in (count, page)
+        )
+
+
+_USER_DISTRICTS = CompiledRead(
+    lambda user_id: District.objects.filter(pk__in=User(pk=user_id).districts.values("pk")),
+    user_id=STAND_IN,
+)
+
+
+def districts_of(user) -> list[District]:
+    """The user's districts by name (the case list's district filter), read through a
+    compiled read: the list draws them on every view."""
+    return _USER_DISTRICTS.rows(user_id=user.pk)
+
+
+class _CompiledCaseList:
+    """The list a Paginator pages: count() and the first page from the compiled reads,
+    any other slice from the ORM's queryset."""
+
+    def __init__(self, count_read, page_read, values, per_page, queryset):
+        self._count_read, self._page_read = count_read, page_read
+        self._values, self._per_page, self._queryset = values, per_page, queryset
+
+    def count(self) -> int:
+        return self._count_read.rows(**self._values)[0][0]
+
+    def __getitem__(self, key: slice):
+        if key.start in (0, None) and key.stop is not None and key.stop <= self._per_page:
+            if key.stop <= 0:
+                return []  # as the queryset's empty slice: no query
+            return self._page_read.rows(**self._values)[: key.stop]
+        return self._queryset()[key]
 
 
 def record_and_merged_ids(person_pk: int) -> list[int]:
@@ -151,8 +271,6 @@ def family_members(case: EarlyHelpCase) -> list[FamilyMembership]:
 def adults_and_young_people(case: EarlyHelpCase) -> list[tuple[int, str]]:
     """Who can give consent: each adult, and children aged 12 or over (a young person
     where appropriate, by the professional's judgement)."""
-    import datetime
-
     today = datetime.date.today()
     people = []
     for m in family_members(case):

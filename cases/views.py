@@ -30,22 +30,23 @@ from earlyhelp.errors import DomainError
 from earlyhelp.wording import term
 from earlyhelp.working_days import working_days_between
 from partners import doors
-from partners.models import District
 
 PAGE_SIZE = 25
+_CASE_LIST = selectors.CaseListRead()
 
 
 @doors.CASE_WORKERS
 def case_list(request):
     user = request.user
-    districts = District.objects.filter(pk__in=user.districts.values("pk"))
+    districts = selectors.districts_of(user)
     # Open work first: with no filter chosen the list shows open cases.
     form = forms.CaseListFilterForm(
         request.GET or None, districts=districts, initial={"status": CaseStatus.OPEN}
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list_for(
+    cases = _CASE_LIST.items(
         user,
+        PAGE_SIZE,
         status=(filters.get("status") or "") if form.is_bound else CaseStatus.OPEN,
         level=filters.get("level"),
         district=filters.get("district"),
