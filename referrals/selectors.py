@@ -4,14 +4,29 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from cases.matching import Candidate, candidates_for  # noqa: F401  (the front door's matching)
 from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
 from cases.validators import normalise_postcode
+from earlyhelp.compiled import CompiledRead
 from earlyhelp.working_days import working_days_between
+from partners.models import Agency, District, Role, User
 from referrals.access import referrals_visible_to
 from referrals.models import Referral, ReferralPerson, ReferralStatus, Urgency
 
@@ -37,9 +52,7 @@ def triage_queue_for(
         referrals_visible_to(user)
         .filter(status__in=QUEUE_STATUSES, district__in=user.districts.all())
         .select_related("district", "picked_up_by", "referrer_agency")
-        .prefetch_related(
-            Prefetch("people", ReferralPerson.objects.filter(relationship="child"), "children")
-        )
+        .prefetch_related(Prefetch("people", _queue_children(), "children"))
         .annotate(
             urgency_rank=Case(
                 When(urgency=Urgency.URGENT, then=Value(0)),
@@ -64,6 +77,115 @@ def triage_queue_for(
     if overdue:
         queue = queue.filter(due_on__lt=today)
     return queue
+
+
+def _queue_children() -> QuerySet[ReferralPerson]:
+    return ReferralPerson.objects.filter(relationship="child")
+
+
+QUEUE_STATES = ("new", "mine", "picked_up")
+
+
+class TriageQueueFirstPage:
+    """triage_queue_for's first page, its count and its children, through compiled reads
+    (earlyhelp/compiled.py): the front door opens the queue all day, and building its scoped,
+    filtered query took longer than running it. The rows and the count come in one query
+    (COUNT(*) OVER ()), as OnePassPaginator reads them. Compiled once per process for each
+    kind of user (role, and a manager's agency kind: all referrals/access.py's scope depends
+    on besides ids) and each shape of filters, from triage_queue_for itself with a stand-in
+    user; a user with no agency, an inactive one or a later page reads through the ORM
+    (tests/access/test_triage_queue_read.py: the same page for every role and filter)."""
+
+    _STAND_INS = {
+        "user_id": -918273681,
+        "agency_id": -918273682,
+        "district_id": -918273683,
+        "today": datetime.date(1001, 1, 1),
+    }
+
+    def __init__(self, per_page: int = 50):
+        self.per_page = per_page
+        self._reads: dict = {}
+        # The page's children, for any number of requests: their ids as one array.
+        self._children = CompiledRead(
+            lambda ids: _queue_children().filter(
+                referral_id__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+            ),
+            ids=-918273684,
+        )
+
+    def page(self, user, number, *, district_id, urgency, state, step_down, overdue) -> Page:
+        """Page `number` (as the request gave it) of the user's queue with these filters."""
+        filters = {
+            "district_id": district_id,
+            "urgency": urgency if urgency in Urgency.values else "",
+            "state": state if state in QUEUE_STATES else "",
+            "step_down": step_down,
+            "overdue": overdue,
+        }
+        read = None
+        if number in (None, "", "1") and user.is_active and user.agency_id:
+            # Only a manager's reach depends on their agency's kind (a council team or not).
+            kind = user.agency.kind if user.role == Role.TEAM_MANAGER else None
+            key = (user.role, kind, bool(district_id), *list(filters.values())[1:])
+            if key not in self._reads:
+                self._reads[key] = self._compiled(user.role, kind, filters)
+            read = self._reads[key]
+        if read is None:
+            return Paginator(triage_queue_for(user, **filters), self.per_page).get_page(number)
+        paginator = Paginator((), self.per_page)
+        values = {
+            "user_id": user.pk,
+            "agency_id": user.agency_id,
+            "district_id": district_id,
+            "today": timezone.localdate(),
+        }
+        compiled, reached = read
+        rows = compiled.rows(**{name: values[name] for name in reached})
+        if rows:
+            children: dict[int, list] = {row.pk: [] for row in rows}
+            for child in self._children.rows(ids=list(children)):
+                children[child.referral_id].append(child)
+            for row in rows:
+                row.children = children[row.pk]
+        paginator.__dict__["count"] = rows[0]._matches if rows else 0  # Paginator.count
+        return paginator._get_page(rows, 1, paginator)
+
+    def _compiled(self, role, agency_kind, filters) -> tuple[CompiledRead, tuple] | None:
+        """The read for this kind of user and shape of filters, and the stand-ins its SQL
+        takes (the agency only for a partner manager, the date only for overdue)."""
+        stand_ins = self._STAND_INS
+        user = User(pk=stand_ins["user_id"], role=role, is_active=True)
+        agency = Agency(pk=stand_ins["agency_id"])
+        if agency_kind:
+            agency.kind = agency_kind
+        user.agency = agency
+        if filters["district_id"]:
+            filters = {**filters, "district_id": stand_ins["district_id"]}
+        queue = triage_queue_for(user, **filters, today=stand_ins["today"])
+        page = queue.prefetch_related(None).annotate(_matches=Window(Count("*")))
+        page = page[: self.per_page]
+        try:
+            _, params = page.query.get_compiler(using=page.db).as_sql()
+        except EmptyResultSet:  # no requests at all for this kind of user
+            return None
+        reached = {name: value for name, value in stand_ins.items() if value in params}
+        return CompiledRead(lambda **_: page, **reached), tuple(reached)
+
+
+TRIAGE_QUEUE_FIRST_PAGE = TriageQueueFirstPage()
+
+# The districts a user works in, for the queue's filter.
+_USER_DISTRICTS = CompiledRead(
+    lambda user_id: District.objects.filter(
+        pk__in=User.districts.through.objects.filter(user_id=user_id).values("district_id")
+    ),
+    user_id=-918273685,
+)
+
+
+def user_districts(user) -> list[District]:
+    return _USER_DISTRICTS.rows(user_id=user.pk)
 
 
 @dataclass
