@@ -264,10 +264,19 @@ def referral_detail(request, pk: int):
 # ---------------------------------------------------------------- triage
 
 
+def _url_by_pk(name: str):
+    """reverse(name, args=[pk]) for a URL whose one argument is an <int:pk>, at the cost of
+    one reverse for a whole page of rows: reversing is most of a {% url %} tag's time, and
+    the queue has two a row. The marker is a pk no row has."""
+    marker = "918273640"
+    head, tail = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 @doors.FRONT_DOOR
 def triage_queue(request):
     user = request.user
-    districts = list(user.districts.all())
+    districts = selectors.user_districts(user)
     try:
         district_id = int(request.GET.get("district") or 0)
     except ValueError:
@@ -279,10 +288,16 @@ def triage_queue(request):
         "step_down": request.GET.get("step_down") == "1",
         "overdue": request.GET.get("overdue") == "1",
     }
-    queue = selectors.triage_queue_for(user, **filters)
-    page, query = pages.paged(request, queue)
+    page = selectors.TRIAGE_QUEUE_FIRST_PAGE.page(user, request.GET.get("page"), **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query = query.urlencode()
     today = timezone.localdate()
-    rows = [(r, selectors.timeliness(r, today)) for r in page.object_list]
+    detail_url, pick_up_url = _url_by_pk("referral_detail"), _url_by_pk("referral_pick_up")
+    rows = [
+        (r, selectors.timeliness(r, today), detail_url(r.pk), pick_up_url(r.pk))
+        for r in page.object_list
+    ]
     return render(
         request,
         "referrals/queue.html",
