@@ -37,7 +37,7 @@ from cases.models import (
 from earlyhelp.compiled import CompiledRead
 from earlyhelp.errors import DomainError, RestrictedRecord  # noqa: F401  (re-exported)
 from partners import doors
-from partners.models import AgencyKind, Role, User
+from partners.models import Agency, AgencyKind, Role, User
 
 TAF_PERMISSION = "work_on_case"
 
@@ -112,6 +112,26 @@ def _scope_q(kind: str, user_id, agency_id, case_id: str = "pk") -> Q:
     if kind == AGENCY:
         return Q(lead_agency_id=agency_id) | mine
     return mine
+
+
+def kind_of_user(user) -> tuple | None:
+    """What every scope rule (cases', requests', the summaries') decides by, besides the ids
+    of a user and their agency: their role and, for a manager, their agency's kind (a council
+    team reaches its districts, a partner its own cases). Reads compiled once for a stand-in
+    of each kind (stand_in_user) are keyed by it; a rule that comes to read another
+    attribute of the user must add it here. None: an inactive user or one with no agency,
+    who read through the ORM."""
+    if not _active(user) or user.agency_id is None:
+        return None
+    return (user.role, user.agency.kind if user.role == Role.TEAM_MANAGER else None)
+
+
+def stand_in_user(kind: tuple, *, user_id: int, agency_id: int) -> User:
+    """An unsaved user of `kind` (kind_of_user) with stand-in ids, to build a read from."""
+    role, agency_kind = kind
+    user = User(pk=user_id, role=role, is_active=True)
+    user.agency = Agency(pk=agency_id, **({"kind": agency_kind} if agency_kind else {}))
+    return user
 
 
 def _case_scope(user, case_id: str = "pk") -> Q | None:

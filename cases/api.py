@@ -149,7 +149,13 @@ class FamilyViewSet(FirstPageList, _AuditedRetrieve, viewsets.ReadOnlyModelViewS
     access_rule = doors.CASE_DATA
     serializer_class = FamilyOutput
     filterset_class = FamilyFilter
-    first_page = FirstPage(_families, prefetch=_family_members, read_related=_read_members)
+    first_page = FirstPage(
+        _families,
+        kind_of=access.kind_of_user,
+        stand_in=access.stand_in_user,
+        prefetch=_family_members,
+        read_related=_read_members,
+    )
 
     def get_queryset(self):
         return _families(self.request.user).prefetch_related(*_family_members())
@@ -264,7 +270,9 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
             fields = ["id", "kind", "title", "text", "occurred_at", "author", "recorded_at"]
 
     serializer_class = CaseOutput
-    first_page = FirstPage(_cases, prefetch=_case_children)
+    first_page = FirstPage(
+        _cases, kind_of=access.kind_of_user, stand_in=access.stand_in_user, prefetch=_case_children
+    )
 
     def get_queryset(self):
         return _cases(self.request.user).prefetch_related(*_case_children())

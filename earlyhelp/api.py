@@ -148,9 +148,13 @@ class FirstPage:
 
     _STAND_INS = {"user_id": -918273671, "agency_id": -918273672}
 
-    def __init__(self, scoped, *, prefetch=tuple, read_related=None):
-        """`read_related(rows)`, if given, reads the prefetches' lists in place of them."""
+    def __init__(self, scoped, *, kind_of, stand_in, prefetch=tuple, read_related=None):
+        """`kind_of(user)`: what the list's scope decides by besides ids (None: the ORM);
+        `stand_in(kind, user_id=, agency_id=)`: a user of that kind to build the read from
+        (cases.access.kind_of_user and stand_in_user: the kernel knows no roles).
+        `read_related(rows)`, if given, reads the prefetches' lists in place of them."""
         self._scoped, self._prefetch, self._read_related = scoped, prefetch, read_related
+        self._kind_of, self._stand_in = kind_of, stand_in
         self._reads: dict = {}
 
     def rows(self, request, paginator) -> list | None:
@@ -158,13 +162,10 @@ class FirstPage:
         user = request.user
         if request.query_params or not isinstance(paginator, CursorPagination):
             return None
-        if not (user.is_authenticated and user.is_active and user.agency_id):
+        kind = self._kind_of(user) if user.is_authenticated else None
+        if kind is None:
             return None
-        from partners.models import Role
-
-        # Only a manager's reach depends on their agency's kind (a council team or not).
-        agency_kind = user.agency.kind if user.role == Role.TEAM_MANAGER else None
-        key = (user.role, agency_kind, paginator.ordering, paginator.page_size)
+        key = (kind, paginator.ordering, paginator.page_size)
         if key not in self._reads:
             self._reads[key] = self._compiled(*key)
         read = self._reads[key]
@@ -177,15 +178,10 @@ class FirstPage:
             prefetch_related_objects(rows, *lookups)
         return rows
 
-    def _compiled(self, role, agency_kind, ordering, page_size):
+    def _compiled(self, kind, ordering, page_size):
         from earlyhelp.compiled import CompiledRead
-        from partners.models import Agency, User
 
-        stand_in = User(pk=self._STAND_INS["user_id"], role=role, is_active=True)
-        agency = Agency(pk=self._STAND_INS["agency_id"])
-        if agency_kind:
-            agency.kind = agency_kind
-        stand_in.agency = agency
+        stand_in = self._stand_in(kind, **self._STAND_INS)
         page = self._scoped(stand_in).order_by(ordering)[: page_size + 1]
         try:
             sql, params = page.query.get_compiler(using=page.db).as_sql()

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases import restriction
+from cases.access import kind_of_user, stand_in_user
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, Need
 from cases.serializers import LevelOfNeedField
@@ -276,7 +277,9 @@ class ReferralViewSet(
     access_rule = doors.REFERRAL_READERS
     serializer_class = ReferralOutput
     ordering = "-id"
-    first_page = FirstPage(_requests, prefetch=_request_people)
+    first_page = FirstPage(
+        _requests, kind_of=kind_of_user, stand_in=stand_in_user, prefetch=_request_people
+    )
 
     def get_queryset(self):
         return _requests(self.request.user).prefetch_related(*_request_people())

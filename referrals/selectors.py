@@ -21,12 +21,13 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from cases.access import kind_of_user, stand_in_user
 from cases.matching import Candidate, candidates_for  # noqa: F401  (the front door's matching)
 from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
 from cases.validators import normalise_postcode
 from earlyhelp.compiled import CompiledRead
 from earlyhelp.working_days import working_days_between
-from partners.models import Agency, District, Role, User
+from partners.models import District, User
 from referrals.access import referrals_visible_to
 from referrals.models import Referral, ReferralPerson, ReferralStatus, Urgency
 
@@ -124,12 +125,11 @@ class TriageQueueFirstPage:
             "overdue": overdue,
         }
         read = None
-        if number in (None, "", "1") and user.is_active and user.agency_id:
-            # Only a manager's reach depends on their agency's kind (a council team or not).
-            kind = user.agency.kind if user.role == Role.TEAM_MANAGER else None
-            key = (user.role, kind, bool(district_id), *list(filters.values())[1:])
+        kind = kind_of_user(user) if number in (None, "", "1") else None
+        if kind is not None:
+            key = (kind, bool(district_id), *list(filters.values())[1:])
             if key not in self._reads:
-                self._reads[key] = self._compiled(user.role, kind, filters)
+                self._reads[key] = self._compiled(kind, filters)
             read = self._reads[key]
         if read is None:
             return Paginator(triage_queue_for(user, **filters), self.per_page).get_page(number)
@@ -151,15 +151,11 @@ class TriageQueueFirstPage:
         paginator.__dict__["count"] = rows[0]._matches if rows else 0  # Paginator.count
         return paginator._get_page(rows, 1, paginator)
 
-    def _compiled(self, role, agency_kind, filters) -> tuple[CompiledRead, tuple] | None:
+    def _compiled(self, kind, filters) -> tuple[CompiledRead, tuple] | None:
         """The read for this kind of user and shape of filters, and the stand-ins its SQL
         takes (the agency only for a partner manager, the date only for overdue)."""
         stand_ins = self._STAND_INS
-        user = User(pk=stand_ins["user_id"], role=role, is_active=True)
-        agency = Agency(pk=stand_ins["agency_id"])
-        if agency_kind:
-            agency.kind = agency_kind
-        user.agency = agency
+        user = stand_in_user(kind, user_id=stand_ins["user_id"], agency_id=stand_ins["agency_id"])
         if filters["district_id"]:
             filters = {**filters, "district_id": stand_ins["district_id"]}
         queue = triage_queue_for(user, **filters, today=stand_ins["today"])

@@ -16,9 +16,16 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
-from cases.access import AGENCY, DISTRICTS, OWN, _active, _scope_kind, case_columns_visible_to
+from cases.access import (
+    AGENCY,
+    DISTRICTS,
+    OWN,
+    _scope_kind,
+    case_columns_visible_to,
+    kind_of_user,
+    stand_in_user,
+)
 from earlyhelp.compiled import CompiledRead
-from partners.models import Agency, Role, User
 from referrals.access import referral_columns_visible_to
 
 _USER, _AGENCY = -918273651, -918273652
@@ -65,22 +72,17 @@ def filters_for(user, reads: dict) -> tuple[Q | None, Q | None] | None:
 
 
 def _kind_of(user) -> tuple | None:
-    """What decides the shape of a user's filters: their role and their agency's kind (see
-    cases.access._scope_kind and referrals.access._scope). None: read through the ORM."""
-    if not _active(user) or user.agency_id is None:
-        return None
+    """What decides the shape of a user's filters (cases.access.kind_of_user), for a user
+    whose case scope holds no time (not a break glass). None: read through the ORM."""
     if _scope_kind(user) not in (OWN, DISTRICTS, AGENCY):
         return None
-    # Only a manager's reach depends on their agency's kind (a council team or a partner).
-    return (user.role, user.agency.kind if user.role == Role.TEAM_MANAGER else None)
+    return kind_of_user(user)
 
 
 def _template(key: tuple) -> _Filters | None:
     """The filters of a stand-in of the user's kind, subqueries compiled; None if a filter
     holds something other than plain values and subqueries."""
-    role, agency_kind = key
-    stand_in = User(pk=_USER, role=role, is_active=True)
-    stand_in.agency = Agency(pk=_AGENCY, **({"kind": agency_kind} if agency_kind else {}))
+    stand_in = stand_in_user(key, user_id=_USER, agency_id=_AGENCY)
     try:
         return _Filters(
             _compiled(case_columns_visible_to(stand_in, case_id="case_id")),
