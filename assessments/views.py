@@ -35,9 +35,13 @@ from earlyhelp.wording import term
 from earlyhelp.working_days import working_days_between
 from partners import doors
 
+# get_case_for, compiled once per process for each kind of scope: every assessment, plan
+# and meeting page reads its case first (ADR 0005).
+_CASE = access.CaseRead()
+
 
 def _case(request, case_id):
-    return access.get_case_for(request.user, case_id)
+    return _CASE.get(request.user, case_id)
 
 
 def _work_case(request, case_id):

@@ -12,11 +12,13 @@ from tests.access.conftest import ROLES, SITUATIONS
 RELATED = ("lead_professional", "lead_agency")
 
 
-def _outcome(read):
+def _outcome(read, *, plain: bool = False):
     try:
         case = read()
     except (Http404, RestrictedRecord) as refusal:
         return type(refusal).__name__
+    if plain:
+        return (case.pk, case.family.pk, case.status, case.lead_professional_id)
     return (
         case.pk,
         case.family.pk,
@@ -31,18 +33,28 @@ def _outcome(read):
     )
 
 
+@pytest.mark.parametrize("plain", [False, True], ids=["case page", "assessment pages"])
 @pytest.mark.parametrize("role", ROLES)
-def test_the_compiled_case_read_decides_as_get_case_for(world, role):
+def test_the_compiled_case_read_decides_as_get_case_for(world, role, plain):
+    """The case page's read (related records, annotations) and the assessment pages' plain
+    one (assessments.views._case)."""
     user = world.actors[role]
     read = access.CaseRead(related=RELATED, annotations=selectors.case_page_annotations)
+    if plain:
+        read = access.CaseRead()
     outcomes = {}
     for situation in SITUATIONS:
         pk = world.cases[situation].pk
-        compiled = _outcome(lambda pk=pk: read.get(user, pk))
+        compiled = _outcome(lambda pk=pk: read.get(user, pk), plain=plain)
         expected = _outcome(
-            lambda pk=pk: access.get_case_for(
-                user, pk, related=RELATED, annotations=selectors.case_page_annotations()
-            )
+            lambda pk=pk: (
+                access.get_case_for(user, pk)
+                if plain
+                else access.get_case_for(
+                    user, pk, related=RELATED, annotations=selectors.case_page_annotations()
+                )
+            ),
+            plain=plain,
         )
         assert compiled == expected, situation
         outcomes[situation] = compiled
