@@ -3,9 +3,7 @@
 from functools import partial
 
 import django_filters
-from django.db import connection
-from django.db.models import BooleanField, Prefetch
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch
 from django.http import Http404
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema
@@ -40,7 +38,7 @@ from cases.serializers import (
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
-from earlyhelp.compiled import STAND_IN, CompiledRead
+from earlyhelp.compiled import STAND_IN, CompiledRead, one_of
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
@@ -115,17 +113,9 @@ def _family_members():
     )
 
 
-def _in_families(family_ids) -> RawSQL:
-    """family_id among `family_ids`, one array parameter (the same plan as IN (...)), so the
-    read compiles once for any number of families."""
-    column = f"{connection.ops.quote_name(FamilyMembership._meta.db_table)}.family_id"
-    sql = f"{column} = ANY(%s::bigint[])"  # the ids are a parameter, the column our own
-    return RawSQL(sql, (family_ids,), output_field=BooleanField())  # noqa: S611
-
-
 _MEMBERS_OF = CompiledRead(
     lambda family_ids: FamilyMembership.objects.select_related("person").filter(
-        _in_families(family_ids)
+        one_of("family_id", family_ids)
     ),
     family_ids=[STAND_IN],
 )

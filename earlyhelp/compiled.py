@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.lookups import Lookup
 from django.db.models.query import ModelIterable, get_related_populators
 
 # A stand-in for an id: no row has it, and it fits a 32-bit id column.
@@ -99,3 +100,21 @@ def _instances(compiler, rows, db: str) -> list:
             setattr(obj, name, row[position])
         objects.append(obj)
     return objects
+
+
+class OneOf(Lookup):
+    """`column = ANY(ids)`: the ids as one array parameter, so one compiled read takes any
+    number of them (PostgreSQL plans `IN (...)` as the same `= ANY`). Give the read a list
+    as the stand-in: `CompiledRead(lambda ids: ....filter(one_of("case_id", ids)), ids=[-1])`."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False  # a list of ids, passed whole
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def one_of(column: str, ids) -> OneOf:
+    return OneOf(F(column), ids)

@@ -17,7 +17,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -25,7 +24,7 @@ from cases.access import kind_of_user, stand_in_user
 from cases.matching import Candidate, candidates_for  # noqa: F401  (the front door's matching)
 from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
 from cases.validators import normalise_postcode
-from earlyhelp.compiled import CompiledRead
+from earlyhelp.compiled import CompiledRead, one_of
 from earlyhelp.working_days import working_days_between
 from partners.models import District, User
 from referrals.access import referrals_visible_to
@@ -109,10 +108,8 @@ class TriageQueueFirstPage:
         self._reads: dict = {}
         # The page's children, for any number of requests: their ids as one array.
         self._children = CompiledRead(
-            lambda ids: _queue_children().filter(
-                referral_id__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-            ),
-            ids=-918273684,
+            lambda ids: _queue_children().filter(one_of("referral_id", ids)),
+            ids=[-918273684],
         )
 
     def page(self, user, number, *, district_id, urgency, state, step_down, overdue) -> Page:

@@ -25,7 +25,6 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.lookups import Lookup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,7 +47,7 @@ from cases.access import (
     closures_awaiting_authorisation_for,
 )
 from cases.models import CaseStatus, EarlyHelpCase, LeadProfessionalHandover
-from earlyhelp.compiled import STAND_IN, CompiledRead
+from earlyhelp.compiled import STAND_IN, CompiledRead, one_of
 from earlyhelp.working_days import add_working_days, working_days_between
 from oversight import selectors as oversight
 from oversight.models import Consultation
@@ -267,23 +266,6 @@ _USER = STAND_IN - 11
 _DAY = datetime.date(1, 1, 1)
 
 
-class _OneOf(Lookup):
-    """`column = ANY(ids)`: the ids as one array parameter, so one compiled read takes any
-    number of them (PostgreSQL plans `IN (...)` as the same `= ANY`)."""
-
-    lookup_name = "one_of"
-    prepare_rhs = False  # a list of ids, passed whole
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
-
-
-def _one_of(column: str, ids) -> _OneOf:
-    return _OneOf(F(column), ids)
-
-
 # The cases I lead, with their family names and whether a request behind them raised
 # possible significant harm.
 _LED_CASES = VisibleCasesRead(
@@ -297,7 +279,7 @@ _LED_CASES = VisibleCasesRead(
 
 _UNASSESSED = CompiledRead(
     lambda ids: (
-        EarlyHelpCase.objects.filter(_one_of("pk", ids))
+        EarlyHelpCase.objects.filter(one_of("pk", ids))
         .filter(assessment__isnull=True)
         .values_list("pk", "opened_on")
         .order_by("opened_on")[:LIMIT]
@@ -307,7 +289,7 @@ _UNASSESSED = CompiledRead(
 
 _DRAFTS = CompiledRead(
     lambda ids: (
-        Assessment.objects.filter(_one_of("case_id", ids), status=AssessmentStatus.DRAFT)
+        Assessment.objects.filter(one_of("case_id", ids), status=AssessmentStatus.DRAFT)
         .annotate(
             was_returned=Exists(
                 SignOffDecision.objects.filter(
@@ -325,7 +307,7 @@ _DRAFTS = CompiledRead(
 
 _PLANS_TO_AGREE = CompiledRead(
     lambda ids: (
-        FamilyPlan.objects.filter(_one_of("case_id", ids), agreed_on__isnull=True)
+        FamilyPlan.objects.filter(one_of("case_id", ids), agreed_on__isnull=True)
         .values_list("case_id", "first_taf_due_on")
         .order_by("first_taf_due_on")[:LIMIT]
     ),
@@ -335,7 +317,7 @@ _PLANS_TO_AGREE = CompiledRead(
 _MEETINGS = CompiledRead(
     lambda ids, horizon: (
         TafMeeting.objects.filter(
-            _one_of("case_id", ids), status=MeetingStatus.SCHEDULED, scheduled_for__lte=horizon
+            one_of("case_id", ids), status=MeetingStatus.SCHEDULED, scheduled_for__lte=horizon
         )
         .values_list("pk", "case_id", "scheduled_for", "starts_at")
         .order_by("scheduled_for")[:LIMIT]
@@ -346,7 +328,7 @@ _MEETINGS = CompiledRead(
 
 _REVIEWS = CompiledRead(
     lambda ids, today: (
-        casework.overdue_reviews(TafMeeting.objects.filter(_one_of("case_id", ids)), today)
+        casework.overdue_reviews(TafMeeting.objects.filter(one_of("case_id", ids)), today)
         .filter(
             ~Exists(
                 TafMeeting.objects.filter(
@@ -364,7 +346,7 @@ _REVIEWS = CompiledRead(
 # Consent to renew by `given_by` (the horizon less the renewal period), or none recorded.
 _CONSENTS = CompiledRead(
     lambda ids, given_by: (
-        EarlyHelpCase.objects.filter(_one_of("pk", ids))
+        EarlyHelpCase.objects.filter(one_of("pk", ids))
         .annotate(
             given=Max(
                 "consents__given_on",
@@ -382,7 +364,7 @@ _CONSENTS = CompiledRead(
 _HANDOVERS = CompiledRead(
     lambda ids, user_id, since: (
         LeadProfessionalHandover.objects.filter(
-            _one_of("case_id", ids), to_user_id=user_id, handed_over_on__gte=since
+            one_of("case_id", ids), to_user_id=user_id, handed_over_on__gte=since
         )
         .values_list("case_id", "handed_over_on", "from_user__full_name")
         .order_by("-handed_over_on")[:LIMIT]
