@@ -180,7 +180,9 @@ def hidden_names(
     Each hidden person's full name; their last name alone, unless someone shown beside
     them (the others in `people`, or `shown`: a subject access request's subject) has the
     same last name: hiding that would take the shown person's own name out of the text;
-    and their first name alone (a FirstName), on the same condition. When anyone is
+    and their first name alone (a FirstName), on the same condition; their preferred and
+    other names (_aliases): one of several words in any case, one word as a first name,
+    unless someone shown is called the same. When anyone is
     hidden, the shown people's full names come too, mapped to None (left as written), so a
     hidden person's single name never cuts a shown person's full name in two ("Ann Lee"
     shown beside a hidden "Lee Smith"), which would also say what the hidden one is called.
@@ -189,6 +191,12 @@ def hidden_names(
     shown = [*shown, *(p for p in people if not p.restriction.hidden)]
     shown_first_names = {p.first_name.strip().casefold() for p in shown}
     shown_last_names = {p.last_name.strip().casefold() for p in shown}
+    shown_words = (
+        shown_first_names
+        | shown_last_names
+        | {name.casefold() for p in shown for name in _aliases(p)}
+    )
+    shown_full_names = {" ".join(p.full_name.split()).casefold() for p in shown}
     names: dict[str, str | None] = {}
     for person in people:
         if not person.restriction.hidden:
@@ -202,6 +210,12 @@ def hidden_names(
             names.setdefault(FirstName(first_name), label)
         if first_name:  # no first name: the full name is the last name
             names[person.full_name] = label
+        for alias in _aliases(person):
+            if len(alias.split()) > 1:  # a whole name, in any case
+                if alias.casefold() not in shown_full_names:
+                    names[alias] = label
+            elif alias.casefold() not in shown_words:  # one word: as a first name
+                names.setdefault(FirstName(alias), label)
     if names:
         hidden = {" ".join(name.split()).casefold() for name in names}
         for person in shown:
@@ -209,6 +223,13 @@ def hidden_names(
             if len(full_name.split()) > 1 and full_name.casefold() not in hidden:
                 names.setdefault(full_name, None)
     return names
+
+
+def _aliases(person: Person) -> list[str]:
+    """The other names a person goes by: the name they like to be called, and their
+    previous or known-as names ("Kai Smith, KJ"), one by one, spaces folded."""
+    written = [person.preferred_name, *re.split(r"[,;/]", person.other_names or "")]
+    return [" ".join(name.split()) for name in written if name and name.strip()]
 
 
 class FirstName(str):

@@ -118,6 +118,26 @@ def test_a_shown_persons_full_name_is_not_cut_by_a_hidden_persons_single_name(pr
     )
 
 
+def test_a_hidden_persons_preferred_and_known_as_names_are_redacted(practitioner):
+    """Notes call a child what the family calls them: the preferred name and each of the
+    known-as names go too (a whole name in any case, a single one as a first name)."""
+    kai = _hidden("Kai", "Osei")
+    kai.preferred_name, kai.other_names = "KJ", "Kai Smith; Bubba"
+    names = hidden_names(practitioner, [kai])
+    assert redact("KJ rang. kai smith was seen with Bubba.", names) == (
+        f"{LABEL} rang. {LABEL} was seen with {LABEL}."
+    )
+
+
+def test_a_known_as_name_someone_shown_goes_by_is_left(practitioner):
+    kai, mum = _hidden("Kai", "Osei"), _shown("Ann", "Lee")
+    kai.other_names, mum.preferred_name = "Annie, Ann Lee", "Annie"
+    names = hidden_names(practitioner, [kai, mum])
+    assert redact("Annie and Ann Lee came; Kai stayed.", names) == (
+        f"Annie and Ann Lee came; {LABEL} stayed."
+    )
+
+
 def test_nothing_is_redacted_for_someone_named_on_the_restriction_or_when_no_one_is_hidden(
     practitioner,
 ):
