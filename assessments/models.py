@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Need, Person, TeamAroundFamilyMember
-from earlyhelp.constraints import empty_or_after
+from earlyhelp.constraints import empty_or_after, when
 from earlyhelp.recorded import staff_member
 from earlyhelp.transitions import StatusHistory
 from earlyhelp.wording import term
@@ -298,8 +298,9 @@ class TafMeeting(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="held") | (Q(held_on__isnull=False) & ~Q(decision="")),
+            when(
+                Q(status="held"),
+                then=Q(held_on__isnull=False) & ~Q(decision=""),
                 name="held_meeting_has_date_and_decision",
             ),
             models.CheckConstraint(

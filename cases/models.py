@@ -18,7 +18,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.codes import Disability, Ethnicity, Gender, Language, Relationship, SenStatus
 from cases.validators import validate_nhs_number, validate_postcode, validate_upn
-from earlyhelp.constraints import empty_or_after
+from earlyhelp.constraints import empty_or_after, when
 from earlyhelp.recorded import Recorded, staff_member
 from earlyhelp.references import Referenced
 from earlyhelp.transitions import StatusHistory
@@ -314,13 +314,14 @@ class EarlyHelpCase(Referenced, models.Model):
             empty_or_after(
                 "closed_on", "opened_on", name="case_closed_after_opened", same_day=True
             ),
-            models.CheckConstraint(
-                condition=~Q(status="closed")
-                | (Q(closed_on__isnull=False) & ~Q(closure_reason="")),
+            when(
+                Q(status="closed"),
+                then=Q(closed_on__isnull=False) & ~Q(closure_reason=""),
                 name="closed_case_has_date_and_reason",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="open") | Q(lead_professional__isnull=False),
+            when(
+                Q(status="open"),
+                then=Q(lead_professional__isnull=False),
                 name="open_case_has_lead_professional",
             ),
         ]
@@ -787,8 +788,9 @@ class StepUpRequest(Referenced, models.Model):
         ordering = ["requested_at", "pk"]
         indexes = [models.Index(fields=["district", "status", "requested_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(decision_reason=""),
+            when(
+                Q(status="declined"),
+                then=~Q(decision_reason=""),
                 name="declined_step_up_has_reason",
             ),
             models.UniqueConstraint(

@@ -13,3 +13,9 @@ def empty_or_after(
     return models.CheckConstraint(
         condition=Q(**{f"{field}__isnull": True}) | Q(**{after: F(earlier)}), name=name
     )
+
+
+def when(state: Q, *, then: Q, name: str) -> models.CheckConstraint:
+    """A rule that holds in one state of a row: `when(Q(status="closed"), then=~Q(reason=""))`,
+    a closed referral has a reason (any other row passes)."""
+    return models.CheckConstraint(condition=~state | then, name=name)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
-from earlyhelp.constraints import empty_or_after
+from earlyhelp.constraints import empty_or_after, when
 from earlyhelp.recorded import Recorded, staff_member
 from earlyhelp.references import Referenced
 from partners.models import FamilyHub
@@ -142,8 +142,9 @@ class FamilyNeed(Recorded):
         ordering = ["headline__order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "headline"], name="unique_need_per_episode"),
-            models.CheckConstraint(
-                condition=~Q(status="significant") | Q(significant_since__isnull=False),
+            when(
+                Q(status="significant"),
+                then=Q(significant_since__isnull=False),
                 name="significant_progress_has_since_date",
             ),
         ]
@@ -174,8 +175,9 @@ class NeedProgress(Recorded):
         ordering = ["-recorded_on", "-pk"]
         indexes = [models.Index(fields=["need", "-recorded_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="significant") | Q(significant_since__isnull=False),
+            when(
+                Q(status="significant"),
+                then=Q(significant_since__isnull=False),
                 name="progress_significant_has_since_date",
             ),
             models.CheckConstraint(
@@ -256,10 +258,7 @@ class Claim(Referenced, models.Model):
                 condition=~Q(status__in=["declined", "withdrawn"]),
                 name="one_claim_per_family_per_period",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="batched") | Q(batch__isnull=False),
-                name="batched_claim_has_batch",
-            ),
+            when(Q(status="batched"), then=Q(batch__isnull=False), name="batched_claim_has_batch"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, EarlyHelpCase, Family, LevelOfNeed, Need, Person
+from earlyhelp.constraints import when
 from earlyhelp.recorded import staff_member
 from earlyhelp.references import Referenced
 from earlyhelp.wording import term_lazy
@@ -208,12 +209,10 @@ class Referral(Referenced, models.Model):
                 | Q(received_at__isnull=False, district__isnull=False),
                 name="referral_received_has_date_and_district",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="closed") | ~Q(closed_reason=""),
-                name="closed_referral_has_reason",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="in_triage") | Q(picked_up_by__isnull=False),
+            when(Q(status="closed"), then=~Q(closed_reason=""), name="closed_referral_has_reason"),
+            when(
+                Q(status="in_triage"),
+                then=Q(picked_up_by__isnull=False),
                 name="referral_in_triage_has_officer",
             ),
         ]
@@ -268,8 +267,9 @@ class ReferralPerson(models.Model):
                 condition=Q(date_of_birth__isnull=True) | Q(expected_date__isnull=True),
                 name="referral_person_born_or_expected_not_both",
             ),
-            models.CheckConstraint(
-                condition=~Q(match="linked") | Q(person__isnull=False),
+            when(
+                Q(match="linked"),
+                then=Q(person__isnull=False),
                 name="linked_referral_person_has_person",
             ),
         ]
@@ -324,13 +324,14 @@ class TriageDecision(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(outcome__in=["universal_plus", "targeted"])
-                | Q(allocated_agency__isnull=False, case__isnull=False),
+            when(
+                Q(outcome__in=["universal_plus", "targeted"]),
+                then=Q(allocated_agency__isnull=False, case__isnull=False),
                 name="allocating_decision_has_agency_and_case",
             ),
-            models.CheckConstraint(
-                condition=~Q(outcome="add_to_case") | Q(case__isnull=False),
+            when(
+                Q(outcome="add_to_case"),
+                then=Q(case__isnull=False),
                 name="add_to_case_decision_has_case",
             ),
             models.CheckConstraint(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, TextChoices
 
+from earlyhelp.constraints import when
 from earlyhelp.wording import term_lazy
 
 
@@ -76,10 +77,7 @@ class ReminderOccurrence(OwedMessage):
                 fields=["kind", "record_type", "record_id", "due_on", "stage", "recipient"],
                 name="reminder_once_per_deadline_stage_person",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False),
-                name="sent_reminder_has_sent_at",
-            ),
+            when(Q(status="sent"), then=Q(sent_at__isnull=False), name="sent_reminder_has_sent_at"),
         ]
         indexes = [
             models.Index(fields=["id"], condition=Q(status="pending"), name="reminder_pending_idx"),

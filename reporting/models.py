@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Person
+from earlyhelp.constraints import when
 from partners.models import District
 
 
@@ -67,9 +68,7 @@ class ExportJob(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_0_100"),
-            models.CheckConstraint(
-                condition=~Q(status="ready") | ~Q(file_path=""), name="ready_export_has_file"
-            ),
+            when(Q(status="ready"), then=~Q(file_path=""), name="ready_export_has_file"),
         ]
 
     def __str__(self) -> str:

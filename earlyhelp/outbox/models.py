@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.constraints import when
+
 
 class MessageKind(models.TextChoices):
     NOTIFICATION = "notification", "Notification"
@@ -94,10 +96,7 @@ class OutboxMessage(models.Model):
             models.Index(fields=["status", "-created_at"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False),
-                name="sent_message_has_sent_at",
-            ),
+            when(Q(status="sent"), then=Q(sent_at__isnull=False), name="sent_message_has_sent_at"),
         ]
 
     def __str__(self) -> str:
