@@ -30,7 +30,7 @@ from cases.models import (
     Person,
     TeamAroundFamilyMember,
 )
-from earlyhelp.compiled import STAND_IN, CompiledRead
+from earlyhelp.compiled import STAND_IN, CompiledRead, CompiledReads, kept_read
 from partners import doors
 from partners.models import Agency, District, User
 
@@ -111,7 +111,7 @@ class CaseListRead:
     _FILTER_STAND_INS = {"status": "stand-in status", "level": 32109, "district": -918273683}
 
     def __init__(self):
-        self._reads: dict[tuple, tuple[CompiledRead, CompiledRead] | None] = {}
+        self._reads = CompiledReads()
 
     def items(self, user, per_page: int, *, status, level, district, sort):
         """What to paginate: the list's queryset, or its compiled reads with the same
@@ -123,9 +123,7 @@ class CaseListRead:
         sort = sort if sort in CASE_SORTS else "opened"
         chosen = tuple(name for name, value in filters.items() if value)
         key = (kind, chosen, sort, per_page)
-        if key not in self._reads:
-            self._reads[key] = self._compiled(*key)
-        reads = self._reads[key]
+        reads = self._reads.of(key, lambda: self._compiled(*key))
         if reads is None:
             return case_list_for(user, **filters, sort=sort)
         values = {"user_id": user.pk, "agency_id": user.agency_id}
@@ -146,14 +144,8 @@ class CaseListRead:
             .values_list(Func(F("pk"), function="COUNT", output_field=IntegerField()))
         )
         page = _case_list(scope, user_id, **filters, sort=sort)[:per_page]
-        for queryset in (count, page):
-            _, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-            if any(isinstance(value, datetime.date) for value in params):
-                return None  # a date compared with today (an app's due date): not kept
-        return tuple(
-            CompiledRead(lambda queryset=queryset, **_: queryset, **stand_ins)
-            for queryset in (count, page)
-        )
+        reads = (kept_read(count, stand_ins), kept_read(page, stand_ins))
+        return None if None in reads else reads
 
 
 _USER_DISTRICTS = CompiledRead(

@@ -14,6 +14,7 @@ parameter holds: a read where a stand-in reaches no parameter is refused when fi
 compiled. An integer stand-in must fit its column (Django drops a filter that cannot match).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,6 +81,35 @@ class CompiledRead:
     def first(self, **values):
         rows = self.rows(**values)
         return rows[0] if rows else None
+
+
+class CompiledReads(dict):
+    """The compiled reads of one list, one for each key (a kind of user, a shape of
+    filters, a sort) it meets, built on first use; None, kept too, sends that key to the
+    ORM for good."""
+
+    def of(self, key, build: Callable[[], object]):
+        if key not in self:
+            self[key] = build()
+        return self[key]
+
+
+def kept_read(queryset: QuerySet, stand_ins: dict, *, optional=(), dates: bool = False):
+    """A CompiledRead of `queryset` (built with `stand_ins`). Those named in `optional` may
+    be missing from its SQL (a scope that needs no agency, a filter not chosen); any other
+    must reach it. None where the read cannot be kept: no SQL at all (a scope with no rows
+    for anyone of the kind) or, unless `dates`, a date among its parameters (a time compared
+    with now, such as a break glass's expiry, or a due date compared with today)."""
+    try:
+        _, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+    if not dates and any(isinstance(value, datetime.date) for value in params):
+        return None
+    reached = {
+        name: value for name, value in stand_ins.items() if name not in optional or value in params
+    }
+    return CompiledRead(lambda **_: queryset, **reached)
 
 
 def _instances(compiler, rows, db: str) -> list:

@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -24,7 +23,7 @@ from cases.access import kind_of_user, stand_in_user
 from cases.matching import Candidate, candidates_for  # noqa: F401  (the front door's matching)
 from cases.models import CaseStatus, EarlyHelpCase, Family, FamilyMembership, Person
 from cases.validators import normalise_postcode
-from earlyhelp.compiled import CompiledRead, one_of
+from earlyhelp.compiled import CompiledRead, CompiledReads, kept_read, one_of
 from earlyhelp.working_days import working_days_between
 from partners.models import District, User
 from referrals.access import referrals_visible_to
@@ -105,7 +104,7 @@ class TriageQueueFirstPage:
 
     def __init__(self, per_page: int = 50):
         self.per_page = per_page
-        self._reads: dict = {}
+        self._reads = CompiledReads()
         # The page's children, for any number of requests: their ids as one array.
         self._children = CompiledRead(
             lambda ids: _queue_children().filter(one_of("referral_id", ids)),
@@ -125,9 +124,7 @@ class TriageQueueFirstPage:
         kind = kind_of_user(user) if number in (None, "", "1") else None
         if kind is not None:
             key = (kind, bool(district_id), *list(filters.values())[1:])
-            if key not in self._reads:
-                self._reads[key] = self._compiled(kind, filters)
-            read = self._reads[key]
+            read = self._reads.of(key, lambda: self._compiled(kind, filters))
         if read is None:
             return Paginator(triage_queue_for(user, **filters), self.per_page).get_page(number)
         paginator = Paginator((), self.per_page)
@@ -137,8 +134,7 @@ class TriageQueueFirstPage:
             "district_id": district_id,
             "today": timezone.localdate(),
         }
-        compiled, reached = read
-        rows = compiled.rows(**{name: values[name] for name in reached})
+        rows = read.rows(**values)
         if rows:
             children: dict[int, list] = {row.pk: [] for row in rows}
             for child in self._children.rows(ids=list(children)):
@@ -148,22 +144,16 @@ class TriageQueueFirstPage:
         paginator.__dict__["count"] = rows[0]._matches if rows else 0  # Paginator.count
         return paginator._get_page(rows, 1, paginator)
 
-    def _compiled(self, kind, filters) -> tuple[CompiledRead, tuple] | None:
-        """The read for this kind of user and shape of filters, and the stand-ins its SQL
-        takes (the agency only for a partner manager, the date only for overdue)."""
+    def _compiled(self, kind, filters) -> CompiledRead | None:
+        """The read for this kind of user and shape of filters (its SQL takes the agency
+        only for a partner manager, the date only for overdue)."""
         stand_ins = self._STAND_INS
         user = stand_in_user(kind, user_id=stand_ins["user_id"], agency_id=stand_ins["agency_id"])
         if filters["district_id"]:
             filters = {**filters, "district_id": stand_ins["district_id"]}
         queue = triage_queue_for(user, **filters, today=stand_ins["today"])
         page = queue.prefetch_related(None).annotate(_matches=Window(Count("*")))
-        page = page[: self.per_page]
-        try:
-            _, params = page.query.get_compiler(using=page.db).as_sql()
-        except EmptyResultSet:  # no requests at all for this kind of user
-            return None
-        reached = {name: value for name, value in stand_ins.items() if value in params}
-        return CompiledRead(lambda **_: page, **reached), tuple(reached)
+        return kept_read(page[: self.per_page], stand_ins, optional=stand_ins, dates=True)
 
 
 TRIAGE_QUEUE_FIRST_PAGE = TriageQueueFirstPage()

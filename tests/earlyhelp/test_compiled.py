@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from earlyhelp.compiled import CompiledRead
+from earlyhelp.compiled import CompiledRead, kept_read
 from earlyhelp.notifications import notify, unread_count
 from earlyhelp.sessions import SessionStore
 from partners.auth_backend import UserBackend
@@ -43,6 +43,26 @@ def test_a_stand_in_reaching_the_sql_twice_takes_the_value_in_both_places(practi
     )
     # Were the stand-in left in either place, no row would have an id at most it.
     assert twice.rows(pk=practitioner.pk) == [(practitioner.pk,)]
+
+
+def test_a_kept_read_takes_the_stand_ins_its_sql_needs_and_is_not_kept_without_sql(
+    practitioner,
+):
+    users = type(practitioner).objects
+    stand_ins = {"pk": STAND_IN, "agency": -918273645}
+    by_pk = users.filter(pk=STAND_IN).values_list("full_name")
+    read = kept_read(by_pk, stand_ins, optional={"agency"})  # the agency is not in its SQL
+    assert read.rows(pk=practitioner.pk, agency=1) == [(practitioner.full_name,)]
+    with pytest.raises(ImproperlyConfigured):  # a required stand-in must reach the SQL
+        kept_read(by_pk, stand_ins).rows(pk=practitioner.pk, agency=1)
+    assert kept_read(users.filter(pk__in=[]), stand_ins) is None  # no SQL at all
+
+
+def test_a_read_comparing_a_date_is_not_kept_unless_dates_are_stand_ins(practitioner):
+    users = type(practitioner).objects
+    since = users.filter(pk=STAND_IN, date_joined__date__lte=datetime.date(2001, 1, 1))
+    assert kept_read(since, {"pk": STAND_IN}) is None
+    assert kept_read(since, {"pk": STAND_IN}, dates=True).rows(pk=practitioner.pk) == []
 
 
 def test_the_unread_count_counts_only_the_users_unread_notifications(
