@@ -6,11 +6,12 @@ Thin views: a form checks input, a service (cases/services.py) makes the move; a
 appears in the error summary (next to its field when it names one) with the input kept."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cases import access, forms, selectors, services
-from cases.models import CaseStatus
+from cases.models import CaseStatus, EarlyHelpCase
 from earlyhelp import pages
 from earlyhelp.audit import audit_view
 from earlyhelp.working_days import working_days_between
@@ -28,18 +29,18 @@ def allocation_queue(request):
     return render(request, "cases/allocation_queue.html", {"cases": cases})
 
 
-def _waiting_case(request, case_id):
+def _case_to_decide(request, case_id: int, may_decide) -> EarlyHelpCase:
+    """The case, if the manager may make this decision on it (`may_decide`, from
+    cases.access): a 404 otherwise, as for a case out of their scope (as the API's)."""
     case = access.get_case_for(request.user, case_id)
-    if not access.may_allocate(request.user, case):
-        from django.http import Http404
-
+    if not may_decide(request.user, case):
         raise Http404
     return case
 
 
 @doors.MANAGERS
 def allocate_case(request, case_id: int):
-    case = _waiting_case(request, case_id)
+    case = _case_to_decide(request, case_id, access.may_allocate)
     audit_view(request, case)
     if not case.awaiting_allocation:
         messages.info(request, f"{case.reference} is {case.get_status_display().lower()}.")
@@ -62,7 +63,7 @@ def allocate_case(request, case_id: int):
 
 @doors.MANAGERS
 def send_case_to_team(request, case_id: int):
-    case = _waiting_case(request, case_id)
+    case = _case_to_decide(request, case_id, access.may_allocate)
     if not case.awaiting_allocation:
         return redirect("case_detail", pk=case.pk)
     form = forms.SendToTeamForm(request.POST or None, teams=selectors.teams_for_queue(case))
@@ -140,11 +141,7 @@ def closure_queue(request):
 def authorise_closure(request, case_id: int):
     """The lead's closure as they confirmed it: authorise it (the case closes) or return it
     with a reason (the lead is told)."""
-    case = access.get_case_for(request.user, case_id)
-    if not access.may_authorise_closure(request.user, case):
-        from django.http import Http404
-
-        raise Http404
+    case = _case_to_decide(request, case_id, access.may_authorise_closure)
     audit_view(request, case)
     pending = case.closure_requests.filter(decision="").select_related("requested_by").first()
     if pending is None or case.status != CaseStatus.CLOSURE_PENDING:
