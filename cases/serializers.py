@@ -71,9 +71,11 @@ class _MaskingListSerializer(serializers.ListSerializer):
 # to ask about it, and when restricted only what the restriction leaves shown.
 # `restriction_of` and `masked_data` are cases.restriction's functions for its kind. (No
 # docstring: the API schema would show it as the serializer's description.)
-class _RestrictedOutput:
+class _RestrictedOutput(serializers.Serializer):
     restriction_of = None
     masked_data = None
+    restricted = serializers.SerializerMethodField()
+    restricted_contact = serializers.SerializerMethodField()
 
     def get_restricted(self, record) -> bool:
         return self.restriction_of(_user(self), record).hidden
@@ -88,8 +90,6 @@ class _RestrictedOutput:
 class PersonOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSerializer):
     restriction_of = staticmethod(restriction.restriction_for_person)
     masked_data = staticmethod(restriction.masked_person_data)
-    restricted = serializers.SerializerMethodField()
-    restricted_contact = serializers.SerializerMethodField()
 
     class Meta:
         model = Person
@@ -140,8 +140,6 @@ class FamilyOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSeria
     masked_data = staticmethod(restriction.masked_family_data)
     district = serializers.SlugRelatedField(slug_field="code", read_only=True)
     members = MembershipOutput(source="memberships", many=True)
-    restricted = serializers.SerializerMethodField()
-    restricted_contact = serializers.SerializerMethodField()
 
     class Meta:
         model = Family
