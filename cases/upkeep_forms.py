@@ -5,7 +5,7 @@ the API say the same, and every message lands next to its field with the input k
 from django import forms
 
 from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
-from cases.forms import GovukForm, date_field
+from cases.forms import GovukForm, date_field, long_text
 from cases.models import FirstLanguage
 from partners.models import District
 
@@ -120,9 +120,7 @@ class MemberRemoveForm(GovukForm):
 
 class RestrictForm(GovukForm):
     # Not required here: cases/upkeep.record_restrict says what is missing, field by field.
-    reason = forms.CharField(
-        label="Reason for restricting", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = long_text("Reason for restricting", required=False, rows=3)
     contact = _text("Whom others should contact", hint="Shown to people who are not named")
     named_people = forms.ModelMultipleChoiceField(
         label="People who may see the record",
@@ -140,8 +138,4 @@ class RestrictForm(GovukForm):
 
 
 class UnrestrictForm(GovukForm):
-    reason = forms.CharField(
-        label="Reason for lifting the restriction",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = long_text("Reason for lifting the restriction", required=False, rows=3)

@@ -119,10 +119,10 @@ class ServiceForm(GovukForm):
         rows=3,
         help_text="Referral needed, drop in, or book by phone.",
     )
-    opening_times = forms.CharField(
-        label="Opening times",
+    opening_times = long_text(
+        "Opening times",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text="One a line, for example: Monday 9:00 to 17:00, or Tue 09:30-12:00 term time",
     )
     locations = checkboxes("Where it runs", Location.objects.all())

@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import GovukForm, radios
+from cases.forms import GovukForm, long_text, radios
 
 
 class MergeForm(GovukForm):
@@ -18,9 +18,7 @@ class MergeForm(GovukForm):
 
 
 class UndoForm(GovukForm):
-    reason = forms.CharField(
-        label="Why undo this merge?", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    reason = long_text("Why undo this merge?", required=False, rows=3)
 
 
 class DecisionForm(GovukForm):
@@ -29,9 +27,6 @@ class DecisionForm(GovukForm):
         [("dispose", "Approve disposal"), ("keep", "Keep for longer")],
         missing="Choose whether to approve disposal or keep the record",
     )
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed if you keep the record for longer",
+    note = long_text(
+        "Note", required=False, rows=2, help_text="Needed if you keep the record for longer"
     )
