@@ -31,7 +31,8 @@ def allocation_queue(request):
 
 def _case_to_decide(request, case_id: int, may_decide) -> EarlyHelpCase:
     """The case, if the manager may make this decision on it (`may_decide`, from
-    cases.access): a 404 otherwise, as for a case out of their scope (as the API's)."""
+    cases.access): a 404 otherwise, as for a case out of their scope (the API's
+    _case_to_decide answers the same)."""
     case = access.get_case_for(request.user, case_id)
     if not may_decide(request.user, case):
         raise Http404
