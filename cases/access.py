@@ -205,6 +205,16 @@ def get_case_for(
     return case
 
 
+def get_case_to_decide(user, pk, may_decide) -> EarlyHelpCase:
+    """The case, if `user` may make this decision on it (`may_decide`, a predicate below:
+    may_allocate, may_authorise_closure, ...): Http404 otherwise, as for a case out of
+    their scope, so a refusal does not say the case exists."""
+    case = get_case_for(user, pk)
+    if not may_decide(user, case):
+        raise Http404
+    return case
+
+
 class CaseRead:
     """get_case_for for one page's `related` and `annotations` (a function returning them),
     its SQL compiled once per process for each kind of scope (earlyhelp/compiled.py): the

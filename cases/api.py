@@ -4,7 +4,6 @@ from functools import partial
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import Http404
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -360,14 +359,6 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         job_title = serializers.CharField()
         role = serializers.CharField()
 
-    def _case_to_decide(self, request, pk, may_decide):
-        """The case, if the caller may make this manager's decision on it: a 404 otherwise,
-        as for a case out of their scope."""
-        case = access.get_case_for(request.user, pk)
-        if not may_decide(request.user, case):
-            raise Http404
-        return case
-
     @extend_schema(request=AllocateInput, responses={200: CaseOutput})
     @action(detail=True, methods=["post"], url_path="allocate")
     def allocate(self, request, pk=None):
@@ -377,7 +368,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         from earlyhelp.errors import InvalidTransition
         from partners.models import User
 
-        case = self._case_to_decide(request, pk, access.may_allocate)
+        case = access.get_case_to_decide(request.user, pk, access.may_allocate)
         data = valid_input(self.AllocateInput, request)
         lead = User.objects.filter(pk=data["lead_professional"]).first()
         if lead is None:
@@ -401,7 +392,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="eligible-leads")
     def eligible_leads(self, request, pk=None):
         """Who may be chosen as lead professional for a waiting case."""
-        case = self._case_to_decide(request, pk, access.may_allocate)
+        case = access.get_case_to_decide(request.user, pk, access.may_allocate)
         leads = selectors.eligible_leads_for(case)
         return Response(self.LeadOutput(leads, many=True).data)
 
@@ -416,7 +407,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         caller's scope (or not a manager who may authorise it)."""
         from earlyhelp.errors import InvalidTransition
 
-        case = self._case_to_decide(request, pk, access.may_authorise_closure)
+        case = access.get_case_to_decide(request.user, pk, access.may_authorise_closure)
         try:
             services.closure_authorise(case=case, acting_user=request.user, request=request)
         except InvalidTransition as error:
@@ -431,7 +422,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         409 if no closure is awaiting authorisation; 404 out of scope."""
         from earlyhelp.errors import InvalidTransition
 
-        case = self._case_to_decide(request, pk, access.may_authorise_closure)
+        case = access.get_case_to_decide(request.user, pk, access.may_authorise_closure)
         data = valid_input(self.ReturnClosureInput, request)
         try:
             services.closure_return(

@@ -6,12 +6,11 @@ Thin views: a form checks input, a service (cases/services.py) makes the move; a
 appears in the error summary (next to its field when it names one) with the input kept."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cases import access, forms, selectors, services
-from cases.models import CaseStatus, EarlyHelpCase
+from cases.models import CaseStatus
 from earlyhelp import pages
 from earlyhelp.audit import audit_view
 from earlyhelp.working_days import working_days_between
@@ -29,19 +28,9 @@ def allocation_queue(request):
     return render(request, "cases/allocation_queue.html", {"cases": cases})
 
 
-def _case_to_decide(request, case_id: int, may_decide) -> EarlyHelpCase:
-    """The case, if the manager may make this decision on it (`may_decide`, from
-    cases.access): a 404 otherwise, as for a case out of their scope (the API's
-    _case_to_decide answers the same)."""
-    case = access.get_case_for(request.user, case_id)
-    if not may_decide(request.user, case):
-        raise Http404
-    return case
-
-
 @doors.MANAGERS
 def allocate_case(request, case_id: int):
-    case = _case_to_decide(request, case_id, access.may_allocate)
+    case = access.get_case_to_decide(request.user, case_id, access.may_allocate)
     audit_view(request, case)
     if not case.awaiting_allocation:
         messages.info(request, f"{case.reference} is {case.get_status_display().lower()}.")
@@ -64,7 +53,7 @@ def allocate_case(request, case_id: int):
 
 @doors.MANAGERS
 def send_case_to_team(request, case_id: int):
-    case = _case_to_decide(request, case_id, access.may_allocate)
+    case = access.get_case_to_decide(request.user, case_id, access.may_allocate)
     if not case.awaiting_allocation:
         return redirect("case_detail", pk=case.pk)
     form = forms.SendToTeamForm(request.POST or None, teams=selectors.teams_for_queue(case))
@@ -142,7 +131,7 @@ def closure_queue(request):
 def authorise_closure(request, case_id: int):
     """The lead's closure as they confirmed it: authorise it (the case closes) or return it
     with a reason (the lead is told)."""
-    case = _case_to_decide(request, case_id, access.may_authorise_closure)
+    case = access.get_case_to_decide(request.user, case_id, access.may_authorise_closure)
     audit_view(request, case)
     pending = case.closure_requests.filter(decision="").select_related("requested_by").first()
     if pending is None or case.status != CaseStatus.CLOSURE_PENDING:
