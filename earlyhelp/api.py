@@ -1,11 +1,10 @@
 """API plumbing shared by every app: the access-rule permission, service-account tokens,
 throttling and the error mapping."""
 
-import datetime
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import prefetch_related_objects
 from rest_framework import exceptions, pagination, permissions, throttling
 from rest_framework import fields as drf_fields
@@ -15,6 +14,7 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 from earlyhelp.access_rules import rule_for
+from earlyhelp.compiled import CompiledReads, kept_read
 
 
 class ServiceTokenAuthentication(TokenAuthentication):
@@ -155,7 +155,7 @@ class FirstPage:
         `read_related(rows)`, if given, reads the prefetches' lists in place of them."""
         self._scoped, self._prefetch, self._read_related = scoped, prefetch, read_related
         self._kind_of, self._stand_in = kind_of, stand_in
-        self._reads: dict = {}
+        self._reads = CompiledReads()
 
     def rows(self, request, paginator) -> list | None:
         """The first page's rows (one more than a page), or None: read through the ORM."""
@@ -166,9 +166,7 @@ class FirstPage:
         if kind is None:
             return None
         key = (kind, paginator.ordering, paginator.page_size)
-        if key not in self._reads:
-            self._reads[key] = self._compiled(*key)
-        read = self._reads[key]
+        read = self._reads.of(key, lambda: self._compiled(*key))
         if read is None:
             return None
         rows = read.rows(user_id=user.pk, agency_id=user.agency_id)
@@ -179,18 +177,9 @@ class FirstPage:
         return rows
 
     def _compiled(self, kind, ordering, page_size):
-        from earlyhelp.compiled import CompiledRead
-
         stand_in = self._stand_in(kind, **self._STAND_INS)
         page = self._scoped(stand_in).order_by(ordering)[: page_size + 1]
-        try:
-            sql, params = page.query.get_compiler(using=page.db).as_sql()
-        except EmptyResultSet:  # no records at all for this kind of user
-            return None
-        if any(isinstance(value, datetime.date) for value in params):
-            return None  # a time (a break glass's expiry): compared with now, not kept
-        reached = {name: value for name, value in self._STAND_INS.items() if value in params}
-        return CompiledRead(lambda **_: page, **reached)
+        return kept_read(page, self._STAND_INS, optional=self._STAND_INS)
 
 
 # For a list viewset with `first_page` (a FirstPage): its first page read through it. (No
