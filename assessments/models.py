@@ -92,9 +92,7 @@ class AssessmentContributor(models.Model):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="contributors"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_invitations"
-    )
+    user = staff_member(related_name="assessment_invitations")
     invited_by = staff_member()
     invited_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True, max_length=MAX_TEXT)

@@ -277,13 +277,7 @@ class EarlyHelpCase(Referenced, models.Model):
     children = models.ManyToManyField(Person, related_name="cases", blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cases")
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_cases")
-    lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_cases",
-    )
+    lead_professional = staff_member(optional=True, related_name="led_cases")
     level_of_need = models.PositiveSmallIntegerField(choices=LevelOfNeed.choices)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     opened_on = models.DateField()
@@ -353,13 +347,7 @@ class TeamAroundFamilyMember(models.Model):
     external members are contacts only."""
 
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.CASCADE, related_name="taf_members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="taf_memberships",
-    )
+    user = staff_member(optional=True, related_name="taf_memberships")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="taf_memberships")
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)

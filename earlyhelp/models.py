@@ -7,6 +7,8 @@ Features never read it for business decisions; it is evidence, not state.
 from django.conf import settings
 from django.db import models
 
+from earlyhelp.recorded import staff_member
+
 
 class AuditAction(models.TextChoices):
     VIEW = "view", "Viewed"
@@ -27,13 +29,7 @@ class AuditAction(models.TextChoices):
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="audit_events",
-    )
+    user = staff_member(optional=True, related_name="audit_events")
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     record_type = models.CharField(max_length=40, blank=True)
     record_id = models.BigIntegerField(null=True, blank=True)
@@ -108,13 +104,7 @@ class ServiceAccount(models.Model):
     system_name = models.CharField(max_length=200)
     contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="service_accounts_created",
-    )
+    created_by = staff_member(optional=True, related_name="service_accounts_created")
 
     def __str__(self) -> str:
         return self.system_name

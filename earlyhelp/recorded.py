@@ -6,18 +6,18 @@ from django.conf import settings
 from django.db import models
 
 
-def staff_member(*, optional: bool = False) -> models.ForeignKey:
-    """The member of staff who did it; `optional` for a step that may not have happened yet
-    (who decided, before the decision)."""
+def staff_member(
+    *, optional: bool = False, related_name: str = "+", **options
+) -> models.ForeignKey:
+    """The member of staff who did it, or holds it (a lead professional); `optional` for a
+    step that may not have happened yet (who decided, before the decision) or a row that
+    may have no one. `related_name` where the user model reads these rows back (their led
+    cases)."""
     if optional:
-        return models.ForeignKey(
-            settings.AUTH_USER_MODEL,
-            on_delete=models.PROTECT,
-            null=True,
-            blank=True,
-            related_name="+",
-        )
-    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+        options.update(null=True, blank=True)
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name=related_name, **options
+    )
 
 
 class Recorded(models.Model):

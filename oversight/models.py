@@ -7,13 +7,12 @@
   records the question, the advice and the outcome, about a known family or anonymously.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.text import format_lazy
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Family
 from earlyhelp.constraints import empty_or_after
-from earlyhelp.recorded import Recorded
+from earlyhelp.recorded import Recorded, staff_member
 from earlyhelp.references import Referenced
 from earlyhelp.wording import term_lazy
 from partners.models import Agency, District
@@ -55,9 +54,7 @@ class ConsultationOutcome(models.TextChoices):
 class Consultation(Referenced, models.Model):
     reference_prefix = "CON"
 
-    consultant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations"
-    )
+    consultant = staff_member(related_name="consultations")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     asked_on = models.DateField()
     asked_by_name = models.CharField(max_length=150)

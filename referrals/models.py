@@ -5,7 +5,6 @@ referrals/services.py. Nothing here is ever deleted: a withdrawn or duplicate re
 closed with a reason.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.text import format_lazy
@@ -110,20 +109,15 @@ class Referral(Referenced, models.Model):
         default=1, help_text="Optimistic lock: bumped by every status change."
     )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_created"
-    )
+    created_by = staff_member(related_name="referrals_created")
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
 
     # Who is asking
     is_self_referral = models.BooleanField(default=False)
-    referrer_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+    referrer_user = staff_member(
+        optional=True,
         related_name="referrals_made",
         help_text="The referrer's account, when they have one (told the outcome in-app).",
     )
@@ -166,13 +160,7 @@ class Referral(Referenced, models.Model):
     # Triage
     received_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
-    picked_up_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals_picked_up",
-    )
+    picked_up_by = staff_member(optional=True, related_name="referrals_picked_up")
     picked_up_at = models.DateTimeField(null=True, blank=True)
     matched_at = models.DateTimeField(null=True, blank=True)
     matched_by = staff_member(optional=True)

@@ -5,12 +5,12 @@ Indicators themselves are never stored: they are computed from the casework reco
 (reporting/indicators.py), so a figure always agrees with the records behind it.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from cases.models import MAX_TEXT, EarlyHelpCase, Person
 from earlyhelp.constraints import when
+from earlyhelp.recorded import staff_member
 from partners.models import District
 
 
@@ -39,9 +39,7 @@ class ExportJob(models.Model):
     person who asked for it, whose access is checked again when the file is built and when it
     is downloaded."""
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs"
-    )
+    requested_by = staff_member(related_name="export_jobs")
     kind = models.CharField(max_length=20, choices=ExportKind.choices)
     params = models.JSONField(default=dict, blank=True)
     status = models.CharField(
@@ -103,16 +101,8 @@ class QualityAudit(models.Model):
 
     case = models.ForeignKey(EarlyHelpCase, on_delete=models.PROTECT, related_name="quality_audits")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
-    auditor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quality_audits"
-    )
-    lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="quality_audits_received",
-    )
+    auditor = staff_member(related_name="quality_audits")
+    lead_professional = staff_member(optional=True, related_name="quality_audits_received")
     sample_month = models.DateField(help_text="First day of the month the sample was drawn for")
     audited_on = models.DateField()
     assessment_grade = models.CharField(max_length=25, choices=Grade.choices)
