@@ -42,7 +42,7 @@ from cases.services import (
     taf_member_add,
 )
 from earlyhelp import events
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify, page_url
@@ -213,10 +213,9 @@ def assessment_save(
             current.needs.set(after)
             changed.append("needs")
     if changed:
-        audit(
-            user=acting_user,
-            action=AuditAction.CHANGE,
-            record=current,
+        audit_change(
+            current,
+            by=acting_user,
             request=request,
             changes={"fields": [None, ", ".join(changed)[:1000]]},
         )
@@ -300,10 +299,9 @@ def contributor_end(*, invitation: AssessmentContributor, acting_user, request=N
         raise InvalidTransition("This invitation has already ended.")
     invitation.ended_at = timezone.now()
     invitation.save(update_fields=["ended_at"])
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=invitation,
+    audit_change(
+        invitation,
+        by=acting_user,
         request=request,
         changes={"ended_at": [None, invitation.ended_at.isoformat()]},
     )
@@ -361,12 +359,8 @@ def assessment_submit(
         author=acting_user,
         source=current,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
-        request=request,
-        changes={"status": ["draft", "submitted"]},
+    audit_change(
+        current, by=acting_user, request=request, changes={"status": ["draft", "submitted"]}
     )
     from assessments.selectors import sign_off_managers_for
 
@@ -428,12 +422,8 @@ def assessment_sign_off(
         author=acting_user,
         source=version,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
-        request=request,
-        changes={"status": ["submitted", "signed_off"]},
+    audit_change(
+        current, by=acting_user, request=request, changes={"status": ["submitted", "signed_off"]}
     )
     return version
 
@@ -474,12 +464,8 @@ def assessment_return(
         author=acting_user,
         source=current,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
-        request=request,
-        changes={"status": ["submitted", "draft"]},
+    audit_change(
+        current, by=acting_user, request=request, changes={"status": ["submitted", "draft"]}
     )
     author = current.submitted_by or current.case.lead_professional
     if author is not None and author.is_active:
@@ -521,10 +507,9 @@ def assessment_revise(*, assessment: Assessment, acting_user, request=None) -> A
         author=acting_user,
         source=current,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=current,
+    audit_change(
+        current,
+        by=acting_user,
         request=request,
         changes={"version_number": [current.version_number - 1, current.version_number]},
     )
@@ -695,13 +680,7 @@ def action_status_set(*, action: PlanAction, acting_user, status: str, request=N
         acting_user=acting_user,
         completed_on=timezone.localdate() if status == ActionStatus.DONE else None,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=action,
-        request=request,
-        changes={"status": [before, status]},
-    )
+    audit_change(action, by=acting_user, request=request, changes={"status": [before, status]})
     return action
 
 
@@ -816,10 +795,9 @@ def meeting_reschedule(
         author=acting_user,
         source=meeting,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=meeting,
+    audit_change(
+        meeting,
+        by=acting_user,
         request=request,
         changes={
             "scheduled_for": [str(before[0]), str(scheduled_for)],
@@ -947,10 +925,9 @@ def meeting_record(
         )
         MEETING.start(next_meeting, acting_user=acting_user)
         events.emit("meeting_scheduled", meeting=next_meeting, acting_user=acting_user)
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=meeting,
+    audit_change(
+        meeting,
+        by=acting_user,
         request=request,
         changes={"status": ["scheduled", "held"], "decision": [None, decision]},
     )
@@ -982,12 +959,8 @@ def meeting_cancel(*, meeting: TafMeeting, acting_user, reason: str, request=Non
         source=meeting,
     )
     events.emit("meeting_cancelled", meeting=meeting, acting_user=acting_user)
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=meeting,
-        request=request,
-        changes={"status": ["scheduled", "cancelled"]},
+    audit_change(
+        meeting, by=acting_user, request=request, changes={"status": ["scheduled", "cancelled"]}
     )
     return meeting
 

@@ -38,7 +38,7 @@ from cases.models import (
     TeamAroundFamilyMember,
 )
 from earlyhelp import events
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify, page_url
@@ -170,12 +170,8 @@ def taf_member_remove(
         author=acting_user,
         source=member,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=member,
-        request=request,
-        changes={"left_on": [None, str(member.left_on)]},
+    audit_change(
+        member, by=acting_user, request=request, changes={"left_on": [None, str(member.left_on)]}
     )
     events.emit("taf_member_removed", member=member, acting_user=acting_user)
     return member
@@ -255,10 +251,9 @@ def consent_withdraw(
         author=acting_user,
         source=consent,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=consent,
+    audit_change(
+        consent,
+        by=acting_user,
         request=request,
         changes={"withdrawn_on": [None, str(withdrawn_on)]},
     )
@@ -390,10 +385,9 @@ def note_correct(
     correction = NoteCorrection.objects.create(
         entry=entry, text=text, reason=reason, corrected_by=acting_user
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=entry,
+    audit_change(
+        entry,
+        by=acting_user,
         request=request,
         changes={"text": [entry.text[:500], text[:500]]},
         reason=reason,
@@ -617,13 +611,7 @@ def step_up_accept(
                 ),
                 url=page_url("case_detail", case.pk),
             )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=step,
-        request=request,
-        changes={"status": ["pending", "accepted"]},
-    )
+    audit_change(step, by=acting_user, request=request, changes={"status": ["pending", "accepted"]})
     return step
 
 
@@ -664,10 +652,9 @@ def step_up_decline(
             url=page_url("case_detail", case.pk) if case is not None else "",
             email=True,
         )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=step,
+    audit_change(
+        step,
+        by=acting_user,
         request=request,
         changes={"status": ["pending", "declined"]},
         reason=reason,
@@ -741,10 +728,9 @@ def _step(
         acting_user=acting_user,
         changed_on=occurred_on,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
+    audit_change(
+        case,
+        by=acting_user,
         request=request,
         changes={"level_of_need": [str(before), str(level_after)], "step": [None, direction]},
     )
@@ -938,10 +924,9 @@ def _close(*, case, verb, acting_user, closed_by, answers, signposted_services, 
         author=closed_by,
         source=closure,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
+    audit_change(
+        case,
+        by=acting_user,
         request=request,
         changes={"status": [before, "closed"], "closure_reason": [None, reason]},
     )
@@ -986,13 +971,7 @@ def _closure_step_recorded(pending, acting_user, title, text, statuses, request)
         author=acting_user,
         source=pending,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=pending.case,
-        request=request,
-        changes={"status": statuses},
-    )
+    audit_change(pending.case, by=acting_user, request=request, changes={"status": statuses})
 
 
 def _decide(pending: ClosureRequest, acting_user, decision: str, **fields) -> None:
@@ -1148,10 +1127,9 @@ def lead_professional_handover(
         author=acting_user,
         source=handover,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
+    audit_change(
+        case,
+        by=acting_user,
         request=request,
         changes={"lead_professional": [str(previous.pk), str(to_user.pk)]},
     )
@@ -1212,10 +1190,9 @@ def case_allocate(
         author=acting_user,
         source=case,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
+    audit_change(
+        case,
+        by=acting_user,
         request=request,
         changes={
             "status": [CaseStatus.AWAITING_ALLOCATION, CaseStatus.OPEN],
@@ -1264,10 +1241,9 @@ def case_send_to_team(
         author=acting_user,
         source=case,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
+    audit_change(
+        case,
+        by=acting_user,
         request=request,
         changes={"lead_agency": [str(before.pk), str(agency.pk)]},
         reason=reason,
@@ -1525,10 +1501,9 @@ def case_level_change(
         reason=reason,
         acting_user=acting_user,
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=case,
+    audit_change(
+        case,
+        by=acting_user,
         request=request,
         changes={"level_of_need": [str(before), str(level_of_need)]},
         reason=reason,

@@ -7,9 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import access
 from cases.models import EarlyHelpCase, TeamAroundFamilyMember
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit_change
 from earlyhelp.errors import DomainError
-from earlyhelp.models import AuditAction
 
 
 def cases_to_reallocate(user) -> list[EarlyHelpCase]:
@@ -38,10 +37,9 @@ def user_switch_off(*, user, acting_user, request=None) -> list[EarlyHelpCase]:
     was_active = user.is_active
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=user,
+    audit_change(
+        user,
+        by=acting_user,
         request=request,
         changes={"is_active": [was_active, False], "cases_to_reallocate": [c.pk for c in cases]},
         reason="Leaver switched off",
@@ -63,10 +61,9 @@ def two_factor_reset(*, user, acting_user, request=None) -> int:
     new one (the two-factor page makes it). Used when a phone is lost."""
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     removed += StaticDevice.objects.filter(user=user).delete()[0]
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=user,
+    audit_change(
+        user,
+        by=acting_user,
         request=request,
         changes={"two_factor_devices": [removed, 0]},
         reason="Two-factor device reset",

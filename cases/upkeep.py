@@ -35,7 +35,7 @@ from cases.validators import (
     postcode_error,
     upn_is_valid,
 )
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
@@ -299,14 +299,7 @@ def _save_change(
     record.lock_version += 1
     record.save(update_fields=None if fields is None else [*fields, "lock_version", "updated_at"])
     history_add(record, acting_user=acting_user, summary=summary, changes=changes)
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=record,
-        request=request,
-        changes=changes,
-        reason=reason,
-    )
+    audit_change(record, by=acting_user, request=request, changes=changes, reason=reason)
 
 
 def _chronology_on_open_cases(family_id: int, *, title: str, acting_user, text: str = "") -> None:

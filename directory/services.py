@@ -25,7 +25,7 @@ from directory.models import (
     SessionKind,
     Weekday,
 )
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus
@@ -276,10 +276,9 @@ def service_mark_reviewed(*, service: Service, acting_user, request=None) -> Ser
     before = service.last_reviewed_on
     service.last_reviewed_on = timezone.localdate()
     service.save(update_fields=["last_reviewed_on"])
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=service,
+    audit_change(
+        service,
+        by=acting_user,
         request=request,
         changes={"last_reviewed_on": [str(before), str(service.last_reviewed_on)]},
     )
@@ -456,11 +455,7 @@ def session_register_take(
     )
     session.register_taken_at = timezone.now()
     session.save(update_fields=["register_taken_at"])
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=session,
-        request=request,
-        changes={"attended": [len(current), len(wanted)]},
+    audit_change(
+        session, by=acting_user, request=request, changes={"attended": [len(current), len(wanted)]}
     )
     return session

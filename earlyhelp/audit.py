@@ -83,6 +83,21 @@ def audit_view(request, record: models.Model) -> AuditEvent:
     return audit(user=request.user, action=AuditAction.VIEW, record=record, request=request)
 
 
+def audit_change(
+    record: models.Model, *, by, request=None, changes: dict | None = None, reason: str = ""
+) -> AuditEvent:
+    """A service changed one record: the audit row (who, the old and new values, why). The
+    service writes its chronology entry as a call of its own (ADR 0017)."""
+    return audit(
+        user=by,
+        action=AuditAction.CHANGE,
+        record=record,
+        request=request,
+        changes=changes,
+        reason=reason,
+    )
+
+
 def audit_many(
     request, action: str, record_type: str, *, reason: str = "", changes: dict | None = None
 ) -> AuditEvent:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from assessments.models import AssessmentVersion, FamilyPlan, MeetingStatus, TafMeeting
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase
 from cases.services import _check_past_date, chronology_add
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify
@@ -192,10 +192,9 @@ def episode_hub_set(*, case: EarlyHelpCase, acting_user, family_hub, request=Non
     old = episode.family_hub_id
     episode.family_hub = family_hub
     episode.save(update_fields=["family_hub"])
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=episode,
+    audit_change(
+        episode,
+        by=acting_user,
         request=request,
         changes={"family_hub": [old, getattr(family_hub, "pk", None)]},
     )
@@ -479,13 +478,8 @@ def _move(claim: Claim, verb: str, *, acting_user, notes: str = "", request=None
     ClaimEvent.objects.create(
         claim=claim, from_status=old, to_status=to, by=acting_user, notes=notes
     )
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=claim,
-        request=request,
-        changes={"status": [old, to]},
-        reason=notes,
+    audit_change(
+        claim, by=acting_user, request=request, changes={"status": [old, to]}, reason=notes
     )
 
 
@@ -763,11 +757,5 @@ def return_layout_set(*, acting_user, columns: list[str], request=None) -> Retur
     layout.columns = list(columns)
     layout.updated_by = acting_user
     layout.save()
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=layout,
-        request=request,
-        changes={"columns": [old, list(columns)]},
-    )
+    audit_change(layout, by=acting_user, request=request, changes={"columns": [old, list(columns)]})
     return layout

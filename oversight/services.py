@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases import access
 from cases.models import ChronologyKind, EarlyHelpCase, Family
 from cases.services import _check_past_date, _check_text, chronology_add
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, FieldError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
@@ -125,11 +125,7 @@ def consultation_outcome_set(
     before = consultation.outcome
     consultation.outcome = outcome
     consultation.save(update_fields=["outcome", "updated_at"])
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=consultation,
-        request=request,
-        changes={"outcome": [before, outcome]},
+    audit_change(
+        consultation, by=acting_user, request=request, changes={"outcome": [before, outcome]}
     )
     return consultation

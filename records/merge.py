@@ -11,9 +11,8 @@ from django.utils import timezone
 from cases.models import Person
 from cases.upkeep import RecordErrors, history_add, reason_error
 from cases.upkeep_access import may_merge
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit_change
 from earlyhelp.errors import DomainError
-from earlyhelp.models import AuditAction
 from records.models import PersonMerge
 
 UNIQUE_IDENTIFIERS = ("nhs_number", "upn")
@@ -136,14 +135,7 @@ def person_merge(
 def _audit_both(kept: Person, retired: Person, changes: dict, *, acting_user, reason, request):
     """A merge and its undo change both records: the same audit row on each."""
     for record in (kept, retired):
-        audit(
-            user=acting_user,
-            action=AuditAction.CHANGE,
-            record=record,
-            request=request,
-            changes=changes,
-            reason=reason,
-        )
+        audit_change(record, by=acting_user, request=request, changes=changes, reason=reason)
 
 
 def _row_values(row) -> dict:

@@ -26,7 +26,7 @@ from cases.models import (
     Person,
     StepUpSource,
 )
-from earlyhelp.audit import audit
+from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify, page_url
@@ -514,12 +514,8 @@ def referral_decide(
                 reason=f"Request for support {referral.reference}: {rationale.strip()}",
                 acting_user=acting_user,
             )
-        audit(
-            user=acting_user,
-            action=AuditAction.CHANGE,
-            record=case,
-            request=request,
-            changes={"referral": [None, referral.reference]},
+        audit_change(
+            case, by=acting_user, request=request, changes={"referral": [None, referral.reference]}
         )
 
     decision = TriageDecision.objects.create(

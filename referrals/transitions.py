@@ -11,8 +11,7 @@ move appends a ReferralStatusHistory row and an audit row. Callers hold the tran
 
 from django.utils import timezone
 
-from earlyhelp.audit import audit
-from earlyhelp.models import AuditAction
+from earlyhelp.audit import audit_change
 from earlyhelp.transitions import Machine, Move
 from referrals.models import Referral, ReferralStatus, ReferralStatusHistory
 
@@ -66,14 +65,7 @@ def _move(
     changes = {"status": [from_status, to_status]} if from_status != to_status else {}
     for key, value in fields.items():
         changes[key] = [None, None if value is None else str(getattr(value, "pk", value))]
-    audit(
-        user=acting_user,
-        action=AuditAction.CHANGE,
-        record=referral,
-        request=request,
-        changes=changes,
-        reason=reason or verb,
-    )
+    audit_change(referral, by=acting_user, request=request, changes=changes, reason=reason or verb)
     return referral
 
 
