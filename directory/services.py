@@ -258,10 +258,10 @@ def service_save(
         contact.save()
     elif contact is not None:
         contact.delete()
-    audit(
-        user=acting_user,
-        action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-        record=service,
+    _entry_audit(
+        service,
+        creating=creating,
+        acting_user=acting_user,
         request=request,
         changes={
             k: [v, getattr(service, k)] for k, v in before.items() if v != getattr(service, k)
@@ -327,13 +327,15 @@ def _entry_save(record, fields: dict, *, acting_user, request):
     creating = record.pk is None
     _set_fields(record, fields)
     record.save()
-    audit(
-        user=acting_user,
-        action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-        record=record,
-        request=request,
-    )
+    _entry_audit(record, creating=creating, acting_user=acting_user, request=request)
     return record
+
+
+def _entry_audit(record, *, creating: bool, acting_user, request, changes: dict | None = None):
+    """A directory entry (a service, an organisation, a place) saved: audited as created or
+    changed."""
+    action = AuditAction.CREATE if creating else AuditAction.CHANGE
+    audit(user=acting_user, action=action, record=record, request=request, changes=changes)
 
 
 # --- Family hubs ---
