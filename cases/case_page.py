@@ -10,7 +10,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from cases.models import EarlyHelpCase
+from earlyhelp import pages
 from earlyhelp.wording import term
 
 Section = Callable[[EarlyHelpCase, object, datetime.date], dict]
@@ -97,3 +100,27 @@ def _partner_story(case: EarlyHelpCase) -> list[Story]:
 
 def stories_for(case: EarlyHelpCase) -> list[Story]:
     return _partner_story(case) + [story for provider in _stories for story in provider(case)]
+
+
+def form_page(
+    request,
+    *,
+    case: EarlyHelpCase,
+    form,
+    title: str,
+    action: Callable[[dict], str],
+    template: str = "cases/form_page.html",
+    button: str = "Save",
+    extra: dict | None = None,
+):
+    """A page that records one thing on a case, in any app: show `form`; on a valid POST
+    run `action(cleaned_data)` (a service call returning the success message) and go back
+    to the case page (see earlyhelp.pages)."""
+    return pages.form_page(
+        request,
+        form,
+        action,
+        then=reverse("case_detail", args=[case.pk]),
+        template=template,
+        context={"case": case, "title": title, "button": button, **(extra or {})},
+    )

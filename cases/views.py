@@ -6,12 +6,10 @@ Views are thin: check input with a form, call a service, show DomainErrors in th
 error summary with everything the user typed kept."""
 
 import datetime
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -155,29 +153,6 @@ def case_detail(request, pk: int):
     return render(request, "cases/case_detail.html", context)
 
 
-def _form_page(
-    request,
-    *,
-    case,
-    form,
-    title: str,
-    action: Callable[[dict], str],
-    template: str = "cases/form_page.html",
-    button: str = "Save",
-    extra: dict | None = None,
-):
-    """Show `form`; on a valid POST run `action(cleaned_data)` (a service call returning the
-    success message) and go back to the case (see earlyhelp.pages)."""
-    return pages.form_page(
-        request,
-        form,
-        action,
-        then=reverse("case_detail", args=[case.pk]),
-        template=template,
-        context={"case": case, "title": title, "button": button, **(extra or {})},
-    )
-
-
 def _at(day: datetime.date | None) -> datetime.datetime | None:
     if day is None or day == timezone.localdate():
         return None
@@ -200,7 +175,7 @@ def add_case_note(request, case_id: int):
         )
         return "Note added to the chronology."
 
-    return _form_page(request, case=case, form=form, title="Add a case note", action=save)
+    return case_page.form_page(request, case=case, form=form, title="Add a case note", action=save)
 
 
 @doors.CASE_WORKERS
@@ -216,7 +191,7 @@ def correct_case_note(request, case_id: int, entry_id: int):
         services.note_correct(entry=entry, acting_user=request.user, request=request, **data)
         return "Correction saved. The original note stays on the record, marked as corrected."
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,
@@ -253,7 +228,7 @@ def record_consent(request, case_id: int):
         )
         return f"Consent from {person.full_name} recorded."
 
-    return _form_page(request, case=case, form=form, title="Record consent", action=save)
+    return case_page.form_page(request, case=case, form=form, title="Record consent", action=save)
 
 
 @doors.CASE_WORKERS
@@ -273,7 +248,7 @@ def withdraw_consent(request, case_id: int, consent_id: int):
             "agencies has stopped."
         )
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,
@@ -296,7 +271,7 @@ def record_no_consent(request, case_id: int):
             return "Decision recorded. Now record the step up to children's social care."
         return "Decision recorded."
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,
@@ -334,7 +309,7 @@ def add_taf_member(request, case_id: int):
         access = " They can now see this case." if user else ""
         return f"{member.name} added to the Team Around the Family.{access}"
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,
@@ -389,7 +364,7 @@ def handover_lead_professional(request, case_id: int):
         )
         return f"{users[data['to_user']].full_name} is now the {term('lead professional')}."
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,
@@ -430,7 +405,7 @@ def step_up_case(request, case_id: int):
             "accept or decline it."
         )
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,
@@ -465,7 +440,7 @@ def step_down_case(request, case_id: int):
             return "Step across from a statutory assessment recorded."
         return "Step down from children's social care recorded."
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,
@@ -484,7 +459,7 @@ def change_level_of_need(request, case_id: int):
         services.case_level_change(case=case, acting_user=request.user, request=request, **data)
         return f"Level of need is now {LevelOfNeed.label_for(data['level_of_need'])}."
 
-    return _form_page(
+    return case_page.form_page(
         request,
         case=case,
         form=form,

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import access
+from cases import access, case_page
 from earlyhelp import pages
 from earlyhelp.audit import audit_view
 from oversight import access as oversight_access
@@ -28,18 +28,16 @@ def record_supervision(request, case_id: int):
         services.supervision_record(case=case, acting_user=request.user, request=request, **data)
         return "Supervision recorded."
 
-    return pages.form_page(
+    return case_page.form_page(
         request,
-        form,
-        save,
-        then=reverse("case_detail", args=[case.pk]),
-        template="cases/form_page.html",
-        context={
-            "case": case,
-            "title": "Record supervision",
-            "button": "Save supervision",
+        case=case,
+        form=form,
+        title="Record supervision",
+        action=save,
+        button="Save supervision",
+        extra={
             "lede": "Case supervision or management oversight: what was discussed, what was "
-            "decided, and when the case will next be supervised.",
+            "decided, and when the case will next be supervised."
         },
     )
 
