@@ -1024,8 +1024,8 @@ def case_close_with_plan(
 
 
 def on_case_closed(*, case: EarlyHelpCase, acting_user) -> None:
-    """A closed case has no meetings to come: each one still scheduled is cancelled and its
-    members told (registered in AssessmentsConfig.ready)."""
+    """A closed case has no meetings to come: each one still scheduled is cancelled, audited
+    as the closer's change, and its members told (registered in AssessmentsConfig.ready)."""
     for meeting in TafMeeting.objects.filter(case=case, status=MeetingStatus.SCHEDULED):
         MEETING.move(
             meeting,
@@ -1034,5 +1034,11 @@ def on_case_closed(*, case: EarlyHelpCase, acting_user) -> None:
             reason="The case has closed.",
             sequence=F("sequence") + 1,
             change_reason="The case has closed.",
+        )
+        audit_change(
+            meeting,
+            by=acting_user,
+            changes={"status": ["scheduled", "cancelled"]},
+            reason="The case has closed.",
         )
         events.emit("meeting_cancelled", meeting=meeting, acting_user=acting_user)

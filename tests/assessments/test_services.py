@@ -8,9 +8,11 @@ import pytest
 from assessments import services
 from assessments.models import AssessmentStatus, MeetingStatus
 from assessments.sections import AREAS, PROMPTS, SCALING, area_field
+from assessments.transitions import MEETING
 from cases import services as case_services
 from cases.models import MAX_TEXT, CaseStatus, ChronologyKind, Need
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
+from earlyhelp.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -206,6 +208,28 @@ def test_closure_needs_a_reason_and_keeps_outcomes_and_views(case):
     assert [c.to_status for c in case.status_changes.all()] == ["open", "closed"]
     with pytest.raises(DomainError):
         case_services.note_add(case=case, acting_user=lead, kind="note", text="late note")
+
+
+def test_closing_a_case_cancels_its_scheduled_meetings_with_history_and_an_audit_row(case):
+    lead = case.lead_professional
+    meeting = services.meeting_schedule(case=case, acting_user=lead, scheduled_for=D(2026, 12, 3))
+    case_services.case_close(
+        case=case,
+        acting_user=lead,
+        ask_authorisation=False,
+        reason="needs_met",
+        closed_on=D(2026, 11, 20),
+        family_view="improved",
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert meeting.change_reason == "The case has closed."
+    assert [c.verb for c in MEETING.history_of(meeting)] == ["create", "cancel"]
+    row = AuditEvent.objects.get(
+        record_type="tafmeeting", record_id=meeting.pk, action=AuditAction.CHANGE
+    )
+    assert row.user == lead and row.changes == {"status": ["scheduled", "cancelled"]}
+    assert row.reason == "The case has closed."
 
 
 def test_notes_are_never_edited_silently(case):
