@@ -390,3 +390,21 @@ def test_a_long_paste_reaches_the_server_whole_and_is_refused_with_its_length(
     assert "must be 20,000 characters or fewer; you entered 102400" in page
     assert pasted in page
     assert Referral.objects.get().draft_data["worries"] == pasted
+
+
+@pytest.mark.parametrize("action", ["submit", "autosave", "save_draft"])
+def test_a_nul_character_in_the_request_form_is_refused_not_a_server_error(
+    client, referrer, district, action
+):
+    """A NUL pasted into the form used to end in 'problem with the service' (the draft is
+    kept as JSON, which PostgreSQL refuses with a NUL in it) and lost what was typed."""
+    response = signed_in(client, referrer).post(
+        reverse("referral_start"),
+        form_data(district, referrer.agency, action=action, worries="Late\x00 and hungry"),
+    )
+    assert response.status_code in (200, 302)
+    referral = Referral.objects.get()
+    assert referral.status == ReferralStatus.DRAFT
+    assert referral.draft_data["worries"] == "Late and hungry"
+    if action == "submit":
+        assert "Null characters are not allowed" in response.content.decode()
