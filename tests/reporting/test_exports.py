@@ -240,6 +240,16 @@ def test_the_case_list_export_comes_from_the_drill_down_filters(
     assert "Download" in page.content.decode()
 
 
+def test_a_nul_in_an_export_filter_queues_the_export_instead_of_failing(client, district_manager):
+    """A NUL in a filter used to give 'problem with the service': the job's JSON refused it."""
+    response = signed_in(client, district_manager).post(
+        reverse("export_start"), {"kind": "cases_csv", "start": "2026-07-01\x00", "x\x00": "1"}
+    )
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert job.params == {"start": "2026-07-01"}
+
+
 def test_the_progress_fragment_polls_until_the_export_is_ready(client, district_manager):
     job = ExportJob.objects.create(
         requested_by=district_manager, kind=ExportKind.INDICATORS_CSV, params={}, progress=40
