@@ -34,6 +34,8 @@ from cases.serializers import (
     PersonOutput,
     PersonPatchInput,
 )
+from cases.start_forms import person_entered_twice, twice_message
+from cases.validators import normalise_postcode, postcode_error
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
@@ -316,6 +318,18 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         consent = ConsentInput()
         level_of_need = serializers.IntegerField()
         reason = serializers.CharField(max_length=MAX_TEXT)
+
+        def validate_postcode(self, value):
+            error = postcode_error(value)
+            if error:
+                raise serializers.ValidationError(error)
+            return normalise_postcode(value)
+
+        def validate_people(self, value):
+            twice = person_entered_twice(value)
+            if twice:
+                raise serializers.ValidationError(twice_message(twice))
+            return value
 
     @extend_schema(request=StartInput, responses={201: CaseOutput})
     def create(self, request):

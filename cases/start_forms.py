@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from cases.codes import Relationship
 from cases.forms import ConsentForm, GovukForm, date_field, long_text
 from cases.models import LevelOfNeed
-from cases.validators import normalise_postcode
+from cases.validators import normalise_postcode, postcode_error
 from earlyhelp.wording import term_lazy
 
 # (slot, relationship, heading, required)
@@ -116,10 +116,18 @@ class StartEarlyHelpForm(GovukForm):
         return [self[f"match_{slot}"] for slot in self.candidates]
 
     def clean_postcode(self):
-        return normalise_postcode(self.cleaned_data["postcode"])
+        value = self.cleaned_data["postcode"]
+        error = postcode_error(value)
+        if error:
+            raise forms.ValidationError(error)
+        return normalise_postcode(value)
 
     def clean(self):
         data = super().clean()
+        if not self.errors:
+            twice = person_entered_twice(self.people())
+            if twice:
+                self.add_error(f"{twice['slot']}_first_name", twice_message(twice))
         parts = ("first_name", "last_name", "date_of_birth")
         if any(data.get(f"child2_{p}") for p in parts):
             for part in parts:
@@ -152,6 +160,31 @@ class StartEarlyHelpForm(GovukForm):
                 entry["person_id"] = int(choice)
             people.append(entry)
         return people
+
+
+def person_entered_twice(people: list[dict]) -> dict | None:
+    """The first entry that is a person already entered above: the same existing person
+    chosen twice, or the same name and date of birth typed twice. A family has each person
+    once (the service would otherwise add the same member twice)."""
+    seen = set()
+    for entry in people:
+        if entry.get("person_id"):
+            key = ("person", entry["person_id"])
+        else:
+            key = (
+                entry["first_name"].strip().lower(),
+                entry["last_name"].strip().lower(),
+                entry.get("date_of_birth"),
+            )
+        if key in seen:
+            return entry
+        seen.add(key)
+    return None
+
+
+def twice_message(entry: dict) -> str:
+    name = f"{entry['first_name']} {entry['last_name']}".strip()
+    return f"{name} is entered twice. Enter each person in the family once"
 
 
 def _describe(candidate) -> str:

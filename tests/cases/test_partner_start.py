@@ -222,3 +222,57 @@ def test_the_api_asks_to_choose_between_possible_matches_as_the_front_door_does(
     chosen["people"][0]["person_id"] = known.pk
     response = api.post("/api/v1/cases/", chosen, format="json")
     assert response.status_code == 201 and response.json()["children"] == [known.pk]
+
+
+# --- Hostile input ------------------------------------------------------------------------
+
+
+def test_the_same_child_typed_twice_gets_a_message_not_a_server_error(client, dsl, district):
+    """Typing the child again as 'another child' used to end in 'problem with the service'
+    (the family was given the same member twice) and lost the whole form."""
+    from django.urls import reverse
+
+    response = signed_in(client, dsl).post(
+        reverse("start_early_help"),
+        form_data(
+            district,
+            child2_first_name="lily",
+            child2_last_name="Marsh ",
+            child2_date_of_birth="2017-03-02",
+        ),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "lily Marsh is entered twice" in html
+    assert "Lily is late most days" in html
+    assert not EarlyHelpCase.objects.exists()
+
+
+def test_the_api_refuses_the_same_person_twice(dsl, district):
+    data = body(district)
+    data["people"].append(dict(data["people"][0]))
+    response = signed_in(APIClient(), dsl).post("/api/v1/cases/", data, format="json")
+    assert response.status_code == 400
+    assert "Lily Marsh is entered twice" in str(response.json()["people"])
+    assert not EarlyHelpCase.objects.exists()
+
+
+@pytest.mark.parametrize("postcode", ["31/02/2026", "NOT A PC", "ZZ1 4AB XX"])
+def test_a_postcode_that_is_not_one_gets_a_message_on_the_page(client, dsl, district, postcode):
+    """A ten-character non-postcode used to give 'problem with the service' (one space more
+    than the column holds); any other text was kept as the family's postcode."""
+    from django.urls import reverse
+
+    response = signed_in(client, dsl).post(
+        reverse("start_early_help"), form_data(district, postcode=postcode)
+    )
+    assert response.status_code == 400
+    assert "Enter a real UK postcode" in response.content.decode()
+    assert not EarlyHelpCase.objects.exists()
+
+
+def test_the_api_refuses_a_postcode_that_is_not_one(dsl, district):
+    response = signed_in(APIClient(), dsl).post(
+        "/api/v1/cases/", body(district, postcode="31/02/2026"), format="json"
+    )
+    assert response.status_code == 400 and "Enter a real UK postcode" in str(response.json())
