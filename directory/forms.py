@@ -1,7 +1,10 @@
 """Input checking for the directory and hub pages. The services re-check every rule; the
 forms keep what was typed and put each message next to its field."""
 
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from cases.forms import (
     GovukForm,
@@ -232,6 +235,14 @@ class SessionForm(GovukForm):
         return data
 
 
+# The dashboard counts back a year from its end date: a date outside these years is no
+# period anyone reports on (and year 1 would count back before the calendar begins).
+REACH_DATES = [
+    MinValueValidator(datetime.date(1900, 1, 1)),
+    MaxValueValidator(datetime.date(2999, 12, 31)),
+]
+
+
 class HubDashboardForm(forms.Form):
-    start = forms.DateField(required=False)
-    end = forms.DateField(required=False)
+    start = forms.DateField(required=False, validators=REACH_DATES)
+    end = forms.DateField(required=False, validators=REACH_DATES)

@@ -398,3 +398,21 @@ def test_a_hubs_deprived_share_cannot_be_worked_out_from_the_totals(
     shares = {hub.name: shown["deprived_percent"] for hub, shown in page.context["rows"]}
     assert shares == {"Aldbridge Hub": None, "Brockwell Hub": None}
     assert page.context["totals"]["deprived_percent"] == 26  # 13 of 50: neither hub's share
+
+
+@pytest.mark.parametrize("query", ["?end=0001-01-01", "?start=0001-01-01&end=0001-01-01"])
+def test_a_dashboard_date_in_year_one_shows_the_last_year_not_a_server_error(
+    client, district_manager, query
+):
+    """An end date in year 1 used to give 'problem with the service': the dashboard counts a
+    year back from it, before the calendar begins."""
+    today = timezone.localdate()
+    page = signed_in(client, district_manager).get(reverse("hub_dashboard") + query)
+    assert page.status_code == 200
+    assert page.context["end"] == today
+
+
+def test_a_nul_in_the_register_search_finds_no_one_instead_of_failing(client, hub_worker, session):
+    """A NUL in the name search used to give 'problem with the service'."""
+    url = reverse("hub_session_register", args=[session.pk]) + "?q=Li%00ly"
+    assert signed_in(client, hub_worker).get(url).status_code == 200
