@@ -339,3 +339,18 @@ def test_the_family_network_plan_feeds_the_family_plan_page(client, working_case
     page = client.get(reverse("family_plan", args=[working_case.pk])).content.decode()
     assert "The family network's plan" in page
     assert "Nan does the school run on Mondays." in page
+
+
+def test_a_nul_in_the_claim_period_gets_a_message_not_a_server_error(
+    client, programme_officer, auditor
+):
+    """A NUL in the period (a crafted link or form) used to give 'problem with the service'
+    on the claims list, the audit sample and the batch."""
+    signed_in(client, programme_officer)
+    assert client.get(reverse("claim_list") + "?period=2026%00").status_code == 200
+    batch = client.post(reverse("create_batch"), {"period": "2026\x00-27"}, follow=True)
+    assert "There are no passed claims in 2026-27 waiting for a batch" in batch.content.decode()
+    client.logout()
+    signed_in(client, auditor)
+    sample = client.post(reverse("sample_claims"), {"period": "2026\x00-27"}, follow=True)
+    assert "There are no prepared claims in 2026-27 to sample" in sample.content.decode()
