@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import restriction
+from cases.codes import Disability
 from cases.models import Family, FamilyMembership, LevelOfNeed, Person
 from earlyhelp.api import PlainColumnsOutput
 
@@ -188,6 +189,13 @@ class PersonPatchInput(serializers.Serializer):
     care_leaver = serializers.BooleanField(required=False)
     nhs_number = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     upn = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def validate_disabilities(self, codes):
+        # cases.upkeep words this too, but then sorts the codes by the list (a 500 for one
+        # not in it): refused here first, in its words.
+        if any(code and code not in Disability.values for code in codes):
+            raise serializers.ValidationError("Choose disabilities from the list")
+        return codes
 
 
 class FamilyPatchInput(serializers.Serializer):

@@ -428,6 +428,19 @@ def test_patch_person_with_bad_values_is_a_400_with_field_messages(practitioner,
     assert "date_of_birth" in body
 
 
+def test_patch_person_with_an_unknown_disability_is_a_400_not_a_500(practitioner, child):
+    """A code not on the list used to give a 500 (the codes were sorted by the list)."""
+    response = api_as(practitioner).patch(
+        f"/api/v1/people/{child.pk}/",
+        {"lock_version": 1, "disabilities": ["AUT", "NOT-A-CODE"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["disabilities"] == ["Choose disabilities from the list"]
+    child.refresh_from_db()
+    assert child.lock_version == 1
+
+
 def test_patch_with_a_stale_lock_version_is_a_409(practitioner, child):
     client = api_as(practitioner)
     assert (
