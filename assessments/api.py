@@ -328,7 +328,9 @@ class ReviewViewSet(_ScopedReadViewSet):
         case_id = serializers.IntegerField()
         attendance = ReviewAttendanceOutput(many=True)
         progress = ReviewProgressOutput(many=True)
-        recorded_by = serializers.CharField(source="recorded_by.full_name", default=None)
+        recorded_by = serializers.CharField(
+            source="recorded_by.full_name", default=None, allow_null=True
+        )
 
         def to_representation(self, meeting):
             """An attendee restricted from the reader is named as whom to contact

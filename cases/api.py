@@ -403,7 +403,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
 
     @extend_schema(responses={200: LeadOutput(many=True)})
-    @action(detail=True, methods=["get"], url_path="eligible-leads")
+    @action(detail=True, methods=["get"], url_path="eligible-leads", pagination_class=None)
     def eligible_leads(self, request, pk=None):
         """Who may be chosen as lead professional for a waiting case."""
         case = access.get_case_to_decide(request.user, pk, access.may_allocate)

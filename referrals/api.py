@@ -3,7 +3,12 @@ the same access rules and services as the pages."""
 
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import mixins, pagination, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -178,8 +183,9 @@ class ReferralOutput(PlainColumns, serializers.ModelSerializer):
         first_name = serializers.CharField()
         last_name = serializers.CharField()
         relationship = serializers.CharField()
-        date_of_birth = serializers.DateField()
-        expected_date = serializers.DateField()
+        # An unborn child has no date of birth yet; anyone else no expected date (null).
+        date_of_birth = serializers.DateField(allow_null=True)
+        expected_date = serializers.DateField(allow_null=True)
         nhs_number = serializers.CharField()
         upn = serializers.CharField()
         match = serializers.CharField()
@@ -201,7 +207,9 @@ class ReferralOutput(PlainColumns, serializers.ModelSerializer):
 
     reference = serializers.CharField(read_only=True)
     district = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    picked_up_by = serializers.CharField(source="picked_up_by.full_name", default=None)
+    picked_up_by = serializers.CharField(
+        source="picked_up_by.full_name", default=None, allow_null=True
+    )
     people = ReferralPersonOutput(many=True, read_only=True)
     decision = serializers.SerializerMethodField()
 
@@ -385,6 +393,19 @@ class DecideInput(serializers.Serializer):
         return data
 
 
+# Left to itself the schema names the queue's pages after ReferralOutput, as it names the
+# request list's cursor pages, and the one name showed the queue as cursor pages too.
+@extend_schema_serializer(many=False)
+class TriageQueuePage(serializers.Serializer):
+    """A page of the front door's queue: numbered pages (?page=), with a count."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ReferralOutput(many=True)
+
+
+@extend_schema_view(list=extend_schema(responses=TriageQueuePage))
 class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The front door's queue and its actions: pick up, match, decide."""
 
@@ -420,8 +441,11 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return Response(ReferralOutput(referral).data)
 
-    @extend_schema(request=MatchInput, responses=CandidateOutput(many=True))
-    @action(detail=True, methods=["get", "post"])
+    # GET is a plain list (no pages) and POST answers with the request: say so per method,
+    # or the schema shows a page of candidates for both.
+    @extend_schema(methods=["GET"], responses=CandidateOutput(many=True))
+    @extend_schema(methods=["POST"], request=MatchInput, responses=ReferralOutput)
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def match(self, request, pk=None, format=None):
         """GET: possible matches for each person. POST: record the officer's choices."""
         referral = self._referral(pk)

@@ -164,6 +164,17 @@ def test_api_eligible_leads_lists_the_team(district_manager, practitioner, waiti
     assert practitioner.full_name in names and "Not In Team" not in names
 
 
+def test_the_schema_shows_eligible_leads_as_the_plain_list_it_is(district_manager):
+    """The schema showed a page ({count, next, previous, results}) for what is a list."""
+    from django.urls import reverse
+
+    api = signed_in(APIClient(), district_manager)
+    schema = api.get(reverse("api_schema") + "?format=json").json()
+    path = schema["paths"]["/api/v1/cases/{id}/eligible-leads/"]["get"]
+    answer = path["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["type"] == "array" and answer["items"]["$ref"].endswith("/LeadOutput")
+
+
 def test_closing_an_already_closed_case_is_an_invalid_transition(practitioner):
     case = factories.closed_case(lead=practitioner)
     with pytest.raises(InvalidTransition):

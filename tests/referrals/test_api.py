@@ -266,3 +266,47 @@ def test_the_request_list_output_is_drf_s_own_field_for_field(
         assert plain == drf and list(plain) == list(drf)
         assert listed[referral.pk] == drf
     assert listed[closed.pk]["decision"]["outcome"] == Outcome.NO_FURTHER_ACTION
+
+
+def _schema(api, user):
+    signed_in(api, user)
+    return api.get(reverse("api_schema") + "?format=json").json()
+
+
+def test_the_schema_says_what_the_triage_endpoints_send(api, front_door_officer):
+    """The schema showed the queue as cursor pages (no count), the matches as a page of
+    candidates and the match POST as answering with candidates; a client built from it
+    could not read what the API sends: a numbered page with a count, a plain list, the
+    request."""
+    schema = _schema(api, front_door_officer)
+    components = schema["components"]["schemas"]
+
+    def response(path, method):
+        return schema["paths"][path][method]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ]
+
+    queue = components[response("/api/v1/triage/", "get")["$ref"].split("/")[-1]]
+    assert {"count", "next", "previous", "results"} == set(queue["properties"])
+    assert queue["properties"]["results"]["items"]["$ref"].endswith("/ReferralOutput")
+    matches = response("/api/v1/triage/{id}/match/", "get")
+    assert matches["type"] == "array" and matches["items"]["$ref"].endswith("/CandidateOutput")
+    assert response("/api/v1/triage/{id}/match/", "post")["$ref"].endswith("/ReferralOutput")
+
+
+def test_the_schema_says_which_request_fields_may_be_null(
+    api, referrer, district, front_door_officer
+):
+    """A request not yet picked up has no picked_up_by; a person has a date of birth or an
+    expected date, not both: the API sends null, which the schema did not allow."""
+    schema = _schema(api, front_door_officer)
+    components = schema["components"]["schemas"]
+    output = components["ReferralOutput"]["properties"]
+    assert output["picked_up_by"]["nullable"] is True
+    person = components["ReferralPersonOutput"]["properties"]
+    assert person["date_of_birth"]["nullable"] is True
+    assert person["expected_date"]["nullable"] is True
+    submitted(by=referrer, district=district)
+    sent = signed_in(api, front_door_officer).get("/api/v1/triage/").json()
+    assert sent["count"] == 1
+    assert sent["results"][0]["picked_up_by"] is None
