@@ -240,7 +240,10 @@ class ConsentForm(GovukForm):
 
 
 class ConsentWithdrawForm(GovukForm):
-    withdrawn_on = date_field("Date consent was withdrawn")
+    withdrawn_on = date_field(
+        "Date consent was withdrawn",
+        not_future="The date consent was withdrawn cannot be in the future",
+    )
     note = long_text("What did they say?", required=False, rows=3)
 
 

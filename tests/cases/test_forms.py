@@ -58,3 +58,24 @@ def test_a_team_not_offered_is_refused_as_an_invalid_choice(eh_team, school):
     chosen = SendToTeamForm({"agency": str(eh_team.pk), "reason": "Closer."}, teams=[eh_team])
     assert chosen.is_valid(), chosen.errors
     assert chosen.cleaned_data["agency"] == eh_team
+
+
+def test_consent_cannot_be_withdrawn_on_a_date_after_today(client, practitioner):
+    """A withdrawal dated 31 December 9999 was recorded as it was typed: the record said
+    consent was still in force (withdrawn 'in the future') while sharing had stopped."""
+    from django.urls import reverse
+
+    from tests import factories
+    from tests.conftest import signed_in
+
+    case = factories.open_case(lead=practitioner, consent_agencies=[practitioner.agency])
+    consent = case.consents.get()
+    response = signed_in(client, practitioner).post(
+        reverse("withdraw_consent", args=[case.pk, consent.pk]),
+        {"withdrawn_on": "9999-12-31", "note": "Mum said stop"},
+    )
+    page = response.content.decode()
+    assert "The date consent was withdrawn cannot be in the future" in page
+    assert "Mum said stop" in page
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
