@@ -109,7 +109,12 @@ class MemberAddForm(GovukForm):
         required=False,
         help_text="For an unborn baby, instead of a date of birth",
     )
-    gender = forms.ChoiceField(label="Gender", choices=Gender.choices, widget=forms.RadioSelect)
+    gender = forms.ChoiceField(
+        label="Gender",
+        choices=Gender.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their gender"},
+    )
     since = date_field("Date they joined the household", required=False)
 
 

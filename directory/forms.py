@@ -101,7 +101,9 @@ class ServiceForm(GovukForm):
         error_messages={"required": "Choose the organisation that provides the service"},
     )
     description = long_text("What the service does", required=False, rows=4)
-    status = radios("Is it running?", ServiceStatus.choices)
+    status = radios(
+        "Is it running?", ServiceStatus.choices, missing="Choose whether the service is running"
+    )
     family_hub = optional_select(
         "Family hub it belongs to", FamilyHub.objects.all(), empty_label="Not a family hub service"
     )
@@ -171,7 +173,9 @@ class OrganisationForm(GovukForm):
 
 class LocationForm(GovukForm):
     name = line("Name of the place", required=True)
-    location_type = radios("Kind of place", LocationType.choices)
+    location_type = radios(
+        "Kind of place", LocationType.choices, missing="Choose the kind of place"
+    )
     address_1 = line("Address")
     city = line("Town or city", max_length=100)
     postcode = line("Postcode", max_length=10)

@@ -13,7 +13,9 @@ class MergeForm(GovukForm):
         },
     )
     reason = forms.CharField(
-        label="Why are these the same person?", widget=forms.Textarea(attrs={"rows": 3})
+        label="Why are these the same person?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why these are the same person"},
     )
 
 

@@ -384,6 +384,18 @@ def test_the_case_page_shows_an_unborn_child_as_due(client, practitioner, family
     assert f"unborn, due {due:%-d %b %Y}" in text
 
 
+def test_a_member_added_without_a_gender_is_asked_for_it_in_words(client, practitioner, family):
+    """No gender chosen said only 'This field is required.'"""
+    signed_in(client, practitioner)
+    response = client.post(
+        reverse("member_add", args=[family.pk]),
+        {"lock_version": 1, "relationship": "grandparent", "first_name": "Nana"},
+    )
+    page = response.content.decode()
+    assert "Choose their gender" in page and "This field is required" not in page
+    assert 'value="Nana"' in page
+
+
 def test_adding_the_same_member_twice_on_the_page_says_so_next_to_the_field(
     client, practitioner, family
 ):

@@ -416,3 +416,16 @@ def test_a_nul_in_the_register_search_finds_no_one_instead_of_failing(client, hu
     """A NUL in the name search used to give 'problem with the service'."""
     url = reverse("hub_session_register", args=[session.pk]) + "?q=Li%00ly"
     assert signed_in(client, hub_worker).get(url).status_code == 200
+
+
+def test_a_question_left_unanswered_says_which_not_this_field_is_required(
+    client, directory_editor, organisation
+):
+    """'Is it running?' and 'Kind of place' left unanswered said only 'This field is
+    required.'"""
+    c = signed_in(client, directory_editor)
+    service = c.post(reverse("directory_service_new"), _form(organisation, status=""))
+    assert "Choose whether the service is running" in service.content.decode()
+    place = c.post(reverse("directory_location_new"), {"name": "Old library"})
+    page = place.content.decode()
+    assert "Choose the kind of place" in page and "This field is required" not in page

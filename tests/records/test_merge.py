@@ -183,3 +183,12 @@ def test_who_has_seen_the_kept_record_lists_the_retired_records_views_until_undo
     merge.merge_undo(merge=done, acting_user=district_manager, reason="They are twins")
     assert seen.pk not in trail_of(child)
     assert seen.pk in trail_of(duplicate)
+
+
+def test_a_merge_without_a_reason_asks_for_one_in_words(client, district_manager, child, duplicate):
+    """The reason left blank said only 'This field is required.'"""
+    signed_in(client, district_manager)
+    response = client.post(reverse("person_merge", args=[child.pk]), {"other": duplicate.pk})
+    page = response.content.decode()
+    assert "Enter why these are the same person" in page
+    assert "This field is required" not in page
