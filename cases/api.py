@@ -34,7 +34,7 @@ from cases.serializers import (
     PersonOutput,
     PersonPatchInput,
 )
-from cases.start_forms import person_entered_twice, twice_message
+from cases.start_forms import date_of_birth_error, person_entered_twice, twice_message
 from cases.validators import normalise_postcode, postcode_error
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import valid_input
@@ -302,6 +302,12 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
             new_person = serializers.BooleanField(
                 default=False, help_text="None of the possible matches is this person"
             )
+
+            def validate_date_of_birth(self, born):
+                error = born and date_of_birth_error(born)
+                if error:
+                    raise serializers.ValidationError(error)
+                return born
 
         class ConsentInput(serializers.Serializer):
             given_by = serializers.IntegerField(

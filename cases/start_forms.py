@@ -3,11 +3,13 @@ the family as they know them, consent first, the level and why; then, if the fro
 matching finds people who may already be known, a choice for each."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.codes import Relationship
 from cases.forms import ConsentForm, GovukForm, date_field, long_text
 from cases.models import LevelOfNeed
+from cases.upkeep import MAX_AGE
 from cases.validators import normalise_postcode, postcode_error
 from earlyhelp.wording import term_lazy
 
@@ -85,7 +87,7 @@ class StartEarlyHelpForm(GovukForm):
             self.fields[f"{slot}_first_name"] = _name(f"{heading}: first name", required)
             self.fields[f"{slot}_last_name"] = _name(f"{heading}: last name", required)
             self.fields[f"{slot}_date_of_birth"] = date_field(
-                f"{heading}: date of birth", required=required
+                f"{heading}: date of birth", required=required, validators=[_check_born]
             )
         # The possible matches the front door's rule found, one choice per person.
         self.candidates = candidates or {}
@@ -160,6 +162,23 @@ class StartEarlyHelpForm(GovukForm):
                 entry["person_id"] = int(choice)
             people.append(entry)
         return people
+
+
+def date_of_birth_error(born) -> str | None:
+    """What is wrong with a date of birth for someone in the family, as a person's record
+    says it (cases.upkeep): after today, or more than MAX_AGE years ago."""
+    today = timezone.localdate()
+    if born > today:
+        return "Date of birth must be today or in the past"
+    if today.year - born.year > MAX_AGE:
+        return f"Date of birth must be a real date in the last {MAX_AGE} years"
+    return None
+
+
+def _check_born(born) -> None:
+    error = date_of_birth_error(born)
+    if error:
+        raise forms.ValidationError(error)
 
 
 def person_entered_twice(people: list[dict]) -> dict | None:

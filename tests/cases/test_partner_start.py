@@ -276,3 +276,28 @@ def test_the_api_refuses_a_postcode_that_is_not_one(dsl, district):
         "/api/v1/cases/", body(district, postcode="31/02/2026"), format="json"
     )
     assert response.status_code == 400 and "Enter a real UK postcode" in str(response.json())
+
+
+@pytest.mark.parametrize(
+    ("born", "message"),
+    [
+        ("9999-12-31", "Date of birth must be today or in the past"),
+        ("0001-01-01", "Date of birth must be a real date in the last 120 years"),
+    ],
+)
+def test_a_date_of_birth_after_today_or_in_year_one_is_refused(
+    client, dsl, district, born, message
+):
+    """A child born on 31/12/9999 (or in year 1) started early help as typed, on the page and
+    through the API; a person's own record refuses both."""
+    from django.urls import reverse
+
+    response = signed_in(client, dsl).post(
+        reverse("start_early_help"), form_data(district, child_date_of_birth=born)
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    data = body(district)
+    data["people"][0]["date_of_birth"] = born
+    answer = signed_in(APIClient(), dsl).post("/api/v1/cases/", data, format="json")
+    assert answer.status_code == 400 and message in str(answer.json()["people"])
+    assert not EarlyHelpCase.objects.exists()
