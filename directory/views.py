@@ -432,8 +432,7 @@ def _session_for(user, pk: int) -> HubSession:
 def hub_session_register(request, pk: int):
     """The register: big tick boxes, the regulars first, a name search to add others."""
     session = _session_for(request.user, pk)
-    # A NUL cannot be searched for (PostgreSQL refuses it in a query): it is dropped.
-    text = request.GET.get("q", "").replace("\x00", "")[:100]
+    text = request.GET.get("q", "")[:100]
     error = None
     if request.method == "POST":
         raw = request.POST.getlist("people")

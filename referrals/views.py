@@ -47,14 +47,12 @@ def _door(user, referral: Referral | None, step_down: bool = False) -> str:
 
 
 def _flatten(post: QueryDict) -> dict:
-    """The form as typed, for the draft: every key, lists only where a field repeats. A NUL
-    character cannot be stored (PostgreSQL refuses it in JSON), so the draft keeps the text
-    without it; the form itself still refuses it with its own message."""
+    """The form as typed, for the draft: every key, lists only where a field repeats."""
     data = {}
     for key in post:
-        if key in ("csrfmiddlewaretoken", "action") or "\x00" in key:
+        if key in ("csrfmiddlewaretoken", "action"):
             continue
-        values = [value.replace("\x00", "") for value in post.getlist(key)]
+        values = post.getlist(key)
         data[key] = values if key == "needs" or len(values) > 1 else values[0]
     return data
 

@@ -226,13 +226,7 @@ def export_start(request):
     if not form.is_valid():
         messages.error(request, "Choose what to export.")
         return redirect("indicators")
-    # The figures' filters as sent, read leniently by the export; a NUL cannot be stored in
-    # the job's JSON, so it is dropped here rather than failing the page.
-    params = {
-        k: v.replace("\x00", "")
-        for k, v in request.POST.items()
-        if k not in ("csrfmiddlewaretoken", "kind") and "\x00" not in k
-    }
+    params = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "kind")}
     try:
         job = exports.export_request(
             acting_user=request.user, kind=form.cleaned_data["kind"], params=params, request=request

@@ -46,6 +46,17 @@ QUERIES = [
     {name: "-1" for name in QUERY_NAMES if name != "figure"},
     {name: HUGE for name in QUERY_NAMES if name != "figure"},
     {**{name: "not a value" for name in QUERY_NAMES}, "start": "2026-13-45", "end": "31/02/2026"},
+    # A NUL (PostgreSQL stores none in text) and dates at the ends of the calendar.
+    {**{name: f"\x00{name}" for name in QUERY_NAMES}, "start": "0001-01-01", "end": "9999-12-31"},
+]
+# Form data for every page's POST: the query names and the form fields people type into.
+FORM_NAMES = [
+    *QUERY_NAMES, "text", "reason", "summary", "note", "title", "worries", "first_name",
+    "last_name", "email", "comment", "decision", "occurred_on", "held_on", "closed_on",
+]  # fmt: skip
+FORMS = [
+    {name: f"\x00{name}\x00" for name in FORM_NAMES},
+    {**{name: "-1" for name in FORM_NAMES}, "occurred_on": "0001-01-01", "held_on": "9999-12-31"},
 ]
 
 
@@ -73,11 +84,12 @@ def _fill(route: str, number: str, text: str) -> str | None:
     return path
 
 
-def _server_errors(client: Client, routes, existing_id: int, variants: int = 3) -> list[str]:
-    """GET each route three ways: an existing record's id, ids beyond bigint, and zero or
-    text, each with one set of malformed query values."""
+def _server_errors(client: Client, routes, existing_id: int, variants: int = 4) -> list[str]:
+    """GET each route four ways: an existing record's id, ids beyond bigint, zero or text,
+    and the existing id again, each with one set of malformed query values."""
     failures = []
-    values = [(str(existing_id), "csv"), (HUGE, "x" * 120), ("0", "0")][:variants]
+    values = [(str(existing_id), "csv"), (HUGE, "x" * 120), ("0", "0"), (str(existing_id), "")]
+    values = values[:variants]
     for route in routes:
         for (number, text), query in zip(values, QUERIES, strict=False):
             path = _fill(route, number, text)
@@ -122,6 +134,42 @@ def test_every_url_pattern_survives_malformed_path_and_query_values(
     failures += _server_errors(Client(), site, case.pk, variants=1)  # signed out
     assert not failures, "\n".join(failures)
     print(f"URL sweep: {time.monotonic() - started:.1f}s")  # noqa: T201
+
+
+def test_no_page_fails_on_a_nul_or_an_extreme_date_in_its_form_data(practitioner, district_manager):
+    """Every page's POST, on a case its lead and manager can work on, with each typed field
+    holding a NUL (dropped before any view reads it: earlyhelp.middleware) or a date at an
+    end of the calendar, and every other name malformed."""
+    case = factories.open_case(lead=practitioner)
+    routes = [
+        route
+        for route, spaces in _walk(get_resolver().url_patterns)
+        if "admin" not in spaces and not route.startswith("sign-out")
+    ]
+    failures = []
+    for user in (practitioner, district_manager):
+        client = signed_in(Client(), user)
+        for route in routes:
+            path = _fill(route, str(case.pk), "csv")
+            for data in FORMS if path else ():
+                try:
+                    with transaction.atomic():  # a failed request leaves the rest usable
+                        status = client.post(path, data).status_code
+                except Exception as error:  # a 500 as the test client raises it
+                    failures.append(f"POST {path}: {type(error).__name__}: {error}"[:300])
+                    continue
+                if status >= 500:
+                    failures.append(f"POST {path}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_nul_typed_into_a_note_is_dropped_and_the_note_saved(client, practitioner):
+    case = factories.open_case(lead=practitioner)
+    response = signed_in(client, practitioner).post(
+        f"/cases/{case.pk}/notes/add/", {"kind": "home_visit", "text": "Saw\x00 Sam at home"}
+    )
+    assert response.status_code == 302
+    assert case.chronology.get(kind="home_visit").text == "Saw Sam at home"
 
 
 def test_schemathesis_finds_no_server_error_in_the_api(district, eh_team, administrator):
