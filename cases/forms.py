@@ -81,8 +81,7 @@ def date_field(
 ) -> forms.DateField:
     """A native date input; `messages` replaces the standard wording of its errors.
     `not_future` is the message for a date after today (the day something happened)."""
-    if not_future:
-        kwargs["validators"] = [*kwargs.get("validators", ()), _on_or_before_today(not_future)]
+    kwargs["validators"] = [*kwargs.get("validators", ()), within_the_calendar(label, not_future)]
     return forms.DateField(
         label=label,
         # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
@@ -97,10 +96,20 @@ def date_field(
     )
 
 
-def _on_or_before_today(message: str):
+# The years any date in casework falls in: a year-1 or year-9999 date is a slip of the
+# keyboard, and stored as typed it would skew every deadline and figure counted from it.
+EARLIEST_DATE, LATEST_DATE = datetime.date(1900, 1, 1), datetime.date(2099, 12, 31)
+
+
+def within_the_calendar(label: str, not_future: str = ""):
+    """A date field's check that the date falls between EARLIEST_DATE and LATEST_DATE and,
+    with a `not_future` message, is not after today: one message, the first that applies."""
+
     def check(day: datetime.date) -> None:
-        if day > timezone.localdate():
-            raise forms.ValidationError(message)
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise forms.ValidationError(f"{label} must be between 1900 and 2099")
+        if not_future and day > timezone.localdate():
+            raise forms.ValidationError(not_future)
 
     return check
 

@@ -239,6 +239,8 @@ def consent_withdraw(
         raise DomainError("This consent has already been withdrawn.")
     if withdrawn_on < consent.given_on:
         raise DomainError("Consent cannot be withdrawn before the date it was given.")
+    if withdrawn_on > timezone.localdate():
+        raise DomainError("Consent cannot be withdrawn on a date after today.")
     consent.withdrawn_on = withdrawn_on
     consent.withdrawal_note = note
     consent.save(update_fields=["withdrawn_on", "withdrawal_note"])
@@ -1377,10 +1379,11 @@ def case_start_by_partner(
         audit(user=acting_user, action=AuditAction.CREATE, record=family, request=request)
     members = set(family.memberships.values_list("person_id", flat=True))
     for person, entry in zip(persons, people, strict=True):
-        if person.pk not in members:
+        if person.pk not in members:  # a person entered twice joins once
             FamilyMembership.objects.create(
                 family=family, person=person, relationship=entry["relationship"]
             )
+            members.add(person.pk)
     if family.cases.exclude(status=CaseStatus.CLOSED).exists():
         raise DomainError(
             f"This family already has an open {term('early help')} case. Ask its "

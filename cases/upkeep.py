@@ -138,7 +138,8 @@ def clean_person(
             errors["disabilities"] = "Choose disabilities from the list"
         elif Disability.NONE in codes and len(codes) > 1:
             errors["disabilities"] = "Choose 'No disability' or the disabilities, not both"
-        clean["disabilities"] = sorted(set(codes), key=Disability.values.index)
+        else:
+            clean["disabilities"] = sorted(set(codes), key=Disability.values.index)
     for name in ("interpreter_needed", "care_leaver"):
         if name in data:
             clean[name] = bool(data.get(name))

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.text import format_lazy
 
 from cases.codes import Gender, Relationship
-from cases.forms import checkboxes, optional_select, radios
+from cases.forms import checkboxes, optional_select, radios, within_the_calendar
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
 from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
@@ -71,6 +71,7 @@ def date(label: str, help_text: str = "For example, 27/03/2019"):
         help_text=help_text,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
         error_messages={"invalid": f"{label} must be a real date, like 27/03/2019"},
+        validators=[within_the_calendar(label)],
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments.forms import MeetingRecordForm
 from cases.forms import AllocateForm, ConsentForm, NoteForm, SendToTeamForm
 from cases.start_forms import StartEarlyHelpForm
+from referrals.forms import PersonSearchForm
 
 
 @pytest.mark.parametrize(
@@ -33,6 +34,18 @@ def test_a_date_after_today_is_refused_next_to_its_field(form_class, field, mess
     today = form_class({field: timezone.localdate().isoformat()})
     today.is_valid()
     assert field not in today.errors
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "1899-12-31", "2100-01-01", "9999-12-31"])
+def test_a_date_outside_the_years_casework_falls_in_is_refused_next_to_its_field(typed):
+    """A year-1 note or a plan action due in 9999 was stored as typed (a slip of the keyboard
+    that skews every deadline counted from it)."""
+    form = NoteForm({"kind": "note", "text": "Seen at home.", "occurred_on": typed})
+    assert not form.is_valid()
+    assert form.errors["occurred_on"] == ["Date it happened must be between 1900 and 2099"]
+    search = PersonSearchForm({"date_of_birth": typed})
+    assert not search.is_valid()
+    assert search.errors["date_of_birth"] == ["Date of birth must be between 1900 and 2099"]
 
 
 def test_an_optional_date_left_blank_is_not_checked():
@@ -70,12 +83,20 @@ def test_consent_cannot_be_withdrawn_on_a_date_after_today(client, practitioner)
 
     case = factories.open_case(lead=practitioner, consent_agencies=[practitioner.agency])
     consent = case.consents.get()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = signed_in(client, practitioner).post(
         reverse("withdraw_consent", args=[case.pk, consent.pk]),
-        {"withdrawn_on": "9999-12-31", "note": "Mum said stop"},
+        {"withdrawn_on": tomorrow.isoformat(), "note": "Mum said stop"},
     )
     page = response.content.decode()
     assert "The date consent was withdrawn cannot be in the future" in page
     assert "Mum said stop" in page
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
+    from cases import services
+    from earlyhelp.errors import DomainError
+
+    with pytest.raises(DomainError, match="after today"):  # the service refuses it too
+        services.consent_withdraw(
+            consent=consent, withdrawn_on=tomorrow, note="Mum said stop", acting_user=practitioner
+        )

@@ -301,3 +301,29 @@ def test_a_date_of_birth_after_today_or_in_year_one_is_refused(
     answer = signed_in(APIClient(), dsl).post("/api/v1/cases/", data, format="json")
     assert answer.status_code == 400 and message in str(answer.json()["people"])
     assert not EarlyHelpCase.objects.exists()
+
+
+def test_the_service_adds_someone_entered_twice_to_the_family_once(dsl, district):
+    """The pages and the API refuse the same person twice; the service itself joins them to
+    the family once rather than failing on the second membership."""
+    from cases import services
+
+    known = factories.PersonFactory(
+        first_name="Lily", last_name="Marsh", date_of_birth=datetime.date(2017, 3, 2)
+    )
+    data = body(district)
+    lily = {**data["people"][0], "date_of_birth": datetime.date(2017, 3, 2)}
+    dawn = {**data["people"][1], "date_of_birth": datetime.date(1990, 2, 3)}
+    case = services.case_start_by_partner(
+        acting_user=dsl,
+        district=district,
+        address_line_1="4 Mill Lane",
+        town="Amberford",
+        postcode="ZZ1 4AB",
+        people=[lily, dict(lily), dawn],
+        consent={"given_by": 2, "given_on": datetime.date.today(), "method": "in_person"},
+        level_of_need=2,
+        reason="Lily is late most days; mum asked us for help.",
+    )
+    assert case.family.memberships.filter(person=known).count() == 1
+    assert list(case.children.all()) == [known]

@@ -74,6 +74,7 @@ def test_a_stale_lock_version_never_overwrites_someone_elses_change(practitioner
         ({"upn": "Q801200120002"}, "upn", "unique pupil number"),
         ({"ethnicity": "XXXX"}, "ethnicity", "Choose the ethnicity"),
         ({"disabilities": ["NONE", "AUT"]}, "disabilities", "not both"),
+        ({"disabilities": ["NOT_A_CODE"]}, "disabilities", "from the list"),
     ],
 )
 def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(
