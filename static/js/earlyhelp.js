@@ -1,6 +1,11 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
 
+// A form's button ignores a second click within a second (GOV.UK Frontend's Button, read
+// when initAll starts it): a double click records one consent or one note, not two.
+for (const button of document.querySelectorAll('form button[data-module="govuk-button"]')) {
+  if (!("preventDoubleClick" in button.dataset)) button.dataset.preventDoubleClick = "true";
+}
 initAll();
 
 // Session expiry warning: show before the idle timeout, offer to stay signed in.

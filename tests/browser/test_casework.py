@@ -372,3 +372,16 @@ def test_words_typed_just_before_a_reload_are_kept_and_leaving_warns_while_a_sav
     assert started_assessment.content["family_history"] == "The last words before closing."
     page.reload()
     assert history.input_value() == "The last words before closing."
+
+
+def test_every_form_button_ignores_a_second_click(page, lead, allocated_case):
+    """GOV.UK Frontend's Button drops a click that follows another within a second once the
+    button asks it to (earlyhelp.js asks for every form's button): a double click on Save
+    sends the form once."""
+    case = allocated_case
+    sign_in(page, "lead@example.test", PASSWORD)
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+    for path in (f"/cases/{case.pk}/consent/add/", f"/cases/{case.pk}/notes/add/"):
+        page.goto(path)
+        save = page.get_by_role("button", name="Save")
+        assert save.get_attribute("data-prevent-double-click") == "true"
