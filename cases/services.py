@@ -177,6 +177,26 @@ def taf_member_remove(
     return member
 
 
+def _refuse_the_same_consent_twice(case, given_by, given_on, method, shared_with, assessment):
+    """A second record of a consent already in force (the same person, day, way, assessment
+    and agencies) is a form sent twice, not a new consent. The case row is locked first, so
+    two such posts at once record one."""
+    EarlyHelpCase.objects.select_for_update().filter(pk=case.pk).first()
+    agencies = {agency.pk for agency in shared_with}
+    for consent in case.consents.filter(
+        given_by=given_by,
+        given_on=given_on,
+        method=method,
+        to_assessment=assessment,
+        withdrawn_on__isnull=True,
+    ).prefetch_related("shared_with"):
+        if {agency.pk for agency in consent.shared_with.all()} == agencies:
+            raise DomainError(
+                f"This consent is already recorded: {given_by.full_name} on "
+                f"{given_on:%-d %B %Y}, sharing with the same agencies."
+            )
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -198,6 +218,7 @@ def consent_record(
         raise DomainError("The date consent was given cannot be in the future.")
     if given_on < case.opened_on - datetime.timedelta(days=365):
         raise DomainError("The date consent was given is more than a year before the case opened.")
+    _refuse_the_same_consent_twice(case, given_by, given_on, method, shared_with, to_assessment)
     consent = ConsentRecord.objects.create(
         case=case,
         given_by=given_by,

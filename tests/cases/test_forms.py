@@ -100,3 +100,32 @@ def test_consent_cannot_be_withdrawn_on_a_date_after_today(client, practitioner)
         services.consent_withdraw(
             consent=consent, withdrawn_on=tomorrow, note="Mum said stop", acting_user=practitioner
         )
+
+
+@pytest.mark.django_db
+def test_the_same_consent_sent_twice_is_recorded_once(client, practitioner, school):
+    """Two posts of one consent form (a double click, a resend) recorded two consents."""
+    from django.urls import reverse
+
+    from tests import factories
+    from tests.conftest import signed_in
+
+    case = factories.open_case(lead=practitioner)
+    parent = case.family.memberships.exclude(relationship="child").first().person
+    form = {
+        "given_by": parent.pk,
+        "given_on": timezone.localdate().isoformat(),
+        "method": "in_person",
+        "to_assessment": "on",
+        "shared_with": [school.pk],
+    }
+    url = reverse("record_consent", args=[case.pk])
+    signed_in(client, practitioner)
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, form)
+    assert again.status_code == 400
+    assert "This consent is already recorded" in again.content.decode()
+    assert case.consents.count() == 1
+    # The same person consenting to share with other agencies is a new consent.
+    assert client.post(url, {**form, "shared_with": []}).status_code == 302
+    assert case.consents.count() == 2
