@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from cases.access import activity_subjects_for, break_glass_open
+from cases.forms import GovukForm
 from cases.models import Family
 from earlyhelp import pages
 from earlyhelp.errors import DomainError
@@ -57,7 +58,7 @@ def user_activity(request, pk: int):
     return render(request, "audit/user_activity.html", {"subject": subject, "page": page})
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(GovukForm):
     family = forms.IntegerField(
         label="Family record number",
         min_value=1,

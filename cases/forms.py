@@ -27,6 +27,20 @@ TOO_LONG = (
 EH = term_lazy("early help")
 
 
+def _say_limits_in_words(field: forms.Field) -> None:
+    """A field's length and number limits, said with its label (Django's own wording is
+    "Ensure this value has at most 150 characters (it has 151)")."""
+    label = str(field.label or "This answer").replace("%", "%%")
+    said = {
+        "max_length": f"{label} must be %(limit_value)s characters or fewer; "
+        "you entered %(show_value)s",
+        "min_value": f"{label} must be %(limit_value)s or more",
+        "max_value": f"{label} must be %(limit_value)s or less",
+    }
+    for code, message in said.items():
+        field.error_messages.setdefault(code, message)  # a field's own wording stays
+
+
 class GovukForm(forms.Form):
     """Adds GOV.UK classes to widgets, and a clear message for over-long text."""
 
@@ -49,6 +63,7 @@ class GovukForm(forms.Form):
             else:
                 if isinstance(widget, (forms.TextInput, forms.EmailInput)):
                     widget.attrs.setdefault("class", "govuk-input")
+            _say_limits_in_words(field)
             if isinstance(field, forms.CharField) and isinstance(widget, forms.Textarea):
                 limit = field.max_length or MAX_TEXT
                 field.max_length = None  # checked in clean() so the message is clear

@@ -4,7 +4,7 @@ forms check shape (a date is a date, a choice is offered) and keep what was type
 from django import forms
 from django.utils import timezone
 
-from cases.forms import date_field, optional_select, radios
+from cases.forms import GovukForm, date_field, optional_select, radios
 from cases.models import MAX_TEXT
 from outcomes.models import EvidenceSource, NetworkMeetingKind, ProgressStatus
 from outcomes.returns import column_choices, quarter_choices
@@ -35,7 +35,7 @@ def _text(label: str, *, help_text: str = "", rows: int = 4) -> forms.CharField:
     )
 
 
-class NeedForm(forms.Form):
+class NeedForm(GovukForm):
     headline = forms.ChoiceField(
         label="Headline outcome",
         error_messages={"required": "Choose the headline outcome this need is against"},
@@ -59,7 +59,7 @@ class NeedForm(forms.Form):
         self.fields["identified_on"].initial = timezone.localdate()
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(GovukForm):
     at = radios("Recorded at", missing="Say whether this is progress at a review or at closure")
     status = radios("Progress", ProgressStatus.choices, missing="Choose the progress on this need")
     significant_since = _date(
@@ -96,7 +96,7 @@ class HubForm(forms.Form):
         self.fields["family_hub"].queryset = hubs
 
 
-class NetworkMeetingForm(forms.Form):
+class NetworkMeetingForm(GovukForm):
     kind = radios(
         "Kind of meeting", NetworkMeetingKind.choices, missing="Choose the kind of meeting"
     )
@@ -110,11 +110,11 @@ class NetworkMeetingForm(forms.Form):
     next_meeting_on = _date("Date of the next meeting", required=False)
 
 
-class ClaimDeclineForm(forms.Form):
+class ClaimDeclineForm(GovukForm):
     reason = _text("Why the family is not being claimed for")
 
 
-class ClaimAuditForm(forms.Form):
+class ClaimAuditForm(GovukForm):
     result = radios(
         "Audit result", [("pass", "Pass"), ("fail", "Fail")], missing="Choose pass or fail"
     )
@@ -124,7 +124,7 @@ class ClaimAuditForm(forms.Form):
     )
 
 
-class ClaimWithdrawForm(forms.Form):
+class ClaimWithdrawForm(GovukForm):
     reason = _text("Why the claim is withdrawn")
 
 
@@ -148,7 +148,7 @@ class ReturnColumnsForm(forms.Form):
         self.fields["columns"].choices = column_choices()
 
 
-class PlanVersionForm(forms.Form):
+class PlanVersionForm(GovukForm):
     title = forms.CharField(label="Title of this version", max_length=200)
     effective_from = _date("In force from")
     min_needs = forms.IntegerField(

@@ -129,3 +129,20 @@ def test_the_same_consent_sent_twice_is_recorded_once(client, practitioner, scho
     # The same person consenting to share with other agencies is a new consent.
     assert client.post(url, {**form, "shared_with": []}).status_code == 302
     assert case.consents.count() == 2
+
+
+def test_length_and_number_limits_are_said_with_the_fields_label():
+    """Django's own wording was "Ensure this value has at most 200 characters (it has 201)"
+    and "Ensure this value is greater than or equal to 1"."""
+    from cases.audit_views import BreakGlassForm
+    from outcomes.forms import PlanVersionForm
+
+    plan = PlanVersionForm({"title": "x" * 201, "min_needs": "0"}, headlines=[])
+    plan.is_valid()
+    assert plan.errors["title"] == [
+        "Title of this version must be 200 characters or fewer; you entered 201"
+    ]
+    assert plan.errors["min_needs"] == ["Needs a family must have to count must be 1 or more"]
+    glass = BreakGlassForm({"family": "0", "reason": "Subject access request"})
+    glass.is_valid()
+    assert glass.errors["family"] == ["Family record number must be 1 or more"]
