@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import restriction
-from cases.codes import Disability
+from cases.codes import Ethnicity, Gender, SenStatus
 from cases.models import Family, FamilyMembership, LevelOfNeed, Person
 from earlyhelp.api import PlainColumnsOutput
 
@@ -166,6 +166,17 @@ class FamilyOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSeria
         return self.masked(super().to_representation(family), family)
 
 
+def _code(label: str, codes=None) -> serializers.Field:
+    """A code from one of the lists (cases.codes), never blank, checked by cases.upkeep;
+    with `codes`, the schema lists them."""
+    message = f"Choose the {label} from the list"
+    if codes is None:
+        return serializers.CharField(required=False, error_messages={"blank": message})
+    return serializers.ChoiceField(
+        choices=codes.choices, required=False, error_messages={"invalid_choice": message}
+    )
+
+
 class PersonPatchInput(serializers.Serializer):
     """PATCH /api/v1/people/{id}/: send only what changes, with the lock_version you read.
     Lengths, codes and identifiers are checked by cases.upkeep (400 with field messages)."""
@@ -179,23 +190,16 @@ class PersonPatchInput(serializers.Serializer):
     other_names = serializers.CharField(required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     expected_date = serializers.DateField(required=False, allow_null=True)
-    gender = serializers.CharField(required=False, allow_blank=True)
-    ethnicity = serializers.CharField(required=False, allow_blank=True)
-    first_language = serializers.CharField(required=False, allow_blank=True)
+    gender = _code("gender", Gender)
+    ethnicity = _code("ethnicity", Ethnicity)
+    first_language = _code("first language")
     interpreter_needed = serializers.BooleanField(required=False)
     interpreter_notes = serializers.CharField(required=False, allow_blank=True)
-    sen_status = serializers.CharField(required=False, allow_blank=True)
+    sen_status = _code("SEN status", SenStatus)
     disabilities = serializers.ListField(child=serializers.CharField(), required=False)
     care_leaver = serializers.BooleanField(required=False)
     nhs_number = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     upn = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-
-    def validate_disabilities(self, codes):
-        # cases.upkeep words this too, but then sorts the codes by the list (a 500 for one
-        # not in it): refused here first, in its words.
-        if any(code and code not in Disability.values for code in codes):
-            raise serializers.ValidationError("Choose disabilities from the list")
-        return codes
 
 
 class FamilyPatchInput(serializers.Serializer):

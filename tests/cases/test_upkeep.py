@@ -537,3 +537,16 @@ def test_a_young_person_who_turned_18_during_the_case_can_still_be_corrected(pra
     )
     child.refresh_from_db()
     assert child.ethnicity == Ethnicity.WIRI
+
+
+def test_a_blank_code_is_refused_in_its_words_and_the_schema_lists_the_codes(practitioner, child):
+    for name, label in (("ethnicity", "ethnicity"), ("first_language", "first language")):
+        response = api_as(practitioner).patch(
+            f"/api/v1/people/{child.pk}/", {"lock_version": 1, name: ""}, format="json"
+        )
+        assert response.status_code == 400
+        assert response.json()[name] == [f"Choose the {label} from the list"]
+    schema = api_as(practitioner).get("/api/schema/", {"format": "json"}).json()
+    patch = schema["components"]["schemas"]["PatchedPersonPatchInput"]["properties"]
+    for name in ("gender", "ethnicity", "sen_status"):
+        assert "$ref" in patch[name] or "enum" in patch[name], name
