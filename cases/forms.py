@@ -63,7 +63,6 @@ class GovukForm(forms.Form):
             else:
                 if isinstance(widget, (forms.TextInput, forms.EmailInput)):
                     widget.attrs.setdefault("class", "govuk-input")
-            _say_limits_in_words(field)
             if isinstance(field, forms.CharField) and isinstance(widget, forms.Textarea):
                 limit = field.max_length or MAX_TEXT
                 field.max_length = None  # checked in clean() so the message is clear
@@ -71,6 +70,11 @@ class GovukForm(forms.Form):
                 field.limit = limit
                 widget.attrs.pop("maxlength", None)
                 widget.attrs.setdefault("rows", 5)
+
+    def full_clean(self):
+        for field in self.fields.values():  # fields a form added after __init__ too
+            _say_limits_in_words(field)
+        super().full_clean()
 
     def clean(self):
         cleaned = super().clean()

@@ -137,8 +137,24 @@ def test_length_and_number_limits_are_said_with_the_fields_label():
     from cases.audit_views import BreakGlassForm
     from outcomes.forms import PlanVersionForm
 
-    plan = PlanVersionForm({"title": "x" * 201, "min_needs": "0"}, headlines=[])
+    headline = type(
+        "Headline",
+        (),
+        {
+            "code": "school",
+            "label": "Getting a good education",
+            "eligibility_descriptors": "",
+            "success_measures": "",
+            "sustain_days": 90,
+        },
+    )
+    plan = PlanVersionForm(
+        {"title": "x" * 201, "min_needs": "0", "school__days": "0"}, headlines=[headline]
+    )
     plan.is_valid()
+    assert plan.errors["school__days"] == [
+        "Getting a good education: days progress must be sustained must be 1 or more"
+    ]
     assert plan.errors["title"] == [
         "Title of this version must be 200 characters or fewer; you entered 201"
     ]
