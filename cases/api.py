@@ -4,6 +4,7 @@ from functools import partial
 
 import django_filters
 from django.db.models import Prefetch
+from django.utils import timezone
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -34,8 +35,9 @@ from cases.serializers import (
     PersonOutput,
     PersonPatchInput,
 )
-from cases.start_forms import date_of_birth_error, person_entered_twice, twice_message
-from cases.validators import normalise_postcode, postcode_error
+from cases.start_forms import person_entered_twice, twice_message
+from cases.upkeep import date_of_birth_error
+from cases.validators import normalise_postcode, validate_postcode
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit
@@ -304,7 +306,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
             )
 
             def validate_date_of_birth(self, born):
-                error = born and date_of_birth_error(born)
+                error = born and date_of_birth_error(born, timezone.localdate())
                 if error:
                     raise serializers.ValidationError(error)
                 return born
@@ -319,16 +321,13 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         district = serializers.SlugField(help_text="District code")
         address_line_1 = serializers.CharField(max_length=200)
         town = serializers.CharField(max_length=100)
-        postcode = serializers.CharField(max_length=10)
+        postcode = serializers.CharField(max_length=10, validators=[validate_postcode])
         people = PersonInput(many=True)
         consent = ConsentInput()
         level_of_need = serializers.IntegerField()
         reason = serializers.CharField(max_length=MAX_TEXT)
 
         def validate_postcode(self, value):
-            error = postcode_error(value)
-            if error:
-                raise serializers.ValidationError(error)
             return normalise_postcode(value)
 
         def validate_people(self, value):

@@ -9,8 +9,8 @@ from django.utils.text import format_lazy
 from cases.codes import Relationship
 from cases.forms import ConsentForm, GovukForm, date_field, long_text
 from cases.models import LevelOfNeed
-from cases.upkeep import MAX_AGE
-from cases.validators import normalise_postcode, postcode_error
+from cases.upkeep import date_of_birth_error
+from cases.validators import normalise_postcode, validate_postcode
 from earlyhelp.wording import term_lazy
 
 # (slot, relationship, heading, required)
@@ -50,7 +50,10 @@ class StartEarlyHelpForm(GovukForm):
         label="Town", max_length=100, error_messages={"required": "Enter the town"}
     )
     postcode = forms.CharField(
-        label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"}
+        label="Postcode",
+        max_length=10,
+        validators=[validate_postcode],
+        error_messages={"required": "Enter the postcode"},
     )
     consent_given_by = forms.ChoiceField(
         label=format_lazy("Who gave consent to {}?", EH),
@@ -118,11 +121,7 @@ class StartEarlyHelpForm(GovukForm):
         return [self[f"match_{slot}"] for slot in self.candidates]
 
     def clean_postcode(self):
-        value = self.cleaned_data["postcode"]
-        error = postcode_error(value)
-        if error:
-            raise forms.ValidationError(error)
-        return normalise_postcode(value)
+        return normalise_postcode(self.cleaned_data["postcode"])
 
     def clean(self):
         data = super().clean()
@@ -164,19 +163,8 @@ class StartEarlyHelpForm(GovukForm):
         return people
 
 
-def date_of_birth_error(born) -> str | None:
-    """What is wrong with a date of birth for someone in the family, as a person's record
-    says it (cases.upkeep): after today, or more than MAX_AGE years ago."""
-    today = timezone.localdate()
-    if born > today:
-        return "Date of birth must be today or in the past"
-    if today.year - born.year > MAX_AGE:
-        return f"Date of birth must be a real date in the last {MAX_AGE} years"
-    return None
-
-
 def _check_born(born) -> None:
-    error = date_of_birth_error(born)
+    error = date_of_birth_error(born, timezone.localdate())
     if error:
         raise forms.ValidationError(error)
 

@@ -112,6 +112,16 @@ def _date(data: dict, name: str, errors: dict, label: str) -> datetime.date | No
         return None
 
 
+def date_of_birth_error(born: datetime.date, today: datetime.date) -> str | None:
+    """What is wrong with a born person's date of birth: after today, or more than MAX_AGE
+    years ago. None: nothing."""
+    if born > today:
+        return "Date of birth must be today or in the past"
+    if today.year - born.year > MAX_AGE:
+        return f"Date of birth must be a real date in the last {MAX_AGE} years"
+    return None
+
+
 def clean_person(
     person: Person, data: dict, *, today: datetime.date, is_child: bool | None = None
 ) -> dict:
@@ -152,10 +162,8 @@ def clean_person(
                 )
             elif not person.is_unborn and born is None:
                 errors["date_of_birth"] = "Enter the date of birth"
-            elif born and born > today:
-                errors["date_of_birth"] = "Date of birth must be today or in the past"
-            elif born and today.year - born.year > MAX_AGE:
-                errors["date_of_birth"] = "Date of birth must be a real date in the last 120 years"
+            elif born and date_of_birth_error(born, today):
+                errors["date_of_birth"] = date_of_birth_error(born, today)
             elif born:
                 clean["date_of_birth"] = born
     if "expected_date" in data:
