@@ -7,6 +7,10 @@ stays due (its last run time unchanged in the database), beat tries again every
 BEAT_PUBLISH_RETRY_SECONDS, and the first publish after the broker is back sends it once.
 An interval or crontab missed several times runs once, not once per missed slot: each task
 finds everything it owes in the database.
+
+Only a broker that cannot be reached is an outage. Any other refusal to publish (a task
+whose own settings Celery rejects, say) is logged as an error and the entry counts as run,
+so that one broken entry neither retries for ever nor holds back every other entry.
 """
 
 import logging
@@ -15,6 +19,7 @@ import time
 from django.conf import settings
 from django.db.models import Q
 from django_celery_beat.schedulers import DatabaseScheduler
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +51,10 @@ class CatchUpScheduler(DatabaseScheduler):
     def apply_entry(self, entry, producer=None):
         try:
             self.apply_async(entry, producer=producer, advance=False)
-        except Exception as exc:  # noqa: BLE001 - any publish failure: keep the entry due
+        except Exception as exc:  # noqa: BLE001 - beat must go on; what failed is said below
+            if not _broker_unreachable(exc):
+                logger.error("beat could not publish %s: %s", entry.name, exc.__context__ or exc)
+                return
             self._undo_reserve(entry)
             self._broker_down_until = time.monotonic() + self.publish_retry_seconds
             self._heap = None  # rebuilt from the entries' (restored) last run times
@@ -70,3 +78,10 @@ class CatchUpScheduler(DatabaseScheduler):
             current.total_run_count = entry.total_run_count
         self._dirty.add(entry.name)
         self.sync()
+
+
+def _broker_unreachable(exc: Exception) -> bool:
+    """Celery wraps what failed in a SchedulingError; a broker that cannot be reached shows
+    as kombu's OperationalError or a socket error beneath it."""
+    cause = exc.__context__ or exc
+    return isinstance(cause, (OperationalError, OSError))

@@ -17,7 +17,9 @@ def export_run(job_id: int) -> str:
     return export_build(job_id).status
 
 
-@shared_task(name="reporting.exports_start_waiting", ignore_result=True, time_limit=60)
+@shared_task(
+    name="reporting.exports_start_waiting", ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def exports_start_waiting() -> int:
     """Every minute: start exports asked for while the broker was down."""
     from reporting.exports import exports_start_waiting as start
@@ -25,7 +27,9 @@ def exports_start_waiting() -> int:
     return start()
 
 
-@shared_task(name="reporting.exports_delete_old", ignore_result=True, time_limit=600)
+@shared_task(
+    name="reporting.exports_delete_old", ignore_result=True, time_limit=600, soft_time_limit=540
+)
 def exports_delete_old() -> int:
     """Every hour: delete export files older than EXPORT_KEEP_HOURS."""
     from reporting.exports import exports_delete_old as delete

@@ -96,3 +96,37 @@ def test_a_task_missed_while_the_broker_was_down_runs_once_when_it_is_back(
     scheduler.sync()
     task.refresh_from_db()
     assert task.last_run_at > last_run and task.total_run_count == 1
+
+
+@celery_app.task(name="tests.beat.refused_by_celery", time_limit=1, soft_time_limit=2)
+def refused_by_celery():
+    """Celery refuses to publish it: its soft time limit is above its hard one."""
+
+
+def test_an_entry_celery_refuses_is_logged_and_holds_back_no_other(broker, caplog):
+    """Only an unreachable broker is an outage: an entry Celery itself refuses counts as run
+    and is logged as an error, and the other entries due go at once, not after the wait
+    meant for a broker that is down."""
+    PeriodicTask.objects.all().delete()
+    long_ago = timezone.now() - datetime.timedelta(days=1)
+    broken = PeriodicTask.objects.create(
+        name="Refused by Celery",
+        task="tests.beat.refused_by_celery",
+        queue=QUEUE,
+        **sweep_every_15_minutes(long_ago - datetime.timedelta(hours=1)),  # first in line
+    )
+    PeriodicTask.objects.create(
+        name="Healthy",
+        task="earlyhelp.tasks.health_check",
+        queue=QUEUE,
+        **sweep_every_15_minutes(long_ago),
+    )
+    scheduler = CatchUpScheduler(app=celery_app)
+    counter = redis.Redis.from_url(broker.url)
+    for _ in range(3):
+        scheduler.tick()
+    assert counter.llen(QUEUE) == 1  # the healthy entry went without waiting
+    assert "beat could not publish Refused by Celery: soft_time_limit" in caplog.text
+    scheduler.sync()
+    broken.refresh_from_db()
+    assert broken.total_run_count == 1  # counted as run, not retried every few seconds
