@@ -191,6 +191,12 @@ def case_columns_visible_to(user, *, case_id: str) -> Q | None:
     return scope & (Q(family_restricted=False) | Q(family_id__in=named))
 
 
+def may_open_case(user, case: EarlyHelpCase) -> bool:
+    """Whether the case page opens for the user (a restricted family's says whom to ask):
+    other pages link to it only then, so that no link leads to "page not found"."""
+    return cases_in_scope(user).filter(pk=case.pk).exists()
+
+
 def get_case_for(
     user, pk, *, related: tuple[str, ...] = (), annotations: dict | None = None
 ) -> EarlyHelpCase:

@@ -71,6 +71,7 @@ def directory_search(request):
             "sf_options": [(pk, label, pk in chosen) for pk, label in sf],
             "vulnerability_options": [(pk, label, pk in chosen) for pk, label in vulnerability],
             "is_editor": editor,
+            "may_import": access.keeps_whole_directory(request.user),  # feeds update any entry
             "is_hub_staff": access.is_hub_staff(request.user),
             "searched": form.is_bound,
         },

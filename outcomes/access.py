@@ -14,7 +14,7 @@
 
 from django.db.models import QuerySet
 
-from cases.access import can_work_on_case, cases_visible_to
+from cases.access import can_work_on_case, cases_visible_to, may_open_case  # noqa: F401
 from partners import doors
 from partners.doors import (  # noqa: F401  (the outcomes doors live with every other door)
     CASE_OUTCOMES,
@@ -56,6 +56,12 @@ def get_outcome_case_for(user, pk):
         except (EarlyHelpCase.DoesNotExist, ValueError, TypeError):
             pass  # not in the programme: the case rules decide (404 or restricted)
     return get_case_for(user, pk)
+
+
+def may_open_outcomes(user, case) -> bool:
+    """Whether the family's outcomes page opens for the user (a claim links to it only
+    then: internal audit reads the claim, not the family's record)."""
+    return outcome_cases_visible_to(user).filter(pk=case.pk).exists()
 
 
 def may_record_outcomes(user, case) -> bool:

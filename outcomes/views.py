@@ -125,6 +125,7 @@ def case_outcomes(request, pk: int):
             "state": state,
             "state_label": selectors.ProgrammeState.LABELS.get(state, "Not in the programme"),
             "may_record": access.may_record_outcomes(request.user, case),
+            "may_open_case": access.may_open_case(request.user, case),
             "programme_team": access.is_programme_team(request.user),
             "today": timezone.localdate(),
         },
@@ -226,6 +227,7 @@ def record_progress(request, pk: int, need_id: int):
         title=f"Record progress: {need.headline.label}",
         button="Record progress",
         no_meetings=not meetings and case.is_open,
+        may_open_case=access.may_open_case(request.user, case),
     )
 
 
@@ -392,6 +394,7 @@ def claim_detail(request, pk: int):
             "withdraw_form": withdraw_form or (ClaimWithdrawForm() if may_withdraw else None),
             "may_audit": may_audit,
             "may_withdraw": may_withdraw,
+            "may_open_outcomes": access.may_open_outcomes(user, claim.episode.case),
         },
     )
 
