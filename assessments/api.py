@@ -28,7 +28,7 @@ from directory.serializers import (
     signposted_services_field,
     signposted_services_output,
 )
-from earlyhelp.api_input import valid_input
+from earlyhelp.api_input import calendar_date, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -236,7 +236,7 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
         owner = serializers.CharField(
             max_length=20, help_text='"family", or the id of a current TAF member.'
         )
-        due_on = serializers.DateField()
+        due_on = calendar_date("Date it is due by")
         signposted_services = signposted_services_field()
 
     @extend_schema(request=ActionInput, responses={201: FamilyPlanOutput})
@@ -390,7 +390,7 @@ class ReviewViewSet(_ScopedReadViewSet):
                 max_length=MAX_TEXT, allow_blank=True, required=False, default=""
             )
 
-        held_on = serializers.DateField()
+        held_on = calendar_date("Date the meeting was held")
         decision = serializers.ChoiceField(MeetingDecision.choices)
         decision_reason = serializers.CharField(
             max_length=MAX_TEXT, allow_blank=True, required=False, default=""
@@ -401,7 +401,9 @@ class ReviewViewSet(_ScopedReadViewSet):
         child_voice = serializers.CharField(
             max_length=MAX_TEXT, allow_blank=True, required=False, default=""
         )
-        next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+        next_review_on = calendar_date(
+            "Date of the next review", required=False, allow_null=True, default=None
+        )
         attendance = ReviewAttendanceInput(many=True, required=False, default=list)
         progress = ReviewProgressInput(many=True, required=False, default=list)
 
@@ -438,7 +440,7 @@ class ReviewViewSet(_ScopedReadViewSet):
         return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
     class ReviewRescheduleInput(serializers.Serializer):
-        scheduled_for = serializers.DateField()
+        scheduled_for = calendar_date("New date of the meeting")
         starts_at = serializers.TimeField(required=False, allow_null=True, default=None)
         location = serializers.CharField(
             max_length=200, allow_blank=True, required=False, default=None
@@ -503,7 +505,7 @@ class CaseClosureViewSet(viewsets.ViewSet):
 
         case = serializers.IntegerField()
         reason = serializers.CharField(max_length=20)
-        closed_on = serializers.DateField()
+        closed_on = calendar_date("Closure date")
         family_view = serializers.CharField(max_length=20)
         family_view_text = serializers.CharField(
             max_length=MAX_TEXT, required=False, default="", allow_blank=True

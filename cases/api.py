@@ -39,12 +39,19 @@ from cases.start_forms import person_entered_twice, twice_message
 from cases.upkeep import date_of_birth_error
 from cases.validators import normalise_postcode, validate_postcode
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
-from earlyhelp.api_input import valid_input
+from earlyhelp.api_input import calendar_date, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.compiled import STAND_IN, CompiledRead, one_of
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
+
+
+def _born_by_today(born) -> None:
+    """date_of_birth_error as a field's check."""
+    error = date_of_birth_error(born, timezone.localdate())
+    if error:
+        raise serializers.ValidationError(error)
 
 
 class _AuditedRetrieve:
@@ -289,7 +296,14 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         class PersonInput(serializers.Serializer):
             first_name = serializers.CharField(max_length=100)
             last_name = serializers.CharField(max_length=100)
-            date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+            # Judged with the calendar's years at once, as the start page does.
+            date_of_birth = calendar_date(
+                "Date of birth",
+                required=False,
+                allow_null=True,
+                default=None,
+                validators=[_born_by_today],
+            )
             relationship = serializers.ChoiceField(choices=Relationship.choices)
             nhs_number = serializers.CharField(
                 max_length=10, required=False, allow_blank=True, default=""
@@ -305,17 +319,11 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
                 default=False, help_text="None of the possible matches is this person"
             )
 
-            def validate_date_of_birth(self, born):
-                error = born and date_of_birth_error(born, timezone.localdate())
-                if error:
-                    raise serializers.ValidationError(error)
-                return born
-
         class ConsentInput(serializers.Serializer):
             given_by = serializers.IntegerField(
                 min_value=0, help_text="Index in `people` of who consented"
             )
-            given_on = serializers.DateField()
+            given_on = calendar_date("Date consent was given")
             method = serializers.ChoiceField(choices=ConsentRecord.Method.choices)
 
         district = serializers.SlugField(help_text="District code")

@@ -15,6 +15,7 @@ from cases.models import (
     LevelOfNeed,
     NoConsentDecision,
 )
+from earlyhelp.dates import within_the_calendar
 from earlyhelp.wording import term_lazy
 from partners.models import Agency
 
@@ -113,24 +114,6 @@ def date_field(
         },
         **kwargs,
     )
-
-
-# The years any date in casework falls in: a year-1 or year-9999 date is a slip of the
-# keyboard, and stored as typed it would skew every deadline and figure counted from it.
-EARLIEST_DATE, LATEST_DATE = datetime.date(1900, 1, 1), datetime.date(2099, 12, 31)
-
-
-def within_the_calendar(label: str, not_future: str = ""):
-    """A date field's check that the date falls between EARLIEST_DATE and LATEST_DATE and,
-    with a `not_future` message, is not after today: one message, the first that applies."""
-
-    def check(day: datetime.date) -> None:
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise forms.ValidationError(f"{label} must be between 1900 and 2099")
-        if not_future and day > timezone.localdate():
-            raise forms.ValidationError(not_future)
-
-    return check
 
 
 def time_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.TimeField:

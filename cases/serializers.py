@@ -6,6 +6,7 @@ from cases import restriction
 from cases.codes import Ethnicity, Gender, SenStatus
 from cases.models import Family, FamilyMembership, LevelOfNeed, Person
 from earlyhelp.api import PlainColumnsOutput
+from earlyhelp.api_input import calendar_date
 
 
 class LevelOfNeedField(serializers.ChoiceField):
@@ -188,8 +189,8 @@ class PersonPatchInput(serializers.Serializer):
     last_name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     preferred_name = serializers.CharField(required=False, allow_blank=True)
     other_names = serializers.CharField(required=False, allow_blank=True)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    expected_date = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = calendar_date("Date of birth", required=False, allow_null=True)
+    expected_date = calendar_date("Expected date of delivery", required=False, allow_null=True)
     gender = _code("gender", Gender)
     ethnicity = _code("ethnicity", Ethnicity)
     first_language = _code("first language")

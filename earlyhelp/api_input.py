@@ -1,6 +1,10 @@
 """What an API view takes from a request: its input, checked by a serializer. Generic: the
 kernel knows no domain app."""
 
+from rest_framework import serializers
+
+from earlyhelp.dates import within_the_calendar
+
 
 def valid_input(serializer_class, request, **context) -> dict:
     """The request's data as `serializer_class` checks it: its validated data, or a 400 with
@@ -8,3 +12,11 @@ def valid_input(serializer_class, request, **context) -> dict:
     serializer = serializer_class(data=request.data, context=context)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def calendar_date(label: str, **kwargs) -> serializers.DateField:
+    """An input date (YYYY-MM-DD) held to the same years as the pages' date fields
+    (earlyhelp.dates.within_the_calendar), said with the page's `label`. A date after today
+    is left to the services, which refuse it where the day something happened is asked."""
+    validators = [*kwargs.pop("validators", ()), within_the_calendar(label)]
+    return serializers.DateField(validators=validators, **kwargs)

@@ -24,7 +24,7 @@ from directory.serializers import (
     signposted_services_output,
 )
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
-from earlyhelp.api_input import valid_input
+from earlyhelp.api_input import calendar_date, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -76,8 +76,12 @@ class ReferralInput(serializers.Serializer):
         first_name = serializers.CharField(max_length=100)
         last_name = serializers.CharField(max_length=100)
         relationship = serializers.ChoiceField(Relationship.choices)
-        date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-        expected_date = serializers.DateField(required=False, allow_null=True, default=None)
+        date_of_birth = calendar_date(
+            "Date of birth", required=False, allow_null=True, default=None
+        )
+        expected_date = calendar_date(
+            "Expected date of delivery", required=False, allow_null=True, default=None
+        )
         gender = serializers.ChoiceField(Gender.choices, default=Gender.NOT_RECORDED)
         nhs_number = serializers.CharField(max_length=20, allow_blank=True, default="")
         upn = serializers.CharField(max_length=20, allow_blank=True, default="")

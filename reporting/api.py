@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from earlyhelp.api_input import calendar_date
 from earlyhelp.audit import audit_many
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -19,8 +20,8 @@ from reporting.selectors import Period, reporting_scope_for
 
 
 class _Filters(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = calendar_date("Start date", required=False)
+    end = calendar_date("End date", required=False)
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), required=False
     )

@@ -432,7 +432,7 @@ def test_patch_person_returns_the_record_with_its_new_lock_version(practitioner,
 def test_patch_person_with_bad_values_is_a_400_with_field_messages(practitioner, child):
     response = api_as(practitioner).patch(
         f"/api/v1/people/{child.pk}/",
-        {"lock_version": 1, "nhs_number": "9434765918", "date_of_birth": "2999-01-01"},
+        {"lock_version": 1, "nhs_number": "9434765918", "date_of_birth": "2099-01-01"},
         format="json",
     )
     assert response.status_code == 400
