@@ -11,11 +11,12 @@ from cases.forms import GovukForm
 from cases.models import Family
 from earlyhelp import pages
 from earlyhelp.errors import DomainError
+from earlyhelp.forms import LimitsInWords
 from earlyhelp.models import AuditAction, AuditEvent
 from partners import doors
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(LimitsInWords, forms.Form):
     user = forms.EmailField(label="User's email address", required=False)
     action = forms.ChoiceField(
         label="What", required=False, choices=[("", "Anything"), *AuditAction.choices]

@@ -16,6 +16,7 @@ from cases.models import (
     NoConsentDecision,
 )
 from earlyhelp.dates import within_the_calendar
+from earlyhelp.forms import LimitsInWords
 from earlyhelp.wording import term_lazy
 from partners.models import Agency
 
@@ -28,21 +29,7 @@ TOO_LONG = (
 EH = term_lazy("early help")
 
 
-def _say_limits_in_words(field: forms.Field) -> None:
-    """A field's length and number limits, said with its label (Django's own wording is
-    "Ensure this value has at most 150 characters (it has 151)")."""
-    label = str(field.label or "This answer").replace("%", "%%")
-    said = {
-        "max_length": f"{label} must be %(limit_value)s characters or fewer; "
-        "you entered %(show_value)s",
-        "min_value": f"{label} must be %(limit_value)s or more",
-        "max_value": f"{label} must be %(limit_value)s or less",
-    }
-    for code, message in said.items():
-        field.error_messages.setdefault(code, message)  # a field's own wording stays
-
-
-class GovukForm(forms.Form):
+class GovukForm(LimitsInWords, forms.Form):
     """Adds GOV.UK classes to widgets, and a clear message for over-long text."""
 
     def __init__(self, *args, **kwargs):
@@ -71,11 +58,6 @@ class GovukForm(forms.Form):
                 field.limit = limit
                 widget.attrs.pop("maxlength", None)
                 widget.attrs.setdefault("rows", 5)
-
-    def full_clean(self):
-        for field in self.fields.values():  # fields a form added after __init__ too
-            _say_limits_in_words(field)
-        super().full_clean()
 
     def clean(self):
         cleaned = super().clean()

@@ -1,10 +1,7 @@
 """Input checking for the directory and hub pages. The services re-check every rule; the
 forms keep what was typed and put each message next to its field."""
 
-import datetime
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 
 from cases.forms import (
     GovukForm,
@@ -16,6 +13,7 @@ from cases.forms import (
     time_field,
 )
 from directory.models import Location, LocationType, SessionKind
+from earlyhelp.forms import LimitsInWords
 from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus, User
 
 
@@ -64,7 +62,7 @@ def age_field(label):
     )
 
 
-class SearchForm(forms.Form):
+class SearchForm(LimitsInWords, forms.Form):
     q = forms.CharField(label="Words", required=False, max_length=100)
     need = checkboxes("Needs")
     age = forms.IntegerField(
@@ -207,7 +205,7 @@ class ImportForm(forms.Form):
         return data
 
 
-class RegisterFamilyForm(forms.Form):
+class RegisterFamilyForm(LimitsInWords, forms.Form):
     q = forms.CharField(label="Family name or postcode", max_length=100, required=False)
 
 
@@ -239,14 +237,10 @@ class SessionForm(GovukForm):
         return data
 
 
-# The dashboard counts back a year from its end date: a date outside these years is no
-# period anyone reports on (and year 1 would count back before the calendar begins).
-REACH_DATES = [
-    MinValueValidator(datetime.date(1900, 1, 1)),
-    MaxValueValidator(datetime.date(2999, 12, 31)),
-]
-
-
 class HubDashboardForm(forms.Form):
-    start = forms.DateField(required=False, validators=REACH_DATES)
-    end = forms.DateField(required=False, validators=REACH_DATES)
+    """The period of the hub dashboard. Held to the calendar's years as every date is: the
+    dashboard counts back a year from its end date (year 1 would count back before the
+    calendar begins)."""
+
+    start = date_field("Start date", required=False)
+    end = date_field("End date", required=False)

@@ -506,6 +506,7 @@ def hub_dashboard(request):
         "directory/hub_dashboard.html",
         {
             **presenters.hub_reach_table(reach, suppressed=suppressed),
+            "form": form,
             "start": start,
             "end": end,
             "suppressed": suppressed,

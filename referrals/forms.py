@@ -7,6 +7,7 @@ from django.utils.text import format_lazy
 from cases.codes import Gender, Relationship
 from cases.forms import checkboxes, optional_select, radios, within_the_calendar
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
+from earlyhelp.forms import LimitsInWords
 from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
 from referrals import rules
@@ -75,7 +76,7 @@ def date(label: str, help_text: str = "For example, 27/03/2019"):
     )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(LimitsInWords, forms.Form):
     channel = radios(
         "How did the request reach the front door?",
         [(Channel.PHONE, "Phone call"), (Channel.EMAIL, "Email")],
