@@ -39,7 +39,7 @@ from cases.start_forms import person_entered_twice, twice_message
 from cases.upkeep import date_of_birth_error
 from cases.validators import normalise_postcode, validate_postcode
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
-from earlyhelp.api_input import calendar_date, valid_input
+from earlyhelp.api_input import calendar_date, calendar_datetime, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.compiled import STAND_IN, CompiledRead, one_of
 from earlyhelp.models import AuditAction
@@ -260,7 +260,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         )
         text = serializers.CharField(max_length=MAX_TEXT)
         title = serializers.CharField(max_length=200, required=False, default="")
-        occurred_at = serializers.DateTimeField(required=False, default=None)
+        occurred_at = calendar_datetime("Date it happened", required=False, default=None)
 
     class CaseNoteOutput(serializers.ModelSerializer):
         author = serializers.CharField(source="author.full_name", default=None)

@@ -20,3 +20,10 @@ def calendar_date(label: str, **kwargs) -> serializers.DateField:
     is left to the services, which refuse it where the day something happened is asked."""
     validators = [*kwargs.pop("validators", ()), within_the_calendar(label)]
     return serializers.DateField(validators=validators, **kwargs)
+
+
+def calendar_datetime(label: str, **kwargs) -> serializers.DateTimeField:
+    """An input moment (ISO 8601) whose day is held to the calendar's years, as
+    calendar_date."""
+    validators = [*kwargs.pop("validators", ()), within_the_calendar(label)]
+    return serializers.DateTimeField(validators=validators, **kwargs)

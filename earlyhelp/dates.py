@@ -17,6 +17,8 @@ def within_the_calendar(label: str, not_future: str = ""):
     Django's ValidationError, so a form field and a DRF field both take it as a validator."""
 
     def check(day: datetime.date) -> None:
+        if isinstance(day, datetime.datetime):  # a moment: the day it names
+            day = day.date()
         if not EARLIEST_DATE <= day <= LATEST_DATE:
             raise ValidationError(
                 f"{label} must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"

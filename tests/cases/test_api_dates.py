@@ -1,7 +1,7 @@
 """A date typed into the API outside 1900-2099 (year 1, year 9999: a slip of the keyboard) is
 refused as the pages refuse it: a 400 naming the field, with the page's words, and nothing
-stored. Dates are the casework API's: starting early help, a person's record, a plan action,
-a TAF meeting and a closure."""
+stored. Dates are the casework API's: starting early help, a person's record, a case note, a
+plan action, a TAF meeting and a closure."""
 
 import datetime
 
@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from assessments import services as assessment_services
 from assessments.models import MeetingStatus, PlanAction
-from cases.models import CaseStatus, EarlyHelpCase
+from cases.models import CaseStatus, ChronologyEntry, ChronologyKind, EarlyHelpCase
 from tests import factories
 from tests.cases.test_partner_start import body as start_body
 from tests.conftest import signed_in
@@ -125,3 +125,16 @@ def test_starting_early_help_with_a_date_outside_the_calendar_is_refused(school,
     said = response.json()["people"]["0"]["date_of_birth"]  # with the age rule's, as on the page
     assert between("Date of birth")[0] in said
     assert not EarlyHelpCase.objects.exists()
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00", "2100-01-01T09:30:00Z"])
+def test_a_case_note_about_a_day_outside_the_calendar_is_refused(practitioner, case, moment):
+    """A note dated in year 1 was kept, first in the chronology."""
+    response = api_as(practitioner).post(
+        f"/api/v1/cases/{case.pk}/notes/",
+        {"text": "Rang mum.", "occurred_at": moment},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"occurred_at": between("Date it happened")}
+    assert not ChronologyEntry.objects.filter(case=case, kind=ChronologyKind.NOTE).exists()
