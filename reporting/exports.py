@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -78,6 +79,14 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = 
 def _xlsx_cell(worksheet, value):
     if value is None:
         return ""
+    if isinstance(value, Promise):
+        value = str(value)  # a header in the authority's words (term_lazy)
+    if isinstance(value, datetime.date):
+        # A real date, shown the way the CSV and the national returns write it (openpyxl's
+        # default is yyyy-mm-dd).
+        cell = WriteOnlyCell(worksheet, value)
+        cell.number_format = "dd/mm/yyyy"
+        return cell
     if not isinstance(value, str):
         return value
     cell = WriteOnlyCell(worksheet)

@@ -1,0 +1,64 @@
+"""The Excel exports as a spreadsheet reader meets them: every kind builds, with the
+authority's words in its headers, and dates shown dd/mm/yyyy as in the CSV files."""
+
+import datetime
+import io
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reporting import exports
+from reporting.models import ExportKind
+from tests.conftest import signed_in
+from tests.reporting import factories as build
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _sheet(client, user, kind, params):
+    job = exports.export_request(acting_user=user, kind=kind, params=params)
+    job = exports.export_build(job.pk)
+    assert job.status == "ready", job.error
+    response = signed_in(client, user).get(reverse("export_download", args=[job.pk]))
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+@override_settings(LEAD_TITLE="lead practitioner")
+def test_the_case_list_in_excel_builds_with_the_authoritys_words_and_uk_dates(
+    client, district_manager, practitioner
+):
+    build.case(lead=practitioner, opened_on=D(2026, 7, 1))
+
+    sheet = _sheet(client, district_manager, ExportKind.CASES_XLSX, {"figure": "open"})
+
+    assert [c.value for c in sheet[1]][3:5] == ["Lead agency", "Lead practitioner"]
+    opened = sheet.cell(row=2, column=8)
+    assert opened.value.date() == D(2026, 7, 1)
+    assert opened.number_format == "dd/mm/yyyy"
+
+
+def test_requests_in_excel_show_received_and_decided_dates_as_dd_mm_yyyy(
+    client, district_manager, practitioner
+):
+    referral = build.referral(by=practitioner, received_on=D(2026, 7, 6))
+    build.decide(referral, outcome="signposting", decided_on=D(2026, 7, 8), by=district_manager)
+
+    sheet = _sheet(
+        client,
+        district_manager,
+        ExportKind.REQUESTS_XLSX,
+        {"start": "2026-07-01", "end": "2026-09-30"},
+    )
+
+    received, decided = sheet.cell(row=2, column=2), sheet.cell(row=2, column=10)
+    assert (received.value.date(), decided.value.date()) == (D(2026, 7, 6), D(2026, 7, 8))
+    assert {received.number_format, decided.number_format} == {"dd/mm/yyyy"}
