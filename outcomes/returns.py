@@ -3,10 +3,8 @@ quarter, columns chosen by the programme team (ReturnLayout), every row validate
 anything is exported. A return with a failing row is not exported: the page lists the rows
 and how to fix each."""
 
-import csv
 import datetime
 import functools
-import io
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -389,20 +387,13 @@ def validate_row(row: Row) -> list[RowProblem]:
     return found
 
 
-def write_csv(header: list[str], rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe(v) for v in row])
-    return out.getvalue()
+def write_csv(header: list[str], rows: list[list]) -> bytes:
+    """The return as the product's other CSV files are written (reporting.exports): UTF-8
+    with a BOM, so Excel shows a lead's name such as "Łucja" as typed, and every cell
+    that could run as a formula (= + - @, a tab or a carriage return first) neutralised."""
+    from reporting.exports import csv_bytes
 
-
-def _safe(value):
-    """Spreadsheet formula injection guard: text starting with = + - @ is prefixed."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return csv_bytes(header, rows)
 
 
 def quarter_bounds(label_start: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -91,7 +91,7 @@ def test_the_return_with_a_bad_row_is_not_exported_and_lists_the_fix(
     services.episode_hub_set(case=ready_case, acting_user=programme_officer, family_hub=hub)
     response = client.get(url, {"quarter": _quarter(), "download": "1"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Case reference", "Family ID", "District"]
     assert rows[1][0] == ready_case.reference
     assert "Ready to claim" in rows[1]
@@ -124,7 +124,7 @@ def test_the_return_uses_the_configured_columns(client, ready_case, programme_of
     signed_in(client, programme_officer)
     client.post(reverse("return_columns"), {"columns": ["case_reference", "needs_sustained"]})
     response = client.get(reverse("outcomes_return"), {"quarter": _quarter(), "download": "1"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["Case reference", "Needs with sustained progress"],
         [ready_case.reference, "3"],
@@ -246,7 +246,7 @@ def test_the_authoritys_families_first_words_are_used_on_pages_and_exports(
     services.episode_hub_set(case=ready_case, acting_user=programme_officer, family_hub=hub)
     signed_in(client, programme_officer)
     response = client.get(reverse("outcomes_return"), {"quarter": _quarter(), "download": "1"})
-    header = next(csv.reader(io.StringIO(response.content.decode())))
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert "Lead practitioner" in header
 
 

@@ -61,5 +61,5 @@ def test_families_first_words_reach_emails_pdfs_exports_and_pages(
     signed_in(client, programme_officer)
     quarter = quarter_choices(timezone.localdate())[0][0]
     export = client.get(reverse("outcomes_return"), {"quarter": quarter, "download": "1"})
-    header = next(csv.reader(io.StringIO(export.content.decode())))
+    header = next(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert "Lead practitioner" in header and _free_of_old_words(",".join(header))
