@@ -370,7 +370,18 @@ def assessment_pdf(request, case_id: int):
         version_label = (
             f"Version {assessment.version_number}, {assessment.get_status_display().lower()}"
         )
-        signed = {}
+        # Signed off and not changed since: the document says when and by whom, as the
+        # version it matches does, never "Not yet signed off" under "signed off".
+        current = (
+            assessment.versions.filter(number=assessment.version_number).first()
+            if assessment.status == AssessmentStatus.SIGNED_OFF
+            else None
+        )
+        signed = (
+            {"signed_off_at": current.signed_off_at, "signed_off_by": current.signed_off_by}
+            if current
+            else {}
+        )
         record = assessment
     pdf = render_pdf(
         "assessments/pdf/assessment.html",

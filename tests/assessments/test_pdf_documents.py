@@ -1,0 +1,33 @@
+"""The printed assessment tells the truth about its sign-off."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments import services
+from tests.assessments.test_signoff_queue import complete
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_off_assessment_printed_as_it_stands_says_when_and_by_whom(
+    client, case, assessment, district_manager
+):
+    lead = case.lead_professional
+    saved = complete(assessment, lead)
+    assessment = services.assessment_submit(
+        assessment=saved, acting_user=lead, lock_version=saved.lock_version
+    )
+    services.assessment_sign_off(assessment=assessment, acting_user=district_manager)
+    signed_in(client, lead)
+
+    response = client.get(reverse("assessment_pdf", args=[case.pk]))
+
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Version 1, signed off" in text
+    assert "Not yet signed off" not in text
+    assert f"by {district_manager.full_name}" in " ".join(text.split())
