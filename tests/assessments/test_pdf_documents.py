@@ -31,3 +31,21 @@ def test_a_signed_off_assessment_printed_as_it_stands_says_when_and_by_whom(
     assert "Version 1, signed off" in text
     assert "Not yet signed off" not in text
     assert f"by {district_manager.full_name}" in " ".join(text.split())
+
+
+def _fonts(reader) -> set[str]:
+    return {
+        font.get_object()["/BaseFont"].split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+
+
+def test_the_page_footer_is_in_the_documents_own_font(client, case, assessment):
+    signed_in(client, case.lead_professional)
+
+    response = client.get(reverse("assessment_pdf", args=[case.pk]))
+
+    reader = PdfReader(io.BytesIO(response.content))
+    assert "page 1 of" in reader.pages[0].extract_text()
+    assert _fonts(reader) == {"Liberation-Sans", "Liberation-Sans-Bold"}

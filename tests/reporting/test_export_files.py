@@ -3,6 +3,7 @@ authority's words in its headers, and dates shown dd/mm/yyyy as in the CSV files
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -62,3 +63,26 @@ def test_requests_in_excel_show_received_and_decided_dates_as_dd_mm_yyyy(
     received, decided = sheet.cell(row=2, column=2), sheet.cell(row=2, column=10)
     assert (received.value.date(), decided.value.date()) == (D(2026, 7, 6), D(2026, 7, 8))
     assert {received.number_format, decided.number_format} == {"dd/mm/yyyy"}
+
+
+def test_the_board_reports_page_numbers_are_not_in_a_fallback_serif_font(
+    strategic_viewer, practitioner, settings
+):
+    from pypdf import PdfReader
+
+    build.case(lead=practitioner, opened_on=D(2026, 1, 1))
+    job = exports.export_request(
+        acting_user=strategic_viewer,
+        kind=ExportKind.BOARD_REPORT,
+        params={"start": "2026-07-01", "end": "2026-09-30"},
+    )
+    job = exports.export_build(job.pk)
+
+    reader = PdfReader(Path(settings.MEDIA_ROOT) / job.file_path)
+    assert "Page 1 of" in reader.pages[0].extract_text()
+    fonts = {
+        font.get_object()["/BaseFont"].split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+    assert not {f for f in fonts if "Serif" in f}, fonts
