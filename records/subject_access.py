@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Callable
 
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.models import ChronologyEntry, ConsentRecord, EarlyHelpCase, Person
 from cases.restriction import hidden_names, people_labels, redact_entries, redactor
@@ -35,9 +36,7 @@ def subject_access_data(person: Person, *, user) -> dict:
     except other people's restricted records, which `user` sees only as whom to contact:
     in the fields that name them, and wherever free text typed by people (chronology,
     worries, reasons for changes) names them (cases.restriction.redact)."""
-    fields = [
-        f for f in Person._meta.concrete_fields if f.name not in ("merged_into", "lock_version")
-    ]
+    fields = _person_fields()
     memberships = list(person.memberships.select_related("family", "family__district"))
     family_ids = [m.family_id for m in memberships]
     cases = list(
@@ -140,6 +139,38 @@ def subject_access_data(person: Person, *, user) -> dict:
     }
 
 
+def person_rows(person: Person) -> list[tuple[str, str]]:
+    """The person's record as its reader understands it, for the PDF: the code lists' words
+    (not WBRI or 0), Yes or No (not a blank for No), dates as 4 May 2018. The JSON keeps
+    the codes and ISO dates, for a machine."""
+    rows = []
+    for field in _person_fields():
+        value = getattr(person, field.attname)
+        if field.name == "first_language":
+            shown = person.first_language_label
+        elif field.name == "disabilities":
+            words = dict(field.base_field.choices)
+            shown = ", ".join(str(words.get(code, code)) for code in value)
+        elif field.choices:
+            shown = getattr(person, f"get_{field.name}_display")()
+        elif isinstance(value, bool):
+            shown = "Yes" if value else "No"
+        elif isinstance(value, datetime.datetime):
+            shown = f"{timezone.localtime(value):%-d %B %Y, %H:%M}"
+        elif isinstance(value, datetime.date):
+            shown = f"{value:%-d %B %Y}"
+        else:
+            shown = "" if value is None else str(value)
+        rows.append((str(field.verbose_name), shown))
+    return rows
+
+
+def _person_fields():
+    return [
+        f for f in Person._meta.concrete_fields if f.name not in ("merged_into", "lock_version")
+    ]
+
+
 def subject_access_export(*, person: Person, acting_user, fmt: str, request=None) -> bytes:
     """The export as bytes (fmt 'pdf' or 'json'), audited."""
     import json
@@ -152,7 +183,12 @@ def subject_access_export(*, person: Person, acting_user, fmt: str, request=None
 
         body = render_pdf(
             "records/pdf/subject_access.html",
-            {"title": f"Information held about {person.full_name}", "data": data, "person": person},
+            {
+                "title": f"Information held about {person.full_name}",
+                "data": data,
+                "person": person,
+                "person_rows": person_rows(person),
+            },
         )
     audit(
         user=acting_user,

@@ -1,12 +1,15 @@
 """The subject access PDF as a PDF checker meets it: tagged, titled, in English, its text
 extractable and every page, footer included, in the document's own fonts."""
 
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cases.codes import Disability, Ethnicity, Gender
+from cases.models import Person
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +35,33 @@ def test_the_subject_access_pdf_is_accessible_and_in_one_typeface(client, distri
         for font in page["/Resources"].get("/Font", {}).values()
     }
     assert not {f for f in fonts if "Serif" in f}, fonts
+
+
+def test_the_subject_access_pdf_says_the_persons_details_in_words_not_codes(
+    client, district_manager, child
+):
+    Person.objects.filter(pk=child.pk).update(
+        gender=Gender.FEMALE,
+        ethnicity=Ethnicity.MWBA,
+        date_of_birth=datetime.date(2018, 5, 4),
+        disabilities=[Disability.HEAR],
+        interpreter_needed=False,
+    )
+    signed_in(client, district_manager)
+
+    response = client.get(reverse("subject_access_download", args=[child.pk, "pdf"]))
+
+    page = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    for shown in (
+        "Gender Female",
+        "Ethnicity White and Black African",
+        "Date of birth 4 May 2018",
+        "Disabilities Hearing",
+        "Sen status No special educational needs",
+        "First language Information not obtained",
+        "Interpreter needed No",
+    ):
+        assert shown in page
+    assert "MWBA" not in page and "2018-05-04" not in page
+    json_export = client.get(reverse("subject_access_download", args=[child.pk, "json"])).json()
+    assert json_export["person"]["ethnicity"] == "MWBA"  # the JSON keeps the DfE code
