@@ -165,6 +165,33 @@ def person_rows(person: Person) -> list[tuple[str, str]]:
     return rows
 
 
+# The lists' dates and times, which the JSON gives in ISO 8601 and the PDF in words.
+_DATE_KEYS = ("opened_on", "closed_on", "given_on", "withdrawn_on", "when")
+
+
+def _in_words(value: str | None) -> str | None:
+    """4 May 2018; a time as the day it was where the record is kept (not the UTC day)."""
+    if not value:
+        return value
+    if "T" in value:
+        return f"{timezone.localtime(datetime.datetime.fromisoformat(value)):%-d %B %Y}"
+    return f"{datetime.date.fromisoformat(value):%-d %B %Y}"
+
+
+def _dates_in_words(data: dict) -> dict:
+    lists = ("cases", "consent", "chronology", "history_of_changes")
+    return {
+        **data,
+        **{
+            name: [
+                {key: _in_words(v) if key in _DATE_KEYS else v for key, v in row.items()}
+                for row in data[name]
+            ]
+            for name in lists
+        },
+    }
+
+
 def _person_fields():
     return [
         f for f in Person._meta.concrete_fields if f.name not in ("merged_into", "lock_version")
@@ -185,7 +212,7 @@ def subject_access_export(*, person: Person, acting_user, fmt: str, request=None
             "records/pdf/subject_access.html",
             {
                 "title": f"Information held about {person.full_name}",
-                "data": data,
+                "data": _dates_in_words(data),
                 "person": person,
                 "person_rows": person_rows(person),
             },

@@ -3,13 +3,15 @@ extractable and every page, footer included, in the document's own fonts."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.codes import Disability, Ethnicity, Gender
-from cases.models import Person
+from cases.models import ChronologyEntry, EarlyHelpCase, Person
+from cases.services import note_add
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,23 @@ def test_the_subject_access_pdf_says_the_persons_details_in_words_not_codes(
     assert "MWBA" not in page and "2018-05-04" not in page
     json_export = client.get(reverse("subject_access_download", args=[child.pk, "json"])).json()
     assert json_export["person"]["ethnicity"] == "MWBA"  # the JSON keeps the DfE code
+
+
+def test_the_subject_access_pdf_dates_its_lists_in_words_on_the_local_day(
+    client, district_manager, case, child
+):
+    EarlyHelpCase.objects.filter(pk=case.pk).update(opened_on=datetime.date(2026, 6, 30))
+    # 23:30 UTC on 30 June is 00:30 on 1 July in the UK.
+    note_add(case=case, acting_user=case.lead_professional, kind="note", text="Home visit")
+    ChronologyEntry.objects.filter(case=case).update(
+        occurred_at=datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    )
+    signed_in(client, district_manager)
+
+    response = client.get(reverse("subject_access_download", args=[child.pk, "pdf"]))
+
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert f"{case.reference} Open 30 June 2026" in text
+    assert "Chronology When What Record 1 July 2026" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
