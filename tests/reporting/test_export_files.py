@@ -86,3 +86,19 @@ def test_the_board_reports_page_numbers_are_not_in_a_fallback_serif_font(
         for font in page["/Resources"].get("/Font", {}).values()
     }
     assert not {f for f in fonts if "Serif" in f}, fonts
+
+
+def test_a_csv_export_job_is_downloaded_as_utf_8_as_the_quick_downloads_are(
+    client, district_manager, practitioner
+):
+    build.case(lead=practitioner, opened_on=D(2026, 7, 1))
+    job = exports.export_request(
+        acting_user=district_manager, kind=ExportKind.CASES_CSV, params={"figure": "open"}
+    )
+    job = exports.export_build(job.pk)
+
+    response = signed_in(client, district_manager).get(reverse("export_download", args=[job.pk]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{job.file_name}"'
+    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbf")
