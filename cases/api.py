@@ -4,7 +4,6 @@ from functools import partial
 
 import django_filters
 from django.db.models import Prefetch
-from django.utils import timezone
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -36,7 +35,7 @@ from cases.serializers import (
     PersonPatchInput,
 )
 from cases.start_forms import person_entered_twice, twice_message
-from cases.upkeep import date_of_birth_error
+from cases.upkeep import check_date_of_birth
 from cases.validators import normalise_postcode, validate_postcode
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import calendar_date, calendar_datetime, valid_input
@@ -45,13 +44,6 @@ from earlyhelp.compiled import STAND_IN, CompiledRead, one_of
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
-
-
-def _born_by_today(born) -> None:
-    """date_of_birth_error as a field's check."""
-    error = date_of_birth_error(born, timezone.localdate())
-    if error:
-        raise serializers.ValidationError(error)
 
 
 class _AuditedRetrieve:
@@ -302,7 +294,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
                 required=False,
                 allow_null=True,
                 default=None,
-                validators=[_born_by_today],
+                validators=[check_date_of_birth],
             )
             relationship = serializers.ChoiceField(choices=Relationship.choices)
             nhs_number = serializers.CharField(

@@ -3,13 +3,12 @@ the family as they know them, consent first, the level and why; then, if the fro
 matching finds people who may already be known, a choice for each."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.text import format_lazy
 
 from cases.codes import Relationship
 from cases.forms import ConsentForm, GovukForm, date_field, long_text
 from cases.models import LevelOfNeed
-from cases.upkeep import date_of_birth_error
+from cases.upkeep import check_date_of_birth
 from cases.validators import normalise_postcode, validate_postcode
 from earlyhelp.wording import term_lazy
 
@@ -90,7 +89,7 @@ class StartEarlyHelpForm(GovukForm):
             self.fields[f"{slot}_first_name"] = _name(f"{heading}: first name", required)
             self.fields[f"{slot}_last_name"] = _name(f"{heading}: last name", required)
             self.fields[f"{slot}_date_of_birth"] = date_field(
-                f"{heading}: date of birth", required=required, validators=[_check_born]
+                f"{heading}: date of birth", required=required, validators=[check_date_of_birth]
             )
         # The possible matches the front door's rule found, one choice per person.
         self.candidates = candidates or {}
@@ -161,12 +160,6 @@ class StartEarlyHelpForm(GovukForm):
                 entry["person_id"] = int(choice)
             people.append(entry)
         return people
-
-
-def _check_born(born) -> None:
-    error = date_of_birth_error(born, timezone.localdate())
-    if error:
-        raise forms.ValidationError(error)
 
 
 def person_entered_twice(people: list[dict]) -> dict | None:

@@ -11,6 +11,7 @@ and an audit row with the old and new values.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -120,6 +121,14 @@ def date_of_birth_error(born: datetime.date, today: datetime.date) -> str | None
     if today.year - born.year > MAX_AGE:
         return f"Date of birth must be a real date in the last {MAX_AGE} years"
     return None
+
+
+def check_date_of_birth(born: datetime.date) -> None:
+    """date_of_birth_error as a field's validator, for the forms and (DRF turns Django's
+    ValidationError into its own) the API alike."""
+    error = date_of_birth_error(born, timezone.localdate())
+    if error:
+        raise ValidationError(error)
 
 
 def clean_person(
