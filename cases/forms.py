@@ -79,19 +79,26 @@ class GovukForm(LimitsInWords, forms.Form):
 
 
 def date_field(
-    label: str, *, messages: dict | None = None, not_future: str = "", **kwargs
+    label: str,
+    *,
+    named: str = "",
+    messages: dict | None = None,
+    not_future: str = "",
+    **kwargs,
 ) -> forms.DateField:
     """A native date input; `messages` replaces the standard wording of its errors.
-    `not_future` is the message for a date after today (the day something happened)."""
-    kwargs["validators"] = [*kwargs.get("validators", ()), within_the_calendar(label, not_future)]
+    `not_future` is the message for a date after today (the day something happened).
+    `named`: what the messages call the date where its label is no name ("Or from")."""
+    name = named or label
+    kwargs["validators"] = [*kwargs.get("validators", ()), within_the_calendar(name, not_future)]
     return forms.DateField(
         label=label,
         # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
         # leave it blank and the pre-filled date would be lost on submit.
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 27 3 2026",
+            "required": f"Enter the {name.lower()}",
+            "invalid": f"Enter the {name.lower()} as a real date, for example 27 3 2026",
             **(messages or {}),
         },
         **kwargs,

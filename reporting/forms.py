@@ -63,16 +63,8 @@ class ReportFilterForm(forms.Form):
     district = optional_select("District", empty_label="All districts", widget=QuickSelect)
     agency = optional_select("Lead agency", empty_label="All agencies", widget=QuickSelect)
     quarter = forms.ChoiceField(label="Quarter", required=False, widget=QuickSelect)
-    start = date_field(
-        "Or from",
-        required=False,
-        messages={"invalid": "Enter the start date as a real date, like 01/04/2026"},
-    )
-    end = date_field(
-        "To",
-        required=False,
-        messages={"invalid": "Enter the end date as a real date, like 30/06/2026"},
-    )
+    start = date_field("Or from", named="Start date", required=False)
+    end = date_field("To", named="End date", required=False)
 
     def __init__(self, *args, districts, agencies, options=None, today=None, **kwargs):
         """`districts`, `agencies`: what may be chosen; `options`: their (id, name) rows,
