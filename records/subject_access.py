@@ -161,8 +161,12 @@ def person_rows(person: Person) -> list[tuple[str, str]]:
             shown = f"{value:%-d %B %Y}"
         else:
             shown = "" if value is None else str(value)
-        rows.append((str(field.verbose_name), shown))
+        rows.append((_SAID.get(field.name, str(field.verbose_name)), shown))
     return rows
+
+
+# Field names Django would capitalise as words ("Nhs number"): the PDF says them as people do.
+_SAID = {"nhs_number": "NHS number", "sen_status": "SEN status"}
 
 
 # The lists' dates and times, which the JSON gives in ISO 8601 and the PDF in words.

@@ -59,7 +59,8 @@ def test_the_subject_access_pdf_says_the_persons_details_in_words_not_codes(
         "Ethnicity White and Black African",
         "Date of birth 4 May 2018",
         "Disabilities Hearing",
-        "Sen status No special educational needs",
+        "SEN status No special educational needs",
+        "NHS number",
         "First language Information not obtained",
         "Interpreter needed No",
     ):
