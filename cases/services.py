@@ -1449,7 +1449,8 @@ def case_start_by_partner(
             notify(
                 user=user,
                 subject=f"{acting_user.agency} has started {term('early help')} ({case.reference})",
-                url=page_url("case_detail", case.pk),
+                # The front door knows of the case, but opens no case page: no link to one.
+                url=page_url("case_detail", case.pk) if access.may_open_case(user, case) else "",
             )
     return case
 

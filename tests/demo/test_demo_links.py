@@ -1,12 +1,16 @@
 """No link leads nowhere: as each demo role, every page reachable by links from home, one
-of each kind of page (a case page, a claim), opens. A link to a page the user may not open
-(a 403 or 404) is a defect an outside tester meets at once."""
+of each kind of page (a case page, a claim), opens; and so does the link in every
+notification and email, for the person it is sent to. A link to a page its reader may not
+open (a 403 or 404) is a defect an outside tester meets at once."""
 
 import re
 from collections import deque
+from urllib.parse import urlsplit
 
 from django.core.management import call_command
 
+from earlyhelp.models import Notification
+from earlyhelp.outbox.models import OutboxMessage
 from partners.models import User
 from tests.conftest import signed_in
 
@@ -35,7 +39,7 @@ def kind_of_page(path: str) -> str:
     return re.sub(r"\d+", "N", path.split("?")[0])
 
 
-def test_every_link_each_role_is_shown_opens(db, client):
+def test_every_link_in_the_demo_opens_for_its_reader(db, client):
     call_command("load_demo_county", families=40, verbosity=0)
     broken = []
     for role in ROLES:
@@ -56,4 +60,16 @@ def test_every_link_each_role_is_shown_opens(db, client):
                     kinds.add(kind_of_page(href))
                     queue.append((href, path))
         assert len(kinds) > 3, role  # the walk went somewhere
+
+    sent = [(n.user, n.url) for n in Notification.objects.exclude(url="").select_related("user")]
+    for email in OutboxMessage.objects.exclude(recipient=None).select_related("recipient"):
+        sent += [(email.recipient, url) for url in re.findall(r"https?://\S+", email.body)]
+    assert len(sent) > 20
+    for reader, url in sent:
+        client.logout()
+        signed_in(client, reader)
+        path = urlsplit(url).path or "/"
+        status = client.get(path).status_code
+        if status not in (200, 302):
+            broken.append(f"{reader.email}: {path} ({status}) sent to them")
     assert broken == []

@@ -250,7 +250,7 @@ class DemoCounty:
                 **address,
                 deprivation_decile=rng.randint(1, 10),
                 restricted=(i % 97 == 5),
-                restricted_contact="the Amberford early help manager, 0300 123 4000"
+                restricted_contact=f"the {district.name} early help manager, 0300 123 4000"
                 if i % 97 == 5
                 else "",
             )
