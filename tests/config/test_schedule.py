@@ -4,9 +4,6 @@ refuses (a soft time limit above its hard limit, say) would never run at all, an
 but a line in beat's log would say so."""
 
 import inspect
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 import redis
@@ -18,21 +15,11 @@ from kombu import Connection
 
 from config.celery import app as celery_app
 from earlyhelp.beat import CatchUpScheduler
-from tests.earlyhelp.outbox.conftest import LocalRedis
+from tests.earlyhelp.outbox.conftest import local_redis as broker  # noqa: F401 - fixture
 
 # The scheduler closes the connection as beat does (close_old_connections), so the test
 # cannot run inside a rolled-back transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def broker():
-    folder = Path(tempfile.mkdtemp(prefix="ehs"))
-    server = LocalRedis(folder)
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def schedule_as_migrated() -> set[str]:
@@ -46,7 +33,7 @@ def schedule_as_migrated() -> set[str]:
     return set(PeriodicTask.objects.filter(enabled=True).values_list("name", flat=True))
 
 
-def test_every_entry_of_the_schedule_is_published(broker):
+def test_every_entry_of_the_schedule_is_published(broker):  # noqa: F811
     scheduled = schedule_as_migrated()
     assert "Exports: start those asked for while the broker was down" in scheduled
     scheduler = CatchUpScheduler(app=celery_app)
