@@ -125,3 +125,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.prefix}…"
+
+
+class UsedFormToken(models.Model):
+    """A recording form's one-time token, once its save has gone through (earlyhelp.pages):
+    the same form sent again (a resend after a slow network, back and resubmit, two tabs)
+    finds its row and records nothing twice. A row lives only as long as its transaction
+    succeeded; beat removes rows older than FORM_TOKEN_DAYS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_token_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.token}"

@@ -15,3 +15,11 @@ def send_owed_notification_emails() -> int:
     from earlyhelp.notifications import owed_emails_send
 
     return owed_emails_send()
+
+
+@shared_task(time_limit=120, soft_time_limit=100, ignore_result=True, acks_late=True)
+def used_form_tokens_remove() -> int:
+    """Forget forms' one-time tokens once no resend of their form can still come."""
+    from earlyhelp.pages import used_tokens_remove
+
+    return used_tokens_remove()
