@@ -582,7 +582,10 @@ def schedule_taf_meeting(request, case_id: int):
     def save(data):
         services.meeting_schedule(case=case, acting_user=request.user, request=request, **data)
 
-    if pages.submit(request, form, save):
+    submission = pages.submit(request, form, save)
+    if submission.repeated:
+        return pages.repeated(request, reverse("case_detail", args=[case.pk]))
+    if submission:
         messages.success(request, "Meeting scheduled. Every member is sent an invitation.")
         _warn_no_email(request, case)
         return redirect("case_detail", pk=case.pk)
@@ -593,6 +596,10 @@ def schedule_taf_meeting(request, case_id: int):
             f"{plan.first_taf_due_on:%-d %B %Y} (10 working days after the plan)."
         )
     return _plan_form(request, case, form, "Schedule a TAF meeting", "Schedule meeting", lede)
+
+
+def _meeting_url(case, meeting) -> str:
+    return reverse("taf_meeting_detail", args=[case.pk, meeting.pk])
 
 
 def _warn_no_email(request, case) -> None:
@@ -627,7 +634,10 @@ def reschedule_taf_meeting(request, case_id: int, meeting_id: int):
             meeting=meeting, acting_user=request.user, request=request, **data
         )
 
-    if pages.submit(request, form, save):
+    submission = pages.submit(request, form, save)
+    if submission.repeated:
+        return pages.repeated(request, _meeting_url(case, meeting))
+    if submission:
         messages.success(request, "Meeting moved. Every member is told of the change.")
         _warn_no_email(request, case)
         return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
@@ -645,7 +655,10 @@ def cancel_taf_meeting(request, case_id: int, meeting_id: int):
             meeting=meeting, acting_user=request.user, reason=data["reason"], request=request
         )
 
-    if pages.submit(request, form, save):
+    submission = pages.submit(request, form, save)
+    if submission.repeated:
+        return pages.repeated(request, _meeting_url(case, meeting))
+    if submission:
         messages.success(request, "Meeting cancelled. Every member is told.")
         _warn_no_email(request, case)
         return redirect("taf_meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
@@ -746,7 +759,10 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
             request=request,
         )
 
-    if pages.submit(request, form, save):
+    submission = pages.submit(request, form, save)
+    if submission.repeated:
+        return pages.repeated(request, _meeting_url(case, meeting))
+    if submission:
         messages.success(request, "Meeting recorded.")
         # A decision that acts: start the step up or the closure, pre-filled from it.
         follow_on = DECISION_FOLLOW_ON.get(form.cleaned_data["decision"])

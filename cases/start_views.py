@@ -73,6 +73,11 @@ def _start(request, form, districts):
     return None
 
 
+def _started(request, form, districts) -> pages.Submission:
+    case = _start(request, form, districts)
+    return pages.Submission(saved=case is not None, result=case)
+
+
 @doors.EARLY_HELP_STARTERS
 def start_early_help(request):
     districts = list(request.user.districts.order_by("name"))
@@ -87,8 +92,10 @@ def start_early_help(request):
             for slot in candidates:
                 form.errors.pop(f"match_{slot}", None)
         elif not form.errors:
-            case = _start(request, form, districts)
-            if case is not None:
+            submission = pages.once(request, lambda: _started(request, form, districts))
+            if submission.repeated:  # the first went to its new case: they are on the list
+                return pages.repeated(request, "case_list")
+            if case := submission.result:
                 messages.success(
                     request,
                     f"{term('Early help')} started ({case.reference}). You are the "

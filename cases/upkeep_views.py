@@ -34,6 +34,8 @@ def _form_page(
     """On a valid POST run `action(cleaned_data)` -> (message, next url); a stale edit shows
     the record's last changes (see earlyhelp.pages). "Back" is the record's page unless given."""
     submission = pages.submit(request, form, action, record=record)
+    if submission.repeated:
+        return pages.repeated(request, back or record.get_absolute_url())
     if submission:
         message, next_url = submission.result
         messages.success(request, message)

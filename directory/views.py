@@ -184,6 +184,9 @@ def _service_edit(request, service: Service | None):
         )
 
     submission = pages.submit(request, form, save)
+    if submission.repeated:  # the first went to its service, found from the directory
+        then = reverse("directory_service", args=[service.pk]) if service else "directory_search"
+        return pages.repeated(request, then)
     if submission:
         saved = submission.result
         messages.success(request, f"{saved.name} has been saved in the directory.")
@@ -413,6 +416,8 @@ def hub_session_create(request, pk: int):
         )
 
     submission = pages.submit(request, form, save)
+    if submission.repeated:  # the first went to its register, listed on the hub's page
+        return pages.repeated(request, reverse("hub_detail", args=[hub.pk]))
     if submission:
         return redirect("hub_session_register", pk=submission.result.pk)
     return render(request, "directory/session_form.html", {"hub": hub, "form": form})

@@ -291,7 +291,10 @@ def prepare_claim(request, pk: int):
         )
 
     if decline.is_bound:
-        if pages.submit(request, decline, save_decline):
+        submission = pages.submit(request, decline, save_decline)
+        if submission.repeated:
+            return pages.repeated(request, reverse("case_outcomes", args=[case.pk]))
+        if submission:
             messages.success(request, "Recorded why the family is not being claimed for.")
             return redirect("case_outcomes", pk=case.pk)
     elif request.method == "POST":
@@ -373,6 +376,8 @@ def claim_detail(request, pk: int):
         else:
             raise PermissionDenied
         submission = pages.submit(request, form, save)
+        if submission.repeated:
+            return pages.repeated(request, reverse("claim_detail", args=[claim.pk]))
         if submission:
             messages.success(request, submission.result)
             return redirect("claim_detail", pk=claim.pk)

@@ -70,6 +70,8 @@ def record_consultation(request):
             acting_user=request.user, request=request, **data
         ),
     )
+    if submission.repeated:  # the first went to its consultation, at the top of the log
+        return pages.repeated(request, "consultation_log")
     if submission:
         consultation = submission.result
         messages.success(request, f"Consultation {consultation.reference} recorded.")

@@ -134,6 +134,8 @@ def _request_form(request, referral: Referral | None, *, step_down: bool = False
     action = request.POST.get("action", "submit")
     data = _flatten(request.POST)
     channel = Channel.STEP_DOWN if door == Channel.STEP_DOWN else Channel.WEB
+    if action not in ("autosave", "save_draft", "add_person"):
+        return _send(request, referral, door=door, channel=channel, data=data)
     if action == "add_person":
         data[f"{PEOPLE_PREFIX}-TOTAL_FORMS"] = str(_rows(data) + 1)
     referral = services.referral_draft_save(
@@ -148,44 +150,66 @@ def _request_form(request, referral: Referral | None, *, step_down: bool = False
                 "action_url": reverse("referral_edit", args=[referral.pk]),
             }
         )
-    if action in ("save_draft", "add_person"):
-        if action == "save_draft":
-            messages.success(request, "Draft saved. You can come back to it from 'My requests'.")
-        url = reverse("referral_edit", args=[referral.pk])
-        return redirect(f"{url}#people" if action == "add_person" else url)
+    if action == "save_draft":
+        messages.success(request, "Draft saved. You can come back to it from 'My requests'.")
+    url = reverse("referral_edit", args=[referral.pk])
+    return redirect(f"{url}#people" if action == "add_person" else url)
 
-    form = ReferralForm(request.POST, door=door)
-    formset = people_formset(rows=0)(request.POST, prefix=PEOPLE_PREFIX)
-    if form.is_valid() and formset.is_valid():
-        entry = services.RequestEntry(
-            fields=form.referral_fields(),
-            people=[
-                services.PersonEntry(**{k: f.cleaned_data.get(k) or "" for k in _PERSON_KEYS})
-                for f in formset.forms
-                if not f.is_blank()
-            ],
-            needs=list(form.cleaned_data["needs"]),
+
+def _send(request, referral: Referral | None, *, door, channel, data):
+    """Save the draft and send it, once per form (earlyhelp.pages): the same form sent
+    again sends nothing and is told so; a refused one is kept as a draft."""
+
+    def send() -> pages.Submission:
+        draft = services.referral_draft_save(
+            acting_user=request.user, data=data, referral=referral, channel=channel, request=request
         )
-        for person in entry.people:
-            person.date_of_birth = person.date_of_birth or None
-            person.expected_date = person.expected_date or None
-        submit_channel = channel
-        if door == "front_door":
-            submit_channel = form.cleaned_data["channel"]
-        try:
-            referral.channel = submit_channel
-            referral = services.referral_submit(
-                acting_user=request.user,
-                entry=entry,
-                referral=referral,
-                channel=submit_channel,
-                request=request,
+        form = ReferralForm(request.POST, door=door)
+        formset = people_formset(rows=0)(request.POST, prefix=PEOPLE_PREFIX)
+        if form.is_valid() and formset.is_valid():
+            entry = services.RequestEntry(
+                fields=form.referral_fields(),
+                people=[
+                    services.PersonEntry(**{k: f.cleaned_data.get(k) or "" for k in _PERSON_KEYS})
+                    for f in formset.forms
+                    if not f.is_blank()
+                ],
+                needs=list(form.cleaned_data["needs"]),
             )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("referral_sent", pk=referral.pk)
-    return _render_form(request, form=form, formset=formset, referral=referral, door=door)
+            for person in entry.people:
+                person.date_of_birth = person.date_of_birth or None
+                person.expected_date = person.expected_date or None
+            submit_channel = channel
+            if door == "front_door":
+                submit_channel = form.cleaned_data["channel"]
+            try:
+                draft.channel = submit_channel
+                sent = services.referral_submit(
+                    acting_user=request.user,
+                    entry=entry,
+                    referral=draft,
+                    channel=submit_channel,
+                    request=request,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                return pages.Submission(saved=True, result=sent)
+        return pages.Submission(result=(form, formset, draft))
+
+    submission = pages.once(request, send)
+    if submission.repeated:  # the first went to its "sent" page; it is on My requests
+        return pages.repeated(request, "referral_list")
+    if submission:
+        return redirect("referral_sent", pk=submission.result.pk)
+    # Refused: the refusal took this POST's draft save back with the token; what was typed
+    # is kept as the draft all the same (nothing is lost), as a draft save, not a request.
+    form, formset, draft = submission.result
+    kept = draft if Referral.objects.filter(pk=draft.pk).exists() else referral
+    draft = services.referral_draft_save(
+        acting_user=request.user, data=data, referral=kept, channel=channel, request=request
+    )
+    return _render_form(request, form=form, formset=formset, referral=draft, door=door)
 
 
 _PERSON_KEYS = (

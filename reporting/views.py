@@ -328,6 +328,8 @@ def qa_audit_new(request, case_id: int):
         )
 
     submission = pages.submit(request, form, save)
+    if submission.repeated:  # the first went to the audit; the sample lists the recent ones
+        return pages.repeated(request, "qa_sample")
     if submission:
         messages.success(
             request,
