@@ -50,7 +50,7 @@ def _flatten(post: QueryDict) -> dict:
     """The form as typed, for the draft: every key, lists only where a field repeats."""
     data = {}
     for key in post:
-        if key in ("csrfmiddlewaretoken", "action"):
+        if key in ("csrfmiddlewaretoken", "action", pages.ONCE_FIELD, f"{pages.ONCE_FIELD}_kept"):
             continue
         values = post.getlist(key)
         data[key] = values if key == "needs" or len(values) > 1 else values[0]

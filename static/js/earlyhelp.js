@@ -8,6 +8,16 @@ for (const button of document.querySelectorAll('form button[data-module="govuk-b
 }
 initAll();
 
+// A form sent again after Back records once (earlyhelp.pages): a browser that fetches the
+// page again restores a typed field (after this script has run) but not a hidden one, so
+// the one-time token is kept in a field it restores, and sent from it.
+for (const kept of document.querySelectorAll("input[name=once_kept]")) {
+  const once = kept.form && kept.form.elements.namedItem("once");
+  if (!once) continue;
+  if (!kept.value) kept.value = once.value;
+  kept.form.addEventListener("submit", () => { if (kept.value) once.value = kept.value; });
+}
+
 // Session expiry warning: show before the idle timeout, offer to stay signed in.
 const body = document.body;
 const idle = Number(body.dataset.sessionIdle || 0);
