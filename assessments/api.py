@@ -74,8 +74,13 @@ class AssessmentViewSet(_ScopedReadViewSet):
         case = serializers.CharField(source="case.reference")
         case_id = serializers.IntegerField()
         needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-        last_saved_by = serializers.CharField(source="last_saved_by.full_name", default=None)
-        submitted_by = serializers.CharField(source="submitted_by.full_name", default=None)
+        # null until someone saves (or submits) it
+        last_saved_by = serializers.CharField(
+            source="last_saved_by.full_name", default=None, allow_null=True
+        )
+        submitted_by = serializers.CharField(
+            source="submitted_by.full_name", default=None, allow_null=True
+        )
 
         class Meta:
             model = Assessment
