@@ -213,9 +213,10 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         family = CaseFamilyOutput()
         district = serializers.SlugRelatedField(slug_field="code", read_only=True)
         lead_agency = serializers.CharField(source="lead_agency.name")
-        lead_professional = serializers.PrimaryKeyRelatedField(read_only=True)
+        # null while the case waits for allocation
+        lead_professional = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
         lead_professional_name = serializers.CharField(
-            source="lead_professional.full_name", default=None
+            source="lead_professional.full_name", default=None, allow_null=True
         )
         level_of_need = LevelOfNeedField()
         level_label = serializers.SerializerMethodField()
@@ -463,7 +464,8 @@ class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
         reference = serializers.CharField(read_only=True)
         family = serializers.CharField(source="family.name")
         district = serializers.SlugRelatedField(slug_field="code", read_only=True)
-        case = serializers.PrimaryKeyRelatedField(read_only=True)
+        # null for a request from the front door, which has no case yet
+        case = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
         source = serializers.CharField(read_only=True, help_text="case, review or front_door")
 
         class Meta:
