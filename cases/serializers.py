@@ -89,6 +89,12 @@ class _RestrictedOutput(serializers.Serializer):
         return self.masked_data(data, self.restriction_of(_user(self), record))
 
 
+def _masked_may_be_null(fields: list[str], masked: tuple[str, ...]) -> dict:
+    """Meta.extra_kwargs saying in the schema that a restricted record's identifying fields
+    are null (cases.restriction.masked_data empties them; the keys stay)."""
+    return {name: {"allow_null": True} for name in fields if name in masked}
+
+
 class PersonOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSerializer):
     restriction_of = staticmethod(restriction.restriction_for_person)
     masked_data = staticmethod(restriction.masked_person_data)
@@ -118,6 +124,7 @@ class PersonOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSeria
             "restricted_contact",
             "lock_version",
         ]
+        extra_kwargs = _masked_may_be_null(fields, restriction.PERSON_IDENTITY_FIELDS)
 
     def to_representation(self, person):
         return self.masked(super().to_representation(person), person)
@@ -140,7 +147,8 @@ class MembershipOutput(PlainColumnsOutput, serializers.ModelSerializer):
 class FamilyOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSerializer):
     restriction_of = staticmethod(restriction.restriction_for_family)
     masked_data = staticmethod(restriction.masked_family_data)
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null for a restricted household, as the other identifying fields (Meta.extra_kwargs)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     members = MembershipOutput(source="memberships", many=True)
 
     class Meta:
@@ -162,6 +170,7 @@ class FamilyOutput(_RestrictedOutput, PlainColumnsOutput, serializers.ModelSeria
             "restricted_contact",
             "lock_version",
         ]
+        extra_kwargs = _masked_may_be_null(fields, restriction.FAMILY_IDENTITY_FIELDS)
 
     def to_representation(self, family):
         return self.masked(super().to_representation(family), family)
