@@ -28,6 +28,7 @@ from directory.serializers import (
     signposted_services_field,
     signposted_services_output,
 )
+from earlyhelp.api import ErrorOutput
 from earlyhelp.api_input import calendar_date, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
@@ -123,7 +124,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
 
     @extend_schema(
         request=AssessmentDraftInput,
-        responses={200: AssessmentOutput, 409: None},
+        responses={200: AssessmentOutput, 409: ErrorOutput},
         description="Save the draft with optimistic locking: 409 if someone saved since the "
         "lock_version you send.",
     )
@@ -148,7 +149,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
             max_length=MAX_TEXT, required=False, default="", allow_blank=True
         )
 
-    @extend_schema(request=SubmitInput, responses={200: AssessmentOutput, 409: None})
+    @extend_schema(request=SubmitInput, responses={200: AssessmentOutput, 409: ErrorOutput})
     @action(detail=True, methods=["post"], url_path="submit")
     def submit(self, request, pk=None):
         """Submit the draft for a manager's sign-off (the managers are told)."""

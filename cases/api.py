@@ -37,7 +37,7 @@ from cases.serializers import (
 from cases.start_forms import person_entered_twice, twice_message
 from cases.upkeep import check_date_of_birth
 from cases.validators import normalise_postcode, validate_postcode
-from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
+from earlyhelp.api import ErrorOutput, FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import calendar_date, calendar_datetime, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.compiled import STAND_IN, CompiledRead, one_of
@@ -89,7 +89,7 @@ class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
         self._object = access.get_person_for(self.request.user, self.kwargs["pk"])
         return self._object
 
-    @extend_schema(request=PersonPatchInput, responses={200: PersonOutput})
+    @extend_schema(request=PersonPatchInput, responses={200: PersonOutput, 409: ErrorOutput})
     def partial_update(self, request, pk=None):
         """Correct a person's record (cases.upkeep.person_update): 200 with the record, 400
         with field messages, 409 on a stale lock_version, 404 out of scope."""
@@ -156,7 +156,7 @@ class FamilyViewSet(FirstPageList, _AuditedRetrieve, viewsets.ReadOnlyModelViewS
         self._object = access.get_family_for(self.request.user, self.kwargs["pk"])
         return self._object
 
-    @extend_schema(request=FamilyPatchInput, responses={200: FamilyOutput})
+    @extend_schema(request=FamilyPatchInput, responses={200: FamilyOutput, 409: ErrorOutput})
     def partial_update(self, request, pk=None):
         """Correct a household's name or address, or move it to another district
         (cases.upkeep.family_update): 200, 400 with field messages, 409 stale, 404."""
@@ -379,7 +379,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         job_title = serializers.CharField()
         role = serializers.CharField()
 
-    @extend_schema(request=AllocateInput, responses={200: CaseOutput})
+    @extend_schema(request=AllocateInput, responses={200: CaseOutput, 409: ErrorOutput})
     @action(detail=True, methods=["post"], url_path="allocate")
     def allocate(self, request, pk=None):
         """Allocate a waiting case to a lead professional (cases.services.case_allocate):
@@ -419,7 +419,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
     class ReturnClosureInput(serializers.Serializer):
         reason = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
 
-    @extend_schema(request=None, responses={200: CaseOutput})
+    @extend_schema(request=None, responses={200: CaseOutput, 409: ErrorOutput})
     @action(detail=True, methods=["post"], url_path="authorise-closure")
     def authorise_closure(self, request, pk=None):
         """Authorise a lead professional's closure (cases.services.closure_authorise): 200
@@ -434,7 +434,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
 
-    @extend_schema(request=ReturnClosureInput, responses={200: CaseOutput})
+    @extend_schema(request=ReturnClosureInput, responses={200: CaseOutput, 409: ErrorOutput})
     @action(detail=True, methods=["post"], url_path="return-closure")
     def return_closure(self, request, pk=None):
         """Return a lead professional's closure with a reason (cases.services.closure_return):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import prefetch_related_objects
-from rest_framework import exceptions, pagination, permissions, throttling
+from rest_framework import exceptions, pagination, permissions, serializers, throttling
 from rest_framework import fields as drf_fields
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.fields import SkipField
@@ -101,6 +101,13 @@ def exception_handler(exc, context):
         field = exc.field if isinstance(exc, FieldError) else "detail"
         exc = ValidationError({field: [str(exc)] if field != "detail" else str(exc)})
     return drf_exception_handler(exc, context)
+
+
+class ErrorOutput(serializers.Serializer):
+    """An error answer: what went wrong, in words (as a 409 when someone else saved first or
+    the record is no longer in the state the call needs: reload it before trying again)."""
+
+    detail = serializers.CharField()
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -7,11 +7,12 @@
   programme period, 404 for a case out of the caller's scope.
 """
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from earlyhelp.api import ErrorOutput
 from earlyhelp.api_input import valid_input
 from earlyhelp.audit import audit_many
 from earlyhelp.models import AuditAction
@@ -97,6 +98,25 @@ class ClaimOutput(serializers.ModelSerializer):
         fields = ["id", "reference", "case", "family", "period", "status", "prepared_on", "rules"]
 
 
+class NotReadyOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Which need, and what it still lacks."
+    )
+
+
+class ClaimInputErrors(serializers.Serializer):
+    case = serializers.ListField(child=serializers.CharField())
+
+
+# A 400 is either of the two: the family is not ready, or the case id was missing or wrong.
+_REFUSED = PolymorphicProxySerializer(
+    component_name="ClaimRefused",
+    serializers=[NotReadyOutput, ClaimInputErrors],
+    resource_type_field_name=None,
+)
+
+
 class ClaimsApi(generics.ListCreateAPIView):
     access_rule = access.PROGRAMME_TEAM
     serializer_class = ClaimOutput
@@ -104,7 +124,10 @@ class ClaimsApi(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.claims_for(self.request.user).order_by("-id")
 
-    @extend_schema(request=ClaimInput, responses={201: ClaimOutput})
+    @extend_schema(
+        request=ClaimInput,
+        responses={201: ClaimOutput, 400: _REFUSED, 409: ErrorOutput},
+    )
     def post(self, request, *args, **kwargs):
         data = valid_input(ClaimInput, request)
         case = access.get_outcome_case_for(request.user, data["case"])
