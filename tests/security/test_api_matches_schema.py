@@ -1,0 +1,545 @@
+"""Every API response is what the OpenAPI schema (/api/schema/) says it is: the schema is the
+contract outside systems are tested against.
+
+One test loads the demo county (every role, restricted records, every case state) and calls
+every operation of the schema as each demo user it lets in, checking the JSON body against
+the operation's documented response with jsonschema. An operation it cannot call is listed
+in NOT_CALLED with the reason; a new operation that is neither called nor listed fails it."""
+
+import datetime
+import re
+from urllib.parse import urlencode, urlsplit
+
+import jsonschema
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from partners.models import User
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+# Operations ("METHOD /path") the test does not call, each with why.
+NOT_CALLED = {
+    "POST /api/v1/closures/": "closing a case needs a result for every plan outcome and "
+    "codes from the closure form; assessments/tests cover it",
+    "POST /api/v1/triage/{id}/match/": "recording matches needs the candidates' ids and a "
+    "picked-up request; the GET of the same path is checked",
+    "POST /api/v1/triage/{id}/decide/": "a decision needs a matched request; "
+    "tests/referrals cover it",
+}
+
+# Query parameters that are not filters: the cursor is followed from `next` instead.
+PAGING = {"cursor", "page", "page_size"}
+
+
+# --- OpenAPI 3.0 to JSON Schema ----------------------------------------------------------
+
+
+def _json_schema(node):
+    """An OpenAPI 3.0 schema object as JSON Schema (2020-12): `nullable` allows null, refs
+    point into $defs, and an object with properties admits no property it does not list
+    (an undocumented field is a gap in the contract too)."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "$ref":
+            out[key] = value.replace("#/components/schemas/", "#/$defs/")
+        elif key in ("nullable", "readOnly", "writeOnly", "example", "discriminator"):
+            continue
+        elif key in ("properties", "patternProperties"):
+            out[key] = {name: _json_schema(sub) for name, sub in value.items()}
+        else:
+            out[key] = _json_schema(value)
+    if "properties" in node and "additionalProperties" not in node:
+        out["additionalProperties"] = False
+    if node.get("nullable"):
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def _is(parse):
+    def check(value):
+        if not isinstance(value, str):
+            return True
+        try:
+            parse(value)
+        except ValueError:
+            return False
+        return True
+
+    return check
+
+
+FORMATS = jsonschema.FormatChecker(formats=())
+FORMATS.checks("date")(_is(datetime.date.fromisoformat))
+FORMATS.checks("date-time")(_is(datetime.datetime.fromisoformat))
+FORMATS.checks("time")(_is(datetime.time.fromisoformat))
+FORMATS.checks("uri")(_is(lambda v: urlsplit(v).scheme in ("http", "https") or 1 / 0))
+
+
+class Contract:
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self.defs = {
+            name: _json_schema(sub) for name, sub in schema["components"]["schemas"].items()
+        }
+        self.checked: set[str] = set()
+        self.failures: list[str] = []
+        self._seen: set[tuple] = set()
+
+    def operations(self) -> list[str]:
+        return [
+            f"{method.upper()} {path}"
+            for path, item in self.schema["paths"].items()
+            for method in item
+            if method in ("get", "post", "put", "patch", "delete")
+        ]
+
+    def operation(self, method: str, path: str) -> dict:
+        return self.schema["paths"][path][method.lower()]
+
+    def check(self, method: str, path: str, response, *, who: str, url: str) -> None:
+        """The response's body against the operation's response for its status."""
+        key = f"{method} {path}"
+        documented = self.operation(method, path)["responses"].get(str(response.status_code))
+        where = f"{key} as {who} ({url}) -> {response.status_code}"
+        if documented is None:
+            self.failures.append(f"{where}: status not in the schema: {response.content[:300]}")
+            return
+        self.checked.add(key)
+        content = documented.get("content")
+        if content is None:
+            if response.content:
+                self.failures.append(f"{where}: schema says no body, got {response.content[:200]}")
+            return
+        schema = {**_json_schema(content["application/json"]["schema"]), "$defs": self.defs}
+        validator = jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
+        for error in validator.iter_errors(response.json()):
+            at = "/".join("*" if isinstance(p, int) else str(p) for p in error.absolute_path)
+            if (key, at, error.validator) in self._seen:
+                continue  # one report for each mismatch, not one for each row
+            self._seen.add((key, at, error.validator))
+            self.failures.append(f"{where}: at /{at}: {error.message[:300]}")
+
+
+# --- calling the API ---------------------------------------------------------------------
+
+
+def _results(body) -> list:
+    if isinstance(body, dict) and isinstance(body.get("results"), list):
+        return body["results"]
+    return body if isinstance(body, list) else []
+
+
+def _filter_values(parameter: dict, rows: list) -> list:
+    """Values for a query parameter: every value of an enum, else one taken from a listed
+    record's field of that name (district__code from `district`)."""
+    schema = parameter.get("schema", {})
+    if "enum" in schema:
+        return list(schema["enum"])
+    field = parameter["name"].removesuffix("__code")
+    for row in rows:
+        if isinstance(row, dict) and row.get(field) not in (None, "", []):
+            return [row[field]]
+    return []
+
+
+class Caller:
+    def __init__(self, contract: Contract, users: list):
+        self.contract = contract
+        self.clients = {user.email: signed_in(APIClient(), user) for user in users}
+        self.rows: dict[str, dict[str, list]] = {}  # list path -> user -> the rows they saw
+
+    def get(self, email: str, path: str, url: str):
+        response = self.clients[email].get(url)
+        if response.status_code == 200:
+            self.contract.check("GET", path, response, who=email, url=url)
+        return response
+
+    def list_path(self, path: str) -> None:
+        """A list (or other GET without an id) as every user it lets in, with each filter
+        value and the next page; remembers who saw which rows for the detail paths."""
+        operation = self.contract.operation("GET", path)
+        for email in self.clients:
+            response = self.get(email, path, path)
+            if response.status_code != 200:
+                continue
+            body = response.json()
+            rows = _results(body)
+            self.rows.setdefault(path, {})[email] = rows
+            if isinstance(body, dict) and body.get("next"):
+                self.get(email, path, body["next"] + "&page_size=2")
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query" or parameter["name"] in PAGING:
+                    continue
+                for value in _filter_values(parameter, rows):
+                    self.get(email, path, f"{path}?{urlencode({parameter['name']: value})}")
+
+    def detail_path(self, path: str, ids_from: str, query: str = "") -> None:
+        """A path with {id} for a few of the rows each user's list gave (the first, and any
+        restricted one: masking changes what a record shows)."""
+        for email, rows in self.rows.get(ids_from, {}).items():
+            chosen = rows[:2] + [r for r in rows if r.get("restricted")][:2]
+            for row in chosen:
+                self.get(email, path, path.replace("{id}", str(row["id"])) + query)
+
+    def rows_of(self, path: str, email: str, **where) -> list:
+        """The rows `email` saw on the list at `path`, those with the given values."""
+        rows = self.rows.get(path, {}).get(email, [])
+        return [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+
+    def write(self, method: str, path: str, email: str, url: str, body=None, *, expect=None):
+        """A write as `email`, rolled back afterwards so every write starts from the demo
+        county as loaded; its response checked against the schema. `expect`: the status
+        may answer (documented errors among them), else a 2xx."""
+        client = self.clients[email]
+        with transaction.atomic():
+            call = getattr(client, method.lower())
+            response = call(url, body, format="json") if body is not None else call(url)
+            transaction.set_rollback(True)
+        wanted = response.status_code in expect if expect else response.status_code < 300
+        if not wanted:
+            self.contract.failures.append(
+                f"{method} {url} as {email}: {response.status_code} {response.content[:300]}"
+            )
+            return response
+        self.contract.check(method, path, response, who=email, url=url)
+        return response
+
+
+# For each GET path with {id}: the list its ids come from, and a query narrowing that list
+# to records the path is for.
+IDS_FROM = {
+    "/api/v1/cases/{id}/eligible-leads/": ("/api/v1/cases/", "?status=awaiting_allocation"),
+    "/api/v1/triage/{id}/match/": ("/api/v1/triage/", ""),
+}
+
+
+def _demo_users() -> list:
+    """The demo's sign-ins (README), one or two for each role; not the many team workers."""
+    users = User.objects.filter(email__endswith="@demo.test", is_active=True).order_by("pk")
+    return [user for user in users if not re.search(r"\d", user.email)]
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "100000/minute", "anon": "100000/minute"},
+    }
+)
+def test_every_api_response_matches_the_openapi_schema():
+    call_command("load_demo_county", families=20, verbosity=0)
+    users = _demo_users()
+    assert len(users) >= 10
+    schema = signed_in(APIClient(), users[0]).get("/api/schema/?format=json").json()
+    contract = Contract(schema)
+    caller = Caller(contract, users)
+
+    paths = [op.split(" ", 1)[1] for op in contract.operations() if op.startswith("GET ")]
+    for path in paths:
+        if "{" not in path:
+            caller.list_path(path)
+    for path in paths:
+        if "{" not in path:
+            continue
+        if path in IDS_FROM:
+            source, query = IDS_FROM[path]
+            caller.rows[source + query] = {
+                email: _results(caller.clients[email].get(source + query).json())
+                for email in caller.rows.get(source, {})
+            }
+            caller.detail_path(path, source + query)
+        else:
+            caller.detail_path(path, re.sub(r"\{id\}/$", "", path))
+
+    _writes(caller, contract)
+
+    missed = sorted(set(contract.operations()) - contract.checked - set(NOT_CALLED))
+    stale = sorted(set(NOT_CALLED) & contract.checked)
+    assert not contract.failures, "\n".join(contract.failures[:40])
+    assert not missed, f"operations no demo user could be checked on: {missed}"
+    assert not stale, f"listed as not called, but checked: {stale}"
+
+
+def _enum(contract: Contract, name: str) -> list:
+    return contract.schema["components"]["schemas"][name]["enum"]
+
+
+PRACTITIONER, MANAGER = "practitioner@demo.test", "manager@demo.test"
+FRONT_DOOR, SOCIAL_CARE = "frontdoor@demo.test", "socialcare@demo.test"
+OUTCOMES = "outcomes@demo.test"
+
+
+def _writes(caller: Caller, contract: Contract) -> None:
+    """One response each for the writes whose valid body is easy to build, on records the
+    lists gave, each rolled back (Caller.write)."""
+    today = datetime.date.today()
+    soon = (today + datetime.timedelta(days=14)).isoformat()
+    write = caller.write
+
+    person = next(p for p in caller.rows_of("/api/v1/people/", PRACTITIONER, restricted=False))
+    write(
+        "PATCH",
+        "/api/v1/people/{id}/",
+        PRACTITIONER,
+        f"/api/v1/people/{person['id']}/",
+        {"lock_version": person["lock_version"], "preferred_name": "Sam"},
+    )
+    write(
+        "PATCH",
+        "/api/v1/people/{id}/",
+        PRACTITIONER,
+        f"/api/v1/people/{person['id']}/",
+        {"lock_version": person["lock_version"] + 1, "preferred_name": "Sam"},
+        expect=(409,),
+    )
+    family = caller.rows_of("/api/v1/families/", PRACTITIONER, restricted=False)[0]
+    write(
+        "PATCH",
+        "/api/v1/families/{id}/",
+        PRACTITIONER,
+        f"/api/v1/families/{family['id']}/",
+        {"lock_version": family["lock_version"], "address_line_2": "Flat 2"},
+    )
+
+    case = caller.rows_of("/api/v1/cases/", PRACTITIONER, status="open")[0]
+    write(
+        "POST",
+        "/api/v1/cases/{id}/notes/",
+        PRACTITIONER,
+        f"/api/v1/cases/{case['id']}/notes/",
+        {"text": "Phoned mum: the school run is going better."},
+    )
+    write(
+        "POST",
+        "/api/v1/cases/",
+        PRACTITIONER,
+        "/api/v1/cases/",
+        {
+            "district": case["district"],
+            "address_line_1": "4 Schema Row",
+            "town": "Amberford",
+            "postcode": family["postcode"],
+            "people": [
+                {
+                    "first_name": "Ada",
+                    "last_name": "Contractson",
+                    "date_of_birth": "2018-05-04",
+                    "relationship": "child",
+                    "new_person": True,
+                },
+                {
+                    "first_name": "Grace",
+                    "last_name": "Contractson",
+                    "date_of_birth": "1988-02-01",
+                    "relationship": "parent",
+                    "new_person": True,
+                },
+            ],
+            "consent": {
+                "given_by": 1,
+                "given_on": today.isoformat(),
+                "method": _enum(contract, "MethodEnum")[0],
+            },
+            "level_of_need": 2,
+            "reason": "Mum asked for help with routines.",
+        },
+    )
+
+    waiting = caller.rows_of("/api/v1/cases/", MANAGER, status="awaiting_allocation")
+    waiting = waiting or caller.rows["/api/v1/cases/?status=awaiting_allocation"][MANAGER]
+    leads = caller.clients[MANAGER].get(f"/api/v1/cases/{waiting[0]['id']}/eligible-leads/")
+    write(
+        "POST",
+        "/api/v1/cases/{id}/allocate/",
+        MANAGER,
+        f"/api/v1/cases/{waiting[0]['id']}/allocate/",
+        {"lead_professional": leads.json()[0]["id"]},
+    )
+    pending = caller.clients[MANAGER].get("/api/v1/cases/?status=closure_pending").json()
+    closing = pending["results"][0]["id"]
+    write(
+        "POST",
+        "/api/v1/cases/{id}/authorise-closure/",
+        MANAGER,
+        f"/api/v1/cases/{closing}/authorise-closure/",
+    )
+    write(
+        "POST",
+        "/api/v1/cases/{id}/return-closure/",
+        MANAGER,
+        f"/api/v1/cases/{closing}/return-closure/",
+        {"reason": "Check the school's view first."},
+    )
+
+    write(
+        "POST",
+        "/api/v1/cases/{id}/authorise-closure/",
+        MANAGER,
+        f"/api/v1/cases/{caller.rows_of('/api/v1/cases/', MANAGER, status='open')[0]['id']}"
+        "/authorise-closure/",
+        expect=(409,),
+    )
+
+    step = caller.rows_of("/api/v1/step-ups/", SOCIAL_CARE, status="pending")[0]
+    for decision in ("accept", "decline"):
+        write(
+            "POST",
+            f"/api/v1/step-ups/{{id}}/{decision}/",
+            SOCIAL_CARE,
+            f"/api/v1/step-ups/{step['id']}/{decision}/",
+            {"reason": "Threshold met." if decision == "accept" else "Below threshold."},
+        )
+
+    # A claim for the first programme family: made (201), not ready (400 with the
+    # reasons) or already claimed (409), each as the schema says; and a case id that is not.
+    programme = caller.rows["/api/v1/outcomes/families/"][OUTCOMES][0]
+    for body in ({"case": programme["case"]}, {"case": "first"}):
+        write(
+            "POST",
+            "/api/v1/outcomes/claims/",
+            OUTCOMES,
+            "/api/v1/outcomes/claims/",
+            body,
+            expect=(201, 400, 409) if body["case"] != "first" else (400,),
+        )
+
+    _assessment_writes(caller, contract)
+    _plan_and_review_writes(caller, contract, soon)
+    _request_writes(caller, contract, family)
+
+
+def _assessment_writes(caller: Caller, contract: Contract) -> None:
+    draft = caller.rows_of("/api/v1/assessments/", PRACTITIONER, status="draft")[0]
+    url = f"/api/v1/assessments/{draft['id']}/"
+    lock = {"lock_version": draft["lock_version"]}
+    caller.write(
+        "POST",
+        "/api/v1/assessments/{id}/draft/",
+        PRACTITIONER,
+        url + "draft/",
+        {**lock, "content": {}},
+    )
+    stale = {"lock_version": draft["lock_version"] + 1}
+    caller.write(
+        "POST",
+        "/api/v1/assessments/{id}/draft/",
+        PRACTITIONER,
+        url + "draft/",
+        {**stale, "content": {}},
+        expect=(409,),
+    )
+    caller.write("POST", "/api/v1/assessments/{id}/submit/", PRACTITIONER, url + "submit/", lock)
+    submitted = caller.rows_of("/api/v1/assessments/", MANAGER, status="submitted")[0]
+    for decision in ("sign-off", "return"):
+        caller.write(
+            "POST",
+            f"/api/v1/assessments/{{id}}/{decision}/",
+            MANAGER,
+            f"/api/v1/assessments/{submitted['id']}/{decision}/",
+            {"comment": "Thank you."},
+        )
+
+
+def _plan_and_review_writes(caller: Caller, contract: Contract, soon: str) -> None:
+    plan = next(p for p in caller.rows_of("/api/v1/plans/", PRACTITIONER) if p["outcomes"])
+    outcome = plan["outcomes"][0]
+    caller.write(
+        "POST",
+        "/api/v1/plans/{id}/actions/",
+        PRACTITIONER,
+        f"/api/v1/plans/{plan['id']}/actions/",
+        {
+            "outcome": outcome["id"],
+            "what": "Try the bedtime chart",
+            "owner": "family",
+            "due_on": soon,
+        },
+    )
+    worker, plan, action = next(
+        (email, plan, action)
+        for email in (PRACTITIONER, "teacher@demo.test", MANAGER)
+        for plan in caller.rows_of("/api/v1/plans/", email)
+        for outcome in plan["outcomes"]
+        for action in outcome["actions"]
+    )
+    caller.write(
+        "POST",
+        "/api/v1/plans/{id}/actions/{action_id}/status/",
+        worker,
+        f"/api/v1/plans/{plan['id']}/actions/{action['id']}/status/",
+        {"status": "done"},
+    )
+    review = caller.rows_of("/api/v1/reviews/", PRACTITIONER, status="scheduled")[0]
+    url = f"/api/v1/reviews/{review['id']}/"
+    caller.write(
+        "POST",
+        "/api/v1/reviews/{id}/reschedule/",
+        PRACTITIONER,
+        url + "reschedule/",
+        {"scheduled_for": soon, "reason": "The family is away that week."},
+    )
+    caller.write(
+        "POST",
+        "/api/v1/reviews/{id}/cancel/",
+        PRACTITIONER,
+        url + "cancel/",
+        {"reason": "The family moved away."},
+    )
+    caller.write(
+        "POST",
+        "/api/v1/reviews/{id}/record/",
+        PRACTITIONER,
+        url + "record/",
+        {
+            "held_on": min(review["scheduled_for"], datetime.date.today().isoformat()),
+            "decision": _enum(contract, "DecisionEnum")[0],
+        },
+    )
+
+
+def _request_writes(caller: Caller, contract: Contract, family: dict) -> None:
+    referrers = [e for e in caller.clients if e not in (FRONT_DOOR,)]
+    body = {
+        "referrer": {"name": "Pat Example", "role": "Class teacher"},
+        "household": {
+            "district": family["district"],
+            "address_line_1": "9 Contract Lane",
+            "town": "Amberford",
+            "postcode": family["postcode"],
+        },
+        "people": [
+            {
+                "first_name": "Noor",
+                "last_name": "Schemaly",
+                "relationship": "child",
+                "date_of_birth": "2017-03-02",
+            }
+        ],
+        "worries": "Often late and tired.",
+        "family_consent": _enum(contract, "FamilyConsentEnum")[0],
+        "significant_harm": False,
+    }
+    caller.write("POST", "/api/v1/referrals/", referrers[0], "/api/v1/referrals/", body)
+    queued = caller.rows["/api/v1/triage/"][FRONT_DOOR][0]
+    caller.write(
+        "POST",
+        "/api/v1/triage/{id}/pick-up/",
+        FRONT_DOOR,
+        f"/api/v1/triage/{queued['id']}/pick-up/",
+    )
+    caller.write(
+        "POST",
+        "/api/v1/referrals/{id}/close/",
+        FRONT_DOOR,
+        f"/api/v1/referrals/{queued['id']}/close/",
+        {"reason": _enum(contract, "ReasonEnum")[0], "note": "Sent twice by mistake."},
+    )
