@@ -7,7 +7,12 @@
   programme period, 404 for a case out of the caller's scope.
 """
 
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -57,6 +62,16 @@ class ProgrammeFamilyOutput(serializers.Serializer):
     progress = NeedProgressOutput(many=True, source="needs.all")
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "ready",
+            bool,
+            description="true: only the families ready to claim; otherwise every programme "
+            "family the caller may read.",
+        )
+    ]
+)
 class ProgrammeFamiliesApi(generics.ListAPIView):
     access_rule = access.PROGRAMME_TEAM
     serializer_class = ProgrammeFamilyOutput

@@ -4,6 +4,7 @@ the same access rules and services as the pages."""
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import (
+    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
@@ -409,7 +410,18 @@ class TriageQueuePage(serializers.Serializer):
     results = ReferralOutput(many=True)
 
 
-@extend_schema_view(list=extend_schema(responses=TriageQueuePage))
+@extend_schema_view(
+    list=extend_schema(
+        responses=TriageQueuePage,
+        parameters=[
+            OpenApiParameter(
+                "urgency",
+                enum=Urgency.values,
+                description="Only the requests of this urgency.",
+            ),
+        ],
+    )
+)
 class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The front door's queue and its actions: pick up, match, decide."""
 
