@@ -3,8 +3,7 @@ and suppression as the pages (reporting/selectors.py); no names, ever."""
 
 import datetime
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from earlyhelp.api_input import calendar_date
 from earlyhelp.audit import audit_many
 from earlyhelp.models import AuditAction
+from earlyhelp.small_numbers import SECONDARY_SUPPRESSED, SUPPRESSED
 from partners import doors
 from partners.models import Agency, District
 from reporting import indicators, presenters
@@ -34,6 +34,107 @@ class _Filters(serializers.Serializer):
         if start and end and end < start:
             raise ValidationError("end must be on or after start.")
         return data
+
+
+# The responses as the schema describes them (the views build them as plain dicts).
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer"},
+            {"type": "string", "enum": [SUPPRESSED, SECONDARY_SUPPRESSED]},
+        ],
+        "description": f"A count; for strategic viewers a small one is {SUPPRESSED!r} and one "
+        f"that would reveal it {SECONDARY_SUPPRESSED!r}.",
+    }
+)
+class SuppressibleCount(serializers.Field):
+    pass
+
+
+class IndicatorFigureOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = SuppressibleCount()
+    denominator = SuppressibleCount(allow_null=True)
+    percentage = serializers.FloatField(
+        allow_null=True, help_text="null with no denominator, or when a count is suppressed"
+    )
+    note = serializers.CharField()
+
+
+class IndicatorSectionOutput(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+    figures = IndicatorFigureOutput(many=True)
+
+
+class IndicatorBreakdownOutput(serializers.Serializer):
+    class BreakdownRowOutput(serializers.Serializer):
+        group = serializers.CharField()
+        children = SuppressibleCount()
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    rows = BreakdownRowOutput(many=True)
+
+
+class PeriodOutput(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class IndicatorsOutput(serializers.Serializer):
+    period = PeriodOutput()
+    scope = serializers.ChoiceField(
+        ["authority", "own"], help_text="authority: authority-wide, small counts suppressed"
+    )
+    district = serializers.CharField(allow_null=True, help_text="The district code asked for")
+    suppressed = serializers.BooleanField()
+    figures_as_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the summaries were refreshed; null: counted live"
+    )
+    sections = IndicatorSectionOutput(many=True)
+    breakdowns = IndicatorBreakdownOutput(many=True)
+
+
+class CaseloadOutput(serializers.Serializer):
+    class CaseloadLevelOutput(serializers.Serializer):
+        code = serializers.IntegerField()
+        label = serializers.CharField()
+        cases = serializers.IntegerField()
+
+    class CaseloadWorkerOutput(serializers.Serializer):
+        user_id = serializers.IntegerField(allow_null=True, help_text="null: not yet allocated")
+        cases = serializers.IntegerField()
+
+    class CaseloadAgencyOutput(serializers.Serializer):
+        agency_id = serializers.IntegerField()
+        name = serializers.CharField()
+        cases = serializers.IntegerField()
+
+    class CaseloadDistrictOutput(serializers.Serializer):
+        district_id = serializers.IntegerField()
+        name = serializers.CharField()
+        cases = serializers.IntegerField()
+
+    figures_as_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the summaries were refreshed; null: counted live"
+    )
+    open_cases = serializers.IntegerField()
+    by_level_of_need = CaseloadLevelOutput(many=True)
+    by_lead_professional = CaseloadWorkerOutput(many=True)
+    by_agency = CaseloadAgencyOutput(many=True)
+    by_district = CaseloadDistrictOutput(many=True)
+    assessments_due = serializers.IntegerField()
+    assessments_overdue = serializers.IntegerField()
+    first_taf_overdue = serializers.IntegerField()
+    reviews_due = serializers.IntegerField()
+    reviews_overdue = serializers.IntegerField()
+    requests_waiting = serializers.IntegerField()
+    requests_overdue = serializers.IntegerField()
 
 
 def _scope_and_period(request):
@@ -64,7 +165,7 @@ class IndicatorsAPI(APIView):
 
     access_rule = doors.FIGURES
 
-    @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[_Filters], responses=IndicatorsOutput)
     def get(self, request):
         scope, period, data = _scope_and_period(request)
         as_at = indicators.summaries_as_at()
@@ -101,7 +202,7 @@ class CaseloadAPI(APIView):
 
     access_rule = doors.MANAGERS
 
-    @extend_schema(parameters=[_Filters], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[_Filters], responses=CaseloadOutput)
     def get(self, request):
         scope, _period, _data = _scope_and_period(request)
         as_at = indicators.summaries_as_at()
