@@ -18,20 +18,14 @@ from django.db import transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from cases.models import ClosureReason, FamilyView
 from partners.models import Role, User
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
 # Operations ("METHOD /path") the test does not call, each with why.
-NOT_CALLED = {
-    "POST /api/v1/closures/": "closing a case needs a result for every plan outcome and "
-    "codes from the closure form; assessments/tests cover it",
-    "POST /api/v1/triage/{id}/match/": "recording matches needs the candidates' ids and a "
-    "picked-up request; the GET of the same path is checked",
-    "POST /api/v1/triage/{id}/decide/": "a decision needs a matched request; "
-    "tests/referrals cover it",
-}
+NOT_CALLED = {}
 
 # Query parameters that are not filters: the cursor is followed from `next` instead.
 PAGING = {"cursor", "page", "page_size"}
@@ -207,12 +201,19 @@ class Caller:
         rows = self.rows.get(path, {}).get(email, [])
         return [r for r in rows if all(r.get(k) == v for k, v in where.items())]
 
-    def write(self, method: str, path: str, email: str, url: str, body=None, *, expect=None):
+    def write(
+        self, method: str, path: str, email: str, url: str, body=None, *, expect=(), before=None
+    ):
         """A write as `email`, rolled back afterwards so every write starts from the demo
-        county as loaded; its response checked against the schema. `expect`: the status
-        may answer (documented errors among them), else a 2xx."""
+        county as loaded; its response checked against the schema. `expect`: the statuses
+        it may answer (documented errors among them), else a 2xx. `before(client)`: the
+        calls it needs first, in the same transaction; `body` may be made from what it
+        returns."""
         client = self.clients[email]
         with transaction.atomic():
+            if before is not None:
+                made = before(client)
+                body = body(made) if callable(body) else body
             call = getattr(client, method.lower())
             response = call(url, body, format="json") if body is not None else call(url)
             transaction.set_rollback(True)
@@ -489,6 +490,22 @@ def _plan_and_review_writes(caller: Caller, contract: Contract, soon: str) -> No
         f"/api/v1/plans/{plan['id']}/actions/{action['id']}/status/",
         {"status": "done"},
     )
+    today = datetime.date.today().isoformat()
+    caller.write(
+        "POST",
+        "/api/v1/closures/",
+        PRACTITIONER,
+        "/api/v1/closures/",
+        {
+            "case": plan["case_id"],
+            "reason": ClosureReason.NEEDS_MET,
+            "closed_on": today,
+            "family_view": FamilyView.IMPROVED,
+            "outcome_results": [
+                {"outcome": outcome["id"], "result": "achieved"} for outcome in plan["outcomes"]
+            ],
+        },
+    )
     review = caller.rows_of("/api/v1/reviews/", PRACTITIONER, status="scheduled")[0]
     url = f"/api/v1/reviews/{review['id']}/"
     caller.write(
@@ -511,7 +528,7 @@ def _plan_and_review_writes(caller: Caller, contract: Contract, soon: str) -> No
         PRACTITIONER,
         url + "record/",
         {
-            "held_on": min(review["scheduled_for"], datetime.date.today().isoformat()),
+            "held_on": min(review["scheduled_for"], today),
             "decision": _enum(contract, "DecisionEnum")[0],
         },
     )
@@ -547,10 +564,54 @@ def _request_writes(caller: Caller, contract: Contract, family: dict) -> None:
         FRONT_DOOR,
         f"/api/v1/triage/{queued['id']}/pick-up/",
     )
+    _triage_writes(caller, contract)
     caller.write(
         "POST",
         "/api/v1/referrals/{id}/close/",
         FRONT_DOOR,
         f"/api/v1/referrals/{queued['id']}/close/",
         {"reason": _enum(contract, "ReasonEnum")[0], "note": "Sent twice by mistake."},
+    )
+
+
+def _triage_writes(caller: Caller, contract: Contract) -> None:
+    """Match and decide a request from the queue, picked up (and matched) first, each
+    person a new one (the request's people with no NHS number: nothing to clash with)."""
+    queued = next(
+        row
+        for row in caller.rows["/api/v1/triage/"][FRONT_DOOR]
+        if not any(person["nhs_number"] for person in row["people"])
+    )
+    url = f"/api/v1/triage/{queued['id']}/"
+    links = {
+        "links": [{"referral_person": p["id"], "person": None} for p in queued["people"]],
+        "family": None,
+    }
+
+    def picked_up(client) -> dict:
+        response = client.post(url + "pick-up/?take_over=1")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def matched(client) -> dict:
+        picked_up(client)
+        response = client.post(url + "match/", links, format="json")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    caller.write(
+        "POST", "/api/v1/triage/{id}/match/", FRONT_DOOR, url + "match/", links, before=picked_up
+    )
+    caller.write(
+        "POST",
+        "/api/v1/triage/{id}/decide/",
+        FRONT_DOOR,
+        url + "decide/",
+        lambda referral: {
+            "version": referral["version"],
+            "level_of_need": 1,
+            "outcome": "nfa",
+            "rationale": "Universal services are meeting the family's needs.",
+        },
+        before=matched,
     )
