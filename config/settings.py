@@ -373,7 +373,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["earlyhelp.api.DeclaredRule"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the 401, 403 and 404 answers documented
+    "DEFAULT_SCHEMA_CLASS": "earlyhelp.api_schema.ContractSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "earlyhelp.api.CursorPagination",
     "PAGE_SIZE": 50,
