@@ -100,6 +100,7 @@ class Contract:
             name: _json_schema(sub) for name, sub in schema["components"]["schemas"].items()
         }
         self.checked: set[str] = set()
+        self.answered: dict[str, str] = {}  # operation -> a user it answered with a 2xx
         self.failures: list[str] = []
         self._seen: set[tuple] = set()
 
@@ -123,6 +124,8 @@ class Contract:
             self.failures.append(f"{where}: status not in the schema: {response.content[:300]}")
             return
         self.checked.add(key)
+        if response.status_code < 300:
+            self.answered.setdefault(key, who)
         content = documented.get("content")
         if content is None:
             if response.content:
@@ -281,6 +284,7 @@ def test_every_api_response_matches_the_openapi_schema():
             caller.detail_path(path, re.sub(r"\{id\}/$", "", path))
 
     _writes(caller, contract)
+    _errors(caller, contract)
 
     missed = sorted(set(contract.operations()) - contract.checked - set(NOT_CALLED))
     stale = sorted(set(NOT_CALLED) & contract.checked)
@@ -623,3 +627,19 @@ def _triage_writes(caller: Caller, contract: Contract) -> None:
         },
         before=matched,
     )
+
+
+def _errors(caller: Caller, contract: Contract) -> None:
+    """The documented error answers: every operation refused to a caller with no session
+    or token (401), and every one with an id given an id that is nobody's (404), as a
+    user it answered before."""
+    caller.clients["anonymous"] = APIClient()
+    nobody = "2147483647"
+    for operation in contract.operations():
+        method, path = operation.split(" ", 1)
+        url = re.sub(r"\{\w+\}", nobody, path)
+        body = {} if method != "GET" else None
+        caller.write(method, path, "anonymous", url, body, expect=(401,))
+        if "{" in path:
+            who = contract.answered[operation]
+            caller.write(method, path, who, url, body, expect=(404,))
