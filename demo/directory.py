@@ -468,6 +468,29 @@ def load_demo_directory(rng: random.Random, *, today: datetime.date) -> None:
     districts_of.append([districts[0]])
     schedules.append([])
     contacts.append(None)
+    # A service closed for good: kept for the plans and signposting that named it.
+    services.append(
+        Service(
+            name=f"Toy library at {hubs[0].name}",
+            organisation=teams_by_hub.get(hubs[0].pk) or voluntary[0],
+            agency=team,
+            family_hub=hubs[0],
+            description="Borrow toys and books for under-fives. Closed for good in March; "
+            "the hub's stay and play lends a few toys instead.",
+            status=ServiceStatus.DEFUNCT,
+            minimum_age=0,
+            maximum_age=5,
+            how_to_access="No longer running",
+            last_reviewed_on=today - datetime.timedelta(days=240),
+            editor=hub_manager,
+            updated_at=now,
+        )
+    )
+    service_needs.append([needs["sf:early_years"]])
+    service_places.append([hub_places[hubs[0].pk][0]])
+    districts_of.append([districts[0]])
+    schedules.append([])
+    contacts.append(None)
 
     Service.objects.bulk_create(services)
     ServiceNeed.objects.bulk_create(

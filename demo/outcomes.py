@@ -153,11 +153,17 @@ def load_demo_outcomes(rng: random.Random) -> dict:
             services.progress_record(
                 need=need,
                 acting_user=worker,
-                status=ProgressStatus.SIGNIFICANT if significant else ProgressStatus.IMPROVING,
+                status=ProgressStatus.SIGNIFICANT
+                if significant
+                else ProgressStatus.NOT_STARTED
+                if n == 2
+                else ProgressStatus.IMPROVING,
                 evidence=(
                     "School attendance 95% for three terms; arguments down, by the family's "
                     "account; budget plan kept since the autumn."
                     if significant
+                    else "Not started: the family want school sorted first, then the budget."
+                    if n == 2
                     else "Better weeks than bad ones; not yet steady."
                 ),
                 meeting=review,
@@ -208,6 +214,26 @@ def load_demo_outcomes(rng: random.Random) -> dict:
         claim(case)
     services.claims_sample(period=period, acting_user=auditor, rng=rng)
     services.claim_batch_create(period=period, acting_user=officer)
+    # After the batch: two claims waiting for the next one (one passed audit, one not
+    # sampled), and one withdrawn.
+    late = _claimable(rng=random.Random(len(states)), lead=lead, manager=manager, start=len(states))
+    for case in late[:2]:
+        claim(case)
+    sampled, _not_sampled = services.claims_sample(
+        period=period, acting_user=auditor, rng=random.Random(0)
+    )
+    for sampled_claim in sampled:
+        services.claim_audit(
+            claim=sampled_claim,
+            acting_user=auditor,
+            passed=True,
+            notes="Attendance and budget evidence checked with the school and the family.",
+        )
+    services.claim_withdraw(
+        claim=claim(late[2]),
+        acting_user=officer,
+        reason="A neighbouring authority has already claimed for this family this year.",
+    )
     claim(built["prepared"][0])
     services.claim_decline(
         case=built["declined"][0],
@@ -215,6 +241,34 @@ def load_demo_outcomes(rng: random.Random) -> dict:
         reason="The family moved out of the county before the outcome could be sustained.",
     )
     return {state: len(cases) for state, cases in built.items()}
+
+
+def _claimable(*, rng, lead, manager, start: int, count: int = 3) -> list:
+    """`count` more programme families in the demo practitioner's district whose every need
+    shows significant progress, sustained: each can be claimed for."""
+    district = lead.districts.order_by("pk").first()
+    cases = []
+    for index in range(start, start + count):
+        case, review = worked_case(
+            rng=rng, lead=lead, manager=manager, district=district, index=index, needs=THREE
+        )
+        services.needs_from_assessment(case=case, acting_user=lead)
+        services.episode_hub_set(
+            case=case,
+            acting_user=lead,
+            family_hub=FamilyHub.objects.filter(district=district).first(),
+        )
+        for need in case.programme.needs.all():
+            services.progress_record(
+                need=need,
+                acting_user=lead,
+                status=ProgressStatus.SIGNIFICANT,
+                evidence="Attendance 96% since January; the budget plan is kept every month.",
+                meeting=review,
+                significant_since=case.opened_on + datetime.timedelta(days=30),
+            )
+        cases.append(case)
+    return cases
 
 
 def _worker_in(district):

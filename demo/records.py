@@ -13,10 +13,14 @@ from cases.codes import Ethnicity, Gender, Relationship
 from cases.models import Family, FamilyMembership, Person
 from demo.casework import open_case
 from partners.models import User
-from records.retention import retention_list_due
+from records.retention import retention_decide, retention_list_due
 
 
-def _household(*, surname, lead, adults, children, opened_on, street):
+def household(
+    *, surname, lead, adults, children, opened_on, street, level_of_need=2, shared_with=None
+):
+    """A household in the lead's district with a case they lead, opened on `opened_on` with
+    the first adult's consent (shared with `shared_with`, else the lead's agency)."""
     district = lead.districts.first()
     family = Family.objects.create(
         name=f"{surname} household",
@@ -38,7 +42,13 @@ def _household(*, surname, lead, adults, children, opened_on, street):
         people.append(person)
     kids = people[len(adults) :]
     return open_case(
-        family=family, children=kids, lead=lead, opened_on=opened_on, consent_by=people[0]
+        family=family,
+        children=kids,
+        lead=lead,
+        opened_on=opened_on,
+        level_of_need=level_of_need,
+        consent_by=people[0],
+        shared_with=shared_with,
     )
 
 
@@ -62,7 +72,7 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
     P, C = Relationship.PARENT, Relationship.CHILD
 
     # An unborn child on an open case (the case page shows "unborn, due ...").
-    expecting = _household(
+    expecting = household(
         surname="Ó Súilleabháin",
         lead=lead,
         adults=[("Siobhán", D(1996, 4, 2), P)],
@@ -80,7 +90,7 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
     )
 
     # A family with a restricted member.
-    guarded = _household(
+    guarded = household(
         surname="Nguyễn",
         lead=lead,
         adults=[("Thảo", D(1990, 1, 12), P)],
@@ -105,7 +115,7 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
     )
 
     # A likely duplicate pair: the same child recorded in two households (mum's and dad's).
-    mums = _household(
+    mums = household(
         surname="Kowalski",
         lead=lead,
         adults=[("Agnieszka", D(1988, 9, 9), P)],
@@ -113,7 +123,7 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
         opened_on=recent,
         street="22 Mill Lane",
     )
-    dads = _household(
+    dads = household(
         surname="Kowalski",
         lead=lead,
         adults=[("Piotr", D(1986, 3, 21), P)],
@@ -131,9 +141,16 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
         gender=Gender.FEMALE,
     )
 
-    # Closed records past retention: the youngest child turned 25 years ago.
-    for surname, street in (("Oldfield", "8 Station Road"), ("Brightwater", "41 Hope Street")):
-        old = _household(
+    # Closed records past retention: the youngest child turned 25 years ago. The manager has
+    # decided two: one kept (with why), one disposed of (its stub says nothing about anyone).
+    past = (
+        ("Oldfield", "8 Station Road"),
+        ("Brightwater", "41 Hope Street"),
+        ("Ackroyd", "16 Tenter Lane"),
+        ("Fernside", "2 Dyehouse Yard"),
+    )
+    for surname, street in past:
+        old = household(
             surname=surname,
             lead=lead,
             adults=[("Margaret", D(1960, 5, 5), P)],
@@ -150,4 +167,12 @@ def load_demo_records(today: datetime.date | None = None) -> dict:
             summary="Routines settled; support ended.",
         )
     listed = retention_list_due(today=today)
+    by_surname = {review.family.name: review for review in listed}
+    retention_decide(
+        review=by_surname["Ackroyd household"],
+        acting_user=manager,
+        approve=False,
+        note="Gary's sister has asked for the records for a court case; keep them a year.",
+    )
+    retention_decide(review=by_surname["Fernside household"], acting_user=manager, approve=True)
     return {"past_retention": len(listed)}

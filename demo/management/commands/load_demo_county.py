@@ -69,6 +69,7 @@ class DemoCounty:
         from demo.records import load_demo_records
         from demo.referrals import load_demo_referrals
         from demo.restriction import load_demo_restrictions
+        from demo.states import load_demo_states
         from demo.summaries import load_demo_summaries
         from demo.work import load_demo_work
 
@@ -83,6 +84,7 @@ class DemoCounty:
         load_demo_work()
         load_demo_outcomes(self.rng)
         load_demo_directory(self.rng, today=TODAY)
+        load_demo_states()  # after the others: the states none of them reaches
         load_demo_summaries()  # last: the figures of everything above
 
     def _agencies(self) -> None:
@@ -112,6 +114,12 @@ class DemoCounty:
             self.partner_agencies.append(agency)
         self.front_door_agency = self.partner_agencies[-1]
         self.social_care = Agency.objects.get(kind=AgencyKind.SOCIAL_CARE)
+        # Agencies no demo user works for, met where an agency is chosen or named.
+        for name, kind, districts in [
+            ("Demoshire Adult Social Care", AgencyKind.ADULT_SERVICES, self.districts),
+            ("Jobcentre Plus, Amberford", AgencyKind.OTHER, self.districts[:1]),
+        ]:
+            Agency.objects.create(name=name, kind=kind).districts.set(districts)
 
     def _user(self, email, name, role, agency, districts, **extra) -> User:
         job_title = extra.pop("job_title", Role(role).label)
