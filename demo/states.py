@@ -2,7 +2,8 @@
 each one (tests/demo/test_demo_states.py): a family plan with actions in every status, TAF
 reviews that changed the plan, stepped up, stepped down and closed, case notes of each kind,
 a moved meeting and a member who left the team, a partner's unsent draft request and one
-added to an open case, consultations with every outcome, management oversight, a person's
+added to an open case, a surgery's phone request whose outcome is emailed to it,
+consultations with every outcome, management oversight, a person's
 own message choices, and EHC needs assessment requests and exclusions from the education
 system. Built through the services, after every other loader so their picks do not change.
 Synthetic; called by demo/management/commands/load_demo_county.py."""
@@ -21,7 +22,7 @@ from oversight import services as oversight
 from oversight.models import ConsultationOutcome, SupervisionKind
 from partners.models import Agency, AgencyKind, User
 from referrals import services as referral_services
-from referrals.models import SOURCE_FOR_AGENCY_KIND, FamilyConsent, Outcome, Urgency
+from referrals.models import SOURCE_FOR_AGENCY_KIND, Channel, FamilyConsent, Outcome, Urgency
 from reminders.models import Delivery, MessageKind
 from reminders.preferences import preferences_set
 from reporting.models import EducationEvent, EducationEventKind
@@ -66,6 +67,7 @@ def load_demo_states(today: datetime.date | None = None) -> dict:
     _consultations(cara, made["plan_changed"], today)
     _draft_request(tom)
     made["added_to"] = _request_added_to_an_open_case(tom, made["plan_changed"], today)
+    _phone_request_from_a_surgery(today)
     _education_events(made, today)
     return {name: case.pk for name, case in made.items()}
 
@@ -409,6 +411,63 @@ def _request_added_to_an_open_case(referrer, case, today) -> EarlyHelpCase:
         case=case,
     )
     return case
+
+
+def _phone_request_from_a_surgery(today) -> None:
+    """A GP surgery's request taken by phone at the front door and decided: the surgery has
+    no account, so the outcome goes to it by email (the outbox's 'outcome to an outside
+    referrer')."""
+    officer = User.objects.get(email="frontdoor@demo.test")
+    district = officer.districts.order_by("pk").first()
+    health = Agency.objects.filter(kind=AgencyKind.HEALTH, districts=district).first()
+    entry = referral_services.RequestEntry(
+        fields={
+            "district": district,
+            "is_self_referral": False,
+            "referrer_name": "Dr Amara Osei",
+            "referrer_role": "GP",
+            "referrer_agency": health,
+            "referrer_email": "reception@amberford-surgery.example",
+            "source": SOURCE_FOR_AGENCY_KIND.get(AgencyKind.HEALTH, "8"),
+            "address_line_1": "61 Canal Side",
+            "town": district.name,
+            "postcode": "ZZ1 6QT",
+            "worries": "Mum came in worried about money: the electricity is on a card meter "
+            "and runs out before payday. The children are well.",
+            "working_well": "Mum is organised and asked for help herself.",
+            "family_consent": FamilyConsent.CONSENTED,
+            "no_consent_reason": "",
+            "urgency": Urgency.ROUTINE,
+            "significant_harm": False,
+            "step_down_summary": "",
+        },
+        people=[
+            referral_services.PersonEntry(
+                first_name=first, last_name="Kettlewell", relationship=rel, date_of_birth=born
+            )
+            for first, rel, born in [("Ava", C, D(2017, 10, 4)), ("Lauren", P, D(1993, 12, 8))]
+        ],
+        needs=[],
+    )
+    referral = referral_services.referral_submit(
+        acting_user=officer, entry=entry, channel=Channel.PHONE
+    )
+    referral = referral_services.referral_pick_up(referral=referral, acting_user=officer)
+    referral = referral_services.referral_match_record(
+        referral=referral,
+        acting_user=officer,
+        links={p.pk: None for p in referral.people.all()},
+        family=None,
+    )
+    referral_services.referral_decide(
+        referral=referral,
+        acting_user=officer,
+        expected_version=referral.version,
+        level_of_need=1,
+        outcome=Outcome.SIGNPOSTING,
+        rationale="Money worries only; mum is coping and asked for advice, not support.",
+        signposted_to="Citizens Advice debt clinic; the hub's energy advice drop-in",
+    )
 
 
 def _education_events(made, today) -> None:
