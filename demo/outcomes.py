@@ -1,7 +1,8 @@
 """Family outcomes for the synthetic demo county, built through the real services: the
 programme team and internal audit sign-ins, and families in every state a user can meet
-(not eligible, working, ready, claimed — prepared, sampled, batched —, audit failed, not
-claimed with a reason), with family hubs and family network meetings.
+(not eligible, working — a need improving, one not started —, ready, claimed — prepared,
+sampled, not sampled, audit passed, batched, withdrawn —, audit failed, not claimed with a
+reason), with family hubs and family network meetings.
 Called once from earlyhelp's load_demo_county."""
 
 import datetime
@@ -23,6 +24,15 @@ from partners.models import Agency, AgencyKind, District, FamilyHub, Role, User
 PROGRAMME_GROUP = "Family outcomes programme team"
 AUDIT_GROUP = "Family outcomes internal audit"
 THREE = ["education", "family_relationships", "financial_stability"]
+PROGRESS = [
+    (
+        ProgressStatus.SIGNIFICANT,
+        "School attendance 95% for three terms; arguments down, by the family's account; "
+        "budget plan kept since the autumn.",
+    ),
+    (ProgressStatus.IMPROVING, "Better weeks than bad ones; not yet steady."),
+    (ProgressStatus.NOT_STARTED, "Not started: the family want school sorted first."),
+]
 
 
 def _user(email, name, group, agency, districts) -> User:
@@ -149,23 +159,15 @@ def load_demo_outcomes(rng: random.Random) -> dict:
             built.setdefault(state, []).append(case)
             continue
         for n, need in enumerate(case.programme.needs.all()):
-            significant = state != "working" or n == 0
+            # A working family's first need has moved on, the next is improving, the last
+            # not started; every need of the others shows significant progress.
+            status, evidence = PROGRESS[min(n, 2)] if state == "working" else PROGRESS[0]
+            significant = status == ProgressStatus.SIGNIFICANT
             services.progress_record(
                 need=need,
                 acting_user=worker,
-                status=ProgressStatus.SIGNIFICANT
-                if significant
-                else ProgressStatus.NOT_STARTED
-                if n == 2
-                else ProgressStatus.IMPROVING,
-                evidence=(
-                    "School attendance 95% for three terms; arguments down, by the family's "
-                    "account; budget plan kept since the autumn."
-                    if significant
-                    else "Not started: the family want school sorted first, then the budget."
-                    if n == 2
-                    else "Better weeks than bad ones; not yet steady."
-                ),
+                status=status,
+                evidence=evidence,
                 meeting=review,
                 significant_since=(case.opened_on + datetime.timedelta(days=30))
                 if significant

@@ -1,11 +1,12 @@
 """The states the other demo loaders leave out, so someone trying the demo as any role meets
 each one (tests/demo/test_demo_states.py): a family plan with actions in every status, TAF
-reviews that changed the plan, stepped up, stepped down and closed, case notes of each kind,
-a moved meeting and a member who left the team, a partner's unsent draft request and one
-added to an open case, a surgery's phone request whose outcome is emailed to it,
-consultations with every outcome, management oversight, a person's
-own message choices, and EHC needs assessment requests and exclusions from the education
-system. Built through the services, after every other loader so their picks do not change.
+reviews that changed the plan, stepped up, stepped down and closed (each followed up as the
+review's page would), case notes of each kind, a moved meeting and a member who left the
+team, a partner's unsent draft request and one added to an open case, a surgery's phone
+request whose outcome is emailed to it, consultations with every outcome, management
+oversight, a teacher's own message choices, and requests for EHC needs assessments and
+exclusions from the education system. Built through the services (the education rows are
+loaded, as from its feed), after every other loader so their picks do not change.
 Synthetic; called by demo/management/commands/load_demo_county.py."""
 
 import datetime
@@ -55,18 +56,18 @@ def load_demo_states(today: datetime.date | None = None) -> dict:
     made = {"plan_changed": _plan_changed(priya, tom, today)}
     made.update(_reviews_that_ended_the_plan(priya, today))
     oversight.supervision_record(
-        case=made["step_up"],
+        case=made[MeetingDecision.STEP_UP],
         acting_user=morag,
         kind=SupervisionKind.OVERSIGHT,
         held_on=_ago(today, 3),
-        discussion="Read the review and the step-up request; spoke to Priya about the night "
-        "the children were left alone.",
+        discussion="Read the review and the step-up request; spoke to Priya about the nights "
+        "Tyler was left alone.",
         decisions="Agree the step up. Priya to visit twice a week until social care decide.",
         next_supervision_on=today + datetime.timedelta(days=14),
     )
-    _consultations(cara, made["plan_changed"], today)
+    _consultations(cara, today)
     _draft_request(tom)
-    made["added_to"] = _request_added_to_an_open_case(tom, made["plan_changed"], today)
+    _request_added_to_an_open_case(tom, made["plan_changed"])
     _phone_request_from_a_surgery(today)
     _education_events(made, today)
     return {name: case.pk for name, case in made.items()}
@@ -171,7 +172,7 @@ def _plan_changed(lead, teacher, today) -> EarlyHelpCase:
     return case
 
 
-def _reviewed_case(lead, surname, first_names, street, today, level_of_need=2):
+def _reviewed_case(lead, surname, first_names, street, today):
     """A case whose first TAF meeting agreed the plan 50 days ago; its review is due now."""
     adult, child = first_names
     case = household(
@@ -181,7 +182,6 @@ def _reviewed_case(lead, surname, first_names, street, today, level_of_need=2):
         children=[(child, D(2013, 1, 29), C)],
         opened_on=_ago(today, 65),
         street=street,
-        level_of_need=level_of_need,
     )
     plan = eha.plan_create(case=case, acting_user=lead, created_on=_ago(today, 55))
     outcome = eha.outcome_add(
@@ -244,7 +244,6 @@ def _reviews_that_ended_the_plan(lead, today) -> dict:
                 reason=why,
                 significant_harm=True,
                 source=StepUpSource.REVIEW,
-                source_reference=review.get_kind_display(),
             )
         else:
             eha.case_close_with_plan(
@@ -260,7 +259,7 @@ def _reviews_that_ended_the_plan(lead, today) -> dict:
     return made
 
 
-def _consultations(consultant, family_case, today) -> None:
+def _consultations(consultant, today) -> None:
     """The consultant's advice with every outcome; one decided on follow-up."""
     health = Agency.objects.filter(kind=AgencyKind.HEALTH).order_by("pk").first()
     police = Agency.objects.filter(kind=AgencyKind.POLICE).order_by("pk").first()
@@ -350,7 +349,7 @@ def _draft_request(partner) -> None:
     )
 
 
-def _request_added_to_an_open_case(referrer, case, today) -> EarlyHelpCase:
+def _request_added_to_an_open_case(referrer, case) -> None:
     """A school's new request about a family the lead already works with: the front door
     matches the people and adds it to the open case."""
     officer = User.objects.get(email="frontdoor@demo.test")
@@ -410,7 +409,6 @@ def _request_added_to_an_open_case(referrer, case, today) -> EarlyHelpCase:
         "the cold bedroom with the housing action at the next review.",
         case=case,
     )
-    return case
 
 
 def _phone_request_from_a_surgery(today) -> None:
