@@ -21,7 +21,7 @@ from django.db import transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from cases.models import ClosureReason, FamilyView
+from cases.models import CaseStatus, ClosureReason, EarlyHelpCase, FamilyView
 from partners.models import Role, User
 from tests.conftest import signed_in
 
@@ -304,6 +304,17 @@ FRONT_DOOR, SOCIAL_CARE = "frontdoor@demo.test", "socialcare@demo.test"
 OUTCOMES = "outcomes@demo.test"
 
 
+def _workable_by(email: str) -> dict[str, set]:
+    """The ids of the open cases `email` leads, their families and people: records the user
+    may change (the lists also show them cases they led that are now closed)."""
+    led = EarlyHelpCase.objects.filter(lead_professional__email=email, status=CaseStatus.OPEN)
+    return {
+        "cases": set(led.values_list("pk", flat=True)),
+        "families": set(led.values_list("family_id", flat=True)),
+        "people": set(led.values_list("family__memberships__person_id", flat=True)),
+    }
+
+
 def _writes(caller: Caller, contract: Contract) -> None:
     """One response each for the writes whose valid body is easy to build, on records the
     lists gave, each rolled back (Caller.write)."""
@@ -311,7 +322,12 @@ def _writes(caller: Caller, contract: Contract) -> None:
     soon = (today + datetime.timedelta(days=14)).isoformat()
     write = caller.write
 
-    person = next(p for p in caller.rows_of("/api/v1/people/", PRACTITIONER, restricted=False))
+    workable = _workable_by(PRACTITIONER)
+    person = next(
+        p
+        for p in caller.rows_of("/api/v1/people/", PRACTITIONER, restricted=False)
+        if p["id"] in workable["people"]
+    )
     write(
         "PATCH",
         "/api/v1/people/{id}/",
@@ -327,7 +343,11 @@ def _writes(caller: Caller, contract: Contract) -> None:
         {"lock_version": person["lock_version"] + 1, "preferred_name": "Sam"},
         expect=(409,),
     )
-    family = caller.rows_of("/api/v1/families/", PRACTITIONER, restricted=False)[0]
+    family = next(
+        f
+        for f in caller.rows_of("/api/v1/families/", PRACTITIONER, restricted=False)
+        if f["id"] in workable["families"]
+    )
     write(
         "PATCH",
         "/api/v1/families/{id}/",
@@ -473,7 +493,12 @@ def _assessment_writes(caller: Caller, contract: Contract) -> None:
 
 
 def _plan_and_review_writes(caller: Caller, contract: Contract, soon: str) -> None:
-    plan = next(p for p in caller.rows_of("/api/v1/plans/", PRACTITIONER) if p["outcomes"])
+    cases = _workable_by(PRACTITIONER)["cases"]
+    plan = next(
+        p
+        for p in caller.rows_of("/api/v1/plans/", PRACTITIONER)
+        if p["outcomes"] and p["case_id"] in cases
+    )
     outcome = plan["outcomes"][0]
     caller.write(
         "POST",
