@@ -46,6 +46,21 @@ def assert_accessible(page) -> None:
     assert not violations, results.generate_report()
 
 
+def assert_errors_summarised(page) -> None:
+    """GOV.UK's error pattern, which axe cannot see: the title starts "Error:", the error
+    summary comes before the heading and has focus, and each of its links leads to something
+    on the page."""
+    page.wait_for_load_state("networkidle")
+    assert page.title().startswith("Error: "), page.title()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.evaluate(
+        "s => (s.compareDocumentPosition(document.querySelector('h1')) & 4) !== 0"
+    ), "the error summary comes after the heading"
+    assert summary.evaluate("s => s.contains(document.activeElement)"), "not focused"
+    for href in summary.locator("a").evaluate_all("l => l.map(a => a.getAttribute('href'))"):
+        assert page.locator(href).count() == 1, href
+
+
 def sign_in(page, email: str, password: str) -> None:
     """Through the real sign-in page and the two-factor page (demo TOTP key)."""
     page.goto("/sign-in/")

@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from demo import synthetic as demo
 from earlyhelp.notifications import notify
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_errors_summarised, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct-horse-battery"
@@ -49,12 +49,17 @@ def test_an_administrator_breaks_glass_with_a_reason_and_reads_the_trail(
     page.get_by_role("button", name="Open the records for 4 hours").click()
     page.get_by_text("There is a problem").wait_for()  # no reason given
     assert page.get_by_label("Family record number").input_value() == str(case.family_id)
+    assert_errors_summarised(page)
     assert_accessible(page)
     page.get_by_label("Why do you need to open this record?").fill("Subject access request 42")
     page.get_by_role("button", name="Open the records for 4 hours").click()
     page.get_by_role("heading", name=case.family.name).wait_for()
     page.goto("/audit/?action=break_glass")
     page.get_by_text("Subject access request 42").wait_for()
+    assert_accessible(page)
+    page.goto("/audit/?record_id=0")  # a record number is 1 or more
+    page.get_by_text("There is a problem").wait_for()
+    assert_errors_summarised(page)
     assert_accessible(page)
 
 
@@ -65,4 +70,8 @@ def test_first_sign_in_sets_up_two_factor_accessibly(page, practitioner):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Set up two-factor sign-in").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()  # no code typed
+    page.get_by_text("There is a problem").wait_for()
+    assert_errors_summarised(page)
     assert_accessible(page)

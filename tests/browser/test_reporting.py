@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo import synthetic as demo
 from partners.models import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_errors_summarised, sign_in
 from tests.factories import UserFactory
 from tests.reporting import factories as build
 
@@ -41,6 +41,10 @@ def test_a_manager_reads_the_dashboard_and_follows_a_figure_to_its_cases(
     page.get_by_role("heading", name="Open cases").wait_for()
     assert page.locator("tbody tr").count() == 3
     assert_accessible(page)
+    page.goto("/reporting/dashboard/?start=2026-02-01&end=2026-01-01")
+    page.get_by_text("There is a problem").wait_for()
+    assert_errors_summarised(page)
+    assert_accessible(page)
 
 
 def test_a_strategic_viewer_reads_suppressed_indicators(page, casework, eh_team, district):
@@ -55,6 +59,10 @@ def test_a_strategic_viewer_reads_suppressed_indicators(page, casework, eh_team,
     page.get_by_role("heading", name="Early help indicators").wait_for()
     assert "<5" in page.inner_text("main")
     assert "Priya Shah" not in page.content()
+    assert_accessible(page)
+    page.goto("/reporting/indicators/?start=2026-02-01")  # no end date
+    page.get_by_text("There is a problem").wait_for()
+    assert_errors_summarised(page)
     assert_accessible(page)
 
 
@@ -72,4 +80,8 @@ def test_the_export_progress_page_is_accessible(page, eh_team, district):
     # The signposting report (issue 18) on the same visit: counts, suppressed, accessible.
     page.goto("/reporting/signposting/")
     page.get_by_role("heading", name="Signposting to services").wait_for()
+    assert_accessible(page)
+    page.goto("/reporting/signposting/?start=2026-02-01&end=2026-01-01")
+    page.get_by_text("There is a problem").wait_for()
+    assert_errors_summarised(page)
     assert_accessible(page)

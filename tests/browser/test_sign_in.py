@@ -2,7 +2,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo import synthetic as demo
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_errors_summarised, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,4 +42,5 @@ def test_wrong_password_shows_an_error_summary_and_keeps_the_email(page, user_wi
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("There is a problem").wait_for()
     assert page.get_by_label("Email address").input_value() == "priya@example.test"
+    assert_errors_summarised(page)
     assert_accessible(page)
