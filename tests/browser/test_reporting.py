@@ -85,3 +85,19 @@ def test_the_export_progress_page_is_accessible(page, eh_team, district):
     page.get_by_text("There is a problem").wait_for()
     assert_errors_summarised(page)
     assert_accessible(page)
+
+
+def test_a_consultant_is_told_which_grades_are_missing_from_a_quality_audit(
+    page, eh_team, district
+):
+    lead = UserFactory(full_name="Priya Shah", agency=eh_team, districts=[district])
+    episode = build.case(lead=lead, opened_on=datetime.date(2026, 1, 5))
+    _user("consultant@example.test", role=Role.CONSULTANT, agency=eh_team, districts=[district])
+    sign_in(page, "consultant@example.test", "correct-horse-battery")
+    page.goto(f"/reporting/quality/cases/{episode.pk}/audit/")
+    page.get_by_role("heading", name=f"Audit {episode.reference}").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the audit").click()
+    page.get_by_text("There is a problem").wait_for()
+    assert_errors_summarised(page)
+    assert_accessible(page)
