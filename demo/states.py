@@ -116,14 +116,7 @@ def _plan_changed(lead, teacher, today) -> EarlyHelpCase:
             set_on=_ago(today, 50),
             due_on=_ago(today, due),
         )
-    first = eha.meeting_schedule(case=case, acting_user=lead, scheduled_for=_ago(today, 50))
-    eha.meeting_record(
-        meeting=first,
-        acting_user=lead,
-        held_on=_ago(today, 50),
-        decision=MeetingDecision.CONTINUE,
-        progress=[{"outcome": mornings, "scaling": 4}],
-    )
+    _first_review_held(case, lead, mornings, scaling=4, today=today)
     for status in (ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.STOPPED):
         if status == ActionStatus.DONE:
             eha.action_status_set(
@@ -172,6 +165,18 @@ def _plan_changed(lead, teacher, today) -> EarlyHelpCase:
     return case
 
 
+def _first_review_held(case, lead, outcome, *, scaling: int, today) -> None:
+    """The plan's first TAF review, 50 days ago: the plan goes on, `outcome` at `scaling`."""
+    first = eha.meeting_schedule(case=case, acting_user=lead, scheduled_for=_ago(today, 50))
+    eha.meeting_record(
+        meeting=first,
+        acting_user=lead,
+        held_on=_ago(today, 50),
+        decision=MeetingDecision.CONTINUE,
+        progress=[{"outcome": outcome, "scaling": scaling}],
+    )
+
+
 def _reviewed_case(lead, surname, first_names, street, today):
     """A case whose first TAF meeting agreed the plan 50 days ago; its review is due now."""
     adult, child = first_names
@@ -187,14 +192,7 @@ def _reviewed_case(lead, surname, first_names, street, today):
     outcome = eha.outcome_add(
         plan=plan, acting_user=lead, text="Fewer arguments at home", baseline_scaling=3
     )
-    first = eha.meeting_schedule(case=case, acting_user=lead, scheduled_for=_ago(today, 50))
-    eha.meeting_record(
-        meeting=first,
-        acting_user=lead,
-        held_on=_ago(today, 50),
-        decision=MeetingDecision.CONTINUE,
-        progress=[{"outcome": outcome, "scaling": 3}],
-    )
+    _first_review_held(case, lead, outcome, scaling=3, today=today)
     return case, outcome, case.taf_meetings.get(status=MeetingStatus.SCHEDULED)
 
 
