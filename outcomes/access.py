@@ -14,7 +14,7 @@
 
 from django.db.models import QuerySet
 
-from cases.access import can_work_on_case, cases_visible_to, may_open_case  # noqa: F401
+from cases.access import can_work_on_case, cases_visible_to, may_open_case
 from partners import doors
 from partners.doors import (  # noqa: F401  (the outcomes doors live with every other door)
     CASE_OUTCOMES,
@@ -56,6 +56,13 @@ def get_outcome_case_for(user, pk):
         except (EarlyHelpCase.DoesNotExist, ValueError, TypeError):
             pass  # not in the programme: the case rules decide (404 or restricted)
     return get_case_for(user, pk)
+
+
+def case_page_opens(user, case) -> bool:
+    """Whether the case page opens for the user of a family's outcomes page. A case worker
+    reached the case through the case rules (get_outcome_case_for), so it does; the
+    programme team reaches programme cases it may not otherwise open."""
+    return not is_programme_team(user) or may_open_case(user, case)
 
 
 def may_open_outcomes(user, case) -> bool:

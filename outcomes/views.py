@@ -125,7 +125,7 @@ def case_outcomes(request, pk: int):
             "state": state,
             "state_label": selectors.ProgrammeState.LABELS.get(state, "Not in the programme"),
             "may_record": access.may_record_outcomes(request.user, case),
-            "may_open_case": access.may_open_case(request.user, case),
+            "may_open_case": access.case_page_opens(request.user, case),
             "programme_team": access.is_programme_team(request.user),
             "today": timezone.localdate(),
         },
@@ -227,7 +227,7 @@ def record_progress(request, pk: int, need_id: int):
         title=f"Record progress: {need.headline.label}",
         button="Record progress",
         no_meetings=not meetings and case.is_open,
-        may_open_case=access.may_open_case(request.user, case),
+        may_open_case=access.case_page_opens(request.user, case),
     )
 
 

@@ -53,6 +53,12 @@ class SuppressibleCount(serializers.Field):
     pass
 
 
+def _figures_as_at_field() -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        allow_null=True, help_text="When the summaries were refreshed; null: counted live"
+    )
+
+
 class IndicatorFigureOutput(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
@@ -93,9 +99,7 @@ class IndicatorsOutput(serializers.Serializer):
     )
     district = serializers.CharField(allow_null=True, help_text="The district code asked for")
     suppressed = serializers.BooleanField()
-    figures_as_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the summaries were refreshed; null: counted live"
-    )
+    figures_as_at = _figures_as_at_field()
     sections = IndicatorSectionOutput(many=True)
     breakdowns = IndicatorBreakdownOutput(many=True)
 
@@ -120,9 +124,7 @@ class CaseloadOutput(serializers.Serializer):
         name = serializers.CharField()
         cases = serializers.IntegerField()
 
-    figures_as_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the summaries were refreshed; null: counted live"
-    )
+    figures_as_at = _figures_as_at_field()
     open_cases = serializers.IntegerField()
     by_level_of_need = CaseloadLevelOutput(many=True)
     by_lead_professional = CaseloadWorkerOutput(many=True)
