@@ -20,5 +20,8 @@ USER earlyhelp
 EXPOSE 8000
 # --preload: the application is loaded once and its start-up objects frozen before the workers
 # fork (config/process.py), so they share those pages and are all ready together.
+# The access log writes the path alone (%(U)s): a query string or a referrer can hold a person
+# search (names, dates of birth), which must never reach the logs.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-", "--forwarded-allow-ips", "*", \
+     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(B)s %(M)sms"]

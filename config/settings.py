@@ -421,6 +421,7 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
+    "filters": {"requests": {"()": "earlyhelp.logs.RequestsWithoutPersonalData"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -430,6 +431,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["requests"]},
+        # runserver's own lines (make run), through the same handler and filter.
+        "django.server": {"handlers": ["console"], "filters": ["requests"], "propagate": False},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
