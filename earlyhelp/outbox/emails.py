@@ -44,12 +44,3 @@ def referrer_outcome_email(*, reference: str, outcome: str) -> tuple[str, str]:
         f"significant harm, call the safeguarding line now: {settings.SAFEGUARDING_PHONE}."
         f"\n\n{FOOTER}",
     )
-
-
-def meeting_invitation_email(*, what: str, when: str, url: str) -> tuple[str, str]:
-    """An invitation to a Team Around the Family meeting: the date, never the family."""
-    return (
-        f"{term('Early help')}: you are invited to {what} on {when}",
-        f"You are invited to {what} on {when}.\n\nSign in to see the details: {_link(url)}"
-        f"\n\n{FOOTER}",
-    )

@@ -26,7 +26,6 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     DIGEST = "digest", "Daily reminder digest"
     REFERRER_OUTCOME = "referrer_outcome", "Outcome to an outside referrer"
-    MEETING_INVITATION = "meeting_invitation", "Meeting invitation"
     NOTICE = "notice", "Notice to a team member or action owner"
 
 

@@ -25,8 +25,6 @@ NEVER_KEPT = {
     "outbox.OutboxMessage.status=sending": _SENDER,
     "reminders.ReminderOccurrence.status=cancelled": "only a reminder that stops being due "
     "between the sweep and the sender (minutes apart) is cancelled",
-    "outbox.OutboxMessage.kind=meeting_invitation": "nothing writes it: TAF meeting "
-    "invitations go as notices",
     "reporting.ExportJob.kind": _EXPORT,
     "reporting.ExportJob.status": _EXPORT,
 }
