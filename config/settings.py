@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "earlyhelp.middleware.NulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "earlyhelp.middleware.PrivatePagesMiddleware",
     "earlyhelp.otp.OTPMiddleware",  # django_otp's, reading the device more cheaply
     "earlyhelp.middleware.ApiAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

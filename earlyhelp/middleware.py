@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from earlyhelp.access_rules import rule_for
 from earlyhelp.audit import audit
@@ -193,3 +194,19 @@ def _has_nul(data: QueryDict) -> bool:
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class PrivatePagesMiddleware:
+    """A page shown to someone signed in may hold a child's record: no browser or proxy keeps
+    it, so Back after signing out on a shared computer asks the server again (and is sent to
+    sign in). A response that set its own caching (a static file, a download) keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

@@ -56,6 +56,13 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     access_rule = access_rules.SIGN_IN_JOURNEY
 
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # A shared computer keeps no page of the session: the browser empties its cache
+        # (and its back-forward cache) of this site.
+        response["Clear-Site-Data"] = '"cache"'
+        return response
+
 
 @access_rules.SIGN_IN_JOURNEY
 def two_factor(request):
