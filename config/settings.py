@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "earlyhelp.middleware.NulCharacterMiddleware",
@@ -283,6 +284,23 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The product uses no camera, microphone, location or payment: no page (nor anything injected
+# into one) may ask for them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 if PRODUCTION:
@@ -426,6 +444,8 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            # Also here, for django.security.* and any other logger that passes a request.
+            "filters": ["requests"],
             "formatter": env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain"),
         }
     },

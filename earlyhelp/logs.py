@@ -5,6 +5,8 @@ answer the product chose, so it is logged without a traceback."""
 import logging
 from urllib.parse import urlsplit
 
+from django.http import HttpRequest
+
 
 def without_query(request_line: str) -> str:
     """'GET /people/?q=Smith HTTP/1.1' -> 'GET /people/ HTTP/1.1'."""
@@ -19,10 +21,11 @@ class RequestsWithoutPersonalData(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
-        if request is not None:
+        if isinstance(request, HttpRequest):
             # JSON logs write every extra; a Django request's repr carries its query string.
-            path = getattr(request, "path", None)
-            record.request = f"{request.method} {path}" if path is not None else None
+            record.request = f"{request.method} {request.path}"
+        elif request is not None and not isinstance(request, str):
+            record.request = None  # runserver's socket: nothing a reader needs
         if record.name == "django.server" and record.args:
             record.args = (without_query(str(record.args[0])), *record.args[1:])
         if getattr(record, "status_code", 500) < 500:

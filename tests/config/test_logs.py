@@ -49,3 +49,14 @@ def test_the_production_access_log_writes_no_query_string_or_referrer():
     for field in ("%(r)s", "%(q)s", "%(f)s"):
         assert field not in command
     assert "%(U)s" in command
+
+
+def test_a_bad_host_header_is_logged_without_a_traceback(client, db, caplog):
+    with caplog.at_level(logging.ERROR, logger="django.security"):
+        response = client.get("/sign-in/?name=Zebedee", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    [record] = [r for r in caplog.records if r.name.startswith("django.security")]
+    [console] = [h for h in logging.getLogger().handlers if h.filters]
+    assert console.filter(record)
+    assert record.exc_info is None
+    assert "Zebedee" not in production_json(record)

@@ -20,3 +20,9 @@ def test_a_case_page_is_kept_by_no_cache(client, practitioner):
 def test_signing_out_tells_the_browser_to_empty_its_cache_of_the_site(client, practitioner):
     response = signed_in(client, practitioner).post(reverse("logout"))
     assert response["Clear-Site-Data"] == '"cache"'
+
+
+def test_no_page_may_ask_for_the_camera_microphone_or_location(client, db):
+    policy = client.get(reverse("login"))["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in policy
