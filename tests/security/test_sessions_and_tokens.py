@@ -74,6 +74,7 @@ def test_a_service_account_token_reads_within_its_scope(
     response = client.get("/api/v1/cases/", **auth)
     assert response.status_code == 200
     assert [c["id"] for c in response.json()["results"]] == [case.pk]
+    assert "no-store" in response["Cache-Control"]  # a proxy keeps no copy of a case
     # A read-only token may not change anything.
     response = client.post(
         f"/api/v1/cases/{case.pk}/notes/",
