@@ -1,11 +1,21 @@
-"""What the request loggers may write. A query string can hold a person search (names, dates
-of birth, postcodes), so a logged request is its method and path only; a refusal (4xx) is an
-answer the product chose, so it is logged without a traceback."""
+"""What the logs may hold: ids and counts, never personal data.
+
+- A query string can hold a person search (names, dates of birth, postcodes), so a logged
+  request is its method and path only.
+- A refusal (4xx) is an answer the product chose, so it is logged without a traceback.
+- PostgreSQL words a broken constraint with the values that broke it ("DETAIL: Key
+  (nhs_number)=(…) already exists", "Failing row contains (…)"), so those lines are withheld
+  from any message or traceback; the constraint's name, which says what went wrong, stays."""
 
 import logging
+import re
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest
+
+# PostgreSQL's DETAIL line, however the exception was printed (its own line, or a repr's \n).
+_DETAIL = re.compile(r"DETAIL:[^\n]*?(?=\\n|\n|'\)|\"\)|$)")
+_WITHHELD = "DETAIL: (values withheld from the log)"
 
 
 def without_query(request_line: str) -> str:
@@ -16,8 +26,12 @@ def without_query(request_line: str) -> str:
     return " ".join(part for part in (method, path, protocol) if part)
 
 
+def without_values(text: str) -> str:
+    return _DETAIL.sub(_WITHHELD, text)
+
+
 class RequestsWithoutPersonalData(logging.Filter):
-    """On django.request and django.server: never the query string; no traceback below 500."""
+    """On the console handler (and on django.request and django.server, so that tests see it)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
@@ -31,4 +45,16 @@ class RequestsWithoutPersonalData(logging.Filter):
         if getattr(record, "status_code", 500) < 500:
             record.exc_info = None
             record.exc_text = None
+        self._withhold_values(record)
         return True
+
+    @staticmethod
+    def _withhold_values(record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "DETAIL:" in message:
+            record.msg, record.args = without_values(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and "DETAIL:" in record.exc_text:
+            # Formatters (the JSON one too) print exc_text when there is no exc_info.
+            record.exc_info, record.exc_text = None, without_values(record.exc_text)

@@ -5,10 +5,12 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pythonjsonlogger.json import JsonFormatter
 
 from tests.conftest import BASE_DIR, signed_in
+from tests.factories import PersonFactory
 
 
 def production_json(record: logging.LogRecord) -> str:
@@ -60,3 +62,27 @@ def test_a_bad_host_header_is_logged_without_a_traceback(client, db, caplog):
     assert console.filter(record)
     assert record.exc_info is None
     assert "Zebedee" not in production_json(record)
+
+
+def _console_lines(record: logging.LogRecord) -> tuple[str, str]:
+    [console] = [h for h in logging.getLogger().handlers if h.filters]
+    assert console.filter(record)
+    return production_json(record), logging.Formatter("%(message)s").format(record)
+
+
+def test_a_broken_constraint_is_logged_by_its_name_without_the_values(db, caplog):
+    held = {"nhs_number": "9434765919"}
+    PersonFactory(**held)
+    logger = logging.getLogger("earlyhelp.tests")
+    with caplog.at_level(logging.ERROR, logger="earlyhelp.tests"):
+        try:
+            with transaction.atomic():  # (the traceback prints this line: no values on it)
+                PersonFactory(**held, first_name="Zebedee")
+        except IntegrityError as error:
+            logger.exception("could not save: %r", error)
+    [record] = caplog.records
+    for line in _console_lines(record):
+        assert "9434765919" not in line
+        assert "nhs_number" in line  # the constraint's name still says what went wrong
+        assert "values withheld" in line
+        assert "IntegrityError" in line  # the traceback is kept
