@@ -35,6 +35,7 @@ NAVIGATION = [
     ("Consultation log", "consultation_log"),
     ("Quality feedback", "qa_feedback"),
     ("Administration", "admin:index"),
+    ("Education events", "education_import"),
     ("Break glass", "break_glass"),
     ("Audit trail", "audit_search"),
 ]

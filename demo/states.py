@@ -5,8 +5,8 @@ review's page would), case notes of each kind, a moved meeting and a member who 
 team, a partner's unsent draft request and one added to an open case, a surgery's phone
 request whose outcome is emailed to it, consultations with every outcome, management
 oversight, a teacher's own message choices, and requests for EHC needs assessments and
-exclusions from the education system. Built through the services (the education rows are
-loaded, as from its feed), after every other loader so their picks do not change.
+exclusions from the education system. Built through the services (the education rows as
+its feed sends them), after every other loader so their picks do not change.
 Synthetic; called by demo/management/commands/load_demo_county.py."""
 
 import datetime
@@ -26,11 +26,14 @@ from referrals import services as referral_services
 from referrals.models import SOURCE_FOR_AGENCY_KIND, Channel, FamilyConsent, Outcome, Urgency
 from reminders.models import Delivery, MessageKind
 from reminders.preferences import preferences_set
-from reporting.models import EducationEvent, EducationEventKind
+from reporting.education import education_events_record
+from reporting.models import EducationEventKind
 
 D = datetime.date
 P, C = Relationship.PARENT, Relationship.CHILD
 EDUCATION_FEED = "Demoshire education system (synthetic)"
+# Valid check letters, local authority 999 (no real one): the children the feed names.
+DEMO_UPNS = ("W999200100010", "J999200100020", "X999200100030")
 
 
 def _ago(today, days: int) -> datetime.date:
@@ -467,9 +470,10 @@ def _phone_request_from_a_surgery(today) -> None:
 
 
 def _education_events(made, today) -> None:
-    """Rows from the education system's feed (no service writes them: they are loaded):
-    a request for an EHC needs assessment and an exclusion for children with a plan in
-    place, and an exclusion for a child early help has no plan for."""
+    """What the education system sent (through the service an administrator's file goes
+    through): a request for an EHC needs assessment and an exclusion for children with a
+    plan in place, and an exclusion for a child early help has no plan for. Each child has
+    a synthetic unique pupil number (local authority 999) to be matched by."""
     jayden = made["plan_changed"].children.get(first_name="Jayden")
     tyler = made[MeetingDecision.STEP_UP].children.get()
     unplanned = (
@@ -479,16 +483,20 @@ def _education_events(made, today) -> None:
         .first()
     )
     rows = [
-        (jayden, EducationEventKind.EHC_REQUEST, 20),
-        (tyler, EducationEventKind.EXCLUSION, 25),
+        (jayden, DEMO_UPNS[0], EducationEventKind.EHC_REQUEST, 20),
+        (tyler, DEMO_UPNS[1], EducationEventKind.EXCLUSION, 25),
     ]
     if unplanned is not None:
-        rows.append((unplanned.children.order_by("pk").first(), EducationEventKind.EXCLUSION, 40))
-    EducationEvent.objects.bulk_create(
-        [
-            EducationEvent(
-                person=person, kind=kind, occurred_on=_ago(today, days), source=EDUCATION_FEED
-            )
-            for person, kind, days in rows
-        ]
+        child = unplanned.children.order_by("pk").first()
+        rows.append((child, DEMO_UPNS[2], EducationEventKind.EXCLUSION, 40))
+    for person, upn, _kind, _days in rows:
+        person.upn = upn
+        person.save(update_fields=["upn"])
+    education_events_record(
+        acting_user=User.objects.get(email="admin@demo.test"),
+        rows=[
+            {"upn": upn, "kind": kind, "occurred_on": _ago(today, days).isoformat()}
+            for _person, upn, kind, days in rows
+        ],
+        source=EDUCATION_FEED,
     )

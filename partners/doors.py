@@ -200,4 +200,25 @@ WHOLE_DIRECTORY_EDITORS = Rule("editors of the whole directory", keeps_whole_dir
 HUB_STAFF = Rule("family hub staff", is_hub_staff)
 HUB_FIGURES = Rule("people who see hub figures", may_see_hub_figures)
 
+# --- Education events (the EHC request and exclusion indicators): administrators load them
+# from a file; the education system's service account, granted the permission in the admin,
+# sends them through the API. A person holding the permission is not let in: the page is an
+# administrator's, and shows no names.
+LOAD_EDUCATION_PERMISSION = "reporting.load_education_events"
+
+
+def loads_education_events(user) -> bool:
+    if is_administrator(user):
+        return True
+    return (
+        _active(user)
+        and user.has_perm(LOAD_EDUCATION_PERMISSION)
+        and hasattr(user, "service_account")
+    )
+
+
+EDUCATION_LOADERS = Rule(
+    "administrators and the education system's service account", loads_education_events
+)
+
 NAMESPACE_RULES["admin"] = ADMINISTRATORS

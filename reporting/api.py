@@ -4,7 +4,7 @@ and suppression as the pages (reporting/selectors.py); no names, ever."""
 import datetime
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,8 @@ from earlyhelp.models import AuditAction
 from earlyhelp.small_numbers import SECONDARY_SUPPRESSED, SUPPRESSED
 from partners import doors
 from partners.models import Agency, District
-from reporting import indicators, presenters
+from reporting import education, indicators, presenters
+from reporting.models import EducationEventKind
 from reporting.selectors import Period, reporting_scope_for
 
 
@@ -243,3 +244,108 @@ class CaseloadAPI(APIView):
                 "requests_overdue": load["triage_overdue"],
             }
         )
+
+
+# --- Education events: written by the education system (reporting/education.py) ---------
+
+
+def _missing(field: str) -> dict:
+    return dict.fromkeys(("required", "blank", "null"), education.MESSAGES[field])
+
+
+class EducationEventInput(serializers.Serializer):
+    """One event, as text: the service reads it exactly as a row of the import page's CSV
+    file, with the same messages."""
+
+    upn = serializers.CharField(
+        help_text="The child's unique pupil number, like P801200120002",
+        error_messages=_missing("upn"),
+    )
+    kind = serializers.ChoiceField(
+        choices=EducationEventKind.choices,
+        error_messages={**_missing("kind"), "invalid_choice": education.NOT_A_KIND},
+    )
+    occurred_on = serializers.CharField(
+        help_text="YYYY-MM-DD (or DD/MM/YYYY); not in the future",
+        error_messages=_missing("occurred_on"),
+    )
+    source = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Where it came from; the service account's system if left out",
+    )
+
+
+class EducationEventErrors(serializers.Serializer):
+    upn = serializers.ListField(child=serializers.CharField(), required=False)
+    kind = serializers.ListField(child=serializers.CharField(), required=False)
+    occurred_on = serializers.ListField(child=serializers.CharField(), required=False)
+    source = serializers.ListField(child=serializers.CharField(), required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class EducationEventsRefusedOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    events = EducationEventErrors(
+        many=True,
+        required=False,
+        help_text="One entry for each event sent, in order: its problems by field "
+        "(empty when it had none)",
+    )
+
+
+class EducationEventsLoadedOutput(serializers.Serializer):
+    received = serializers.IntegerField()
+    recorded = serializers.IntegerField()
+    already_held = serializers.IntegerField(
+        help_text="Sent again (the same child, kind and date): counted, not stored twice"
+    )
+
+
+def _refused(detail: str, events: list | None = None) -> Response:
+    body = {"detail": detail} if events is None else {"detail": detail, "events": events}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+class EducationEventsAPI(APIView):
+    """POST /api/v1/education-events/ — requests for an EHC needs assessment and exclusions
+    from the education system: one event or a list, each child matched by UPN. All or
+    nothing: a 400 lists each event's problems by field. 201 when any event was recorded,
+    200 when every one was already held."""
+
+    access_rule = doors.EDUCATION_LOADERS
+
+    @extend_schema(
+        request=EducationEventInput(many=True),
+        responses={
+            201: EducationEventsLoadedOutput,
+            200: EducationEventsLoadedOutput,
+            400: EducationEventsRefusedOutput,
+        },
+    )
+    def post(self, request):
+        sent = request.data
+        events = [sent] if isinstance(sent, dict) else sent
+        if not isinstance(events, list) or not events:
+            return _refused("Send one education event, or a list of them.")
+        if len(events) > education.MAX_EVENTS:
+            return _refused(f"Send at most {education.MAX_EVENTS} events at a time.")
+        checked = EducationEventInput(data=events, many=True)
+        if not checked.is_valid():
+            errors = checked.errors  # DRF: {index: errors} of the events with problems
+            by_event = [errors.get(i, {}) for i in range(len(events))]
+            return _refused("Nothing was recorded: some events have problems.", by_event)
+        try:
+            loaded = education.education_events_record(
+                acting_user=request.user,
+                rows=checked.validated_data,
+                source=request.user.full_name,
+                request=request,
+            )
+        except education.EducationEventsRefused as refused:
+            by_event = [{} for _ in events]
+            for problem in refused.problems:
+                by_event[problem.row - 1].setdefault(problem.column, []).append(problem.message)
+            return _refused(str(refused), by_event)
+        answer = status.HTTP_201_CREATED if loaded.recorded else status.HTTP_200_OK
+        return Response(EducationEventsLoadedOutput(loaded).data, status=answer)

@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from cases.forms import date_field, optional_select, radios
 from cases.models import MAX_TEXT
 from earlyhelp.wording import term_lazy
+from reporting import education
 from reporting.models import ExportKind, Grade
 from reporting.selectors import Period
 
@@ -142,3 +143,25 @@ class QualityAuditForm(forms.Form):
             "max_length": f"Feedback must be {MAX_TEXT:,} characters or fewer",
         },
     )
+
+
+class EducationImportForm(forms.Form):
+    """A CSV file of education events; `rows` in cleaned_data once it can be read."""
+
+    file = forms.FileField(
+        label="CSV file of education events",
+        help_text="Columns upn, kind, occurred_on and, if you like, source. Kind is "
+        "ehc_request or exclusion; dates like 03/03/2026 or 2026-03-03.",
+        error_messages={
+            "required": "Choose a CSV file of education events",
+            "empty": "The chosen file is empty",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.cleaned_data["rows"] = education.read_csv(upload)
+        except education.EducationFileRefused as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload

@@ -153,6 +153,8 @@ class EducationEvent(models.Model):
                 fields=["person", "kind", "occurred_on"], name="unique_education_event"
             )
         ]
+        # Granted to the education system's service account (partners/doors.py).
+        permissions = [("load_education_events", "Can send education events through the API")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on}"

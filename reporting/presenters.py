@@ -180,3 +180,17 @@ def indicators_page(scope, sections, breakdowns) -> dict:
             for b in breakdowns
         ],
     }
+
+
+def case_page_section(case, user, today) -> dict:
+    """The case's children's requests for an EHC needs assessment and exclusions, newest
+    first, in one query; none for a child whose record is restricted from this user."""
+    from reporting.models import EducationEvent
+
+    events = (
+        EducationEvent.objects.filter(person_id__in=case.child_ids)
+        .exclude(restriction.person_hidden_q(user, prefix="person__"))
+        .select_related("person")
+        .order_by("-occurred_on", "person__first_name")
+    )
+    return {"education_events": list(events) if case.child_ids else []}

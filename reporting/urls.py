@@ -24,6 +24,8 @@ urlpatterns = [
     path(
         "reporting/quality/feedback/<int:pk>/", views.qa_feedback_detail, name="qa_feedback_detail"
     ),
+    path("reporting/education-events/", views.education_import, name="education_import"),
+    path("api/v1/education-events/", api.EducationEventsAPI.as_view(), name="api_education_events"),
     path("api/v1/reporting/indicators/", api.IndicatorsAPI.as_view(), name="api_indicators"),
     path("api/v1/reporting/caseload/", api.CaseloadAPI.as_view(), name="api_caseload"),
 ]

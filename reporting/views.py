@@ -16,8 +16,13 @@ from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners import doors
-from reporting import exports, indicators, presenters, quality, signposting
-from reporting.forms import ExportRequestForm, QualityAuditForm, ReportFilterForm
+from reporting import education, exports, indicators, presenters, quality, signposting
+from reporting.forms import (
+    EducationImportForm,
+    ExportRequestForm,
+    QualityAuditForm,
+    ReportFilterForm,
+)
 from reporting.models import ExportJob, ExportKind, QualityAudit
 from reporting.selectors import filter_choices_for, filter_options_for, reporting_scope_for
 
@@ -360,4 +365,33 @@ def qa_feedback_detail(request, pk: int):
         request,
         "reporting/qa_feedback_detail.html",
         {"record": record, "case_url": presenters.case_url(record.case)},
+    )
+
+
+@doors.EDUCATION_LOADERS
+def education_import(request):
+    """Administrators load requests for EHC needs assessments and exclusions from a CSV file
+    of the education system's, all or nothing; problems by row and column, never a name."""
+    bound = request.method == "POST"
+    form = EducationImportForm(request.POST if bound else None, request.FILES if bound else None)
+
+    def save(data) -> str:
+        name = data["file"].name
+        loaded = education.education_events_record(
+            acting_user=request.user,
+            rows=data["rows"],
+            source=name,
+            first_row=2,  # the spreadsheet's row: the column names are row 1
+            file_name=name,
+            request=request,
+        )
+        return f"{name}: {loaded}."
+
+    return pages.form_page(
+        request,
+        form,
+        save,
+        then="education_import",
+        template="reporting/education_import.html",
+        context={"held": education.held_by_kind()},
     )

@@ -75,6 +75,7 @@ EXPECTED_LINKS = {
         "Signposting",
         "Outcomes plan",
         "Administration",
+        "Education events",
         "Break glass",
         "Audit trail",
     ],

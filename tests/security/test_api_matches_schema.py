@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 
 from cases.models import CaseStatus, ClosureReason, EarlyHelpCase, FamilyView
 from partners.models import Role, User
+from reporting.models import EducationEvent
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -302,6 +303,7 @@ def _enum(contract: Contract, name: str) -> list:
 PRACTITIONER, MANAGER = "practitioner@demo.test", "manager@demo.test"
 FRONT_DOOR, SOCIAL_CARE = "frontdoor@demo.test", "socialcare@demo.test"
 OUTCOMES = "outcomes@demo.test"
+ADMIN = "admin@demo.test"
 
 
 def _workable_by(email: str) -> dict[str, set]:
@@ -455,9 +457,22 @@ def _writes(caller: Caller, contract: Contract) -> None:
     write("POST", claims, OUTCOMES, claims, {"case": not_ready["case"]}, expect=(400, 409))
     write("POST", claims, OUTCOMES, claims, {"case": "first"}, expect=(400,))
 
+    _education_writes(caller, today)
     _assessment_writes(caller, contract)
     _plan_and_review_writes(caller, contract, soon)
     _request_writes(caller, contract, family)
+
+
+def _education_writes(caller: Caller, today: datetime.date) -> None:
+    """Education events as an administrator (the education system's service account sends
+    the same): a new one (201), one the demo's feed sent already (200), and one for a UPN
+    that is nobody's (400, by field)."""
+    held = EducationEvent.objects.select_related("person").order_by("pk").first()
+    sent = {"upn": held.person.upn, "kind": held.kind, "occurred_on": str(held.occurred_on)}
+    url = "/api/v1/education-events/"
+    caller.write("POST", url, ADMIN, url, [{**sent, "occurred_on": today.isoformat()}])
+    caller.write("POST", url, ADMIN, url, sent, expect=(200,))
+    caller.write("POST", url, ADMIN, url, [{**sent, "upn": "P801200120002"}], expect=(400,))
 
 
 def _assessment_writes(caller: Caller, contract: Contract) -> None:
