@@ -145,7 +145,8 @@ def _read_row(number: int, row: Mapping) -> tuple[dict, list[RowProblem]]:
         problems.append(RowProblem(number, "row", "It has more cells than there are columns"))
     for column, read in _READERS.items():
         try:
-            values[column] = read(str(row.get(column) or ""))
+            # A NUL (a stray byte from an export) is dropped, as everywhere text is typed.
+            values[column] = read(str(row.get(column) or "").replace("\x00", ""))
         except ValidationError as error:
             problems.append(RowProblem(number, column, error.messages[0]))
     return values, problems

@@ -82,7 +82,7 @@ def test_an_imported_file_moves_the_plan_before_exclusion_indicator(
     assert figures(strategic_viewer, "exclusion") == {"events": 0, "with_plan": 0}
     text = (
         "upn,kind,occurred_on,source\n"
-        f"{UPNS[0]},exclusion,{ago(10):%d/%m/%Y},Amberford High\n"
+        f"{UPNS[0]},exclusion,{ago(10):%d/%m/%Y},Amberford\x00 High\n"
         f"{UPNS[1].lower()},Exclusion,{ago(5).isoformat()},\n"
         f"{UPNS[0]},ehc_request,{ago(3).isoformat()},\n"
     )
@@ -95,7 +95,7 @@ def test_an_imported_file_moves_the_plan_before_exclusion_indicator(
     assert figures(strategic_viewer, "exclusion") == {"events": 2, "with_plan": 1}
     assert figures(strategic_viewer, "ehc_request") == {"events": 1, "with_plan": 1}
     assert set(EducationEvent.objects.values_list("source", flat=True)) == {
-        "Amberford High",
+        "Amberford High",  # the stray NUL dropped
         "education.csv",
     }
     load = AuditEvent.objects.get(record_type="educationevent")
