@@ -227,23 +227,31 @@ def test_administrators_find_the_page_in_their_navigation(admin_client):
 # --- the API -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def education_system(eh_team, district, administrator):
-    """The education system's service account, granted the permission in the admin."""
+def grant_loading(user) -> None:
+    """What an administrator ticks in the admin for the education system's account."""
     from django.contrib.auth.models import Permission
 
-    account = service_accounts.service_account_create(
-        acting_user=administrator,
-        email="feed@education.example.test",
-        system_name="County education system",
-        agency=eh_team,
-        role=Role.STRATEGIC,
-        districts=[district],
-    )
     app, codename = LOAD_EDUCATION_PERMISSION.split(".")
-    account.user.user_permissions.add(
+    user.user_permissions.add(
         Permission.objects.get(content_type__app_label=app, codename=codename)
     )
+
+
+def partner_system(administrator, agency, name: str, role: str):
+    return service_accounts.service_account_create(
+        acting_user=administrator,
+        email=f"{name.split()[0].lower()}@systems.example.test",
+        system_name=name,
+        agency=agency,
+        role=role,
+        districts=list(agency.districts.all()),
+    )
+
+
+@pytest.fixture
+def education_system(eh_team, administrator):
+    account = partner_system(administrator, eh_team, "County education system", Role.STRATEGIC)
+    grant_loading(account.user)
     return account
 
 
@@ -321,19 +329,12 @@ def test_the_api_refuses_the_whole_list_with_each_events_problems_by_field(
 
 
 def test_only_the_permitted_service_account_may_send_events(
-    education_system, administrator, eh_team, district, planned_case
+    education_system, administrator, eh_team, planned_case
 ):
     event = {"upn": UPNS[0], "kind": "exclusion", "occurred_on": ago(4).isoformat()}
     read_only = token_client(education_system, administrator, scope=ApiScope.READ)
     assert read_only.post(API, event, format="json").status_code == 403
-    other_system = service_accounts.service_account_create(
-        acting_user=administrator,
-        email="mis@school.example.test",
-        system_name="School MIS",
-        agency=eh_team,
-        role=Role.TEAM_MANAGER,
-        districts=[district],
-    )
+    other_system = partner_system(administrator, eh_team, "School MIS", Role.TEAM_MANAGER)
     assert (
         token_client(other_system, administrator).post(API, event, format="json").status_code == 403
     )
@@ -342,12 +343,7 @@ def test_only_the_permitted_service_account_may_send_events(
 
 
 def test_a_person_holding_the_permission_is_not_let_in(client, practitioner, planned_case):
-    from django.contrib.auth.models import Permission
-
-    app, codename = LOAD_EDUCATION_PERMISSION.split(".")
-    practitioner.user_permissions.add(
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-    )
+    grant_loading(practitioner)
     signed_in(client, practitioner)
     assert client.get(URL).status_code == 403
 
