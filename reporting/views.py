@@ -385,7 +385,8 @@ def education_import(request):
             file_name=name,
             request=request,
         )
-        return f"{name}: {loaded}."
+        # The indicators read the summary tables, rebuilt every 10 minutes by beat.
+        return f"{name}: {loaded}. The indicators count them within 10 minutes."
 
     return pages.form_page(
         request,

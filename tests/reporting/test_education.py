@@ -92,6 +92,7 @@ def test_an_imported_file_moves_the_plan_before_exclusion_indicator(
     assert response.status_code == 302
     page = admin_client.get(response.url).content.decode()
     assert "education.csv: 3 events read: 3 recorded, 0 already held." in page
+    assert "The indicators count them within 10 minutes." in page
     assert figures(strategic_viewer, "exclusion") == {"events": 2, "with_plan": 1}
     assert figures(strategic_viewer, "ehc_request") == {"events": 1, "with_plan": 1}
     assert set(EducationEvent.objects.values_list("source", flat=True)) == {
