@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from earlyhelp.audit import audit
 from earlyhelp.errors import DomainError
@@ -58,22 +59,78 @@ def _text(value):
     return value
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "Sheet1") -> bytes:
+def xlsx_bytes(
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    sheet: str = "Sheet1",
+    title: str | None = None,
+) -> bytes:
     """An Excel workbook whose text is always text: every string is written as a string cell
     (never a formula), and one that starts like a formula also gets Excel's "quote prefix"
-    style, so editing it does not turn it into one. Nothing is shown that was not typed."""
+    style, so editing it does not turn it into one. Nothing is shown that was not typed.
+    Its properties name the export and the authority (a validator or a screen reader reads
+    them, not "openpyxl"); the bold header row stays in view and each column fits its text."""
     workbook = Workbook(write_only=False)
+    _describe(workbook, title or sheet)
     worksheet = workbook.active
     worksheet.title = sheet
-    worksheet.append([_xlsx_cell(worksheet, h) for h in header])
+    widths = _ColumnWidths()
+    worksheet.append([_xlsx_cell(worksheet, h) for h in widths.measure(header)])
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        worksheet.append([_xlsx_cell(worksheet, v) for v in row])
+        worksheet.append([_xlsx_cell(worksheet, v) for v in widths.measure(row)])
     worksheet.freeze_panes = "A2"
+    widths.apply(worksheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _describe(workbook, title: str) -> None:
+    properties = workbook.properties
+    properties.title = str(title)
+    properties.creator = properties.lastModifiedBy = settings.AUTHORITY_NAME
+    # openpyxl wants naive UTC for the W3CDTF dates it writes.
+    properties.created = properties.modified = timezone.now().replace(tzinfo=None)
+
+
+class _ColumnWidths:
+    """The widest value of each column, in characters, as the rows go by (they may be a
+    stream), within limits so one long note does not push the rest off screen."""
+
+    NARROWEST, WIDEST, DATE = 8, 60, 10
+
+    def __init__(self):
+        self.widths: list[int] = []
+
+    def measure(self, row: Sequence) -> Sequence:
+        for at, value in enumerate(row):
+            if at == len(self.widths):
+                self.widths.append(self.NARROWEST)
+            self.widths[at] = max(self.widths[at], min(self._length(value), self.WIDEST))
+        return row
+
+    def _length(self, value) -> int:
+        if value is None:
+            return 0
+        if isinstance(value, datetime.date):
+            return self.DATE
+        return max((len(line) for line in str(value).splitlines()), default=0)
+
+    def apply(self, worksheet) -> None:
+        for at, width in enumerate(self.widths, 1):
+            worksheet.column_dimensions[get_column_letter(at)].width = width + 2
+
+
+def workbook_title(name: str, scope, period=None) -> str:
+    """What a workbook is called: the export and where it counts, e.g. "Cases — Amberford"
+    or "Indicators — Amberford, Q2 2026-27"; the authority when no place was chosen."""
+    places = [place.name for place in (scope.district, scope.agency) if place is not None]
+    where = ", ".join(places or [settings.AUTHORITY_NAME])
+    when = f", {period.report_label}" if period is not None else ""
+    return f"{name} — {where}{when}"
 
 
 def _xlsx_cell(worksheet, value):
@@ -346,11 +403,13 @@ XLSX_KINDS = {
 }
 
 
-def table_file(kind: str, header: Sequence[str], rows: list, sheet: str) -> tuple[bytes, str]:
-    """The rows as the file an export of `kind` gives: an Excel sheet for the Excel kinds,
-    otherwise CSV; and the file's extension."""
+def table_file(
+    kind: str, header: Sequence[str], rows: list, sheet: str, *, title: str
+) -> tuple[bytes, str]:
+    """The rows as the file an export of `kind` gives: an Excel workbook called `title` for
+    the Excel kinds, otherwise CSV; and the file's extension."""
     if kind in XLSX_KINDS:
-        return xlsx_bytes(header, rows, sheet=sheet), "xlsx"
+        return xlsx_bytes(header, rows, sheet=sheet, title=title), "xlsx"
     return csv_bytes(header, rows), "csv"
 
 
@@ -380,7 +439,13 @@ def export_build(job_id: int) -> ExportJob:
         if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
             cases = annex_a.cases_counted(user, scope)
             rows = list(annex_a.rows(cases, period))
-            data, extension = table_file(kind, annex_a.HEADER, rows, annex_a.SHEET_NAME)
+            data, extension = table_file(
+                kind,
+                annex_a.HEADER,
+                rows,
+                annex_a.SHEET_NAME,
+                title=workbook_title("Ofsted Annex A List 2", scope, period),
+            )
             name = f"annex-a-list-2-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         elif kind in (ExportKind.CASES_CSV, ExportKind.CASES_XLSX):
             from reporting.indicators import cases_behind
@@ -392,17 +457,31 @@ def export_build(job_id: int) -> ExportJob:
                 **_drill_filters(params),
             )
             rows = list(case_rows(cases, user))
-            data, extension = table_file(kind, CASE_HEADER, rows, "Cases")
+            data, extension = table_file(
+                kind, CASE_HEADER, rows, "Cases", title=workbook_title("Cases", scope)
+            )
             name = f"cases-{timezone.localdate():%Y%m%d}.{extension}"
         elif kind in (ExportKind.REQUESTS_CSV, ExportKind.REQUESTS_XLSX):
             rows = list(request_rows(requests_in(scope, period.start, period.end)))
-            data, extension = table_file(kind, REQUEST_HEADER, rows, "Requests")
+            data, extension = table_file(
+                kind,
+                REQUEST_HEADER,
+                rows,
+                "Requests",
+                title=workbook_title("Requests for support", scope, period),
+            )
             name = f"requests-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         elif kind in (ExportKind.INDICATORS_CSV, ExportKind.INDICATORS_XLSX):
             from reporting.indicators import indicators_for
 
             rows = indicator_rows(indicators_for(scope, period), suppressed=scope.suppress)
-            data, extension = table_file(kind, INDICATOR_HEADER, rows, "Indicators")
+            data, extension = table_file(
+                kind,
+                INDICATOR_HEADER,
+                rows,
+                "Indicators",
+                title=workbook_title("Indicators", scope, period),
+            )
             name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         else:
             data = board_report.render_pdf(

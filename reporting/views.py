@@ -170,7 +170,8 @@ def _download(request, fmt: str, figures, *, agency_filter: bool = True):
     if fmt == "csv":
         data, content_type = exports.csv_bytes(header, rows), "text/csv; charset=utf-8"
     else:
-        data = exports.xlsx_bytes(header, rows, sheet=sheet)
+        title = exports.workbook_title(sheet, scope, period)
+        data = exports.xlsx_bytes(header, rows, sheet=sheet, title=title)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(data, content_type=content_type)
     name = f"{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"

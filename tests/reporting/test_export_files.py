@@ -102,3 +102,57 @@ def test_a_csv_export_job_is_downloaded_as_utf_8_as_the_quick_downloads_are(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{job.file_name}"'
     assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbf")
+
+
+AUTHORITY = "Amberford County Council"
+
+
+def _assert_presentable(workbook, *, title: str):
+    """What a validator or a reader's spreadsheet shows of the file itself: its title and
+    author in the authority's name (not "openpyxl"), when it was made, a bold header row that
+    stays in view, and columns wide enough for their headers."""
+    properties = workbook.properties
+    assert properties.title == title
+    assert properties.creator == AUTHORITY
+    assert properties.created is not None
+    assert abs(properties.created - datetime.datetime.now(datetime.UTC).replace(tzinfo=None)) < (
+        datetime.timedelta(minutes=5)
+    )
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    for cell in sheet[1]:
+        width = sheet.column_dimensions[cell.column_letter].width
+        assert width >= len(str(cell.value)), (cell.value, width)
+
+
+@override_settings(AUTHORITY_NAME=AUTHORITY)
+def test_an_excel_export_job_names_itself_the_authority_and_its_place(
+    client, district_manager, practitioner, district
+):
+    build.case(lead=practitioner, opened_on=D(2026, 7, 1))
+
+    sheet = _sheet(
+        client,
+        district_manager,
+        ExportKind.CASES_XLSX,
+        {"figure": "open", "district": district.pk},
+    )
+
+    _assert_presentable(sheet.parent, title="Cases — Amberford")
+    # The family name column is as wide as the longest name in it.
+    family = sheet.cell(row=2, column=2).value
+    assert sheet.column_dimensions["B"].width >= len(family)
+
+
+@override_settings(AUTHORITY_NAME=AUTHORITY)
+def test_a_quick_excel_download_is_called_what_it_shows_for_the_whole_authority(
+    client, strategic_viewer
+):
+    response = signed_in(client, strategic_viewer).get(
+        reverse("indicators_download", args=["xlsx"]),
+        {"start": "01/07/2026", "end": "30/09/2026"},
+    )
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    _assert_presentable(workbook, title=f"Indicators — {AUTHORITY}, Q2 2026-27")
