@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import CaseStatus, EarlyHelpCase
 from earlyhelp.wording import term
+from outcomes.framework import HEADLINES_2022
 from outcomes.models import Claim, ClaimStatus, FamilyNeed, NeedProgress, ProgrammeEpisode
 from outcomes.selectors import ProgrammeState, distance_by_case, with_state
 
@@ -31,6 +32,16 @@ def _sustained(need, today) -> bool:
         need.status == "significant"
         and need.significant_since + datetime.timedelta(days=need.headline.sustain_days) <= today
     )
+
+
+# The return names each need by its headline outcome in the guidance's words (STANDARDS.md
+# defines no codes for them): a later plan version may relabel a national headline locally,
+# and a headline of the authority's own is named as its plan names it.
+NATIONAL_NAMES = {code: name for code, name, *_ in HEADLINES_2022}
+
+
+def _national_name(headline) -> str:
+    return NATIONAL_NAMES.get(headline.code, headline.label)
 
 
 # key -> (header, value). Headers that name a role use the authority's words.
@@ -52,7 +63,7 @@ COLUMNS = {
     "needs_count": (lambda: "Number of needs", lambda r: len(r.needs)),
     "needs": (
         lambda: "Headline outcomes with a need",
-        lambda r: "; ".join(n.headline.code for n in r.needs),
+        lambda r: "; ".join(_national_name(n.headline) for n in r.needs),
     ),
     "needs_sustained": (
         lambda: "Needs with sustained progress",

@@ -59,3 +59,20 @@ def test_a_claim_batch_csv_is_the_same_kind_of_file(client, ready_case, programm
     rows = _rows(response.content)
     assert rows[0][0] == "Claim" and rows[1][0] == claim.reference
     assert _unsafe(rows) == []
+
+
+def test_the_quarterly_return_names_each_need_by_the_guidances_headline_outcome(
+    client, ready_case, programme_officer
+):
+    """STANDARDS.md gives the ten headline outcomes by name and defines no codes for them: the
+    validator reads the guidance's words, not the product's internal codes."""
+    hub = FamilyHub.objects.create(district=ready_case.district, name="Amberford Family Hub")
+    services.episode_hub_set(case=ready_case, acting_user=programme_officer, family_hub=hub)
+    signed_in(client, programme_officer)
+    quarter = quarter_choices(timezone.localdate())[0][0]
+
+    response = client.get(reverse("outcomes_return"), {"quarter": quarter, "download": "1"})
+
+    header, row = _rows(response.content)[:2]
+    needs = row[header.index("Headline outcomes with a need")]
+    assert needs == "Getting a good education; Secure housing; Financial stability"
