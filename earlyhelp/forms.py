@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import pretty_name
 
 
 def say_limits_in_words(field: forms.Field) -> None:
@@ -56,3 +57,81 @@ class TwoFactorForm(forms.Form):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()
+
+
+def _named(label) -> str:
+    """A label inside a sentence: "Email address" becomes "email address"; "API scope" stays."""
+    label = str(label or "answer")
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+# Errors Django raises with %(value)s-style parameters: a '%' in a label must be doubled in
+# these, and only in these (the others are shown as written).
+_WITH_PARAMETERS = {"invalid_choice", "invalid_pk_value", "unique"}
+_CHECKED_BY_VALIDATOR = (forms.EmailField, forms.URLField, forms.SlugField)
+
+
+def _invalid(field: forms.Field, named: str, label: str) -> str | None:
+    """What "invalid" means for this kind of field, said with its name."""
+    said = {
+        forms.EmailField: f"Enter {named} in the correct format, like name@example.com",
+        forms.URLField: f"Enter {named} as a full web address, like https://www.example.com",
+        forms.SlugField: f"{label} must contain only letters, numbers, hyphens and underscores",
+        forms.IntegerField: f"{label} must be a whole number",
+        forms.DecimalField: f"{label} must be a number",
+        forms.FloatField: f"{label} must be a number",
+        forms.DateTimeField: f"Enter {named} as a real date and time, like 27/03/2026 10:30",
+        forms.DateField: f"Enter {named} as a real date, like 27/03/2026",
+        forms.TimeField: f"Enter {named} as a time, like 10:30",
+    }
+    return next((message for kind, message in said.items() if isinstance(field, kind)), None)
+
+
+def say_errors_in_words(field: forms.Field, whose: str = "the", record: str = "") -> None:
+    """A field's errors naming it, GOV.UK style ("Enter the agency's name", "Choose the
+    agency's kind") instead of Django's "This field is required.". `whose` is "the" or the
+    record's possessive ("the agency's"); `record` (a ModelForm's) words a taken unique value."""
+    label = str(field.label or "This answer")
+    named = f"{whose} {_named(field.label)}"
+    chosen = isinstance(field, (forms.ChoiceField, forms.BooleanField, forms.FileField))
+    chosen = chosen or isinstance(field, forms.ModelChoiceField)
+    said = {
+        "required": f"{'Choose' if chosen else 'Enter'} {named}",
+        "invalid_choice": f"Choose {named} from the list",
+        "invalid_pk_value": f"Choose {named} from the list",
+        "invalid_list": f"Choose {named} from the list",
+        "invalid": _invalid(field, named, label),
+        "unique": f"Another {record} already has this {_named(field.label)}" if record else None,
+    }
+    for code, message in said.items():
+        if message is None or not _djangos_wording(field, code):
+            continue  # a field's own wording stays
+        if code in _WITH_PARAMETERS or (
+            code == "invalid" and isinstance(field, _CHECKED_BY_VALIDATOR)
+        ):
+            message = message.replace("%", "%%")
+        field.error_messages[code] = message
+
+
+def _djangos_wording(field: forms.Field, code: str) -> bool:
+    """Whether the field says `code` in Django's default words (or not at all)."""
+    if code not in field.error_messages:
+        return True
+    defaults = (getattr(kind, "default_error_messages", {}) for kind in type(field).__mro__)
+    return any(str(field.error_messages[code]) == str(d.get(code, "")) for d in defaults)
+
+
+class ErrorsInWords(LimitsInWords):
+    """A form mixin (before forms.Form or forms.ModelForm): every field's errors in words
+    that name it, as the product's own forms say them. On a ModelForm the field is the
+    record's ("Enter the agency's name"), and a taken unique value says so."""
+
+    def full_clean(self):
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        record = str(model._meta.verbose_name) if model is not None else ""
+        whose = f"the {record}'" + ("" if record.endswith("s") else "s") if record else "the"
+        for name, field in self.fields.items():
+            if field.label is None:
+                field.label = pretty_name(name)  # as the page shows it
+            say_errors_in_words(field, whose, record)
+        super().full_clean()

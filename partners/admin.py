@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Max
 from django.utils import timezone
 
+from earlyhelp.admin import AdminForm, in_words
 from earlyhelp.models import ApiScope, ApiToken, ServiceAccount
 from partners import service_accounts
 from partners.admin_audit import AdministratorAdmin
@@ -12,6 +13,7 @@ from partners.models import Agency, District, FamilyHub, Role, Service, User
 
 class FamilyHubInline(admin.TabularInline):
     model = FamilyHub
+    form = AdminForm
     extra = 0
 
 
@@ -48,6 +50,7 @@ class ServiceAdmin(AdministratorAdmin):
 
 @admin.register(User)
 class UserAdmin(AdministratorAdmin, BaseUserAdmin):
+    change_password_form = in_words(BaseUserAdmin.change_password_form)
     ordering = ["full_name"]
     list_display = ["full_name", "email", "role", "agency", "is_active"]
     list_filter = ["role", "is_active", "agency__kind", "districts"]
@@ -98,7 +101,7 @@ def _expiry_field(label: str) -> forms.IntegerField:
     )
 
 
-class ServiceAccountAddForm(forms.ModelForm):
+class ServiceAccountAddForm(AdminForm):
     """A partner system and its first token: the place (agency, districts, role) scopes what
     the token reaches; the scope and expiry bound what it may do and for how long."""
 
@@ -120,7 +123,7 @@ class ServiceAccountAddForm(forms.ModelForm):
         return email
 
 
-class TokenIssueForm(forms.ModelForm):
+class TokenIssueForm(AdminForm):
     days = _expiry_field("Expires after (days)")
 
     class Meta:

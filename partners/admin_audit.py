@@ -6,7 +6,7 @@ with the old and new values. Case data is never changed here (ReadOnlyAdmin)."""
 
 from django.contrib import admin
 
-from earlyhelp.admin import NeverChangedHere  # cases.admin imports it from here
+from earlyhelp.admin import NeverChangedHere, in_words  # cases.admin imports it from here
 from earlyhelp.audit import audit
 from earlyhelp.models import AuditAction
 from partners.doors import ADMINISTRATORS
@@ -35,7 +35,11 @@ def form_changes(form) -> dict:
 
 
 class AdministratorAdmin(admin.ModelAdmin):
-    """Administrators add, change and delete these records; every change is audited."""
+    """Administrators add, change and delete these records; every change is audited. Their
+    forms say what is wrong in the product's words (earlyhelp.admin.in_words)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return in_words(super().get_form(request, obj, **kwargs))
 
     def has_module_permission(self, request):
         return is_administrator(request)

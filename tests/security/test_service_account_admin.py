@@ -73,7 +73,7 @@ def test_bad_input_keeps_what_was_typed_and_stores_nothing(client, administrator
     response = _create(client, school, district, days="900", role="administrator")
     text = response.content.decode()
     assert "Amberford Primary MIS" in text  # kept
-    assert "Ensure this value is less than or equal to 365" in text
+    assert "Token expires after (days) must be 365 or less" in text  # the product's words
     assert not ServiceAccount.objects.exists()
 
 
