@@ -439,12 +439,9 @@ def export_build(job_id: int) -> ExportJob:
         if kind in (ExportKind.ANNEX_A_CSV, ExportKind.ANNEX_A_XLSX):
             cases = annex_a.cases_counted(user, scope)
             rows = list(annex_a.rows(cases, period))
+            title = workbook_title("Ofsted Annex A List 2", scope, period)
             data, extension = table_file(
-                kind,
-                annex_a.HEADER,
-                rows,
-                annex_a.SHEET_NAME,
-                title=workbook_title("Ofsted Annex A List 2", scope, period),
+                kind, annex_a.HEADER, rows, annex_a.SHEET_NAME, title=title
             )
             name = f"annex-a-list-2-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         elif kind in (ExportKind.CASES_CSV, ExportKind.CASES_XLSX):
@@ -457,31 +454,20 @@ def export_build(job_id: int) -> ExportJob:
                 **_drill_filters(params),
             )
             rows = list(case_rows(cases, user))
-            data, extension = table_file(
-                kind, CASE_HEADER, rows, "Cases", title=workbook_title("Cases", scope)
-            )
+            title = workbook_title("Cases", scope)
+            data, extension = table_file(kind, CASE_HEADER, rows, "Cases", title=title)
             name = f"cases-{timezone.localdate():%Y%m%d}.{extension}"
         elif kind in (ExportKind.REQUESTS_CSV, ExportKind.REQUESTS_XLSX):
             rows = list(request_rows(requests_in(scope, period.start, period.end)))
-            data, extension = table_file(
-                kind,
-                REQUEST_HEADER,
-                rows,
-                "Requests",
-                title=workbook_title("Requests for support", scope, period),
-            )
+            title = workbook_title("Requests for support", scope, period)
+            data, extension = table_file(kind, REQUEST_HEADER, rows, "Requests", title=title)
             name = f"requests-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         elif kind in (ExportKind.INDICATORS_CSV, ExportKind.INDICATORS_XLSX):
             from reporting.indicators import indicators_for
 
             rows = indicator_rows(indicators_for(scope, period), suppressed=scope.suppress)
-            data, extension = table_file(
-                kind,
-                INDICATOR_HEADER,
-                rows,
-                "Indicators",
-                title=workbook_title("Indicators", scope, period),
-            )
+            title = workbook_title("Indicators", scope, period)
+            data, extension = table_file(kind, INDICATOR_HEADER, rows, "Indicators", title=title)
             name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
         else:
             data = board_report.render_pdf(
