@@ -94,7 +94,6 @@ def say_errors_in_words(field: forms.Field, whose: str = "the", record: str = ""
     label = str(field.label or "This answer")
     named = f"{whose} {_named(field.label)}"
     chosen = isinstance(field, (forms.ChoiceField, forms.BooleanField, forms.FileField))
-    chosen = chosen or isinstance(field, forms.ModelChoiceField)
     said = {
         "required": f"{'Choose' if chosen else 'Enter'} {named}",
         "invalid_choice": f"Choose {named} from the list",
@@ -129,7 +128,9 @@ class ErrorsInWords(LimitsInWords):
     def full_clean(self):
         model = getattr(getattr(self, "_meta", None), "model", None)
         record = str(model._meta.verbose_name) if model is not None else ""
-        whose = f"the {record}'" + ("" if record.endswith("s") else "s") if record else "the"
+        whose = "the"
+        if record:
+            whose = f"the {record}'" if record.endswith("s") else f"the {record}'s"
         for name, field in self.fields.items():
             if field.label is None:
                 field.label = pretty_name(name)  # as the page shows it
