@@ -4,10 +4,12 @@ contract outside systems are tested against.
 One test loads the demo county (every role, restricted records, every case state) and calls
 every GET of the schema as each demo user it lets in (lists with each filter value and their
 next page, details of listed and restricted records), each write once with a valid body
-(rolled back), and every operation for its documented errors (401, 404, 409, a claim's
-400), checking the JSON body against the operation's documented response with jsonschema.
-An operation it cannot call with success is listed in NOT_CALLED with the reason; a new
-operation that is neither fails it."""
+(rolled back), and every operation for its documented errors (401, 404, 409, and 400: each
+write with a body of wrong types, each GET whose query is checked with wrong values),
+checking the JSON body against the operation's documented response with jsonschema.
+An operation it cannot call with success is listed in NOT_CALLED with the reason, one
+documenting a 400 it cannot be made to answer in NO_BAD_INPUT; a new operation that is
+neither fails it."""
 
 import datetime
 import re
@@ -19,10 +21,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import CaseStatus, ClosureReason, EarlyHelpCase, FamilyView
 from partners.models import Role, User
+from referrals.models import Referral
 from reporting.models import EducationEvent
 from tests.conftest import signed_in
 
@@ -30,6 +34,15 @@ pytestmark = pytest.mark.django_db
 
 # Operations ("METHOD /path") the test does not call, each with why (none today).
 NOT_CALLED: dict[str, str] = {}
+
+# Operations ("METHOD /path") documenting a 400 that no input of the caller's can cause,
+# each with why; only an operation that takes no body may be listed.
+NO_BAD_INPUT: dict[str, str] = {
+    "POST /api/v1/cases/{id}/authorise-closure/": "Takes no body; a case with no closure "
+    "awaiting authorisation is a 409.",
+}
+
+WRITES = ("POST", "PUT", "PATCH")
 
 # Query parameters that are not filters: the cursor is followed from `next` instead.
 PAGING = {"cursor", "page", "page_size"}
@@ -104,6 +117,8 @@ class Contract:
             name: _json_schema(sub) for name, sub in schema["components"]["schemas"].items()
         }
         self.answered: dict[str, str] = {}  # operation -> a user it answered with a 2xx
+        self.answered_at: dict[str, str] = {}  # operation -> the URL it answered it at
+        self.refused: set[str] = set()  # operations checked answering a 400
         self.failures: list[str] = []
         self._seen: set[tuple] = set()
 
@@ -118,6 +133,25 @@ class Contract:
     def operation(self, method: str, path: str) -> dict:
         return self.schema["paths"][path][method.lower()]
 
+    def responses(self, operation: str) -> dict:
+        return self.operation(*operation.split(" ", 1))["responses"]
+
+    def takes_body(self, operation: str) -> bool:
+        return "requestBody" in self.operation(*operation.split(" ", 1))
+
+    def resolved(self, schema: dict) -> dict:
+        """A schema with its $ref followed, and of a choice (oneOf: an enum, blank or null)
+        the first that is not blank or null."""
+        for key in ("allOf", "oneOf", "anyOf"):
+            if key in schema:
+                choices = [s for s in schema[key] if not _blank_or_null(self.resolved(s))]
+                return self.resolved(choices[0])
+        if "$ref" in schema:
+            return self.resolved(
+                self.schema["components"]["schemas"][schema["$ref"].split("/")[-1]]
+            )
+        return schema
+
     def check(self, method: str, path: str, response, *, who: str, url: str) -> None:
         """The response's body against the operation's response for its status."""
         key = f"{method} {path}"
@@ -128,6 +162,9 @@ class Contract:
             return
         if response.status_code < 300:
             self.answered.setdefault(key, who)
+            self.answered_at.setdefault(key, url)
+        if response.status_code == 400:
+            self.refused.add(key)
         content = documented.get("content")
         if content is None:
             if response.content:
@@ -287,6 +324,8 @@ def test_every_api_response_matches_the_openapi_schema():
 
     _writes(caller, contract)
     _errors(caller, contract)
+    _bad_queries(caller, contract)
+    _bad_input(caller, contract)
 
     # Covered: answered with success as the schema says (an error answer alone is not).
     missed = sorted(set(contract.operations()) - set(contract.answered) - set(NOT_CALLED))
@@ -294,6 +333,23 @@ def test_every_api_response_matches_the_openapi_schema():
     assert not contract.failures, "\n".join(contract.failures[:40])
     assert not missed, f"operations no demo user could be checked on: {missed}"
     assert not stale, f"listed as not called, but checked: {stale}"
+    # Every write documents a 400, and every documented 400 was answered and checked.
+    writes = {op for op in contract.operations() if op.split(" ", 1)[0] in WRITES}
+    undocumented = sorted(op for op in writes if "400" not in contract.responses(op))
+    refusable = {op for op in contract.operations() if "400" in contract.responses(op)}
+    unrefused = sorted(refusable - contract.refused - set(NO_BAD_INPUT))
+    wrongly_listed = sorted(
+        op for op in NO_BAD_INPUT if op in contract.refused or contract.takes_body(op)
+    )
+    assert not undocumented, f"writes with no 400 in the schema: {undocumented}"
+    assert not unrefused, f"operations no bad input was checked on: {unrefused}"
+    assert not wrongly_listed, (
+        f"listed in NO_BAD_INPUT, but refused or taking a body: {wrongly_listed}"
+    )
+
+
+def _blank_or_null(schema: dict) -> bool:
+    return schema.get("enum") in ([""], [None])
 
 
 def _enum(contract: Contract, name: str) -> list:
@@ -682,3 +738,94 @@ def _errors(caller: Caller, contract: Contract) -> None:
         who = contract.answered.get(operation)
         if "{" in path and who is not None:  # (None: in NOT_CALLED, or missed)
             caller.write(method, path, who, url, body, expect=(404,))
+
+
+# A value of the wrong type for an input of each type (an enum's: a code it does not list).
+WRONG_TYPE = {
+    "string": {"not": "text"},
+    "integer": "one",
+    "number": "one",
+    "boolean": "maybe",
+    "array": "not a list",
+    "object": "not an object",
+}
+
+
+def _wrong_value(contract: Contract, schema: dict):
+    schema = contract.resolved(schema)
+    if "enum" in schema:
+        return "no-such-code"
+    return WRONG_TYPE[schema.get("type", "object")]
+
+
+def _bad_input(caller: Caller, contract: Contract) -> None:
+    """Every write with a body, sent one where every field has the wrong type, where it
+    answered before: a 400 that names every field at once, as the schema says. A write
+    with no body is refused in the one way it can be (_bad_input_without_a_body)."""
+    for operation in contract.operations():
+        method, path = operation.split(" ", 1)
+        who, url = contract.answered.get(operation), contract.answered_at.get(operation)
+        if method not in WRITES or who is None or not contract.takes_body(operation):
+            continue
+        content = contract.operation(method, path)["requestBody"]["content"]
+        schema = contract.resolved(content["application/json"]["schema"])
+        body = {
+            name: _wrong_value(contract, field)
+            for name, field in schema["properties"].items()
+            if not field.get("readOnly")
+        }
+        response = caller.write(method, path, who, url, body, expect=(400,))
+        unnamed = sorted(set(body) - set(response.json())) if response.status_code == 400 else []
+        if unnamed:
+            contract.failures.append(
+                f"{operation}: a body of wrong types did not name {unnamed}: {response.json()}"
+            )
+    _bad_input_without_a_body(caller, contract)
+
+
+def _bad_input_without_a_body(caller: Caller, contract: Contract) -> None:
+    """Picking up a request a colleague has picked up, without taking it over, is a 400
+    that says who has it."""
+    queued = next(
+        row for row in caller.rows["/api/v1/triage/"][FRONT_DOOR] if row["picked_up_by"] is None
+    )
+
+    def picked_up_by_colleague(client) -> None:
+        colleague = User.objects.get(email=MANAGER)
+        Referral.objects.filter(pk=queued["id"]).update(
+            picked_up_by=colleague, picked_up_at=timezone.now()
+        )
+
+    caller.write(
+        "POST",
+        "/api/v1/triage/{id}/pick-up/",
+        FRONT_DOOR,
+        f"/api/v1/triage/{queued['id']}/pick-up/",
+        expect=(400,),
+        before=picked_up_by_colleague,
+    )
+
+
+def _wrong_query_value(parameter: dict) -> str:
+    """A value a query parameter of this type never takes (a string: a null character)."""
+    schema = parameter.get("schema", {})
+    if "enum" in schema:
+        return "no-such-code"
+    if schema.get("format") in ("date", "date-time"):
+        return "2999-02-30"
+    return {"integer": "one", "number": "one", "boolean": "maybe"}.get(schema.get("type"), "\x00")
+
+
+def _bad_queries(caller: Caller, contract: Contract) -> None:
+    """Every GET's query parameters (besides paging), each with a wrong value, as a user it
+    answered: the schema says what it answers (a 400, where the query is checked)."""
+    for operation in contract.operations():
+        method, path = operation.split(" ", 1)
+        who, url = contract.answered.get(operation), contract.answered_at.get(operation)
+        if method != "GET" or who is None:
+            continue
+        for parameter in contract.operation(method, path).get("parameters", []):
+            if parameter["in"] != "query" or parameter["name"] in PAGING:
+                continue
+            query = urlencode({parameter["name"]: _wrong_query_value(parameter)})
+            caller.get(who, path, f"{url.split('?')[0]}?{query}")
