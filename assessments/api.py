@@ -22,7 +22,7 @@ from assessments.models import (
 )
 from cases import restriction
 from cases import selectors as case_selectors
-from cases.models import MAX_TEXT
+from cases.models import MAX_TEXT, ClosureReason, FamilyView
 from directory.serializers import (
     services_from_ids,
     signposted_services_field,
@@ -245,6 +245,26 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
         due_on = calendar_date("Date it is due by")
         signposted_services = signposted_services_field()
 
+        def validate_outcome(self, outcome_id):
+            outcome = (
+                self.context["plan"].outcomes.filter(pk=outcome_id, removed_on__isnull=True).first()
+            )
+            if outcome is None:
+                raise serializers.ValidationError("Not an outcome of this plan")
+            return outcome
+
+        def validate_owner(self, owner):
+            """None for the family, else the TAF member (checked with the other fields)."""
+            if owner == "family":
+                return None
+            members = case_selectors.taf_members_for(self.context["case"])
+            member = next((m for m in members if str(m.pk) == owner), None)
+            if member is None:
+                raise serializers.ValidationError(
+                    'Give "family" or the id of a current member of the TAF'
+                )
+            return member
+
     @extend_schema(request=ActionInput, responses={201: FamilyPlanOutput})
     @action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request, pk=None):
@@ -252,25 +272,14 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
         (as the plan page's "Add an action")."""
         plan = self.get_object()
         case = self._work_case(plan)
-        data = valid_input(self.ActionInput, request)
-        outcome = plan.outcomes.filter(pk=data["outcome"], removed_on__isnull=True).first()
-        if outcome is None:
-            raise serializers.ValidationError({"outcome": ["Not an outcome of this plan"]})
-        owner = None
-        if data["owner"] != "family":
-            members = case_selectors.taf_members_for(case)
-            owner = next((m for m in members if str(m.pk) == data["owner"]), None)
-            if owner is None:
-                raise serializers.ValidationError(
-                    {"owner": ['Give "family" or the id of a current member of the TAF']}
-                )
+        data = valid_input(self.ActionInput, request, plan=plan, case=case)
         services.action_add(
-            outcome=outcome,
+            outcome=data["outcome"],
             acting_user=request.user,
             what=data["what"],
             due_on=data["due_on"],
-            owner_member=owner,
-            owner_is_family=owner is None,
+            owner_member=data["owner"],
+            owner_is_family=data["owner"] is None,
             services=services_from_ids(data["signposted_services"], district_id=case.district_id),
             request=request,
         )
@@ -305,6 +314,22 @@ def _hidden_attendees(context, meetings) -> dict[int, str]:
     return restriction.people_labels(
         user, (row.person_id for m in meetings for row in m.attendance.all())
     )
+
+
+def _known_rows(rows: list, look_up, shaped) -> list:
+    """Input rows that each name a record by id: `look_up(row)` gives (the id's field, the
+    record or None, its key), `shaped(row, key, record)` the row for the service. A 400
+    naming each row with an unknown id by its index, as DRF names a list's wrong items."""
+    found, errors = [], {}
+    for index, row in enumerate(rows):
+        field, record, key = look_up(row)
+        if record is None:
+            errors[str(index)] = {field: [f"Unknown {field} {row[field]}."]}
+        else:
+            found.append(shaped(row, key, record))
+    if errors:
+        raise serializers.ValidationError(errors)
+    return found
 
 
 class ReviewListOutput(serializers.ListSerializer):
@@ -413,6 +438,36 @@ class ReviewViewSet(_ScopedReadViewSet):
         attendance = ReviewAttendanceInput(many=True, required=False, default=list)
         progress = ReviewProgressInput(many=True, required=False, default=list)
 
+        # context: the case's TAF `members`, family `people` and plan `outcomes`, by id. A
+        # row naming someone (or an outcome) not among them is named, every such row at once.
+        def validate_attendance(self, rows):
+            members, people = self.context["members"], self.context["people"]
+            return _known_rows(
+                rows,
+                lambda row: (
+                    ("member_id", members.get(row["member_id"]), "member")
+                    if row["member_id"] is not None
+                    else ("person_id", people.get(row["person_id"]), "person")
+                ),
+                lambda row, key, found: {
+                    key: found,
+                    "name": found.name if key == "member" else found.full_name,
+                    "attendance": row["attendance"],
+                },
+            )
+
+        def validate_progress(self, rows):
+            outcomes = self.context["outcomes"]
+            return _known_rows(
+                rows,
+                lambda row: ("outcome_id", outcomes.get(row["outcome_id"]), "outcome"),
+                lambda row, key, found: {
+                    key: found,
+                    "scaling": row["scaling"],
+                    "comment": row["comment"],
+                },
+            )
+
     serializer_class = ReviewOutput
 
     def scoped(self):
@@ -428,20 +483,14 @@ class ReviewViewSet(_ScopedReadViewSet):
         next review (assessments.services.meeting_record decides what is allowed)."""
         meeting = self.get_object()
         case = self._work_case(meeting)
-        data = valid_input(self.ReviewRecordInput, request)
-        members = {m.pk: m for m in case_selectors.taf_members_for(case)}
-        people = {m.person_id: m.person for m in case_selectors.family_members(case)}
         plan = selectors.plan_for(case)
-        outcomes = {o.pk: o for o in plan.outcomes.all()} if plan else {}
-        data["attendance"] = [self._attendee(row, members, people) for row in data["attendance"]]
-        data["progress"] = [
-            {
-                "outcome": self._lookup(outcomes, row["outcome_id"], "progress", "outcome_id"),
-                "scaling": row["scaling"],
-                "comment": row["comment"],
-            }
-            for row in data["progress"]
-        ]
+        data = valid_input(
+            self.ReviewRecordInput,
+            request,
+            members={m.pk: m for m in case_selectors.taf_members_for(case)},
+            people={m.person_id: m.person for m in case_selectors.family_members(case)},
+            outcomes={o.pk: o for o in plan.outcomes.all()} if plan else {},
+        )
         services.meeting_record(meeting=meeting, acting_user=request.user, request=request, **data)
         return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
@@ -478,19 +527,6 @@ class ReviewViewSet(_ScopedReadViewSet):
         change(meeting=meeting, acting_user=request.user, request=request, **data)
         return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
-    @staticmethod
-    def _lookup(found: dict, key, field: str, subfield: str):
-        if key not in found:
-            raise serializers.ValidationError({field: {subfield: f"Unknown {subfield} {key}."}})
-        return found[key]
-
-    def _attendee(self, row, members, people) -> dict:
-        if row["member_id"] is not None:
-            member = self._lookup(members, row["member_id"], "attendance", "member_id")
-            return {"member": member, "name": member.name, "attendance": row["attendance"]}
-        person = self._lookup(people, row["person_id"], "attendance", "person_id")
-        return {"person": person, "name": person.full_name, "attendance": row["attendance"]}
-
 
 # --- Closure ------------------------------------------------------------------------------
 
@@ -510,9 +546,18 @@ class CaseClosureViewSet(viewsets.ViewSet):
             )
 
         case = serializers.IntegerField()
-        reason = serializers.CharField(max_length=20)
+        # Codes, with the words cases.services.closure_check says a wrong one in.
+        reason = serializers.ChoiceField(
+            ClosureReason.choices,
+            error_messages={"invalid_choice": "Choose the reason for closing the case."},
+        )
         closed_on = calendar_date("Closure date")
-        family_view = serializers.CharField(max_length=20)
+        family_view = serializers.ChoiceField(
+            FamilyView.choices,
+            error_messages={
+                "invalid_choice": "Say whether the family feels family life has improved."
+            },
+        )
         family_view_text = serializers.CharField(
             max_length=MAX_TEXT, required=False, default="", allow_blank=True
         )

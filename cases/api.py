@@ -4,6 +4,7 @@ from functools import partial
 
 import django_filters
 from django.db.models import Prefetch
+from django.utils import timezone
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -53,12 +54,14 @@ class _AuditedRetrieve:
         return response
 
 
-def _patch(request, input_class, output_class, update):
+def _patch(request, input_class, output_class, update, check):
     """Shared PATCH: parse, call the upkeep service (`update`, given the record), 400 with
-    field messages, 409 stale (an EditConflict, see earlyhelp.api.exception_handler)."""
+    field messages, 409 stale (an EditConflict, see earlyhelp.api.exception_handler).
+    `check(data)`: the upkeep rules the service holds the fields to (a clean_* function),
+    asked too when a field is wrong for the serializer, so every wrong field is named."""
     from rest_framework.exceptions import ValidationError
 
-    data = dict(valid_input(input_class, request))
+    data = dict(valid_input(input_class, request, also_check=partial(_rules_broken, check)))
     lock_version = data.pop("lock_version")
     try:
         saved = update(
@@ -67,6 +70,14 @@ def _patch(request, input_class, output_class, update):
     except upkeep.RecordErrors as exc:
         raise ValidationError({k: [v] for k, v in exc.errors.items()}) from None
     return Response(output_class(saved).data)
+
+
+def _rules_broken(check, data: dict) -> dict[str, str]:
+    try:
+        check(data)
+    except upkeep.RecordErrors as exc:
+        return exc.errors
+    return {}
 
 
 # The lists' filters as classes: given `filterset_fields`, django-filter makes a FilterSet
@@ -95,7 +106,11 @@ class PersonViewSet(_AuditedRetrieve, viewsets.ReadOnlyModelViewSet):
         with field messages, 409 on a stale lock_version, 404 out of scope."""
         person = upkeep_access.get_person_for_upkeep(request.user, pk)
         return _patch(
-            request, PersonPatchInput, PersonOutput, partial(upkeep.person_update, person=person)
+            request,
+            PersonPatchInput,
+            PersonOutput,
+            partial(upkeep.person_update, person=person),
+            lambda data: upkeep.clean_person(person, data, today=timezone.localdate()),
         )
 
 
@@ -162,7 +177,11 @@ class FamilyViewSet(FirstPageList, _AuditedRetrieve, viewsets.ReadOnlyModelViewS
         (cases.upkeep.family_update): 200, 400 with field messages, 409 stale, 404."""
         family = upkeep_access.get_family_for_upkeep(request.user, pk)
         return _patch(
-            request, FamilyPatchInput, FamilyOutput, partial(upkeep.family_update, family=family)
+            request,
+            FamilyPatchInput,
+            FamilyOutput,
+            partial(upkeep.family_update, family=family),
+            upkeep.clean_address,
         )
 
 
@@ -328,6 +347,18 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         level_of_need = serializers.IntegerField()
         reason = serializers.CharField(max_length=MAX_TEXT)
 
+        def validate_district(self, code):
+            """One of the caller's districts, checked with the other fields."""
+            from partners.models import District
+
+            user = self.context["user"]
+            district = District.objects.filter(
+                code=code, pk__in=user.districts.values("pk")
+            ).first()
+            if district is None:
+                raise serializers.ValidationError("Choose one of the districts you work in.")
+            return district
+
         def validate_postcode(self, value):
             return normalise_postcode(value)
 
@@ -341,22 +372,12 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         """Start early help as a partner who knows the family (no front door): people matched
         or new, consent first, the caller leads; 201 with the case."""
-        from partners.models import District
-
         if not access.may_start_early_help(request.user):
             return Response({"detail": f"You cannot start {term('early help')}."}, status=403)
-        data = valid_input(self.StartInput, request)
-        district = District.objects.filter(
-            code=data["district"], pk__in=request.user.districts.values("pk")
-        ).first()
-        if district is None:
-            return Response(
-                {"district": ["Choose one of the districts you work in."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        data = valid_input(self.StartInput, request, user=request.user)
         case = services.case_start_by_partner(
             acting_user=request.user,
-            district=district,
+            district=data["district"],
             address_line_1=data["address_line_1"],
             town=data["town"],
             postcode=data["postcode"],

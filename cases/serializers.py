@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import restriction
-from cases.codes import Ethnicity, Gender, SenStatus
+from cases.codes import Disability, Ethnicity, Gender, SenStatus
 from cases.models import Family, FamilyMembership, LevelOfNeed, Person
 from earlyhelp.api import PlainColumnsOutput
 from earlyhelp.api_input import calendar_date
@@ -187,6 +187,12 @@ def _code(label: str, codes=None) -> serializers.Field:
     )
 
 
+@extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Disability.choices)))
+class DisabilityCodes(serializers.ListField):
+    """Codes from the disabilities list, described in the schema as that list; checked by
+    cases.upkeep, which names a wrong one as the page does (one message for the field)."""
+
+
 class PersonPatchInput(serializers.Serializer):
     """PATCH /api/v1/people/{id}/: send only what changes, with the lock_version you read.
     Lengths, codes and identifiers are checked by cases.upkeep (400 with field messages)."""
@@ -206,7 +212,7 @@ class PersonPatchInput(serializers.Serializer):
     interpreter_needed = serializers.BooleanField(required=False)
     interpreter_notes = serializers.CharField(required=False, allow_blank=True)
     sen_status = _code("SEN status", SenStatus)
-    disabilities = serializers.ListField(child=serializers.CharField(), required=False)
+    disabilities = DisabilityCodes(child=serializers.CharField(), required=False)
     care_leaver = serializers.BooleanField(required=False)
     nhs_number = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     upn = serializers.CharField(required=False, allow_blank=True, allow_null=True)

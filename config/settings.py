@@ -421,6 +421,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two inputs named `reason` take different codes: each list keeps its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonEnum": "referrals.models.ClosedReason",
+        "ClosureReasonEnum": "cases.models.ClosureReason",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

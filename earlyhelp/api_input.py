@@ -1,17 +1,33 @@
 """What an API view takes from a request: its input, checked by a serializer. Generic: the
 kernel knows no domain app."""
 
+from collections.abc import Mapping
+
 from rest_framework import serializers
 
 from earlyhelp.dates import within_the_calendar
 
 
-def valid_input(serializer_class, request, **context) -> dict:
+def valid_input(serializer_class, request, *, also_check=None, **context) -> dict:
     """The request's data as `serializer_class` checks it: its validated data, or a 400 with
-    the serializer's messages (DRF's ValidationError)."""
+    the serializer's messages (DRF's ValidationError).
+
+    `also_check(data)`: the rules the service holds the input to, as {field: message} of
+    those `data` breaks. Asked of the fields the serializer took when another is wrong, so
+    the 400 names every wrong field at once, not the serializer's alone."""
     serializer = serializer_class(data=request.data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    if serializer.is_valid():
+        return serializer.validated_data
+    errors = dict(serializer.errors)
+    if also_check is not None and isinstance(request.data, Mapping):
+        taken = request.data.copy()
+        for name in errors:
+            taken.pop(name, None)
+        rest = serializer_class(data=taken, partial=True, context=context)
+        if rest.is_valid():
+            for name, message in also_check(dict(rest.validated_data)).items():
+                errors.setdefault(name, [message])
+    raise serializers.ValidationError(errors)
 
 
 def calendar_date(label: str, **kwargs) -> serializers.DateField:

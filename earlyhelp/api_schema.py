@@ -24,22 +24,16 @@ BAD_QUERY = "A query parameter is refused: each wrong one is named with its mess
 WRITES = ("POST", "PUT", "PATCH")
 
 # The shape of a 400 as DRF and earlyhelp.api.exception_handler give it: {field: [message]}
-# with non_field_errors, a nested object's errors by its fields, a list's by item.
+# with non_field_errors, a nested object's errors by its fields, a list's by item index.
 FIELD_ERRORS = ResolvedComponent(
     name="FieldErrors",
     type=ResolvedComponent.SCHEMA,
     object="FieldErrors",
     schema={
         "description": "What is wrong with one field: its messages; for an object, its "
-        "fields' errors by name; for a list of objects, one entry per item (an empty object "
-        "for a good one); for a list or mapping of values, the wrong ones' by index or key.",
+        "fields' errors by name; for a list or mapping, its wrong items' by index or key.",
         "anyOf": [
-            {
-                "type": "array",
-                "items": {
-                    "anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/FieldErrors"}]
-                },
-            },
+            {"type": "array", "items": {"type": "string"}},
             {
                 "type": "object",
                 "additionalProperties": {"$ref": "#/components/schemas/FieldErrors"},

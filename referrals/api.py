@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from cases import restriction
 from cases.access import kind_of_user, stand_in_user
 from cases.codes import Gender, Relationship
-from cases.models import MAX_TEXT, Need
+from cases.models import MAX_TEXT, Need, NeedFramework
 from cases.serializers import LevelOfNeedField
 from directory.serializers import (
     services_from_ids,
@@ -94,7 +94,10 @@ class ReferralInput(serializers.Serializer):
             return data
 
     class ReferralNeedInput(serializers.Serializer):
-        framework = serializers.CharField(max_length=30)
+        framework = serializers.ChoiceField(
+            NeedFramework.choices,
+            error_messages={"invalid_choice": "Unknown need framework {input}"},
+        )
         code = serializers.CharField(max_length=40)
 
     referrer = ReferralReferrerInput()
@@ -128,13 +131,15 @@ class ReferralInput(serializers.Serializer):
         return found
 
     def validate(self, data):
+        """The rules between fields, every broken one named at once."""
+        errors = {}
         referrer = data["referrer"]
         if not referrer["self_referral"] and not referrer["name"]:
-            raise serializers.ValidationError({"referrer": {"name": "Enter the referrer's name"}})
+            errors["referrer"] = {"name": ["Enter the referrer's name"]}
         if data["family_consent"] != FamilyConsent.CONSENTED and not data["no_consent_reason"]:
-            raise serializers.ValidationError(
-                {"no_consent_reason": "Explain why the family has not agreed to this request"}
-            )
+            errors["no_consent_reason"] = ["Explain why the family has not agreed to this request"]
+        if errors:
+            raise serializers.ValidationError(errors)
         return data
 
     def to_entry(self) -> services.RequestEntry:
@@ -346,6 +351,21 @@ class MatchInput(serializers.Serializer):
     links = MatchLinkInput(many=True)
     family = serializers.IntegerField(allow_null=True, help_text="null: a new household")
 
+    # context: `people` and `families`, the possible matches' ids (the only ones allowed)
+    def validate_links(self, links):
+        allowed = self.context["people"]
+        wrong = [link["person"] for link in links if link["person"] not in (None, *allowed)]
+        if wrong:
+            raise serializers.ValidationError(
+                [f"Person {person_id} is not a possible match" for person_id in wrong]
+            )
+        return links
+
+    def validate_family(self, family_id):
+        if family_id is not None and family_id not in self.context["families"]:
+            raise serializers.ValidationError("Not a household of a possible match")
+        return family_id
+
 
 class CandidateOutput(serializers.Serializer):
     referral_person = serializers.IntegerField()
@@ -384,6 +404,22 @@ class DecideInput(serializers.Serializer):
     case = serializers.IntegerField(allow_null=True, default=None)
     signposted_services = signposted_services_field()
     signposted_to = _text(help_text="Services not in the directory, in words.")
+
+    def validate_lead_professional(self, lead_id):
+        if not lead_id:
+            return None
+        lead = services.eligible_leads_any().filter(pk=lead_id).first()
+        if lead is None:
+            raise serializers.ValidationError("Unknown lead")
+        return lead
+
+    def validate_case(self, case_id):
+        if not case_id:
+            return None
+        case = selectors.open_cases_of(self.context["referral"].family).filter(pk=case_id).first()
+        if case is None:
+            raise serializers.ValidationError("Not an open case of this family")
+        return case
 
     def validate(self, data):
         if data["signposted_services"] and data["outcome"] != Outcome.SIGNPOSTING:
@@ -476,29 +512,21 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     rows.append(c)
             restriction.mask_candidates(request.user, rows, keep_family_id=referral.family_id)
             return Response(CandidateOutput(rows, many=True).data)
-        data = valid_input(MatchInput, request)
         allowed_people = {c.person.pk: c.person for found in candidates.values() for c in found}
         allowed_families = {
             f.pk: f for found in candidates.values() for c in found for f in c.families
         }
         if referral.family_id:
             allowed_families[referral.family_id] = referral.family
-        links = {}
-        for link in data["links"]:
-            person_id = link["person"]
-            if person_id is not None and person_id not in allowed_people:
-                raise serializers.ValidationError(
-                    {"links": f"Person {person_id} is not a possible match"}
-                )
-            links[link["referral_person"]] = allowed_people.get(person_id)
-        family_id = data["family"]
-        if family_id is not None and family_id not in allowed_families:
-            raise serializers.ValidationError({"family": "Not a household of a possible match"})
+        data = valid_input(MatchInput, request, people=allowed_people, families=allowed_families)
+        links = {
+            link["referral_person"]: allowed_people.get(link["person"]) for link in data["links"]
+        }
         referral = services.referral_match_record(
             referral=referral,
             acting_user=request.user,
             links=links,
-            family=allowed_families.get(family_id),
+            family=allowed_families.get(data["family"]),
             request=request,
         )
         return Response(ReferralOutput(referral).data)
@@ -507,17 +535,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None, format=None):
         referral = self._referral(pk)
-        d = valid_input(DecideInput, request)
-        lead = None
-        if d["lead_professional"]:
-            lead = services.eligible_leads_any().filter(pk=d["lead_professional"]).first()
-            if lead is None:
-                raise serializers.ValidationError({"lead_professional": "Unknown lead"})
-        case = None
-        if d["case"]:
-            case = selectors.open_cases_of(referral.family).filter(pk=d["case"]).first()
-            if case is None:
-                raise serializers.ValidationError({"case": "Not an open case of this family"})
+        d = valid_input(DecideInput, request, referral=referral)
         signposted = services_from_ids(d["signposted_services"], district_id=referral.district_id)
         services.referral_decide(
             referral=referral,
@@ -527,8 +545,8 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             outcome=d["outcome"],
             rationale=d["rationale"],
             allocated_agency=d["allocated_agency"],
-            lead_professional=lead,
-            case=case,
+            lead_professional=d["lead_professional"],
+            case=d["case"],
             signposted_to=d["signposted_to"],
             signposted_services=signposted,
             request=request,
