@@ -25,6 +25,7 @@ from cases import selectors as case_selectors
 from cases.models import MAX_TEXT, ClosureReason, FamilyView
 from directory.serializers import (
     services_from_ids,
+    signposted_services_checked,
     signposted_services_field,
     signposted_services_output,
 )
@@ -253,6 +254,9 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
                 raise serializers.ValidationError("Not an outcome of this plan")
             return outcome
 
+        def validate_signposted_services(self, ids):
+            return signposted_services_checked(ids, district_id=self.context["case"].district_id)
+
         def validate_owner(self, owner):
             """None for the family, else the TAF member (checked with the other fields)."""
             if owner == "family":
@@ -280,7 +284,7 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
             due_on=data["due_on"],
             owner_member=data["owner"],
             owner_is_family=data["owner"] is None,
-            services=services_from_ids(data["signposted_services"], district_id=case.district_id),
+            services=data["signposted_services"],
             request=request,
         )
         return Response(

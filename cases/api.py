@@ -181,7 +181,7 @@ class FamilyViewSet(FirstPageList, _AuditedRetrieve, viewsets.ReadOnlyModelViewS
             FamilyPatchInput,
             FamilyOutput,
             partial(upkeep.family_update, family=family),
-            upkeep.clean_address,
+            upkeep.clean_family,
         )
 
 
@@ -394,6 +394,16 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         lead_professional = serializers.IntegerField()
         note = serializers.CharField(max_length=MAX_TEXT, required=False, default="")
 
+        def validate_lead_professional(self, pk):
+            from partners.models import User
+
+            lead = User.objects.filter(pk=pk).first()
+            if lead is None:
+                raise serializers.ValidationError(
+                    "Choose a person who works for the allocated team."
+                )
+            return lead
+
     class LeadOutput(serializers.Serializer):
         id = serializers.IntegerField()
         full_name = serializers.CharField()
@@ -407,20 +417,13 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         200 with the open case; 400 with a field message if that person may not lead it;
         409 if the case is not waiting for allocation; 404 out of scope."""
         from earlyhelp.errors import InvalidTransition
-        from partners.models import User
 
         case = access.get_case_to_decide(request.user, pk, access.may_allocate)
         data = valid_input(self.AllocateInput, request)
-        lead = User.objects.filter(pk=data["lead_professional"]).first()
-        if lead is None:
-            return Response(
-                {"lead_professional": ["Choose a person who works for the allocated team."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         try:
             services.case_allocate(
                 case=case,
-                lead_professional=lead,
+                lead_professional=data["lead_professional"],
                 acting_user=request.user,
                 note=data["note"],
                 request=request,

@@ -424,13 +424,9 @@ def clean_address(data: dict) -> dict:
     return clean
 
 
-@transaction.atomic
-def family_update(
-    *, family: Family, acting_user, lock_version: int | None, data: dict, request=None
-) -> Family:
-    """Correct the household's name or address. A change of district is a move
-    (family_move), so the right team is told."""
-    current = _locked(Family, family, lock_version)
+def clean_family(data: dict) -> dict:
+    """The household's fields of `data` that are present, checked (a `district` as the
+    District it names); RecordErrors if any breaks a rule."""
     errors: dict[str, str] = {}
     clean = {}
     name = _text(data, "name", errors, required=True)
@@ -440,17 +436,28 @@ def family_update(
         clean.update(clean_address(data))
     except RecordErrors as exc:
         errors.update(exc.errors)
-    district = None
     if data.get("district") not in (None, ""):
-        district = District.objects.filter(code=data["district"]).first() or (
+        clean["district"] = District.objects.filter(code=data["district"]).first() or (
             District.objects.filter(pk=data["district"]).first()
             if str(data["district"]).isdigit()
             else None
         )
-        if district is None:
+        if clean["district"] is None:
             errors["district"] = "Choose a district in the authority's area"
     if errors:
         raise RecordErrors(errors)
+    return clean
+
+
+@transaction.atomic
+def family_update(
+    *, family: Family, acting_user, lock_version: int | None, data: dict, request=None
+) -> Family:
+    """Correct the household's name or address. A change of district is a move
+    (family_move), so the right team is told."""
+    current = _locked(Family, family, lock_version)
+    clean = clean_family(data)
+    district = clean.pop("district", None)
     changed = _apply(current, clean)
     moved_district = district is not None and district.pk != current.district_id
     if moved_district:

@@ -56,3 +56,12 @@ def services_from_ids(ids, *, district_id: int | None) -> list:
             }
         )
     return chosen
+
+
+def signposted_services_checked(ids, *, district_id: int | None) -> list:
+    """services_from_ids as a serializer's validate_signposted_services: its message
+    named beside the other fields' wrong ones."""
+    try:
+        return services_from_ids(ids, district_id=district_id)
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError(error.detail[FIELD]) from None

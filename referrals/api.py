@@ -20,13 +20,14 @@ from cases.codes import Gender, Relationship
 from cases.models import MAX_TEXT, Need, NeedFramework
 from cases.serializers import LevelOfNeedField
 from directory.serializers import (
-    services_from_ids,
+    signposted_services_checked,
     signposted_services_field,
     signposted_services_output,
 )
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
 from earlyhelp.api_input import calendar_date, valid_input
 from earlyhelp.audit import audit
+from earlyhelp.errors import FieldError
 from earlyhelp.models import AuditAction
 from partners import doors
 from partners.models import Agency, District
@@ -268,6 +269,13 @@ class CloseInput(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_TEXT)
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, default=None)
 
+    def validate_duplicate_of(self, pk):
+        """The request it duplicates, one the caller (context `user`) can see."""
+        try:
+            return access.duplicated_request(self.context["user"], pk)
+        except FieldError as error:
+            raise serializers.ValidationError(str(error)) from None
+
 
 def _requests(user):
     return (
@@ -327,13 +335,13 @@ class ReferralViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None, format=None):
         referral = access.get_referral_for(request.user, pk)
-        data = valid_input(CloseInput, request)
+        data = valid_input(CloseInput, request, user=request.user)
         referral = services.referral_close(
             referral=referral,
             acting_user=request.user,
             reason=data["reason"],
             note=data["note"],
-            duplicate_of=access.duplicated_request(request.user, data["duplicate_of"]),
+            duplicate_of=data["duplicate_of"],
             request=request,
         )
         return Response(ReferralOutput(referral).data)
@@ -404,6 +412,10 @@ class DecideInput(serializers.Serializer):
     case = serializers.IntegerField(allow_null=True, default=None)
     signposted_services = signposted_services_field()
     signposted_to = _text(help_text="Services not in the directory, in words.")
+
+    def validate_signposted_services(self, ids):
+        district_id = self.context["referral"].district_id
+        return signposted_services_checked(ids, district_id=district_id)
 
     def validate_lead_professional(self, lead_id):
         if not lead_id:
@@ -536,7 +548,6 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def decide(self, request, pk=None, format=None):
         referral = self._referral(pk)
         d = valid_input(DecideInput, request, referral=referral)
-        signposted = services_from_ids(d["signposted_services"], district_id=referral.district_id)
         services.referral_decide(
             referral=referral,
             acting_user=request.user,
@@ -548,7 +559,7 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             lead_professional=d["lead_professional"],
             case=d["case"],
             signposted_to=d["signposted_to"],
-            signposted_services=signposted,
+            signposted_services=d["signposted_services"],
             request=request,
         )
         referral = Referral.objects.select_related("decision", "district").get(pk=referral.pk)

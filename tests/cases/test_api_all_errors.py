@@ -11,9 +11,10 @@ from rest_framework.test import APIClient
 
 from assessments import services as assessment_services
 from assessments.models import MeetingStatus, PlanAction
-from cases.models import CaseStatus, ClosureReason, EarlyHelpCase, FamilyView
+from cases.models import MAX_TEXT, CaseStatus, ClosureReason, EarlyHelpCase, FamilyView
 from cases.validators import NHS_NUMBER_MESSAGE
 from tests import factories
+from tests.cases.factories import waiting_case
 from tests.cases.test_api_dates import planned_case  # noqa: F401 (a fixture)
 from tests.cases.test_partner_start import body as start_body
 from tests.conftest import signed_in
@@ -57,18 +58,20 @@ def test_a_person_with_a_wrong_lock_version_and_an_empty_first_name_hears_of_bot
     }
 
 
-def test_a_household_with_a_wrong_lock_version_and_a_bad_postcode_hears_of_both(
+def test_a_household_with_a_wrong_lock_version_and_bad_fields_hears_of_every_one(
     practitioner, family
 ):
     response = api_as(practitioner).patch(
         f"/api/v1/families/{family.pk}/",
-        {"lock_version": "first", "postcode": "nowhere", "town": ""},
+        {"lock_version": "first", "postcode": "nowhere", "town": "", "name": "", "district": "x"},
         format="json",
     )
     assert response.status_code == 400
     body = response.json()
-    assert set(body) == {"lock_version", "postcode", "town"}
+    assert set(body) == {"lock_version", "postcode", "town", "name", "district"}
     assert body["town"] == ["Enter the town or city"]
+    assert body["name"] == ["Enter the household name"]
+    assert body["district"] == ["Choose a district in the authority's area"]
     family.refresh_from_db()
     assert family.lock_version == 1
 
@@ -186,3 +189,39 @@ def test_every_closure_reason_and_view_is_still_taken(practitioner):
         refused = response.json() if response.status_code == 400 else {}
         assert response.status_code in (201, 400), response.content
         assert "reason" not in refused and "family_view" not in refused, refused
+
+
+def test_an_allocation_to_nobody_with_too_long_a_note_names_both(district_manager, eh_team):
+    waiting = waiting_case(team=eh_team, queued_by=district_manager)
+    response = api_as(district_manager).post(
+        f"/api/v1/cases/{waiting.pk}/allocate/",
+        {"lead_professional": 999999, "note": "x" * (MAX_TEXT + 1)},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"lead_professional", "note"}
+    assert body["lead_professional"] == ["Choose a person who works for the allocated team."]
+    waiting.refresh_from_db()
+    assert waiting.status == CaseStatus.AWAITING_ALLOCATION
+
+
+def test_a_plan_action_with_a_service_not_listed_names_it_with_the_rest(
+    practitioner,
+    planned_case,  # noqa: F811
+):
+    response = api_as(practitioner).post(
+        f"/api/v1/plans/{planned_case.plan.pk}/actions/",
+        {
+            "outcome": planned_case.outcome.pk,
+            "what": "",
+            "owner": "family",
+            "due_on": TODAY.isoformat(),
+            "signposted_services": [999999],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"what", "signposted_services"}
+    assert "Not an active service in the directory" in body["signposted_services"][0]

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from referrals.models import Referral, ReferralStatus
 from tests.conftest import signed_in
-from tests.referrals.factories import matched, picked_up
+from tests.referrals.factories import matched, picked_up, submitted
 from tests.referrals.test_api import payload
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,19 @@ def test_a_decision_with_an_unknown_lead_and_case_names_both_with_the_rest(
     }
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.IN_TRIAGE
+
+
+def test_closing_as_a_duplicate_of_an_unseen_request_with_no_note_names_both(referrer, district):
+    referral = submitted(by=referrer, district=district)
+    response = signed_in(APIClient(), referrer).post(
+        f"/api/v1/referrals/{referral.pk}/close/",
+        {"reason": "duplicate", "note": "", "duplicate_of": 987654},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "note": ["This field may not be blank."],
+        "duplicate_of": ["There is no request with that reference you can see"],
+    }
+    referral.refresh_from_db()
+    assert referral.status != ReferralStatus.CLOSED
