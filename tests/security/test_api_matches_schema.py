@@ -769,18 +769,31 @@ def _bad_input(caller: Caller, contract: Contract) -> None:
             continue
         content = contract.operation(method, path)["requestBody"]["content"]
         schema = contract.resolved(content["application/json"]["schema"])
-        body = {
+        listed = schema.get("type") == "array"  # a list of records: one wrong record
+        fields = contract.resolved(schema["items"]) if listed else schema
+        wrong = {
             name: _wrong_value(contract, field)
-            for name, field in schema["properties"].items()
+            for name, field in fields["properties"].items()
             if not field.get("readOnly")
         }
+        body = [wrong] if listed else wrong
         response = caller.write(method, path, who, url, body, expect=(400,))
-        unnamed = sorted(set(body) - set(response.json())) if response.status_code == 400 else []
+        unnamed = []
+        if response.status_code == 400:
+            unnamed = sorted(set(wrong) - _named(response.json()))
         if unnamed:
             contract.failures.append(
                 f"{operation}: a body of wrong types did not name {unnamed}: {response.json()}"
             )
     _bad_input_without_a_body(caller, contract)
+
+
+def _named(errors: dict) -> set:
+    """The fields a 400 names: its keys, or, for a list of records, the first record's."""
+    for value in errors.values():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return set(value[0])
+    return set(errors)
 
 
 def _bad_input_without_a_body(caller: Caller, contract: Contract) -> None:
