@@ -3,7 +3,9 @@ rules (lengths, identifiers, dates, duplicates) live in cases/upkeep.py, so the 
 the API say the same, and every message lands next to its field with the input kept."""
 
 from django import forms
+from django.utils import timezone
 
+from cases import upkeep
 from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
 from cases.forms import GovukForm, date_field, long_text
 from cases.models import FirstLanguage
@@ -23,7 +25,29 @@ def _text(label: str, *, hint: str = "", required: bool = False) -> forms.CharFi
     )
 
 
-class PersonForm(GovukForm):
+class NamesEveryWrongField:
+    """When a field is wrong here, the record's own rules (cases/upkeep.py) are still asked
+    of the fields that are right, so the page names every wrong field at once rather than
+    the next one after each correction. Saving asks the rules again of everything."""
+
+    def record_rules(self, data: dict) -> None:
+        """Raise upkeep.RecordErrors for the fields of `data` that break a rule."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._errors:
+            taken = {k: v for k, v in cleaned.items() if k != "lock_version"}
+            try:
+                self.record_rules(taken)
+            except upkeep.RecordErrors as wrong:
+                for field, message in wrong.errors.items():
+                    if field in self.fields and field not in self._errors:
+                        self.add_error(field, message)
+        return cleaned
+
+
+class PersonForm(NamesEveryWrongField, GovukForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     first_name = _text("First name", hint="Or their only name, if they have one name")
     last_name = _text("Last name", hint="Leave blank if they have a single name")
@@ -51,11 +75,15 @@ class PersonForm(GovukForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
+        self.person = person
         if person.is_unborn:
             del self.fields["date_of_birth"]
         else:
             del self.fields["expected_date"]
         self.fields["first_name"].required = True
+
+    def record_rules(self, data: dict) -> None:
+        upkeep.clean_person(self.person, data, today=timezone.localdate())
 
 
 class BirthForm(GovukForm):
@@ -65,13 +93,16 @@ class BirthForm(GovukForm):
     gender = forms.ChoiceField(label="Gender", choices=Gender.choices, widget=forms.RadioSelect)
 
 
-class FamilyForm(GovukForm):
+class FamilyForm(NamesEveryWrongField, GovukForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     name = _text("Household name", hint="For example, 'Smith household'", required=True)
     address_line_1 = _text("Address line 1", required=True)
     address_line_2 = _text("Address line 2")
     town = _text("Town or city", required=True)
     postcode = _text("Postcode", required=True)
+
+    def record_rules(self, data: dict) -> None:
+        upkeep.clean_family(data)
 
 
 class MoveForm(GovukForm):

@@ -347,6 +347,50 @@ def test_a_100kb_name_gets_a_message_next_to_the_field_and_keeps_what_was_typed(
     assert child.first_name != long_name
 
 
+def test_a_wrong_date_of_birth_and_a_wrong_nhs_number_are_both_named_at_once(
+    client, practitioner, child
+):
+    signed_in(client, practitioner)
+    url = reverse("person_edit", args=[child.pk])
+    response = client.post(
+        url,
+        {
+            "lock_version": child.lock_version,
+            "first_name": "Kept",
+            "gender": "0",
+            "ethnicity": "NOBT",
+            "first_language": "NOT",
+            "sen_status": "none",
+            "date_of_birth": "2999-01-01",
+            "nhs_number": "1234567890",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "between 1900 and 2099" in errors["date_of_birth"][0]
+    assert "not a valid NHS number" in errors["nhs_number"][0]
+    assert 'value="1234567890"' in response.content.decode()
+    child.refresh_from_db()
+    assert child.first_name != "Kept"
+
+
+def test_a_household_with_no_name_and_a_wrong_postcode_is_told_both(client, practitioner, family):
+    signed_in(client, practitioner)
+    response = client.post(
+        reverse("family_edit", args=[family.pk]),
+        {
+            "lock_version": family.lock_version,
+            "name": "",
+            "address_line_1": "1 High Street",
+            "town": "Amberford",
+            "postcode": "NOT A POSTCODE",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "postcode"}
+
+
 def test_two_editors_at_once_the_second_is_told_and_nothing_is_overwritten(
     client, practitioner, child
 ):
