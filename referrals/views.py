@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cases import access as case_access
 from cases import restriction
 from directory.selectors import services_for_signposting
-from earlyhelp import pages
+from earlyhelp import pages, searches
 from earlyhelp.audit import audit, audit_many, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
@@ -566,13 +566,13 @@ PERSON_SEARCH_PAGE = 25
 def person_search(request):
     """Identity search within the user's reach (cases.access.people_searchable_by): names
     and households, with whether the family is known, never case detail."""
-    form = PersonSearchForm(request.GET or None)
+    search = searches.search(request, PersonSearchForm)
+    if search.redirect:
+        return search.redirect
     results = None
     page = None
-    query = request.GET.copy()
-    query.pop("page", None)
-    if request.GET and form.is_valid():
-        d = form.cleaned_data
+    if search.criteria is not None:
+        d = search.criteria
         found = selectors.person_search(
             name=d.get("name", ""),
             date_of_birth=d.get("date_of_birth"),
@@ -595,5 +595,5 @@ def person_search(request):
     return render(
         request,
         "referrals/person_search.html",
-        {"form": form, "results": results, "page": page, "query": query.urlencode()},
+        {"form": search.form, "results": results, "page": page, "query": search.query},
     )

@@ -70,6 +70,16 @@ def signed_in(client, user, *, verified: bool = True):
     return client
 
 
+def searched(client, url: str, criteria: dict, *, page=None, **post):
+    """A search sent as the page's form sends it (POST, then the redirect to its key,
+    earlyhelp/searches.py), at `page` of the results if given. An invalid search is the
+    POST's own answer."""
+    response = client.post(url, {**criteria, **post})
+    if response.status_code != 302:
+        return response
+    return client.get(response["Location"] + (f"&page={page}" if page else ""))
+
+
 @pytest.fixture
 def district(db):
     return factories.DistrictFactory(code="amberford", name="Amberford")

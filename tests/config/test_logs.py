@@ -24,14 +24,14 @@ def test_a_refused_person_search_is_logged_without_the_name_or_a_traceback(
 ):
     signed_in(client, practitioner)
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        response = client.get(reverse("person_search"), {"name": "Zebedee Quartermaine"})
+        response = client.post(reverse("person_search"), {"name": "Zebedee Quartermaine"})
     assert response.status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.exc_info is None
     line = production_json(record)
     assert "Zebedee" not in line
     assert "Quartermaine" not in line
-    assert "GET /front-door/people/" in line
+    assert "POST /front-door/people/" in line
     assert '"status_code": 403' in line
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from cases.models import Need
 from referrals.models import Referral, ReferralStatus
 from tests import factories
-from tests.conftest import signed_in
+from tests.conftest import searched, signed_in
 from tests.referrals.factories import matched, submitted
 
 pytestmark = pytest.mark.django_db
@@ -342,8 +342,8 @@ def test_person_search_finds_by_name_and_hides_restricted_people(
     FamilyMembership.objects.create(
         family=factories.FamilyFactory(district=district), person=known, relationship="child"
     )
-    page = signed_in(client, front_door_officer).get(
-        reverse("person_search"), {"name": "Kian Ormerrod"}
+    page = searched(
+        signed_in(client, front_door_officer), reverse("person_search"), {"name": "Kian Ormerrod"}
     )
     html = page.content.decode()
     assert "Kian Ormerod" in html

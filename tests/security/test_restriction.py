@@ -15,7 +15,7 @@ from cases.codes import Relationship
 from cases.models import FamilyMembership
 from referrals import services as referral_services
 from tests import factories
-from tests.conftest import signed_in
+from tests.conftest import searched, signed_in
 from tests.referrals import factories as referral_factories
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +93,10 @@ def test_restriction_holds_on_every_surface(
     _situate(situation, record, [practitioner, front_door_officer])
     child, family = record["child"], record["family"]
     if surface == "person_search":
-        response = signed_in(client, front_door_officer).get(
-            reverse("person_search"), {"date_of_birth": CHILD_DOB.isoformat()}
+        response = searched(
+            signed_in(client, front_door_officer),
+            reverse("person_search"),
+            {"date_of_birth": CHILD_DOB.isoformat()},
         )
     elif surface in ("match_page", "match_api"):
         referral = _match_referral(front_door_officer, referrer, district)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases.models import FamilyMembership
 from partners.models import Role
 from tests import factories
-from tests.conftest import signed_in
+from tests.conftest import searched, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,8 @@ def households(district, other_district, school, practitioner):
 
 
 def _found(client, user) -> set[str]:
-    response = signed_in(client, user).get(
-        reverse("person_search"), {"date_of_birth": DOB.isoformat()}
+    response = searched(
+        signed_in(client, user), reverse("person_search"), {"date_of_birth": DOB.isoformat()}
     )
     assert response.status_code == 200
     text = response.content.decode()
