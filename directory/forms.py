@@ -209,6 +209,12 @@ class RegisterFamilyForm(LimitsInWords, forms.Form):
     q = forms.CharField(label="Family name or postcode", max_length=100, required=False)
 
 
+class RegisterNameForm(LimitsInWords, forms.Form):
+    """The register's search among the people registered at the hub."""
+
+    q = forms.CharField(label="Name", max_length=100, required=False)
+
+
 class SessionForm(GovukForm):
     kind = radios("Kind of session", SessionKind.choices, missing="Choose the kind of session")
     title = line("Name of the session", required=True, max_length=150)

@@ -15,7 +15,7 @@ from cases.models import Family, Need
 from directory import access, forms, importer, presenters, selectors, services
 from directory.models import DirectoryImport, HubSession
 from directory.selectors import DirectoryQuery
-from earlyhelp import pages
+from earlyhelp import pages, searches
 from earlyhelp.audit import audit_many, audit_view
 from earlyhelp.models import AuditAction
 from partners import doors
@@ -365,20 +365,7 @@ def hub_detail(request, pk: int):
 def hub_register_family(request, pk: int):
     """Find a family in the hub's district by name or postcode and register it at the hub."""
     hub = access.get_hub_for(request.user, pk)
-    form = forms.RegisterFamilyForm(request.GET or None)
-    results = []
-    text = ""
-    if form.is_valid():
-        text = form.cleaned_data["q"].strip()
-    if text:
-        results = list(
-            Family.objects.filter(district=hub.district, restricted=False)
-            .filter(Q(name__icontains=text) | Q(postcode__iexact=text.upper()))
-            .exclude(hub_registrations__hub=hub)
-            .order_by("name", "pk")[:20]
-        )
-        audit_many(request, AuditAction.SEARCH, "family", reason="family hub registration search")
-    if request.method == "POST":
+    if request.method == "POST" and "family" in request.POST:  # a family's Register button
         family = Family.objects.filter(
             pk=request.POST.get("family"), district=hub.district, restricted=False
         ).first()
@@ -393,10 +380,23 @@ def hub_register_family(request, pk: int):
         else:
             messages.success(request, f"{family.name} is registered at {hub.name}.")
         return redirect("hub_detail", pk=hub.pk)
+    search = searches.search(request, forms.RegisterFamilyForm)
+    if search.redirect:
+        return search.redirect
+    results = []
+    text = (search.criteria or {}).get("q", "").strip()
+    if text:
+        results = list(
+            Family.objects.filter(district=hub.district, restricted=False)
+            .filter(Q(name__icontains=text) | Q(postcode__iexact=text.upper()))
+            .exclude(hub_registrations__hub=hub)
+            .order_by("name", "pk")[:20]
+        )
+        audit_many(request, AuditAction.SEARCH, "family", reason="family hub registration search")
     return render(
         request,
         "directory/hub_register_family.html",
-        {"hub": hub, "form": form, "results": results, "searched": bool(text)},
+        {"hub": hub, "form": search.form, "results": results, "searched": bool(text)},
     )
 
 
@@ -438,9 +438,13 @@ def _session_for(user, pk: int) -> HubSession:
 def hub_session_register(request, pk: int):
     """The register: big tick boxes, the regulars first, a name search to add others."""
     session = _session_for(request.user, pk)
-    text = request.GET.get("q", "")[:100]
+    finding = "find" in request.POST  # the search's Find button, not the register's Save
+    search = searches.search(request, forms.RegisterNameForm, sent=finding)
+    if search.redirect:
+        return search.redirect
+    text = (search.criteria or {}).get("q", "")
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and not finding:
         raw = request.POST.getlist("people")
         extra = request.POST.get("add_person", "").strip().upper().removeprefix("P-")
         try:
@@ -477,7 +481,7 @@ def hub_session_register(request, pk: int):
         {
             "session": session,
             "rows": rows,
-            "q": text,
+            "form": search.form,
             "error": error,
             "extra_value": extra_value,
             "today": session.held_on,

@@ -26,7 +26,7 @@ def test_the_directory_search_says_how_long_the_words_may_be(client, practitione
 
 def test_the_hub_register_search_says_how_long_the_search_may_be(client, hub_worker, hub):
     url = reverse("hub_register_family", args=[hub.pk])
-    response = signed_in(client, hub_worker).get(url, {"q": LONG})
+    response = signed_in(client, hub_worker).post(url, {"q": LONG})
     page = html.unescape(response.content.decode())
     assert response.status_code == 200
     assert "Family name or postcode must be 100 characters or fewer; you entered 101" in page
