@@ -44,6 +44,16 @@ def _get(client, url):
     return call
 
 
+def _search(client, url, criteria):
+    """A search as the page sends it (earlyhelp/searches.py): the POST, then the results at
+    the key it redirects to. Both are what the person waits for."""
+
+    def call():
+        return client.post(url, criteria, follow=True)  # the results page's status
+
+    return call
+
+
 def benchmarks(runs: int, *, live_figures: bool = False):
     prepare_accounts()
     today = datetime.date(2026, 11, 2)
@@ -88,11 +98,11 @@ def benchmarks(runs: int, *, live_figures: bool = False):
         ),
         (
             "person search, misspelt name",
-            _get(front_door, f"{reverse('person_search')}?name=Hargreeves"),
+            _search(front_door, reverse("person_search"), {"name": "Hargreeves"}),
         ),
         (
             "person search, the commonest surname (1.2% of people)",
-            _get(front_door, f"{reverse('person_search')}?name={demo.LAST_NAMES[0]}"),
+            _search(front_door, reverse("person_search"), {"name": demo.LAST_NAMES[0]}),
         ),
         (
             f"case page ({EarlyHelpCase.objects.get(pk=long_case).chronology.count()} entries)",
