@@ -24,6 +24,20 @@ def need(code, framework="supporting_families"):
 
 
 @pytest.fixture
+def session(hub, hub_worker):
+    """A stay and play session at the hub, its register still to take."""
+    return services.hub_session_create(
+        hub=hub,
+        acting_user=hub_worker,
+        kind="stay_and_play",
+        title="Stay and play",
+        held_on=datetime.date(2026, 11, 2),
+        starts_at=datetime.time(10),
+        ends_at=datetime.time(12),
+    )
+
+
+@pytest.fixture
 def hub(district):
     return FamilyHub.objects.create(district=district, name="Amberford Family Hub")
 

@@ -2,7 +2,6 @@
 no personal data in URLs): "register a family" and the session register's name search are
 sent by POST and shown at a key that says nothing (earlyhelp/searches.py)."""
 
-import datetime
 import html
 
 import pytest
@@ -24,16 +23,11 @@ def quill(district):
 
 
 @pytest.fixture
-def session(hub, hub_worker):
-    return services.hub_session_create(
-        hub=hub,
-        acting_user=hub_worker,
-        kind="stay_and_play",
-        title="Stay and play",
-        held_on=datetime.date(2026, 11, 2),
-        starts_at=datetime.time(10),
-        ends_at=datetime.time(12),
-    )
+def at_the_register(client, hub, hub_worker, session, quill):
+    """The register's page for a hub worker, and a child registered at the hub."""
+    services.hub_family_register(hub=hub, family=quill, acting_user=hub_worker)
+    child = quill.memberships.get(relationship="child").person
+    return signed_in(client, hub_worker), reverse("hub_session_register", args=[session.pk]), child
 
 
 def _only_the_key(url: str, path: str) -> None:
@@ -79,12 +73,9 @@ def test_a_key_for_one_hub_page_is_not_a_search_on_another(client, hub_worker, h
 
 
 def test_the_register_search_keeps_names_out_of_the_url_and_the_register_still_saves(
-    client, hub_worker, hub, session, quill
+    session, at_the_register
 ):
-    services.hub_family_register(hub=hub, family=quill, acting_user=hub_worker)
-    child = quill.memberships.get(relationship="child").person
-    c = signed_in(client, hub_worker)
-    url = reverse("hub_session_register", args=[session.pk])
+    c, url, child = at_the_register
     sent = c.post(url, {"q": child.first_name, "find": "1"})
     assert sent.status_code == 302
     _only_the_key(sent["Location"], url)
@@ -103,13 +94,8 @@ def test_the_register_search_keeps_names_out_of_the_url_and_the_register_still_s
     assert list(session.attendances.values_list("person_id", flat=True)) == [child.pk]
 
 
-def test_a_register_search_in_the_url_finds_no_one_and_a_long_one_says_why(
-    client, hub_worker, hub, session, quill
-):
-    services.hub_family_register(hub=hub, family=quill, acting_user=hub_worker)
-    child = quill.memberships.get(relationship="child").person
-    c = signed_in(client, hub_worker)
-    url = reverse("hub_session_register", args=[session.pk])
+def test_a_register_search_in_the_url_finds_no_one_and_a_long_one_says_why(at_the_register):
+    c, url, child = at_the_register
     bookmark = c.get(url, {"q": child.first_name}).content.decode()
     assert child.full_name not in bookmark and f'value="{child.first_name}"' not in bookmark
     long = "a" * 101

@@ -141,21 +141,6 @@ def test_marking_reviewed_restarts_the_clock(directory_editor, organisation):
 # --- Hubs ---
 
 
-@pytest.fixture
-def session(hub, hub_worker):
-    import datetime
-
-    return services.hub_session_create(
-        hub=hub,
-        acting_user=hub_worker,
-        kind="stay_and_play",
-        title="Stay and play",
-        held_on=datetime.date(2026, 11, 2),
-        starts_at=datetime.time(10),
-        ends_at=datetime.time(12),
-    )
-
-
 def test_register_records_registered_people_and_refuses_anyone_else_saving_nothing(
     hub, hub_worker, session, district
 ):

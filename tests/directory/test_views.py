@@ -160,19 +160,6 @@ def test_a_former_editor_is_not_reminded(directory_editor, organisation):
 # --- Hubs ---
 
 
-@pytest.fixture
-def session(hub, hub_worker):
-    return services.hub_session_create(
-        hub=hub,
-        acting_user=hub_worker,
-        kind="stay_and_play",
-        title="Stay and play",
-        held_on=datetime.date(2026, 11, 2),
-        starts_at=datetime.time(10),
-        ends_at=datetime.time(12),
-    )
-
-
 def test_register_page_ticks_saves_and_refuses_unregistered_people_keeping_ticks(
     client, hub, hub_worker, session, district
 ):
