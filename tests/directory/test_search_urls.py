@@ -5,6 +5,8 @@ sent by POST and shown at a key that says nothing (earlyhelp/searches.py)."""
 import html
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory import services
@@ -107,3 +109,29 @@ def test_a_register_search_in_the_url_finds_no_one_and_a_long_one_says_why(at_th
     assert f'value="{long}"' in text
     expired = c.get(url + "?search=gone").content.decode()
     assert EXPIRED in expired
+
+
+def test_the_hub_searches_cost_the_same_however_many_are_found(
+    client, hub_worker, hub, session, district
+):
+    c = signed_in(client, hub_worker)
+    families = reverse("hub_register_family", args=[hub.pk])
+    register = reverse("hub_session_register", args=[session.pk])
+    factories.family_with_children(district=district, children=1, name="Lone household")
+    for n in range(6):
+        factories.family_with_children(district=district, children=1, name=f"Quill {n}")
+        family = factories.family_with_children(district=district, children=2, name=f"Marsh {n}")
+        services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    child = family.memberships.filter(relationship="child").first().person
+    for url, few, many, found in (
+        (families, "Lone", "Quill", lambda page: len(page.context["results"])),
+        (register, child.full_name, "Parent", lambda page: len(page.context["rows"])),
+    ):
+        one = c.post(url, {"q": few, "find": "1"})["Location"]
+        all_of_them = c.post(url, {"q": many, "find": "1"})["Location"]
+        c.get(one)  # warm the session
+        with CaptureQueriesContext(connection) as found_one:
+            assert found(c.get(one)) == 1
+        with CaptureQueriesContext(connection) as found_many:
+            assert found(c.get(all_of_them)) == 6
+        assert len(found_many.captured_queries) == len(found_one.captured_queries), url
