@@ -155,3 +155,31 @@ def test_the_request_form_saves_a_draft_as_you_type(page, teacher, district):
     assert page.get_by_label("What are you worried about?").input_value() == (
         "Typed before the tab was closed."
     )
+
+
+def test_find_a_person_keeps_the_name_out_of_the_address_and_refresh_and_back_work(
+    page, officer, district
+):
+    from tests import factories
+
+    family = factories.family_with_children(district=district, children=0, postcode="AM1 4QQ")
+    child = factories.PersonFactory(first_name="Kian", last_name="Hargreaves")
+    family.memberships.create(person=child, relationship="child")
+    sign_in(page, "frontdoor@example.test", PASSWORD)
+    page.goto("/front-door/people/")
+    page.get_by_label("Name").fill("Hargreaves")
+    page.get_by_label("Postcode").fill("AM1 4QQ")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("heading", name="1 result").wait_for()
+    assert "Hargreaves" not in page.url and "AM1" not in page.url and "?search=" in page.url
+    assert page.get_by_label("Name").input_value() == "Hargreaves"
+    assert_accessible(page)
+    page.reload()  # Refresh: the same search, asked nothing again
+    page.get_by_role("heading", name="1 result").wait_for()
+    page.get_by_label("Postcode").fill("")
+    page.get_by_label("Name").fill("K")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("There is a problem").wait_for()
+    assert page.get_by_label("Name").input_value() == "K"
+    page.go_back()  # Back to the results
+    page.get_by_role("heading", name="1 result").wait_for()
