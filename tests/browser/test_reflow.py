@@ -1,6 +1,7 @@
 """On a phone (320 CSS px wide) every page with a data table reflows: the page itself never
 scrolls sideways (WCAG 1.4.10). A wide table scrolls inside its own box instead, which a
-keyboard user can tab to and scroll, and which is named by the table's caption."""
+keyboard user can tab to and scroll, and which is named by the table's caption; a long
+unbroken name wraps."""
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PHONE = {"width": 320, "height": 640}
 PRACTITIONER = "practitioner@demo.test"
 GOVUK_FOCUS_YELLOW = "rgb(255, 221, 0)"
+LONG_NAME = "Featherstonehaughcholmondeley"
 
 
 def _pages_by_role() -> dict[str, list[str]]:
@@ -28,7 +30,10 @@ def _pages_by_role() -> dict[str, list[str]]:
     ).exclude(outcomes__actions=None)[0]
     meeting = OutcomeProgress.objects.filter(meeting__case=plan.case)[0].meeting
     request = Referral.objects.filter(referrer_user__email=PRACTITIONER).order_by("pk")[0]
-    family = Family.objects.filter(cases__lead_professional__email=PRACTITIONER)[0]
+    family = plan.case.family
+    # A surname with nowhere to break: headings, captions and cards wrap it mid-word.
+    Family.objects.filter(pk=family.pk).update(name=f"{LONG_NAME} household")
+    Person.objects.filter(memberships__family=family).update(last_name=LONG_NAME)
     person = Person.objects.filter(memberships__family=family)[0]
     claimed = Claim.objects.order_by("pk").values_list("episode__case_id", flat=True)[0]
     case = f"/cases/{plan.case_id}/"
