@@ -23,17 +23,22 @@ GOVUK_FOCUS_YELLOW = "rgb(255, 221, 0)"
 LONG_NAME = "Featherstonehaughcholmondeley"
 
 
+def _with_a_long_surname(family):
+    """A surname with nowhere to break: headings, captions and cards must wrap it."""
+    Family.objects.filter(pk=family.pk).update(name=f"{LONG_NAME} household")
+    Person.objects.filter(memberships__family=family).update(last_name=LONG_NAME)
+    return family
+
+
 def _pages_by_role() -> dict[str, list[str]]:
-    """A page of each kind that lists records in a table, as the demo role that reads it."""
+    """A page of each kind that lists records in a table, as the demo role that reads it;
+    the case's family has a long surname."""
     plan = FamilyPlan.objects.filter(
         case__lead_professional__email=PRACTITIONER, case__status="open"
     ).exclude(outcomes__actions=None)[0]
     meeting = OutcomeProgress.objects.filter(meeting__case=plan.case)[0].meeting
     request = Referral.objects.filter(referrer_user__email=PRACTITIONER).order_by("pk")[0]
-    family = plan.case.family
-    # A surname with nowhere to break: headings, captions and cards wrap it mid-word.
-    Family.objects.filter(pk=family.pk).update(name=f"{LONG_NAME} household")
-    Person.objects.filter(memberships__family=family).update(last_name=LONG_NAME)
+    family = _with_a_long_surname(plan.case.family)
     person = Person.objects.filter(memberships__family=family)[0]
     claimed = Claim.objects.order_by("pk").values_list("episode__case_id", flat=True)[0]
     case = f"/cases/{plan.case_id}/"
