@@ -114,6 +114,10 @@ class CursorPagination(pagination.CursorPagination):
     """Keyset pagination: constant cost however deep the page, no COUNT(*) at county scale."""
 
     ordering = "-id"
+    invalid_cursor_message = (
+        "This cursor is not one this list gave: follow the next link of a page, or start "
+        "again without a cursor."
+    )
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

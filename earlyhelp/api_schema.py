@@ -16,6 +16,10 @@ ERRORS = {
     "not verified, or the record is restricted.",
 }
 NOT_FOUND = "No such record in the caller's scope."
+NO_SUCH_PAGE = (
+    "No such page of the list: the `cursor` is not one this list gave, or the `page` is past "
+    "the last. Follow the `next` link of a page, or start again from the first."
+)
 BAD_INPUT = (
     "The input is refused and nothing was saved: every wrong field is named with its "
     "messages (all of them at once), or `detail` says which rule said no."
@@ -71,6 +75,8 @@ class ContractSchema(AutoSchema):
         errors = {code: OpenApiResponse(ErrorOutput, text) for code, text in ERRORS.items()}
         if "{" in self.path:
             errors["404"] = OpenApiResponse(ErrorOutput, NOT_FOUND)
+        elif self._is_paged():
+            errors["404"] = OpenApiResponse(ErrorOutput, NO_SUCH_PAGE)
         if self.method in WRITES:
             errors["400"] = OpenApiResponse(self._input_errors(), BAD_INPUT)
         elif self._query_is_checked():
@@ -79,6 +85,10 @@ class ContractSchema(AutoSchema):
             if code not in bodies:
                 bodies[code] = self._get_response_for_code(answer, code, direction=direction)
         return bodies
+
+    def _is_paged(self) -> bool:
+        """A list in pages: DRF answers a page it cannot find as Not Found."""
+        return self._is_list_view() and self._get_paginator() is not None
 
     def _input_errors(self) -> dict:
         """The one component every 400 of bad input refers to."""

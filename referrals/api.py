@@ -349,6 +349,7 @@ class ReferralViewSet(
 
 class QueuePagination(pagination.PageNumberPagination):
     page_size = 50
+    invalid_page_message = "There is no such page of the queue: start again from the first."
 
 
 class MatchInput(serializers.Serializer):

@@ -136,6 +136,11 @@ class Contract:
     def responses(self, operation: str) -> dict:
         return self.operation(*operation.split(" ", 1))["responses"]
 
+    def parameters(self, operation: str) -> set[str]:
+        """The names of the operation's query parameters."""
+        found = self.operation(*operation.split(" ", 1)).get("parameters", [])
+        return {p["name"] for p in found if p.get("in") == "query"}
+
     def takes_body(self, operation: str) -> bool:
         return "requestBody" in self.operation(*operation.split(" ", 1))
 
@@ -738,6 +743,11 @@ def _errors(caller: Caller, contract: Contract) -> None:
         who = contract.answered.get(operation)
         if "{" in path and who is not None:  # (None: in NOT_CALLED, or missed)
             caller.write(method, path, who, url, body, expect=(404,))
+        elif method == "GET" and who is not None:  # a page of a list that does not exist
+            paging = contract.parameters(operation) & {"cursor", "page"}
+            for name, value in {"cursor": "not-a-cursor", "page": "999999"}.items():
+                if name in paging:
+                    caller.write(method, path, who, f"{path}?{name}={value}", expect=(404,))
 
 
 # A value of the wrong type for an input of each type (an enum's: a code it does not list).
