@@ -39,7 +39,7 @@ from cases.models import (
 )
 from earlyhelp import events
 from earlyhelp.audit import audit, audit_change
-from earlyhelp.errors import DomainError, FieldError
+from earlyhelp.errors import DomainError, FieldError, FieldErrors
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify, page_url
 from earlyhelp.wording import term
@@ -792,33 +792,43 @@ def closure_check(
     _require_worker(acting_user, case)
     if ask_authorisation:
         _refuse_closure_request_while_step_up_pending(case, acting_user)
+    errors: dict[str, str] = {}  # every wrong answer at once (FieldErrors)
     if reason not in ClosureReason.values:
-        raise FieldError("reason", "Choose the reason for closing the case.")
+        errors["reason"] = "Choose the reason for closing the case."
     if family_view not in FamilyView.values:
-        raise FieldError("family_view", "Say whether the family feels family life has improved.")
-    _check_past_date(closed_on, case, "closure date")
-    explanation = _check_text(unmet_outcomes_explanation, "the explanation", required=False)
-    outcomes = outcomes or []
-    if reason == ClosureReason.NEEDS_MET and any(
-        o.get("result") == "not_achieved" for o in outcomes
+        errors["family_view"] = "Say whether the family feels family life has improved."
+    try:
+        _check_past_date(closed_on, case, "closure date")
+    except DomainError as wrong:
+        errors["closed_on"] = str(wrong)
+    texts = {}
+    for field, value, label in (
+        ("unmet_outcomes_explanation", unmet_outcomes_explanation, "the explanation"),
+        ("family_view_text", family_view_text, "the family's view"),
+        ("child_voice", child_voice, "the child's voice"),
+        ("summary", summary, "the closing summary"),
     ):
-        if not explanation:
-            raise FieldError(
-                "unmet_outcomes_explanation",
-                "You are closing the case as 'needs met' but some outcomes were not achieved. "
-                "Explain why the family's needs are met.",
-            )
-    else:
-        explanation = ""
+        try:
+            texts[field] = _check_text(value, label, required=False)
+        except DomainError as wrong:
+            errors[field] = str(wrong)
+    outcomes = outcomes or []
+    unmet = any(o.get("result") == "not_achieved" for o in outcomes)
+    if reason != ClosureReason.NEEDS_MET or not unmet:
+        texts["unmet_outcomes_explanation"] = ""
+    elif not texts.get("unmet_outcomes_explanation") and "unmet_outcomes_explanation" not in errors:
+        errors["unmet_outcomes_explanation"] = (
+            "You are closing the case as 'needs met' but some outcomes were not achieved. "
+            "Explain why the family's needs are met."
+        )
+    if errors:
+        raise FieldErrors(errors)
     return {
         "reason": reason,
         "closed_on": closed_on,
         "outcomes": outcomes,
         "family_view": family_view,
-        "family_view_text": _check_text(family_view_text, "the family's view", required=False),
-        "child_voice": _check_text(child_voice, "the child's voice", required=False),
-        "summary": _check_text(summary, "the closing summary", required=False),
-        "unmet_outcomes_explanation": explanation,
+        **texts,
     }
 
 

@@ -81,7 +81,13 @@ def exception_handler(exc, context):
     from rest_framework.exceptions import PermissionDenied
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    from earlyhelp.errors import DomainError, EditConflict, FieldError, RestrictedRecord
+    from earlyhelp.errors import (
+        DomainError,
+        EditConflict,
+        FieldError,
+        FieldErrors,
+        RestrictedRecord,
+    )
 
     if isinstance(exc, EditConflict):
         from rest_framework import status
@@ -95,7 +101,11 @@ def exception_handler(exc, context):
             f"This is a restricted record. If you need to know more, contact {exc.contact}."
         )
 
-    if isinstance(exc, DomainError):
+    if isinstance(exc, FieldErrors):
+        from rest_framework.exceptions import ValidationError
+
+        exc = ValidationError({field: [str(message)] for field, message in exc.errors.items()})
+    elif isinstance(exc, DomainError):
         from rest_framework.exceptions import ValidationError
 
         field = exc.field if isinstance(exc, FieldError) else "detail"

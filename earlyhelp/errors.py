@@ -26,3 +26,12 @@ class FieldError(DomainError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+class FieldErrors(DomainError):
+    """Business rules said no about several inputs at once ({field: message}): pages show each
+    next to its field, the API a 400 naming each, so the user corrects them all in one go."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(str(message) for message in errors.values()))
+        self.errors = errors

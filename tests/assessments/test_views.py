@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments import services
@@ -181,6 +182,24 @@ def test_closure_without_a_reason_is_refused_and_keeps_input(client, worked_case
     assert r.status_code == 400
     body = r.content.decode()
     assert "Choose the reason for closing the case" in body and "I am happier" in body
+
+
+def test_a_closure_page_names_every_rule_it_breaks_at_once(client, worked_case):
+    signed_in(client, worked_case.lead_professional)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    r = client.post(
+        reverse("close_case", args=[worked_case.pk]),
+        {
+            "reason": "needs_met",
+            "closed_on": tomorrow.strftime("%d/%m/%Y"),
+            "family_view": "improved",
+            f"result_{worked_case.outcome.pk}": "not_achieved",
+        },
+    )
+    assert r.status_code == 400
+    errors = r.context["form"].errors
+    assert errors["closed_on"] == ["The closure date cannot be in the future."]
+    assert "Explain why the family's needs are met" in errors["unmet_outcomes_explanation"][0]
 
 
 def test_action_due_before_today_is_refused(client, worked_case):

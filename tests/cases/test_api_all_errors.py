@@ -156,6 +156,24 @@ def test_a_closure_with_codes_it_does_not_know_names_each_in_the_services_words(
     assert case.status == CaseStatus.OPEN
 
 
+def test_a_closure_the_services_rules_refuse_is_named_by_its_field(practitioner, case):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = api_as(practitioner).post(
+        "/api/v1/closures/",
+        {
+            "case": case.pk,
+            "reason": ClosureReason.NEEDS_MET,
+            "closed_on": tomorrow.isoformat(),
+            "family_view": FamilyView.IMPROVED,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"closed_on": ["The closure date cannot be in the future."]}
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+
+
 def test_the_schema_lists_the_closure_codes_the_api_takes(practitioner):
     schema = api_as(practitioner).get("/api/schema/?format=json").json()
     schemas = schema["components"]["schemas"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from cases import services as case_services
 from cases.models import ChronologyKind, LevelOfNeedChange
-from earlyhelp.errors import FieldError
+from earlyhelp.errors import FieldError, FieldErrors
 from tests import factories
 from tests.conftest import signed_in
 
@@ -94,7 +94,7 @@ def test_closing_as_needs_met_with_outcomes_not_achieved_asks_to_explain(case, p
         "family_view": "improved",
     }
     results = {outcome.pk: {"result": "not_achieved"}}
-    with pytest.raises(FieldError, match="Explain why the family's needs are met") as error:
+    with pytest.raises(FieldErrors, match="Explain why the family's needs are met") as error:
         assessment_services.case_close_with_plan(
             case=case,
             acting_user=practitioner,
@@ -102,7 +102,20 @@ def test_closing_as_needs_met_with_outcomes_not_achieved_asks_to_explain(case, p
             summary="A summary is not the explanation.",
             **closure,
         )
-    assert error.value.field == "unmet_outcomes_explanation"
+    assert set(error.value.errors) == {"unmet_outcomes_explanation"}
+    # With a closure date in the future too, both are named at once.
+    with pytest.raises(FieldErrors) as error:
+        assessment_services.case_close_with_plan(
+            case=case,
+            acting_user=practitioner,
+            outcome_results=results,
+            **{**closure, "closed_on": TODAY + datetime.timedelta(days=1)},
+        )
+    assert error.value.errors == {
+        "closed_on": "The closure date cannot be in the future.",
+        "unmet_outcomes_explanation": "You are closing the case as 'needs met' but some "
+        "outcomes were not achieved. Explain why the family's needs are met.",
+    }
     assessment_services.case_close_with_plan(
         case=case,
         acting_user=practitioner,
