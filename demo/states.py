@@ -11,6 +11,7 @@ Synthetic; called by demo/management/commands/load_demo_county.py."""
 
 import datetime
 
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from assessments import services as eha
@@ -21,7 +22,9 @@ from cases.models import CaseStatus, ChronologyKind, EarlyHelpCase, StepUpSource
 from demo.records import household
 from oversight import services as oversight
 from oversight.models import ConsultationOutcome, SupervisionKind
-from partners.models import Agency, AgencyKind, User
+from partners import service_accounts
+from partners.doors import LOAD_EDUCATION_PERMISSION
+from partners.models import Agency, AgencyKind, Role, User
 from referrals import services as referral_services
 from referrals.models import SOURCE_FOR_AGENCY_KIND, Channel, FamilyConsent, Outcome, Urgency
 from reminders.models import Delivery, MessageKind
@@ -32,6 +35,7 @@ from reporting.models import EducationEventKind
 D = datetime.date
 P, C = Relationship.PARENT, Relationship.CHILD
 EDUCATION_FEED = "Demoshire education system (synthetic)"
+EDUCATION_SYSTEM_EMAIL = "education-system@demoshire-council.demo.test"
 # Valid check letters, local authority 999 (no real one): the children the feed names.
 DEMO_UPNS = ("W999200100010", "J999200100020", "X999200100030")
 
@@ -493,10 +497,28 @@ def _education_events(made, today) -> None:
         person.upn = upn
         person.save(update_fields=["upn"])
     education_events_record(
-        acting_user=User.objects.get(email="admin@demo.test"),
+        acting_user=_education_system().user,
         rows=[
             {"upn": upn, "kind": kind, "occurred_on": _ago(today, days).isoformat()}
             for _person, upn, kind, days in rows
         ],
         source=EDUCATION_FEED,
     )
+
+
+def _education_system():
+    """The education system's service account, as an administrator sets it up: figures only
+    (a strategic viewer of the council's, no district), granted sending education events
+    through the API."""
+    account = service_accounts.service_account_create(
+        acting_user=User.objects.get(email="admin@demo.test"),
+        email=EDUCATION_SYSTEM_EMAIL,
+        system_name=EDUCATION_FEED,
+        agency=User.objects.get(email="strategic@demo.test").agency,
+        role=Role.STRATEGIC,
+    )
+    app_label, codename = LOAD_EDUCATION_PERMISSION.split(".")
+    account.user.user_permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+    return account

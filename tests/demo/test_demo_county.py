@@ -83,3 +83,41 @@ def test_demo_county_holds_every_hand_over_state(db):
 
     overdue = overdue_for(manager, today=datetime.date(2026, 11, 2), kind=DeadlineKind.ALLOCATION)
     assert overdue, "some waiting cases are overdue for escalation"
+
+
+def test_demo_partner_systems_get_api_tokens_that_work_as_each_system_may(db):
+    """`make run` prints a token for each demo partner system: the school's information
+    system reads its cases; the education system sends education events (as it sent the
+    demo's own) and reads no case."""
+    import io
+    import re
+
+    from rest_framework.test import APIClient
+
+    from earlyhelp.models import AuditAction, AuditEvent
+    from reporting.models import EducationEvent
+
+    call_command("load_demo_county", families=12, verbosity=0)
+    out = io.StringIO()
+    call_command("demo_sign_ins", stdout=out)
+    keys = dict(re.findall(r"^  (.+) \((?:read|read_write)\): (\S+)$", out.getvalue(), re.M))
+    school = APIClient(
+        HTTP_AUTHORIZATION=f"Token {keys.pop('Amberford Primary School information system')}"
+    )
+    education = APIClient(
+        HTTP_AUTHORIZATION=f"Token {keys.pop('Demoshire education system (synthetic)')}"
+    )
+    assert keys == {}
+    held = EducationEvent.objects.select_related("person").first()
+    event = {"upn": held.person.upn, "kind": held.kind, "occurred_on": str(held.occurred_on)}
+
+    assert school.get("/api/v1/cases/").status_code == 200
+    assert school.post("/api/v1/education-events/", event, format="json").status_code == 403
+    sent = education.post("/api/v1/education-events/", event, format="json")
+    assert sent.status_code == 200, sent.content
+    assert sent.json() == {"received": 1, "recorded": 0, "already_held": 1}
+    assert education.get("/api/v1/cases/").status_code == 403
+    loaded_by = AuditEvent.objects.filter(
+        record_type="educationevent", action=AuditAction.CREATE
+    ).values_list("user__email", flat=True)
+    assert set(loaded_by) == {"education-system@demoshire-council.demo.test"}

@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand
 
 from demo import synthetic as demo
+from earlyhelp.models import ApiScope, ServiceAccount
+from partners import service_accounts
+from partners.doors import LOAD_EDUCATION_PERMISSION
 from partners.models import User
+
+DEMO_TOKEN_DAYS = 7
 
 
 class Command(BaseCommand):
@@ -32,3 +37,23 @@ class Command(BaseCommand):
             f"\nTwo-factor: add the key {secret} to any authenticator app, or run "
             f"`make demo-code` for the current code (now {current}).\n"
         )
+        self._api_tokens()
+
+    def _api_tokens(self):
+        """A fresh token for each demo partner system, so the API can be tried at once (the
+        demo's only; a real one is issued with issue_api_token and shown once)."""
+        accounts = ServiceAccount.objects.select_related("user").order_by("pk")
+        if not accounts:
+            return
+        self.stdout.write(
+            f"API tokens for the demo's partner systems (new each run, {DEMO_TOKEN_DAYS} "
+            "days), sent as `Authorization: Token <key>` to /api/v1/:"
+        )
+        for account in accounts:
+            sends = account.user.has_perm(LOAD_EDUCATION_PERMISSION)
+            scope = ApiScope.READ_WRITE if sends else ApiScope.READ
+            _token, key = service_accounts.api_token_issue(
+                account=account, acting_user=None, scope=scope, days=DEMO_TOKEN_DAYS
+            )
+            self.stdout.write(f"  {account.system_name} ({scope}): {key}")
+        self.stdout.write("")
