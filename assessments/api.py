@@ -5,6 +5,9 @@ Lists start from the caller's case scope (one query per page, no per-row checks)
 record goes through its case's get_case_for, so an id out of scope is a 404 and a restricted
 family a 403. Every retrieve is audited; writes are audited by the services."""
 
+from functools import partial
+
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -24,6 +27,7 @@ from cases import restriction
 from cases import selectors as case_selectors
 from cases.models import MAX_TEXT, ClosureReason, FamilyView
 from directory.serializers import (
+    FIELD,
     services_from_ids,
     signposted_services_checked,
     signposted_services_field,
@@ -32,6 +36,7 @@ from directory.serializers import (
 from earlyhelp.api import ErrorOutput
 from earlyhelp.api_input import calendar_date, valid_input
 from earlyhelp.audit import audit
+from earlyhelp.errors import FieldErrors
 from earlyhelp.models import AuditAction
 from partners import doors
 
@@ -587,23 +592,54 @@ class CaseClosureViewSet(viewsets.ViewSet):
 
     @extend_schema(request=ClosureInput, responses={201: ClosureOutput})
     def create(self, request):
-        data = valid_input(self.ClosureInput, request)
+        rules = partial(self._rules_broken, request.user)
+        data = valid_input(self.ClosureInput, request, also_check=rules)
         case = case_selectors.get_case_for_work(request.user, data["case"])
-        signposted = services_from_ids(data["signposted_services"], district_id=case.district_id)
+        try:
+            signposted = services_from_ids(data[FIELD], district_id=case.district_id)
+        except serializers.ValidationError:
+            # Named with every closure rule the rest breaks, at once; nothing is stored.
+            raise FieldErrors(rules(data)) from None
         closure = services.case_close_with_plan(
             case=case,
             acting_user=request.user,
-            outcome_results={
-                row["outcome"]: {"result": row["result"], "comment": row["comment"]}
-                for row in data["outcome_results"]
-            },
-            reason=data["reason"],
-            closed_on=data["closed_on"],
-            family_view=data["family_view"],
-            family_view_text=data["family_view_text"],
-            summary=data["summary"],
             signposted_services=signposted,
-            unmet_outcomes_explanation=data["unmet_outcomes_explanation"],
             request=request,
+            **self._answers(data),
         )
         return Response(self.ClosureOutput(closure).data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _answers(data: dict) -> dict:
+        """The input as case_close_with_plan takes it (from the fields taken so far, when
+        some are wrong)."""
+        return {
+            "outcome_results": {
+                row.get("outcome"): {"result": row.get("result"), "comment": row.get("comment", "")}
+                for row in data.get("outcome_results", ())
+            },
+            "reason": data.get("reason", ""),
+            "closed_on": data.get("closed_on"),
+            "family_view": data.get("family_view", ""),
+            "family_view_text": data.get("family_view_text", ""),
+            "summary": data.get("summary", ""),
+            "unmet_outcomes_explanation": data.get("unmet_outcomes_explanation", ""),
+        }
+
+    def _rules_broken(self, user, data: dict) -> dict[str, str]:
+        """{field: message} of the rules `data` breaks: the directory's for the signposted
+        services, the closure service's for the rest (valid_input's also_check)."""
+        try:
+            case = case_selectors.get_case_for_work(user, data["case"])
+        except (KeyError, Http404):  # the 400 or the 404 says so when the rest is right
+            return {}
+        broken = {}
+        try:
+            services_from_ids(data.get(FIELD, ()), district_id=case.district_id)
+        except serializers.ValidationError as wrong:
+            broken[FIELD] = str(wrong.detail[FIELD][0])
+        try:
+            services.closure_prepare(case=case, acting_user=user, **self._answers(data))
+        except FieldErrors as wrong:
+            broken = wrong.errors | broken
+        return broken

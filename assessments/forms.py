@@ -3,11 +3,13 @@
 from django import forms
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import ActionStatus, Attendance, MeetingDecision
 from assessments.sections import AREAS, SCALING, area_field
 from assessments.services import OUTCOME_RESULTS
 from cases.forms import GovukForm, checkboxes, date_field, long_text, radios, time_field
 from cases.models import ClosureReason, FamilyView, Need
+from earlyhelp.forms import NamesEveryWrongField
 from earlyhelp.wording import term
 from partners.models import Service
 
@@ -265,7 +267,7 @@ class MeetingRecordForm(GovukForm):
             self.outcome_ids.append(outcome.pk)
 
 
-class ClosureForm(GovukForm):
+class ClosureForm(NamesEveryWrongField, GovukForm):
     reason = radios(
         "Why is the case closing?",
         ClosureReason.choices,
@@ -292,8 +294,9 @@ class ClosureForm(GovukForm):
         help_text="From the directory, when stepping down; say anything else in the summary.",
     )
 
-    def __init__(self, *args, outcomes=(), services=None, **kwargs):
+    def __init__(self, *args, case, acting_user, outcomes=(), services=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.case, self.acting_user = case, acting_user
         if services is not None:
             self.fields["signposted_services"].queryset = services
         self.outcome_ids = []
@@ -307,3 +310,22 @@ class ClosureForm(GovukForm):
 
     def outcome_results(self) -> dict:
         return {pk: {"result": self.cleaned_data.get(f"result_{pk}")} for pk in self.outcome_ids}
+
+    def answers(self, data: dict | None = None) -> dict:
+        """The closure's answers as assessments.services.closure_prepare takes them (from
+        `data`, the fields taken so far, when some are wrong)."""
+        data = self.cleaned_data if data is None else data
+        return {
+            "outcome_results": self.outcome_results(),
+            "reason": data.get("reason", ""),
+            "closed_on": data.get("closed_on"),
+            "family_view": data.get("family_view", ""),
+            "family_view_text": data.get("family_view_text", ""),
+            "child_voice": data.get("child_voice", ""),
+            "summary": data.get("summary", ""),
+            "unmet_outcomes_explanation": data.get("unmet_outcomes_explanation", ""),
+        }
+
+    def record_rules(self, data: dict) -> None:
+        # A wrong signposted service (or any field) is named with the closure's own rules.
+        services.closure_prepare(case=self.case, acting_user=self.acting_user, **self.answers(data))

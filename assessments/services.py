@@ -43,7 +43,7 @@ from cases.services import (
 )
 from earlyhelp import events
 from earlyhelp.audit import audit, audit_change
-from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
+from earlyhelp.errors import DomainError, EditConflict, FieldErrors, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify, page_url
 from earlyhelp.wording import term
@@ -978,25 +978,37 @@ def closure_prepare(
     *, case: EarlyHelpCase, acting_user, outcome_results: dict[int, dict], **closure
 ) -> dict:
     """The closure's answers with a result for each plan outcome (a snapshot of its words),
-    checked, nothing written: the closure page shows them back for confirmation."""
-    outcomes = []
+    checked, nothing written: the closure page shows them back for confirmation. A missing
+    result is named with every rule closure_check finds broken (FieldErrors), at once."""
+    outcomes, errors = [], {}
     plan = FamilyPlan.objects.filter(case=case).first()
     if plan is not None:
         for outcome in plan.outcomes.filter(removed_on__isnull=True):
             result = outcome_results.get(outcome.pk) or {}
-            if result.get("result") not in OUTCOME_RESULTS:
-                raise DomainError(f"Say whether this outcome was achieved: “{outcome.text[:60]}”.")
+            try:
+                if result.get("result") not in OUTCOME_RESULTS:
+                    raise DomainError(
+                        f"Say whether this outcome was achieved: “{outcome.text[:60]}”."
+                    )
+                comment = _check_text(result.get("comment", ""), "the comment", required=False)
+            except DomainError as wrong:
+                errors.setdefault("outcome_results", str(wrong))
+                continue
             outcomes.append(
                 {
                     "outcome_id": outcome.pk,
                     "outcome": outcome.text,
                     "result": result["result"],
-                    "comment": _check_text(
-                        result.get("comment", ""), "the comment", required=False
-                    ),
+                    "comment": comment,
                 }
             )
-    return closure_check(case=case, acting_user=acting_user, outcomes=outcomes, **closure)
+    try:
+        answers = closure_check(case=case, acting_user=acting_user, outcomes=outcomes, **closure)
+    except FieldErrors as wrong:
+        raise FieldErrors(errors | wrong.errors) from None
+    if errors:
+        raise FieldErrors(errors)
+    return answers
 
 
 @transaction.atomic

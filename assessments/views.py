@@ -849,6 +849,8 @@ def close_case(request, case_id: int):
         initial.update(reason=reason, summary=review.decision_reason)
     form = forms.ClosureForm(
         request.POST or None,
+        case=case,
+        acting_user=request.user,
         outcomes=outcomes,
         initial=initial,
         services=services_for_signposting(district_id=case.district_id),
@@ -859,16 +861,7 @@ def close_case(request, case_id: int):
     )
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         data = form.cleaned_data
-        answers = {
-            "outcome_results": form.outcome_results(),
-            "reason": data["reason"],
-            "closed_on": data["closed_on"],
-            "family_view": data["family_view"],
-            "family_view_text": data.get("family_view_text", ""),
-            "child_voice": data.get("child_voice", ""),
-            "summary": data.get("summary", ""),
-            "unmet_outcomes_explanation": data.get("unmet_outcomes_explanation", ""),
-        }
+        answers = form.answers()
         try:
             if request.POST.get("confirm") != "yes":
                 checked = services.closure_prepare(case=case, acting_user=request.user, **answers)

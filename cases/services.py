@@ -777,7 +777,7 @@ def closure_check(
     case: EarlyHelpCase,
     acting_user,
     reason: str,
-    closed_on: datetime.date,
+    closed_on: datetime.date | None,
     family_view: str,
     family_view_text: str = "",
     child_voice: str = "",
@@ -797,10 +797,13 @@ def closure_check(
         errors["reason"] = "Choose the reason for closing the case."
     if family_view not in FamilyView.values:
         errors["family_view"] = "Say whether the family feels family life has improved."
-    try:
-        _check_past_date(closed_on, case, "closure date")
-    except DomainError as wrong:
-        errors["closed_on"] = str(wrong)
+    if closed_on is None:  # not a date: the form or the API names it
+        errors["closed_on"] = "Enter the closure date."
+    else:
+        try:
+            _check_past_date(closed_on, case, "closure date")
+        except DomainError as wrong:
+            errors["closed_on"] = str(wrong)
     texts = {}
     for field, value, label in (
         ("unmet_outcomes_explanation", unmet_outcomes_explanation, "the explanation"),

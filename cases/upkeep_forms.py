@@ -9,6 +9,7 @@ from cases import upkeep
 from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
 from cases.forms import GovukForm, date_field, long_text
 from cases.models import FirstLanguage
+from earlyhelp.forms import NamesEveryWrongField
 from partners.models import District
 
 OUTSIDE = "outside"
@@ -23,28 +24,6 @@ def _text(label: str, *, hint: str = "", required: bool = False) -> forms.CharFi
         strip=False,
         error_messages={"required": f"Enter the {label.lower()}"},
     )
-
-
-class NamesEveryWrongField:
-    """When a field is wrong here, the record's own rules (cases/upkeep.py) are still asked
-    of the fields that are right, so the page names every wrong field at once rather than
-    the next one after each correction. Saving asks the rules again of everything."""
-
-    def record_rules(self, data: dict) -> None:
-        """Raise upkeep.RecordErrors for the fields of `data` that break a rule."""
-        raise NotImplementedError
-
-    def clean(self):
-        cleaned = super().clean()
-        if self._errors:
-            taken = {k: v for k, v in cleaned.items() if k != "lock_version"}
-            try:
-                self.record_rules(taken)
-            except upkeep.RecordErrors as wrong:
-                for field, message in wrong.errors.items():
-                    if field in self.fields and field not in self._errors:
-                        self.add_error(field, message)
-        return cleaned
 
 
 class PersonForm(NamesEveryWrongField, GovukForm):

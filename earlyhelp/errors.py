@@ -35,3 +35,9 @@ class FieldErrors(DomainError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(str(message) for message in errors.values()))
         self.errors = errors
+
+
+def by_field(error: DomainError) -> dict[str | None, str]:
+    """A refusal's messages by the field each is about (None: about no one field)."""
+    errors = getattr(error, "errors", None)
+    return dict(errors) if errors else {getattr(error, "field", None): str(error)}

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import pretty_name
 
+from earlyhelp.errors import DomainError, by_field
+
 
 def say_limits_in_words(field: forms.Field) -> None:
     """A field's length and number limits, said with its label (Django's own wording is
@@ -25,6 +27,30 @@ class LimitsInWords:
         for field in self.fields.values():  # fields a form added after __init__ too
             say_limits_in_words(field)
         super().full_clean()
+
+
+class NamesEveryWrongField:
+    """A form mixin (before forms.Form): when a field is wrong here, the service's own rules
+    (`record_rules`) are still asked of the fields that are right, so the page names every
+    wrong field at once rather than the next one after each correction. Saving asks the
+    rules again of everything."""
+
+    def record_rules(self, data: dict) -> None:
+        """Raise a DomainError naming the fields of `data` that break a rule (FieldErrors,
+        or any error with `.errors`, {field: message})."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._errors:
+            taken = {k: v for k, v in cleaned.items() if k != "lock_version"}
+            try:
+                self.record_rules(taken)
+            except DomainError as wrong:
+                for field, message in by_field(wrong).items():
+                    if field is None or (field in self.fields and field not in self._errors):
+                        self.add_error(field, message)
+        return cleaned
 
 
 class SignInForm(LimitsInWords, AuthenticationForm):

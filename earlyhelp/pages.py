@@ -35,7 +35,7 @@ from django.db.models import Count, QuerySet, Window
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp.errors import DomainError, EditConflict, by_field
 from earlyhelp.models import UsedFormToken
 
 # The hidden field that carries a form's one-time token, and how long a used one is kept:
@@ -64,8 +64,7 @@ def show_refusal(form, error: DomainError) -> None:
     """A service's refusal on the form: each message of `error.errors` ({field: message})
     or the one message, next to `error.field`, where the form has that field; else in the
     error summary."""
-    errors = getattr(error, "errors", None) or {getattr(error, "field", None): str(error)}
-    for field, message in errors.items():
+    for field, message in by_field(error).items():
         form.add_error(field if field in form.fields else None, message)
 
 

@@ -144,3 +144,35 @@ def test_closing_through_the_service_keeps_working_without_services(practitioner
         family_view="improved",
     )
     assert not closure.signposted_services.exists()
+
+
+def test_a_closure_page_names_a_service_not_offered_with_every_closure_rule_at_once(
+    client, practitioner, school, listed
+):
+    here, county, there, closed = listed
+    case = factories.open_case(lead=practitioner, consent_agencies=[school])
+    plan = casework.plan_create(case=case, acting_user=practitioner)
+    outcome = casework.outcome_add(plan=plan, acting_user=practitioner, text="Fewer money worries")
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    response = signed_in(client, practitioner).post(
+        reverse("close_case", args=[case.pk]),
+        {
+            "reason": ClosureReason.NEEDS_MET,
+            "closed_on": tomorrow.strftime("%d/%m/%Y"),
+            "family_view": "improved",
+            f"result_{outcome.pk}": "not_achieved",
+            "signposted_services": [here.pk, there.pk],
+            "summary": "Told about the youth club.",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"signposted_services", "closed_on", "unmet_outcomes_explanation"}
+    assert errors["closed_on"] == ["The closure date cannot be in the future."]
+    assert "Explain why the family's needs are met" in errors["unmet_outcomes_explanation"][0]
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "The closure date cannot be in the future." in page
+    assert "Told about the youth club." in page and tomorrow.strftime("%d/%m/%Y") in page
+    case.refresh_from_db()
+    assert case.status == "open" and not case.closure_requests.exists()

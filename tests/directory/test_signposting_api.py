@@ -143,3 +143,39 @@ def test_the_schema_documents_signposted_services(practitioner):
     assert "/api/v1/plans/{id}/actions/" in schema["paths"]
     decision = components["TriageDecisionOutput"]["properties"]
     assert decision["signposted_services"]["type"] == "array"
+
+
+def test_a_closure_names_a_service_not_offered_with_every_closure_rule_at_once(
+    practitioner, school, listed
+):
+    here, county, there, closed = listed
+    case = factories.open_case(lead=practitioner, consent_agencies=[school])
+    plan = casework.plan_create(case=case, acting_user=practitioner)
+    outcome = casework.outcome_add(plan=plan, acting_user=practitioner, text="Fewer money worries")
+    closure = {
+        "case": case.pk,
+        "reason": ClosureReason.NEEDS_MET,
+        "closed_on": (TODAY + datetime.timedelta(days=1)).isoformat(),
+        "family_view": "improved",
+        "outcome_results": [{"outcome": outcome.pk, "result": "not_achieved"}],
+        "signposted_services": [there.pk],
+    }
+    response = api_as(practitioner).post("/api/v1/closures/", closure, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"signposted_services", "closed_on", "unmet_outcomes_explanation"}
+    assert body["closed_on"] == ["The closure date cannot be in the future."]
+    assert "Not an active service in the directory" in body["signposted_services"][0]
+    # A field the serializer refuses too: still every closure rule and the services at once.
+    response = api_as(practitioner).post(
+        "/api/v1/closures/", {**closure, "family_view": "meh"}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {
+        "family_view",
+        "signposted_services",
+        "closed_on",
+        "unmet_outcomes_explanation",
+    }
+    case.refresh_from_db()
+    assert case.status == "open" and not case.closure_requests.exists()
