@@ -13,8 +13,9 @@ def valid_input(serializer_class, request, *, also_check=None, **context) -> dic
     the serializer's messages (DRF's ValidationError).
 
     `also_check(data)`: the rules the service holds the input to, as {field: message} of
-    those `data` breaks. Asked of the fields the serializer took when another is wrong, so
-    the 400 names every wrong field at once, not the serializer's alone."""
+    those `data` breaks (a nested input's message as {its field: [message]}). Asked of the
+    fields the serializer took when another is wrong, so the 400 names every wrong field at
+    once, not the serializer's alone."""
     serializer = serializer_class(data=request.data, context=context)
     if serializer.is_valid():
         return serializer.validated_data
@@ -25,9 +26,17 @@ def valid_input(serializer_class, request, *, also_check=None, **context) -> dic
             taken.pop(name, None)
         rest = serializer_class(data=taken, partial=True, context=context)
         if rest.is_valid():
-            for name, message in also_check(dict(rest.validated_data)).items():
-                errors.setdefault(name, [message])
+            for name, message in said_as_input_errors(
+                also_check(dict(rest.validated_data))
+            ).items():
+                errors.setdefault(name, message)
     raise serializers.ValidationError(errors)
+
+
+def said_as_input_errors(broken: dict) -> dict:
+    """also_check's {field: message} as a 400 says them: {field: [message]}, a nested
+    input's {its field: [message]} as it is."""
+    return {k: v if isinstance(v, Mapping) else [v] for k, v in broken.items()}
 
 
 def calendar_date(label: str, **kwargs) -> serializers.DateField:

@@ -25,7 +25,7 @@ from directory.serializers import (
     signposted_services_output,
 )
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
-from earlyhelp.api_input import calendar_date, valid_input
+from earlyhelp.api_input import calendar_date, said_as_input_errors, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.errors import FieldError
 from earlyhelp.models import AuditAction
@@ -131,20 +131,22 @@ class ReferralInput(serializers.Serializer):
             found.append(need)
         return found
 
-    def validate(self, data):
-        """The rules between fields, every broken one named at once."""
+    @staticmethod
+    def rules_between_fields(data: dict) -> dict:
+        """{field: message} of the rules between fields that `data` breaks (a nested input's
+        as {its field: [message]}), each asked only when the fields it needs were taken:
+        valid_input asks them with the field checks, so every wrong field is named at once."""
         errors = {}
-        referrer = data["referrer"]
-        if not referrer["self_referral"] and not referrer["name"]:
+        referrer = data.get("referrer")
+        if referrer is not None and not referrer.get("self_referral") and not referrer.get("name"):
             errors["referrer"] = {"name": ["Enter the referrer's name"]}
-        if data["family_consent"] != FamilyConsent.CONSENTED and not data["no_consent_reason"]:
-            errors["no_consent_reason"] = ["Explain why the family has not agreed to this request"]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return data
+        consent = data.get("family_consent")
+        if consent and consent != FamilyConsent.CONSENTED and not data.get("no_consent_reason"):
+            errors["no_consent_reason"] = "Explain why the family has not agreed to this request"
+        return errors
 
-    def to_entry(self) -> services.RequestEntry:
-        d = self.validated_data
+    @staticmethod
+    def to_entry(d: dict) -> services.RequestEntry:
         r, h = d["referrer"], d["household"]
         agency = r["agency"]
         source = r["source"] or (
@@ -324,10 +326,15 @@ class ReferralViewSet(
         """Send a request for support from a partner system (door 2)."""
         if not doors.REFERRERS.allows(request.user):
             return Response({"detail": "You cannot request support."}, status=403)
-        data = ReferralInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        rules = ReferralInput.rules_between_fields
+        data = valid_input(ReferralInput, request, also_check=rules)
+        if broken := rules(data):
+            raise serializers.ValidationError(said_as_input_errors(broken))
         referral = services.referral_submit(
-            acting_user=request.user, entry=data.to_entry(), channel=Channel.API, request=request
+            acting_user=request.user,
+            entry=ReferralInput.to_entry(data),
+            channel=Channel.API,
+            request=request,
         )
         return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
 

@@ -221,24 +221,42 @@ class ReferralForm(LimitsInWords, forms.Form):
         return rules.clean_postcode(value)
 
     def clean(self):
+        """The rules between fields. Django asks them even when a field is wrong, so each is
+        asked where the fields it needs were taken: named with the fields' own errors in one
+        round, never instead of them."""
         data = super().clean()
+
+        def taken(*names) -> bool:
+            return not any(name in self._errors for name in names)
+
+        professional = data.get("is_self_referral") == "no"
         self_referral = data.get("is_self_referral") == "yes"
-        if not self_referral and not data.get("referrer_name"):
+        if professional and taken("referrer_name") and not data.get("referrer_name"):
             self.add_error("referrer_name", "Enter the referrer's full name")
         if (
-            not self_referral
+            professional
+            and taken("referrer_agency", "referrer_organisation")
             and not data.get("referrer_agency")
             and not data.get("referrer_organisation")
         ):
             self.add_error(
                 "referrer_organisation", "Select the referrer's agency, or enter their organisation"
             )
-        if self_referral and not (data.get("referrer_phone") or data.get("referrer_email")):
+        if (
+            self_referral
+            and taken("referrer_phone", "referrer_email")
+            and not (data.get("referrer_phone") or data.get("referrer_email"))
+        ):
             self.add_error(
                 "referrer_phone", "Enter a phone number or email address to contact the family"
             )
         consent = data.get("family_consent")
-        if consent and consent != FamilyConsent.CONSENTED and not data.get("no_consent_reason"):
+        if (
+            consent
+            and consent != FamilyConsent.CONSENTED
+            and taken("no_consent_reason")
+            and not data.get("no_consent_reason")
+        ):
             self.add_error(
                 "no_consent_reason",
                 "Explain why the family has not agreed to, or been told about, this request",
@@ -339,12 +357,12 @@ class PersonForm(forms.Form):
 
 class BasePeopleFormSet(forms.BaseFormSet):
     def clean(self):
-        if any(self.errors):
-            return
+        # A row with a wrong field still counts as a child by its relationship, so "add a
+        # child" is said with the rows' own errors, not in a second round.
         children = [
             f
             for f in self.forms
-            if not f.is_blank() and f.cleaned_data.get("relationship") == Relationship.CHILD
+            if getattr(f, "cleaned_data", {}).get("relationship") == Relationship.CHILD
         ]
         if not children:
             raise forms.ValidationError(

@@ -24,6 +24,22 @@ def test_a_request_with_no_referrer_name_and_no_consent_reason_names_both(referr
     assert not Referral.objects.exists()
 
 
+def test_a_request_with_wrong_fields_names_the_rules_between_fields_too(referrer, district):
+    """The referrer's name and the consent reason are asked with the field checks (a blank
+    worry, an unknown urgency), not only once those pass."""
+    body = payload(district, family_consent="not_aware", worries="", urgency="soonish")
+    body["referrer"]["name"] = ""
+    response = signed_in(APIClient(), referrer).post("/api/v1/referrals/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "worries": ["This field may not be blank."],
+        "urgency": ['"soonish" is not a valid choice.'],
+        "referrer": {"name": ["Enter the referrer's name"]},
+        "no_consent_reason": ["Explain why the family has not agreed to this request"],
+    }
+    assert not Referral.objects.exists()
+
+
 def test_a_need_from_a_framework_not_on_the_list_is_named_at_the_framework(referrer, district):
     body = payload(district, needs=[{"framework": "horoscopes", "code": "early_years"}])
     response = signed_in(APIClient(), referrer).post("/api/v1/referrals/", body, format="json")

@@ -106,6 +106,46 @@ def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(
     assert referral.draft_data["people-0-first_name"] == "Lily"
 
 
+def test_a_request_names_its_rules_between_fields_with_the_wrong_fields_in_one_round(
+    client, referrer, district
+):
+    """No child and no consent reason are said beside a wrong NHS number and a missing
+    worry, not after they are put right."""
+    data = form_data(
+        district,
+        referrer.agency,
+        worries="",
+        family_consent="not_aware",
+        **{"people-0-relationship": "parent", "people-0-nhs_number": "123 456 7890"},
+    )
+    response = signed_in(client, referrer).post(reverse("referral_start"), data)
+    page = response.content.decode()
+    for message in [
+        "Enter what you are worried about",
+        "Enter a valid NHS number",
+        "Add at least one child or unborn baby",
+        "Explain why the family has not agreed",
+    ]:
+        assert message in page
+    assert 'value="Lily"' in page and 'value="123 456 7890"' in page
+    assert Referral.objects.get().status == ReferralStatus.DRAFT
+
+
+def test_a_rule_between_fields_is_not_said_over_a_fields_own_error(client, referrer, district):
+    """A referrer's name that is too long is not also 'missing'; a family's email that is
+    wrong is not also 'no way to contact them'."""
+    data = form_data(district, referrer.agency, referrer_name="T" * 151)
+    page = signed_in(client, referrer).post(reverse("referral_start"), data).content.decode()
+    assert "must be 150 characters or fewer" in page
+    assert "Enter the referrer&#x27;s full name" not in page
+    data = form_data(
+        district, is_self_referral="yes", referrer_phone="", referrer_email="not an email"
+    )
+    page = client.post(reverse("referral_start"), data).content.decode()
+    assert "Enter an email address in the correct format" in page
+    assert "Enter a phone number or email address to contact the family" not in page
+
+
 def test_an_empty_request_says_what_is_missing(client, referrer):
     response = signed_in(client, referrer).post(
         reverse("referral_start"),
