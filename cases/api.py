@@ -432,8 +432,16 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.CaseOutput(self.get_queryset().get(pk=case.pk)).data)
 
+    # A plain list of one case's leads: no pages, and none of the case list's filters (the
+    # schema documents those of the action's own backends, so it has none).
     @extend_schema(responses={200: LeadOutput(many=True)})
-    @action(detail=True, methods=["get"], url_path="eligible-leads", pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="eligible-leads",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def eligible_leads(self, request, pk=None):
         """Who may be chosen as lead professional for a waiting case."""
         case = access.get_case_to_decide(request.user, pk, access.may_allocate)
