@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from assessments import services
+from assessments import services as casework
 from assessments.models import ActionStatus, Attendance, MeetingDecision
 from assessments.sections import AREAS, SCALING, area_field
 from assessments.services import OUTCOME_RESULTS
@@ -328,4 +328,4 @@ class ClosureForm(NamesEveryWrongField, GovukForm):
 
     def record_rules(self, data: dict) -> None:
         # A wrong signposted service (or any field) is named with the closure's own rules.
-        services.closure_prepare(case=self.case, acting_user=self.acting_user, **self.answers(data))
+        casework.closure_prepare(case=self.case, acting_user=self.acting_user, **self.answers(data))
