@@ -502,7 +502,18 @@ class TriageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise Http404
         return referral
 
-    @extend_schema(request=None, responses=ReferralOutput)
+    @extend_schema(
+        request=None,
+        responses=ReferralOutput,
+        parameters=[
+            OpenApiParameter(
+                "take_over",
+                enum=["1"],
+                description="1: take over a request a colleague has picked up (agreed with "
+                "them; the history records it).",
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"], url_path="pick-up")
     def pick_up(self, request, pk=None, format=None):
         referral = services.referral_pick_up(
