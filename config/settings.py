@@ -40,6 +40,8 @@ AUTHORITY_NAME = env.str("AUTHORITY_NAME", default="Demoshire County Council")
 LEAD_TITLE = env.str("LEAD_TITLE", default="lead professional")
 HELP_NAME = env.str("HELP_NAME", default="early help")
 SAFEGUARDING_PHONE = env.str("SAFEGUARDING_PHONE", default="0300 123 4567")
+# Paths other systems call: their errors (404, 405, 500) are JSON, never a page.
+JSON_PATH_PREFIXES = ("/api/", "/openreferral/")
 # Front door: working days to a triage decision (English bank holidays excluded).
 TRIAGE_TARGET_WORKING_DAYS = {
     "urgent": env.int("TRIAGE_TARGET_URGENT_DAYS", default=1),
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "earlyhelp.middleware.AccessRuleMiddleware",
     "earlyhelp.db_routers.ReplicaReadsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: the page it gives a 405 goes out through every header the others add.
+    "earlyhelp.middleware.MethodNotAllowedMiddleware",
 ]
 
 # Django's form renderer, writing text boxes, drop-downs and inputs in Python (the same HTML).

@@ -56,6 +56,7 @@ class NamesEveryWrongField:
 class SignInForm(LimitsInWords, AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
+        max_length=254,  # the longest an address can be; a longer one is never tried
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     error_messages = {

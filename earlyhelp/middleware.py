@@ -170,6 +170,22 @@ def without_nul(data: QueryDict) -> QueryDict:
     return cleaned
 
 
+class MethodNotAllowedMiddleware:
+    """Gives a 405 with no body (Django's require_POST and require_GET) the service's page,
+    or a JSON answer on the API's paths (earlyhelp.views.method_not_allowed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            from earlyhelp.views import method_not_allowed
+
+            return method_not_allowed(request, response.get("Allow", ""))
+        return response
+
+
 class NulCharacterMiddleware:
     """Takes NUL characters out of the query string and form data before any view reads
     them. Nobody means to type one, and PostgreSQL stores none in text: a NUL that reached

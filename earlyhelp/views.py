@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -143,9 +144,36 @@ def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def answers_in_json(request) -> bool:
+    """A path other systems call (the API, Open Referral): its errors are JSON, as its
+    answers are, never a page."""
+    return request.path.startswith(settings.JSON_PATH_PREFIXES)
+
+
 def page_not_found(request, exception=None):
+    if answers_in_json(request):  # e.g. /api/v1/cases/abc/, which no route takes
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
+def method_not_allowed(request, allowed: str):
+    """A button's address opened by a link or Back, or reached again after signing in
+    (?next=): Django's answer has no body, a blank page."""
+    if answers_in_json(request):
+        response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'})
+    else:
+        response = render(request, "errors/405.html")
+    response.status_code = 405
+    response["Allow"] = allowed
+    return response
+
+
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    # Rendered without the request: its context (the user, their notifications) may be
+    # what failed. The safeguarding line is the one thing this page must always say.
+    if answers_in_json(request):
+        return JsonResponse({"detail": "Sorry, there is a problem with the service."}, status=500)
+    page = loader.render_to_string(
+        "errors/500.html", {"safeguarding_phone": settings.SAFEGUARDING_PHONE}
+    )
+    return HttpResponseServerError(page)
