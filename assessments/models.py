@@ -285,6 +285,7 @@ class TafMeeting(models.Model):
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "TAF meeting"
         ordering = ["-scheduled_for", "-pk"]
         indexes = [
             models.Index(fields=["case", "-scheduled_for"]),
@@ -353,6 +354,8 @@ class OutcomeProgress(models.Model):
     comment = models.TextField(blank=True, max_length=MAX_TEXT)
 
     class Meta:
+        verbose_name = "outcome progress"
+        verbose_name_plural = "outcome progress"
         ordering = ["outcome__priority", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "outcome"], name="unique_progress_row"),

@@ -419,6 +419,8 @@ class BreakGlass(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = "break-glass access"
+        verbose_name_plural = "break-glass accesses"
         indexes = [models.Index(fields=["user", "expires_at"])]
 
     def __str__(self) -> str:

@@ -172,6 +172,8 @@ class NeedProgress(Recorded):
     at_closure = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = "need progress"
+        verbose_name_plural = "need progress"
         ordering = ["-recorded_on", "-pk"]
         indexes = [models.Index(fields=["need", "-recorded_on"])]
         constraints = [
@@ -219,6 +221,8 @@ class ClaimBatch(models.Model):
     created_by = staff_member()
 
     class Meta:
+        verbose_name = "claim batch"
+        verbose_name_plural = "claim batches"
         ordering = ["-period", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["period", "number"], name="unique_batch_number")

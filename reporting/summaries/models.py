@@ -42,6 +42,10 @@ class SummaryRefresh(models.Model):
     seconds = models.FloatField()
     rows = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = "summary refresh"
+        verbose_name_plural = "summary refreshes"
+
     def __str__(self) -> str:
         return f"{self.name} at {self.refreshed_at:%Y-%m-%d %H:%M}"
 

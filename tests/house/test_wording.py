@@ -86,3 +86,21 @@ def test_python_text_shown_to_users_goes_through_the_authoritys_words():
 def test_templates_use_the_term_tag_for_the_authoritys_words():
     found = [line for path in _sources({".html", ".txt"}) for line in _template_text(path)]
     assert found == [], 'use {% term "lead professional" %}:\n' + "\n".join(found)
+
+
+def test_every_record_kind_is_named_in_english_in_the_admin_and_messages():
+    """Django makes a plural by adding "s": the admin said "0 break glasss" and
+    "claim batchs". Each of the project's models says its own plural where that is wrong,
+    and an abbreviation keeps its capitals ("API token", not "api token")."""
+    from django.apps import apps
+
+    wrong = []
+    for model in apps.get_models():
+        if not str(model.__module__).startswith(tuple(a for a in APPS if a != "templates")):
+            continue
+        one, many = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+        if many == one + "s" and re.search(r"(s|x|ch|sh|[^aeiou]y)$", one):
+            wrong.append(many)
+        if re.search(r"\b(api|taf|eha|upn|nhs)\b", one):
+            wrong.append(one)
+    assert wrong == []
