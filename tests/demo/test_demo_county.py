@@ -85,7 +85,7 @@ def test_demo_county_holds_every_hand_over_state(db):
     assert overdue, "some waiting cases are overdue for escalation"
 
 
-def test_demo_partner_systems_get_api_tokens_that_work_as_each_system_may(db):
+def test_demo_sign_ins_say_what_each_account_is_for_and_give_partner_systems_tokens(db):
     """`make run` prints a token for each demo partner system: the school's information
     system reads its cases; the education system sends education events (as it sent the
     demo's own) and reads no case."""
@@ -108,6 +108,11 @@ def test_demo_partner_systems_get_api_tokens_that_work_as_each_system_may(db):
         HTTP_AUTHORIZATION=f"Token {keys.pop('Demoshire education system (synthetic)')}"
     )
     assert keys == {}
+    # Each sign-in says what the account is for, not only its role.
+    assert re.search(
+        r"outcomes@demo\.test +Programme team \(early help consultant\)", out.getvalue()
+    )
+    assert re.search(r"hubmanager@demo\.test +Family hub manager \(team manager\)", out.getvalue())
     held = EducationEvent.objects.select_related("person").first()
     event = {"upn": held.person.upn, "kind": held.kind, "occurred_on": str(held.occurred_on)}
 

@@ -28,8 +28,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD})")
         for user in users:
-            role = user.get_role_display()
-            self.stdout.write(f"  {user.email:<26} {role:<22} {user.agency or ''}")
+            # The job says what the account is for ("Programme team", "Family hub manager");
+            # several share a role that only sets what they may see.
+            job = f"{user.job_title} ({user.get_role_display().lower()})"
+            self.stdout.write(f"  {user.email:<26} {job:<58} {user.agency or ''}")
         import base64
 
         secret = base64.b32encode(bytes.fromhex(demo.DEMO_TOTP_KEY_HEX)).decode()
