@@ -34,7 +34,7 @@ from directory.serializers import (
     signposted_services_output,
 )
 from earlyhelp.api import ErrorOutput
-from earlyhelp.api_input import calendar_date, valid_input
+from earlyhelp.api_input import Input, calendar_date, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.errors import FieldErrors
 from earlyhelp.models import AuditAction
@@ -108,7 +108,7 @@ class AssessmentViewSet(_ScopedReadViewSet):
                 "last_saved_by",
             ]
 
-    class AssessmentDraftInput(serializers.Serializer):
+    class AssessmentDraftInput(Input):
         lock_version = serializers.IntegerField(
             min_value=1, help_text="The lock_version you read; a stale one is a 409."
         )
@@ -147,10 +147,10 @@ class AssessmentViewSet(_ScopedReadViewSet):
             self.AssessmentOutput(selectors.get_assessment_for(request.user, saved.pk)).data
         )
 
-    class SubmitInput(serializers.Serializer):
+    class SubmitInput(Input):
         lock_version = serializers.IntegerField(min_value=1)
 
-    class SignOffInput(serializers.Serializer):
+    class SignOffInput(Input):
         comment = serializers.CharField(
             max_length=MAX_TEXT, required=False, default="", allow_blank=True
         )
@@ -242,7 +242,9 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
     def get_one(self, pk):
         return selectors.get_plan_for(self.request.user, pk)
 
-    class ActionInput(serializers.Serializer):
+    class ActionInput(Input):
+        labels = {"what": "Action"}
+
         outcome = serializers.IntegerField(help_text="The plan outcome the action is for.")
         what = serializers.CharField(max_length=MAX_TEXT)
         owner = serializers.CharField(
@@ -297,7 +299,7 @@ class FamilyPlanViewSet(_ScopedReadViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    class ActionStatusInput(serializers.Serializer):
+    class ActionStatusInput(Input):
         status = serializers.ChoiceField(choices=["in_progress", "done", "stopped"])
 
     @extend_schema(request=ActionStatusInput, responses={200: FamilyPlanOutput})
@@ -410,8 +412,8 @@ class ReviewViewSet(_ScopedReadViewSet):
                 "recorded_at",
             ]
 
-    class ReviewRecordInput(serializers.Serializer):
-        class ReviewAttendanceInput(serializers.Serializer):
+    class ReviewRecordInput(Input):
+        class ReviewAttendanceInput(Input):
             member_id = serializers.IntegerField(required=False, allow_null=True, default=None)
             person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
             attendance = serializers.ChoiceField(Attendance.choices)
@@ -423,13 +425,14 @@ class ReviewViewSet(_ScopedReadViewSet):
                     )
                 return data
 
-        class ReviewProgressInput(serializers.Serializer):
+        class ReviewProgressInput(Input):
             outcome_id = serializers.IntegerField()
             scaling = serializers.IntegerField(min_value=0, max_value=10)
             comment = serializers.CharField(
                 max_length=MAX_TEXT, allow_blank=True, required=False, default=""
             )
 
+        labels = {"child_voice": "Child's voice"}
         held_on = calendar_date("Date the meeting was held")
         decision = serializers.ChoiceField(MeetingDecision.choices)
         decision_reason = serializers.CharField(
@@ -503,7 +506,9 @@ class ReviewViewSet(_ScopedReadViewSet):
         services.meeting_record(meeting=meeting, acting_user=request.user, request=request, **data)
         return Response(self.get_serializer(self.get_one(meeting.pk)).data)
 
-    class ReviewRescheduleInput(serializers.Serializer):
+    class ReviewRescheduleInput(Input):
+        labels = {"starts_at": "Start time"}
+
         scheduled_for = calendar_date("New date of the meeting")
         starts_at = serializers.TimeField(required=False, allow_null=True, default=None)
         location = serializers.CharField(
@@ -511,7 +516,7 @@ class ReviewViewSet(_ScopedReadViewSet):
         )
         reason = serializers.CharField(max_length=MAX_TEXT)
 
-    class ReviewCancelInput(serializers.Serializer):
+    class ReviewCancelInput(Input):
         reason = serializers.CharField(max_length=MAX_TEXT)
 
     @extend_schema(request=ReviewRescheduleInput, responses={200: ReviewOutput})
@@ -546,8 +551,8 @@ class CaseClosureViewSet(viewsets.ViewSet):
 
     access_rule = doors.CASE_WORKERS
 
-    class ClosureInput(serializers.Serializer):
-        class OutcomeResultInput(serializers.Serializer):
+    class ClosureInput(Input):
+        class OutcomeResultInput(Input):
             outcome = serializers.IntegerField()
             result = serializers.ChoiceField(choices=list(services.OUTCOME_RESULTS))
             comment = serializers.CharField(

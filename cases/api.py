@@ -39,7 +39,7 @@ from cases.start_forms import person_entered_twice, twice_message
 from cases.upkeep import check_date_of_birth
 from cases.validators import normalise_postcode, validate_postcode
 from earlyhelp.api import ErrorOutput, FirstPage, FirstPageList, PlainColumns
-from earlyhelp.api_input import calendar_date, calendar_datetime, valid_input
+from earlyhelp.api_input import Input, calendar_date, calendar_datetime, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.compiled import STAND_IN, CompiledRead, one_of
 from earlyhelp.models import AuditAction
@@ -266,7 +266,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         def get_level_label(self, case) -> str:
             return LevelOfNeed.label_for(case.level_of_need)
 
-    class CaseNoteInput(serializers.Serializer):
+    class CaseNoteInput(Input):
         kind = serializers.ChoiceField(
             choices=[(k.value, k.label) for k in NOTE_KINDS], default=ChronologyKind.NOTE
         )
@@ -304,8 +304,8 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         entry = services.note_add(case=case, acting_user=request.user, request=request, **data)
         return Response(self.CaseNoteOutput(entry).data, status=status.HTTP_201_CREATED)
 
-    class StartInput(serializers.Serializer):
-        class PersonInput(serializers.Serializer):
+    class StartInput(Input):
+        class PersonInput(Input):
             first_name = serializers.CharField(max_length=100)
             last_name = serializers.CharField(max_length=100)
             # Judged with the calendar's years at once, as the start page does.
@@ -331,7 +331,9 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
                 default=False, help_text="None of the possible matches is this person"
             )
 
-        class ConsentInput(serializers.Serializer):
+        class ConsentInput(Input):
+            labels = {"given_by": "Person who consented"}
+
             given_by = serializers.IntegerField(
                 min_value=0, help_text="Index in `people` of who consented"
             )
@@ -390,7 +392,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         case = self.get_queryset().get(pk=case.pk)
         return Response(self.CaseOutput(case).data, status=status.HTTP_201_CREATED)
 
-    class AllocateInput(serializers.Serializer):
+    class AllocateInput(Input):
         lead_professional = serializers.IntegerField()
         note = serializers.CharField(max_length=MAX_TEXT, required=False, default="")
 
@@ -448,7 +450,7 @@ class CaseViewSet(FirstPageList, viewsets.ReadOnlyModelViewSet):
         leads = selectors.eligible_leads_for(case)
         return Response(self.LeadOutput(leads, many=True).data)
 
-    class ReturnClosureInput(serializers.Serializer):
+    class ReturnClosureInput(Input):
         reason = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
 
     @extend_schema(request=None, responses={200: CaseOutput, 409: ErrorOutput})
@@ -518,7 +520,7 @@ class StepUpRequestViewSet(viewsets.ReadOnlyModelViewSet):
                 "social_care_team",
             ]
 
-    class DecisionInput(serializers.Serializer):
+    class DecisionInput(Input):
         reason = serializers.CharField(
             max_length=MAX_TEXT, required=False, default="", allow_blank=True
         )

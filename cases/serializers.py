@@ -6,7 +6,7 @@ from cases import restriction
 from cases.codes import Disability, Ethnicity, Gender, SenStatus
 from cases.models import Family, FamilyMembership, LevelOfNeed, Person
 from earlyhelp.api import PlainColumnsOutput
-from earlyhelp.api_input import calendar_date
+from earlyhelp.api_input import Input, calendar_date
 
 
 class LevelOfNeedField(serializers.ChoiceField):
@@ -193,7 +193,7 @@ class DisabilityCodes(serializers.ListField):
     cases.upkeep, which names a wrong one as the page does (one message for the field)."""
 
 
-class PersonPatchInput(serializers.Serializer):
+class PersonPatchInput(Input):
     """PATCH /api/v1/people/{id}/: send only what changes, with the lock_version you read.
     Lengths, codes and identifiers are checked by cases.upkeep (400 with field messages)."""
 
@@ -218,7 +218,7 @@ class PersonPatchInput(serializers.Serializer):
     upn = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
 
-class FamilyPatchInput(serializers.Serializer):
+class FamilyPatchInput(Input):
     """PATCH /api/v1/families/{id}/: a new `district` (its code) is a move: the family's
     open cases follow it and that district's team managers are told."""
 

@@ -18,7 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from earlyhelp.api import ErrorOutput
-from earlyhelp.api_input import valid_input
+from earlyhelp.api_input import Input, valid_input
 from earlyhelp.audit import audit_many
 from earlyhelp.models import AuditAction
 from outcomes import access, selectors, services
@@ -98,7 +98,7 @@ class ProgrammeFamiliesApi(generics.ListAPIView):
         return response
 
 
-class ClaimInput(serializers.Serializer):
+class ClaimInput(Input):
     case = serializers.IntegerField(
         error_messages={"required": "Give the case id.", "invalid": "The case id is a number."}
     )

@@ -25,7 +25,7 @@ from directory.serializers import (
     signposted_services_output,
 )
 from earlyhelp.api import FirstPage, FirstPageList, PlainColumns
-from earlyhelp.api_input import calendar_date, said_as_input_errors, valid_input
+from earlyhelp.api_input import Input, calendar_date, said_as_input_errors, valid_input
 from earlyhelp.audit import audit
 from earlyhelp.errors import FieldError
 from earlyhelp.models import AuditAction
@@ -49,8 +49,8 @@ def _text(**kw):
     )
 
 
-class ReferralInput(serializers.Serializer):
-    class ReferralReferrerInput(serializers.Serializer):
+class ReferralInput(Input):
+    class ReferralReferrerInput(Input):
         self_referral = serializers.BooleanField(default=False)
         name = serializers.CharField(max_length=150, allow_blank=True, default="")
         role = serializers.CharField(max_length=150, allow_blank=True, default="")
@@ -62,7 +62,7 @@ class ReferralInput(serializers.Serializer):
         phone = serializers.CharField(max_length=30, allow_blank=True, default="")
         source = serializers.ChoiceField(ReferralSource.choices, allow_blank=True, default="")
 
-    class ReferralHouseholdInput(serializers.Serializer):
+    class ReferralHouseholdInput(Input):
         district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all())
         address_line_1 = serializers.CharField(max_length=200)
         town = serializers.CharField(max_length=100)
@@ -74,7 +74,7 @@ class ReferralInput(serializers.Serializer):
                 raise serializers.ValidationError(error)
             return rules.clean_postcode(value)
 
-    class ReferralPersonInput(serializers.Serializer):
+    class ReferralPersonInput(Input):
         first_name = serializers.CharField(max_length=100)
         last_name = serializers.CharField(max_length=100)
         relationship = serializers.ChoiceField(Relationship.choices)
@@ -94,7 +94,7 @@ class ReferralInput(serializers.Serializer):
                 raise serializers.ValidationError(errors)
             return data
 
-    class ReferralNeedInput(serializers.Serializer):
+    class ReferralNeedInput(Input):
         framework = serializers.ChoiceField(
             NeedFramework.choices,
             error_messages={"invalid_choice": "Unknown need framework {input}"},
@@ -266,7 +266,9 @@ class ReferralOutput(PlainColumns, serializers.ModelSerializer):
         return output.to_representation(decision)
 
 
-class CloseInput(serializers.Serializer):
+class CloseInput(Input):
+    labels = {"duplicate_of": "Request it duplicates"}
+
     reason = serializers.ChoiceField(ClosedReason.choices)
     note = serializers.CharField(max_length=MAX_TEXT)
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -359,8 +361,8 @@ class QueuePagination(pagination.PageNumberPagination):
     invalid_page_message = "There is no such page of the queue: start again from the first."
 
 
-class MatchInput(serializers.Serializer):
-    class MatchLinkInput(serializers.Serializer):
+class MatchInput(Input):
+    class MatchLinkInput(Input):
         referral_person = serializers.IntegerField()
         person = serializers.IntegerField(allow_null=True, help_text="null: a new person")
 
@@ -408,7 +410,7 @@ class CandidateOutput(serializers.Serializer):
         return [f.pk for f in c.families]
 
 
-class DecideInput(serializers.Serializer):
+class DecideInput(Input):
     version = serializers.IntegerField()
     level_of_need = LevelOfNeedField()
     outcome = serializers.ChoiceField(Outcome.choices)

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from earlyhelp.api_input import calendar_date
+from earlyhelp.api_input import Input, calendar_date
 from earlyhelp.audit import audit_many
 from earlyhelp.models import AuditAction
 from earlyhelp.small_numbers import SECONDARY_SUPPRESSED, SUPPRESSED
@@ -20,7 +20,7 @@ from reporting.models import EducationEventKind
 from reporting.selectors import Period, reporting_scope_for
 
 
-class _Filters(serializers.Serializer):
+class _Filters(Input):
     start = calendar_date("Start date", required=False)
     end = calendar_date("End date", required=False)
     district = serializers.SlugRelatedField(
@@ -253,7 +253,7 @@ def _missing(field: str) -> dict:
     return dict.fromkeys(("required", "blank", "null"), education.MESSAGES[field])
 
 
-class EducationEventInput(serializers.Serializer):
+class EducationEventInput(Input):
     """One event, as text: the service reads it exactly as a row of the import page's CSV
     file, with the same messages."""
 

@@ -52,7 +52,7 @@ def test_a_person_with_a_wrong_lock_version_and_an_empty_first_name_hears_of_bot
     )
     assert response.status_code == 400
     assert response.json() == {
-        "lock_version": ["A valid integer is required."],
+        "lock_version": ["Lock version must be a whole number"],
         "gender": ["Choose the gender from the list"],
         "first_name": ["Enter the first name"],
     }
@@ -102,7 +102,7 @@ def test_a_plan_action_for_an_unknown_outcome_and_owner_names_both(
     assert response.status_code == 400
     assert response.json() == {
         "outcome": ["Not an outcome of this plan"],
-        "what": ["This field may not be blank."],
+        "what": ["Enter the action"],
         "owner": ['Give "family" or the id of a current member of the TAF'],
         "due_on": ["Date it is due by must be between 1900 and 2099"],
     }

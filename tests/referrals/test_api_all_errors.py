@@ -89,7 +89,7 @@ def test_a_decision_with_an_unknown_lead_and_case_names_both_with_the_rest(
     )
     assert response.status_code == 400
     assert response.json() == {
-        "rationale": ["This field may not be blank."],
+        "rationale": ["Enter the rationale"],
         "lead_professional": ["Unknown lead"],
         "case": ["Not an open case of this family"],
     }
@@ -106,7 +106,7 @@ def test_closing_as_a_duplicate_of_an_unseen_request_with_no_note_names_both(ref
     )
     assert response.status_code == 400
     assert response.json() == {
-        "note": ["This field may not be blank."],
+        "note": ["Enter the note"],
         "duplicate_of": ["There is no request with that reference you can see"],
     }
     referral.refresh_from_db()
