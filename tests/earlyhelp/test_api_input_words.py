@@ -141,12 +141,17 @@ def test_a_body_that_is_not_an_object_is_answered_in_words(practitioner):
     assert response.json() == {"non_field_errors": ["Send the fields as a JSON object"]}
 
 
-def test_a_figures_query_with_no_real_start_date_names_it(strategic_viewer):
+def test_a_figures_query_with_no_real_start_date_nor_district_names_both(strategic_viewer):
     response = api_as(strategic_viewer).get(
-        "/api/v1/reporting/indicators/", {"start": "2026-13-01", "end": "2026-12-31"}
+        "/api/v1/reporting/indicators/",
+        {"start": "2026-13-01", "end": "2026-12-31", "district": "nowhere", "agency": "x"},
     )
     assert response.status_code == 400
-    assert response.json() == {"start": ["Enter the start date as a real date, like 2026-03-27"]}
+    assert response.json() == {
+        "start": ["Enter the start date as a real date, like 2026-03-27"],
+        "district": ["There is no district with the code nowhere"],
+        "agency": ["Enter the agency as its id, a whole number"],
+    }
 
 
 # --- Every input the API takes -------------------------------------------------------------
