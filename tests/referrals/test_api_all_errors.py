@@ -32,8 +32,8 @@ def test_a_request_with_wrong_fields_names_the_rules_between_fields_too(referrer
     response = signed_in(APIClient(), referrer).post("/api/v1/referrals/", body, format="json")
     assert response.status_code == 400
     assert response.json() == {
-        "worries": ["This field may not be blank."],
-        "urgency": ['"soonish" is not a valid choice.'],
+        "worries": ["Enter the worries"],
+        "urgency": ["Choose the urgency from the list"],
         "referrer": {"name": ["Enter the referrer's name"]},
         "no_consent_reason": ["Explain why the family has not agreed to this request"],
     }
