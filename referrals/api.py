@@ -58,7 +58,8 @@ class ReferralInput(Input):
             queryset=Agency.objects.filter(active=True), allow_null=True, default=None
         )
         organisation = serializers.CharField(max_length=200, allow_blank=True, default="")
-        email = serializers.EmailField(allow_blank=True, default="")
+        # Optional with no default: a default "" is not an email, and the schema said so.
+        email = serializers.EmailField(allow_blank=True, required=False)
         phone = serializers.CharField(max_length=30, allow_blank=True, default="")
         source = serializers.ChoiceField(ReferralSource.choices, allow_blank=True, default="")
 
@@ -160,7 +161,7 @@ class ReferralInput(Input):
                 "referrer_role": r["role"],
                 "referrer_agency": agency,
                 "referrer_organisation": r["organisation"],
-                "referrer_email": r["email"],
+                "referrer_email": r.get("email", ""),
                 "referrer_phone": r["phone"],
                 "source": source,
                 "address_line_1": h["address_line_1"],
