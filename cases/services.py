@@ -157,6 +157,7 @@ def taf_member_remove(
     request=None,
 ) -> TeamAroundFamilyMember:
     """Remove a TAF member; their access to the case ends with it."""
+    _require_worker(acting_user, member.case)
     if member.left_on is not None:
         raise DomainError("This member has already left the team.")
     member.left_on = left_on or timezone.localdate()
@@ -212,6 +213,7 @@ def consent_record(
     """Record who consented, when, how, to the assessment and to sharing with which agencies.
     Anyone in the family may consent for themselves: each adult, and a young person where
     appropriate."""
+    _require_worker(acting_user, case)
     if not case.family.memberships.filter(person=given_by).exists():
         raise DomainError("Choose a member of this family as the person giving consent.")
     if given_on > timezone.localdate():
@@ -294,9 +296,16 @@ def _now_for(day: datetime.date | None) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
-def _require_worker(user, case: EarlyHelpCase) -> None:
+def refuse_if_closed(case: EarlyHelpCase) -> None:
+    """The closed half of the "may record work on this case" check, for the writes whose
+    other half is a rule of their own (the programme team's outcomes, a manager's)."""
     if not case.is_open:
         raise DomainError("This case is closed. To work with the family again, make a new request.")
+
+
+def _require_worker(user, case: EarlyHelpCase) -> None:
+    """The shared "may record work on this case" check every case write service makes."""
+    refuse_if_closed(case)
     if not can_work_on_case(user, case):
         raise DomainError("You can read this case but not record work on it.")
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentVersion, FamilyPlan, MeetingStatus, TafMeeting
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase
-from cases.services import _check_past_date, chronology_add
+from cases.services import _check_past_date, chronology_add, refuse_if_closed
 from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
@@ -183,6 +183,13 @@ def _episode_for(case: EarlyHelpCase, acting_user, family_hub=None) -> Programme
     )
 
 
+def _require_work_on_open_case(user, case: EarlyHelpCase) -> None:
+    """Needs and network meetings are work on the case: refused once it is closed, as every
+    case write is; only progress at closure (and the programme team's claims) come after."""
+    refuse_if_closed(case)
+    access.require_record_outcomes(user, case)
+
+
 @transaction.atomic
 def episode_hub_set(*, case: EarlyHelpCase, acting_user, family_hub, request=None):
     access.require_record_outcomes(acting_user, case)
@@ -214,7 +221,7 @@ def need_add(
 ) -> FamilyNeed:
     """Identify a need against a headline outcome of the episode's plan, with its evidence and
     where the evidence comes from (a data match, a practitioner's judgement, the family)."""
-    access.require_record_outcomes(acting_user, case)
+    _require_work_on_open_case(acting_user, case)
     episode = _episode_for(case, acting_user)
     headline = HeadlineOutcome.objects.filter(plan=episode.plan, code=headline_code).first()
     if headline is None:
@@ -243,7 +250,7 @@ def need_add(
 def needs_from_assessment(*, case: EarlyHelpCase, acting_user, request=None) -> list[FamilyNeed]:
     """Carry the Supporting Families needs of the latest signed-off assessment over as the
     family's needs (a practitioner's judgement, with the assessment as evidence)."""
-    access.require_record_outcomes(acting_user, case)
+    _require_work_on_open_case(acting_user, case)
     version = AssessmentVersion.objects.filter(assessment__case=case).order_by("-number").first()
     if version is None:
         raise DomainError(
@@ -303,6 +310,8 @@ def progress_record(
     if (meeting is None) == (not at_closure):
         raise DomainError("Say whether this is progress at a review or at closure.")
     if meeting is not None:
+        if not case.is_open:
+            raise DomainError("This case is closed: record the progress at closure.")
         if meeting.case_id != case.pk or meeting.status != MeetingStatus.HELD:
             raise DomainError("Choose a review of this case that has been held.")
         recorded_on = meeting.held_on
@@ -707,7 +716,7 @@ def network_meeting_record(
     """A family network meeting or family group decision-making conference: who from the
     network took part, the family's own plan, what the network will do, the next date. It
     goes into the case chronology (the plan's story) and the cohort indicators."""
-    access.require_record_outcomes(acting_user, case)
+    _require_work_on_open_case(acting_user, case)
     if kind not in NetworkMeetingKind.values:
         raise DomainError("Choose the kind of meeting.")
     participant_text = _text(participants, "who from the family network took part")
