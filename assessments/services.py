@@ -39,6 +39,7 @@ from cases.services import (
     case_close,
     chronology_add,
     closure_check,
+    refuse_if_closed,
     taf_member_add,
 )
 from earlyhelp import events
@@ -440,6 +441,9 @@ def assessment_return(
     )
     if not may_sign_off(acting_user, current):
         raise DomainError("A team manager responsible for this case returns assessments.")
+    # No one may change the assessment of a closed case, so it is not sent back for changes
+    # (signing it off, a manager's agreement to work already done, still is).
+    refuse_if_closed(current.case)
     comment = _check_text(comment, "what needs to change")
     SignOffDecision.objects.create(
         assessment=current,

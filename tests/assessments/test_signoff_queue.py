@@ -113,3 +113,25 @@ def test_an_assessment_cannot_be_submitted_once_consent_is_withdrawn(assessment,
         services.assessment_submit(
             assessment=saved, acting_user=practitioner, lock_version=saved.lock_version
         )
+
+
+def test_the_assessment_of_a_closed_case_is_not_sent_back_for_changes(
+    submitted, district_manager, practitioner
+):
+    from django.utils import timezone
+
+    from cases.services import case_close
+
+    case_close(
+        case=submitted.case,
+        acting_user=practitioner,
+        reason="needs_met",
+        closed_on=timezone.localdate(),
+        family_view="improved",
+    )
+    with pytest.raises(DomainError, match="This case is closed"):
+        services.assessment_return(
+            assessment=submitted, acting_user=district_manager, comment="Add the child's voice."
+        )
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED
