@@ -12,8 +12,9 @@ from cases.forms import (
     radios,
     time_field,
 )
+from directory import services
 from directory.models import Location, LocationType, SessionKind
-from earlyhelp.forms import LimitsInWords
+from earlyhelp.forms import LimitsInWords, NamesEveryWrongField
 from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus, User
 
 
@@ -90,7 +91,7 @@ class SearchForm(LimitsInWords, forms.Form):
             self.fields[name].widget.attrs["class"] = "govuk-select"
 
 
-class ServiceForm(GovukForm):
+class ServiceForm(NamesEveryWrongField, GovukForm):
     name = line("Name of the service", required=True)
     organisation = forms.ModelChoiceField(
         label="Organisation that provides it",
@@ -159,6 +160,16 @@ class ServiceForm(GovukForm):
         if editors is not None:
             self.fields["editor"].queryset = editors
         self.fields["locations"].label_from_instance = lambda loc: loc.one_line
+
+    def record_rules(self, data: dict) -> None:
+        # A way in typed wrongly (a website without its dot) is still one the editor gave:
+        # the "at least one way to contact" rule reads what was typed, not a blank.
+        typed = {
+            name: self.data.get(self.add_prefix(name), "")
+            for name in ("url", "email", "phone", "contact_phone", "contact_email")
+            if name in self._errors
+        }
+        services.check_service(services.service_input({**data, **typed}, None))
 
 
 class OrganisationForm(GovukForm):

@@ -178,6 +178,37 @@ def check_service(data: ServiceInput) -> list[Opening]:
     return openings
 
 
+def service_input(d: dict, user) -> ServiceInput:
+    """A directory entry as the service form typed it (`d`: its cleaned data, or the part
+    of it that is right)."""
+    need_ids = list(d.get("needs_sf") or []) + list(d.get("needs_vulnerability") or [])
+    return ServiceInput(
+        name=d.get("name") or "",
+        organisation=d.get("organisation"),
+        description=d.get("description") or "",
+        status=d.get("status") or "",
+        family_hub=d.get("family_hub"),
+        districts=list(d.get("districts") or []),
+        url=d.get("url") or "",
+        email=d.get("email") or "",
+        phone=d.get("phone") or "",
+        minimum_age=d.get("minimum_age"),
+        maximum_age=d.get("maximum_age"),
+        free=bool(d.get("free")),
+        cost=d.get("cost") or "",
+        how_to_access=d.get("how_to_access") or "",
+        needs=list(Need.objects.filter(pk__in=need_ids)),
+        locations=list(d.get("locations") or []),
+        opening_times=d.get("opening_times") or "",
+        contact_name=d.get("contact_name") or "",
+        contact_title=d.get("contact_title") or "",
+        contact_phone=d.get("contact_phone") or "",
+        contact_email=d.get("contact_email") or "",
+        editor=d.get("editor") or user,
+        reviewed=bool(d.get("reviewed")),
+    )
+
+
 # What a directory entry takes as typed, straight from ServiceInput.
 SERVICE_FIELDS = (
     "name",
@@ -408,13 +439,24 @@ def hub_session_create(
     return session
 
 
+def register_not_open(session: HubSession) -> str:
+    """Why a session's register cannot be taken yet (the register page says it too)."""
+    return (
+        f"This session is on {session.held_on:%A %-d %B %Y}. Record who came on the day of "
+        "the session or after it"
+    )
+
+
 @transaction.atomic
 def session_register_take(
     *, session: HubSession, acting_user, person_ids: list[int], request=None
 ) -> HubSession:
     """Record who came: the ticked people, each a member of a family registered at the hub.
     A person who is not registered stops the whole register (nothing is saved) with their
-    name in the message, so the ticks can be kept and the family registered first."""
+    name in the message, so the ticks can be kept and the family registered first. No one
+    has come to a session that has not happened yet: its register opens on its day."""
+    if session.held_on > timezone.localdate():
+        raise InvalidEntry({"people": register_not_open(session)})
     wanted = set(person_ids)
     family_of: dict[int, int] = {}
     born: dict[int, datetime.date | None] = {}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import restriction
-from cases.models import Family, Need
+from cases.models import Family
 from directory import access, forms, importer, presenters, selectors, services
 from directory.models import DirectoryImport, HubSession
 from directory.selectors import DirectoryQuery
@@ -101,36 +101,6 @@ def directory_service(request, pk: int):
 # --- Editing ---
 
 
-def _service_input(form, user) -> services.ServiceInput:
-    d = form.cleaned_data
-    need_ids = list(d.get("needs_sf") or []) + list(d.get("needs_vulnerability") or [])
-    return services.ServiceInput(
-        name=d.get("name") or "",
-        organisation=d.get("organisation"),
-        description=d.get("description") or "",
-        status=d.get("status") or "",
-        family_hub=d.get("family_hub"),
-        districts=list(d.get("districts") or []),
-        url=d.get("url") or "",
-        email=d.get("email") or "",
-        phone=d.get("phone") or "",
-        minimum_age=d.get("minimum_age"),
-        maximum_age=d.get("maximum_age"),
-        free=bool(d.get("free")),
-        cost=d.get("cost") or "",
-        how_to_access=d.get("how_to_access") or "",
-        needs=list(Need.objects.filter(pk__in=need_ids)),
-        locations=list(d.get("locations") or []),
-        opening_times=d.get("opening_times") or "",
-        contact_name=d.get("contact_name") or "",
-        contact_title=d.get("contact_title") or "",
-        contact_phone=d.get("contact_phone") or "",
-        contact_email=d.get("contact_email") or "",
-        editor=d.get("editor") or user,
-        reviewed=bool(d.get("reviewed")),
-    )
-
-
 def _editors():
     return access.directory_editors().order_by("full_name")
 
@@ -178,7 +148,7 @@ def _service_edit(request, service: Service | None):
     def save(data):
         return services.service_save(
             acting_user=request.user,
-            data=_service_input(form, request.user),
+            data=services.service_input(form.cleaned_data, request.user),
             service=service,
             request=request,
         )
@@ -485,6 +455,11 @@ def hub_session_register(request, pk: int):
             "error": error,
             "extra_value": extra_value,
             "today": session.held_on,
+            "not_yet": (
+                services.register_not_open(session)
+                if session.held_on > timezone.localdate()
+                else ""
+            ),
         },
     )
 

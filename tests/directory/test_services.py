@@ -229,3 +229,30 @@ def test_reach_counts_children_parents_group_parenting_and_deprived_families(
     assert reach.group_people == 3
     assert reach.parenting_sessions == 1
     assert reach.parenting_people == 1
+
+
+def test_no_attendance_is_recorded_before_the_session_s_day(hub, hub_worker, district):
+    import datetime
+
+    from django.utils import timezone
+
+    family = factories.family_with_children(district=district)
+    services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    future = services.hub_session_create(
+        hub=hub,
+        acting_user=hub_worker,
+        kind="stay_and_play",
+        title="Stay and play",
+        held_on=tomorrow,
+        starts_at=datetime.time(10),
+        ends_at=datetime.time(12),
+    )
+    people = [m.person_id for m in family.memberships.all()]
+    with pytest.raises(services.InvalidEntry) as error:
+        services.session_register_take(session=future, acting_user=hub_worker, person_ids=people)
+    assert error.value.errors["people"] == (
+        f"This session is on {tomorrow:%A %-d %B %Y}. Record who came on the day of the "
+        "session or after it"
+    )
+    assert not SessionAttendance.objects.exists()

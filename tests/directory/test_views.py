@@ -76,6 +76,37 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(
     assert not Service.objects.exists()
 
 
+def test_every_wrong_field_of_a_service_is_named_at_once(client, directory_editor, organisation):
+    c = signed_in(client, directory_editor)
+    response = c.post(
+        reverse("directory_service_new"),
+        _form(
+            organisation,
+            phone="",
+            url="not a website",
+            free="",
+            cost="",
+            opening_times="Saturday morning",
+            minimum_age="12",
+            maximum_age="5",
+        ),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    for message in (
+        "Enter a website address like https://example.org",
+        "Say what the service costs, or mark it as free",
+        "Line 1 of the opening times",
+        "check they are not the wrong way round",
+    ):
+        assert message in summary
+    # The website typed wrongly is still a way in: no second message asks for one.
+    assert "Give at least one way to contact the service" not in page
+    assert 'value="not a website"' in page
+    assert not Service.objects.exists()
+
+
 def test_search_page_filters_and_pages_in_constant_queries(
     client, practitioner, directory_editor, organisation, hub
 ):
@@ -418,3 +449,35 @@ def test_a_question_left_unanswered_says_which_not_this_field_is_required(
     place = c.post(reverse("directory_location_new"), {"name": "Old library"})
     page = place.content.decode()
     assert "Choose the kind of place" in page and "This field is required" not in page
+
+
+def test_the_register_of_a_session_still_to_come_says_when_it_opens(
+    client, hub, hub_worker, district
+):
+    family = factories.family_with_children(district=district, children=1)
+    services.hub_family_register(hub=hub, family=family, acting_user=hub_worker)
+    child = family.memberships.get(relationship="child").person
+    day = datetime.date(2031, 1, 1)
+    assert day > timezone.localdate()
+    future = services.hub_session_create(
+        hub=hub,
+        acting_user=hub_worker,
+        kind="stay_and_play",
+        title="New year stay and play",
+        held_on=day,
+        starts_at=datetime.time(10),
+        ends_at=datetime.time(12),
+    )
+    c = signed_in(client, hub_worker)
+    url = reverse("hub_session_register", args=[future.pk])
+    page = c.get(url).content.decode()
+    message = (
+        "This session is on Wednesday 1 January 2031. Record who came on the day of the "
+        "session or after it"
+    )
+    assert message in page
+    assert "Save the register" not in page
+    refused = c.post(url, {"people": [child.pk]})
+    assert refused.status_code == 200
+    assert message in refused.content.decode()
+    assert not future.attendances.exists()
