@@ -173,7 +173,10 @@ def _advance(rng: random.Random, referral: Referral, officer, i: int, previous) 
     }[stage]
     agency, lead, level = None, None, 1
     if outcome == Outcome.UNIVERSAL_PLUS:
-        agency, level = referral.referrer_agency, 2
+        # The referrer's agency, when it is a partner Universal Plus is allocated to.
+        partners = services.partner_agencies_for(referral).order_by("pk")
+        agency = partners.filter(pk=referral.referrer_agency_id).first() or partners.first()
+        level = 2
         if agency is not None:
             lead = services.eligible_leads(agency).order_by("pk").first()
     elif outcome == Outcome.TARGETED:

@@ -7,6 +7,7 @@ from django.utils.text import format_lazy
 from cases.codes import Gender, Relationship
 from cases.forms import checkboxes, optional_select, radios, within_the_calendar
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
+from earlyhelp.errors import by_field
 from earlyhelp.forms import LimitsInWords
 from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
@@ -409,16 +410,24 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     level_of_need = radios("Level of need", missing="Select the level of need", coerce=int)
     outcome = radios("Outcome", Outcome.choices, missing="Select the outcome")
+    # Each list offers only what its outcome may allocate to (services.partner_agencies_for,
+    # district_teams, leads_for): anything else posted is not one of the choices.
     partner_agency = optional_select(
         "Partner agency",
         Agency.objects.none(),
         empty_label="Select an agency",
         help_text="Usually the referrer's agency.",
+        error_messages={"invalid_choice": "Select a partner agency from the list"},
     )
     team = optional_select(
         format_lazy("District {} team", term_lazy("early help")),
         Agency.objects.none(),
         empty_label="Select a team",
+        error_messages={
+            "invalid_choice": format_lazy(
+                "Select a district {} team from the list", term_lazy("early help")
+            )
+        },
     )
     lead_professional = optional_select(
         term_lazy("Lead professional"),
@@ -426,6 +435,11 @@ class DecisionForm(forms.Form):
             "No {} yet: the team allocates from its queue", term_lazy("lead professional")
         ),
         help_text="Someone who works for the agency or team you chose.",
+        error_messages={
+            "invalid_choice": format_lazy(
+                "Select a {} from the list", term_lazy("lead professional")
+            )
+        },
     )
     case = optional_select("Open case", empty_label="Select a case")
     signposted_services = checkboxes(
@@ -466,10 +480,19 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
+        level = data.get("level_of_need")
+        if level and outcome and "level_of_need" not in self.errors:
+            wrong_level = rules.level_for_outcome_error(level_of_need=level, outcome=outcome)
+            if wrong_level:
+                self.add_error("level_of_need", wrong_level)
         if outcome == Outcome.UNIVERSAL_PLUS and not data.get("partner_agency"):
             self.add_error("partner_agency", "Select the partner agency to allocate to")
         if outcome == Outcome.TARGETED and not data.get("team"):
             self.add_error("team", "Select the district team to allocate to")
+        agency = self.allocated_agency(data)
+        lead = data.get("lead_professional")
+        if agency is not None and lead is not None and lead.agency_id != agency.pk:
+            self.add_error("lead_professional", f"{lead} does not work for {agency}")
         if outcome == Outcome.ADD_TO_OPEN_CASE and not data.get("case"):
             self.add_error("case", "Select the open case to add this request to")
         if (
@@ -483,6 +506,23 @@ class DecisionForm(forms.Form):
                 "has been signposted to",
             )
         return data
+
+    # The service names the agency or team as the API does; the page has one field for each.
+    AGENCY_FIELD = {Outcome.UNIVERSAL_PLUS: "partner_agency", Outcome.TARGETED: "team"}
+
+    @classmethod
+    def allocated_agency(cls, data) -> Agency | None:
+        """The agency or team the outcome allocates to (None for other outcomes)."""
+        field = cls.AGENCY_FIELD.get(data.get("outcome"))
+        return data.get(field) if field else None
+
+    def show_refusal(self, error) -> None:
+        """The service's refusal next to the page's own fields (its allocated_agency is the
+        partner agency or the team, by outcome), else in the error summary."""
+        for name, message in by_field(error).items():
+            if name == "allocated_agency":
+                name = self.AGENCY_FIELD.get(self.cleaned_data.get("outcome"))
+            self.add_error(name if name in self.fields else None, message)
 
 
 class CloseForm(forms.Form):

@@ -27,7 +27,7 @@ from cases.models import (
     StepUpSource,
 )
 from earlyhelp.audit import audit, audit_change
-from earlyhelp.errors import DomainError, InvalidTransition
+from earlyhelp.errors import DomainError, FieldError, FieldErrors, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify, page_url
 from earlyhelp.wording import term
@@ -398,9 +398,66 @@ def eligible_leads(agency: Agency):
 
 
 def district_teams(district: District):
-    return Agency.objects.filter(
-        kind=AgencyKind.EARLY_HELP_TEAM, active=True, districts=district
-    ).exclude(pk__in=access.front_door_agencies())
+    """The teams targeted early help is allocated to: the council's early help teams working
+    in the district. Not the front door, nor a team whose people do not lead cases (the
+    family outcomes programme team: consultants), where a case would wait for no one."""
+    leading = eligible_leads_any().filter(agency__isnull=False).values("agency")
+    not_casework = case_access.people().filter(agency__isnull=False).exclude(agency__in=leading)
+    return (
+        Agency.objects.filter(kind=AgencyKind.EARLY_HELP_TEAM, active=True, districts=district)
+        .exclude(pk__in=access.front_door_agencies())
+        .exclude(pk__in=not_casework.values("agency"))
+        .distinct()
+    )
+
+
+def partner_agencies_for(referral: Referral):
+    """The partner agencies Universal Plus is allocated to: active agencies working in the
+    request's district, or the referrer's own, of a kind that is a partner
+    (rules.NOT_UNIVERSAL_PLUS_PARTNERS says which are not)."""
+    return (
+        Agency.objects.filter(active=True)
+        .filter(Q(districts=referral.district_id) | Q(pk=referral.referrer_agency_id))
+        .exclude(kind__in=rules.NOT_UNIVERSAL_PLUS_PARTNERS)
+        .distinct()
+    )
+
+
+def leads_for(referral: Referral):
+    """Who the decision may name as lead professional: staff who may lead a case, of an
+    agency or team it may allocate to."""
+    return eligible_leads_any().filter(
+        Q(agency__in=partner_agencies_for(referral).values("pk"))
+        | Q(agency__in=district_teams(referral.district).values("pk"))
+    )
+
+
+def _allocation_errors(
+    *, referral: Referral, outcome: str, allocated_agency: Agency | None, lead_professional
+) -> dict[str, str]:
+    """{field: message} for an allocating outcome's agency or team and lead professional."""
+    if allocated_agency is None:
+        return {"allocated_agency": "Select the agency or team to allocate to"}
+    errors = {}
+    if outcome == Outcome.UNIVERSAL_PLUS:
+        wrong_kind = rules.universal_plus_partner_error(allocated_agency.kind)
+        if wrong_kind:
+            errors["allocated_agency"] = wrong_kind
+        elif not partner_agencies_for(referral).filter(pk=allocated_agency.pk).exists():
+            errors["allocated_agency"] = (
+                f"Select a partner agency that works in {referral.district}"
+            )
+    elif not district_teams(referral.district).filter(pk=allocated_agency.pk).exists():
+        errors["allocated_agency"] = (
+            f"Select one of {referral.district}'s {term('early help')} teams for targeted "
+            f"{term('early help')}"
+        )
+    if (
+        lead_professional is not None
+        and not eligible_leads(allocated_agency).filter(pk=lead_professional.pk).exists()
+    ):
+        errors["lead_professional"] = f"{lead_professional} does not work for {allocated_agency}"
+    return errors
 
 
 @transaction.atomic
@@ -433,9 +490,9 @@ def referral_decide(
     if referral.matched_at is None:
         raise DomainError("Check the people against existing records before deciding.")
     if int(level_of_need) not in LevelOfNeed.values:
-        raise DomainError("Select the level of need")
+        raise FieldError("level_of_need", "Select the level of need")
     if outcome not in Outcome.values:
-        raise DomainError("Select the outcome")
+        raise FieldError("outcome", "Select the outcome")
     if not (rationale or "").strip():
         raise DomainError("Enter the rationale for the decision")
     signposted_services = list(signposted_services or ())
@@ -445,19 +502,20 @@ def referral_decide(
             "has been signposted to"
         )
 
+    errors = {}
+    wrong_level = rules.level_for_outcome_error(level_of_need=level_of_need, outcome=outcome)
+    if wrong_level:
+        errors["level_of_need"] = wrong_level
     if outcome in ALLOCATING_OUTCOMES:
-        if allocated_agency is None:
-            raise DomainError("Select the agency or team to allocate to")
-        if outcome == Outcome.TARGETED and not allocated_agency.is_council_early_help:
-            raise DomainError(
-                f"Targeted {term('early help')} is allocated to a council {term('early help')} team"
-            )
-        if (
-            lead_professional is not None
-            and not eligible_leads(allocated_agency).filter(pk=lead_professional.pk).exists()
-        ):
-            raise DomainError(f"{lead_professional} does not work for {allocated_agency}")
-    else:
+        errors |= _allocation_errors(
+            referral=referral,
+            outcome=outcome,
+            allocated_agency=allocated_agency,
+            lead_professional=lead_professional,
+        )
+    if errors:
+        raise FieldErrors(errors)
+    if outcome not in ALLOCATING_OUTCOMES:
         allocated_agency = None
         lead_professional = None
     if outcome == Outcome.ADD_TO_OPEN_CASE:

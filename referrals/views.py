@@ -4,7 +4,6 @@ call a service or selector, render."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from earlyhelp.audit import audit, audit_many, audit_view
 from earlyhelp.errors import DomainError, EditConflict
 from earlyhelp.models import AuditAction
 from partners import doors
-from partners.models import Agency
 from referrals import access, selectors, services
 from referrals.forms import (
     CloseForm,
@@ -29,7 +27,7 @@ from referrals.forms import (
     ReferralForm,
     people_formset,
 )
-from referrals.models import Channel, Outcome, Referral, ReferralStatus
+from referrals.models import Channel, Referral, ReferralStatus
 
 DEFAULT_ROWS = 3
 PEOPLE_PREFIX = "people"
@@ -446,26 +444,15 @@ def referral_match(request, pk: int):
 
 
 def _decision_form(request, referral: Referral):
-    district = referral.district
-    agencies_here = Agency.objects.filter(active=True).filter(
-        Q(districts=district) | Q(pk=referral.referrer_agency_id)
-    )
-    partner_agencies = agencies_here.exclude(kind="early_help_team").distinct()
-    teams = services.district_teams(district).distinct()
-    leads = (
-        services.eligible_leads_any()
-        .filter(agency__in=agencies_here)
-        .select_related("agency")
-        .distinct()
-        .order_by("agency__name", "full_name")
-    )
     initial = {"version": referral.version, "partner_agency": referral.referrer_agency_id}
     return DecisionForm(
         request.POST or None,
         initial=initial,
-        partner_agencies=partner_agencies,
-        teams=teams,
-        leads=leads,
+        partner_agencies=services.partner_agencies_for(referral),
+        teams=services.district_teams(referral.district),
+        leads=services.leads_for(referral)
+        .select_related("agency")
+        .order_by("agency__name", "full_name"),
         cases=selectors.open_cases_of(referral.family),
         services=services_for_signposting(district_id=referral.district_id),
     )
@@ -483,7 +470,7 @@ def referral_decide(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         outcome = d["outcome"]
-        agency = d["partner_agency"] if outcome == Outcome.UNIVERSAL_PLUS else d["team"]
+        agency = form.allocated_agency(d)
         try:
             decision = services.referral_decide(
                 referral=referral,
@@ -507,7 +494,7 @@ def referral_decide(request, pk: int):
                 status=409,
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            form.show_refusal(error)
         else:
             messages.success(
                 request,

@@ -338,7 +338,7 @@ def test_add_to_an_open_case_links_the_request_to_it(
     [
         (Outcome.NO_FURTHER_ACTION, {}),
         (Outcome.SIGNPOSTING, {"signposted_to": "Amberford Family Hub stay and play"}),
-        (Outcome.STEP_UP, {}),
+        (Outcome.STEP_UP, {"level_of_need": 4}),
     ],
 )
 def test_non_allocating_outcomes_open_no_case(
