@@ -482,7 +482,12 @@ class DecisionForm(forms.Form):
         outcome = data.get("outcome")
         level = data.get("level_of_need")
         if level and outcome and "level_of_need" not in self.errors:
-            wrong_level = rules.level_for_outcome_error(level_of_need=level, outcome=outcome)
+            case = data.get("case")
+            wrong_level = rules.level_for_outcome_error(
+                level_of_need=level,
+                outcome=outcome,
+                case_level=case.level_of_need if case is not None else None,
+            )
             if wrong_level:
                 self.add_error("level_of_need", wrong_level)
         if outcome == Outcome.UNIVERSAL_PLUS and not data.get("partner_agency"):

@@ -125,7 +125,8 @@ def triage_target_days(urgency: str) -> int:
 # The levels of need each outcome is recorded at, on the continuum of need (DESIGN.md). An
 # outcome that opens early help stands for its level. Level 4 is the statutory threshold, so
 # it is only ever a step up, and a step up is only ever level 4. An added request moves the
-# open early help case along the continuum (2 to 3, 3 to 2), so it is at an early help level.
+# open early help case along the continuum (2 to 3, 3 to 2), so it is at an early help level,
+# or at the case's own level 4 when social care has taken the case on (stepped up).
 _L = LevelOfNeed
 LEVELS_FOR_OUTCOME: dict[str, tuple[int, ...]] = {
     Outcome.NO_FURTHER_ACTION: (_L.UNIVERSAL, _L.UNIVERSAL_PLUS, _L.TARGETED),
@@ -163,9 +164,14 @@ def _levels_in_words(levels) -> str:
     return f"level {', '.join(named[:-1])} or {named[-1]}"
 
 
-def level_for_outcome_error(*, level_of_need: int, outcome: str) -> str:
-    """Why the outcome cannot be recorded at this level of need; empty when it can."""
+def level_for_outcome_error(
+    *, level_of_need: int, outcome: str, case_level: int | None = None
+) -> str:
+    """Why the outcome cannot be recorded at this level of need (`case_level`: that of the
+    open case a request is added to); empty when it can."""
     allowed = LEVELS_FOR_OUTCOME.get(outcome)
+    if outcome == Outcome.ADD_TO_OPEN_CASE and case_level == LevelOfNeed.STATUTORY:
+        allowed = (*allowed, LevelOfNeed.STATUTORY)
     if allowed is None or int(level_of_need) in allowed:
         return ""
     if len(allowed) > 1 and int(level_of_need) == LevelOfNeed.STATUTORY:

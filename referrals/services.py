@@ -503,7 +503,11 @@ def referral_decide(
         )
 
     errors = {}
-    wrong_level = rules.level_for_outcome_error(level_of_need=level_of_need, outcome=outcome)
+    wrong_level = rules.level_for_outcome_error(
+        level_of_need=level_of_need,
+        outcome=outcome,
+        case_level=case.level_of_need if case is not None else None,
+    )
     if wrong_level:
         errors["level_of_need"] = wrong_level
     if outcome in ALLOCATING_OUTCOMES:

@@ -49,6 +49,7 @@ def test_the_assessment_starts_from_every_request_behind_the_case(
             support_requested="A parenting course in the evenings.",
         ),
         officer=front_door_officer,
+        level_of_need=3,
         outcome="targeted",
         allocated_agency=practitioner.agency,
         lead_professional=practitioner,
@@ -65,6 +66,7 @@ def test_the_assessment_starts_from_every_request_behind_the_case(
             working_well="Gran helps after school.",
         ),
         officer=front_door_officer,
+        level_of_need=3,
         outcome="add_to_case",
         case=case,
     )
@@ -155,6 +157,7 @@ def test_a_team_member_from_another_agency_reads_the_request_on_the_case_page(
     case = referral_factories.decided(
         referral_factories.matched(by=referrer, officer=front_door_officer, district=district),
         officer=front_door_officer,
+        level_of_need=3,
         outcome="targeted",
         allocated_agency=practitioner.agency,
         lead_professional=practitioner,

@@ -149,7 +149,7 @@ def test_lead_reads_the_request_behind_her_case_and_a_review_decision_steps_up(
         referral=referral,
         acting_user=front_door_officer,
         expected_version=referral.version,
-        level_of_need=2,
+        level_of_need=3,
         outcome="targeted",
         rationale="Several agencies worried.",
         allocated_agency=lead.agency,

@@ -8,11 +8,13 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases.models import EarlyHelpCase
+from cases import services as case_services
+from cases.models import CaseStatus, EarlyHelpCase
 from partners.models import AgencyKind, Role
 from referrals import services
 from referrals.models import Outcome, ReferralStatus, TriageDecision
 from tests import factories
+from tests.cases.factories import social_care_worker
 from tests.conftest import signed_in
 from tests.referrals.factories import matched
 
@@ -155,6 +157,33 @@ def test_adding_to_an_open_case_is_at_an_early_help_level(
     assert referral.status == ReferralStatus.IN_TRIAGE
     assert not TriageDecision.objects.exists()
     assert not case.referrals.exists()
+
+
+def test_a_statutory_request_is_added_only_to_a_case_social_care_has_taken_on(
+    referrer, district, front_door_officer, practitioner
+):
+    case = factories.open_case(lead=practitioner)
+    first = matched(by=referrer, officer=front_door_officer, district=district, family=case.family)
+    with pytest.raises(services.DomainError) as refused:
+        _decide(
+            first,
+            front_door_officer,
+            level_of_need=4,
+            outcome=Outcome.ADD_TO_OPEN_CASE,
+            case=case,
+        )
+    assert refused.value.errors == {
+        "level_of_need": "At level 4 (Statutory) the outcome must be a step up to children's "
+        "social care"
+    }
+    step = case_services.step_up(case=case, acting_user=practitioner, reason="Risk at home")
+    case_services.step_up_accept(step=step, acting_user=social_care_worker(district))
+    case.refresh_from_db()
+    assert (case.status, case.level_of_need) == (CaseStatus.STEPPED_UP, 4)
+    decision = _decide(
+        first, front_door_officer, level_of_need=4, outcome=Outcome.ADD_TO_OPEN_CASE, case=case
+    )
+    assert (decision.level_of_need, decision.case) == (4, case)
 
 
 @pytest.mark.parametrize(
