@@ -219,5 +219,5 @@ def test_the_demo_county_has_a_restricted_person_and_a_partner_system(db):
         memberships__family__restricted=False,
         memberships__family__cases__lead_professional__email="practitioner@demo.test",
     ).exists()
-    account = ServiceAccount.objects.get()
+    account = ServiceAccount.objects.get(user__email="mis@amberford-primary.demo.test")
     assert not account.user.has_usable_password()
