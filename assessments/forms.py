@@ -80,6 +80,7 @@ class SignOffForm(GovukForm):
 class OutcomeForm(GovukForm):
     text = long_text(
         "What does the family want to be different?",
+        missing="Enter what the family want to be different",
         help_text="In the family's own words.",
         rows=3,
     )
@@ -90,7 +91,7 @@ class OutcomeForm(GovukForm):
         max_value=99,
         initial=1,
         help_text="1 is the most important.",
-        error_messages={"invalid": "Enter priority as a whole number, like 1"},
+        error_messages={"invalid": "Enter the priority as a whole number, like 1"},
     )
     baseline_scaling = forms.IntegerField(
         label="Where are things now, from 0 to 10?",
@@ -112,7 +113,7 @@ class OutcomeForm(GovukForm):
 
 
 class ActionForm(GovukForm):
-    what = long_text("What will happen?", rows=3)
+    what = long_text("What will happen?", missing="Enter what will happen", rows=3)
     owner = radios("Who will do it?", missing="Choose who will do it")
     due_on = date_field("Date it is due by")
     services = checkboxes(
@@ -242,9 +243,10 @@ class MeetingRecordForm(GovukForm):
             "steps up, steps down or closes."
         )
         self.attendee_keys = []
-        for key, name in attendees:
+        for key, name, hint in attendees:
             field = forms.ChoiceField(
                 label=f"Did {name} attend?",
+                help_text=hint,
                 required=False,
                 choices=[("", "Not recorded")] + list(Attendance.choices),
                 widget=forms.Select(attrs={"class": "govuk-select"}),

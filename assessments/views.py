@@ -701,19 +701,20 @@ def invite_contributor(request, case_id: int):
 
 
 def _attendees(user, case):
-    """(key, name, row) for the register: TAF members, then the family, a person restricted
-    from `user` by whom to contact (cases/restriction.py); the record keeps their name."""
+    """(key, name, row) for the register: TAF members, then the family. A person restricted
+    from `user` is asked about as "the restricted person" (their placeholder, "Restricted
+    record: contact X", is no name for a question) with whom to contact as the hint
+    (cases/restriction.py); the record keeps their name."""
     people = [(f"m{m.pk}", m.name, {"member": m}) for m in case_selectors.taf_members_for(case)]
     family = case_selectors.family_members(case)
     restriction.mask_people(user, [m.person for m in family])
-    people += [
-        (
-            f"p{m.person_id}",
-            restriction.shown_name(m.person),
-            {"person": m.person, "name": m.person.full_name},
-        )
-        for m in family
-    ]
+    hidden = [m.person for m in family if m.person.restriction.hidden]
+    for m in family:
+        said = m.person.full_name
+        if m.person.restriction.hidden:
+            number = hidden.index(m.person) + 1
+            said = "the restricted person" if len(hidden) == 1 else f"restricted person {number}"
+        people.append((f"p{m.person_id}", said, {"person": m.person, "name": m.person.full_name}))
     return people
 
 
@@ -728,7 +729,10 @@ def record_taf_meeting(request, case_id: int, meeting_id: int):
     attendees = _attendees(request.user, case)
     form = forms.MeetingRecordForm(
         request.POST or None,
-        attendees=[(k, n) for k, n, _ in attendees],
+        attendees=[
+            (k, n, ref["person"].restriction.label if "person" in ref else "")
+            for k, n, ref in attendees
+        ],
         outcomes=outcomes,
         initial={"held_on": min(meeting.scheduled_for, timezone.localdate())},
     )

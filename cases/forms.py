@@ -16,7 +16,7 @@ from cases.models import (
     NoConsentDecision,
 )
 from earlyhelp.dates import within_the_calendar
-from earlyhelp.forms import LimitsInWords
+from earlyhelp.forms import LimitsInWords, not_a_real_date, the_thing
 from earlyhelp.wording import term_lazy
 from partners.models import Agency
 
@@ -88,18 +88,24 @@ def date_field(
 ) -> forms.DateField:
     """A native date input; `messages` replaces the standard wording of its errors.
     `not_future` is the message for a date after today (the day something happened).
-    `named`: what the messages call the date where its label is no name ("Or from")."""
-    name = named or label
-    kwargs["validators"] = [*kwargs.get("validators", ()), within_the_calendar(name, not_future)]
+    `named`: what the messages call the date where its label is no name ("Or from",
+    "Child: date of birth"): "Start date", "Child's date of birth"."""
+    messages = messages or {}
+    own = set(messages) >= {"required", "invalid"}
+    name = "" if own and not named else the_thing(named or label)
+    kwargs["validators"] = [
+        *kwargs.get("validators", ()),
+        within_the_calendar(named or label, not_future),
+    ]
     return forms.DateField(
         label=label,
         # A native date input shows only an ISO value; the en-GB default (25/11/2026) would
         # leave it blank and the pre-filled date would be lost on submit.
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={
-            "required": f"Enter the {name.lower()}",
-            "invalid": f"Enter the {name.lower()} as a real date, for example 27 3 2026",
-            **(messages or {}),
+            "required": f"Enter {name}",
+            "invalid": not_a_real_date(name),
+            **messages,
         },
         **kwargs,
     )
@@ -107,14 +113,15 @@ def date_field(
 
 def time_field(label: str, *, messages: dict | None = None, **kwargs) -> forms.TimeField:
     """A native time input, as date_field."""
+    name = the_thing(label)
     return forms.TimeField(
         label=label,
         widget=forms.TimeInput(
             format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}
         ),
         error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a time, for example 10:30",
+            "required": f"Enter {name}",
+            "invalid": f"Enter {name} as a time, like 10:30",
             **(messages or {}),
         },
         **kwargs,
@@ -163,15 +170,20 @@ def offer(field: forms.TypedChoiceField, records, label, *, prompt: str) -> None
     field.coerce = lambda pk: chosen[int(pk)]
 
 
-def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
+def long_text(
+    label: str, *, required: bool = True, missing: str = "", help_text: str = "", rows: int = 5
+):
     """Free text capped at MAX_TEXT, checked in GovukForm.clean() with a clear message (no
-    maxlength attribute, so a long paste is not silently cut off in the browser)."""
+    maxlength attribute, so a long paste is not silently cut off in the browser). `missing`
+    is the message when a required answer is left empty: a question label needs one."""
+    if required and not missing:
+        missing = f"Enter {the_thing(label)}"
     field = forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"}),
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}"},
+        error_messages={"required": missing} if missing else {},
     )
     field.limit = MAX_TEXT
     return field
@@ -320,7 +332,7 @@ class StepUpForm(GovukForm):
     significant_harm = forms.BooleanField(
         label="A child is at risk of significant harm", required=False
     )
-    reason = long_text("Why is the case stepping up?")
+    reason = long_text("Why is the case stepping up?", missing="Enter why the case is stepping up")
 
 
 class StepDownForm(GovukForm):
@@ -343,7 +355,9 @@ class StepDownForm(GovukForm):
     other_service = forms.CharField(
         label="Social care team stepping down", max_length=200, required=False
     )
-    reason = long_text("Why is the case stepping down?")
+    reason = long_text(
+        "Why is the case stepping down?", missing="Enter why the case is stepping down"
+    )
 
 
 class CaseListFilterForm(forms.Form):
@@ -403,7 +417,10 @@ class SendToTeamForm(GovukForm):
         choices=[],
         error_messages={"required": "Choose the team to send the case to"},
     )
-    reason = long_text("Why is the case going to this team?")
+    reason = long_text(
+        "Why is the case going to this team?",
+        missing="Enter why the case is going to this team",
+    )
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -439,7 +456,10 @@ class LevelChangeForm(GovukForm):
     level_of_need = radios(
         "New level of need", early_help_levels, missing="Choose the new level of need", coerce=int
     )
-    reason = long_text("Why is the level of need changing?")
+    reason = long_text(
+        "Why is the level of need changing?",
+        missing="Enter why the level of need is changing",
+    )
 
 
 class ClosureDecisionForm(GovukForm):

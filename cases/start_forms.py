@@ -10,6 +10,7 @@ from cases.forms import ConsentForm, GovukForm, date_field, long_text
 from cases.models import LevelOfNeed
 from cases.upkeep import check_date_of_birth
 from cases.validators import normalise_postcode, validate_postcode
+from earlyhelp.forms import the_thing
 from earlyhelp.wording import term_lazy
 
 # (slot, relationship, heading, required)
@@ -18,18 +19,20 @@ PEOPLE = [
     ("child2", Relationship.CHILD, "Another child (if there is one)", False),
     ("parent", Relationship.PARENT, "Parent or carer", True),
 ]
+# What a message calls each person's answers ("Enter the child's first name").
+WHOSE = {"child": "Child's", "child2": "Other child's", "parent": "Parent or carer's"}
 CONSENT_BY = [
     ("parent", "The parent or carer"),
     ("child", "The child, a young person consenting for themselves"),
 ]
 
 
-def _name(label: str, required: bool) -> forms.CharField:
+def _name(label: str, named: str, required: bool) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=100,
         required=required,
-        error_messages={"required": f"Enter the {label.lower()}"},
+        error_messages={"required": f"Enter {the_thing(named)}"},
     )
 
 
@@ -73,6 +76,7 @@ class StartEarlyHelpForm(GovukForm):
     )
     reason = long_text(
         format_lazy("Why does the family need {}?", EH),
+        missing=format_lazy("Enter why the family need {}", EH),
         help_text="What you know of the family's story: the worries, what is working well, "
         "and the support that would help. It starts their assessment.",
     )
@@ -86,10 +90,16 @@ class StartEarlyHelpForm(GovukForm):
             if code in (LevelOfNeed.UNIVERSAL_PLUS, LevelOfNeed.TARGETED)
         ]
         for slot, _, heading, required in PEOPLE:
-            self.fields[f"{slot}_first_name"] = _name(f"{heading}: first name", required)
-            self.fields[f"{slot}_last_name"] = _name(f"{heading}: last name", required)
+            whose = WHOSE[slot]
+            for part in ("first name", "last name"):
+                self.fields[f"{slot}_{part.replace(' ', '_')}"] = _name(
+                    f"{heading}: {part}", f"{whose} {part}", required
+                )
             self.fields[f"{slot}_date_of_birth"] = date_field(
-                f"{heading}: date of birth", required=required, validators=[check_date_of_birth]
+                f"{heading}: date of birth",
+                named=f"{whose} date of birth",
+                required=required,
+                validators=[check_date_of_birth],
             )
         # The possible matches the front door's rule found, one choice per person.
         self.candidates = candidates or {}

@@ -38,6 +38,7 @@ from cases.validators import (
 )
 from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, EditConflict
+from earlyhelp.forms import not_a_real_date, the_thing
 from earlyhelp.models import AuditAction
 from earlyhelp.wording import term
 from partners.models import District
@@ -84,7 +85,7 @@ def _text(data: dict, name: str, errors: dict, *, required: bool = False) -> str
     label, limit = TEXT_LIMITS[name]
     value = (data.get(name) or "").strip()
     if required and not value:
-        errors[name] = f"Enter the {label.lower()}"
+        errors[name] = f"Enter {the_thing(label)}"
     elif len(value) > limit:
         errors[name] = f"{label} must be {limit:,} characters or fewer; you entered {len(value):,}"
     return value
@@ -109,7 +110,7 @@ def _date(data: dict, name: str, errors: dict, label: str) -> datetime.date | No
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        errors[name] = f"Enter the {label} as a real date, for example 27 3 2026"
+        errors[name] = not_a_real_date(f"the {label}")
         return None
 
 

@@ -9,20 +9,22 @@ from cases import upkeep
 from cases.codes import Disability, Ethnicity, Gender, Relationship, SenStatus
 from cases.forms import GovukForm, date_field, long_text
 from cases.models import FirstLanguage
-from earlyhelp.forms import NamesEveryWrongField
+from earlyhelp.forms import NamesEveryWrongField, the_thing
 from partners.models import District
 
 OUTSIDE = "outside"
 
 
-def _text(label: str, *, hint: str = "", required: bool = False) -> forms.CharField:
+def _text(
+    label: str, *, hint: str = "", required: bool = False, missing: str = ""
+) -> forms.CharField:
     # No max_length: cases/upkeep.py gives the length message, with the count typed.
     return forms.CharField(
         label=label,
         required=required,
         help_text=hint,
         strip=False,
-        error_messages={"required": f"Enter the {label.lower()}"},
+        error_messages={"required": missing or f"Enter {the_thing(label)}"},
     )
 
 
@@ -130,7 +132,11 @@ class MemberAddForm(GovukForm):
 
 class MemberRemoveForm(GovukForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = _text("Why have they left the household?", required=True)
+    reason = _text(
+        "Why have they left the household?",
+        required=True,
+        missing="Enter why they have left the household",
+    )
 
 
 class RestrictForm(GovukForm):

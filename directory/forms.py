@@ -14,7 +14,7 @@ from cases.forms import (
 )
 from directory import services
 from directory.models import Location, LocationType, SessionKind
-from earlyhelp.forms import LimitsInWords, NamesEveryWrongField
+from earlyhelp.forms import LimitsInWords, NamesEveryWrongField, the_thing
 from partners.models import District, FamilyHub, Organisation, Service, ServiceStatus, User
 
 
@@ -24,7 +24,7 @@ def line(label, *, required=False, max_length=200, **kwargs):
         required=required,
         max_length=max_length,
         error_messages={
-            "required": f"Enter the {label.lower()}",
+            **({"required": f"Enter {the_thing(label)}"} if required else {}),
             "max_length": f"{label} must be {max_length} characters or fewer",
         },
         **kwargs,

@@ -18,6 +18,7 @@ from directory.selectors import DirectoryQuery
 from earlyhelp import pages, searches
 from earlyhelp.audit import audit_many, audit_view
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import counted
 from partners import doors
 from partners.models import Organisation, Service
 
@@ -430,7 +431,10 @@ def hub_session_register(request, pk: int):
             except services.InvalidEntry as problem:
                 error = problem.errors.get("people")
             else:
-                messages.success(request, f"Register saved: {len(set(ids))} people attended.")
+                messages.success(
+                    request,
+                    f"Register saved: {counted(len(set(ids)), 'person', 'people')} attended.",
+                )
                 return redirect("hub_detail", pk=session.hub_id)
         rows = selectors.register_rows(session, text=text)
         chosen = set(raw)

@@ -86,10 +86,45 @@ class TwoFactorForm(forms.Form):
         return self.cleaned_data["code"].strip()
 
 
-def _named(label) -> str:
-    """A label inside a sentence: "Email address" becomes "email address"; "API scope" stays."""
+# One example date for every date's hint and every "not a real date" message.
+DATE_EXAMPLE = "27/03/2026"
+DATE_HINT = f"For example, {DATE_EXAMPLE}"
+
+
+def not_a_real_date(named: str) -> str:
+    """The message for a date that is no date: `named` as a sentence says it ("the note's
+    date")."""
+    return f"Enter {named} as a real date, like {DATE_EXAMPLE}"
+
+
+def reads_in_a_sentence(label) -> bool:
+    """Whether a label can stand inside an error message: a question ("Why is the case
+    stepping up?") or a heading with its part ("Child: date of birth") cannot, and a field
+    labelled so gives its own messages."""
+    label = str(label or "")
+    return not label.rstrip().endswith("?") and ":" not in label
+
+
+def in_a_sentence(label) -> str:
+    """A label inside a sentence: "Email address" becomes "email address"; a label that
+    starts with an abbreviation ("API scope", "TAF review") stays as it is."""
     label = str(label or "answer")
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+_NAMES_ITSELF = ("the ", "a ", "an ", "what ", "why ", "who ", "whom ", "how ", "where ")
+
+
+def the_thing(label, missing: str = "") -> str:
+    """A label named as a thing in a message: "Note" is "the note", "What was discussed"
+    stays. A question or a "Heading: part" label has no such name; its field must say its
+    own message (`missing`), and a form defined without one fails to load."""
+    if not reads_in_a_sentence(label):
+        if missing:
+            return missing
+        raise ValueError(f"{label!r} is no name for a message: give the field its own")
+    named = in_a_sentence(label)
+    return named if named.lower().startswith(_NAMES_ITSELF) else f"the {named}"
 
 
 # Errors Django raises with %(value)s-style parameters: a '%' in a label must be doubled in
@@ -107,8 +142,8 @@ def _invalid(field: forms.Field, named: str, label: str) -> str | None:
         forms.IntegerField: f"{label} must be a whole number",
         forms.DecimalField: f"{label} must be a number",
         forms.FloatField: f"{label} must be a number",
-        forms.DateTimeField: f"Enter {named} as a real date and time, like 27/03/2026 10:30",
-        forms.DateField: f"Enter {named} as a real date, like 27/03/2026",
+        forms.DateTimeField: f"Enter {named} as a real date and time, like {DATE_EXAMPLE} 10:30",
+        forms.DateField: not_a_real_date(named),
         forms.TimeField: f"Enter {named} as a time, like 10:30",
     }
     return next((message for kind, message in said.items() if isinstance(field, kind)), None)
@@ -119,7 +154,9 @@ def say_errors_in_words(field: forms.Field, whose: str = "the", record: str = ""
     agency's kind") instead of Django's "This field is required.". `whose` is "the" or the
     record's possessive ("the agency's"); `record` (a ModelForm's) words a taken unique value."""
     label = str(field.label or "This answer")
-    named = f"{whose} {_named(field.label)}"
+    if not reads_in_a_sentence(label):
+        return  # a question names no thing: the field says its own errors
+    named = f"{whose} {in_a_sentence(field.label)}"
     chosen = isinstance(field, (forms.ChoiceField, forms.BooleanField, forms.FileField))
     said = {
         "required": f"{'Choose' if chosen else 'Enter'} {named}",
@@ -127,7 +164,9 @@ def say_errors_in_words(field: forms.Field, whose: str = "the", record: str = ""
         "invalid_pk_value": f"Choose {named} from the list",
         "invalid_list": f"Choose {named} from the list",
         "invalid": _invalid(field, named, label),
-        "unique": f"Another {record} already has this {_named(field.label)}" if record else None,
+        "unique": f"Another {record} already has this {in_a_sentence(field.label)}"
+        if record
+        else None,
     }
     for code, message in said.items():
         if message is None or not _djangos_wording(field, code):

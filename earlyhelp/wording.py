@@ -45,3 +45,9 @@ def term(key: str) -> str:
     if word is None:
         raise KeyError(f"No configured wording for {key!r}")
     return word[0].upper() + word[1:] if key[:1].isupper() else word
+
+
+def counted(number: int, one: str, many: str = "") -> str:
+    """A number with its noun, singular for one: counted(1, "person", "people") is
+    "1 person" (a message saying "1 people attended" reads as a fault)."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"

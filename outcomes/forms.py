@@ -6,30 +6,25 @@ from django.utils import timezone
 
 from cases.forms import GovukForm, date_field, optional_select, radios
 from cases.models import MAX_TEXT
+from earlyhelp.forms import the_thing
 from outcomes.models import EvidenceSource, NetworkMeetingKind, ProgressStatus
 from outcomes.returns import column_choices, quarter_choices
 
 
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return date_field(
-        label,
-        required=required,
-        help_text=help_text,
-        messages={
-            "invalid": f"Enter {label.lower()} as a real date, like 01/04/2026",
-            "required": f"Enter {label.lower()}",
-        },
-    )
+def _date(
+    label: str, *, named: str = "", required: bool = True, help_text: str = ""
+) -> forms.DateField:
+    return date_field(label, named=named, required=required, help_text=help_text)
 
 
-def _text(label: str, *, help_text: str = "", rows: int = 4) -> forms.CharField:
+def _text(label: str, *, missing: str = "", help_text: str = "", rows: int = 4) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
-            "required": f"Enter {label[0].lower()}{label[1:]}",
+            "required": missing or f"Enter {the_thing(label)}",
             "max_length": f"{label} must be {MAX_TEXT:,} characters or fewer",
         },
     )
@@ -64,6 +59,7 @@ class ProgressForm(GovukForm):
     status = radios("Progress", ProgressStatus.choices, missing="Choose the progress on this need")
     significant_since = _date(
         "Significant progress since",
+        named="Date significant progress began",
         required=False,
         help_text="For significant progress only. Leave empty to keep the date already "
         "recorded, or to use the date of the review.",
@@ -150,7 +146,7 @@ class ReturnColumnsForm(forms.Form):
 
 class PlanVersionForm(GovukForm):
     title = forms.CharField(label="Title of this version", max_length=200)
-    effective_from = _date("In force from")
+    effective_from = _date("In force from", named="Date it is in force from")
     min_needs = forms.IntegerField(
         label="Needs a family must have to count",
         min_value=1,
@@ -172,16 +168,23 @@ class PlanVersionForm(GovukForm):
         self.headlines = list(headlines)
         for h in self.headlines:
             self.fields[f"{h.code}__descriptors"] = _text(
-                f"{h.label}: what counts as the need", rows=2
+                f"{h.label}: what counts as the need",
+                missing=f"Enter what counts as the need for {h.label}",
+                rows=2,
             )
             self.fields[f"{h.code}__measures"] = _text(
-                f"{h.label}: what counts as significant and sustained progress", rows=2
+                f"{h.label}: what counts as significant and sustained progress",
+                missing=f"Enter what counts as significant and sustained progress for {h.label}",
+                rows=2,
             )
             self.fields[f"{h.code}__days"] = forms.IntegerField(
                 label=f"{h.label}: days progress must be sustained",
                 min_value=1,
                 max_value=3650,
-                error_messages={"invalid": "Enter a whole number of days"},
+                error_messages={
+                    "invalid": "Enter a whole number of days",
+                    "required": f"Enter the days progress must be sustained for {h.label}",
+                },
             )
             self.initial.setdefault(f"{h.code}__descriptors", h.eligibility_descriptors)
             self.initial.setdefault(f"{h.code}__measures", h.success_measures)

@@ -27,7 +27,7 @@ from earlyhelp.audit import audit, audit_change
 from earlyhelp.errors import DomainError, InvalidTransition
 from earlyhelp.models import AuditAction
 from earlyhelp.notifications import notify
-from earlyhelp.wording import term
+from earlyhelp.wording import counted, term
 from outcomes import access
 from outcomes.models import (
     NOT_HOLDING,
@@ -413,7 +413,8 @@ def judge(episode: ProgrammeEpisode, on: datetime.date | None = None) -> Judgeme
     gaps = []
     if len(needs) < plan.min_needs:
         gaps.append(
-            f"The family has {len(needs)} of the {plan.min_needs} needs the outcomes plan requires."
+            f"The family has {len(needs)} of the {counted(plan.min_needs, 'need')} "
+            "the outcomes plan requires."
         )
     if not AssessmentVersion.objects.filter(assessment__case=case).exists():
         gaps.append("There is no signed-off whole-family assessment.")
@@ -434,7 +435,7 @@ def judge(episode: ProgrammeEpisode, on: datetime.date | None = None) -> Judgeme
         if sustained_from > on:
             progress.append(
                 f"{label}: significant progress since {_d(need.significant_since)} is "
-                f"sustained only from {_d(sustained_from)} ({days} days)."
+                f"sustained only from {_d(sustained_from)} ({counted(days, 'day')})."
             )
     return Judgement(
         eligible=not gaps, ready=not gaps and not progress and bool(needs), reasons=gaps + progress

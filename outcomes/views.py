@@ -18,6 +18,7 @@ from earlyhelp import pages
 from earlyhelp.audit import audit, audit_many, audit_view
 from earlyhelp.errors import DomainError
 from earlyhelp.models import AuditAction
+from earlyhelp.wording import counted
 from outcomes import access, presenters, returns, selectors, services
 from outcomes.forms import (
     ClaimAuditForm,
@@ -191,7 +192,9 @@ def needs_from_assessment(request, pk: int):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{len(created)} needs carried over from the assessment.")
+        messages.success(
+            request, f"{counted(len(created), 'need')} carried over from the assessment."
+        )
     return redirect("case_outcomes", pk=case.pk)
 
 

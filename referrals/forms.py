@@ -8,7 +8,7 @@ from cases.codes import Gender, Relationship
 from cases.forms import checkboxes, optional_select, radios, within_the_calendar
 from cases.models import MAX_TEXT, LevelOfNeed, Need, NeedFramework
 from earlyhelp.errors import by_field
-from earlyhelp.forms import LimitsInWords
+from earlyhelp.forms import DATE_EXAMPLE, DATE_HINT, LimitsInWords, the_thing
 from earlyhelp.wording import term, term_lazy
 from partners.models import Agency, District, Service
 from referrals import rules
@@ -36,6 +36,13 @@ class LongText(forms.CharField):
         return attrs
 
 
+def _required(label: str, required: bool, missing: str) -> dict:
+    """The message for a required answer left empty; a question label needs `missing`."""
+    if missing:
+        return {"required": missing}
+    return {"required": f"Enter {the_thing(label)}"} if required else {}
+
+
 def text(label: str, *, required: bool = False, missing: str = "", rows: int = 5, **kw):
     return LongText(
         label=label,
@@ -44,7 +51,7 @@ def text(label: str, *, required: bool = False, missing: str = "", rows: int = 5
         strip=True,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
-            "required": missing or f"Enter {label.lower()}",
+            **_required(label, required, missing),
             "max_length": f"{label} must be {MAX_TEXT:,} characters or fewer; you entered "
             "%(show_value)s. Nothing is lost: shorten it and send again",
         },
@@ -58,21 +65,23 @@ def line(label: str, *, max_length: int, required: bool = False, missing: str = 
         required=required,
         max_length=max_length,
         error_messages={
-            "required": missing or f"Enter {label.lower()}",
+            **_required(label, required, missing),
             "max_length": f"{label} must be {max_length} characters or fewer",
         },
         **kw,
     )
 
 
-def date(label: str, help_text: str = "For example, 27/03/2019"):
+def date(label: str, help_text: str = DATE_HINT):
     return forms.DateField(
         label=label,
         required=False,
         input_formats=DATE_FORMATS,
         help_text=help_text,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
-        error_messages={"invalid": f"{label} must be a real date, like 27/03/2019"},
+        # Said after the person's number on the request's page ("Person 2: Date of birth
+        # must be a real date"), so the label leads.
+        error_messages={"invalid": f"{label} must be a real date, like {DATE_EXAMPLE}"},
         validators=[within_the_calendar(label)],
     )
 

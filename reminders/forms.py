@@ -17,6 +17,15 @@ class ReminderPreferencesForm(forms.Form):
     )
 
 
+# What a message calls each kind (its label is a heading with its parts).
+GETTING = {
+    "deadlines": "deadline reminders",
+    "actions": "reminders of the family plan actions you own",
+    "team": "messages about being added to or removed from a Team Around the Family",
+    "meetings": "TAF meeting invitations, changes and cancellations",
+}
+
+
 class MessagePreferencesForm(forms.Form):
     """One choice per kind of message (reminders.models.MessageKind)."""
 
@@ -26,5 +35,5 @@ class MessagePreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind, label in MessageKind.choices:
             self.fields[kind] = radios(
-                label, Delivery.choices, missing=f"Choose how you want to get: {label.lower()}"
+                label, Delivery.choices, missing=f"Choose how you want to get {GETTING[kind]}"
             )

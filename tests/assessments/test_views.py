@@ -4,6 +4,7 @@ PDFs render real text; bad input keeps what was typed."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -312,3 +313,73 @@ def test_the_assessment_form_costs_the_same_queries_however_large_the_family(
     with django_assert_max_num_queries(len(small.captured_queries)):
         body = client.get(url).content.decode()
     assert "Child2" in body and "Carer" in body
+
+
+# --- Wording and landmarks (an outside tester's findings) ---
+
+
+def _agreed_plan_with_two_outcomes(case):
+    lead = case.lead_professional
+    plan = services.plan_create(case=case, acting_user=lead, created_on=D(2026, 11, 2))
+    for text in ("Calmer mornings", "School every day"):
+        services.outcome_add(plan=plan, acting_user=lead, text=text)
+    plan.agreed_on = D(2026, 11, 3)
+    plan.save(update_fields=["agreed_on"])
+    return plan
+
+
+def test_the_record_page_names_a_taf_review_in_capitals(case, client):
+    _agreed_plan_with_two_outcomes(case)
+    lead = case.lead_professional
+    meeting = services.meeting_schedule(case=case, acting_user=lead, scheduled_for=D(2026, 11, 12))
+    page = signed_in(client, lead).get(reverse("record_taf_meeting", args=[case.pk, meeting.pk]))
+    html = page.content.decode()
+    assert "Record the TAF review</h1>" in html
+    assert "the taf review" not in html
+
+
+def test_a_restricted_person_is_asked_about_without_their_placeholder_as_a_name(case, client):
+    lead = case.lead_professional
+    person = case.family.memberships.first().person
+    person.restricted = True
+    person.restricted_contact = "the Amberford early help manager, 0300 123 4000"
+    person.save(update_fields=["restricted", "restricted_contact"])
+    meeting = services.meeting_schedule(case=case, acting_user=lead, scheduled_for=D(2026, 11, 12))
+    html = (
+        signed_in(client, lead)
+        .get(reverse("record_taf_meeting", args=[case.pk, meeting.pk]))
+        .content.decode()
+    )
+    assert "Did Restricted record" not in html
+    assert "Did the restricted person attend?" in html
+    assert "Restricted record: contact the Amberford early help manager, 0300 123 4000" in html
+    assert person.full_name not in html
+
+
+def test_the_plan_names_each_outcomes_actions_region_apart(case, client):
+    plan = _agreed_plan_with_two_outcomes(case)
+    lead = case.lead_professional
+    for outcome in plan.outcomes.all():
+        services.action_add(
+            outcome=outcome,
+            acting_user=lead,
+            what="Routine chart",
+            due_on=D(2026, 12, 30),
+            owner_is_family=True,
+            set_on=D(2026, 11, 3),
+        )
+    html = signed_in(client, lead).get(reverse("family_plan", args=[case.pk])).content.decode()
+    names = []
+    for label_id in re.findall(r'role="region" aria-labelledby="([^"]+)"', html):
+        caption = re.search(rf'id="{label_id}"[^>]*>(.*?)</caption>', html, re.S).group(1)
+        names.append(" ".join(re.sub(r"<[^>]+>", "", caption).split()))
+    assert len(names) == 2, names
+    assert len(set(names)) == 2, names
+    assert "Actions for priority" in names[0] and "Calmer mornings" in names[0]
+
+
+def test_a_back_link_sits_inside_the_main_landmark(case, client):
+    lead = case.lead_professional
+    html = signed_in(client, lead).get(reverse("add_case_note", args=[case.pk])).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "govuk-back-link" in main

@@ -8,6 +8,7 @@ from demo import synthetic as demo
 
 CHROMIUM = "/usr/bin/chromium"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LANDMARK_RULES = ["region", "landmark-unique"]
 logger = logging.getLogger(__name__)
 
 
@@ -39,9 +40,17 @@ def page(browser, live_server):
 
 
 def assert_accessible(page) -> None:
-    """Zero WCAG 2.2 A/AA violations reported by axe-core on the settled page."""
+    """Zero WCAG 2.2 A/AA violations reported by axe-core on the settled page, nor any of
+    LANDMARK_RULES (best practice, outside the WCAG tags: page content outside every
+    landmark, two landmarks named alike)."""
     page.wait_for_load_state("networkidle")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "rules": {rule: {"enabled": True} for rule in LANDMARK_RULES},
+        },
+    )
     violations = results.response["violations"]
     assert not violations, results.generate_report()
 

@@ -213,7 +213,9 @@ def test_lead_professional_takes_a_family_from_allocation_to_closure(
     page.goto(f"/cases/{case.pk}/meetings/{first.pk}/")
     page.get_by_role("heading", name="First TAF meeting (agree the plan)").wait_for()
     page.get_by_role("link", name="Record the meeting").click()
-    page.get_by_role("heading", name="Record the first taf meeting").wait_for()
+    page.get_by_role(
+        "heading", name="Record the first TAF meeting (agree the plan)", exact=True
+    ).wait_for()
     assert_accessible(page)
     page.get_by_label("Did Sam Okoro attend?").select_option(label="Attended")
     page.get_by_label("Did Parent Testfamily attend?").select_option(label="Attended")
@@ -230,7 +232,7 @@ def test_lead_professional_takes_a_family_from_allocation_to_closure(
     # A review (scheduled 6 weeks on by the first meeting), held and recorded.
     review = case.taf_meetings.get(status=MeetingStatus.SCHEDULED)
     page.goto(f"/cases/{case.pk}/meetings/{review.pk}/record/")
-    page.get_by_role("heading", name="Record the taf review").wait_for()
+    page.get_by_role("heading", name="Record the TAF review", exact=True).wait_for()
     assert_accessible(page)
     page.get_by_label("Scaling now (0 to 10)").select_option("9")
     page.get_by_label("Close the case").check()
@@ -276,6 +278,34 @@ def started_assessment(allocated_case, lead):
         acting_user=lead,
     )
     return assessment_services.assessment_start(case=allocated_case, acting_user=lead)
+
+
+def test_a_plan_of_two_outcomes_and_a_form_with_a_back_link_keep_their_landmarks_apart(
+    page, lead, allocated_case
+):
+    """axe's "landmark-unique" and "region" (assert_accessible runs both): each outcome's
+    actions table is a region with its own name, and the back link is inside <main>."""
+    case = allocated_case
+    plan = assessment_services.plan_create(case=case, acting_user=lead)
+    for text in ("Calmer mornings", "Lily at school on time"):
+        outcome = assessment_services.outcome_add(plan=plan, acting_user=lead, text=text)
+        assessment_services.action_add(
+            outcome=outcome,
+            acting_user=lead,
+            what="A picture routine chart",
+            due_on=timezone.localdate() + datetime.timedelta(days=21),
+            owner_is_family=True,
+        )
+    sign_in(page, "lead@example.test", PASSWORD)
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+    page.goto(f"/cases/{case.pk}/plan/")
+    page.get_by_role("region", name="Actions for priority", exact=False).first.wait_for()
+    assert page.get_by_role("region", name="Actions for priority").count() == 2
+    assert_accessible(page)
+    page.get_by_role("link", name="Add an action for Calmer mornings").click()
+    page.get_by_role("heading", name="Add an action").wait_for()
+    assert page.locator("main .govuk-back-link").count() == 1
+    assert_accessible(page)
 
 
 def test_assessment_autosaves_what_is_typed_and_keeps_it_after_a_reload(

@@ -206,7 +206,7 @@ def test_hub_worker_takes_a_register_on_a_tablet(browser, live_server, eh_team, 
         assert_accessible(page)
         page.get_by_label("Someone else: their person number").fill("")
         page.get_by_role("button", name="Save the register").click()
-        page.get_by_text("Register saved: 1 people attended.").wait_for()
+        page.get_by_text("Register saved: 1 person attended.").wait_for()
         assert_accessible(page)
     finally:
         context.close()

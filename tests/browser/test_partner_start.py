@@ -48,7 +48,7 @@ def test_a_teacher_starts_early_help_with_a_family_the_school_knows(
         "Lily is late most days; mum asked the school for help."
     )
     page.get_by_role("button", name="Start early help").click()
-    page.get_by_text("Enter the parent or carer: last name").first.wait_for()
+    page.get_by_text("Enter the parent or carer's last name").first.wait_for()
     assert_accessible(page)
 
     page.get_by_label("Parent or carer: last name").fill("Marsh")

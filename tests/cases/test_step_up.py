@@ -199,3 +199,11 @@ def test_a_step_up_that_closes_the_case_replaces_a_closure_waiting_for_authorisa
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closure_reason == "stepped_up"
     assert ClosureRequest.objects.get(case=case).decision == ClosureRequest.Decision.WITHDRAWN
+
+
+def test_the_queue_keeps_an_abbreviation_in_capitals_mid_sentence(step, social_worker, client):
+    step.source = "review"  # StepUpSource.REVIEW, "From a TAF review"
+    step.save(update_fields=["source"])
+    page = signed_in(client, social_worker).get(reverse("stepup_queue")).content.decode()
+    assert "(from a TAF review)" in page
+    assert "taf review" not in page

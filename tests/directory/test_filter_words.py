@@ -38,7 +38,7 @@ def test_the_hub_register_search_says_how_long_the_search_may_be(client, hub_wor
     [
         ({"end": "2100-01-01"}, "End date must be between 1900 and 2099"),
         ({"start": "2999-12-31", "end": "2026-01-01"}, "Start date must be between 1900 and 2099"),
-        ({"start": "1-2-3"}, "Enter the start date as a real date, for example 27 3 2026"),
+        ({"start": "1-2-3"}, "Enter the start date as a real date, like 27/03/2026"),
     ],
 )
 def test_a_dashboard_date_outside_the_calendar_is_said_and_kept(

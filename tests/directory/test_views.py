@@ -214,6 +214,7 @@ def test_register_page_ticks_saves_and_refuses_unregistered_people_keeping_ticks
 
     saved = c.post(url, {"people": [child.pk]})
     assert saved.status_code == 302
+    assert "Register saved: 1 person attended." in c.get(saved.url).content.decode()
     assert list(session.attendances.values_list("person_id", flat=True)) == [child.pk]
     again = c.get(url).content.decode()  # the regulars come back ticked
     assert f'value="{child.pk}" checked' in again

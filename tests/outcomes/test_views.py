@@ -35,8 +35,8 @@ def test_a_need_without_evidence_is_refused_and_what_was_typed_is_kept(
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Enter evidence" in page
-    assert "Enter date identified as a real date" in page
+    assert "Enter the evidence" in page
+    assert "Enter the date identified as a real date" in page
     assert 'value="family" checked' in page
     assert not FamilyNeed.objects.filter(headline__code="crime").exists()
 

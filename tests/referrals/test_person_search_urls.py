@@ -75,7 +75,7 @@ def test_an_invalid_search_shows_the_errors_and_keeps_what_was_typed(
     html = response.content.decode()
     assert "There is a problem" in html
     assert "Enter at least 2 letters of the name" in html
-    assert "Date of birth must be a real date, like 27/03/2019" in html
+    assert "Date of birth must be a real date, like 27/03/2026" in html
     assert 'value="K"' in html and 'value="31/02/2015"' in html
     assert response.context["results"] is None
 

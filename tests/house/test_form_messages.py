@@ -1,0 +1,126 @@
+"""An outside tester's finding: error messages built from a field's label read badly when
+the label is a question or a "Heading: part" ("Enter why is the case stepping up?", "Enter
+the child: date of birth as a real date", "Enter note"). Every form in the product's apps is
+walked, and each required field's messages must read as GOV.UK error messages."""
+
+import importlib
+import inspect
+import pathlib
+import re
+
+import pytest
+from django import forms
+
+from cases.forms import date_field, long_text
+from earlyhelp.forms import DATE_EXAMPLE, ErrorsInWords, the_thing
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+APPS = [
+    "assessments",
+    "cases",
+    "directory",
+    "earlyhelp",
+    "outcomes",
+    "oversight",
+    "partners",
+    "records",
+    "referrals",
+    "reminders",
+    "reporting",
+    "work",
+]
+# After "Enter"/"Choose"/"Select" a message names a thing: "the note", "what will happen".
+NAMED = re.compile(
+    r"^(Enter|Choose|Select) (?!(the|a|an|your|their|why|what|who|whom|how|where|when|"
+    r"whether|yes|at least|each|one|either|details|[0-9])\b)"
+)
+ODD = [
+    (re.compile(r"\?"), "a question inside a message"),
+    (re.compile(r":\s"), "a 'Heading: part' label inside a message"),
+    (NAMED, "a label with no article ('Enter note')"),
+    (re.compile(r"\bthe (the|a|an|what|why|who|how|another)\b", re.I), "'the' before a name"),
+]
+
+
+def _form_classes():
+    for app in APPS:
+        for path in sorted((ROOT / app).glob("*.py")):
+            if "form" not in path.name and path.name not in {"admin.py", "audit_views.py"}:
+                continue
+            module = importlib.import_module(f"{app}.{path.stem}")
+            for cls in vars(module).values():
+                if (
+                    inspect.isclass(cls)
+                    and issubclass(cls, forms.BaseForm)
+                    and cls.__module__ == module.__name__
+                ):
+                    yield cls
+
+
+def _fields(cls) -> dict:
+    """The form's fields as a page shows them: made in __init__ where the form can be made
+    without the page's arguments, else as declared."""
+    try:
+        form = cls()
+    except Exception:  # a form needing the page's records: its declared fields
+        return cls.base_fields
+    if isinstance(form, ErrorsInWords):
+        form.full_clean()  # where the mixin words the messages
+    return form.fields
+
+
+def _messages(field: forms.Field):
+    if field.required:
+        yield "required", str(field.error_messages.get("required", ""))
+    if "invalid" in field.error_messages:
+        yield "invalid", str(field.error_messages["invalid"])
+
+
+@pytest.mark.django_db
+def test_every_required_field_says_its_errors_in_words_that_read_well():
+    classes = list(_form_classes())
+    assert len(classes) > 40  # the walk found the product's forms
+    found = []
+    for cls in classes:
+        for name, field in _fields(cls).items():
+            if field.widget.is_hidden:
+                continue
+            for code, message in _messages(field):
+                for pattern, fault in ODD:
+                    if pattern is NAMED and re.match(r"(Choose|Select) [^,]+ or ", message):
+                        continue  # the choices themselves: "Choose pass or fail"
+                    if pattern.search(message):
+                        found.append(
+                            f"{cls.__module__}.{cls.__name__}.{name} {code}: {message!r} ({fault})"
+                        )
+    assert not found, "\n".join(found)
+
+
+def test_a_question_label_must_come_with_its_own_message():
+    with pytest.raises(ValueError):
+        long_text("Why is the case stepping up?")
+    with pytest.raises(ValueError):
+        date_field("Child: date of birth")
+    field = long_text("Why is the case stepping up?", missing="Enter why the case is stepping up")
+    assert field.error_messages["required"] == "Enter why the case is stepping up"
+
+
+def test_plain_labels_are_named_as_things_and_abbreviations_keep_their_capitals():
+    assert the_thing("Note") == "the note"
+    assert the_thing("What was discussed") == "what was discussed"
+    assert the_thing("TAF review") == "the TAF review"
+    field = date_field("Date of the meeting")
+    assert field.error_messages["required"] == "Enter the date of the meeting"
+    assert field.error_messages["invalid"] == (
+        f"Enter the date of the meeting as a real date, like {DATE_EXAMPLE}"
+    )
+
+
+def test_a_question_labelled_field_is_not_worded_from_its_label_by_the_mixin():
+    class Asked(ErrorsInWords, forms.Form):
+        reason = forms.CharField(
+            label="Why is it closing?", error_messages={"required": "Enter why it is closing"}
+        )
+
+    form = Asked(data={})
+    assert form.errors["reason"] == ["Enter why it is closing"]
