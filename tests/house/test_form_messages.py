@@ -124,3 +124,29 @@ def test_a_question_labelled_field_is_not_worded_from_its_label_by_the_mixin():
 
     form = Asked(data={})
     assert form.errors["reason"] == ["Enter why it is closing"]
+
+
+# The example itself; and the education CSV import, whose column takes two formats and says
+# both with a day that reads the same either way (03/03/2026 or 2026-03-03).
+OWN_DATE_EXAMPLES = {
+    "earlyhelp/forms.py",
+    "reporting/education.py",
+    "reporting/forms.py",
+    "reporting/templates/reporting/education_import.html",
+}
+
+
+def test_every_date_example_is_the_one_from_earlyhelp_forms():
+    """Date hints and 'not a real date' messages disagreed ("for example 27 3 2026", "like
+    27/03/2019", "like 01/04/2026"): one example, DATE_EXAMPLE, said in one place."""
+    example = re.compile(r"(like|for example,?) \d{1,2}[ /]\d{1,2}[ /]\d{4}", re.I)
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for app in [*APPS, "templates"]
+        for path in sorted((ROOT / app).rglob("*"))
+        if path.suffix in {".py", ".html", ".txt"}
+        and "migrations" not in path.parts
+        and str(path.relative_to(ROOT)) not in OWN_DATE_EXAMPLES
+        for match in example.finditer(path.read_text())
+    ]
+    assert not found, found
