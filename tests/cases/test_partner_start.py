@@ -196,7 +196,7 @@ def test_missing_details_get_a_message_beside_the_field_and_keep_what_was_typed(
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Enter the parent or carer's last name" in html
+    assert "Enter the parent or carer&#x27;s last name" in html
     assert "Enter the other child&#x27;s date of birth, or leave all three empty" in html
     assert "Lily is late most days" in html
     assert not EarlyHelpCase.objects.exists()

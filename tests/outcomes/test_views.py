@@ -266,7 +266,7 @@ def test_a_failed_audit_without_notes_keeps_the_choice_and_says_why(
         reverse("claim_detail", args=[claim.pk]), {"action": "audit", "result": "fail", "notes": ""}
     )
     page = response.content.decode()
-    assert "Enter audit notes" in page
+    assert "Enter the audit notes" in page
     assert 'value="fail" checked' in page
     claim.refresh_from_db()
     assert claim.status == "in_sample"
