@@ -844,6 +844,10 @@ def close_case(request, case_id: int):
         )
         return redirect("case_detail", pk=case.pk)
     case = _work_case(request, case_id)
+    refused = case_services.closure_refused_for(request.user, case)
+    if refused:  # before anything is typed; the service refuses it too
+        messages.error(request, refused)
+        return redirect("case_detail", pk=case.pk)
     plan = selectors.plan_for(case)
     outcomes = list(plan.outcomes.all()) if plan else []
     initial = {"closed_on": timezone.localdate()}

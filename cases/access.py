@@ -441,6 +441,13 @@ def may_hand_over(user, case: EarlyHelpCase) -> bool:
     return user.pk == case.lead_professional_id or user.role == Role.TEAM_MANAGER
 
 
+def may_close(user, case: EarlyHelpCase) -> bool:
+    """The lead professional closes the case (or requests its closure, where a manager
+    authorises it); a team manager may too. Other TAF members record work but do not end it:
+    the same people who may hand the case over."""
+    return may_hand_over(user, case)
+
+
 def activity_subjects_for(user) -> QuerySet:
     """Whose activity a user may read: administrators anyone's, managers their agency's."""
     users = User.objects.all()

@@ -800,6 +800,11 @@ def closure_check(
     transitions.CASE.check(case, "close")
     _require_worker(acting_user, case)
     if ask_authorisation:
+        # A recorded fact (ask_authorisation=False: the family moved out of area) closes the
+        # case whoever records it; a closure decided on the case is the lead's or a manager's.
+        refused = closure_refused_for(acting_user, case)
+        if refused:
+            raise DomainError(refused)
         _refuse_closure_request_while_step_up_pending(case, acting_user)
     errors: dict[str, str] = {}  # every wrong answer at once (FieldErrors)
     if reason not in ClosureReason.values:
@@ -842,6 +847,14 @@ def closure_check(
         "family_view": family_view,
         **texts,
     }
+
+
+def closure_refused_for(acting_user, case: EarlyHelpCase) -> str:
+    """Why this user may not close (or request closure of) the case, else "": the closure
+    page asks before anything is typed, closure_check refuses on it."""
+    if access.may_close(acting_user, case):
+        return ""
+    return f"Only the {term('lead professional')} or a team manager can close the case."
 
 
 def closure_held_back_by(

@@ -145,8 +145,14 @@ def case_detail(request, pk: int):
         and case.status in (CaseStatus.OPEN, CaseStatus.CLOSURE_PENDING)
         else None,
         "step_ups": step_ups,
+        # Only links the user may follow: a TAF member records work but does not hand over,
+        # change the level or close (the services refuse them too).
+        "may_hand_over": can_work and access.may_hand_over(request.user, case),
+        "may_change_level": can_work and access.may_change_level(request.user, case),
+        "may_close": can_work and access.may_close(request.user, case),
         # Instead of a "Close the case" link that would be refused (from the step ups read).
         "closure_held_back_by": can_work
+        and access.may_close(request.user, case)
         and services.closure_held_back_by(case, request.user, step_ups=step_ups),
         **case_page.sections_context(case, request.user, timezone.localdate()),
     }
