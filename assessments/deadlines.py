@@ -1,6 +1,7 @@
 """Every casework deadline, in one module (Blackpool strategy, Appendix 1).
 
-- The Early Help Assessment is due 20 working days after it starts.
+- The Early Help Assessment is due 20 working days after the case starts (opens or is
+  allocated), however late the assessment itself is started: the clock does not restart.
 - The first Team Around the Family meeting, which agrees the plan, is due within 10 working
   days of the plan being drawn up.
 - Reviews happen every 4 to 6 weeks: the next one on the date set at the last meeting,
@@ -16,7 +17,12 @@ import datetime
 
 from django.db.models import QuerySet
 
-from earlyhelp.working_days import add_working_days, working_days_between
+from earlyhelp.working_days import (
+    add_working_days,
+    working_day_on_or_after,
+    working_day_on_or_before,
+    working_days_between,
+)
 
 ASSESSMENT_WORKING_DAYS = 20
 FIRST_TAF_WORKING_DAYS = 10
@@ -25,9 +31,11 @@ REVIEW_MAX_WEEKS = 6
 REVIEW_DEFAULT_WEEKS = 6
 
 
-def assessment_due_on(started_on: datetime.date) -> datetime.date:
-    """The EHA is due 20 working days after it starts (the start day not counted)."""
-    return add_working_days(started_on, ASSESSMENT_WORKING_DAYS)
+def assessment_due_on(case_opened_on: datetime.date) -> datetime.date:
+    """The EHA is due 20 working days after the case starts (the start day not counted), as
+    the work tray counts it before the assessment is started. Starting it late keeps this
+    date, so the drift stays in sight of the lead and the managers."""
+    return add_working_days(case_opened_on, ASSESSMENT_WORKING_DAYS)
 
 
 def first_taf_meeting_due_on(plan_created_on: datetime.date) -> datetime.date:
@@ -36,15 +44,17 @@ def first_taf_meeting_due_on(plan_created_on: datetime.date) -> datetime.date:
 
 
 def default_next_review_on(held_on: datetime.date) -> datetime.date:
-    """The next review, if the meeting sets no date: 6 weeks on."""
-    return held_on + datetime.timedelta(weeks=REVIEW_DEFAULT_WEEKS)
+    """The next review, if the meeting sets no date: by 6 weeks on, brought back to a
+    working day (never a weekend or bank holiday such as Boxing Day)."""
+    return working_day_on_or_before(held_on + datetime.timedelta(weeks=REVIEW_DEFAULT_WEEKS))
 
 
 def review_window(held_on: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The earliest and latest dates for the next review: 4 to 6 weeks after a meeting."""
+    """The earliest and latest dates for the next review, 4 to 6 weeks after a meeting: from
+    the first working day on or after 4 weeks, by the last working day on or before 6."""
     return (
-        held_on + datetime.timedelta(weeks=REVIEW_MIN_WEEKS),
-        held_on + datetime.timedelta(weeks=REVIEW_MAX_WEEKS),
+        working_day_on_or_after(held_on + datetime.timedelta(weeks=REVIEW_MIN_WEEKS)),
+        working_day_on_or_before(held_on + datetime.timedelta(weeks=REVIEW_MAX_WEEKS)),
     )
 
 
@@ -59,12 +69,17 @@ def review_date_error(held_on: datetime.date, next_review_on: datetime.date) -> 
     )
 
 
+PAUSED = "Deadline paused"  # while a case's deadlines are (EarlyHelpCase.deadlines_paused)
+
+
 def working_days_left(due_on: datetime.date, today: datetime.date) -> int:
     """Working days from today until due_on: 0 on the day, negative when overdue."""
     return working_days_between(today, due_on)
 
 
-def countdown_text(due_on: datetime.date, today: datetime.date) -> str:
+def countdown_text(due_on: datetime.date, today: datetime.date, *, paused: bool = False) -> str:
+    if paused:
+        return PAUSED
     left = working_days_left(due_on, today)
     if left > 1:
         return f"{left} working days left"

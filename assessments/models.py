@@ -42,12 +42,9 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # No "due after start" constraint: the EHA is due 20 working days after the case
+        # starts, so an assessment started late is due before it started (and overdue).
         indexes = [models.Index(fields=["status", "due_on"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(due_on__gte=F("started_on")), name="assessment_due_after_start"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{term('Early Help Assessment')} for {self.case} (version {self.version_number})"

@@ -86,18 +86,20 @@ def form_groups(form, labels) -> list[dict]:
     return result
 
 
-def assessment_countdown(assessment, today: datetime.date) -> str:
+def assessment_countdown(assessment, today: datetime.date, *, case) -> str:
     if assessment is None or assessment.version_number > 1:
         return ""
     if assessment.status != AssessmentStatus.DRAFT:
         return ""
-    return deadlines.countdown_text(assessment.due_on, today)
+    paused = case.deadlines_paused
+    return deadlines.countdown_text(assessment.due_on, today, paused=paused)
 
 
-def plan_countdown(plan, today: datetime.date) -> str:
+def plan_countdown(plan, today: datetime.date, *, case) -> str:
     if plan is None or plan.agreed_on:
         return ""
-    return deadlines.countdown_text(plan.first_taf_due_on, today)
+    paused = case.deadlines_paused
+    return deadlines.countdown_text(plan.first_taf_due_on, today, paused=paused)
 
 
 def diff(a, b) -> list[dict]:
@@ -137,7 +139,7 @@ def case_page_section(case, user, today: datetime.date) -> dict:
     meetings = selectors.meetings_for(case, summary=True)
     return {
         "assessment": assessment,
-        "assessment_countdown": assessment_countdown(assessment, today),
+        "assessment_countdown": assessment_countdown(assessment, today, case=case),
         "plan": plan,
         "meetings": meetings,
         "due_next": selectors.due_next(

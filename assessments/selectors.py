@@ -177,10 +177,11 @@ def due_next(
                 "due_on": action.due_on,
             }
         )
+    paused = case.deadlines_paused
     for item in items:
         due = item["due_on"]
-        item["countdown"] = deadlines.countdown_text(due, today) if due else ""
-        item["overdue"] = bool(due and due < today)
+        item["countdown"] = deadlines.countdown_text(due, today, paused=paused) if due else ""
+        item["overdue"] = bool(due and due < today and not paused)
     items.sort(key=lambda i: (i["due_on"] is None, i["due_on"] or today))
     return items
 

@@ -129,7 +129,8 @@ def _require_consent_to_assessment(case: EarlyHelpCase, verb: str) -> None:
 def assessment_start(
     *, case: EarlyHelpCase, acting_user, started_on: datetime.date | None = None, request=None
 ) -> Assessment:
-    """Start the EHA. It is due 20 working days later (deadlines.assessment_due_on)."""
+    """Start the EHA. It is due 20 working days after the case started, however late it is
+    started (deadlines.assessment_due_on)."""
     _require_worker(acting_user, case)
     if Assessment.objects.filter(case=case).exists():
         raise DomainError(f"This case already has {term('an early help assessment')}.")
@@ -142,7 +143,7 @@ def assessment_start(
     assessment = Assessment.objects.create(
         case=case,
         started_on=started_on,
-        due_on=deadlines.assessment_due_on(started_on),
+        due_on=deadlines.assessment_due_on(case.opened_on),
         created_by=acting_user,
         last_saved_by=acting_user,
         content={"family_history": "\n\n".join(s.as_text() for s in stories)[:MAX_TEXT]}
@@ -163,7 +164,8 @@ def assessment_start(
         case=case,
         kind=ChronologyKind.ASSESSMENT,
         title=f"{term('Early Help Assessment')} started",
-        text=f"Due by {assessment.due_on:%-d %B %Y} (20 working days).{pre_filled}",
+        text=f"Due by {assessment.due_on:%-d %B %Y} (20 working days from the case "
+        f"opening on {case.opened_on:%-d %B %Y}).{pre_filled}",
         occurred_on=started_on,
         author=acting_user,
         source=assessment,

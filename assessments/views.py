@@ -80,7 +80,9 @@ def assessment_detail(request, case_id: int):
             "case": case,
             "assessment": assessment,
             "sections": presenters.sections(labels, assessment.content),
-            "countdown": presenters.assessment_countdown(assessment, timezone.localdate()),
+            "countdown": presenters.assessment_countdown(
+                assessment, timezone.localdate(), case=case
+            ),
             "can_work": access.can_work_on_case(request.user, case),
             "may_contribute": services.may_contribute(request.user, assessment),
             "contributors": list(assessment.contributors.select_related("user", "invited_by")),
@@ -183,7 +185,9 @@ def edit_assessment(request, case_id: int):
             "assessment": assessment,
             "form": form,
             "groups": presenters.form_groups(form, labels),
-            "countdown": presenters.assessment_countdown(assessment, timezone.localdate()),
+            "countdown": presenters.assessment_countdown(
+                assessment, timezone.localdate(), case=case
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -434,7 +438,7 @@ def family_plan(request, case_id: int):
             "plan": plan,
             "can_work": can_work,
             "status_choices": PlanAction._meta.get_field("status").choices,
-            "first_taf_countdown": presenters.plan_countdown(plan, timezone.localdate()),
+            "first_taf_countdown": presenters.plan_countdown(plan, timezone.localdate(), case=case),
         },
     )
 

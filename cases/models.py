@@ -328,6 +328,13 @@ class EarlyHelpCase(Referenced, models.Model):
         return self.status != CaseStatus.CLOSED
 
     @property
+    def deadlines_paused(self) -> bool:
+        """While children's social care hold a stepped-up family, early help's deadlines
+        pause: the reminders, the work tray and the overdue lists count open cases only, so
+        the pages say "paused" rather than count down to a date nobody chases."""
+        return self.status == CaseStatus.STEPPED_UP
+
+    @property
     def awaiting_allocation(self) -> bool:
         return self.status == CaseStatus.AWAITING_ALLOCATION
 

@@ -53,10 +53,15 @@ def case_list(request):
     page, query = pages.paged(request, cases, PAGE_SIZE)
     today = timezone.localdate()
     for case in page.object_list:
+        paused = case.deadlines_paused
         case.due_countdown = (
-            _countdown(case.next_due, today) if case.next_due and case.is_open else ""
+            _countdown(case.next_due, today, paused=paused)
+            if case.next_due and case.is_open
+            else ""
         )
-        case.due_overdue = bool(case.next_due and case.is_open and case.next_due < today)
+        case.due_overdue = bool(
+            case.next_due and case.is_open and case.next_due < today and not paused
+        )
     sort_query = request.GET.copy()
     sort_query.pop("page", None)
     sort_query.pop("sort", None)
@@ -74,7 +79,9 @@ def case_list(request):
     )
 
 
-def _countdown(due: datetime.date, today: datetime.date) -> str:
+def _countdown(due: datetime.date, today: datetime.date, *, paused: bool) -> str:
+    if paused:
+        return "Deadline paused"
     left = working_days_between(today, due)
     if due < today:
         late = max(1, -left)

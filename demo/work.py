@@ -181,8 +181,7 @@ def load_demo_work(today: datetime.date | None = None) -> dict:
         meeting=first,
         acting_user=priya,
         held_on=_ago(today, 95),
-        decision="continue",
-        next_review_on=_ago(today, 95) + datetime.timedelta(weeks=6),
+        decision="continue",  # the next review by 6 weeks on, a working day
         progress=[{"outcome": outcome, "scaling": 4}],
     )
     booked = TafMeeting.objects.get(case=c, status="scheduled")
@@ -241,12 +240,11 @@ def load_demo_work(today: datetime.date | None = None) -> dict:
             meeting=meeting,
             acting_user=priya,
             held_on=held,
-            decision="continue",
-            next_review_on=held + datetime.timedelta(weeks=6),
+            decision="continue",  # the next review by 6 weeks on, a working day
             progress=[{"outcome": outcome, "scaling": 4}],
         )
-        held = held + datetime.timedelta(weeks=6)
         meeting = TafMeeting.objects.get(case=c, status="scheduled")
+        held = meeting.scheduled_for
     made["stuck"] = c
     oversight.supervision_record(
         case=made["draft"],

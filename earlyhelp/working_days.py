@@ -36,6 +36,20 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
+def working_day_on_or_before(day: datetime.date) -> datetime.date:
+    """The last working day on or before `day`: a date something is due by."""
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def working_day_on_or_after(day: datetime.date) -> datetime.date:
+    """The first working day on or after `day`: the start of a window."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end`; negative if end is earlier.
 

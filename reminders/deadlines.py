@@ -1,7 +1,7 @@
 """Every deadline the reminders chase, gathered in one place from the apps that own the
 rules (DESIGN.md: "drift and delay").
 
-- Early Help Assessment: 20 working days from its start (assessments/deadlines.py).
+- Early Help Assessment: 20 working days from the case's start (assessments/deadlines.py).
 - First TAF meeting: 10 working days after the family plan (assessments/deadlines.py).
 - Reviews: on the date set at the last held meeting, 4 to 6 weeks on (assessments/deadlines.py).
 - Triage decisions: the front door targets, stored on the referral when it is received

@@ -325,7 +325,8 @@ def worked_with(cases: QuerySet, period: Period) -> dict:
 
 def assessments_completed(cases: QuerySet, period: Period) -> dict:
     """Assessments first signed off in the period, and those signed off by their due date:
-    20 working days from the start, English bank holidays excluded (Blackpool Appendix 1)."""
+    20 working days from the case's start (its due_on), English bank holidays excluded
+    (Blackpool Appendix 1)."""
     versions = AssessmentVersion.objects.filter(
         number=1, assessment__case__in=_case_ids(cases)
     ).annotate(signed_date=TruncDate("signed_off_at"))
