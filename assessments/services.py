@@ -27,9 +27,16 @@ from assessments.models import (
     SignOffDecision,
     TafMeeting,
 )
-from assessments.sections import AREAS, PROMPTS, SCALING, area_field, text_field_labels
+from assessments.sections import (
+    AREAS,
+    PROMPTS,
+    SCALING,
+    area_field,
+    text_field_labels,
+    voice_field,
+)
 from assessments.transitions import ASSESSMENT, MEETING, PLAN_ACTION, PLAN_ACTION_VERB_FOR
-from cases import access
+from cases import access, restriction
 from cases.case_page import stories_for
 from cases.models import MAX_TEXT, ChronologyKind, EarlyHelpCase, Need, Person
 from cases.services import (
@@ -331,6 +338,22 @@ def missing_for_submission(assessment: Assessment) -> list[str]:
     return missing
 
 
+def unheard_children(assessment: Assessment, acting_user) -> dict[str, str]:
+    """{voice field: message} for each child in the assessment whose voice is not recorded.
+    The voice of each child is part of the assessment (DESIGN.md); where it could not be
+    heard (not yet born, too young, would not engage) the same field says why and what was
+    observed instead, so an empty field is never an answer."""
+    children = list(assessment.case.children.order_by("date_of_birth", "pk"))
+    hidden = restriction.people_labels(acting_user, (c.pk for c in children))
+    return {
+        voice_field(child.pk): f"Record the voice of {hidden.get(child.pk, child.full_name)}, "
+        "or say why it could not be heard (for example, not yet born or too young) and what "
+        "you observed"
+        for child in children
+        if not str(assessment.content.get(voice_field(child.pk), "")).strip()
+    }
+
+
 @transaction.atomic
 def assessment_submit(
     *, assessment: Assessment, acting_user, lock_version: int, request=None
@@ -343,6 +366,10 @@ def assessment_submit(
         raise EditConflict("Someone saved this assessment since you opened it. Check it first.")
     _require_consent_to_assessment(current.case, "submitted")
     missing = missing_for_submission(current)
+    unheard = unheard_children(current, acting_user)
+    if unheard:  # each next to its child's voice field, the rest in the summary
+        rest = {"detail": "Complete these before submitting: " + "; ".join(missing) + "."}
+        raise FieldErrors({**(rest if missing else {}), **unheard})
     if missing:
         raise DomainError("Complete these before submitting: " + "; ".join(missing) + ".")
     ASSESSMENT.move(

@@ -150,7 +150,7 @@ def edit_assessment(request, case_id: int):
             except DomainError as error:
                 if autosave:
                     return JsonResponse({"saved": False, "message": str(error)}, status=400)
-                form.add_error(None, str(error))
+                pages.show_refusal(form, error)  # a child's unheard voice: next to its field
                 # the draft was saved before submission failed: carry the new version
                 assessment.refresh_from_db()
                 pages.carry_lock_version(form, assessment.lock_version)

@@ -7,7 +7,7 @@ import random
 from django.utils import timezone
 
 from assessments import services
-from assessments.sections import AREAS, PROMPTS, SCALING, area_field
+from assessments.sections import AREAS, PROMPTS, SCALING, area_field, voice_field
 from cases import services as case_services
 from cases.models import Need
 from partners.models import Role, User
@@ -48,6 +48,16 @@ def _content(rng: random.Random) -> dict:
     )
 
 
+def with_child_voices(case, content: dict) -> dict:
+    """`content` with the voice of each child it does not already hear: a submitted
+    assessment records each child's voice (assessments.services.unheard_children)."""
+    voices = {
+        voice_field(child.pk): f"{child.first_name} says home is calmer when mornings have a plan."
+        for child in case.children.all()
+    }
+    return {**voices, **content}
+
+
 def submitted_assessment(case, lead, started_on, *, content: dict, need_ids: list):
     """An assessment on `case` started on `started_on`, filled in and submitted by `lead`."""
     a = services.assessment_start(case=case, acting_user=lead, started_on=started_on)
@@ -55,7 +65,7 @@ def submitted_assessment(case, lead, started_on, *, content: dict, need_ids: lis
         assessment=a,
         acting_user=lead,
         lock_version=a.lock_version,
-        content=content,
+        content=with_child_voices(case, content),
         need_ids=need_ids,
     )
     return services.assessment_submit(assessment=a, acting_user=lead, lock_version=a.lock_version)
@@ -118,7 +128,7 @@ def load_demo_casework(rng: random.Random, cases) -> dict:
             assessment=a,
             acting_user=lead,
             lock_version=a.lock_version,
-            content=_content(rng),
+            content=with_child_voices(case, _content(rng)),
             need_ids=[n.pk for n in rng.sample(needs, min(2, len(needs)))],
         )
         a = services.assessment_submit(assessment=a, acting_user=lead, lock_version=a.lock_version)

@@ -13,6 +13,7 @@ from cases import services as case_services
 from cases.models import MAX_TEXT, CaseStatus, ChronologyKind, Need
 from earlyhelp.errors import DomainError, EditConflict, InvalidTransition
 from earlyhelp.models import AuditAction, AuditEvent
+from tests.assessments.test_signoff_queue import child_voices
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -91,7 +92,7 @@ def test_sign_off_makes_a_locked_version_and_changes_make_a_new_one(assessment, 
         assessment=assessment,
         acting_user=lead,
         lock_version=assessment.lock_version,
-        content=complete_content(),
+        content={**complete_content(), **child_voices(assessment.case)},
         need_ids=list(Need.objects.filter(active=True).values_list("pk", flat=True)[:2]),
     )
     a = services.assessment_submit(assessment=a, acting_user=lead, lock_version=a.lock_version)

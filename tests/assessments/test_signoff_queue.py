@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import AssessmentStatus
-from assessments.sections import AREAS, PROMPTS, SCALING, area_field
+from assessments.sections import AREAS, PROMPTS, SCALING, area_field, voice_field
 from assessments.selectors import assessments_awaiting_signoff_for
 from cases.models import Need
 from earlyhelp.errors import DomainError
@@ -19,12 +19,18 @@ from tests.conftest import signed_in
 pytestmark = pytest.mark.django_db
 
 
+def child_voices(case) -> dict:
+    """The voice of each child in the assessment, which submitting needs."""
+    return {voice_field(child.pk): "Wants calmer mornings." for child in case.children.all()}
+
+
 def complete(assessment, lead):
     content = {"analysis": "Mornings are hard; school is worried."}
     for area in AREAS:
         for prompt, _ in PROMPTS:
             content[area_field(area.code, prompt)] = "Notes"
         content[area_field(area.code, SCALING[0])] = "5"
+    content.update(child_voices(assessment.case))
     return services.assessment_save(
         assessment=assessment,
         acting_user=lead,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments import services as eha
 from cases.models import Need
-from demo.casework import _content
+from demo.casework import _content, with_child_voices
 from outcomes import services
 from outcomes.models import ProgressStatus
 from partners.models import Role
@@ -77,7 +77,7 @@ def worked_case(
         assessment=a,
         acting_user=lead,
         lock_version=a.lock_version,
-        content=_content(random.Random(1)),
+        content=with_child_voices(case, _content(random.Random(1))),
         need_ids=list(
             Need.objects.filter(framework="supporting_families", code__in=needs).values_list(
                 "pk", flat=True
