@@ -4,6 +4,7 @@ the Team Around the Family, the first TAF meeting and a review, closure), and ax
 nothing on any page on the way. Then the assessment's autosave and its conflict page."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -86,6 +87,9 @@ def fill_assessment(page):
         page.locator(f"#id_{area}__needs_to_happen").fill(f"{area}: a routine chart.")
         page.locator(f"#id_{area}__scaling").select_option("4")
     page.locator("#id_analysis").fill("Early years support and a calmer routine will help.")
+    voices = page.get_by_label(re.compile(r"^Voice of .* \(child\)$"))  # submitting needs them
+    for n in range(voices.count()):
+        voices.nth(n).fill("I like my new chart.")
     page.get_by_label("Good early years development").check()
     page.get_by_label("Lives where there are parental mental health issues").check()
 
