@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_merge_20261126_0940'),
+        ('assessments', '0006_assessment_due_from_case_start'),
     ]
 
     operations = [
