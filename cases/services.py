@@ -857,6 +857,21 @@ def closure_refused_for(acting_user, case: EarlyHelpCase) -> str:
     return f"Only the {term('lead professional')} or a team manager can close the case."
 
 
+def handover_refused_for(acting_user, case: EarlyHelpCase) -> str:
+    """Why this user may not hand the case over, else "": asked by the page before anything
+    is typed, and by lead_professional_handover."""
+    if access.may_hand_over(acting_user, case):
+        return ""
+    return f"Only the {term('lead professional')} or a team manager can hand over the case."
+
+
+def level_change_refused_for(acting_user, case: EarlyHelpCase) -> str:
+    """Why this user may not change the case's level of need, else "" (page and service)."""
+    if access.may_change_level(acting_user, case):
+        return ""
+    return f"Only the {term('lead professional')} or a team manager can change the level."
+
+
 def closure_held_back_by(
     case: EarlyHelpCase,
     acting_user,
@@ -1142,10 +1157,9 @@ def lead_professional_handover(
             f"This case has no {term('lead professional')} yet, so there is nothing to hand "
             "over. A team manager allocates it from the allocation queue."
         )
-    if not access.may_hand_over(acting_user, case):
-        raise DomainError(
-            f"Only the {term('lead professional')} or a team manager can hand over the case."
-        )
+    refused = handover_refused_for(acting_user, case)
+    if refused:
+        raise DomainError(refused)
     note = _check_text(note, "a handover note")
     handed_over_on = handed_over_on or timezone.localdate()
     _check_past_date(handed_over_on, case, "handover date")
@@ -1538,10 +1552,9 @@ def case_level_change(
     """Move a case along the continuum within early help (2 to 3, 3 to 2), with a reason: by
     its lead professional or a team manager. Recorded in the chronology and the indicators."""
     _require_worker(acting_user, case)
-    if not access.may_change_level(acting_user, case):
-        raise DomainError(
-            f"Only the {term('lead professional')} or a team manager can change the level."
-        )
+    refused = level_change_refused_for(acting_user, case)
+    if refused:
+        raise DomainError(refused)
     if case.level_of_need not in EARLY_HELP_LEVELS:
         raise DomainError(
             f"Only a case at level 2 or 3 ({term('early help')}) can change level here."

@@ -356,6 +356,10 @@ def remove_taf_member(request, case_id: int, member_id: int):
 @doors.CASE_WORKERS
 def handover_lead_professional(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
+    refused = services.handover_refused_for(request.user, case)
+    if refused:  # before anything is typed; the service refuses it too
+        messages.error(request, refused)
+        return redirect("case_detail", pk=case.pk)
     members = [
         m
         for m in selectors.taf_members_for(case)
@@ -466,6 +470,10 @@ def step_down_case(request, case_id: int):
 @doors.CASE_WORKERS
 def change_level_of_need(request, case_id: int):
     case = selectors.get_case_for_work(request.user, case_id)
+    refused = services.level_change_refused_for(request.user, case)
+    if refused:  # before anything is typed; the service refuses it too
+        messages.error(request, refused)
+        return redirect("case_detail", pk=case.pk)
     form = forms.LevelChangeForm(request.POST or None)
 
     def save(data):

@@ -105,3 +105,26 @@ def test_the_lead_and_a_team_manager_are_offered_and_may_close(
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    "page, refused",
+    [
+        ("handover_lead_professional", "can hand over the case."),
+        ("change_level_of_need", "can change the level."),
+    ],
+)
+def test_a_taf_member_who_types_the_address_is_told_before_filling_the_form_in(
+    case, teacher, practitioner, client, page, refused
+):
+    """The case page offers them no link; an address typed or bookmarked is refused before
+    anything is typed (as the closure page is), not after the form is sent."""
+    url = reverse(page, args=[case.pk])
+
+    response = signed_in(client, teacher).get(url, follow=True)
+
+    text = html.unescape(response.content.decode())
+    assert response.redirect_chain[-1][0] == reverse("case_detail", args=[case.pk])
+    assert f"Only the lead professional or a team manager {refused}" in text
+    lead = signed_in(client, practitioner).get(url)
+    assert lead.status_code == 200  # the lead still gets the form
