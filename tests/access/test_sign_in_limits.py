@@ -13,5 +13,5 @@ def test_a_too_long_email_address_is_said_in_words(client):
     email = "a" * 320 + "@example.test"
     response = client.post(reverse("login"), {"username": email, "password": "x"})
     page = html.unescape(response.content.decode())
-    assert "Email address must be 320 characters or fewer; you entered 333" in page
+    assert "Email address must be 254 characters or fewer; you entered 333" in page
     assert "Ensure this value" not in page

@@ -35,6 +35,10 @@ ALLOWED_ON_A_CLOSED_CASE = {
     "cases.services.step_up_decline": "social care's answer to a request made while the case "
     "was open",
     "cases.services.closure_held_back_by": "reads; records nothing",
+    "cases.services.closure_refused_for": "reads; records nothing",
+    "cases.services.handover_refused_for": "reads; records nothing",
+    "cases.services.level_change_refused_for": "reads; records nothing",
+    "assessments.services.unheard_children": "reads; records nothing",
     "cases.services.case_close": "closure itself",
     "cases.services.closure_authorise": "closure: a manager authorises the closure",
     "cases.services.closure_return": "closure: a manager returns the closure request",

@@ -43,7 +43,7 @@ def test_a_manager_records_supervision_on_the_case_and_it_shows_there(
         },
     )
     assert bad.status_code == 400
-    assert "Enter decisions and actions" in bad.content.decode()
+    assert "Enter the decisions and actions" in bad.content.decode()
     assert "Attendance is improving" in bad.content.decode()
     assert not Supervision.objects.exists()
     good = client.post(
